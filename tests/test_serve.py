@@ -1,0 +1,398 @@
+"""The preview server, in-process with a fake builder on a free port."""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from timeline import serve
+from timeline.diagnostics import Diagnostic
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PAGES = {
+    "index.html": "<!doctype html><html><body><h1>Home {n}</h1><!-- not the end: </body> --></body></html>",
+    "events/treaty/index.html": "<!doctype html><html><body><h1>Treaty {n}</h1></body></html>",
+    "404.html": "<!doctype html><html><body><h1>Lost page {n}</h1></body></html>",
+    "style.css": "body {{ color: black }} /* {n} </body> */",
+    "events.json": '{{"build": {n}}}',
+    "bare.html": "<p>no body tag {n}</p>",
+}
+
+
+@dataclass
+class Result:
+    ok: bool = True
+    diagnostics: list = field(default_factory=list)
+    written: int = 0
+    removed: int = 0
+    pages: int = 0
+
+
+class FakeBuilder:
+    """Writes PAGES with the build number; can fail, raise, or pause halfway through writing."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.calls = 0
+        self.fail_with: list[Diagnostic] | None = None
+        self.raise_exc: Exception | None = None
+        self.pause: threading.Event | None = None
+        self.paused = threading.Event()
+
+    def __call__(self) -> Result:
+        self.calls += 1
+        if self.raise_exc is not None:
+            raise self.raise_exc
+        if self.fail_with is not None:
+            return Result(ok=False, diagnostics=self.fail_with)
+        for i, (name, text) in enumerate(PAGES.items()):
+            path = self.out / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text.format(n=self.calls), encoding="utf-8")
+            if i == 0 and self.pause is not None:
+                self.paused.set()
+                self.pause.wait(10)
+        return Result(pages=len(PAGES), written=len(PAGES))
+
+
+@pytest.fixture
+def site(tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    return out
+
+
+@pytest.fixture
+def server(site):
+    builder = FakeBuilder(site)
+    log = io.StringIO()
+    with serve.PreviewServer(builder, site, log=log) as srv:
+        srv.fake, srv.logged = builder, log
+        yield srv
+
+
+def get(srv: serve.PreviewServer, path: str, method: str = "GET"):
+    """Send `path` byte for byte, as urllib would normalise away `..`."""
+    host, port = srv._httpd.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        conn.request(method, path)
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read()
+    finally:
+        conn.close()
+
+
+def wait_until(predicate, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+# --- serving --------------------------------------------------------------------------------------
+
+def test_reload_script_goes_only_into_served_html_before_the_last_body(server, site):
+    on_disk = {name: (site / name).read_bytes() for name in PAGES}
+
+    status, headers, body = get(server, "/")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert body.count(b'id="timeline-preview-reload"') == 1
+    # the script sits after the commented "</body>" and right before the real, last one
+    assert body.index(b"timeline-preview-reload") > body.index(b"not the end")
+    assert body.endswith(b"</script>\n</body></html>")
+    assert int(headers["Content-Length"]) == len(body)
+    assert body.replace(body[body.index(b"<script"):body.rindex(b"</body>")], b"") == on_disk["index.html"]
+
+    _, _, bare = get(server, "/bare.html")
+    assert bare.startswith(on_disk["bare.html"]) and b"timeline-preview-reload" in bare
+
+    for name in ("style.css", "events.json"):
+        status, _, body = get(server, "/" + name)
+        assert status == 200 and body == on_disk[name], name
+
+    assert {name: (site / name).read_bytes() for name in PAGES} == on_disk
+
+
+def test_directory_urls_serve_index_and_redirect_without_slash(server):
+    status, _, body = get(server, "/events/treaty/")
+    assert status == 200 and b"<h1>Treaty 1</h1>" in body
+
+    status, headers, _ = get(server, "/events/treaty?x=1")
+    assert status == 301 and headers["Location"] == "/events/treaty/?x=1"
+
+    # "//host" in a Location header would send the browser to another site
+    (server.site_dir / "evil.example").mkdir()
+    status, headers, _ = get(server, "//evil.example")
+    assert status == 301 and headers["Location"] == "/evil.example/"
+
+
+def test_unknown_path_gets_the_sites_404_page(server):
+    status, headers, body = get(server, "/no/such/page/")
+    assert status == 404
+    assert b"<h1>Lost page 1</h1>" in body and b"timeline-preview-reload" in body
+    assert get(server, "/missing.css")[0] == 404
+    assert get(server, "/no/such", "HEAD")[0] == 404
+
+
+def test_without_a_404_page_a_plain_one_still_carries_the_reload_script(server, site):
+    (site / "404.html").unlink()
+    status, _, body = get(server, "/nothing")
+    assert status == 404 and b"404" in body and b"timeline-preview-reload" in body
+
+
+@pytest.mark.parametrize("path", [
+    "/../secret.txt",
+    "/events/../../secret.txt",
+    "/%2e%2e/secret.txt",
+    "/%2E%2E%2Fsecret.txt",
+    "/events/..%2f..%2fsecret.txt",
+    "/..%5csecret.txt",
+    "/leak.txt",
+    "/leakdir/secret.txt",
+])
+def test_nothing_outside_the_site_is_served(server, site, path):
+    (site.parent / "secret.txt").write_text("TOP SECRET")
+    (site / "leak.txt").symlink_to(site.parent / "secret.txt")
+    (site / "leakdir").symlink_to(site.parent)
+    status, _, body = get(server, path)
+    assert status in (403, 404)
+    assert b"TOP SECRET" not in body
+
+
+def test_a_symlink_inside_the_site_is_served(server, site):
+    (site / "alias.css").symlink_to(site / "style.css")
+    assert get(server, "/alias.css")[:1] == (200,)
+
+
+# --- builds ---------------------------------------------------------------------------------------
+
+def test_a_request_during_a_build_waits_for_the_whole_new_build(server):
+    fake = server.fake
+    fake.pause = threading.Event()
+    builder = threading.Thread(target=server.rebuild)
+    builder.start()
+    assert fake.paused.wait(5), "the build never started"
+    # index.html of build 2 is on disk now, events/treaty is still from build 1
+    got = {}
+    reader = threading.Thread(target=lambda: got.update(zip(("status", "h", "body"), get(server, "/events/treaty/"))))
+    reader.start()
+    reader.join(0.4)
+    assert reader.is_alive(), "a request was answered from a half-built site"
+    fake.pause.set()
+    reader.join(5)
+    builder.join(5)
+    assert got["status"] == 200 and b"<h1>Treaty 2</h1>" in got["body"]
+
+
+def test_failed_build_shows_an_escaped_overlay_over_the_last_good_site_until_fixed(server):
+    fake = server.fake
+    fake.fail_with = [
+        Diagnostic("site_src/events/1858-aigun.yaml", 7, None, "title", "bad <script>alert(1)</script> & more"),
+        Diagnostic("site_src/site.yaml", None, None, None, "only a warning", "warning"),
+    ]
+    assert server.rebuild() is False
+
+    status, _, body = get(server, "/events/treaty/")
+    assert status == 200 and b"<h1>Treaty 1</h1>" in body, "the last good site must stay"
+    assert b'id="timeline-preview-errors"' in body
+    assert b"site_src/events/1858-aigun.yaml:7</strong>: title: bad &lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in body
+    assert b"<script>alert(1)" not in body
+    assert b"only a warning" not in body
+    assert "site_src/events/1858-aigun.yaml:7: title: bad <script>" in server.logged.getvalue()
+    assert get(server, "/nowhere")[2].count(b"timeline-preview-errors") == 1
+
+    fake.fail_with = None
+    assert server.rebuild() is True
+    status, _, body = get(server, "/events/treaty/")
+    assert b"<h1>Treaty 3</h1>" in body and b"timeline-preview-errors" not in body
+
+
+def test_an_exception_in_the_builder_does_not_kill_the_server(server):
+    server.fake.raise_exc = RuntimeError("template 'event.html' exploded")
+    server.changed()
+    assert wait_until(lambda: server.fake.calls == 2)
+    assert wait_until(lambda: b"timeline-preview-errors" in get(server, "/")[2])
+    status, _, body = get(server, "/")
+    assert status == 200 and b"Home 1" in body
+    assert b"RuntimeError: template &#x27;event.html&#x27; exploded" in body
+    assert "Traceback" in server.logged.getvalue()
+
+    server.fake.raise_exc = None
+    server.changed()
+    assert wait_until(lambda: b"Home 3" in get(server, "/")[2])
+    assert b"timeline-preview-errors" not in get(server, "/")[2]
+
+
+def test_long_poll_answers_when_a_build_finishes(server):
+    generation = server.generation
+    answer = {}
+    poll = threading.Thread(target=lambda: answer.setdefault("r", get(server, f"{serve.RELOAD_PATH}?since={generation}")))
+    poll.start()
+    poll.join(0.3)
+    assert poll.is_alive(), "the long-poll must wait for a build"
+    server.changed()
+    poll.join(5)
+    assert answer["r"][0] == 200 and int(answer["r"][2]) == generation + 1
+
+
+def test_ten_changes_within_100_ms_give_one_build(server):
+    for _ in range(10):
+        server.changed()
+        time.sleep(0.01)
+    time.sleep(server.quiet * 4)
+    assert server.fake.calls == 2
+
+
+# --- watching -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def watched(tmp_path):
+    src, out = tmp_path / "site_src", tmp_path / "out"
+    (src / "events").mkdir(parents=True)
+    out.mkdir()
+    (src / "events" / "a.yaml").write_text("title: A\n")
+    builder = FakeBuilder(out)
+    with serve.PreviewServer(builder, out, watch=[src], log=io.StringIO()) as srv:
+        srv.fake = builder
+        time.sleep(0.2)  # let the observer settle before the test makes events
+        yield srv, src
+
+
+def test_ten_saves_within_100_ms_give_one_rebuild(watched):
+    srv, src = watched
+    for i in range(10):
+        (src / "events" / "a.yaml").write_text(f"title: A{i}\n")
+        time.sleep(0.008)
+    assert wait_until(lambda: srv.fake.calls >= 2)
+    time.sleep(srv.quiet * 4)
+    assert srv.fake.calls == 2
+
+
+def test_editor_swap_and_backup_files_do_not_rebuild(watched):
+    srv, src = watched
+    for name in (".a.yaml.swp", ".a.yaml.swx", "a.yaml~", ".#a.yaml", "#a.yaml#", "4913", "a.yaml___jb_tmp___"):
+        (src / "events" / name).write_text("junk")
+        (src / "events" / name).unlink()
+    time.sleep(srv.quiet * 5)
+    assert srv.fake.calls == 1
+    (src / "events" / "b.yaml").write_text("title: B\n")  # and a real save still does
+    assert wait_until(lambda: srv.fake.calls == 2)
+
+
+def test_the_build_output_is_not_watched(tmp_path):
+    src = tmp_path / "site_src"
+    out = src / "_preview"  # even when it sits inside a watched folder
+    out.mkdir(parents=True)
+    builder = FakeBuilder(out)
+    with serve.PreviewServer(builder, out, watch=[src], ignore=[tmp_path / "build"], log=io.StringIO()) as srv:
+        srv.rebuild()
+        (tmp_path / "build").mkdir()
+        (tmp_path / "build" / "x.html").write_text("x")
+        time.sleep(srv.quiet * 5)
+        assert builder.calls == 2, "writing the output must not trigger another build"
+
+
+def test_polling_observer_sees_changes(tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    out.mkdir()
+    builder = FakeBuilder(out)
+    with serve.PreviewServer(builder, out, watch=[src], poll=True, log=io.StringIO()) as srv:
+        from watchdog.observers.polling import PollingObserver
+
+        assert isinstance(srv._observer, PollingObserver)
+        (src / "new.yaml").write_text("title: New\n")
+        assert wait_until(lambda: builder.calls == 2, timeout=5)
+
+
+@pytest.mark.parametrize("name,ignored", [
+    (".1689-nerchinsk.yaml.swp", True), ("1689-nerchinsk.yaml~", True), (".#1689-nerchinsk.yaml", True),
+    ("4913", True), (".x.yaml.swx", True), ("#notes.md#", True), ("x.yaml.kate-swp", True), (".git/index", True),
+    ("1689-nerchinsk.yaml", False), ("site.yaml", False), ("about.md", False), ("event.html", False),
+])
+def test_is_ignored(name, ignored):
+    assert serve.is_ignored(Path("/work/site_src/events") / name) is ignored
+
+
+def test_measure_reload_latency(watched):
+    srv, src = watched
+    latencies = serve.measure_reload_latency(
+        srv, lambda i: (src / "events" / "a.yaml").write_text(f"title: A{i}\n"), samples=3)
+    assert len(latencies) == 3
+    assert all(srv.quiet <= t < 5 for t in latencies), latencies
+    assert srv.fake.calls == 4
+
+
+# --- the command --------------------------------------------------------------------------------
+
+def test_port_in_use_is_a_one_line_message_with_a_free_port(tmp_path, capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(serve.PortInUse) as info:
+            serve.PreviewServer(lambda: Result(), tmp_path, port=port)
+        assert info.value.suggestion and info.value.suggestion != port
+
+        parser = argparse.ArgumentParser()
+        serve.add_arguments(parser)
+        (tmp_path / "site_src").mkdir()
+        args = parser.parse_args(["--src", str(tmp_path / "site_src"), "--port", str(port)])
+        assert serve.run(args) == 1
+    err = capsys.readouterr().err
+    assert err.strip().count("\n") == 0, err
+    assert f"port {port}" in err and "in use" in err and "--port " in err
+    assert "Traceback" not in err
+
+
+def test_defaults():
+    parser = argparse.ArgumentParser()
+    serve.add_arguments(parser)
+    args = parser.parse_args([])
+    assert (args.src, args.templates, args.host, args.port, args.poll) == (
+        "site_src", "templates", "127.0.0.1", 8000, False)
+
+
+def test_run_warns_off_loopback_and_ctrl_c_removes_its_temp_folder(tmp_path):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    (tmp_path / "site_src").mkdir()
+    code = ("import argparse, sys; from timeline import serve; p = argparse.ArgumentParser(); "
+            "serve.add_arguments(p); sys.exit(serve.run(p.parse_args(sys.argv[1:])))")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "--src", str(tmp_path / "site_src"), "--host", "0.0.0.0", "--port", "0"],
+        cwd=tmp_path, env={**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(ROOT)},
+        stderr=subprocess.PIPE, text=True)
+    lines = []
+    try:
+        for line in proc.stderr:
+            lines.append(line)
+            if line.startswith("serving on"):
+                break
+        assert any(line.startswith("serving on") for line in lines), "".join(lines)
+        assert len(list(temp.iterdir())) == 1, "the preview builds into its own temporary folder"
+        proc.send_signal(signal.SIGINT)
+        rest = proc.communicate(timeout=10)[1]
+    finally:
+        proc.kill()
+    err = "".join(lines) + rest
+    assert proc.returncode == 0, err
+    assert "reachable from the network" in err
+    assert "KeyboardInterrupt" not in err
+    assert list(temp.iterdir()) == []

@@ -1,0 +1,476 @@
+"""Live preview: build into a temporary folder, serve it, rebuild and reload the browser on save.
+
+The server knows nothing of the site beyond a `builder` callable and the folder it writes, so tests
+run it in-process with a fake builder on port 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import html
+import ipaddress
+import mimetypes
+import re
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path, PurePath
+from typing import Callable, Iterable, TextIO
+
+from timeline.diagnostics import Diagnostic
+
+RELOAD_PATH = "/__timeline_reload__"
+OVERLAY_ID = "timeline-preview-errors"
+QUIET_SECONDS = 0.15
+LONG_POLL_SECONDS = 25.0
+# Events a save produces; "opened"/"closed_no_write" come from the build reading its own inputs
+# and would make every build trigger the next.
+_CHANGE_EVENTS = {"created", "deleted", "modified", "moved", "closed"}
+_IGNORED_NAME = re.compile(
+    r"""( ~$ | \.sw[a-px]$ | \.swpx$ | ^\.\# | ^\#.*\#$ | ^4913$ | \.kate-swp$ | ___jb_(tmp|old)___$
+        | \.(tmp|bak|orig|pyc)$ | ^\.DS_Store$ )""",
+    re.X,
+)
+_IGNORED_DIRS = {".git", ".hg", ".svn", "__pycache__", ".pytest_cache"}
+
+_RELOAD_SCRIPT = """<script id="timeline-preview-reload">
+(function () {
+  var seen = %d;
+  function poll() {
+    fetch("%s?since=" + seen, {cache: "no-store"})
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      .then(function (t) { if (parseInt(t, 10) !== seen) location.reload(); else poll(); })
+      .catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+</script>
+"""
+_OVERLAY = """<div id="%s" role="alert" style="position:fixed;inset:0 0 auto 0;z-index:2147483647;
+max-height:70vh;overflow:auto;margin:0;padding:1em 1.5em;background:#fff4f4;color:#600;
+border-bottom:4px solid #b00;font:15px/1.4 system-ui,sans-serif;box-shadow:0 2px 12px #0004">
+<strong>Build failed: showing the last good site.</strong> Fix the file and save; this page reloads.
+<ul style="margin:.5em 0 0;padding-left:1.2em;font-family:monospace">%s</ul></div>
+"""
+
+
+def is_ignored(path: str | PurePath) -> bool:
+    """True for editor swap/backup files and VCS/cache folders, which must not trigger a rebuild."""
+    p = PurePath(path)
+    return bool(_IGNORED_NAME.search(p.name)) or any(part in _IGNORED_DIRS for part in p.parts)
+
+
+class PortInUse(OSError):
+    def __init__(self, host: str, port: int, suggestion: int | None):
+        hint = f"; try --port {suggestion}" if suggestion else ""
+        super().__init__(f"port {port} on {host} is already in use{hint}")
+        self.suggestion = suggestion
+
+
+class _ReadWriteLock:
+    """Many requests read at once; a build writes alone. A waiting build stops new readers from
+    entering, so fifty busy clients cannot starve it."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    @contextmanager
+    def reading(self):
+        with self._cond:
+            while self._writing or self._writers_waiting:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def writing(self):
+        with self._cond:
+            self._writers_waiting += 1
+            while self._writing or self._readers:
+                self._cond.wait()
+            self._writers_waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False  # long-poll threads would otherwise delay shutdown by up to 25 s
+    request_queue_size = 128
+    preview: "PreviewServer"
+
+
+class _HTTPServer6(_HTTPServer):
+    address_family = socket.AF_INET6
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+    server_version = "timeline-preview"
+
+    def do_GET(self) -> None:
+        self._respond(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(send_body=False)
+
+    def log_message(self, format, *args) -> None:  # one line per request drowns the build messages
+        pass
+
+    def _respond(self, send_body: bool) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        if url.path == RELOAD_PATH:
+            since = urllib.parse.parse_qs(url.query).get("since", ["-1"])[0]
+            generation = self.server.preview.wait_for_build(int(since) if since.lstrip("-").isdigit() else -1)
+            status, headers, body = 200, {"Content-Type": "text/plain"}, str(generation).encode()
+        else:
+            status, headers, body = self.server.preview.fetch(url.path, url.query)
+        self.send_response(status)
+        for name, value in {**headers, "Content-Length": str(len(body)), "Cache-Control": "no-store"}.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if send_body:
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the tab was closed or reloaded mid-response
+
+
+class PreviewServer:
+    """Serves `site_dir`, rebuilding it with `builder()` after each quiet burst of changes in `watch`."""
+
+    def __init__(self, builder: Callable[[], object], site_dir: Path, *, watch: Iterable[Path] = (),
+                 ignore: Iterable[Path] = (), host: str = "127.0.0.1", port: int = 0, poll: bool = False,
+                 quiet: float = QUIET_SECONDS, log: TextIO | None = None):
+        self.builder = builder
+        self.site_dir = Path(site_dir).resolve()
+        self.quiet = quiet
+        self._log = log if log is not None else sys.stderr
+        self._watch = [Path(p).resolve() for p in watch]
+        self._ignore = [self.site_dir, *(Path(p).resolve() for p in ignore)]
+        self._poll = poll
+        self._lock = _ReadWriteLock()
+        self._state = threading.Condition()  # guards generation/errors/stopping; wakes long-polls
+        self.generation = 0
+        self.errors: list[Diagnostic] = []
+        self._stopping = False
+        self._deadline: float | None = None
+        self._threads: list[threading.Thread] = []
+        self._observer = None
+        server_class = _HTTPServer6 if ":" in host else _HTTPServer
+        try:
+            self._httpd = server_class((host, port), _Handler)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(host, port, _next_free_port(host, port)) from None
+            raise
+        self._httpd.preview = self
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{'[%s]' % host if ':' in host else host}:{port}/"
+
+    def __enter__(self) -> "PreviewServer":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """Build once, then serve and watch; returns at once, the work runs on threads."""
+        self.rebuild()
+        for target in (self._httpd.serve_forever, self._debounce_loop):
+            thread = threading.Thread(target=target, daemon=True, name=f"preview-{target.__name__}")
+            thread.start()
+            self._threads.append(thread)
+        if self._watch:
+            self._observer = self._start_observer()
+
+    def stop(self) -> None:
+        with self._state:
+            self._stopping = True
+            self._state.notify_all()
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join()
+        if self._threads:  # shutdown() waits forever for a serve_forever() that never ran
+            self._httpd.shutdown()
+        self._httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def wait(self) -> None:
+        """Block until stop(); interruptible by Ctrl-C in the main thread."""
+        while not self._stopping:
+            time.sleep(0.5)
+
+    # --- building -------------------------------------------------------------------------------
+
+    def changed(self, path: str | Path = "") -> None:
+        """Note a change; the build starts once no change has arrived for `quiet` seconds."""
+        with self._state:
+            self._deadline = time.monotonic() + self.quiet
+            self._state.notify_all()
+
+    def _debounce_loop(self) -> None:
+        while True:
+            with self._state:
+                while not self._stopping and (self._deadline is None or self._deadline > time.monotonic()):
+                    self._state.wait(None if self._deadline is None else self._deadline - time.monotonic())
+                if self._stopping:
+                    return
+                self._deadline = None
+            self.rebuild()
+
+    def rebuild(self) -> bool:
+        """Run the builder while no request reads the site; never raises."""
+        started = time.perf_counter()
+        with self._lock.writing():
+            try:
+                result = self.builder()
+                ok = bool(result.ok)
+                diagnostics = list(result.diagnostics)
+            except Exception as exc:  # a broken template or engine bug must not stop the preview
+                self._print("error: the build raised an exception:\n" + traceback.format_exc().rstrip())
+                ok, diagnostics = False, [Diagnostic("(build)", message=f"{type(exc).__name__}: {exc}")]
+            errors = [d for d in diagnostics if d.severity == "error"] or ([] if ok else [
+                Diagnostic("(build)", message="the build failed without a diagnostic")])
+            with self._state:
+                self.errors = [] if ok else errors
+                self.generation += 1
+                self._state.notify_all()
+        for d in diagnostics:
+            self._print(str(d))
+        if ok:
+            pages = getattr(result, "pages", None)
+            self._print(f"built in {time.perf_counter() - started:.2f} s"
+                        + (f": {pages} pages" if pages is not None else "") + f"; serving {self.url}")
+        else:
+            self._print(f"build failed with {len(errors)} error(s); serving the last good site")
+        return ok
+
+    def wait_for_build(self, since: int, timeout: float = LONG_POLL_SECONDS) -> int:
+        """Return the build generation as soon as it differs from `since` (or at timeout)."""
+        deadline = time.monotonic() + timeout
+        with self._state:
+            while self.generation == since and not self._stopping and time.monotonic() < deadline:
+                self._state.wait(deadline - time.monotonic())
+            return self.generation
+
+    # --- watching -------------------------------------------------------------------------------
+
+    def relevant(self, path: str | Path) -> bool:
+        p = Path(path)
+        if is_ignored(p) or any(p == d or p.is_relative_to(d) for d in self._ignore):
+            return False
+        return any(p == w or p.is_relative_to(w) for w in self._watch)
+
+    def _start_observer(self):
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+        from watchdog.observers.polling import PollingObserver
+
+        preview = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event) -> None:
+                if event.event_type not in _CHANGE_EVENTS:
+                    return
+                if event.is_directory and event.event_type == "modified":
+                    return  # a folder "changes" whenever a swap file appears in it
+                paths = [event.src_path, getattr(event, "dest_path", "") or ""]
+                if any(p and preview.relevant(p) for p in paths):
+                    preview.changed(paths[0])
+
+        observer = PollingObserver(timeout=0.5) if self._poll else Observer()
+        for path in self._watch:
+            if path.is_dir():
+                observer.schedule(Handler(), str(path), recursive=True)
+            elif path.parent.is_dir():  # a single config file: watch its folder, keep only that file
+                observer.schedule(Handler(), str(path.parent), recursive=False)
+        observer.start()
+        return observer
+
+    # --- serving --------------------------------------------------------------------------------
+
+    def fetch(self, url_path: str, query: str = "") -> tuple[int, dict[str, str], bytes]:
+        """The response for a URL path, read whole while no build runs (one build per response)."""
+        with self._lock.reading():
+            target = self._resolve(url_path)
+            if target == "forbidden":
+                return 403, {"Content-Type": "text/plain; charset=utf-8"}, b"403 forbidden\n"
+            if target is not None and target.is_dir():
+                if not url_path.endswith("/"):
+                    # one leading slash only: "//host" would be a redirect to another site
+                    location = "/" + url_path.lstrip("/") + "/" + (f"?{query}" if query else "")
+                    return 301, {"Location": location}, b""
+                target = target / "index.html"
+            if target is not None and target.is_file():
+                status, body = 200, target.read_bytes()
+            else:
+                target = self.site_dir / "404.html"
+                status = 404
+                body = target.read_bytes() if target.is_file() else b"<!doctype html><title>Not found</title><body><h1>404 Not found</h1></body>"
+            generation, errors = self.generation, list(self.errors)
+        ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if ctype == "text/html":
+            body = inject(body, generation, errors)
+        if ctype.startswith("text/") or ctype in ("application/javascript", "application/json", "image/svg+xml"):
+            ctype += "; charset=utf-8"
+        return status, {"Content-Type": ctype}, body
+
+    def _resolve(self, url_path: str) -> Path | None | str:
+        raw = urllib.parse.unquote(url_path)
+        parts = raw.split("/")
+        if ".." in parts or "\\" in raw or "\0" in raw:
+            return "forbidden"
+        target = self.site_dir.joinpath(*(p for p in parts if p not in ("", ".")))
+        try:
+            resolved = target.resolve()
+        except (OSError, RuntimeError):
+            return None
+        if not resolved.is_relative_to(self.site_dir):
+            return "forbidden"  # a symlink that points out of the site
+        return resolved if resolved.exists() else None
+
+    def _print(self, message: str) -> None:
+        print(message, file=self._log, flush=True)
+
+
+def inject(body: bytes, generation: int, errors: list[Diagnostic]) -> bytes:
+    """Add the reload script, and the error overlay if any, before the last </body>."""
+    snippet = _RELOAD_SCRIPT % (generation, RELOAD_PATH)
+    if errors:
+        items = "".join(
+            f"<li><strong>{html.escape(d.path)}{':' + str(d.line) if d.line is not None else ''}</strong>"
+            f"{': ' + html.escape(d.field) if d.field else ''}: {html.escape(d.message)}</li>"
+            for d in errors
+        )
+        snippet = _OVERLAY % (OVERLAY_ID, items) + snippet
+    at = body.lower().rfind(b"</body>")
+    at = len(body) if at < 0 else at
+    return body[:at] + snippet.encode() + body[at:]
+
+
+def _next_free_port(host: str, port: int) -> int | None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    for candidate in range(port + 1, min(port + 100, 65536)):
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host, candidate))
+                return candidate
+            except OSError:
+                continue
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def measure_reload_latency(server: PreviewServer, save: Callable[[int], None], samples: int = 10,
+                           page: str = "/") -> list[float]:
+    """Seconds from `save(i)` (write a file under a watched folder) to the rebuilt `page` fetched
+    after the reload signal, as a browser tab does it; one value per sample. For scripts/bench.py."""
+    latencies = []
+    for i in range(samples):
+        before = server.generation
+        started = time.perf_counter()
+        save(i)
+        with urllib.request.urlopen(f"{server.url}{RELOAD_PATH.lstrip('/')}?since={before}", timeout=120) as r:
+            r.read()
+        with urllib.request.urlopen(server.url + page.lstrip("/"), timeout=120) as r:
+            r.read()
+        latencies.append(time.perf_counter() - started)
+        time.sleep(server.quiet * 2)  # let trailing events of this save settle before the next one
+    return latencies
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--src", default="site_src", help="content folder (default: site_src)")
+    parser.add_argument("--templates", default="templates", help="theme folder (default: templates)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default: 127.0.0.1, this machine only)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    parser.add_argument("--poll", action="store_true",
+                        help="poll for changes (network drives, containers) instead of file events")
+
+
+def run(args: argparse.Namespace) -> int:
+    """`timeline serve`: preview the site from a temporary folder until Ctrl-C."""
+    src, templates = Path(args.src), Path(args.templates)
+    if not src.is_dir():
+        print(f"error: content folder {src} not found", file=sys.stderr)
+        return 1
+    out = Path(tempfile.mkdtemp(prefix="timeline-preview-"))
+
+    def builder():
+        from timeline.build import build_site
+
+        return build_site(src, out, templates=templates if templates.is_dir() else None)
+
+    try:
+        try:
+            server = PreviewServer(builder, out, watch=[src, templates], ignore=[Path("build")],
+                                   host=args.host, port=args.port, poll=args.poll)
+        except PortInUse as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        if not _is_loopback(args.host):
+            print(f"warning: listening on {args.host}: the preview is reachable from the network",
+                  file=sys.stderr)
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGTERM, _interrupt)  # stop as on Ctrl-C: clean up the folder
+        try:
+            print(f"building {src} into a temporary folder...", file=sys.stderr)
+            server.start()
+            print(f"serving on {server.url} (Ctrl-C to stop)", file=sys.stderr)
+            server.wait()
+        except KeyboardInterrupt:
+            print("\nstopping", file=sys.stderr)
+        finally:
+            server.stop()
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+        return 0
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
