@@ -27,6 +27,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePath
 from typing import Callable, Iterable, TextIO
 
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
 from timeline.diagnostics import Diagnostic
 
 RELOAD_PATH = "/__timeline_reload__"
@@ -292,10 +296,6 @@ class PreviewServer:
         return any(p == w or p.is_relative_to(w) for w in self._watch)
 
     def _start_observer(self):
-        from watchdog.events import FileSystemEventHandler
-        from watchdog.observers import Observer
-        from watchdog.observers.polling import PollingObserver
-
         preview = self
 
         class Handler(FileSystemEventHandler):

@@ -1,0 +1,95 @@
+"""One build: load -> validate -> index -> render -> write. The preview server and the PDF sit on top."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import content, index, render, writer
+from .diagnostics import Diagnostic, Report
+from .markup import Renderer
+
+
+@dataclass
+class BuildResult:
+    ok: bool
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: int = 0
+    removed: int = 0
+    pages: int = 0
+    files: dict = field(default_factory=dict, repr=False)   # path -> bytes, for checks and the PDF
+    timeline: object = field(default=None, repr=False)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def default_templates(src: Path) -> Path:
+    """templates/ beside the content folder, as the project layout has it; else the bundled theme."""
+    beside = Path(src).resolve().parent / "templates"
+    return beside if beside.is_dir() else BUNDLED_TEMPLATES
+
+
+def render_site(src: Path, *, templates: Path | None = None, base_url: str | None = None,
+                strict: bool = False, renderer: Renderer | None = None) -> BuildResult:
+    """Everything but the write: the whole site in memory, or the diagnostics that prevent it."""
+    src = Path(src)
+    templates = Path(templates) if templates else default_templates(src)
+    report = Report()
+    loaded = content.load(src, report, base_url)
+    if not templates.is_dir():
+        report.error(str(templates), None, None, "no templates folder here (use --templates)")
+    if loaded is None or report.errors:
+        return BuildResult(False, report.sorted())
+    timeline = index.build(loaded, renderer or Renderer())
+    try:
+        env = render.make_env(templates)
+        files = render.render_pages(timeline, env, render.static_files(templates))
+        from . import exports  # noqa: PLC0415 - exports depend on render's URL scheme
+        files.update(exports.export_files(timeline, files))
+    except render.TemplateProblem as exc:
+        report.error(_shorten(exc.path, templates), exc.line, None, f"template error: {exc.message}")
+        return BuildResult(False, report.sorted())
+    except jinja2.TemplateError as exc:
+        report.error(str(templates), None, None, f"template error: {exc}")
+        return BuildResult(False, report.sorted())
+    diagnostics = report.sorted()
+    ok = not (strict and report.warnings)
+    pages = sum(1 for p in files if p.endswith(".html"))
+    return BuildResult(ok, diagnostics, pages=pages, files=files, timeline=timeline)
+
+
+def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url: str | None = None,
+               strict: bool = False, renderer: Renderer | None = None) -> BuildResult:
+    """Build into out. On any error, out is left exactly as it was."""
+    result = render_site(src, templates=templates, base_url=base_url, strict=strict, renderer=renderer)
+    if not result.ok:
+        return result
+    try:
+        stats = writer.write_site(Path(out), result.files)
+    except (writer.OutputRefused, OSError) as exc:
+        result.ok = False
+        result.diagnostics.append(Diagnostic(str(out), None, None, None, str(exc)))
+        return result
+    result.written, result.removed = stats.written, stats.removed
+    return result
+
+
+def _shorten(path: str, templates: Path) -> str:
+    p = Path(path)
+    if not p.is_absolute():
+        p = templates / p
+    try:
+        return str(p.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(p)

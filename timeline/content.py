@@ -1,0 +1,443 @@
+"""Load site_src/ and validate it, reporting every problem with its file and line.
+
+This is the only module that reads the content files. It returns the model (timeline.model) or
+None when there were errors; the Report holds all of them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+
+from . import dates, yamlfile
+from .diagnostics import Report
+from .markup import iter_citations
+from .model import (PRIMARY_TYPES, SIGNIFICANCE, SOURCE_TYPES, Content, Era, Event, Name, Page, Site,
+                    Source, Theme)
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+RESERVED_PAGES = {"events", "themes", "eras", "sources", "print", "static", "schema", "index", "404", "search"}
+
+SITE_FIELDS = {"title", "subtitle", "language", "author", "base_url", "span", "themes", "eras", "edition"}
+THEME_FIELDS = {"id", "label", "colour", "description"}
+ERA_FIELDS = {"id", "label", "start", "end", "intro"}
+EVENT_FIELDS = {"title", "date", "calendar", "end", "names", "place", "themes", "significance", "summary",
+                "body", "sources", "related"}
+EVENT_REQUIRED = ("title", "date", "themes", "significance", "summary")
+SOURCE_FIELDS = {"type", "title", "author", "editor", "container-title", "publisher", "publisher-place",
+                 "issued", "URL", "accessed", "archive_url", "note", "volume", "issue", "page", "language",
+                 "original-title", "primary", "genre"}
+PAGE_FIELDS = {"title", "description", "order"}
+
+
+def suggest(word: str, choices) -> str:
+    match = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+class _File:
+    """One YAML file being validated: parsed data plus helpers that report with the right line."""
+
+    def __init__(self, path: Path, rel: str, report: Report):
+        self.rel, self.report, self.doc = rel, report, None
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            report.error(rel, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+            return
+        try:
+            self.doc = yamlfile.parse(text)
+        except yamlfile.YamlSyntaxError as exc:
+            report.error(rel, exc.line, None, exc.message, column=exc.column)
+            return
+        for key, line in self.doc.duplicate_keys():
+            report.error(rel, line, key, "key given twice (the second would silently win)")
+
+    def error(self, path: tuple, message: str, field: str | None = None) -> None:
+        self.report.error(self.rel, self.doc.line(*path), field or _dotted(path), message)
+
+    def warning(self, path: tuple, message: str, field: str | None = None) -> None:
+        self.report.warning(self.rel, self.doc.line(*path), field or _dotted(path), message)
+
+    def mapping(self, value, path: tuple, allowed: set, required=(), what="entry") -> dict | None:
+        if not isinstance(value, dict):
+            self.error(path, f"expected a mapping of fields, got {_kind(value)}", field=_dotted(path) or what)
+            return None
+        for key in value:
+            if key not in allowed:
+                self.error(path + (key,), f"unknown field{suggest(key, allowed)}", field=str(key))
+        for key in required:
+            if value.get(key) in (None, "", []):
+                self.error(path, f"missing required field '{key}'", field=_dotted(path + (key,)))
+        return value
+
+    def text(self, value, path: tuple, required=False) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool) or isinstance(value, (dict, list)):
+            self.error(path, f"expected text, got {_kind(value)}")
+            return ""
+        return str(value).strip()
+
+    def str_list(self, value, path: tuple) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.error(path, f"expected a list, got {_kind(value)}")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, (dict, list)) or item is None or isinstance(item, bool):
+                self.error(path + (i,), f"expected an id, got {_kind(item)}", field=_dotted(path))
+            else:
+                out.append(str(item))
+        return out
+
+    def date(self, value, path: tuple, calendar="gregorian"):
+        try:
+            return dates.parse(value, calendar)
+        except ValueError as exc:
+            self.error(path, str(exc))
+            return None
+
+
+def _dotted(path: tuple) -> str:
+    return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path).replace(".[", "[")
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: f"text '{value}'", bool: f"'{value}'"}.get(
+        type(value), f"'{value}'")
+
+
+def load(src: Path, report: Report, base_url: str | None = None) -> Content | None:
+    src = Path(src)
+    if not (src / "site.yaml").is_file():
+        report.error(str(src / "site.yaml"), None, None, "no site.yaml here: is --src the content folder?")
+        return None
+    site = _load_site(src, report, base_url)
+    sources = _load_sources(src, report)
+    events = _load_events(src, report, site)
+    pages = _load_pages(src, report)
+    if site is not None:
+        _cross_check(site, events, sources, report)
+    if report.errors or site is None:
+        return None
+    events.sort(key=lambda e: (e.date.sort_key, e.end.sort_key if e.end else (0, 0, 0), e.id))
+    return Content(site, tuple(events), sources, tuple(sorted(pages, key=lambda p: (p.order, p.slug))))
+
+
+def _rel(path: Path, src: Path) -> str:
+    """The path as the editor would type it: relative to the working folder when inside it."""
+    rel = os.path.relpath(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def _load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
+    f = _File(src / "site.yaml", _rel(src / "site.yaml", src), report)
+    if f.doc is None:
+        return None
+    data = f.mapping(f.doc.data, (), SITE_FIELDS, ("title", "themes", "eras"), what="site")
+    if data is None:
+        return None
+    span = data.get("span") or {"start": 1689, "end": 2025}
+    start, end = 1689, 2025
+    if isinstance(span, dict) and isinstance(span.get("start"), int) and isinstance(span.get("end"), int):
+        start, end = span["start"], span["end"]
+    else:
+        f.error(("span",), "expected {start: YEAR, end: YEAR}")
+    themes, seen = [], set()
+    for i, raw in enumerate(data.get("themes") or []):
+        t = f.mapping(raw, ("themes", i), THEME_FIELDS, ("id", "label", "colour"), what="theme")
+        if t is None:
+            continue
+        tid = f.text(t.get("id"), ("themes", i, "id"))
+        if tid and not SLUG.match(tid):
+            f.error(("themes", i, "id"), f"'{tid}' is not a valid id (lower-case letters, digits, hyphens)")
+        if tid in seen:
+            f.error(("themes", i, "id"), f"theme '{tid}' defined twice")
+        seen.add(tid)
+        colour = f.text(t.get("colour"), ("themes", i, "colour"))
+        if colour and not COLOUR.match(colour):
+            f.error(("themes", i, "colour"), f"'{colour}' is not a colour like '#2166ac'")
+        themes.append(Theme(tid, f.text(t.get("label"), ()), colour, f.text(t.get("description"), ())))
+    eras, seen = [], set()
+    for i, raw in enumerate(data.get("eras") or []):
+        e = f.mapping(raw, ("eras", i), ERA_FIELDS, ("id", "label", "start", "end"), what="era")
+        if e is None:
+            continue
+        eid = f.text(e.get("id"), ("eras", i, "id"))
+        if eid and not SLUG.match(eid):
+            f.error(("eras", i, "id"), f"'{eid}' is not a valid id (lower-case letters, digits, hyphens)")
+        if eid in seen:
+            f.error(("eras", i, "id"), f"era '{eid}' defined twice")
+        seen.add(eid)
+        bounds = [e.get("start"), e.get("end")]
+        if not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
+            f.error(("eras", i), "start and end must be years", field=f"eras[{i}]")
+            continue
+        era = Era(eid, f.text(e.get("label"), ()), bounds[0], bounds[1], f.text(e.get("intro"), ()))
+        if era.start > era.end:
+            f.error(("eras", i, "end"), f"ends ({era.end}) before it starts ({era.start})")
+        if eras and era.start != eras[-1].end + 1:
+            f.error(("eras", i, "start"), f"should start in {eras[-1].end + 1}, the year after "
+                                          f"'{eras[-1].id}' ends (eras run in order without gaps or overlaps)")
+        eras.append(era)
+    base = base_url if base_url is not None else data.get("base_url")
+    if base is not None:
+        base = str(base).strip()
+        if base and not URL.match(base):
+            f.error(("base_url",), f"'{base}' is not an http(s) URL")
+        base = (base.rstrip("/") + "/") if base else None
+    language = f.text(data.get("language"), ("language",)) or "en"
+    edition = None
+    if data.get("edition") is not None:
+        parsed = f.date(data["edition"], ("edition",))
+        edition = parsed.iso() if parsed else None
+    if report.errors:
+        return None if not themes or not eras else Site(
+            f.text(data.get("title"), ("title",)), "", language, "", base, start, end, tuple(themes), tuple(eras))
+    return Site(f.text(data.get("title"), ("title",)), f.text(data.get("subtitle"), ("subtitle",)), language,
+                f.text(data.get("author"), ("author",)), base, start, end, tuple(themes), tuple(eras), edition)
+
+
+def _names(f: _File, raw, path: tuple, key: str) -> tuple[Name, ...]:
+    if raw is None:
+        return ()
+    items = raw if isinstance(raw, list) else [raw]
+    names = []
+    for i, item in enumerate(items):
+        p = path + (i,) if isinstance(raw, list) else path
+        if isinstance(item, str):
+            family, _, given = item.partition(",")
+            names.append(Name(family.strip(), given.strip()) if given else Name(literal=item.strip()))
+        elif isinstance(item, dict):
+            unknown = set(item) - {"family", "given", "literal"}
+            if unknown:
+                f.error(p, f"unknown name part '{sorted(unknown)[0]}' (use family, given or literal)", field=key)
+            if not (item.get("family") or item.get("literal")):
+                f.error(p, "a name needs 'family' (with 'given') or 'literal'", field=key)
+            names.append(Name(str(item.get("family") or ""), str(item.get("given") or ""),
+                              str(item.get("literal") or "")))
+        else:
+            f.error(p, f"expected a name, got {_kind(item)}", field=key)
+    return tuple(names)
+
+
+def _load_sources(src: Path, report: Report) -> dict:
+    files = [src / "sources.yaml"] if (src / "sources.yaml").is_file() else []
+    files += sorted((src / "sources").glob("*.yaml")) if (src / "sources").is_dir() else []
+    sources: dict[str, Source] = {}
+    for path in files:
+        f = _File(path, _rel(path, src), report)
+        if f.doc is None or f.doc.data is None:
+            continue
+        if not isinstance(f.doc.data, dict):
+            f.error((), "expected a mapping of citation keys to sources", field="sources")
+            continue
+        for key, raw in f.doc.data.items():
+            key = str(key)
+            if not SLUG.match(key):
+                f.error((key,), f"'{key}' is not a valid citation key (lower-case letters, digits, hyphens)",
+                        field=key)
+            if key in sources:
+                other = sources[key]
+                f.error((key,), f"source '{key}' already defined at {other.path}:{other.line}", field=key)
+                continue
+            entry = f.mapping(raw, (key,), SOURCE_FIELDS, ("type", "title"), what=key)
+            if entry is None:
+                continue
+            kind = f.text(entry.get("type"), (key, "type"))
+            if kind and kind not in SOURCE_TYPES:
+                f.error((key, "type"), f"unknown source type '{kind}'{suggest(kind, SOURCE_TYPES)}")
+            fields = {}
+            for name in ("container-title", "publisher", "publisher-place", "note", "volume", "issue", "page",
+                         "language", "original-title", "genre", "URL", "archive_url"):
+                if entry.get(name) is not None:
+                    fields[name] = f.text(entry[name], (key, name))
+            for name in ("URL", "archive_url"):
+                if fields.get(name) and not URL.match(fields[name]):
+                    f.error((key, name), f"'{fields[name]}' is not an http(s) URL")
+            issued = f.date(entry["issued"], (key, "issued")) if entry.get("issued") is not None else None
+            accessed = f.date(entry["accessed"], (key, "accessed")) if entry.get("accessed") is not None else None
+            if fields.get("URL") and accessed is None:
+                f.error((key, "URL"), "a web source needs the date it was checked ('accessed')")
+            primary = entry.get("primary")
+            if primary is not None and not isinstance(primary, bool):
+                f.error((key, "primary"), "expected true or false")
+                primary = None
+            sources[key] = Source(
+                key, kind, f.text(entry.get("title"), (key, "title")), fields,
+                _names(f, entry.get("author"), (key, "author"), "author"),
+                _names(f, entry.get("editor"), (key, "editor"), "editor"),
+                issued, accessed, kind in PRIMARY_TYPES if primary is None else primary,
+                f.rel, f.doc.line(key) or 0)
+    return sources
+
+
+def _load_events(src: Path, report: Report, site: Site | None) -> list[Event]:
+    folder = src / "events"
+    events = []
+    paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    for odd in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        report.error(_rel(odd, src), None, None, "event files end in .yaml (this one is ignored)")
+    for path in paths:
+        f = _File(path, _rel(path, src), report)
+        if f.doc is None:
+            continue
+        event = _event(f, path.stem, site)
+        if event is not None:
+            events.append(event)
+    return events
+
+
+def _event(f: _File, eid: str, site: Site | None) -> Event | None:
+    if not SLUG.match(eid):
+        f.report.error(f.rel, None, "id", f"file name '{eid}' is not a valid id: use lower-case letters, "
+                                         "digits and hyphens, e.g. 1689-treaty-of-nerchinsk.yaml")
+    data = f.mapping(f.doc.data, (), EVENT_FIELDS, EVENT_REQUIRED, what="event")
+    if data is None:
+        return None
+    calendar = f.text(data.get("calendar"), ("calendar",)) or "gregorian"
+    if calendar not in ("gregorian", "julian"):
+        f.error(("calendar",), f"unknown calendar '{calendar}' (use julian for Old Style dates, or leave it out)")
+        calendar = "gregorian"
+    start = f.date(data["date"], ("date",), calendar) if data.get("date") is not None else None
+    end = f.date(data["end"], ("end",), calendar) if data.get("end") is not None else None
+    if site is not None:
+        for key, d in (("date", start), ("end", end)):
+            if d is not None and not site.span_start <= d.gregorian[0] <= site.span_end:
+                f.error((key,), f"{d.gregorian[0]} is outside the timeline's span "
+                                f"({site.span_start}–{site.span_end})")
+    if calendar == "julian" and start is not None and start.gregorian[0] >= 1918 and start.sort_key >= (1918, 2, 14):
+        f.error(("calendar",), "Russia adopted the Gregorian calendar in February 1918; later dates are New Style")
+    if start and end and end.sort_key < start.sort_key:
+        f.error(("end",), f"ends ({end.display()}) before it starts ({start.display()})")
+    themes = f.str_list(data.get("themes"), ("themes",))
+    significance = f.text(data.get("significance"), ("significance",))
+    if significance and significance not in SIGNIFICANCE:
+        f.error(("significance",), f"'{significance}' is not one of {', '.join(SIGNIFICANCE)}"
+                                   f"{suggest(significance, SIGNIFICANCE)}")
+    names = {}
+    raw_names = data.get("names")
+    if raw_names is not None:
+        if not isinstance(raw_names, dict):
+            f.error(("names",), "expected a mapping of language codes to names, e.g. {zh: 尼布楚条约, ru: ...}")
+        else:
+            for lang, value in raw_names.items():
+                if not LANG.match(str(lang)):
+                    f.error(("names", lang), f"'{lang}' is not a language code such as zh or ru")
+                names[str(lang)] = f.text(value, ("names", lang))
+    if start is None or f.report.errors and any(d.path == f.rel for d in f.report.errors):
+        return None
+    lines = {key: f.doc.line(key) for key in data}
+    for key in ("summary", "body"):
+        node = f.doc.value_node(key)
+        if node is not None and getattr(node, "style", None) == "|":
+            lines[f"{key}:text"] = node.start_mark.line + 2
+    return Event(eid, f.text(data.get("title"), ("title",)), start, end, tuple(themes), significance,
+                 f.text(data.get("summary"), ("summary",)), f.text(data.get("body"), ("body",)), names,
+                 f.text(data.get("place"), ("place",)), tuple(f.str_list(data.get("sources"), ("sources",))),
+                 tuple(f.str_list(data.get("related"), ("related",))), f.rel, lines)
+
+
+def _load_pages(src: Path, report: Report) -> list[Page]:
+    folder = src / "pages"
+    pages = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        rel = _rel(path, src)
+        slug = path.stem
+        if not SLUG.match(slug):
+            report.error(rel, None, None, f"page file name '{slug}' is not a valid slug")
+            continue
+        if slug in RESERVED_PAGES:
+            report.error(rel, None, None, f"'{slug}' is used by the site itself; rename the page")
+            continue
+        text = path.read_text(encoding="utf-8")
+        meta, body, offset = {}, text, 0
+        if text.startswith("---\n"):
+            head, sep, rest = text[4:].partition("\n---\n")
+            if not sep:
+                report.error(rel, 1, None, "front matter starts with '---' but has no closing '---' line")
+                continue
+            f = _File.__new__(_File)
+            f.rel, f.report = rel, report
+            try:
+                f.doc = yamlfile.parse(head)
+            except yamlfile.YamlSyntaxError as exc:
+                report.error(rel, (exc.line or 0) + 1, None, exc.message, column=exc.column)
+                continue
+            meta = f.mapping(f.doc.data or {}, (), PAGE_FIELDS, ("title",), what="front matter") or {}
+            body, offset = rest, head.count("\n") + 2
+        else:
+            report.error(rel, 1, "title", "a page needs YAML front matter with a title (---\\ntitle: ...\\n---)")
+            continue
+        order = meta.get("order", 100)
+        if not isinstance(order, int) or isinstance(order, bool):
+            report.error(rel, 2, "order", "expected a whole number")
+            order = 100
+        pages.append(Page(slug, str(meta.get("title") or ""), body, str(meta.get("description") or ""),
+                          order, rel))
+    return pages
+
+
+def _citations_in(event: Event):
+    """(field, line, Citation) for every citation in the event's Markdown."""
+    for field in ("summary", "body"):
+        text = getattr(event, field)
+        block = event.lines.get(f"{field}:text")
+        for offset, citation in iter_citations(text):
+            line = block + text.count("\n", 0, offset) if block else event.lines.get(field)
+            yield field, line, citation
+
+
+def _cross_check(site: Site, events: list[Event], sources: dict, report: Report) -> None:
+    theme_ids = {t.id for t in site.themes}
+    event_ids = {e.id for e in events}
+    cited: set[str] = set()
+    for e in events:
+        for i, theme in enumerate(e.themes):
+            if theme not in theme_ids:
+                report.error(e.path, _line(e, "themes"), "themes",
+                             f"unknown theme '{theme}'{suggest(theme, theme_ids)}")
+        if len(set(e.themes)) != len(e.themes):
+            report.error(e.path, _line(e, "themes"), "themes", "a theme is listed twice")
+        for rid in e.related:
+            if rid not in event_ids:
+                report.error(e.path, _line(e, "related"), "related", f"no event '{rid}'{suggest(rid, event_ids)}")
+            elif rid == e.id:
+                report.error(e.path, _line(e, "related"), "related", "an event cannot be related to itself")
+        keys = []
+        for field, line, citation in _citations_in(e):
+            keys.append(citation.key)
+            if citation.key not in sources:
+                report.error(e.path, line, field,
+                             f"no source '{citation.key}' in sources.yaml{suggest(citation.key, sources)}")
+        for key in e.sources:
+            keys.append(key)
+            if key not in sources:
+                report.error(e.path, _line(e, "sources"), "sources",
+                             f"no source '{key}' in sources.yaml{suggest(key, sources)}")
+        if not keys:
+            report.error(e.path, _line(e, "summary"), "sources",
+                         "the event cites no source: add [@key] to the text or a 'sources:' list")
+        cited.update(keys)
+        year = e.date.gregorian[0]
+        if site.eras and not any(era.start <= year <= era.end for era in site.eras):
+            report.error(e.path, _line(e, "date"), "date", f"no era in site.yaml covers {year}")
+    for key in sorted(set(sources) - cited):
+        s = sources[key]
+        report.warning(s.path, s.line, key, "source is not cited by any event")
+
+
+def _line(event: Event, field: str) -> int | None:
+    return event.lines.get(field)

@@ -1,0 +1,164 @@
+"""Historical dates: precision, qualifiers, and the Julian calendar.
+
+Pure functions only; parsing reports problems as ValueError messages that the loader turns into
+diagnostics with file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+_DATE_RE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[~?])?$")
+
+
+def _julian_to_jdn(y: int, m: int, d: int) -> int:
+    a = (14 - m) // 12
+    yy = y + 4800 - a
+    mm = m + 12 * a - 3
+    return d + (153 * mm + 2) // 5 + 365 * yy + yy // 4 - 32083
+
+
+def _jdn_to_gregorian(jdn: int) -> tuple[int, int, int]:
+    a = jdn + 32044
+    b = (4 * a + 3) // 146097
+    c = a - 146097 * b // 4
+    d = (4 * c + 3) // 1461
+    e = c - 1461 * d // 4
+    m = (5 * e + 2) // 153
+    day = e - (153 * m + 2) // 5 + 1
+    month = m + 3 - 12 * (m // 10)
+    year = 100 * b + d - 4800 + m // 10
+    return year, month, day
+
+
+def julian_to_gregorian(y: int, m: int, d: int) -> tuple[int, int, int]:
+    """Convert a Julian (Old Style) calendar date to the proleptic Gregorian one, exactly."""
+    return _jdn_to_gregorian(_julian_to_jdn(y, m, d))
+
+
+def _days_in_month(y: int, m: int, calendar: str) -> int:
+    if m == 2:
+        leap = y % 4 == 0 if calendar == "julian" else (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0))
+        return 29 if leap else 28
+    return 30 if m in (4, 6, 9, 11) else 31
+
+
+@dataclass(frozen=True)
+class HistDate:
+    """A date as a historian writes it: to the year, month or day, perhaps approximate."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    qualifier: str = ""          # "" | "~" (approximate) | "?" (uncertain)
+    calendar: str = "gregorian"  # the calendar the date was written in
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    @property
+    def gregorian(self) -> tuple[int, int | None, int | None]:
+        """(year, month, day) in the Gregorian calendar; month-precise Old Style dates keep their month."""
+        if self.calendar == "julian" and self.day:
+            return julian_to_gregorian(self.year, self.month, self.day)
+        return self.year, self.month, self.day
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        # Missing parts count as 0 so that "1864" sorts before any dated event of 1864.
+        y, m, d = self.gregorian
+        return y, m or 0, d or 0
+
+    def iso(self) -> str:
+        """Gregorian ISO 8601 form at the date's own precision (EDTF qualifier appended)."""
+        y, m, d = self.gregorian
+        text = f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{d:02d}" if d else "")
+        return text + self.qualifier
+
+    def source_text(self) -> str:
+        """The date as the editor wrote it."""
+        text = f"{self.year:04d}" + (f"-{self.month:02d}" if self.month else "")
+        return text + (f"-{self.day:02d}" if self.day else "") + self.qualifier
+
+    def display(self) -> str:
+        return _qualify(self._plain(), self.qualifier)
+
+    def _plain(self) -> str:
+        if self.precision == "year":
+            return str(self.year)
+        if self.precision == "month":
+            text = f"{MONTHS[self.month - 1]} {self.year}"
+            return text + " (O.S.)" if self.calendar == "julian" else text
+        text = f"{self.day} {MONTHS[self.month - 1]}"
+        if self.calendar != "julian":
+            return f"{text} {self.year}"
+        gy, gm, gd = self.gregorian
+        if gy == self.year:
+            return f"{text} ({gd} {MONTHS[gm - 1]} N.S.) {self.year}"
+        return f"{text} {self.year} ({gd} {MONTHS[gm - 1]} {gy} N.S.)"
+
+
+def _qualify(text: str, qualifier: str) -> str:
+    if qualifier == "~":
+        return f"c. {text}"
+    if qualifier == "?":
+        return f"{text}?"
+    return text
+
+
+def parse(value, calendar: str = "gregorian") -> HistDate:
+    """Read a date from YAML: a date object, an integer year, or a 'YYYY[-MM[-DD]][~|?]' string."""
+    if isinstance(value, _dt.datetime):
+        raise ValueError("expected a date, not a date and time")
+    if isinstance(value, _dt.date):
+        y, m, d, q = value.year, value.month, value.day, ""
+    elif isinstance(value, bool):
+        raise ValueError(f"expected a date like 1689, 1689-08 or 1689-08-27, got {value!r}")
+    elif isinstance(value, int):
+        y, m, d, q = value, None, None, ""
+        if not 1 <= y <= 9999:
+            raise ValueError(f"'{value}' is not a four-digit year")
+    elif isinstance(value, str):
+        match = _DATE_RE.match(value.strip())
+        if not match:
+            raise ValueError(f"'{value}' is not a date like 1689, 1689-08, 1689-08-27 or 1650~")
+        y = int(match["y"])
+        m = int(match["m"]) if match["m"] else None
+        d = int(match["d"]) if match["d"] else None
+        q = match["q"] or ""
+    else:
+        raise ValueError(f"expected a date like 1689, 1689-08 or 1689-08-27, got {type(value).__name__}")
+    if m is not None and not 1 <= m <= 12:
+        raise ValueError(f"month {m} does not exist")
+    if d is not None:
+        last = _days_in_month(y, m, calendar)
+        if not 1 <= d <= last:
+            name = "Julian" if calendar == "julian" else "Gregorian"
+            raise ValueError(f"{MONTHS[m - 1]} {y} has {last} days in the {name} calendar, not {d}")
+    return HistDate(y, m, d, q, calendar)
+
+
+def display_span(start: HistDate, end: HistDate | None) -> str:
+    """'15–18 May 1989', '31 July – 3 August 1958', '1685–1687', or the start date alone."""
+    if end is None:
+        return start.display()
+    same_cal = start.calendar == end.calendar == "gregorian" and not start.qualifier and not end.qualifier
+    if same_cal and start.precision == end.precision == "day" and start.year == end.year:
+        if start.month == end.month:
+            return f"{start.day}–{end.day} {MONTHS[end.month - 1]} {end.year}"
+        return f"{start.day} {MONTHS[start.month - 1]} – {end.day} {MONTHS[end.month - 1]} {end.year}"
+    if same_cal and start.precision == end.precision == "year":
+        return f"{start.year}–{end.year}"
+    return f"{start.display()} – {end.display()}"
+
+
+def format_iso_day(value: str) -> str:
+    """'2024-02-28' -> '28 February 2024', at whatever precision is given."""
+    date = parse(value)
+    return date.display()

@@ -1,0 +1,59 @@
+"""Problems found in the content, each tied to a file and line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+    message: str = ""
+    severity: str = "error"  # "error" | "warning"
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        parts = [where]
+        if self.field:
+            parts.append(self.field)
+        text = self.message if self.severity == "error" else f"warning: {self.message}"
+        return ": ".join(parts + [text])
+
+
+@dataclass
+class Report:
+    """Collects every problem of a run so all of them are shown at once."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, path, line=None, field=None, message="", column=None) -> None:
+        self.items.append(Diagnostic(str(path), line, column, field, message, "error"))
+
+    def warning(self, path, line=None, field=None, message="", column=None) -> None:
+        self.items.append(Diagnostic(str(path), line, column, field, message, "warning"))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(set(self.items), key=lambda d: (d.path, d.line or 0, d.column or 0, d.field or "", d.message))
+
+
+class ContentError(Exception):
+    """Raised when a stage cannot go on; carries every diagnostic found so far."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("\n".join(str(d) for d in diagnostics))
+        self.diagnostics = diagnostics

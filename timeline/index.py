@@ -1,0 +1,150 @@
+"""The derived views of the content: order, eras, themes, numbered notes, links between events.
+
+Pure: takes the validated model and a Markdown renderer, returns a Timeline. Nothing here reads
+files or knows about templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from . import sources as fmt
+from .dates import display_span
+from .markup import Renderer, fill, plain_text
+from .model import Citation, Content, Era, Event, Source, Theme
+
+LANGUAGE_NAMES = {"zh": "Chinese", "ru": "Russian", "mn": "Mongolian", "la": "Latin", "ja": "Japanese",
+                  "fr": "French", "en": "English", "kk": "Kazakh", "ug": "Uyghur", "mnc": "Manchu"}
+
+
+@dataclass
+class Note:
+    number: int
+    citations: tuple[Citation, ...]
+    html: Markup
+    refs: list[str] = field(default_factory=list)   # ids of the markers that point here
+
+
+@dataclass
+class Entry:
+    """One event with everything a page needs about it."""
+    event: Event
+    era: Era
+    themes: list[Theme]
+    date_display: str
+    summary_html: Markup        # with note markers (event page)
+    summary_list_html: Markup   # without markers (lists)
+    summary_text: str
+    body_html: Markup
+    notes: list[Note]
+    further: list[Source]       # sources: entries not already cited in a note
+    related: list[str] = field(default_factory=list)
+    prev: str | None = None
+    next: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.event.id
+
+
+@dataclass
+class Timeline:
+    content: Content
+    entries: list[Entry]
+    by_id: dict
+    by_era: dict                # era id -> [Entry]
+    by_theme: dict              # theme id -> [Entry]
+    cited_by: dict              # source key -> [event ids], in timeline order
+    pages_html: dict            # page slug -> (Markup, notes)
+
+    @property
+    def site(self):
+        return self.content.site
+
+
+def _note_html(group: tuple[Citation, ...], sources: dict) -> Markup:
+    parts = [fmt.note(sources[c.key], c.locator, c.prefix).rstrip(".") for c in group]
+    return Markup("; ").join(parts) + Markup(".")
+
+
+def _with_notes(html: str, groups, notes: list[Note], by_group: dict, sources: dict, link_prefix: str = "") -> Markup:
+    """Number each citation group (re-using the number of an identical one) and put its marker in."""
+    numbers = []
+    for group in groups:
+        if group not in by_group:
+            note = Note(len(notes) + 1, group, _note_html(group, sources))
+            notes.append(note)
+            by_group[group] = note
+        numbers.append(by_group[group])
+
+    def marker(i: int) -> str:
+        note = numbers[i]
+        ref = f"ref-{note.number}" + (f"-{len(note.refs) + 1}" if note.refs else "")
+        note.refs.append(ref)
+        return (f'<sup class="noteref"><a id="{ref}" href="{link_prefix}#note-{note.number}" '
+                f'role="doc-noteref" aria-label="Note {note.number}">{note.number}</a></sup>')
+
+    return Markup(fill(html, marker))
+
+
+def era_for(year: int, eras) -> Era:
+    for era in eras:
+        if era.start <= year <= era.end:
+            return era
+    raise LookupError(year)  # validation guarantees an era covers every event
+
+
+def build(content: Content, renderer: Renderer) -> Timeline:
+    site, sources = content.site, content.sources
+    themes = {t.id: t for t in site.themes}
+    entries, cited_by = [], {key: [] for key in sources}
+    for event in content.events:
+        notes: list[Note] = []
+        by_group: dict = {}
+        s_html, s_groups = renderer.render_inline(event.summary)
+        b_html, b_groups = renderer.render(event.body) if event.body else ("", [])
+        summary_html = _with_notes(s_html, s_groups, notes, by_group, sources)
+        body_html = _with_notes(b_html, b_groups, notes, by_group, sources)
+        cited = [c.key for note in notes for c in note.citations]
+        further = [sources[k] for k in dict.fromkeys(event.sources) if k not in cited]
+        for key in dict.fromkeys(cited + list(event.sources)):
+            cited_by[key].append(event.id)
+        entries.append(Entry(
+            event, era_for(event.date.gregorian[0], site.eras), [themes[t] for t in event.themes],
+            display_span(event.date, event.end), summary_html, Markup(fill(s_html, lambda i: "")),
+            plain_text(s_html), body_html, notes, further))
+    by_id = {e.id: e for e in entries}
+    for i, entry in enumerate(entries):
+        entry.prev = entries[i - 1].id if i else None
+        entry.next = entries[i + 1].id if i + 1 < len(entries) else None
+        entry.related = list(entry.event.related)
+    # A link is shown from both ends: "related" is symmetric for a reader.
+    for entry in entries:
+        for rid in entry.event.related:
+            if entry.id not in by_id[rid].related:
+                by_id[rid].related.append(entry.id)
+    order = {e.id: i for i, e in enumerate(entries)}
+    for entry in entries:
+        entry.related.sort(key=order.__getitem__)
+    by_era = {era.id: [] for era in site.eras}
+    by_theme = {t.id: [] for t in site.themes}
+    for entry in entries:
+        by_era[entry.era.id].append(entry)
+        for t in entry.event.themes:
+            by_theme[t].append(entry)
+    pages_html = {}
+    for page in content.pages:
+        html, groups = renderer.render(page.body)
+        notes, by_group = [], {}
+        pages_html[page.slug] = (_with_notes(html, groups, notes, by_group, sources), notes)
+        for note in notes:
+            for c in note.citations:
+                if page.slug not in cited_by.get(c.key, []):
+                    pass  # pages may cite sources; the bibliography links events only
+    return Timeline(content, entries, by_id, by_era, by_theme, cited_by, pages_html)
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)

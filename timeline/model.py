@@ -1,0 +1,111 @@
+"""The site's data, validated: what every later stage reads. Nothing here knows YAML or HTML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .dates import HistDate
+
+SIGNIFICANCE = ("major", "notable", "minor")
+SOURCE_TYPES = ("book", "chapter", "article-journal", "article-newspaper", "article-magazine", "webpage",
+                "treaty", "report", "speech", "document", "entry-encyclopedia", "thesis")
+PRIMARY_TYPES = ("treaty", "speech", "document")
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    label: str
+    colour: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Era:
+    id: str
+    label: str
+    start: int
+    end: int
+    intro: str = ""
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    subtitle: str
+    language: str
+    author: str
+    base_url: str | None
+    span_start: int
+    span_end: int
+    themes: tuple[Theme, ...]
+    eras: tuple[Era, ...]
+    edition: str | None = None
+
+
+@dataclass(frozen=True)
+class Name:
+    """A person's name as CSL-JSON gives it: family and given parts, or one literal string."""
+    family: str = ""
+    given: str = ""
+    literal: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    type: str
+    title: str
+    fields: dict          # the remaining CSL-JSON fields, as strings
+    authors: tuple[Name, ...] = ()
+    editors: tuple[Name, ...] = ()
+    issued: HistDate | None = None
+    accessed: HistDate | None = None
+    primary: bool = False
+    path: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    locator: str = ""
+    prefix: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    title: str
+    date: HistDate
+    end: HistDate | None
+    themes: tuple[str, ...]
+    significance: str
+    summary: str                      # Markdown
+    body: str = ""                    # Markdown
+    names: dict = field(default_factory=dict)   # {"zh": ..., "ru": ...}
+    place: str = ""
+    sources: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    path: str = ""
+    # Where each field starts in the file, and where a block scalar's text starts, for messages.
+    lines: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    title: str
+    body: str                          # Markdown
+    description: str = ""
+    order: int = 100
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the editors wrote, validated."""
+    site: Site
+    events: tuple[Event, ...]
+    sources: dict                       # key -> Source
+    pages: tuple[Page, ...]

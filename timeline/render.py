@@ -1,0 +1,159 @@
+"""Pages from the Timeline through the Jinja2 theme in templates/: returns {path: bytes}, writes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import sources as fmt
+from .index import Timeline, language_name
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str          # output path, e.g. "events/1689-treaty-of-nerchinsk/index.html"
+    template: str
+    context: dict
+
+
+class TemplateProblem(Exception):
+    """A template failed to load or render; carries file and line for the message."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        super().__init__(message)
+        self.path, self.line, self.message = path, line, message
+
+
+def make_env(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
+    env.filters["language_name"] = language_name
+    env.globals["bibliography"] = fmt.bibliography
+    return env
+
+
+def url_of(kind: str, ident: str = "") -> str:
+    """Site-relative URL of a page; explicit index.html so the site also works opened from disk."""
+    if kind == "home":
+        return "index.html"
+    if kind in ("sources", "print", "themes", "eras") and not ident:
+        return f"{kind}/index.html"
+    if kind == "page":
+        return f"{ident}/index.html"
+    return f"{kind}/{ident}/index.html"
+
+
+def static_files(templates: Path) -> dict[str, bytes]:
+    folder = templates / "static"
+    files = {}
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file() and not path.name.startswith("."):
+            files["static/" + path.relative_to(folder).as_posix()] = path.read_bytes()
+    return files
+
+
+def page_specs(tl: Timeline) -> list[PageSpec]:
+    site = tl.site
+    specs = [PageSpec("index.html", "index.html", {"title": site.title, "kind": "home"})]
+    for entry in tl.entries:
+        specs.append(PageSpec(url_of("events", entry.id), "event.html", {
+            "title": entry.event.title, "entry": entry, "kind": "event",
+            "description": entry.summary_text}))
+    specs.append(PageSpec(url_of("themes"), "themes.html", {"title": "Themes", "kind": "themes"}))
+    for theme in site.themes:
+        specs.append(PageSpec(url_of("themes", theme.id), "theme.html", {
+            "title": theme.label, "theme": theme, "entries": tl.by_theme[theme.id], "kind": "theme",
+            "description": theme.description}))
+    specs.append(PageSpec(url_of("eras"), "eras.html", {"title": "Eras", "kind": "eras"}))
+    for era in site.eras:
+        specs.append(PageSpec(url_of("eras", era.id), "era.html", {
+            "title": era.label, "era": era, "entries": tl.by_era[era.id], "kind": "era",
+            "description": era.intro}))
+    primary = sorted((s for s in tl.content.sources.values() if s.primary), key=fmt.sort_key)
+    secondary = sorted((s for s in tl.content.sources.values() if not s.primary), key=fmt.sort_key)
+    specs.append(PageSpec(url_of("sources"), "sources.html", {
+        "title": "Sources", "primary": primary, "secondary": secondary, "kind": "sources"}))
+    specs.append(PageSpec(url_of("print"), "print.html", {"title": f"{site.title}: print edition",
+                                                          "kind": "print"}))
+    for page in tl.content.pages:
+        html, notes = tl.pages_html[page.slug]
+        specs.append(PageSpec(url_of("page", page.slug), "page.html", {
+            "title": page.title, "page": page, "html": html, "notes": notes, "kind": "page",
+            "description": page.description}))
+    specs.append(PageSpec("404.html", "404.html", {"title": "Page not found", "kind": "404"}))
+    return specs
+
+
+def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]) -> dict[str, bytes]:
+    site = tl.site
+    # A content hash in asset URLs lets browsers cache them for ever and still see a new version.
+    versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
+    common = {
+        "site": site, "timeline": tl, "entries": tl.entries, "themes": site.themes, "eras": site.eras,
+        "pages": tl.content.pages, "sources": tl.content.sources, "url_of": url_of,
+        "edition": edition(tl),
+    }
+    out: dict[str, bytes] = {}
+    for spec in page_specs(tl):
+        depth = spec.path.count("/")
+        root = "../" * depth if depth else ""
+        if spec.path == "404.html":
+            # Served for any missing URL at any depth: only absolute links can work there.
+            root = site.base_url or ""
+
+        def asset(name: str, _root=root) -> str:
+            key = "static/" + name
+            return f"{_root}{key}?v={versions[key]}" if key in versions else f"{_root}{key}"
+
+        context = dict(common, **spec.context, root=root, path=spec.path, asset=asset,
+                       canonical=(site.base_url + spec.path.removesuffix("index.html")) if site.base_url else None)
+        context.setdefault("description", site.subtitle)
+        try:
+            html = env.get_template(spec.template).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateProblem(exc.filename or exc.name or spec.template, exc.lineno, exc.message) from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateProblem(spec.template, None, f"template not found: {exc.name}") from None
+        except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise TemplateProblem(*_template_location(exc, env, spec.template), f"{type(exc).__name__}: {exc}") from None
+        out[spec.path] = html.encode("utf-8")
+    for path, data in static.items():
+        out[path] = data
+    return out
+
+
+def _template_location(exc: Exception, env, fallback: str):
+    """Find the innermost template frame in the traceback, for a message that names file and line."""
+    tb, found = exc.__traceback__, (fallback, None)
+    while tb is not None:
+        name = tb.tb_frame.f_globals.get("__jinja_template__")
+        if name is not None:
+            found = (name.filename or fallback, name.get_corresponding_lineno(tb.tb_lineno))
+        tb = tb.tb_next
+    return found
+
+
+def edition(tl: Timeline) -> str:
+    """The edition date: site.yaml's 'edition', else the latest date in the content (never the clock)."""
+    if tl.site.edition:
+        return tl.site.edition
+    dates = [s.accessed.iso() for s in tl.content.sources.values() if s.accessed]
+    dates += [e.event.date.iso().rstrip("~?") for e in tl.entries[-1:]]
+    return max(dates) if dates else ""
+
+
+def markup(text: str) -> Markup:
+    return Markup(text)

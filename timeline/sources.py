@@ -1,0 +1,144 @@
+"""Citations and bibliography entries in one style, after the Chicago Manual's notes-bibliography system.
+
+Each function takes a Source and returns safe HTML (every field escaped; only http(s) URLs, which
+validation has already checked, become links).
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from .dates import HistDate
+from .model import Name, Source
+
+QUOTED = ("article-journal", "article-newspaper", "article-magazine", "webpage", "chapter", "entry-encyclopedia")
+
+
+def _name(name: Name, inverted: bool = False) -> str:
+    if name.literal:
+        return name.literal
+    if inverted and name.given:
+        return f"{name.family}, {name.given}"
+    return " ".join(part for part in (name.given, name.family) if part)
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+def authors_note(names: tuple[Name, ...]) -> str:
+    if len(names) > 3:
+        return f"{_name(names[0])} et al."
+    return _join([_name(n) for n in names])
+
+
+def authors_bibliography(names: tuple[Name, ...]) -> str:
+    if not names:
+        return ""
+    return _join([_name(names[0], inverted=True)] + [_name(n) for n in names[1:]])
+
+
+def _date(date: HistDate | None) -> str:
+    return date.display() if date else "n.d."
+
+
+def _title(source: Source):
+    title = escape(source.title)
+    if source.type in QUOTED:
+        return Markup("“{}”").format(title)
+    return Markup("<cite>{}</cite>").format(title)
+
+
+def _link(url: str) -> Markup:
+    return Markup('<a href="{0}">{0}</a>').format(url)
+
+
+def _tail(source: Source) -> list:
+    """Publication facts after the title, shared by note and bibliography forms."""
+    f = source.fields
+    parts: list = []
+    if source.type == "chapter" and f.get("container-title"):
+        inner = Markup("in <cite>{}</cite>").format(f["container-title"])
+        if source.editors:
+            inner += Markup(", ed. {}").format(_join([_name(n) for n in source.editors]))
+        parts.append(inner)
+    elif source.type in ("article-journal",) and f.get("container-title"):
+        journal = Markup("<cite>{}</cite>").format(f["container-title"])
+        if f.get("volume"):
+            journal += Markup(" {}").format(f["volume"])
+        if f.get("issue"):
+            journal += Markup(", no. {}").format(f["issue"])
+        journal += Markup(" ({})").format(_date(source.issued))
+        parts.append(journal)
+        return parts
+    elif f.get("container-title"):
+        parts.append(Markup("<cite>{}</cite>").format(f["container-title"]))
+    if source.type in ("book", "chapter", "report", "thesis"):
+        place, publisher = f.get("publisher-place", ""), f.get("publisher", "")
+        pub = ": ".join(p for p in (place, publisher) if p)
+        parts.append(escape(", ".join(p for p in (pub, _date(source.issued) if source.issued else "") if p)))
+    else:
+        if f.get("publisher"):
+            parts.append(escape(f["publisher"]))
+        if source.issued:
+            parts.append(escape(_date(source.issued)))
+    return [p for p in parts if p]
+
+
+def _access(source: Source) -> list:
+    f, parts = source.fields, []
+    if f.get("URL"):
+        link = _link(f["URL"])
+        if source.accessed:
+            link += Markup(" (accessed {})").format(source.accessed.display())
+        parts.append(link)
+    if f.get("archive_url"):
+        parts.append(Markup("archived at {}").format(_link(f["archive_url"])))
+    return parts
+
+
+def note(source: Source, locator: str = "", prefix: str = "") -> Markup:
+    """Full note form: Given Family, Title (Place: Publisher, Year), locator."""
+    head = []
+    if source.authors:
+        head.append(escape(authors_note(source.authors)))
+    head.append(_title(source))
+    tail = _tail(source)
+    book_like = source.type in ("book", "report", "thesis")
+    text = Markup(", ").join(head)
+    if book_like and tail:
+        text += Markup(" ({})").format(Markup(", ").join(tail))
+    elif tail:
+        text += Markup(", ") + Markup(", ").join(tail)
+    if locator:
+        text += Markup(", {}").format(locator)
+    extra = _access(source)
+    if extra:
+        text += Markup(", ") + Markup(", ").join(extra)
+    if source.fields.get("note"):
+        text += Markup(". {}").format(source.fields["note"].rstrip("."))
+    if prefix:
+        text = Markup("{} ").format(prefix) + text
+    return text + Markup(".")
+
+
+def bibliography(source: Source) -> Markup:
+    """Bibliography form: Family, Given. Title. Place: Publisher, Year."""
+    parts = []
+    if source.authors:
+        parts.append(escape(authors_bibliography(source.authors)))
+    parts.append(_title(source))
+    tail = _tail(source)
+    if tail:
+        parts.append(Markup(", ").join(tail))
+    parts.extend(_access(source))
+    if source.fields.get("note"):
+        parts.append(escape(source.fields["note"].rstrip(".")))
+    return Markup(". ").join(p.rstrip(".") if isinstance(p, str) else p for p in parts) + Markup(".")
+
+
+def sort_key(source: Source) -> tuple:
+    lead = authors_bibliography(source.authors) if source.authors else source.title
+    return (lead.lower().lstrip("“\"'"), source.issued.sort_key if source.issued else (0, 0, 0), source.key)
