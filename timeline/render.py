@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from . import chart
 from . import sources as fmt
 from .index import Timeline, language_name
 
@@ -67,7 +68,8 @@ def static_files(templates: Path) -> dict[str, bytes]:
 
 def page_specs(tl: Timeline) -> list[PageSpec]:
     site = tl.site
-    specs = [PageSpec("index.html", "index.html", {"title": site.title, "kind": "home"})]
+    # The home page sits at the root, so its chart links need no prefix.
+    specs = [PageSpec("index.html", "index.html", {"title": site.title, "kind": "home", "charts": chart.home(tl)})]
     for entry in tl.entries:
         specs.append(PageSpec(url_of("events", entry.id), "event.html", {
             "title": entry.event.title, "entry": entry, "kind": "event",
