@@ -70,7 +70,7 @@ class _File:
             return None
         for key in value:
             if key not in allowed:
-                self.error(path + (key,), f"unknown field{suggest(key, allowed)}", field=str(key))
+                self.error(path + (key,), f"unknown field{suggest(key, allowed)}")
         for key in required:
             if value.get(key) in (None, "", []):
                 self.error(path, f"missing required field '{key}'", field=_dotted(path + (key,)))
@@ -129,7 +129,7 @@ def load(src: Path, report: Report, base_url: str | None = None) -> Content | No
     events = _load_events(src, report, site)
     pages = _load_pages(src, report)
     if site is not None:
-        _cross_check(site, events, sources, report)
+        _cross_check(site, events, pages, sources, report)
     if report.errors or site is None:
         return None
     events.sort(key=lambda e: (e.date.sort_key, e.end.sort_key if e.end else (0, 0, 0), e.id))
@@ -337,8 +337,9 @@ def _event(f: _File, eid: str, site: Site | None) -> Event | None:
                 if not LANG.match(str(lang)):
                     f.error(("names", lang), f"'{lang}' is not a language code such as zh or ru")
                 names[str(lang)] = f.text(value, ("names", lang))
-    if start is None or f.report.errors and any(d.path == f.rel for d in f.report.errors):
-        return None
+    if start is None:
+        # Keep going with a stand-in date so the cross-checks (themes, citations, related) still run.
+        start = dates.HistDate(0)
     lines = {key: f.doc.line(key) for key in data}
     for key in ("summary", "body"):
         node = f.doc.value_node(key)
@@ -377,7 +378,7 @@ def _load_pages(src: Path, report: Report) -> list[Page]:
                 report.error(rel, (exc.line or 0) + 1, None, exc.message, column=exc.column)
                 continue
             meta = f.mapping(f.doc.data or {}, (), PAGE_FIELDS, ("title",), what="front matter") or {}
-            body, offset = rest, head.count("\n") + 2
+            body, offset = rest, head.count("\n") + 3
         else:
             report.error(rel, 1, "title", "a page needs YAML front matter with a title (---\\ntitle: ...\\n---)")
             continue
@@ -386,7 +387,7 @@ def _load_pages(src: Path, report: Report) -> list[Page]:
             report.error(rel, 2, "order", "expected a whole number")
             order = 100
         pages.append(Page(slug, str(meta.get("title") or ""), body, str(meta.get("description") or ""),
-                          order, rel))
+                          order, rel, offset + 1))
     return pages
 
 
@@ -400,7 +401,7 @@ def _citations_in(event: Event):
             yield field, line, citation
 
 
-def _cross_check(site: Site, events: list[Event], sources: dict, report: Report) -> None:
+def _cross_check(site: Site, events: list[Event], pages: list[Page], sources: dict, report: Report) -> None:
     theme_ids = {t.id for t in site.themes}
     event_ids = {e.id for e in events}
     cited: set[str] = set()
@@ -432,8 +433,15 @@ def _cross_check(site: Site, events: list[Event], sources: dict, report: Report)
                          "the event cites no source: add [@key] to the text or a 'sources:' list")
         cited.update(keys)
         year = e.date.gregorian[0]
-        if site.eras and not any(era.start <= year <= era.end for era in site.eras):
+        if site.span_start <= year <= site.span_end and site.eras and not any(era.start <= year <= era.end for era in site.eras):
             report.error(e.path, _line(e, "date"), "date", f"no era in site.yaml covers {year}")
+    for page in pages:
+        for offset, citation in iter_citations(page.body):
+            cited.add(citation.key)
+            if citation.key not in sources:
+                line = page.body_line + page.body.count("\n", 0, offset)
+                report.error(page.path, line, None,
+                             f"no source '{citation.key}' in sources.yaml{suggest(citation.key, sources)}")
     for key in sorted(set(sources) - cited):
         s = sources[key]
         report.warning(s.path, s.line, key, "source is not cited by any event")

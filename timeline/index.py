@@ -139,10 +139,6 @@ def build(content: Content, renderer: Renderer) -> Timeline:
         html, groups = renderer.render(page.body)
         notes, by_group = [], {}
         pages_html[page.slug] = (_with_notes(html, groups, notes, by_group, sources), notes)
-        for note in notes:
-            for c in note.citations:
-                if page.slug not in cited_by.get(c.key, []):
-                    pass  # pages may cite sources; the bibliography links events only
     return Timeline(content, entries, by_id, by_era, by_theme, cited_by, pages_html)
 
 

@@ -100,6 +100,7 @@ class Page:
     description: str = ""
     order: int = 100
     path: str = ""
+    body_line: int = 1                 # line of the file where the Markdown body starts
 
 
 @dataclass(frozen=True)

@@ -108,15 +108,19 @@ def note(source: Source, locator: str = "", prefix: str = "") -> Markup:
     tail = _tail(source)
     book_like = source.type in ("book", "report", "thesis")
     text = Markup(", ").join(head)
+    rest = [] if book_like else list(tail)
     if book_like and tail:
         text += Markup(" ({})").format(Markup(", ").join(tail))
-    elif tail:
-        text += Markup(", ") + Markup(", ").join(tail)
     if locator:
-        text += Markup(", {}").format(locator)
-    extra = _access(source)
-    if extra:
-        text += Markup(", ") + Markup(", ").join(extra)
+        rest.append(escape(locator))
+    rest.extend(_access(source))
+    if rest:
+        # Chicago puts the comma after a quoted title inside the closing quotation mark.
+        if text.endswith("”"):
+            text = Markup(text[:-1]) + Markup(",” ")
+        else:
+            text += Markup(", ")
+        text += Markup(", ").join(rest)
     if source.fields.get("note"):
         text += Markup(". {}").format(source.fields["note"].rstrip("."))
     if prefix:

@@ -37,11 +37,11 @@ class Located:
         for step in path:
             child = None
             if isinstance(node, yaml.MappingNode):
+                # The last of repeated keys is the one PyYAML keeps, so report that one.
                 for key_node, value_node in node.value:
                     if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(step):
                         best = key_node.start_mark.line + 1
                         child = value_node
-                        break
             elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
                 child = node.value[step]
                 best = child.start_mark.line + 1
@@ -62,20 +62,21 @@ class Located:
         return node
 
     def duplicate_keys(self):
-        """(key, line) for keys repeated in any mapping: PyYAML silently keeps the last one."""
-        found, stack = [], [self.node]
+        """(dotted key, line) for keys repeated in any mapping: PyYAML silently keeps the last one."""
+        found, stack = [], [(self.node, "")]
         while stack:
-            node = stack.pop()
+            node, prefix = stack.pop()
             if isinstance(node, yaml.MappingNode):
                 seen = set()
                 for key_node, value_node in node.value:
                     key = getattr(key_node, "value", None)
+                    dotted = f"{prefix}.{key}" if prefix else str(key)
                     if isinstance(key, str) and key in seen:
-                        found.append((key, key_node.start_mark.line + 1))
+                        found.append((dotted, key_node.start_mark.line + 1))
                     seen.add(key)
-                    stack.append(value_node)
+                    stack.append((value_node, dotted))
             elif isinstance(node, yaml.SequenceNode):
-                stack.extend(node.value)
+                stack.extend((child, f"{prefix}[{i}]") for i, child in enumerate(node.value))
         return sorted(found, key=lambda item: item[1])
 
 

@@ -1,0 +1,79 @@
+import datetime as dt
+
+import pytest
+
+from timeline.dates import HistDate, display_span, julian_to_gregorian, parse
+
+
+@pytest.mark.parametrize("julian, gregorian", [
+    ((1689, 8, 27), (1689, 9, 6)),        # Nerchinsk: 10 days in the 17th century
+    ((1700, 2, 18), (1700, 2, 28)),       # last day with a 10-day lag
+    ((1700, 2, 19), (1700, 3, 1)),
+    ((1700, 2, 29), (1700, 3, 11)),       # Julian leap day that the Gregorian calendar lacks: 11 days from here
+    ((1727, 10, 21), (1727, 11, 1)),      # Kyakhta: 11 days in the 18th century
+    ((1800, 2, 28), (1800, 3, 11)),
+    ((1800, 2, 29), (1800, 3, 12)),       # 12 days from here
+    ((1858, 5, 16), (1858, 5, 28)),       # Aigun
+    ((1900, 2, 28), (1900, 3, 12)),
+    ((1900, 2, 29), (1900, 3, 13)),       # 13 days from here
+    ((1918, 1, 31), (1918, 2, 13)),       # Russia's last Julian day
+    ((1699, 12, 25), (1700, 1, 4)),       # crosses a year
+])
+def test_julian_conversion_is_exact_at_century_boundaries(julian, gregorian):
+    assert julian_to_gregorian(*julian) == gregorian
+
+
+def test_display_follows_precision_and_calendar():
+    assert parse("1689-08-27", "julian").display() == "27 August (6 September N.S.) 1689"
+    assert parse("1699-12-25", "julian").display() == "25 December 1699 (4 January 1700 N.S.)"
+    assert parse(1864).display() == "1864"
+    assert parse("2025-06").display() == "June 2025"
+    assert parse("1650~").display() == "c. 1650"
+    assert parse("1650?").display() == "1650?"
+    assert parse("1727-10", "julian").display() == "October 1727 (O.S.)"
+    assert parse(dt.date(2022, 2, 24)).display() == "24 February 2022"
+
+
+def test_iso_is_gregorian_at_the_given_precision():
+    assert parse("1689-08-27", "julian").iso() == "1689-09-06"
+    assert parse("1650~").iso() == "1650~"
+    assert parse("2025-06").iso() == "2025-06"
+
+
+@pytest.mark.parametrize("value, message", [
+    ("1858-02-30", "February 1858 has 28 days in the Gregorian calendar, not 30"),
+    ("1700-02-29", "February 1700 has 28 days in the Gregorian calendar, not 29"),
+    ("1858-13", "month 13 does not exist"),
+    ("27 August 1689", "'27 August 1689' is not a date like 1689, 1689-08, 1689-08-27 or 1650~"),
+    ("1689-8-27", "is not a date like"),
+    (True, "expected a date like"),
+    (dt.datetime(2020, 1, 1, 12), "expected a date, not a date and time"),
+    ([1689], "expected a date like 1689, 1689-08 or 1689-08-27, got list"),
+])
+def test_bad_dates_are_explained(value, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse(value)
+
+
+def test_julian_leap_day_in_a_century_year_is_valid_only_in_julian():
+    assert parse("1700-02-29", "julian").gregorian == (1700, 3, 11)
+
+
+def test_sorting_is_chronological_and_year_only_first():
+    dates = [parse("1864-10-07"), parse(1864), parse("1864-03"), parse("1689-08-27", "julian"), parse("1689-09-01")]
+    ordered = sorted(dates, key=lambda d: d.sort_key)
+    assert [d.source_text() for d in ordered] == ["1689-09-01", "1689-08-27", "1864", "1864-03", "1864-10-07"]
+
+
+def test_spans():
+    assert display_span(parse("1989-05-15"), parse("1989-05-18")) == "15–18 May 1989"
+    assert display_span(parse("1958-07-31"), parse("1958-08-03")) == "31 July – 3 August 1958"
+    assert display_span(parse(1685), parse(1687)) == "1685–1687"
+    assert display_span(parse("1949-12-16"), parse("1950-02-17")) == "16 December 1949 – 17 February 1950"
+    assert display_span(parse(1685), None) == "1685"
+
+
+def test_histdate_precision():
+    assert HistDate(1689).precision == "year"
+    assert HistDate(1689, 8).precision == "month"
+    assert HistDate(1689, 8, 27).precision == "day"

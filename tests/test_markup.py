@@ -1,0 +1,63 @@
+from html.parser import HTMLParser
+
+from timeline.markup import Renderer, extract_citations, plain_text
+from timeline.model import Citation
+
+
+def test_pandoc_citations_are_extracted_with_locators_and_prefixes():
+    text, groups = extract_citations("A [@mancall-1971, p. 12]. B [see @a; @b, ch. 3]. C [@c].")
+    assert groups == [
+        (Citation("mancall-1971", "p. 12"),),
+        (Citation("a", "", "see"), Citation("b", "ch. 3")),
+        (Citation("c"),),
+    ]
+    assert text == "A\ue0000\ue001. B\ue0001\ue001. C\ue0002\ue001."
+
+
+def test_things_that_are_not_citations():
+    for text in ("mail [me@example.org]", r"escaped \[@key]", "[a link @x](https://x.org)", "plain @key"):
+        assert extract_citations(text)[1] == [], text
+
+
+HOSTILE = """
+<script>alert(1)</script>
+<img src=x onerror=alert(2)>
+[click](javascript:alert(3)) [data](data:text/html;base64,PHNjcmlwdD4=) [vb](vbscript:x)
+<a href="javascript:alert(4)" onclick="alert(5)">a</a>
+<iframe src="https://evil.example"></iframe>
+[ok](https://example.org) [rel](../events/x/index.html)
+"""
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.attrs = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+
+
+def test_hostile_markdown_comes_out_inert():
+    html, _ = Renderer().render(HOSTILE)
+    parsed = _Tags()
+    parsed.feed(html)
+    assert set(parsed.tags) <= {"p", "a"}, parsed.tags
+    assert {name for name, _ in parsed.attrs} <= {"href", "rel"}
+    hrefs = [value for name, value in parsed.attrs if name == "href"]
+    assert hrefs == ["https://example.org", "../events/x/index.html"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text, not run
+
+
+def test_markdown_renders_and_is_cached_by_text():
+    renderer = Renderer()
+    first = renderer.render("*Emphasis* and **strong** [@k]")
+    assert first[0] == "<p><em>Emphasis</em> and <strong>strong</strong>\ue0000\ue001</p>"
+    assert len(renderer.cache) == 1
+    assert renderer.render("*Emphasis* and **strong** [@k]") == first
+    assert len(renderer.cache) == 1
+
+
+def test_plain_text_strips_tags_and_placeholders():
+    assert plain_text("<p>A &amp; <em>B</em>\ue0000\ue001.</p>") == "A & B."

@@ -1,0 +1,46 @@
+from timeline import dates
+from timeline.model import Name, Source
+from timeline.sources import bibliography, note, sort_key
+
+
+def src(**kw):
+    base = dict(key="k", type="book", title="Russia and China", fields={}, authors=(), issued=None)
+    base.update(kw)
+    return Source(**base)
+
+
+BOOK = src(authors=(Name("Mancall", "Mark"),), issued=dates.parse(1971),
+           fields={"publisher": "Harvard University Press", "publisher-place": "Cambridge, MA"})
+
+
+def test_book_note_and_bibliography_follow_chicago():
+    assert note(BOOK, "p. 12") == ("Mark Mancall, <cite>Russia and China</cite> (Cambridge, MA: Harvard "
+                                   "University Press, 1971), p. 12.")
+    assert bibliography(BOOK) == ("Mancall, Mark. <cite>Russia and China</cite>. Cambridge, MA: Harvard "
+                                  "University Press, 1971.")
+
+
+def test_newspaper_article_with_url_and_access_date():
+    s = src(type="article-newspaper", title="A headline", authors=(Name(literal="Reporter One"),),
+            issued=dates.parse("2024-02-28"), accessed=dates.parse("2026-11-28"),
+            fields={"container-title": "Financial Times", "URL": "https://www.ft.com/x"})
+    assert note(s) == ("Reporter One, “A headline,” <cite>Financial Times</cite>, 28 February 2024, "
+                       '<a href="https://www.ft.com/x">https://www.ft.com/x</a> (accessed 28 November 2026).')
+
+
+def test_fields_are_escaped():
+    s = src(title="<script>x</script>", authors=(Name(literal="A & B"),))
+    assert "<script>" not in note(s) and "&lt;script&gt;" in note(s) and "A &amp; B" in note(s)
+
+
+def test_many_authors_shorten_in_notes_only():
+    names = tuple(Name(f"F{i}", f"G{i}") for i in range(4))
+    s = src(authors=names)
+    assert note(s).startswith("G0 F0 et al., ")
+    assert bibliography(s).startswith("F0, G0, G1 F1, G2 F2, and G3 F3. ")
+
+
+def test_sorting_by_author_then_title():
+    a = src(key="a", authors=(Name("Zed", "A"),))
+    b = src(key="b", title="Alpha")
+    assert sorted([a, b], key=sort_key) == [b, a]
