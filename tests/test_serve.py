@@ -51,6 +51,7 @@ class FakeBuilder:
         self.raise_exc: Exception | None = None
         self.pause: threading.Event | None = None
         self.paused = threading.Event()
+        self.warnings: list[Diagnostic] = []
 
     def __call__(self) -> Result:
         self.calls += 1
@@ -65,7 +66,7 @@ class FakeBuilder:
             if i == 0 and self.pause is not None:
                 self.paused.set()
                 self.pause.wait(10)
-        return Result(pages=len(PAGES), written=len(PAGES))
+        return Result(diagnostics=list(self.warnings), pages=len(PAGES), written=len(PAGES))
 
 
 @pytest.fixture
@@ -221,6 +222,23 @@ def test_failed_build_shows_an_escaped_overlay_over_the_last_good_site_until_fix
     assert server.rebuild() is True
     status, _, body = get(server, "/events/treaty/")
     assert b"<h1>Treaty 3</h1>" in body and b"timeline-preview-errors" not in body
+
+
+def test_errors_print_at_every_failed_build_and_warnings_only_when_new(server):
+    old = Diagnostic("site_src/sources.yaml", 3, None, "x-1999", "source is not cited by any event", "warning")
+    new = Diagnostic("site_src/sources.yaml", 9, None, "y-2001", "source is not cited by any event", "warning")
+    error = Diagnostic("site_src/events/a.yaml", 2, None, "date", "not a date")
+    server.fake.warnings = [old]
+    server.rebuild()
+    server.fake.warnings = [old, new]
+    server.rebuild()
+    server.fake.fail_with = [error]
+    server.rebuild()
+    server.rebuild()
+    log = server.logged.getvalue()
+    assert log.count(str(old)) == 1 and log.count(str(new)) == 1
+    assert log.count(str(error)) == 2
+    assert "1 warning(s) shown before are not repeated" in log
 
 
 def test_an_exception_in_the_builder_does_not_kill_the_server(server):

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 CLIENTS = 50
 REBUILDS = 20
 NAMES = ["index.html", "404.html", "style.css"] + [f"events/e{i:02d}/index.html" for i in range(20)]
-SCRIPT = re.compile(rb'<script id="timeline-preview-reload">.*?</script>\n', re.S)
+SCRIPT = re.compile(rb"<script id=\"timeline-preview-reload\">.*?</script>\n", re.S)
 
 
 def page(name: str, build: int) -> bytes:

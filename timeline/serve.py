@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import errno
 import html
+import http.client
 import ipaddress
 import mimetypes
 import re
@@ -21,7 +22,6 @@ import threading
 import time
 import traceback
 import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePath
@@ -47,18 +47,15 @@ _IGNORED_NAME = re.compile(
 )
 _IGNORED_DIRS = {".git", ".hg", ".svn", "__pycache__", ".pytest_cache"}
 
-_RELOAD_SCRIPT = """<script id="timeline-preview-reload">
-(function () {
+# Long-poll: the answer is the build number, and any other number than the page's means reload.
+_RELOAD_SCRIPT = """<script id="timeline-preview-reload">(function () {
   var seen = %d;
-  function poll() {
-    fetch("%s?since=" + seen, {cache: "no-store"})
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
-      .then(function (t) { if (parseInt(t, 10) !== seen) location.reload(); else poll(); })
-      .catch(function () { setTimeout(poll, 1000); });
-  }
+  function poll() { fetch("%s?since=" + seen, {cache: "no-store"})
+    .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+    .then(function (t) { if (parseInt(t, 10) !== seen) location.reload(); else poll(); })
+    .catch(function () { setTimeout(poll, 1000); }); }  // server restarting: try again
   poll();
-})();
-</script>
+})();</script>
 """
 _OVERLAY = """<div id="%s" role="alert" style="position:fixed;inset:0 0 auto 0;z-index:2147483647;
 max-height:70vh;overflow:auto;margin:0;padding:1em 1.5em;background:#fff4f4;color:#600;
@@ -181,6 +178,7 @@ class PreviewServer:
         self._state = threading.Condition()  # guards generation/errors/stopping; wakes long-polls
         self.generation = 0
         self.errors: list[Diagnostic] = []
+        self._warned: set[Diagnostic] = set()
         self._stopping = False
         self._deadline: float | None = None
         self._threads: list[threading.Thread] = []
@@ -269,8 +267,14 @@ class PreviewServer:
                 self.errors = [] if ok else errors
                 self.generation += 1
                 self._state.notify_all()
-        for d in diagnostics:
+        # errors every time, since they block the build; warnings once, or they bury the errors
+        warnings = [d for d in diagnostics if d.severity != "error"]
+        fresh = [d for d in warnings if d not in self._warned]
+        for d in (errors if not ok else []) + fresh:
             self._print(str(d))
+        if len(warnings) > len(fresh):
+            self._print(f"({len(warnings) - len(fresh)} warning(s) shown before are not repeated)")
+        self._warned = set(warnings)
         if ok:
             pages = getattr(result, "pages", None)
             self._print(f"built in {time.perf_counter() - started:.2f} s"
@@ -391,10 +395,8 @@ def _next_free_port(host: str, port: int) -> int | None:
 
 
 def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
@@ -402,16 +404,22 @@ def _is_loopback(host: str) -> bool:
 def measure_reload_latency(server: PreviewServer, save: Callable[[int], None], samples: int = 10,
                            page: str = "/") -> list[float]:
     """Seconds from `save(i)` (write a file under a watched folder) to the rebuilt `page` fetched
-    after the reload signal, as a browser tab does it; one value per sample. For scripts/bench.py."""
+    after the reload signal, as an open tab does it; one value per sample. For scripts/bench.py:
+
+        with PreviewServer(lambda: build_site(src, out), out, watch=[src], log=io.StringIO()) as s:
+            times = measure_reload_latency(s, lambda i: event.write_text(text + f"place: P{i}\\n"))
+        print(statistics.median(times))
+    """
     latencies = []
     for i in range(samples):
         before = server.generation
         started = time.perf_counter()
         save(i)
-        with urllib.request.urlopen(f"{server.url}{RELOAD_PATH.lstrip('/')}?since={before}", timeout=120) as r:
-            r.read()
-        with urllib.request.urlopen(server.url + page.lstrip("/"), timeout=120) as r:
-            r.read()
+        for path in (f"{RELOAD_PATH}?since={before}", page):  # signal, then the reload itself
+            conn = http.client.HTTPConnection(*server._httpd.server_address[:2], timeout=120)
+            conn.request("GET", path)
+            conn.getresponse().read()  # a 404 or an overlay is a reloaded page too
+            conn.close()
         latencies.append(time.perf_counter() - started)
         time.sleep(server.quiet * 2)  # let trailing events of this save settle before the next one
     return latencies
