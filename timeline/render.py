@@ -11,6 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import chart
+from . import printview
 from . import sources as fmt
 from .index import Timeline, language_name
 
@@ -43,6 +44,7 @@ def make_env(templates: Path) -> jinja2.Environment:
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
     env.filters["language_name"] = language_name
     env.globals["bibliography"] = fmt.bibliography
+    printview.register(env)
     return env
 
 
