@@ -38,7 +38,8 @@ def write_site(out: Path, files: dict[str, bytes]) -> WriteStats:
     check_target(out)
     stats = WriteStats()
     out.mkdir(parents=True, exist_ok=True)
-    (out / MARKER).write_bytes(b"This folder is written by 'timeline build'; files not in the site are removed.\n")
+    if not (out / MARKER).exists():
+        (out / MARKER).write_bytes(b"This folder is written by 'timeline build'; files not in the site are removed.\n")
     for rel in sorted(files):
         data = files[rel]
         target = out / rel

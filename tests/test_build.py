@@ -1,0 +1,158 @@
+"""The build as a whole: committed expected output, atomicity, determinism, incremental writes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, GOOD, ROOT
+from timeline.build import build_site, render_site
+from timeline.cli import main
+
+EXPECTED = FIXTURES / "good" / "expected"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".timeline-build"}
+
+
+def test_fixture_site_matches_committed_output(tmp_path, monkeypatch):
+    """If this fails after an intended change, run scripts/regen_expected.py and review the diff."""
+    monkeypatch.chdir(FIXTURES / "good")
+    result = build_site(Path("site_src"), tmp_path / "out", templates=ROOT / "templates")
+    assert result.ok, result.diagnostics
+    built, expected = _tree(tmp_path / "out"), _tree(EXPECTED)
+    assert sorted(built) == sorted(expected)
+    for path in expected:
+        assert built[path] == expected[path], f"{path} differs from tests/fixtures/good/expected/{path}"
+
+
+def test_two_builds_are_byte_identical(tmp_path, monkeypatch):
+    monkeypatch.chdir(FIXTURES / "good")
+    a = build_site(Path("site_src"), tmp_path / "a")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
+    b = build_site(Path("site_src"), tmp_path / "b")
+    assert a.ok and b.ok
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+
+
+def test_rebuild_writes_only_changed_files_and_removes_stale_ones(site_dir, tmp_path):
+    src = site_dir()
+    out = tmp_path / "build"
+    first = build_site(src, out)
+    assert first.ok and first.written == len(first.files) and first.removed == 0
+    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    second = build_site(src, out)
+    assert second.written == 0 and second.removed == 0
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == mtimes
+    site_dir({"events/1864-dated.yaml": None})
+    (out / "stray.txt").write_text("not ours")
+    third = build_site(src, out)
+    assert third.ok
+    assert not (out / "events" / "1864-dated").exists()
+    assert not (out / "stray.txt").exists()
+    assert third.removed == 2  # the deleted event's page and the stray file
+
+
+def test_failed_build_leaves_previous_build_untouched(site_dir, tmp_path):
+    src = site_dir()
+    out = tmp_path / "build"
+    assert build_site(src, out).ok
+    before = _tree(out)
+    site_dir({"events/1864-dated.yaml": "title: Broken\ndate: 1864-02-30\n"})
+    result = build_site(src, out)
+    assert not result.ok
+    assert _tree(out) == before
+
+
+def test_template_error_is_a_diagnostic_not_a_traceback(site_dir, tmp_path, capsys):
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    text = (templates / "event.html").read_text()
+    (templates / "event.html").write_text(text.replace("{{ e.title }}", "{{ e.titel }}", 1))
+    assert main(["build", "--src", str(src), "--templates", str(templates), "--out", "out"]) == 1
+    err = capsys.readouterr().err
+    assert "templates/event.html:" in err and "template error" in err and "titel" in err
+    assert "Traceback" not in err
+    assert not Path("out").exists()
+
+
+def test_refuses_to_prune_a_folder_it_did_not_make(site_dir, tmp_path, capsys):
+    src = site_dir()
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    assert main(["build", "--src", str(src), "--out", str(precious)]) == 1
+    assert (precious / "thesis.tex").read_text() == "years of work"
+    assert "was not made by 'timeline build'" in capsys.readouterr().err
+
+
+def test_every_page_and_link_is_relative(site_dir):
+    result = render_site(site_dir())
+    for path, data in result.files.items():
+        if path.endswith(".html") and path != "404.html":
+            text = data.decode()
+            assert 'href="/' not in text and 'src="/' not in text, path
+
+
+def test_base_url_gives_canonical_links_and_a_sitemap(site_dir):
+    result = render_site(site_dir(), base_url="https://example.org/sub/")
+    page = result.files["events/1689-treaty-of-nerchinsk/index.html"].decode()
+    assert '<link rel="canonical" href="https://example.org/sub/events/1689-treaty-of-nerchinsk/">' in page
+    assert b"https://example.org/sub/events/1689-treaty-of-nerchinsk/" in result.files["sitemap.xml"]
+
+
+def test_event_page_content(site_dir):
+    result = render_site(site_dir())
+    page = result.files["events/1689-treaty-of-nerchinsk/index.html"].decode()
+    assert "27 August (6 September N.S.) 1689" in page
+    assert '<dd lang="zh">尼布楚条约</dd>' in page and '<dd lang="ru">Нерчинский договор</dd>' in page
+    # One note per distinct citation, re-used when repeated, with back-links to each marker.
+    assert page.count('<li id="note-') == 3
+    assert 'href="#ref-1-2"' in page
+    assert "(Cambridge, MA: Harvard University Press, 1971), p. 150." in page
+    assert 'href="../../events/1864-year-only/index.html"' in page  # related
+
+
+def test_home_page_orders_events_and_groups_by_era(site_dir):
+    result = render_site(site_dir())
+    home = result.files["index.html"].decode()
+    home = home[home.index('<div id="timeline">'):]
+    order = [home.index(t) for t in ("Treaty of Nerchinsk", "A year-only event", "A dated event")]
+    assert order == sorted(order)
+    assert home.index('id="era-early"') < home.index("Treaty of Nerchinsk")
+
+
+def test_sources_page_splits_primary_and_secondary_with_backlinks(site_dir):
+    result = render_site(site_dir())
+    page = result.files["sources/index.html"].decode()
+    primary, secondary = page.split('id="secondary"')
+    assert "Treaty of Nerchinsk</cite>" in primary and "Mancall, Mark" in secondary
+    assert 'href="../events/1864-year-only/index.html"' in secondary
+
+
+def test_hostile_yaml_text_is_inert_on_every_page(site_dir):
+    src = site_dir({"events/1700-hostile.yaml": """
+        title: "<script>alert(1)</script>"
+        date: 1700
+        place: "<img src=x onerror=alert(2)>"
+        names: {zh: "<b onclick=alert(3)>x</b>"}
+        themes: [territory]
+        significance: major
+        summary: "[click](javascript:alert(4)) <svg onload=alert(5)> [@mancall-1971]"
+        body: |
+          <iframe src="https://evil.example"></iframe> [d](data:text/html,x) [@mancall-1971]
+        """})
+    result = render_site(src)
+    assert result.ok, result.diagnostics
+    for path, data in result.files.items():
+        if path.endswith((".html", ".xml")):
+            text = data.decode().lower()
+            for bad in ("<script>alert", "<img src=x", "<b onclick", "<svg onload", "<iframe",
+                        'href="javascript:', 'href="data:'):
+                assert bad not in text, (path, bad)
