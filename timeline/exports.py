@@ -1,13 +1,28 @@
-"""Machine-readable outputs: events.json, sources.json (CSL-JSON), timelinejs.json, feed.xml,
-sitemap.xml, robots.txt. Built from the Timeline; deterministic (sorted keys, no clock)."""
+"""Machine-readable outputs: events.json (with its JSON Schema), sources.json (CSL-JSON), timelinejs.json,
+feed.xml (Atom), sitemap.xml, robots.txt. Built from the Timeline; deterministic (sorted keys, no clock).
+
+Dates: the only date these files need that the content may not give is the Atom `updated`. It is the
+edition date (render.edition: site.yaml's edition, else the latest date in the content); with no date
+in the content at all, SOURCE_DATE_EPOCH; else 1970-01-01. The clock is never read.
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
+import html
 import json
+import os
+import uuid
 from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
+from . import schema
 from .index import Timeline
 from .render import edition, url_of
+
+FEED_SIZE = 50
+EVENTS_SCHEMA = "schema/events.schema.json"
+EVENT_FILE_SCHEMA = "schema/event.schema.json"
 
 
 def _json(data) -> bytes:
@@ -20,15 +35,15 @@ def _date_parts(date) -> list[int]:
 
 
 def csl_item(source) -> dict:
-    item = {"id": source.key, "type": {"treaty": "treaty", "document": "document", "speech": "speech",
-                                       "entry-encyclopedia": "entry-encyclopedia"}.get(source.type, source.type),
-            "title": source.title}
+    # Every type in model.SOURCE_TYPES is a CSL 1.0.2 item type, so it passes through unchanged.
+    item = {"id": source.key, "type": source.type, "title": source.title}
     for name in ("container-title", "publisher", "publisher-place", "volume", "issue", "page", "language",
-                 "URL", "note", "genre"):
+                 "URL", "note", "genre", "original-title"):
         if source.fields.get(name):
             item[name] = source.fields[name]
-    if source.fields.get("original-title"):
-        item["original-title"] = source.fields["original-title"]
+    if source.fields.get("archive_url"):
+        # CSL has no variable for an archived copy; "custom" is CSL-JSON's place for such extras.
+        item["custom"] = {"archive_url": source.fields["archive_url"]}
     for field, names in (("author", source.authors), ("editor", source.editors)):
         if names:
             item[field] = [{"literal": n.literal} if n.literal else
@@ -40,6 +55,10 @@ def csl_item(source) -> dict:
     if source.accessed:
         item["accessed"] = {"date-parts": [_date_parts(source.accessed)]}
     return item
+
+
+def sources_csl(tl: Timeline) -> list[dict]:
+    return [csl_item(s) for s in sorted(tl.content.sources.values(), key=lambda s: s.key)]
 
 
 def events_json(tl: Timeline) -> dict:
@@ -63,7 +82,8 @@ def events_json(tl: Timeline) -> dict:
             "sources": sorted({c.key for n in e.notes for c in n.citations} | set(ev.sources)),
             "related": list(e.related)})
     site = tl.site
-    return {"title": site.title, "edition": edition(tl), "span": [site.span_start, site.span_end],
+    return {"$schema": (site.base_url or "") + EVENTS_SCHEMA,
+            "title": site.title, "edition": edition(tl), "span": [site.span_start, site.span_end],
             "themes": [{"id": t.id, "label": t.label, "colour": t.colour, "description": t.description}
                        for t in site.themes],
             "eras": [{"id": r.id, "label": r.label, "start": r.start, "end": r.end, "intro": r.intro}
@@ -72,6 +92,8 @@ def events_json(tl: Timeline) -> dict:
 
 
 def timelinejs(tl: Timeline) -> dict:
+    """TimelineJS3's JSON format. TimelineJS puts headline, display_date and group into the page as
+    HTML, so those plain-text fields are escaped here; text.text is the already sanitised summary."""
     def parts(d):
         y, m, day = d.gregorian
         out = {"year": y}
@@ -81,56 +103,92 @@ def timelinejs(tl: Timeline) -> dict:
             out["day"] = day
         return out
 
+    base = tl.site.base_url
     events = []
     for e in tl.entries:
         ev = e.event
-        item = {"unique_id": ev.id, "start_date": parts(ev.date), "display_date": e.date_display,
-                "text": {"headline": ev.title, "text": str(e.summary_list_html)},
-                "group": e.themes[0].label}
+        text = str(e.summary_list_html)
+        if base:
+            link = base + url_of("events", ev.id).removesuffix("index.html")
+            text += f' <a href="{html.escape(link)}">More, with sources</a>'
+        item = {"unique_id": ev.id, "start_date": parts(ev.date), "display_date": html.escape(e.date_display),
+                "text": {"headline": html.escape(ev.title), "text": text},
+                "group": html.escape(e.themes[0].label)}
         if ev.end:
             item["end_date"] = parts(ev.end)
         events.append(item)
-    eras = [{"start_date": {"year": r.start}, "end_date": {"year": r.end}, "text": {"headline": r.label}}
-            for r in tl.site.eras]
-    return {"title": {"text": {"headline": tl.site.title, "text": tl.site.subtitle}}, "events": events, "eras": eras}
+    eras = [{"start_date": {"year": r.start}, "end_date": {"year": r.end},
+             "text": {"headline": html.escape(r.label)}} for r in tl.site.eras]
+    title = {"text": {"headline": html.escape(tl.site.title), "text": html.escape(tl.site.subtitle)}}
+    return {"title": title, "events": events, "eras": eras, "scale": "human"}
 
 
-def feed(tl: Timeline) -> bytes:
-    base = tl.site.base_url or ""
-    updated = (edition(tl) or "1970-01-01")[:10]
-    # "Newest-added" has no clock to come from: the feed lists the latest events of the timeline first.
-    items = []
-    for e in reversed(tl.entries[-50:]):
-        link = base + url_of("events", e.id).removesuffix("index.html")
-        items.append(
-            f"<entry><title>{xml_escape(e.event.title)}</title><id>{xml_escape(link or 'urn:timeline:' + e.id)}</id>"
-            f"<link href=\"{xml_escape(link)}\"/><updated>{updated}T00:00:00Z</updated>"
-            f"<summary>{xml_escape(e.summary_text)}</summary></entry>")
-    head = (f"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"
-            f"<title>{xml_escape(tl.site.title)}</title><id>{xml_escape(base or 'urn:timeline')}</id>"
-            f"<updated>{updated}T00:00:00Z</updated><author><name>{xml_escape(tl.site.author or tl.site.title)}</name></author>")
+def updated_date(tl: Timeline, environ=None) -> str:
+    """YYYY-MM-DD for Atom's required `updated`: from the content, else SOURCE_DATE_EPOCH, never the clock."""
+    text = edition(tl).rstrip("~?")
+    if text:
+        y, _, rest = text.partition("-")
+        m, _, d = rest.partition("-")
+        return f"{int(y):04d}-{int(m or 1):02d}-{int(d or 1):02d}"
+    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    seconds = int(epoch) if epoch.isdigit() else 0
+    return _dt.datetime.fromtimestamp(seconds, tz=_dt.timezone.utc).date().isoformat()
+
+
+def feed(tl: Timeline, environ=None) -> bytes:
+    """Atom. No build knows when an event was added (git is not part of a build), so "newest first"
+    means latest in history first: the FEED_SIZE latest events of the timeline, latest at the top."""
+    site, base = tl.site, tl.site.base_url
+    updated = updated_date(tl, environ) + "T00:00:00Z"
+    # Without base_url there is no URL to use as an id; a name-based UUID is stable across builds.
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, "timeline:" + site.title)
+    themes = {t.id: t for t in site.themes}
+    entries = []
+    for e in reversed(tl.entries[-FEED_SIZE:]):
+        path = url_of("events", e.id)
+        link = base + path.removesuffix("index.html") if base else path
+        ident = link if base else uuid.uuid5(namespace, e.id).urn
+        cats = "".join(f"<category term={quoteattr(t)} label={quoteattr(themes[t].label)}/>" for t in e.event.themes)
+        entries.append(
+            f"<entry><title>{xml_escape(e.event.title)}</title><id>{xml_escape(ident)}</id>"
+            f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(link)}/><updated>{updated}</updated>"
+            f"{cats}<summary type=\"text\">{xml_escape(e.date_display + ': ' + e.summary_text)}</summary></entry>\n")
+    head = (f"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+            f"<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang={quoteattr(site.language)}>\n"
+            f"<title>{xml_escape(site.title)}</title>"
+            + (f"<subtitle>{xml_escape(site.subtitle)}</subtitle>" if site.subtitle else "")
+            + f"<id>{xml_escape(base or namespace.urn)}</id><updated>{updated}</updated>"
+            f"<author><name>{xml_escape(site.author or site.title)}</name></author>"
+            f"<generator>timeline</generator>")
     if base:
-        head += f"<link rel=\"self\" href=\"{xml_escape(base)}feed.xml\"/><link href=\"{xml_escape(base)}\"/>"
-    return (head + "".join(items) + "</feed>\n").encode("utf-8")
+        head += f"<link rel=\"self\" href={quoteattr(base + 'feed.xml')}/><link href={quoteattr(base)}/>"
+    else:
+        head += "<link href=\"index.html\"/>"
+    return (head + "\n" + "".join(entries) + "</feed>\n").encode("utf-8")
 
 
-def sitemap(tl: Timeline, paths) -> bytes:
-    base = tl.site.base_url or ""
-    urls = [p.removesuffix("index.html") for p in sorted(paths) if p.endswith(".html") and p != "404.html"]
-    body = "".join(f"<url><loc>{xml_escape(base + u)}</loc></url>" for u in urls)
-    return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
-            + body + "</urlset>\n").encode("utf-8")
+def sitemap(base: str, paths) -> bytes:
+    pages = sorted({p.removesuffix("index.html") for p in paths if p.endswith(".html") and p != "404.html"})
+    body = "".join(f"<url><loc>{xml_escape(base + u)}</loc></url>\n" for u in pages)
+    return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+            "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n" + body + "</urlset>\n").encode("utf-8")
+
+
+def robots(base: str | None) -> bytes:
+    return ("User-agent: *\nAllow: /\n" + (f"Sitemap: {base}sitemap.xml\n" if base else "")).encode("utf-8")
 
 
 def export_files(tl: Timeline, paths=()) -> dict[str, bytes]:
     base = tl.site.base_url
     files = {
         "events.json": _json(events_json(tl)),
-        "sources.json": _json([csl_item(s) for s in sorted(tl.content.sources.values(), key=lambda s: s.key)]),
+        EVENTS_SCHEMA: schema.dumps(schema.events_json_schema()),
+        EVENT_FILE_SCHEMA: schema.dumps(schema.event_file_schema([t.id for t in tl.site.themes])),
+        "sources.json": _json(sources_csl(tl)),
         "timelinejs.json": _json(timelinejs(tl)),
         "feed.xml": feed(tl),
-        "robots.txt": ("User-agent: *\nAllow: /\n" + (f"Sitemap: {base}sitemap.xml\n" if base else "")).encode(),
+        "robots.txt": robots(base),
     }
     if base:
-        files["sitemap.xml"] = sitemap(tl, list(paths) + ["index.html"])
+        files["sitemap.xml"] = sitemap(base, list(paths) + ["index.html"])
     return files
