@@ -108,7 +108,7 @@ def overview(tl: Timeline, root: str = "") -> str:
     height = axis_y + 8 + FONT + 6
 
     out = [f'<svg class="chart overview-chart" viewBox="0 0 {OVERVIEW_WIDTH} {_n(height)}" '
-           f'width="{OVERVIEW_WIDTH}" height="{_n(height)}" role="group" aria-labelledby="overview-title" '
+           f'width="{OVERVIEW_WIDTH}" height="{_n(height)}" aria-labelledby="overview-title" '
            f'font-size="{FONT}">',
            f'<title id="overview-title">Overview of {len(tl.entries)} events, {site.span_start}–{site.span_end}, '
            f'in {len(site.eras)} eras</title>']
