@@ -1,0 +1,92 @@
+"""timelinejs.json opens in TimelineJS3 itself (npm @knight-lab/timelinejs) in headless Chromium.
+
+The page, the data and the library are served from loopback; every other request is refused so the
+test cannot pass or hang on the network.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from timeline.build import render_site
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+DIST = HERE / "node_modules" / "@knight-lab" / "timelinejs" / "dist"
+GOOD = ROOT / "tests" / "fixtures" / "good" / "site_src"
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<link rel="stylesheet" href="tljs/css/timeline.css">
+<script src="tljs/js/timeline.js"></script>
+</head><body>
+<div id="timeline" style="width: 1100px; height: 650px"></div>
+<script>
+fetch("timelinejs.json").then(r => r.json()).then(data => {
+  window.tl = new TL.Timeline("timeline", data, {script_path: new URL("tljs/js/", location.href).href, language: "en"});
+  window.tl.on("loaded", () => { window.tlLoaded = true; });
+}).catch(e => { window.tlError = String(e); });
+</script>
+</body></html>
+"""
+
+pytestmark = pytest.mark.browser
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, unavailable):
+    if not (DIST / "js" / "timeline.js").is_file():
+        unavailable(f"{DIST} missing: (cd tests/browser && npm install --no-audit --no-fund)")
+    result = render_site(GOOD, base_url="https://example.org/sub/")
+    assert result.ok, result.diagnostics
+    root = tmp_path_factory.mktemp("tljs")
+    (root / "timelinejs.json").write_bytes(result.files["timelinejs.json"])
+    (root / "index.html").write_text(PAGE, encoding="utf-8")
+    shutil.copytree(DIST, root / "tljs")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", json.loads(result.files["timelinejs.json"])
+    server.shutdown()
+    server.server_close()
+
+
+def test_timelinejs_renders_a_slide_and_a_marker_for_every_event(chromium_browser, served):
+    url, data = served
+    page = chromium_browser.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url) else route.abort())
+    try:
+        page.goto(url)
+        page.wait_for_function("window.tlLoaded === true || window.tlError !== undefined", timeout=20000)
+        assert page.evaluate("window.tlError") is None
+        ids = [e["unique_id"] for e in data["events"]]
+        assert len(ids) >= 3
+        page.wait_for_function(f"document.querySelectorAll('.tl-timemarker').length >= {len(ids)}", timeout=10000)
+        assert page.locator(".tl-timemarker").count() == len(ids)
+        # the title slide comes first, then one slide per event
+        assert page.locator(".tl-slide").count() == len(ids) + 1
+        for ident in ids:
+            assert page.locator(f"[id='{ident}']").count() == 1, ident
+            assert page.locator(f"[id='{ident}-marker']").count() == 1, ident
+        headlines = page.eval_on_selector_all(".tl-timemarker .tl-headline", "els => els.map(e => e.textContent)")
+        assert sorted(headlines) == sorted(e["text"]["headline"] for e in data["events"])
+        nerchinsk = page.locator("[id='1689-treaty-of-nerchinsk'] .tl-headline-date").first.text_content()
+        assert "6 September N.S." in nerchinsk
+        assert page.locator(".tl-timeera").count() == len(data["eras"])
+        assert page.locator(".tl-message-full").count() == 0 or not page.locator(".tl-message-full").is_visible()
+        assert errors == []
+    finally:
+        page.close()
