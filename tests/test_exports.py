@@ -482,3 +482,20 @@ def test_a_build_for_a_sub_path_works_when_served_there(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_pages_workflow_builds_with_the_cli_and_uploads_the_build_folder():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    build = next(s for s in steps if s.get("name") == "Build")["run"]
+    import shlex
+
+    from timeline.cli import make_parser
+    assert "${{ steps.pages.outputs.base_url }}" in build
+    argv = shlex.split(build.replace("${{ steps.pages.outputs.base_url }}", "https://user.github.io/repo"))
+    args = make_parser().parse_args(argv[1:])
+    assert argv[0] == "timeline" and args.command == "build"
+    assert str(args.src) == "site_src" and args.base_url == "https://user.github.io/repo/"
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == str(args.out) == "build"
+    assert workflow["permissions"]["pages"] == "write"
