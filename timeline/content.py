@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import dates, yamlfile
 from .diagnostics import Report
-from .markup import iter_citations
+from .markup import RAW_HTML, iter_citations
 from .model import (PRIMARY_TYPES, SIGNIFICANCE, SOURCE_TYPES, Content, Era, Event, Name, Page, Site,
                     Source, Theme)
 
@@ -428,6 +428,14 @@ def _cross_check(site: Site, events: list[Event], pages: list[Page], sources: di
             if key not in sources:
                 report.error(e.path, _line(e, "sources"), "sources",
                              f"no source '{key}' in sources.yaml{suggest(key, sources)}")
+        for field in ("summary", "body"):
+            text = getattr(e, field)
+            raw = RAW_HTML.search(text)
+            if raw:
+                block = e.lines.get(f"{field}:text")
+                line = block + text.count("\n", 0, raw.start()) if block else _line(e, field)
+                report.warning(e.path, line, field, f"raw HTML ('{raw.group(0)[:40]}') is not allowed in Markdown "
+                                                    "and is left out of the page")
         if not keys:
             report.error(e.path, _line(e, "summary"), "sources",
                          "the event cites no source: add [@key] to the text or a 'sources:' list")
