@@ -57,6 +57,7 @@ _RELOAD_SCRIPT = """<script id="timeline-preview-reload">(function () {
   poll();
 })();</script>
 """
+_PLAIN_404 = b"<!doctype html><title>Not found</title><body><h1>404 Not found</h1></body>"
 _OVERLAY = """<div id="%s" role="alert" style="position:fixed;inset:0 0 auto 0;z-index:2147483647;
 max-height:70vh;overflow:auto;margin:0;padding:1em 1.5em;background:#fff4f4;color:#600;
 border-bottom:4px solid #b00;font:15px/1.4 system-ui,sans-serif;box-shadow:0 2px 12px #0004">
@@ -267,20 +268,21 @@ class PreviewServer:
                 self.errors = [] if ok else errors
                 self.generation += 1
                 self._state.notify_all()
-        # errors every time, since they block the build; warnings once, or they bury the errors
-        warnings = [d for d in diagnostics if d.severity != "error"]
-        fresh = [d for d in warnings if d not in self._warned]
-        for d in (errors if not ok else []) + fresh:
-            self._print(str(d))
-        if len(warnings) > len(fresh):
-            self._print(f"({len(warnings) - len(fresh)} warning(s) shown before are not repeated)")
-        self._warned = set(warnings)
-        if ok:
-            pages = getattr(result, "pages", None)
-            self._print(f"built in {time.perf_counter() - started:.2f} s"
-                        + (f": {pages} pages" if pages is not None else "") + f"; serving {self.url}")
-        else:
-            self._print(f"build failed with {len(errors)} error(s); serving the last good site")
+            # errors at every build, since they block it; warnings once, or they bury the errors.
+            # Under the lock, so the reports of two builds never interleave.
+            warnings = [d for d in diagnostics if d.severity != "error"]
+            fresh = [d for d in warnings if d not in self._warned]
+            for d in (errors if not ok else []) + fresh:
+                self._print(str(d))
+            if len(warnings) > len(fresh):
+                self._print(f"({len(warnings) - len(fresh)} warning(s) shown before are not repeated)")
+            self._warned = set(warnings)
+            if ok:
+                pages = getattr(result, "pages", None)
+                self._print(f"built in {time.perf_counter() - started:.2f} s"
+                            + (f": {pages} pages" if pages is not None else "") + f"; serving {self.url}")
+            else:
+                self._print(f"build failed with {len(errors)} error(s); serving the last good site")
         return ok
 
     def wait_for_build(self, since: int, timeout: float = LONG_POLL_SECONDS) -> int:
@@ -340,7 +342,7 @@ class PreviewServer:
             else:
                 target = self.site_dir / "404.html"
                 status = 404
-                body = target.read_bytes() if target.is_file() else b"<!doctype html><title>Not found</title><body><h1>404 Not found</h1></body>"
+                body = target.read_bytes() if target.is_file() else _PLAIN_404
             generation, errors = self.generation, list(self.errors)
         ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if ctype == "text/html":
