@@ -192,7 +192,7 @@ def decades(tl: Timeline) -> str:
     site = tl.site
     rows = decade_counts(tl)
     top, step = _nice_max(max((r.total for r in rows), default=0) or 1)
-    left, right, chart_top, plot_h = 34, DECADES_WIDTH - 8, 8, 180
+    left, right, chart_top, plot_h = 34, DECADES_WIDTH - 8, 8, 150
     base = chart_top + plot_h
     height = base + 8 + FONT + 4
     slot = (right - left) / max(len(rows), 1)
