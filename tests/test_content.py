@@ -1,0 +1,145 @@
+"""The bundled history: coverage, integrity of sources, and the article's claims as events."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from timeline.build import render_site
+from timeline.dates import julian_to_gregorian
+
+SRC = ROOT / "site_src"
+
+
+@pytest.fixture(scope="module")
+def site():
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = render_site(Path("site_src"), strict=True)
+    finally:
+        os.chdir(cwd)
+    assert result.ok, "\n".join(map(str, result.diagnostics))
+    return result
+
+
+def test_check_strict_passes_with_no_warnings(site):
+    assert site.diagnostics == []
+
+
+def test_at_least_150_events(site):
+    assert len(site.timeline.entries) >= 150
+
+
+def test_every_era_has_at_least_8_events(site):
+    for era_id, entries in site.timeline.by_era.items():
+        assert len(entries) >= 8, era_id
+
+
+def test_no_gap_of_more_than_15_years(site):
+    years = sorted({e.event.date.gregorian[0] for e in site.timeline.entries})
+    site_model = site.timeline.site
+    assert years[0] == site_model.span_start
+    gaps = [(a, b) for a, b in zip(years, years[1:]) if b - a > 15]
+    assert gaps == []
+    assert site_model.span_end - years[-1] <= 15
+
+
+def test_every_theme_has_at_least_6_events(site):
+    counts = Counter(t for e in site.timeline.entries for t in e.event.themes)
+    for theme in site.timeline.site.themes:
+        assert counts[theme.id] >= 6, theme.id
+
+
+def test_every_event_cites_and_every_source_is_cited(site):
+    tl = site.timeline
+    for e in tl.entries:
+        assert e.notes or e.further, e.id
+    assert [key for key, ids in tl.cited_by.items() if not ids] == []
+
+
+def test_urls_are_https_and_unique(site):
+    urls = [s.fields["URL"] for s in site.timeline.content.sources.values() if s.fields.get("URL")]
+    assert [u for u in urls if not u.startswith("https://")] == []
+    assert [u for u, n in Counter(urls).items() if n > 1] == []
+    for s in site.timeline.content.sources.values():
+        if s.fields.get("URL"):
+            assert s.accessed is not None, s.key
+
+
+def test_years_inside_the_span(site):
+    for e in site.timeline.entries:
+        for d in (e.event.date, e.event.end):
+            if d is not None:
+                assert 1689 <= d.gregorian[0] <= 2025, e.id
+
+
+def test_julian_dates_are_before_1918_and_convert(site):
+    julian = [e for e in site.timeline.entries if e.event.date.calendar == "julian"]
+    assert julian, "Russian-dated events before 1918 are given Old Style"
+    for e in julian:
+        d = e.event.date
+        assert d.year < 1918 or (d.year == 1918 and (d.month or 1) <= 2), e.id
+        if d.day:
+            assert julian_to_gregorian(d.year, d.month, d.day) == d.gregorian
+            assert "N.S." in e.date_display
+
+
+def test_single_source_events_stay_under_a_third(site):
+    single = []
+    for e in site.timeline.entries:
+        keys = {c.key for n in e.notes for c in n.citations} | set(e.event.sources)
+        if len(keys) == 1:
+            single.append(e.id)
+    print(f"{len(single)} of {len(site.timeline.entries)} events cite one source only:", *single, sep="\n  ")
+    assert len(single) < len(site.timeline.entries) / 3
+
+
+def test_major_events_have_cited_bodies(site):
+    for e in site.timeline.entries:
+        if e.event.significance == "major":
+            assert e.event.body, e.id
+            assert "[@" in e.event.body, e.id
+
+
+ARTICLE_EVENTS = {
+    "1689-treaty-of-nerchinsk": [],
+    "1858-treaty-of-aigun": ["600,000"],
+    "1860-convention-of-peking": ["400,000"],
+    "1864-protocol-of-chuguchak": ["440,000"],
+    "2022-russian-invasion-of-ukraine": [],
+    "2024-russia-top-oil-supplier-to-china": [],
+    "2024-nato-washington-summit-declaration": ["decisive enabler"],
+    "2024-ft-russian-nuclear-threshold-files": ["Financial Times"],
+    "2025-nyt-fsb-china-document": ["New York Times"],
+}
+
+
+@pytest.mark.parametrize("event_id, phrases", sorted(ARTICLE_EVENTS.items()))
+def test_article_claims_are_events(site, event_id, phrases):
+    entry = site.timeline.by_id[event_id]
+    text = entry.event.summary + "\n" + entry.event.body
+    for phrase in phrases:
+        assert phrase in text, (event_id, phrase)
+
+
+def test_decisive_enabler_is_attributed_to_nato(site):
+    for e in site.timeline.entries:
+        text = e.event.summary + e.event.body
+        if "decisive enabler" in text:
+            assert "NATO" in text or "North Atlantic" in text, e.id
+
+
+def test_aigun_has_its_standard_name():
+    for path in SRC.rglob("*.yaml"):
+        assert "Treaty of Argun" not in path.read_text(encoding="utf-8"), path
+
+
+def test_method_page_covers_the_policy(site):
+    page = site.files["method/index.html"].decode()
+    for phrase in ("Pinyin", "Julian", "N.S.", "1689", "2022"):
+        assert phrase in page, phrase
