@@ -387,7 +387,8 @@ def test_defaults():
         "site_src", "templates", "127.0.0.1", 8000, False)
 
 
-def test_run_warns_off_loopback_and_ctrl_c_removes_its_temp_folder(tmp_path):
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_run_warns_off_loopback_and_ctrl_c_removes_its_temp_folder(tmp_path, stop_signal):
     temp = tmp_path / "tmp"
     temp.mkdir()
     (tmp_path / "site_src").mkdir()
@@ -405,7 +406,7 @@ def test_run_warns_off_loopback_and_ctrl_c_removes_its_temp_folder(tmp_path):
                 break
         assert any(line.startswith("serving on") for line in lines), "".join(lines)
         assert len(list(temp.iterdir())) == 1, "the preview builds into its own temporary folder"
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop_signal)
         rest = proc.communicate(timeout=10)[1]
     finally:
         proc.kill()

@@ -463,9 +463,11 @@ def run(args: argparse.Namespace) -> int:
         if not _is_loopback(args.host):
             print(f"warning: listening on {args.host}: the preview is reachable from the network",
                   file=sys.stderr)
-        previous = None
+        previous = {}
         if threading.current_thread() is threading.main_thread():
-            previous = signal.signal(signal.SIGTERM, _interrupt)  # stop as on Ctrl-C: clean up the folder
+            # SIGTERM stops as Ctrl-C does, removing the folder; SIGINT too when started with `&`,
+            # which leaves it ignored
+            previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             print(f"building {src} into a temporary folder...", file=sys.stderr)
             server.start()
@@ -475,8 +477,8 @@ def run(args: argparse.Namespace) -> int:
             print("\nstopping", file=sys.stderr)
         finally:
             server.stop()
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
         return 0
     finally:
         shutil.rmtree(out, ignore_errors=True)
