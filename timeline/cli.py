@@ -133,7 +133,9 @@ def cmd_new(args) -> int:
     if not (args.src / "site.yaml").is_file():
         print(f"timeline new: {args.src}/site.yaml not found: is --src the content folder?", file=sys.stderr)
         return 1
-    lines = [f"title: {_yaml_str(args.title)}", f"date: {_yaml_str(date.source_text())}"]
+    # The schema line gives editors completion and checking in any editor with the YAML language server.
+    lines = ["# yaml-language-server: $schema=../event.schema.json",
+             f"title: {_yaml_str(args.title)}", f"date: {_yaml_str(date.source_text())}"]
     if args.julian:
         lines.append("calendar: julian        # the date above is Old Style")
     lines += [f"themes: [{', '.join(args.theme)}]" if args.theme else "themes: []            # e.g. [territory, diplomacy]",
