@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, GOOD, ROOT
+from support import FIXTURES, GOOD, ROOT
 from timeline.build import build_site, render_site
 from timeline.cli import main
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from conftest import GOOD, ROOT
+from support import GOOD, ROOT
 from timeline import chart
 from timeline.build import render_site
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import ROOT
+from support import ROOT
 from timeline.cli import main, make_parser
 
 

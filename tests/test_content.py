@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from support import ROOT
 from timeline.build import render_site
 from timeline.dates import julian_to_gregorian
 

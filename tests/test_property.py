@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import GOOD
+from support import GOOD
 from timeline.build import render_site
 from timeline.content import EVENT_FIELDS
 

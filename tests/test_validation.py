@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import FIXTURES, GOOD
+from support import FIXTURES, GOOD
 from timeline.cli import main
 
 BAD = FIXTURES / "bad"

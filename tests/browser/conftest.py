@@ -6,9 +6,7 @@ Without the browser the tests skip locally, but under CI=true they fail, so CI c
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -54,22 +52,3 @@ def chromium_browser(request):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-def __getattr__(name: str):
-    """Forward `from conftest import ROOT` to tests/conftest.py.
-
-    pytest registers every conftest outside a package as the module "conftest", and the last one
-    loaded wins; this folder's is collected before tests/test_*.py, whose `from conftest import ...`
-    would otherwise find this file instead of the root one.
-    """
-    if name.startswith(("_", "pytest_")):  # pytest's own probes must not load anything
-        raise AttributeError(name)
-    root = sys.modules.get("tests_root_conftest")
-    if root is None:
-        spec = importlib.util.spec_from_file_location(
-            "tests_root_conftest", Path(__file__).resolve().parent.parent / "conftest.py")
-        root = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = root
-        spec.loader.exec_module(root)
-    return getattr(root, name)

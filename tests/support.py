@@ -1,0 +1,21 @@
+"""Paths and helpers shared by the tests (a plain module: importing from conftest is fragile)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOOD = FIXTURES / "good" / "site_src"
+
+
+def require_tool(condition: bool, reason: str) -> None:
+    """Skip when a tool is missing on a developer's machine; in CI a missing tool is a failure."""
+    if condition:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
