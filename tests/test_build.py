@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -156,3 +157,39 @@ def test_hostile_yaml_text_is_inert_on_every_page(site_dir):
             for bad in ("<script>alert", "<img src=x", "<b onclick", "<svg onload", "<iframe",
                         'href="javascript:', 'href="data:'):
                 assert bad not in text, (path, bad)
+
+
+def test_long_lists_are_paginated_and_the_home_page_stays_small(site_dir, monkeypatch):
+    from timeline import render
+    monkeypatch.setattr(render, "LIST_PAGE_SIZE", 2)
+    monkeypatch.setattr(render, "HOME_LIMIT", 3)
+    result = render_site(site_dir())
+    files = result.files
+    n_territory = len(result.timeline.by_theme["territory"])
+    pages = -(-n_territory // 2)
+    assert pages >= 2
+    assert "themes/territory/index.html" in files
+    assert f"themes/territory/page/{pages}/index.html" in files
+    assert f"themes/territory/page/{pages + 1}/index.html" not in files
+    first = files["themes/territory/index.html"].decode()
+    assert f"Events 1–2 of {n_territory}." in first
+    assert 'href="../../themes/territory/page/2/index.html"' in first
+    second = files["themes/territory/page/2/index.html"].decode()
+    assert '<a href="../../../../themes/territory/page/2/index.html" aria-current="page">2</a>' in second
+    assert 'rel="prev" href="../../../../themes/territory/index.html"' in second
+    # Every event appears on exactly one page of its theme's list.
+    listed = [p for path, data in files.items() if path.startswith("themes/territory/")
+              for p in re.findall(r'id="e-([a-z0-9-]+)"', data.decode())]
+    assert sorted(listed) == sorted(e.id for e in result.timeline.by_theme["territory"])
+    # Beyond HOME_LIMIT the home page lists major events only, says so, and links to the full era.
+    home = files["index.html"].decode()
+    shown = re.findall(r'<li class="event sig-(\w+)"', home)
+    assert shown and set(shown) == {"major"}
+    assert "Showing" in home and "All " in home
+
+
+def test_home_lists_everything_below_the_limit(site_dir):
+    result = render_site(site_dir())
+    home = result.files["index.html"].decode()
+    assert len(re.findall(r'<li class="event ', home)) == len(result.timeline.entries)
+    assert "Showing" not in home

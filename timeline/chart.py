@@ -79,7 +79,7 @@ def mark_label(entry: Entry) -> str:
     return f"{entry.event.title}, {entry.date_display} ({themes}; {entry.event.significance})"
 
 
-def overview(tl: Timeline, root: str = "") -> str:
+def overview(tl: Timeline, root: str = "", entries: list | None = None) -> str:
     """The 1689-2025 overview: era bands, labelled ticks, one linked mark per event."""
     site = tl.site
     x = _Scale(site.span_start, site.span_end, OVERVIEW_WIDTH)
@@ -96,7 +96,8 @@ def overview(tl: Timeline, root: str = "") -> str:
     band_top = n_label_rows * LABEL_ROW + 4
 
     marks = []
-    for entry in tl.entries:
+    entries = tl.entries if entries is None else entries
+    for entry in entries:
         r = RADIUS.get(entry.event.significance, RADIUS["minor"])
         cx = x(_year_position(entry.event.date))
         far = x(_year_position(entry.event.end, end=True)) if entry.event.end else cx
@@ -110,7 +111,7 @@ def overview(tl: Timeline, root: str = "") -> str:
     out = [f'<svg class="chart overview-chart" viewBox="0 0 {OVERVIEW_WIDTH} {_n(height)}" '
            f'width="{OVERVIEW_WIDTH}" height="{_n(height)}" aria-labelledby="overview-title" '
            f'font-size="{FONT}">',
-           f'<title id="overview-title">Overview of {len(tl.entries)} events, {site.span_start}–{site.span_end}, '
+           f'<title id="overview-title">Overview of {len(entries)} events, {site.span_start}–{site.span_end}, '
            f'in {len(site.eras)} eras</title>']
 
     out.append('<g class="eras">')
@@ -240,6 +241,6 @@ class Charts:
     counts: list
 
 
-def home(tl: Timeline, root: str = "") -> Charts:
-    """Everything the home page's overview partial shows."""
-    return Charts(Markup(overview(tl, root)), Markup(decades(tl)), decade_counts(tl))
+def home(tl: Timeline, root: str = "", entries: list | None = None) -> Charts:
+    """Everything the home page's overview partial shows (marks for `entries`, counts for all)."""
+    return Charts(Markup(overview(tl, root, entries)), Markup(decades(tl)), decade_counts(tl))

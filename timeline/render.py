@@ -68,24 +68,61 @@ def static_files(templates: Path) -> dict[str, bytes]:
     return files
 
 
+# A list page holds at most this many events; longer lists continue on /page/2/ and so on, so that no
+# page grows without bound (measured: about 1.3 kB an event).
+LIST_PAGE_SIZE = 400
+# Up to this many events the home page lists them all; beyond, each era shows its major events only.
+HOME_LIMIT = 1000
+
+
+def home_selection(tl: Timeline, limit: int | None = None) -> dict[str, list]:
+    """Era id -> the entries the home page lists: all of them for a site of up to `limit` events."""
+    limit = HOME_LIMIT if limit is None else limit
+    if len(tl.entries) <= limit:
+        return {era_id: list(entries) for era_id, entries in tl.by_era.items()}
+    share = max(1, limit // max(1, len(tl.by_era)))
+    chosen = {}
+    for era_id, entries in tl.by_era.items():
+        major = [e for e in entries if e.event.significance == "major"] or entries
+        step = max(1, -(-len(major) // share))  # spread the shown ones over the era, not just its start
+        chosen[era_id] = major[::step][:share]
+    return chosen
+
+
+def paginate(kind: str, ident: str, entries: list, context: dict) -> list[PageSpec]:
+    chunks = [entries[i:i + LIST_PAGE_SIZE] for i in range(0, len(entries), LIST_PAGE_SIZE)] or [[]]
+    urls = [url_of(kind, ident) if n == 1 else f"{kind}/{ident}/page/{n}/index.html" for n in range(1, len(chunks) + 1)]
+    specs = []
+    for n, chunk in enumerate(chunks, 1):
+        pagination = {"number": n, "count": len(chunks), "urls": urls, "total": len(entries),
+                      "first": (n - 1) * LIST_PAGE_SIZE + 1, "last": (n - 1) * LIST_PAGE_SIZE + len(chunk),
+                      "prev": urls[n - 2] if n > 1 else None, "next": urls[n] if n < len(chunks) else None}
+        title = context["title"] if n == 1 else f"{context['title']} (page {n} of {len(chunks)})"
+        specs.append(PageSpec(urls[n - 1], f"{kind[:-1]}.html",
+                              dict(context, title=title, entries=chunk, pagination=pagination)))
+    return specs
+
+
 def page_specs(tl: Timeline) -> list[PageSpec]:
     site = tl.site
+    home = home_selection(tl)
+    shown = [entry for era in site.eras for entry in home[era.id]]
     # The home page sits at the root, so its chart links need no prefix.
-    specs = [PageSpec("index.html", "index.html", {"title": site.title, "kind": "home", "charts": chart.home(tl)})]
+    specs = [PageSpec("index.html", "index.html", {
+        "title": site.title, "kind": "home", "charts": chart.home(tl, entries=shown), "home_by_era": home,
+        "entries": shown})]
     for entry in tl.entries:
         specs.append(PageSpec(url_of("events", entry.id), "event.html", {
             "title": entry.event.title, "entry": entry, "kind": "event",
             "description": entry.summary_text}))
     specs.append(PageSpec(url_of("themes"), "themes.html", {"title": "Themes", "kind": "themes"}))
     for theme in site.themes:
-        specs.append(PageSpec(url_of("themes", theme.id), "theme.html", {
-            "title": theme.label, "theme": theme, "entries": tl.by_theme[theme.id], "kind": "theme",
-            "description": theme.description}))
+        specs += paginate("themes", theme.id, tl.by_theme[theme.id], {
+            "title": theme.label, "theme": theme, "kind": "theme", "description": theme.description})
     specs.append(PageSpec(url_of("eras"), "eras.html", {"title": "Eras", "kind": "eras"}))
     for era in site.eras:
-        specs.append(PageSpec(url_of("eras", era.id), "era.html", {
-            "title": era.label, "era": era, "entries": tl.by_era[era.id], "kind": "era",
-            "description": era.intro}))
+        specs += paginate("eras", era.id, tl.by_era[era.id], {
+            "title": era.label, "era": era, "kind": "era", "description": era.intro})
     primary = sorted((s for s in tl.content.sources.values() if s.primary), key=fmt.sort_key)
     secondary = sorted((s for s in tl.content.sources.values() if not s.primary), key=fmt.sort_key)
     specs.append(PageSpec(url_of("sources"), "sources.html", {
