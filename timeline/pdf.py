@@ -25,7 +25,7 @@ INSTALL_HINT = "pip install -e '.[pdf]'"
 CJK_PACKAGE = "fonts-noto-cjk"
 # A repeated note marker links to the notes list that only browsers show; in the PDF its footnote is
 # on the same page, so WeasyPrint's complaint about the missing anchor says nothing is wrong.
-_EXPECTED = re.compile(r"^No anchor #[a-z0-9-]+-note-\d+ for")
+_EXPECTED = re.compile(r"^No anchor #note-[a-z0-9-]+-\d+ for")
 _CSS_PARSER = os.sep + "css" + os.sep
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 

@@ -1,8 +1,9 @@
 """Template filters for the print view: the whole timeline on one page, notes as footnotes.
 
 The event pages number notes from 1 and use ids like "note-1"; on the print page every event sits
-beside every other, so ids take the event id as a prefix and notes are numbered through the whole
-document, as a printed book's footnotes are.
+beside every other, so ids carry the event id ("note-<event>-1", still starting with a letter, so
+also a plain CSS selector) and notes are numbered through the whole document, as a printed book's
+footnotes are.
 """
 
 from __future__ import annotations
@@ -32,11 +33,11 @@ def print_notes(html: Markup, entry, offset: int = 0) -> Markup:
     def marker(match: re.Match) -> str:
         n = int(match["n"])
         shown = offset + n
-        ref = (f'<sup class="noteref"><a id="{prefix}-ref-{n}{match["k"] or ""}" href="#{prefix}-note-{n}" '
+        ref = (f'<sup class="noteref"><a id="ref-{prefix}-{n}{match["k"] or ""}" href="#note-{prefix}-{n}" '
                f'role="doc-noteref" aria-label="Note {shown}">{shown}</a></sup>')
         if match["k"] or n not in notes:
             return ref
-        return (f'<span class="fn-call">{ref}<span class="footnote" id="{prefix}-fn-{n}" '
+        return (f'<span class="fn-call">{ref}<span class="footnote" id="fn-{prefix}-{n}" '
                 f'data-n="{shown}">{notes[n].html}</span></span>')
 
     return Markup(_MARKER.sub(marker, str(html)))
