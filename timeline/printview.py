@@ -13,6 +13,7 @@ import re
 from markupsafe import Markup, escape
 
 from . import sources as fmt
+from .dates import parse as parse_date
 
 # The marker index.py writes for a citation (see index._with_notes); the first reference to a note
 # has no "-k" suffix and always comes first in reading order.
@@ -48,6 +49,15 @@ def bibliography_order(sources) -> list:
     return sorted(sources, key=fmt.sort_key)
 
 
+def long_date(iso: str) -> str:
+    """'2026-11-28' as a reader writes it, '28 November 2026'; anything else unchanged."""
+    try:
+        return parse_date(iso).display()
+    except (ValueError, TypeError):
+        return iso
+
+
 def register(env) -> None:
+    env.filters["long_date"] = long_date
     env.filters["print_notes"] = print_notes
     env.filters["bibliography_order"] = bibliography_order
