@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from . import content, index, render, writer
+from . import __version__, content, index, render, writer
 from .diagnostics import Diagnostic, Report
 from .markup import Renderer
 
@@ -21,6 +24,8 @@ class BuildResult:
     pages: int = 0
     files: dict = field(default_factory=dict, repr=False)   # path -> bytes, for checks and the PDF
     timeline: object = field(default=None, repr=False)
+    events: int = 0
+    reused: bool = False        # nothing had changed: the previous output was kept as it was
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -66,17 +71,52 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
     diagnostics = report.sorted()
     ok = not (strict and report.warnings)
     pages = sum(1 for p in files if p.endswith(".html"))
-    return BuildResult(ok, diagnostics, pages=pages, files=files, timeline=timeline)
+    return BuildResult(ok, diagnostics, pages=pages, files=files, timeline=timeline, events=len(timeline.entries))
+
+
+ENGINE_DIR = Path(__file__).resolve().parent
+
+
+def inputs_digest(src: Path, templates: Path, options: dict) -> str:
+    """What a build's output depends on: the engine's code, the options, and the size and
+    modification time of every content and template file (as make and Hugo judge freshness)."""
+    h = hashlib.sha256(json.dumps([__version__, options], sort_keys=True).encode())
+    for folder, tag in ((ENGINE_DIR, "engine"), (Path(src), "src"), (Path(templates), "templates")):
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            for name in sorted(filenames):
+                if tag == "engine" and not name.endswith(".py"):
+                    continue
+                st = os.stat(os.path.join(dirpath, name))
+                rel = os.path.relpath(os.path.join(dirpath, name), folder)
+                h.update(f"{tag}/{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url: str | None = None,
-               strict: bool = False, renderer: Renderer | None = None) -> BuildResult:
-    """Build into out. On any error, out is left exactly as it was."""
+               strict: bool = False, renderer: Renderer | None = None, use_cache: bool = True) -> BuildResult:
+    """Build into out. On any error, out is left exactly as it was.
+
+    When nothing the output depends on has changed since the last build into out (and out itself is
+    as that build left it), the output is kept and nothing is rendered; use_cache=False always renders.
+    """
+    templates = Path(templates) if templates else default_templates(src)
+    digest = None
+    if Path(src, "site.yaml").is_file() and templates.is_dir():
+        digest = inputs_digest(src, templates, {"base_url": base_url, "strict": strict})
+        if use_cache:
+            record = writer.unchanged(Path(out), digest)
+            if record is not None:
+                return BuildResult(True, [Diagnostic(**d) for d in record.get("diagnostics", [])],
+                                   pages=record.get("pages", 0), events=record.get("events", 0), reused=True)
     result = render_site(src, templates=templates, base_url=base_url, strict=strict, renderer=renderer)
     if not result.ok:
         return result
+    manifest = None if digest is None else {
+        "inputs": digest, "pages": result.pages, "events": result.events,
+        "diagnostics": [vars(d) for d in result.diagnostics]}
     try:
-        stats = writer.write_site(Path(out), result.files)
+        stats = writer.write_site(Path(out), result.files, manifest)
     except (writer.OutputRefused, OSError) as exc:
         result.ok = False
         result.diagnostics.append(Diagnostic(str(out), None, None, None, str(exc)))

@@ -38,6 +38,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true",
                    help="also write the whole timeline as a PDF (needs the 'pdf' extra: pip install -e '.[pdf]')")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size (default: a4)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="render everything even when nothing changed since the last build into --out")
 
     p = sub.add_parser("check", help="validate the content and render it without writing anything",
                        description="Everything 'build' does except writing: lists every problem with file and line.")
@@ -77,14 +79,19 @@ def _summary(result) -> str:
 
 def cmd_build(args) -> int:
     from .build import build_site
-    result = build_site(args.src, args.out, templates=args.templates, base_url=args.base_url, strict=args.strict)
+    result = build_site(args.src, args.out, templates=args.templates, base_url=args.base_url, strict=args.strict,
+                        use_cache=not args.no_cache)
     _print_diagnostics(result)
     if not result.ok:
         why = " (warnings fail the build under --strict)" if not result.errors else ""
         print(f"build failed: {_summary(result)}{why}; {args.out} left unchanged", file=sys.stderr)
         return 1
-    print(f"built {len(result.timeline.entries)} events, {result.pages} pages into {args.out}: "
-          f"{result.written} written, {result.removed} removed ({_summary(result)})")
+    if result.reused:
+        print(f"{args.out} is up to date: {result.events} events, {result.pages} pages, nothing changed since "
+              f"the last build ({_summary(result)}; --no-cache renders anyway)")
+    else:
+        print(f"built {result.events} events, {result.pages} pages into {args.out}: "
+              f"{result.written} written, {result.removed} removed ({_summary(result)})")
     if args.pdf:
         try:
             from . import pdf

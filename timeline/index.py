@@ -64,17 +64,28 @@ class Timeline:
         return self.content.site
 
 
-def _note_html(group: tuple[Citation, ...], sources: dict) -> Markup:
-    parts = [fmt.note(sources[c.key], c.locator, c.prefix).rstrip(".") for c in group]
-    return Markup("; ").join(parts) + Markup(".")
+class _Notes:
+    """Formats notes, formatting each source's fixed parts only once however often it is cited."""
+
+    def __init__(self, sources: dict):
+        self.sources, self.parts = sources, {}
+
+    def __call__(self, group: tuple[Citation, ...]) -> Markup:
+        texts = []
+        for c in group:
+            parts = self.parts.get(c.key)
+            if parts is None:
+                parts = self.parts[c.key] = fmt.note_parts(self.sources[c.key])
+            texts.append(fmt.note_from_parts(parts, c.locator, c.prefix)[:-1])
+        return Markup("; ".join(texts) + ".")
 
 
-def _with_notes(html: str, groups, notes: list[Note], by_group: dict, sources: dict, link_prefix: str = "") -> Markup:
+def _with_notes(html: str, groups, notes: list[Note], by_group: dict, note_html, link_prefix: str = "") -> Markup:
     """Number each citation group (re-using the number of an identical one) and put its marker in."""
     numbers = []
     for group in groups:
         if group not in by_group:
-            note = Note(len(notes) + 1, group, _note_html(group, sources))
+            note = Note(len(notes) + 1, group, note_html(group))
             notes.append(note)
             by_group[group] = note
         numbers.append(by_group[group])
@@ -100,13 +111,14 @@ def build(content: Content, renderer: Renderer) -> Timeline:
     site, sources = content.site, content.sources
     themes = {t.id: t for t in site.themes}
     entries, cited_by = [], {key: [] for key in sources}
+    note_html = _Notes(sources)
     for event in content.events:
         notes: list[Note] = []
         by_group: dict = {}
         s_html, s_groups = renderer.render_inline(event.summary)
         b_html, b_groups = renderer.render(event.body) if event.body else ("", [])
-        summary_html = _with_notes(s_html, s_groups, notes, by_group, sources)
-        body_html = _with_notes(b_html, b_groups, notes, by_group, sources)
+        summary_html = _with_notes(s_html, s_groups, notes, by_group, note_html)
+        body_html = _with_notes(b_html, b_groups, notes, by_group, note_html)
         cited = [c.key for note in notes for c in note.citations]
         further = [sources[k] for k in dict.fromkeys(event.sources) if k not in cited]
         for key in dict.fromkeys(cited + list(event.sources)):
@@ -138,7 +150,7 @@ def build(content: Content, renderer: Renderer) -> Timeline:
     for page in content.pages:
         html, groups = renderer.render(page.body)
         notes, by_group = [], {}
-        pages_html[page.slug] = (_with_notes(html, groups, notes, by_group, sources), notes)
+        pages_html[page.slug] = (_with_notes(html, groups, notes, by_group, note_html), notes)
     return Timeline(content, entries, by_id, by_era, by_theme, cited_by, pages_html)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,42 +140,122 @@ def page_specs(tl: Timeline) -> list[PageSpec]:
     return specs
 
 
-def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]) -> dict[str, bytes]:
-    site = tl.site
-    # A content hash in asset URLs lets browsers cache them for ever and still see a new version.
-    versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
-    common = {
-        "site": site, "timeline": tl, "entries": tl.entries, "themes": site.themes, "eras": site.eras,
-        "pages": tl.content.pages, "sources": tl.content.sources, "url_of": url_of,
-        "edition": edition(tl),
-    }
-    out: dict[str, bytes] = {}
-    for spec in page_specs(tl):
+# Below this many pages a second process costs more (fork, pipes) than it saves.
+PARALLEL_MIN_PAGES = 600
+
+
+class _PageRenderer:
+    """Renders one PageSpec; holds what every page shares so worker processes inherit it on fork."""
+
+    def __init__(self, tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]):
+        self.tl, self.env, self.site = tl, env, tl.site
+        # A content hash in asset URLs lets browsers cache them for ever and still see a new version.
+        self.versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
+        self.common = {
+            "site": tl.site, "timeline": tl, "entries": tl.entries, "themes": tl.site.themes,
+            "eras": tl.site.eras, "pages": tl.content.pages, "sources": tl.content.sources, "url_of": url_of,
+            "edition": edition(tl),
+        }
+
+    def __call__(self, spec: PageSpec) -> bytes:
+        site = self.site
         depth = spec.path.count("/")
         root = "../" * depth if depth else ""
         if spec.path == "404.html":
             # Served for any missing URL at any depth: only absolute links can work there.
             root = site.base_url or ""
+        versions = self.versions
 
-        def asset(name: str, _root=root) -> str:
+        def asset(name: str) -> str:
             key = "static/" + name
-            return f"{_root}{key}?v={versions[key]}" if key in versions else f"{_root}{key}"
+            return f"{root}{key}?v={versions[key]}" if key in versions else f"{root}{key}"
 
-        context = dict(common, **spec.context, root=root, path=spec.path, asset=asset,
+        context = dict(self.common, **spec.context, root=root, path=spec.path, asset=asset,
                        canonical=(site.base_url + spec.path.removesuffix("index.html")) if site.base_url else None)
         context.setdefault("description", site.subtitle)
+        env = self.env
         try:
-            html = env.get_template(spec.template).render(context)
+            return env.get_template(spec.template).render(context).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateProblem(exc.filename or exc.name or spec.template, exc.lineno, exc.message) from None
         except jinja2.TemplateNotFound as exc:
             raise TemplateProblem(spec.template, None, f"template not found: {exc.name}") from None
-        except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, KeyError) as exc:
-            raise TemplateProblem(*_template_location(exc, env, spec.template), f"{type(exc).__name__}: {exc}") from None
-        out[spec.path] = html.encode("utf-8")
+        except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, KeyError, LookupError) as exc:
+            raise TemplateProblem(*_template_location(exc, env, spec.template),
+                                  f"{type(exc).__name__}: {exc}") from None
+
+
+def _cost(spec: PageSpec) -> float:
+    """Rough rendering cost in event-page units (measured at 10,000 events: a list page costs about
+    0.2 an event listed; the print page is costed by the caller)."""
+    entries = spec.context.get("entries")
+    return 1 + (0.2 * len(entries) if entries is not None else 0)
+
+
+def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes],
+                 workers: int | None = None) -> dict[str, bytes]:
+    renderer = _PageRenderer(tl, env, static)
+    specs = page_specs(tl)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(specs) >= PARALLEL_MIN_PAGES and hasattr(os, "fork"):
+        pages = _render_parallel(renderer, specs, env, min(workers, 2), len(tl.entries))
+    else:
+        pages = [renderer(spec) for spec in specs]
+    out = {spec.path: page for spec, page in zip(specs, pages)}
     for path, data in static.items():
         out[path] = data
     return out
+
+
+def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, workers: int, n_events: int) -> list:
+    """Render on two cores: one forked child and this process, each taking half the estimated work.
+
+    The child inherits the timeline and the compiled templates through fork (nothing is pickled on
+    the way in) and sends its pages back through a pipe.
+    """
+    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+        try:
+            env.get_template(name)  # compile once, before the fork, so the child does not compile again
+        except jinja2.TemplateError:
+            pass  # reported, with its line, when a page uses it
+    costs = [(0.6 * n_events if spec.template == "print.html" else _cost(spec), i) for i, spec in enumerate(specs)]
+    shares: list[list[int]] = [[], []]
+    loads = [0.0, 0.0]
+    for cost, i in sorted(costs, reverse=True):  # largest first, each to the less loaded side
+        side = 0 if loads[0] <= loads[1] else 1
+        shares[side].append(i)
+        loads[side] += cost
+    reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(
+        target=_child, args=(renderer, specs, shares[1], writer), daemon=True)
+    child.start()
+    writer.close()
+    pages: list = [None] * len(specs)
+    for i in shares[0]:
+        pages[i] = renderer(specs[i])
+    try:
+        result = reader.recv()
+    except EOFError:
+        result = ("crash", "the rendering process stopped unexpectedly")
+    child.join()
+    if result[0] != "ok":
+        if result[0] == "problem":
+            raise TemplateProblem(*result[1])
+        raise RuntimeError(result[1])
+    for i, page in zip(shares[1], result[1]):
+        pages[i] = page
+    return pages
+
+
+def _child(renderer, specs, indexes, conn) -> None:
+    try:
+        conn.send(("ok", [renderer(specs[i]) for i in indexes]))
+    except TemplateProblem as exc:
+        conn.send(("problem", (exc.path, exc.line, exc.message)))
+    except BaseException as exc:  # noqa: BLE001 - any failure must reach the parent as a message
+        conn.send(("crash", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
 
 
 def _template_location(exc: Exception, env, fallback: str):

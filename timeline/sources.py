@@ -99,33 +99,44 @@ def _access(source: Source) -> list:
     return parts
 
 
-def note(source: Source, locator: str = "", prefix: str = "") -> Markup:
-    """Full note form: Given Family, Title (Place: Publisher, Year), locator."""
+def note_parts(source: Source) -> tuple[str, list[str], list[str], str]:
+    """The pieces of a note that do not depend on the locator, as escaped HTML strings:
+    (head, publication facts after the title, access facts, trailing note). Computed once per
+    source and reused for every citation of it."""
     head = []
     if source.authors:
         head.append(escape(authors_note(source.authors)))
     head.append(_title(source))
     tail = _tail(source)
-    book_like = source.type in ("book", "report", "thesis")
     text = Markup(", ").join(head)
-    rest = [] if book_like else list(tail)
-    if book_like and tail:
-        text += Markup(" ({})").format(Markup(", ").join(tail))
-    if locator:
-        rest.append(escape(locator))
-    rest.extend(_access(source))
+    facts: list[str] = []
+    if source.type in ("book", "report", "thesis"):
+        if tail:
+            text += Markup(" ({})").format(Markup(", ").join(tail))
+    else:
+        facts = [str(t) for t in tail]
+    trailing = str(escape(source.fields["note"].rstrip("."))) if source.fields.get("note") else ""
+    return str(text), facts, [str(a) for a in _access(source)], trailing
+
+
+def note_from_parts(parts: tuple[str, list[str], list[str], str], locator: str = "", prefix: str = "") -> Markup:
+    """Full note form: Given Family, Title (Place: Publisher, Year), locator."""
+    text, facts, access, trailing = parts
+    rest = facts + ([str(escape(locator))] if locator else []) + access
     if rest:
         # Chicago puts the comma after a quoted title inside the closing quotation mark.
-        if text.endswith("”"):
-            text = Markup(text[:-1]) + Markup(",” ")
-        else:
-            text += Markup(", ")
-        text += Markup(", ").join(rest)
-    if source.fields.get("note"):
-        text += Markup(". {}").format(source.fields["note"].rstrip("."))
+        text = text[:-1] + ",” " if text.endswith("”") else text + ", "
+        text += ", ".join(rest)
+    if trailing:
+        text += ". " + trailing
     if prefix:
-        text = Markup("{} ").format(prefix) + text
-    return text + Markup(".")
+        text = str(escape(prefix)) + " " + text
+    return Markup(text + ".")
+
+
+def note(source: Source, locator: str = "", prefix: str = "") -> Markup:
+    """Full note form: Given Family, Title (Place: Publisher, Year), locator."""
+    return note_from_parts(note_parts(source), locator, prefix)
 
 
 def bibliography(source: Source) -> Markup:

@@ -7,6 +7,7 @@ far cheaper than deleting and rewriting a large tree.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,12 +35,13 @@ def check_target(out: Path) -> None:
                             "choose an empty or new folder for --out")
 
 
-def write_site(out: Path, files: dict[str, bytes]) -> WriteStats:
+def write_site(out: Path, files: dict[str, bytes], manifest: dict | None = None) -> WriteStats:
+    """Write files into out; then record `manifest` (what the build was made from) in the marker."""
     check_target(out)
     stats = WriteStats()
     out.mkdir(parents=True, exist_ok=True)
-    if not (out / MARKER).exists():
-        (out / MARKER).write_bytes(b"This folder is written by 'timeline build'; files not in the site are removed.\n")
+    # Invalidate the old record first: if this write is interrupted, the next build must not trust it.
+    (out / MARKER).write_text(json.dumps({"note": NOTE}) + "\n", encoding="utf-8")
     for rel in sorted(files):
         data = files[rel]
         target = out / rel
@@ -67,7 +69,53 @@ def write_site(out: Path, files: dict[str, bytes]) -> WriteStats:
                 stats.removed += 1
         if base != out and not any(base.iterdir()):
             base.rmdir()
+    if manifest is not None:
+        record = dict(manifest, note=NOTE, files=_stat_tree(out, files))
+        tmp = out / (MARKER + ".tmp")
+        tmp.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(tmp, out / MARKER)
     return stats
+
+
+NOTE = "This folder is written by 'timeline build'; files not in the site are removed."
+
+
+def _stat_tree(out: Path, paths) -> dict[str, list[int]]:
+    record = {}
+    for rel in paths:
+        st = os.stat(out / rel)
+        record[rel] = [st.st_size, st.st_mtime_ns]
+    return record
+
+
+def unchanged(out: Path, inputs: str) -> dict | None:
+    """The recorded manifest if out holds exactly what a build from these inputs wrote, else None.
+
+    Compares sizes and modification times of every output file (and that no file was added), so a
+    build with nothing to do costs a directory walk instead of rendering the whole site.
+    """
+    try:
+        record = json.loads((out / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("inputs") != inputs or not isinstance(record.get("files"), dict):
+        return None
+    recorded = record["files"]
+    seen = 0
+    for dirpath, _, filenames in os.walk(out):
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            rel = os.path.relpath(path, out).replace(os.sep, "/")
+            if rel == MARKER:
+                continue
+            want = recorded.get(rel)
+            if want is None:
+                return None
+            st = os.stat(path)
+            if [st.st_size, st.st_mtime_ns] != want:
+                return None
+            seen += 1
+    return record if seen == len(recorded) else None
 
 
 def _remove_tree(folder: Path) -> None:

@@ -1,0 +1,120 @@
+"""The "nothing changed" short cut can never keep stale output."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from support import ROOT
+from timeline import build as build_mod
+from timeline.build import build_site
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".timeline-build"}
+
+
+@pytest.fixture
+def setup(site_dir, tmp_path):
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    out = tmp_path / "build"
+    first = build_site(src, out, templates=templates)
+    assert first.ok and not first.reused
+    second = build_site(src, out, templates=templates)
+    assert second.ok and second.reused and second.written == 0
+    return src, templates, out, tmp_path
+
+
+def _same_as_uncached(src, templates, out, tmp_path):
+    cached = build_site(src, out, templates=templates)
+    assert cached.ok and not cached.reused
+    fresh = tmp_path / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    assert build_site(src, fresh, templates=templates, use_cache=False).ok
+    assert _tree(out) == _tree(fresh)
+    return cached
+
+
+def _touch_later(path: Path, text: str) -> None:
+    before = path.stat().st_mtime_ns
+    path.write_text(text, encoding="utf-8")
+    while path.stat().st_mtime_ns == before:  # coarse clocks: make the change visible
+        time.sleep(0.01)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_template_change_rebuilds(setup):
+    src, templates, out, tmp_path = setup
+    page = templates / "event.html"
+    _touch_later(page, page.read_text().replace("<h1 ", '<h1 data-changed="yes" ', 1))
+    _same_as_uncached(src, templates, out, tmp_path)
+    assert 'data-changed="yes"' in (out / "events" / "1864-dated" / "index.html").read_text()
+
+
+def test_source_change_rebuilds(setup):
+    src, templates, out, tmp_path = setup
+    sources = src / "sources.yaml"
+    _touch_later(sources, sources.read_text().replace("An example page", "A renamed page"))
+    _same_as_uncached(src, templates, out, tmp_path)
+    assert "A renamed page" in (out / "sources" / "index.html").read_text()
+
+
+def test_engine_version_change_rebuilds(setup, monkeypatch):
+    src, templates, out, tmp_path = setup
+    monkeypatch.setattr(build_mod, "__version__", "999.0")
+    _same_as_uncached(src, templates, out, tmp_path)
+
+
+def test_engine_code_change_rebuilds(setup, monkeypatch):
+    src, templates, out, tmp_path = setup
+    engine = tmp_path / "engine"
+    shutil.copytree(build_mod.ENGINE_DIR, engine, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(build_mod, "ENGINE_DIR", engine)
+    assert build_site(src, out, templates=templates).reused  # an identical copy of the engine
+    _touch_later(engine / "dates.py", (engine / "dates.py").read_text() + "\n# changed\n")
+    assert not build_site(src, out, templates=templates).reused
+
+
+def test_option_change_rebuilds(setup):
+    src, templates, out, tmp_path = setup
+    result = build_site(src, out, templates=templates, base_url="https://example.org/x/")
+    assert not result.reused
+    assert "https://example.org/x/" in (out / "index.html").read_text()
+
+
+def test_hand_edited_or_added_output_is_repaired(setup):
+    src, templates, out, tmp_path = setup
+    before = _tree(out)
+    _touch_later(out / "index.html", "vandalised")
+    result = build_site(src, out, templates=templates)
+    assert not result.reused and _tree(out) == before
+    (out / "extra.html").write_text("stray")
+    assert not build_site(src, out, templates=templates).reused
+    assert _tree(out) == before
+
+
+def test_warnings_are_reported_again_when_nothing_changed(site_dir, tmp_path):
+    src = site_dir({"sources/extra.yaml": "unused-book:\n  type: book\n  title: Nobody cites me\n"})
+    out = tmp_path / "build"
+    first = build_site(src, out)
+    again = build_site(src, out)
+    assert again.reused
+    assert [str(d) for d in again.diagnostics] == [str(d) for d in first.diagnostics]
+    assert any("not cited" in d.message for d in again.warnings)
+    assert not build_site(src, out, strict=True).ok  # --strict is an input too: it fails, not reuses
+
+
+def test_no_cache_flag(site_dir, tmp_path, capsys):
+    from timeline.cli import main
+    site_dir()
+    assert main(["build", "--out", "b"]) == 0
+    assert main(["build", "--out", "b"]) == 0
+    assert "is up to date" in capsys.readouterr().out
+    assert main(["build", "--out", "b", "--no-cache"]) == 0
+    assert "built " in capsys.readouterr().out
