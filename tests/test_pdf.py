@@ -71,7 +71,7 @@ class Typeset:
         found, level = [], 0
         start = self.xml.find("<outline>")
         assert start >= 0, "the PDF has no outline (bookmarks)"
-        for token in re.finditer(r'<outline>|</outline>|<item page="(\d+)">(.*?)</item>', self.xml[start:], re.S):
+        for token in re.finditer(r'<outline>|</outline>|<item page="(\d+)">(.*?)</item>', self.xml[start:], re.DOTALL):
             if token[0] == "<outline>":
                 level += 1
             elif token[0] == "</outline>":
@@ -123,7 +123,7 @@ def test_each_note_is_one_footnote_numbered_through_the_document(typeset):
     expected = 1
     for page in typeset.pages:
         # A footnote starts a line with its number, then ". "; other such lines never hit the sequence.
-        for number in re.findall(r"^\s*(\d+)\. \S", page, re.M):
+        for number in re.findall(r"^\s*(\d+)\. \S", page, re.MULTILINE):
             if int(number) == expected:
                 expected += 1
     assert expected - 1 == len(notes), f"found footnotes 1..{expected - 1} of {len(notes)} notes"
@@ -141,7 +141,7 @@ def _contents(typeset) -> list[int]:
     first_era_page = min(page for level, _, page in typeset.outline() if level == 1)
     numbers = []
     for page in typeset.pages[1:first_era_page - 1]:
-        numbers += [int(n) for n in re.findall(r"\.{4,}\s*(\d+)\s*$", page, re.M)]
+        numbers += [int(n) for n in re.findall(r"\.{4,}\s*(\d+)\s*$", page, re.MULTILINE)]
     return numbers
 
 
@@ -187,7 +187,7 @@ def test_metadata_comes_from_the_content_not_the_clock(fixture_pdf):
     assert int(info["Pages"]) == fixture_pdf.made.pages
     from timeline.render import edition
 
-    year, month, day = edition(fixture_pdf.timeline).split("-")
+    year, _, day = edition(fixture_pdf.timeline).split("-")
     assert info["CreationDate"].endswith(f"{day} 00:00:00 {year} UTC"), info["CreationDate"]
     assert b"/Lang (en)" in _inflated(fixture_pdf.path)
 
@@ -196,7 +196,7 @@ def _inflated(path: Path) -> bytes:
     """The PDF with its compressed object streams opened, to find dictionary entries."""
     data = path.read_bytes()
     parts = [data]
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.DOTALL):
         try:
             parts.append(zlib.decompress(match[1]))
         except zlib.error:

@@ -44,7 +44,7 @@ class PdfResult:
 
 def _weasyprint():
     try:
-        import weasyprint  # noqa: PLC0415 - optional extra, imported only when a PDF is wanted
+        import weasyprint
     except ImportError as exc:
         raise PdfUnavailable(f"WeasyPrint is not installed ({exc}); install it with: {INSTALL_HINT}") from exc
     except OSError as exc:  # the package is there but Pango or another system library is not
@@ -71,7 +71,7 @@ def _pdf_date(edition: str | None) -> str | None:
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        moment = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
+        moment = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return edition
 
@@ -96,7 +96,7 @@ def _lost_footnotes(html: str, document) -> list[str]:
     Reads WeasyPrint's laid-out boxes; if a future version lays them out differently, checks nothing.
     """
     try:
-        from weasyprint.formatting_structure.boxes import FootnoteAreaBox  # noqa: PLC0415
+        from weasyprint.formatting_structure.boxes import FootnoteAreaBox
     except ImportError:
         return []
     printed: set[str] = set()

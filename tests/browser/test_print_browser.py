@@ -4,12 +4,12 @@ same page read on screen, where notes follow each event and every in-page link l
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
 
 import pytest
-
 from sitehelp import served_build
 
 pytestmark = pytest.mark.browser
@@ -96,4 +96,4 @@ def test_a_note_marker_and_its_back_link_take_the_reader_there_and_back(page):
 def test_one_h1_and_headings_do_not_skip_levels(page):
     levels = page.evaluate("() => [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1])")
     assert levels.count(1) == 1 and levels[0] == 1
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
