@@ -233,23 +233,37 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
     pages: list = [None] * len(specs)
     for i in shares[0]:
         pages[i] = renderer(specs[i])
-    try:
-        result = reader.recv()
-    except EOFError:
-        result = ("crash", "the rendering process stopped unexpectedly")
+    received = 0
+    while received < len(shares[1]):
+        try:
+            kind, payload = reader.recv()
+        except EOFError:
+            kind, payload = "crash", "the rendering process stopped unexpectedly"
+        if kind == "problem":
+            child.join()
+            raise TemplateProblem(*payload)
+        if kind == "crash":
+            child.join()
+            raise RuntimeError(payload)
+        for page in payload:
+            pages[shares[1][received]] = page
+            received += 1
     child.join()
-    if result[0] != "ok":
-        if result[0] == "problem":
-            raise TemplateProblem(*result[1])
-        raise RuntimeError(result[1])
-    for i, page in zip(shares[1], result[1]):
-        pages[i] = page
     return pages
 
 
 def _child(renderer, specs, indexes, conn) -> None:
+    # Pages go back in batches, so neither side holds one pickle of half the site in memory.
     try:
-        conn.send(("ok", [renderer(specs[i]) for i in indexes]))
+        batch, size = [], 0
+        for i in indexes:
+            page = renderer(specs[i])
+            batch.append(page)
+            size += len(page)
+            if size > 4_000_000:
+                conn.send(("ok", batch))
+                batch, size = [], 0
+        conn.send(("ok", batch))
     except TemplateProblem as exc:
         conn.send(("problem", (exc.path, exc.line, exc.message)))
     except BaseException as exc:  # noqa: BLE001 - any failure must reach the parent as a message

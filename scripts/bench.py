@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Benchmark the generator: cold build, warm (unchanged) rebuild, check, preview edit-to-reload, PDF.
+
+Generates N events deterministically (real theme and era ids from site_src/site.yaml, real source
+keys, citations in the text), runs each command as a whole process several times, and prints
+medians, peak memory (max RSS) and pages written. Timings are never asserted in tests.
+
+    python scripts/bench.py --events 1000 10000 --runs 5
+    python scripts/bench.py --bundled            # the bundled site, interpreter start included
+    python scripts/bench.py --reload --events 2000 10000
+    python scripts/bench.py --pdf
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+WORDS = ("treaty border caravan envoy railway alliance tea fur river garrison mission embassy trade "
+         "frontier protocol convention delegation steppe harbour pipeline exercise summit").split()
+
+
+def generate(dest: Path, n: int, seed: int = 1689) -> Path:
+    """Write a site with n events into dest/site_src (deterministic for a given n and seed)."""
+    rng = random.Random(seed)
+    src = dest / "site_src"
+    (src / "events").mkdir(parents=True, exist_ok=True)
+    site = yaml.safe_load((ROOT / "site_src" / "site.yaml").read_text(encoding="utf-8"))
+    (src / "site.yaml").write_text(yaml.safe_dump(site, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    themes = [t["id"] for t in site["themes"]]
+    keys = [f"source-{i:03d}" for i in range(200)]
+    sources = {key: {"type": "book", "title": f"A history of the frontier, volume {i}",
+                     "author": [{"family": f"Author{i}", "given": "Anna"}], "publisher": "Example Press",
+                     "issued": 1950 + i % 70} for i, key in enumerate(keys)}
+    (src / "sources.yaml").write_text(yaml.safe_dump(sources, sort_keys=True), encoding="utf-8")
+    span_start, span_end = site["span"]["start"], site["span"]["end"]
+    used = set()
+    for i in range(n):
+        year = span_start + (i * (span_end - span_start + 1)) // n
+        month, day = 1 + rng.randrange(12), 1 + rng.randrange(28)
+        k1, k2 = rng.choice(keys), rng.choice(keys)
+        used.update((k1, k2))
+        words = " ".join(rng.choice(WORDS) for _ in range(60))
+        event = {
+            "title": f"Event {i}: the {rng.choice(WORDS)} of {year}",
+            "date": f"{year}-{month:02d}-{day:02d}",
+            "themes": rng.sample(themes, 2),
+            "significance": rng.choice(["major", "notable", "minor"]),
+            "summary": f"A {rng.choice(WORDS)} and a {rng.choice(WORDS)} [@{k1}].",
+            "body": f"{words.capitalize()} [@{k1}, p. {1 + rng.randrange(300)}].\n\n*More* {words} [@{k2}].",
+            "names": {"zh": "条约", "ru": "договор"},
+            "sources": [k2],
+        }
+        (src / "events" / f"{year}-event-{i:05d}.yaml").write_text(
+            yaml.safe_dump(event, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # Every source is cited, so the site builds under --strict too.
+    for j, key in enumerate(sorted(set(keys) - used)):
+        path = src / "events" / f"{span_start}-extra-{j:03d}.yaml"
+        path.write_text(yaml.safe_dump({"title": f"Extra {j}", "date": span_start, "themes": [themes[0]],
+                                        "significance": "minor", "summary": f"Extra [@{key}]."}), encoding="utf-8")
+    return src
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
+    """Wall seconds and peak RSS (MB) of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    out = proc.stdout.read() + proc.stderr.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{out}")
+    return elapsed, usage.ru_maxrss // 1024, out
+
+
+def median_line(label: str, samples: list[tuple[float, int, str]]) -> str:
+    secs = [s[0] for s in samples]
+    rss = max(s[1] for s in samples)
+    return (f"{label:<34} median {statistics.median(secs):7.3f} s  min {min(secs):7.3f}  max {max(secs):7.3f}  "
+            f"peak RSS {rss:5d} MB")
+
+
+def bench_events(n: int, runs: int, extra: list[str]) -> dict:
+    timeline = [sys.executable, "-m", "timeline"]
+    with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
+        tmp = Path(tmp)
+        src = generate(tmp, n)
+        cold, warm, check = [], [], []
+        for _ in range(runs):
+            shutil.rmtree(tmp / "build", ignore_errors=True)
+            shutil.rmtree(tmp / ".cache", ignore_errors=True)
+            cold.append(run(timeline + ["build", "--src", str(src), "--out", "build", *extra], tmp))
+            warm.append(run(timeline + ["build", "--src", str(src), "--out", "build", *extra], tmp))
+            check.append(run(timeline + ["check", "--src", str(src), *extra], tmp))
+        files = [p for p in (tmp / "build").rglob("*") if p.is_file()]
+        pages = sum(1 for p in files if p.suffix == ".html")
+        largest = max((p.stat().st_size, p) for p in files if p.suffix == ".html" and "print" not in p.parts)
+        print(f"\n{n} events ({len(list((src / 'events').iterdir()))} files), {runs} runs")
+        print(median_line("cold build (fresh output, no cache)", cold))
+        print(median_line("warm build (nothing changed)", warm))
+        print(median_line("check", check))
+        print(f"{'pages written':<34} {pages} HTML pages, {len(files)} files; largest page other than print: "
+              f"{largest[0] / 1e6:.2f} MB ({largest[1].relative_to(tmp / 'build')})")
+        return {"cold": statistics.median(s[0] for s in cold), "warm": statistics.median(s[0] for s in warm)}
+
+
+def bench_bundled(runs: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-bundled-") as tmp:
+        samples = [run([sys.executable, "-m", "timeline", "build", "--src", str(ROOT / "site_src"),
+                        "--out", str(Path(tmp) / "build")], ROOT) for _ in range(runs)]
+        print(median_line("bundled site: build (warm output)", samples[1:] or samples))
+        cold = []
+        for _ in range(runs):
+            shutil.rmtree(Path(tmp) / "build")
+            cold.append(run([sys.executable, "-m", "timeline", "build", "--src", str(ROOT / "site_src"),
+                             "--out", str(Path(tmp) / "build")], ROOT))
+        print(median_line("bundled site: build (fresh output)", cold))
+
+
+def bench_reload(n_values: list[int], runs: int) -> None:
+    """Save an event file under a running preview server; time until the reloaded page arrives."""
+    import io
+
+    from timeline import serve
+    from timeline.build import build_site
+    for n in n_values:
+        with tempfile.TemporaryDirectory(prefix=f"bench-reload-{n}-") as tmp:
+            src = generate(Path(tmp), n) if n else ROOT / "site_src"
+            if not n:
+                src = Path(shutil.copytree(ROOT / "site_src", Path(tmp) / "site_src"))
+            out = Path(tmp) / "out"
+            event = sorted((src / "events").glob("*.yaml"))[len(list((src / "events").glob("*.yaml"))) // 2]
+            text = event.read_text(encoding="utf-8")
+            page = f"/events/{event.stem}/index.html"
+            with serve.PreviewServer(lambda: build_site(src, out, templates=ROOT / "templates"), out,
+                                     watch=[src], log=io.StringIO()) as server:
+                latencies = serve.measure_reload_latency(
+                    server, lambda i: event.write_text(text.replace("title: ", f"title: Edit {i}: ", 1),
+                                                       encoding="utf-8"),
+                    samples=max(runs, 10), page=page)
+            label = f"{n} events" if n else "bundled site"
+            print(f"preview save -> reloaded page, {label:<13} median {statistics.median(latencies) * 1000:6.0f} ms"
+                  f"  min {min(latencies) * 1000:.0f}  max {max(latencies) * 1000:.0f}  ({len(latencies)} saves)")
+
+
+def bench_pdf(runs: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-pdf-") as tmp:
+        samples = [run([sys.executable, "-m", "timeline", "build", "--pdf", "--src", str(ROOT / "site_src"),
+                        "--out", str(Path(tmp) / "build")], ROOT) for _ in range(runs)]
+        pdf = next(Path(tmp, "build").glob("*.pdf"))
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        pages = next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?")
+        print(median_line("bundled site: build --pdf", samples))
+        print(f"{'PDF':<34} {pages} pages, {pdf.stat().st_size / 1e6:.1f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, nargs="*", default=[], help="generated site sizes to build")
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (default 5)")
+    parser.add_argument("--bundled", action="store_true", help="time the bundled site's build")
+    parser.add_argument("--reload", action="store_true", help="time the preview's edit-to-reload latency")
+    parser.add_argument("--pdf", action="store_true", help="time the PDF of the bundled content")
+    parser.add_argument("--generate", type=int, metavar="N", help="only write an N-event site to ./bench-site")
+    parser.add_argument("--no-cache", action="store_true", help="pass --no-cache to builds")
+    args = parser.parse_args()
+    if args.generate:
+        print(generate(Path("bench-site"), args.generate))
+        return
+    extra = ["--no-cache"] if args.no_cache else []
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    results = {n: bench_events(n, args.runs, extra) for n in args.events if not args.reload}
+    if len(results) >= 2:
+        small, large = min(results), max(results)
+        print(f"\ncold build ratio {large}/{small} events: {results[large]['cold'] / results[small]['cold']:.1f}x "
+              f"(linear would be {large / small:.0f}x)")
+    if args.bundled:
+        bench_bundled(args.runs)
+    if args.reload:
+        bench_reload(args.events or [0], args.runs)
+    if args.pdf:
+        bench_pdf(args.runs)
+
+
+if __name__ == "__main__":
+    main()
