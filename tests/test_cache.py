@@ -118,3 +118,33 @@ def test_no_cache_flag(site_dir, tmp_path, capsys):
     assert "is up to date" in capsys.readouterr().out
     assert main(["build", "--out", "b", "--no-cache"]) == 0
     assert "built " in capsys.readouterr().out
+
+
+def test_parse_cache_sees_every_change(site_dir, tmp_path):
+    """The preview's parse cache: an edited file is parsed again, an unchanged one is not."""
+    from timeline.markup import Renderer
+    src = site_dir()
+    out = tmp_path / "build"
+    cache, renderer = {}, Renderer()
+    assert build_site(src, out, parse_cache=cache, renderer=renderer).ok
+    event = src / "events" / "1864-dated.yaml"
+    entry = cache[event]
+    _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
+    result = build_site(src, out, parse_cache=cache, renderer=renderer)
+    assert result.ok and cache[event] is not entry
+    assert "A renamed event" in (out / "events" / "1864-dated" / "index.html").read_text()
+    fresh = tmp_path / "fresh"
+    assert build_site(src, fresh, use_cache=False).ok
+    assert _tree(out) == _tree(fresh)
+    _touch_later(event, "title: [broken\n")
+    broken = build_site(src, out, parse_cache=cache, renderer=renderer)
+    assert not broken.ok and "YAML syntax error" in str(broken.errors[0])
+
+
+def test_print_page_links_the_pdf_only_when_it_is_built(site_dir):
+    from timeline.build import render_site
+    src = site_dir()
+    with_pdf = render_site(src, pdf=True).files["print/index.html"].decode()
+    without = render_site(src).files["print/index.html"].decode()
+    assert 'href="../timeline.pdf"' in with_pdf
+    assert "timeline.pdf" not in without

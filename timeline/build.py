@@ -26,6 +26,7 @@ class BuildResult:
     timeline: object = field(default=None, repr=False)
     events: int = 0
     reused: bool = False        # nothing had changed: the previous output was kept as it was
+    pdf_kept: bool = False      # ... and that output includes the PDF
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -46,12 +47,13 @@ def default_templates(src: Path) -> Path:
 
 
 def render_site(src: Path, *, templates: Path | None = None, base_url: str | None = None,
-                strict: bool = False, renderer: Renderer | None = None) -> BuildResult:
+                strict: bool = False, renderer: Renderer | None = None, parse_cache: dict | None = None,
+                pdf: bool = False) -> BuildResult:
     """Everything but the write: the whole site in memory, or the diagnostics that prevent it."""
     src = Path(src)
     templates = Path(templates) if templates else default_templates(src)
     report = Report()
-    loaded = content.load(src, report, base_url)
+    loaded = content.load(src, report, base_url, parse_cache)
     if not templates.is_dir():
         report.error(str(templates), None, None, "no templates folder here (use --templates)")
     if loaded is None or report.errors:
@@ -59,7 +61,8 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
     timeline = index.build(loaded, renderer or Renderer())
     try:
         env = render.make_env(templates)
-        files = render.render_pages(timeline, env, render.static_files(templates))
+        files = render.render_pages(timeline, env, render.static_files(templates),
+                                    pdf_url=PDF_NAME if pdf else None)
         from . import exports  # noqa: PLC0415 - exports depend on render's URL scheme
         files.update(exports.export_files(timeline, files))
     except render.TemplateProblem as exc:
@@ -75,6 +78,7 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
 
 
 ENGINE_DIR = Path(__file__).resolve().parent
+PDF_NAME = "timeline.pdf"  # beside index.html; linked from the print page when built
 
 
 def inputs_digest(src: Path, templates: Path, options: dict) -> str:
@@ -94,7 +98,8 @@ def inputs_digest(src: Path, templates: Path, options: dict) -> str:
 
 
 def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url: str | None = None,
-               strict: bool = False, renderer: Renderer | None = None, use_cache: bool = True) -> BuildResult:
+               strict: bool = False, renderer: Renderer | None = None, use_cache: bool = True,
+               parse_cache: dict | None = None, pdf: bool = False, paper: str = "a4") -> BuildResult:
     """Build into out. On any error, out is left exactly as it was.
 
     When nothing the output depends on has changed since the last build into out (and out itself is
@@ -103,13 +108,16 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
     templates = Path(templates) if templates else default_templates(src)
     digest = None
     if Path(src, "site.yaml").is_file() and templates.is_dir():
-        digest = inputs_digest(src, templates, {"base_url": base_url, "strict": strict})
+        options = {"base_url": base_url, "strict": strict, "pdf": pdf and paper}
+        digest = inputs_digest(src, templates, options)
         if use_cache:
             record = writer.unchanged(Path(out), digest)
             if record is not None:
                 return BuildResult(True, [Diagnostic(**d) for d in record.get("diagnostics", [])],
-                                   pages=record.get("pages", 0), events=record.get("events", 0), reused=True)
-    result = render_site(src, templates=templates, base_url=base_url, strict=strict, renderer=renderer)
+                                   pages=record.get("pages", 0), events=record.get("events", 0), reused=True,
+                                   pdf_kept=PDF_NAME in record["files"])
+    result = render_site(src, templates=templates, base_url=base_url, strict=strict, renderer=renderer,
+                         parse_cache=parse_cache, pdf=pdf)
     if not result.ok:
         return result
     manifest = None if digest is None else {

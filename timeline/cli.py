@@ -80,7 +80,7 @@ def _summary(result) -> str:
 def cmd_build(args) -> int:
     from .build import build_site
     result = build_site(args.src, args.out, templates=args.templates, base_url=args.base_url, strict=args.strict,
-                        use_cache=not args.no_cache)
+                        use_cache=not args.no_cache, pdf=args.pdf, paper=args.paper)
     _print_diagnostics(result)
     if not result.ok:
         why = " (warnings fail the build under --strict)" if not result.errors else ""
@@ -93,12 +93,19 @@ def cmd_build(args) -> int:
         print(f"built {result.events} events, {result.pages} pages into {args.out}: "
               f"{result.written} written, {result.removed} removed ({_summary(result)})")
     if args.pdf:
+        if result.pdf_kept:
+            print(f"{args.out / 'timeline.pdf'} is up to date")
+            return 0
         try:
             from . import pdf
         except ImportError as exc:
             print(f"PDF skipped: {exc}", file=sys.stderr)
             return 0
-        return pdf.write_pdf_cli(result, args)
+        status = pdf.write_pdf_cli(result, args)
+        if (args.out / pdf.PDF_NAME).is_file():
+            from .writer import record_extra
+            record_extra(args.out, pdf.PDF_NAME)
+        return status
     return 0
 
 

@@ -40,21 +40,38 @@ def suggest(word: str, choices) -> str:
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
+def _parse_cached(path: Path, cache: dict | None):
+    """The parsed file, or the error that stops it; with a cache (the preview keeps one between
+    builds) a file whose size and modification time are unchanged is not read or parsed again."""
+    key = None
+    if cache is not None:
+        st = path.stat()
+        key = (st.st_size, st.st_mtime_ns)
+        hit = cache.get(path)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+    try:
+        parsed = yamlfile.parse(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, yamlfile.YamlSyntaxError) as exc:
+        parsed = exc
+    if cache is not None:
+        cache[path] = (key, parsed)
+    return parsed
+
+
 class _File:
     """One YAML file being validated: parsed data plus helpers that report with the right line."""
 
-    def __init__(self, path: Path, rel: str, report: Report):
+    def __init__(self, path: Path, rel: str, report: Report, cache: dict | None = None):
         self.rel, self.report, self.doc = rel, report, None
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            report.error(rel, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        parsed = _parse_cached(path, cache)
+        if isinstance(parsed, UnicodeDecodeError):
+            report.error(rel, None, None, f"not UTF-8 text ({parsed.reason} at byte {parsed.start})")
             return
-        try:
-            self.doc = yamlfile.parse(text)
-        except yamlfile.YamlSyntaxError as exc:
-            report.error(rel, exc.line, None, exc.message, column=exc.column)
+        if isinstance(parsed, yamlfile.YamlSyntaxError):
+            report.error(rel, parsed.line, None, parsed.message, column=parsed.column)
             return
+        self.doc = parsed
         for key, line in self.doc.duplicate_keys():
             report.error(rel, line, key, "key given twice (the second would silently win)")
 
@@ -119,14 +136,14 @@ def _kind(value) -> str:
         type(value), f"'{value}'")
 
 
-def load(src: Path, report: Report, base_url: str | None = None) -> Content | None:
+def load(src: Path, report: Report, base_url: str | None = None, cache: dict | None = None) -> Content | None:
     src = Path(src)
     if not (src / "site.yaml").is_file():
         report.error(str(src / "site.yaml"), None, None, "no site.yaml here: is --src the content folder?")
         return None
     site = _load_site(src, report, base_url)
-    sources = _load_sources(src, report)
-    events = _load_events(src, report, site)
+    sources = _load_sources(src, report, cache)
+    events = _load_events(src, report, site, cache)
     pages = _load_pages(src, report)
     if site is not None:
         _cross_check(site, events, pages, sources, report)
@@ -233,12 +250,12 @@ def _names(f: _File, raw, path: tuple, key: str) -> tuple[Name, ...]:
     return tuple(names)
 
 
-def _load_sources(src: Path, report: Report) -> dict:
+def _load_sources(src: Path, report: Report, cache: dict | None = None) -> dict:
     files = [src / "sources.yaml"] if (src / "sources.yaml").is_file() else []
     files += sorted((src / "sources").glob("*.yaml")) if (src / "sources").is_dir() else []
     sources: dict[str, Source] = {}
     for path in files:
-        f = _File(path, _rel(path, src), report)
+        f = _File(path, _rel(path, src), report, cache)
         if f.doc is None or f.doc.data is None:
             continue
         if not isinstance(f.doc.data, dict):
@@ -284,14 +301,14 @@ def _load_sources(src: Path, report: Report) -> dict:
     return sources
 
 
-def _load_events(src: Path, report: Report, site: Site | None) -> list[Event]:
+def _load_events(src: Path, report: Report, site: Site | None, cache: dict | None = None) -> list[Event]:
     folder = src / "events"
     events = []
     paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     for odd in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
         report.error(_rel(odd, src), None, None, "event files end in .yaml (this one is ignored)")
     for path in paths:
-        f = _File(path, _rel(path, src), report)
+        f = _File(path, _rel(path, src), report, cache)
         if f.doc is None:
             continue
         event = _event(f, path.stem, site)

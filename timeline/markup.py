@@ -21,7 +21,8 @@ from cmarkgfm.cmark import Options
 
 from .model import Citation
 
-_CITE_GROUP = re.compile(r"[ \t]*(?<!\\)\[(?P<inner>[^\[\]]*@[^\[\]]*)\](?![(\[])")
+# The space (or a single line break) before a citation goes with it, so the marker sits on the word.
+_CITE_GROUP = re.compile(r"[ \t]*\n?[ \t]*(?<!\\)\[(?P<inner>[^\[\]]*@[^\[\]]*)\](?![(\[])")
 _CITE_ITEM = re.compile(r"^\s*(?P<prefix>[^@;]*\s)?@(?P<key>[\w][\w:.\-]*?)\.?\s*(?:,\s*(?P<loc>[^;]*?))?\s*$")
 PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 

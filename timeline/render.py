@@ -105,7 +105,7 @@ def paginate(kind: str, ident: str, entries: list, context: dict) -> list[PageSp
     return specs
 
 
-def page_specs(tl: Timeline) -> list[PageSpec]:
+def page_specs(tl: Timeline, pdf_url: str | None = None) -> list[PageSpec]:
     site = tl.site
     home = home_selection(tl)
     shown = [entry for era in site.eras for entry in home[era.id]]
@@ -130,7 +130,7 @@ def page_specs(tl: Timeline) -> list[PageSpec]:
     specs.append(PageSpec(url_of("sources"), "sources.html", {
         "title": "Sources", "primary": primary, "secondary": secondary, "kind": "sources"}))
     specs.append(PageSpec(url_of("print"), "print.html", {"title": f"{site.title}: print edition",
-                                                          "kind": "print"}))
+                                                          "kind": "print", "pdf_url": pdf_url}))
     for page in tl.content.pages:
         html, notes = tl.pages_html[page.slug]
         specs.append(PageSpec(url_of("page", page.slug), "page.html", {
@@ -193,9 +193,10 @@ def _cost(spec: PageSpec) -> float:
 
 
 def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes],
-                 workers: int | None = None) -> dict[str, bytes]:
+                 workers: int | None = None, pdf_url: str | None = None) -> dict[str, bytes]:
+    """Every page of the site; pdf_url (site-relative) when the build also writes the PDF."""
     renderer = _PageRenderer(tl, env, static)
-    specs = page_specs(tl)
+    specs = page_specs(tl, pdf_url)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers > 1 and len(specs) >= PARALLEL_MIN_PAGES and hasattr(os, "fork"):
         pages = _render_parallel(renderer, specs, env, min(workers, 2), len(tl.entries))

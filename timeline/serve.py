@@ -445,10 +445,15 @@ def run(args: argparse.Namespace) -> int:
         return 1
     out = Path(tempfile.mkdtemp(prefix="timeline-preview-"))
 
-    def builder():
-        from timeline.build import build_site
+    from timeline.build import build_site
+    from timeline.markup import Renderer
 
-        return build_site(src, out, templates=templates if templates.is_dir() else None)
+    # Kept between rebuilds: unchanged files are not parsed again, unchanged Markdown not re-rendered.
+    renderer, parse_cache = Renderer(), {}
+
+    def builder():
+        return build_site(src, out, templates=templates if templates.is_dir() else None,
+                          renderer=renderer, parse_cache=parse_cache)
 
     try:
         try:

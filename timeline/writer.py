@@ -123,3 +123,16 @@ def _remove_tree(folder: Path) -> None:
         for name in filenames:
             os.unlink(os.path.join(dirpath, name))
         os.rmdir(dirpath)
+
+
+def record_extra(out: Path, rel: str) -> None:
+    """Add a file written after the site (the PDF) to the record, so the next build keeps it."""
+    try:
+        record = json.loads((out / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(record, dict) and isinstance(record.get("files"), dict):
+        record["files"].update(_stat_tree(out, [rel]))
+        tmp = out / (MARKER + ".tmp")
+        tmp.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(tmp, out / MARKER)
