@@ -159,6 +159,16 @@ def _rel(path: Path, src: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+def _unique_id(f: _File, value, path: tuple, seen: set, kind: str) -> str:
+    ident = f.text(value, path)
+    if ident and not SLUG.match(ident):
+        f.error(path, f"'{ident}' is not a valid id (lower-case letters, digits, hyphens)")
+    if ident in seen:
+        f.error(path, f"{kind} '{ident}' defined twice")
+    seen.add(ident)
+    return ident
+
+
 def _load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
     f = _File(src / "site.yaml", _rel(src / "site.yaml", src), report)
     if f.doc is None:
@@ -177,12 +187,7 @@ def _load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
         t = f.mapping(raw, ("themes", i), THEME_FIELDS, ("id", "label", "colour"), what="theme")
         if t is None:
             continue
-        tid = f.text(t.get("id"), ("themes", i, "id"))
-        if tid and not SLUG.match(tid):
-            f.error(("themes", i, "id"), f"'{tid}' is not a valid id (lower-case letters, digits, hyphens)")
-        if tid in seen:
-            f.error(("themes", i, "id"), f"theme '{tid}' defined twice")
-        seen.add(tid)
+        tid = _unique_id(f, t.get("id"), ("themes", i, "id"), seen, "theme")
         colour = f.text(t.get("colour"), ("themes", i, "colour"))
         if colour and not COLOUR.match(colour):
             f.error(("themes", i, "colour"), f"'{colour}' is not a colour like '#2166ac'")
@@ -192,12 +197,7 @@ def _load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
         e = f.mapping(raw, ("eras", i), ERA_FIELDS, ("id", "label", "start", "end"), what="era")
         if e is None:
             continue
-        eid = f.text(e.get("id"), ("eras", i, "id"))
-        if eid and not SLUG.match(eid):
-            f.error(("eras", i, "id"), f"'{eid}' is not a valid id (lower-case letters, digits, hyphens)")
-        if eid in seen:
-            f.error(("eras", i, "id"), f"era '{eid}' defined twice")
-        seen.add(eid)
+        eid = _unique_id(f, e.get("id"), ("eras", i, "id"), seen, "era")
         bounds = [e.get("start"), e.get("end")]
         if not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
             f.error(("eras", i), "start and end must be years", field=f"eras[{i}]")
