@@ -136,7 +136,7 @@ def bench_reload(n_values: list[int], runs: int) -> None:
 
     from timeline import serve
     from timeline.build import build_site
-    from timeline.markup import Renderer
+    from timeline.cache import BuildCache
     for n in n_values:
         with tempfile.TemporaryDirectory(prefix=f"bench-reload-{n}-") as tmp:
             src = generate(Path(tmp), n) if n else ROOT / "site_src"
@@ -146,9 +146,8 @@ def bench_reload(n_values: list[int], runs: int) -> None:
             event = sorted((src / "events").glob("*.yaml"))[len(list((src / "events").glob("*.yaml"))) // 2]
             text = event.read_text(encoding="utf-8")
             page = f"/events/{event.stem}/index.html"
-            renderer, cache = Renderer(), {}  # as `timeline serve` keeps them between rebuilds
-            with serve.PreviewServer(lambda: build_site(src, out, templates=ROOT / "templates", renderer=renderer,
-                                                        parse_cache=cache), out,
+            cache = BuildCache()  # as `timeline serve` keeps it between rebuilds
+            with serve.PreviewServer(lambda: build_site(src, out, templates=ROOT / "templates", cache=cache), out,
                                      watch=[src], log=io.StringIO()) as server:
                 latencies = serve.measure_reload_latency(
                     server, lambda i: event.write_text(text.replace("title: ", f"title: Edit {i}: ", 1),

@@ -120,24 +120,43 @@ def test_no_cache_flag(site_dir, tmp_path, capsys):
     assert "built " in capsys.readouterr().out
 
 
-def test_parse_cache_sees_every_change(site_dir, tmp_path):
-    """The preview's parse cache: an edited file is parsed again, an unchanged one is not."""
-    from timeline.markup import Renderer
+def test_preview_cache_sees_every_change(site_dir, tmp_path):
+    """The preview's BuildCache: each kind of edit gives exactly the output of an uncached build."""
+    from timeline.cache import BuildCache
     src = site_dir()
-    out = tmp_path / "build"
-    cache, renderer = {}, Renderer()
-    assert build_site(src, out, parse_cache=cache, renderer=renderer).ok
+    out, fresh = tmp_path / "build", tmp_path / "fresh"
+    cache = BuildCache()
+    assert build_site(src, out, cache=cache).ok
     event = src / "events" / "1864-dated.yaml"
-    entry = cache[event]
+    first = cache.events[event][2]
+
+    def same_as_uncached():
+        result = build_site(src, out, cache=cache)
+        shutil.rmtree(fresh, ignore_errors=True)
+        uncached = build_site(src, fresh, use_cache=False)
+        assert [str(d) for d in result.diagnostics] == [str(d) for d in uncached.diagnostics]
+        assert result.ok == uncached.ok
+        if result.ok:
+            assert _tree(out) == _tree(fresh)
+        return result
+
     _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
-    result = build_site(src, out, parse_cache=cache, renderer=renderer)
-    assert result.ok and cache[event] is not entry
-    assert "A renamed event" in (out / "events" / "1864-dated" / "index.html").read_text()
-    fresh = tmp_path / "fresh"
-    assert build_site(src, fresh, use_cache=False).ok
-    assert _tree(out) == _tree(fresh)
+    assert same_as_uncached().ok and cache.events[event][2] is not first
+    assert "A renamed event" in (out / "events" / "1864-year-only" / "index.html").read_text()  # prev/next
+    sources = src / "sources.yaml"
+    _touch_later(sources, sources.read_text().replace("An example page", "A retitled page"))
+    assert same_as_uncached().ok
+    assert "A retitled page" in (out / "events" / "1864-dated" / "index.html").read_text()
+    site = src / "site.yaml"
+    _touch_later(site, site.read_text().replace("label: Territory", "label: Land"))
+    assert same_as_uncached().ok
+    (src / "events" / "1700-new.yaml").write_text("title: New\ndate: 1700\nthemes: [territory]\n"
+                                                  "significance: minor\nsummary: New [@mancall-1971].\n")
+    assert same_as_uncached().ok
+    (src / "events" / "1700-new.yaml").unlink()
+    assert same_as_uncached().ok and not (out / "events" / "1700-new").exists()
     _touch_later(event, "title: [broken\n")
-    broken = build_site(src, out, parse_cache=cache, renderer=renderer)
+    broken = same_as_uncached()
     assert not broken.ok and "YAML syntax error" in str(broken.errors[0])
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from . import __version__, content, index, render, writer
+from .cache import BuildCache
 from .diagnostics import Diagnostic, Report
 from .markup import Renderer
 
@@ -47,18 +48,17 @@ def default_templates(src: Path) -> Path:
 
 
 def render_site(src: Path, *, templates: Path | None = None, base_url: str | None = None,
-                strict: bool = False, renderer: Renderer | None = None, parse_cache: dict | None = None,
-                pdf: bool = False) -> BuildResult:
+                strict: bool = False, cache: BuildCache | None = None, pdf: bool = False) -> BuildResult:
     """Everything but the write: the whole site in memory, or the diagnostics that prevent it."""
     src = Path(src)
     templates = Path(templates) if templates else default_templates(src)
     report = Report()
-    loaded = content.load(src, report, base_url, parse_cache)
+    loaded = content.load(src, report, base_url, cache)
     if not templates.is_dir():
         report.error(str(templates), None, None, "no templates folder here (use --templates)")
     if loaded is None or report.errors:
         return BuildResult(False, report.sorted())
-    timeline = index.build(loaded, renderer or Renderer())
+    timeline = index.build(loaded, cache.renderer if cache else Renderer(), cache)
     try:
         env = render.make_env(templates)
         files = render.render_pages(timeline, env, render.static_files(templates),
@@ -98,12 +98,13 @@ def inputs_digest(src: Path, templates: Path, options: dict) -> str:
 
 
 def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url: str | None = None,
-               strict: bool = False, renderer: Renderer | None = None, use_cache: bool = True,
-               parse_cache: dict | None = None, pdf: bool = False, paper: str = "a4") -> BuildResult:
+               strict: bool = False, use_cache: bool = True, cache: BuildCache | None = None,
+               pdf: bool = False, paper: str = "a4") -> BuildResult:
     """Build into out. On any error, out is left exactly as it was.
 
     When nothing the output depends on has changed since the last build into out (and out itself is
     as that build left it), the output is kept and nothing is rendered; use_cache=False always renders.
+    cache: a BuildCache kept by a long-lived caller (the preview) to redo only what an edit touched.
     """
     templates = Path(templates) if templates else default_templates(src)
     digest = None
@@ -116,8 +117,7 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
                 return BuildResult(True, [Diagnostic(**d) for d in record.get("diagnostics", [])],
                                    pages=record.get("pages", 0), events=record.get("events", 0), reused=True,
                                    pdf_kept=PDF_NAME in record["files"])
-    result = render_site(src, templates=templates, base_url=base_url, strict=strict, renderer=renderer,
-                         parse_cache=parse_cache, pdf=pdf)
+    result = render_site(src, templates=templates, base_url=base_url, strict=strict, cache=cache, pdf=pdf)
     if not result.ok:
         return result
     manifest = None if digest is None else {

@@ -64,7 +64,7 @@ class _File:
 
     def __init__(self, path: Path, rel: str, report: Report, cache: dict | None = None):
         self.rel, self.report, self.doc = rel, report, None
-        parsed = _parse_cached(path, cache)
+        parsed = _parse_cached(path, cache.parse if cache is not None else None)
         if isinstance(parsed, UnicodeDecodeError):
             report.error(rel, None, None, f"not UTF-8 text ({parsed.reason} at byte {parsed.start})")
             return
@@ -136,7 +136,10 @@ def _kind(value) -> str:
         type(value), f"'{value}'")
 
 
-def load(src: Path, report: Report, base_url: str | None = None, cache: dict | None = None) -> Content | None:
+def load(src: Path, report: Report, base_url: str | None = None, cache=None) -> Content | None:
+    """The validated content, or None when there are errors (all of them in report).
+
+    cache: a timeline.cache.BuildCache kept between builds, or None."""
     src = Path(src)
     if not (src / "site.yaml").is_file():
         report.error(str(src / "site.yaml"), None, None, "no site.yaml here: is --src the content folder?")
@@ -146,7 +149,7 @@ def load(src: Path, report: Report, base_url: str | None = None, cache: dict | N
     events = _load_events(src, report, site, cache)
     pages = _load_pages(src, report)
     if site is not None:
-        _cross_check(site, events, pages, sources, report)
+        _cross_check(site, events, pages, sources, report, cache)
     if report.errors or site is None:
         return None
     events.sort(key=lambda e: (e.date.sort_key, e.end.sort_key if e.end else (0, 0, 0), e.id))
@@ -250,9 +253,24 @@ def _names(f: _File, raw, path: tuple, key: str) -> tuple[Name, ...]:
     return tuple(names)
 
 
-def _load_sources(src: Path, report: Report, cache: dict | None = None) -> dict:
+def _load_sources(src: Path, report: Report, cache=None) -> dict:
     files = [src / "sources.yaml"] if (src / "sources.yaml").is_file() else []
     files += sorted((src / "sources").glob("*.yaml")) if (src / "sources").is_dir() else []
+    if cache is None:
+        return _read_sources(src, files, report, None)
+    documents = tuple((path, _parse_cached(path, cache.parse)) for path in files)
+    if cache.sources is not None and len(cache.sources[0]) == len(documents) and all(
+            a[0] == b[0] and a[1] is b[1] for a, b in zip(cache.sources[0], documents)):
+        report.items.extend(cache.sources[2])
+        return cache.sources[1]  # the same object as last time: later caches key on its identity
+    own = Report()
+    sources = _read_sources(src, files, own, cache)
+    cache.sources = (documents, sources, own.items)
+    report.items.extend(own.items)
+    return sources
+
+
+def _read_sources(src: Path, files: list[Path], report: Report, cache) -> dict:
     sources: dict[str, Source] = {}
     for path in files:
         f = _File(path, _rel(path, src), report, cache)
@@ -301,19 +319,38 @@ def _load_sources(src: Path, report: Report, cache: dict | None = None) -> dict:
     return sources
 
 
-def _load_events(src: Path, report: Report, site: Site | None, cache: dict | None = None) -> list[Event]:
+def _load_events(src: Path, report: Report, site: Site | None, cache=None) -> list[Event]:
     folder = src / "events"
     events = []
     paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     for odd in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
         report.error(_rel(odd, src), None, None, "event files end in .yaml (this one is ignored)")
+    span = (site.span_start, site.span_end) if site is not None else None
+    seen = set()
     for path in paths:
-        f = _File(path, _rel(path, src), report, cache)
-        if f.doc is None:
-            continue
-        event = _event(f, path.stem, site)
+        if cache is not None:
+            # The same parsed document and the same span give the same event and the same messages.
+            document = _parse_cached(path, cache.parse)
+            hit = cache.events.get(path)
+            if hit is not None and hit[0] is document and hit[1] == span:
+                report.items.extend(hit[3])
+                if hit[2] is not None:
+                    events.append(hit[2])
+                seen.add(path)
+                continue
+        own = Report() if cache is not None else report
+        f = _File(path, _rel(path, src), own, cache)
+        event = _event(f, path.stem, site) if f.doc is not None else None
         if event is not None:
             events.append(event)
+        if cache is not None:
+            cache.events[path] = (document, span, event, own.items)
+            report.items.extend(own.items)
+            seen.add(path)
+    if cache is not None:
+        for stale in set(cache.events) - seen:
+            del cache.events[stale]
+            cache.parse.pop(stale, None)
     return events
 
 
@@ -418,48 +455,28 @@ def _citations_in(event: Event):
             yield field, line, citation
 
 
-def _cross_check(site: Site, events: list[Event], pages: list[Page], sources: dict, report: Report) -> None:
+def _cross_check(site: Site, events: list[Event], pages: list[Page], sources: dict, report: Report,
+                 cache=None) -> None:
     theme_ids = {t.id for t in site.themes}
     event_ids = {e.id for e in events}
     cited: set[str] = set()
+    # An event's checks depend on itself and on these sets of names only.
+    context = (frozenset(theme_ids), frozenset(event_ids), id(sources), tuple(sorted(sources)),
+               site.span_start, site.span_end, tuple((r.start, r.end) for r in site.eras))
     for e in events:
-        for i, theme in enumerate(e.themes):
-            if theme not in theme_ids:
-                report.error(e.path, _line(e, "themes"), "themes",
-                             f"unknown theme '{theme}'{suggest(theme, theme_ids)}")
-        if len(set(e.themes)) != len(e.themes):
-            report.error(e.path, _line(e, "themes"), "themes", "a theme is listed twice")
-        for rid in e.related:
-            if rid not in event_ids:
-                report.error(e.path, _line(e, "related"), "related", f"no event '{rid}'{suggest(rid, event_ids)}")
-            elif rid == e.id:
-                report.error(e.path, _line(e, "related"), "related", "an event cannot be related to itself")
-        keys = []
-        for field, line, citation in _citations_in(e):
-            keys.append(citation.key)
-            if citation.key not in sources:
-                report.error(e.path, line, field,
-                             f"no source '{citation.key}' in sources.yaml{suggest(citation.key, sources)}")
-        for key in e.sources:
-            keys.append(key)
-            if key not in sources:
-                report.error(e.path, _line(e, "sources"), "sources",
-                             f"no source '{key}' in sources.yaml{suggest(key, sources)}")
-        for field in ("summary", "body"):
-            text = getattr(e, field)
-            raw = RAW_HTML.search(text)
-            if raw:
-                block = e.lines.get(f"{field}:text")
-                line = block + text.count("\n", 0, raw.start()) if block else _line(e, field)
-                report.warning(e.path, line, field, f"raw HTML ('{raw.group(0)[:40]}') is not allowed in Markdown "
-                                                    "and is left out of the page")
-        if not keys:
-            report.error(e.path, _line(e, "summary"), "sources",
-                         "the event cites no source: add [@key] to the text or a 'sources:' list")
+        if cache is not None:
+            hit = cache.checks.get(e.id)
+            if hit is not None and hit[0] is e and hit[1] == context:
+                report.items.extend(hit[2])
+                cited.update(hit[3])
+                continue
+            own = Report()
+            keys = _check_event(e, site, theme_ids, event_ids, sources, own)
+            cache.checks[e.id] = (e, context, own.items, keys)
+            report.items.extend(own.items)
+        else:
+            keys = _check_event(e, site, theme_ids, event_ids, sources, report)
         cited.update(keys)
-        year = e.date.gregorian[0]
-        if site.span_start <= year <= site.span_end and site.eras and not any(era.start <= year <= era.end for era in site.eras):
-            report.error(e.path, _line(e, "date"), "date", f"no era in site.yaml covers {year}")
     for page in pages:
         for offset, citation in iter_citations(page.body):
             cited.add(citation.key)
@@ -470,6 +487,47 @@ def _cross_check(site: Site, events: list[Event], pages: list[Page], sources: di
     for key in sorted(set(sources) - cited):
         s = sources[key]
         report.warning(s.path, s.line, key, "source is not cited by any event")
+
+
+def _check_event(e: Event, site: Site, theme_ids: set, event_ids: set, sources: dict, report: Report) -> list[str]:
+    """Check one event against the rest of the content; return the source keys it cites."""
+    for i, theme in enumerate(e.themes):
+        if theme not in theme_ids:
+            report.error(e.path, _line(e, "themes"), "themes",
+                         f"unknown theme '{theme}'{suggest(theme, theme_ids)}")
+    if len(set(e.themes)) != len(e.themes):
+        report.error(e.path, _line(e, "themes"), "themes", "a theme is listed twice")
+    for rid in e.related:
+        if rid not in event_ids:
+            report.error(e.path, _line(e, "related"), "related", f"no event '{rid}'{suggest(rid, event_ids)}")
+        elif rid == e.id:
+            report.error(e.path, _line(e, "related"), "related", "an event cannot be related to itself")
+    keys = []
+    for field, line, citation in _citations_in(e):
+        keys.append(citation.key)
+        if citation.key not in sources:
+            report.error(e.path, line, field,
+                         f"no source '{citation.key}' in sources.yaml{suggest(citation.key, sources)}")
+    for key in e.sources:
+        keys.append(key)
+        if key not in sources:
+            report.error(e.path, _line(e, "sources"), "sources",
+                         f"no source '{key}' in sources.yaml{suggest(key, sources)}")
+    for field in ("summary", "body"):
+        text = getattr(e, field)
+        raw = RAW_HTML.search(text)
+        if raw:
+            block = e.lines.get(f"{field}:text")
+            line = block + text.count("\n", 0, raw.start()) if block else _line(e, field)
+            report.warning(e.path, line, field, f"raw HTML ('{raw.group(0)[:40]}') is not allowed in Markdown "
+                                                "and is left out of the page")
+    if not keys:
+        report.error(e.path, _line(e, "summary"), "sources",
+                     "the event cites no source: add [@key] to the text or a 'sources:' list")
+    year = e.date.gregorian[0]
+    if site.span_start <= year <= site.span_end and site.eras and not any(era.start <= year <= era.end for era in site.eras):
+        report.error(e.path, _line(e, "date"), "date", f"no era in site.yaml covers {year}")
+    return keys
 
 
 def _line(event: Event, field: str) -> int | None:

@@ -107,26 +107,44 @@ def era_for(year: int, eras) -> Era:
     raise LookupError(year)  # validation guarantees an era covers every event
 
 
-def build(content: Content, renderer: Renderer) -> Timeline:
+def _parts(event: Event, sources: dict, renderer: Renderer, note_html) -> tuple:
+    """An event's own rendered text and notes: everything of an Entry that depends on it alone."""
+    notes: list[Note] = []
+    by_group: dict = {}
+    s_html, s_groups = renderer.render_inline(event.summary)
+    b_html, b_groups = renderer.render(event.body) if event.body else ("", [])
+    summary_html = _with_notes(s_html, s_groups, notes, by_group, note_html)
+    body_html = _with_notes(b_html, b_groups, notes, by_group, note_html)
+    cited = [c.key for note in notes for c in note.citations]
+    further = [sources[k] for k in dict.fromkeys(event.sources) if k not in cited]
+    return (summary_html, Markup(fill(s_html, lambda i: "")), plain_text(s_html), body_html, notes, further,
+            list(dict.fromkeys(cited + list(event.sources))))
+
+
+def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
+    """cache: a timeline.cache.BuildCache; an unchanged event (the same object, with the same
+    sources) keeps its rendered text and notes from the previous build."""
     site, sources = content.site, content.sources
     themes = {t.id: t for t in site.themes}
     entries, cited_by = [], {key: [] for key in sources}
     note_html = _Notes(sources)
+    kept = {}
     for event in content.events:
-        notes: list[Note] = []
-        by_group: dict = {}
-        s_html, s_groups = renderer.render_inline(event.summary)
-        b_html, b_groups = renderer.render(event.body) if event.body else ("", [])
-        summary_html = _with_notes(s_html, s_groups, notes, by_group, note_html)
-        body_html = _with_notes(b_html, b_groups, notes, by_group, note_html)
-        cited = [c.key for note in notes for c in note.citations]
-        further = [sources[k] for k in dict.fromkeys(event.sources) if k not in cited]
-        for key in dict.fromkeys(cited + list(event.sources)):
+        hit = cache.entries.get(event.id) if cache is not None else None
+        if hit is not None and hit[0] is event and hit[1] is sources:
+            parts = hit[2]
+        else:
+            parts = _parts(event, sources, renderer, note_html)
+        if cache is not None:
+            kept[event.id] = (event, sources, parts)
+        summary_html, list_html, text, body_html, notes, further, keys = parts
+        for key in keys:
             cited_by[key].append(event.id)
         entries.append(Entry(
             event, era_for(event.date.gregorian[0], site.eras), [themes[t] for t in event.themes],
-            display_span(event.date, event.end), summary_html, Markup(fill(s_html, lambda i: "")),
-            plain_text(s_html), body_html, notes, further))
+            display_span(event.date, event.end), summary_html, list_html, text, body_html, notes, further))
+    if cache is not None:
+        cache.entries = kept
     by_id = {e.id: e for e in entries}
     for i, entry in enumerate(entries):
         entry.prev = entries[i - 1].id if i else None

@@ -446,14 +446,13 @@ def run(args: argparse.Namespace) -> int:
     out = Path(tempfile.mkdtemp(prefix="timeline-preview-"))
 
     from timeline.build import build_site
-    from timeline.markup import Renderer
+    from timeline.cache import BuildCache
 
-    # Kept between rebuilds: unchanged files are not parsed again, unchanged Markdown not re-rendered.
-    renderer, parse_cache = Renderer(), {}
+    # Kept between rebuilds, so that an edit costs work in proportion to the edit.
+    cache = BuildCache()
 
     def builder():
-        return build_site(src, out, templates=templates if templates.is_dir() else None,
-                          renderer=renderer, parse_cache=parse_cache)
+        return build_site(src, out, templates=templates if templates.is_dir() else None, cache=cache)
 
     try:
         try:

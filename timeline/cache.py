@@ -1,0 +1,24 @@
+"""What a long-lived process (the preview) keeps between builds, so that an edit costs work in
+proportion to the edit rather than to the site.
+
+Every entry is keyed by exactly what it was made from: a file's size and modification time, or the
+identity of an unchanged object from the previous build (objects are never mutated once made). A
+changed input therefore always misses; tests compare cached builds with uncached ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .markup import Renderer
+
+
+@dataclass
+class BuildCache:
+    parse: dict = field(default_factory=dict)    # path -> ((size, mtime_ns), parsed document or error)
+    events: dict = field(default_factory=dict)   # path -> (document, span, Event | None, diagnostics)
+    sources: tuple | None = None                 # (documents, sources dict, diagnostics)
+    checks: dict = field(default_factory=dict)   # event id -> (Event, context key, diagnostics, keys)
+    entries: dict = field(default_factory=dict)  # event id -> (Event, sources dict, entry parts)
+    pages: dict = field(default_factory=dict)    # output path -> (fingerprint, bytes)
+    renderer: Renderer = field(default_factory=Renderer)
