@@ -167,3 +167,17 @@ def test_print_page_links_the_pdf_only_when_it_is_built(site_dir):
     without = render_site(src).files["print/index.html"].decode()
     assert 'href="../timeline.pdf"' in with_pdf
     assert "timeline.pdf" not in without
+
+
+def test_event_pages_cannot_reach_beyond_their_neighbours(site_dir, tmp_path, capsys):
+    """The page cache trusts an event page while its own event and neighbours are unchanged, so its
+    template is not given the whole timeline: using it is a clear template error."""
+    from timeline.cli import main
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    page = templates / "event.html"
+    page.write_text(page.read_text().replace("<h1 ", "{{ entries|length }}<h1 ", 1))
+    assert main(["build", "--src", str(src), "--templates", str(templates), "--out", "out"]) == 1
+    err = capsys.readouterr().err
+    assert "templates/event.html:" in err and "'entries' is not available on event pages" in err

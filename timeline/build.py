@@ -60,11 +60,13 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
         return BuildResult(False, report.sorted())
     timeline = index.build(loaded, cache.renderer if cache else Renderer(), cache)
     try:
-        env = render.make_env(templates)
+        env = render.make_env(templates, cache)
         files = render.render_pages(timeline, env, render.static_files(templates),
-                                    pdf_url=PDF_NAME if pdf else None)
+                                    pdf_url=PDF_NAME if pdf else None, cache=cache)
         from . import exports  # noqa: PLC0415 - exports depend on render's URL scheme
-        files.update(exports.export_files(timeline, files))
+        if cache is not None and cache.exports.get("site") != timeline.site:
+            cache.exports = {"site": timeline.site}  # records depend on the site's themes and base URL
+        files.update(exports.export_files(timeline, files, cache.exports if cache is not None else None))
     except render.TemplateProblem as exc:
         report.error(_shorten(exc.path, templates), exc.line, None, f"template error: {exc.message}")
         return BuildResult(False, report.sorted())
@@ -108,7 +110,8 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
     """
     templates = Path(templates) if templates else default_templates(src)
     digest = None
-    if Path(src, "site.yaml").is_file() and templates.is_dir():
+    # A long-lived caller's cache already avoids redoing work; only a new process needs the record.
+    if cache is None and Path(src, "site.yaml").is_file() and templates.is_dir():
         options = {"base_url": base_url, "strict": strict, "pdf": pdf and paper}
         digest = inputs_digest(src, templates, options)
         if use_cache:
@@ -124,7 +127,7 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
         "inputs": digest, "pages": result.pages, "events": result.events,
         "diagnostics": [vars(d) for d in result.diagnostics]}
     try:
-        stats = writer.write_site(Path(out), result.files, manifest)
+        stats = writer.write_site(Path(out), result.files, manifest, cache.written if cache else None)
     except (writer.OutputRefused, OSError) as exc:
         result.ok = False
         result.diagnostics.append(Diagnostic(str(out), None, None, None, str(exc)))

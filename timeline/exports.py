@@ -62,17 +62,41 @@ def sources_csl(tl: Timeline) -> list[dict]:
     return [csl_item(s) for s in sorted(tl.content.sources.values(), key=lambda s: s.key)]
 
 
-def events_json(tl: Timeline) -> dict:
+def _memo(memo: dict | None, kind: str, entry, make) -> str:
+    """make(entry) as compact JSON, reused from `memo` (kept by the preview) while the entry and its
+    links are unchanged."""
+    if memo is None:
+        return _dumps(make(entry))
+    key = (kind, entry.digest, tuple(entry.related), entry.era.id)
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = _dumps(make(entry))
+    return hit
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _json_with_list(data: dict, key: str, items: list[str]) -> bytes:
+    """data as _json would write it, with data[key] the list of already encoded items."""
+    text = _dumps(dict(data, **{key: []}))
+    empty = f'"{key}":[]'
+    # Keys are sorted and every string value is escaped, so the only unescaped '"key":[]' is ours.
+    text = text.replace(empty, f'"{key}":[' + ",".join(items) + "]", 1)
+    return (text + "\n").encode("utf-8")
+
+
+def events_json(tl: Timeline, memo: dict | None = None) -> bytes:
     def date(d):
         if d is None:
             return None
         return {"iso": d.iso(), "precision": d.precision, "calendar": d.calendar, "as_written": d.source_text(),
                 "approximate": d.qualifier == "~", "uncertain": d.qualifier == "?", "display": d.display()}
 
-    events = []
-    for e in tl.entries:
+    def item(e):
         ev = e.event
-        events.append({
+        return {
             "id": ev.id, "title": ev.title, "url": url_of("events", ev.id), "date": date(ev.date),
             "end": date(ev.end), "date_display": e.date_display, "names": dict(sorted(ev.names.items())),
             "place": ev.place or None, "themes": list(ev.themes), "era": e.era.id,
@@ -81,18 +105,19 @@ def events_json(tl: Timeline) -> dict:
             "notes": [{"number": n.number, "citations": [
                 {"source": c.key, "locator": c.locator or None} for c in n.citations]} for n in e.notes],
             "sources": sorted({c.key for n in e.notes for c in n.citations} | set(ev.sources)),
-            "related": list(e.related)})
+            "related": list(e.related)}
+
+    events = [_memo(memo, "events.json", e, item) for e in tl.entries]
     site = tl.site
-    return {"$schema": (site.base_url or "") + EVENTS_SCHEMA,
+    return _json_with_list({"$schema": (site.base_url or "") + EVENTS_SCHEMA,
             "title": site.title, "edition": edition(tl), "span": [site.span_start, site.span_end],
             "themes": [{"id": t.id, "label": t.label, "colour": t.colour, "description": t.description}
                        for t in site.themes],
             "eras": [{"id": r.id, "label": r.label, "start": r.start, "end": r.end, "intro": r.intro}
-                     for r in site.eras],
-            "events": events}
+                     for r in site.eras]}, "events", events)
 
 
-def timelinejs(tl: Timeline) -> dict:
+def timelinejs(tl: Timeline, memo: dict | None = None) -> bytes:
     """TimelineJS3's JSON format. TimelineJS puts headline, display_date and group into the page as
     HTML, so those plain-text fields are escaped here; text.text is the already sanitised summary."""
     def parts(d):
@@ -105,8 +130,8 @@ def timelinejs(tl: Timeline) -> dict:
         return out
 
     base = tl.site.base_url
-    events = []
-    for e in tl.entries:
+
+    def item(e):
         ev = e.event
         text = str(e.summary_list_html)
         if base:
@@ -117,11 +142,13 @@ def timelinejs(tl: Timeline) -> dict:
                 "group": html.escape(e.themes[0].label)}
         if ev.end:
             item["end_date"] = parts(ev.end)
-        events.append(item)
+        return item
+
+    events = [_memo(memo, "timelinejs.json", e, item) for e in tl.entries]
     eras = [{"start_date": {"year": r.start}, "end_date": {"year": r.end},
              "text": {"headline": html.escape(r.label)}} for r in tl.site.eras]
     title = {"text": {"headline": html.escape(tl.site.title), "text": html.escape(tl.site.subtitle)}}
-    return {"title": title, "events": events, "eras": eras, "scale": "human"}
+    return _json_with_list({"title": title, "eras": eras, "scale": "human"}, "events", events)
 
 
 def updated_date(tl: Timeline, environ=None) -> str:
@@ -179,14 +206,15 @@ def robots(base: str | None) -> bytes:
     return ("User-agent: *\nAllow: /\n" + (f"Sitemap: {base}sitemap.xml\n" if base else "")).encode("utf-8")
 
 
-def export_files(tl: Timeline, paths=()) -> dict[str, bytes]:
+def export_files(tl: Timeline, paths=(), memo: dict | None = None) -> dict[str, bytes]:
+    """All exports; memo (a dict kept between builds by the preview) saves redoing unchanged events."""
     base = tl.site.base_url
     files = {
-        "events.json": _json(events_json(tl)),
+        "events.json": events_json(tl, memo),
         EVENTS_SCHEMA: schema.dumps(schema.events_json_schema()),
         EVENT_FILE_SCHEMA: schema.dumps(schema.event_file_schema([t.id for t in tl.site.themes])),
         "sources.json": _json(sources_csl(tl)),
-        "timelinejs.json": _json(timelinejs(tl)),
+        "timelinejs.json": timelinejs(tl, memo),
         "feed.xml": feed(tl),
         "robots.txt": robots(base),
     }

@@ -6,6 +6,7 @@ files or knows about templates.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -43,6 +44,7 @@ class Entry:
     related: list[str] = field(default_factory=list)
     prev: str | None = None
     next: str | None = None
+    digest: str = ""            # of everything above that comes from the event itself (for page caching)
 
     @property
     def id(self) -> str:
@@ -117,8 +119,11 @@ def _parts(event: Event, sources: dict, renderer: Renderer, note_html) -> tuple:
     body_html = _with_notes(b_html, b_groups, notes, by_group, note_html)
     cited = [c.key for note in notes for c in note.citations]
     further = [sources[k] for k in dict.fromkeys(event.sources) if k not in cited]
+    digest = hashlib.sha1("\0".join(
+        [repr(event), summary_html, body_html, *(n.html for n in notes), *(f.key for f in further)]
+    ).encode("utf-8")).hexdigest()
     return (summary_html, Markup(fill(s_html, lambda i: "")), plain_text(s_html), body_html, notes, further,
-            list(dict.fromkeys(cited + list(event.sources))))
+            list(dict.fromkeys(cited + list(event.sources))), digest)
 
 
 def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
@@ -137,12 +142,13 @@ def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
             parts = _parts(event, sources, renderer, note_html)
         if cache is not None:
             kept[event.id] = (event, sources, parts)
-        summary_html, list_html, text, body_html, notes, further, keys = parts
+        summary_html, list_html, text, body_html, notes, further, keys, digest = parts
         for key in keys:
             cited_by[key].append(event.id)
         entries.append(Entry(
             event, era_for(event.date.gregorian[0], site.eras), [themes[t] for t in event.themes],
-            display_span(event.date, event.end), summary_html, list_html, text, body_html, notes, further))
+            display_span(event.date, event.end), summary_html, list_html, text, body_html, notes, further,
+            digest=digest))
     if cache is not None:
         cache.entries = kept
     by_id = {e.id: e for e in entries}

@@ -33,7 +33,12 @@ class TemplateProblem(Exception):
         self.path, self.line, self.message = path, line, message
 
 
-def make_env(templates: Path) -> jinja2.Environment:
+def make_env(templates: Path, cache=None) -> jinja2.Environment:
+    """The theme's Jinja2 environment; with a BuildCache, the same one (templates compiled once)
+    for as long as no template file changes."""
+    key = templates_key([str(templates)])
+    if cache is not None and cache.env is not None and cache.env[0] == key:
+        return cache.env[1]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
@@ -46,8 +51,27 @@ def make_env(templates: Path) -> jinja2.Environment:
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
     env.filters["language_name"] = language_name
     env.globals["bibliography"] = fmt.bibliography
+    # For the keys of pieces: one digest for a list of entries, and how many notes they carry.
+    env.filters["digests"] = lambda entries: hashlib.sha1("".join(
+        f"{e.digest}{e.related}{e.prev}{e.next}" for e in entries).encode()).hexdigest()
+    env.filters["note_count"] = lambda entries: sum(len(e.notes) for e in entries)
     printview.register(env)
+    if cache is not None:
+        cache.env = (key, env)
+        cache.fragments = {}
     return env
+
+
+def templates_key(folders) -> str:
+    """A digest of every file's path, size and modification time under the theme's folders."""
+    h = hashlib.sha1()
+    for folder in folders:
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                st = os.stat(os.path.join(dirpath, name))
+                h.update(f"{os.path.join(dirpath, name)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 def url_of(kind: str, ident: str = "") -> str:
@@ -91,6 +115,19 @@ def home_selection(tl: Timeline, limit: int | None = None) -> dict[str, list]:
     return chosen
 
 
+class _Neighbours:
+    """What an event page may look up besides its own entry: the events it links to."""
+
+    def __init__(self, by_id: dict):
+        self.by_id = by_id
+
+
+def _hidden(name: str, kind: str):
+    return jinja2.StrictUndefined(
+        hint=f"'{name}' is not available on {kind} pages, which are rebuilt only when their own events "
+             f"change; use the page's own entries")
+
+
 def paginate(kind: str, ident: str, entries: list, context: dict) -> list[PageSpec]:
     chunks = [entries[i:i + LIST_PAGE_SIZE] for i in range(0, len(entries), LIST_PAGE_SIZE)] or [[]]
     urls = [url_of(kind, ident) if n == 1 else f"{kind}/{ident}/page/{n}/index.html" for n in range(1, len(chunks) + 1)]
@@ -101,7 +138,8 @@ def paginate(kind: str, ident: str, entries: list, context: dict) -> list[PageSp
                       "prev": urls[n - 2] if n > 1 else None, "next": urls[n] if n < len(chunks) else None}
         title = context["title"] if n == 1 else f"{context['title']} (page {n} of {len(chunks)})"
         specs.append(PageSpec(urls[n - 1], f"{kind[:-1]}.html",
-                              dict(context, title=title, entries=chunk, pagination=pagination)))
+                              dict(context, title=title, entries=chunk, pagination=pagination,
+                                   timeline=_hidden("timeline", kind[:-1]))))
     return specs
 
 
@@ -114,9 +152,12 @@ def page_specs(tl: Timeline, pdf_url: str | None = None) -> list[PageSpec]:
         "title": site.title, "kind": "home", "charts": chart.home(tl, entries=shown), "home_by_era": home,
         "entries": shown})]
     for entry in tl.entries:
+        # An event page sees its own entry and its neighbours only, so that a cached page can be
+        # trusted when they are unchanged (see fingerprints); anything else is an error in a template.
+        neighbours = {rid: tl.by_id[rid] for rid in (*entry.related, entry.prev, entry.next) if rid}
         specs.append(PageSpec(url_of("events", entry.id), "event.html", {
-            "title": entry.event.title, "entry": entry, "kind": "event",
-            "description": entry.summary_text}))
+            "title": entry.event.title, "entry": entry, "kind": "event", "description": entry.summary_text,
+            "timeline": _Neighbours(neighbours), "entries": _hidden("entries", "event")}))
     specs.append(PageSpec(url_of("themes"), "themes.html", {"title": "Themes", "kind": "themes"}))
     for theme in site.themes:
         specs += paginate("themes", theme.id, tl.by_theme[theme.id], {
@@ -154,8 +195,25 @@ class _PageRenderer:
         self.common = {
             "site": tl.site, "timeline": tl, "entries": tl.entries, "themes": tl.site.themes,
             "eras": tl.site.eras, "pages": tl.content.pages, "sources": tl.content.sources, "url_of": url_of,
-            "edition": edition(tl),
+            "edition": edition(tl), "piece": self.piece,
+            "digest_ids": lambda ids: hashlib.sha1("".join(tl.by_id[i].digest for i in ids).encode()).hexdigest(),
         }
+        self.base, self.pieces, self.used = "", None, {}
+
+    def piece(self, name: str, key: str, **context) -> Markup:
+        """A part of a page rendered from `name` with only `context`; reused while `key` (which must
+        cover everything in the context) and the site-wide fingerprint are unchanged."""
+        store = self.pieces
+        full = (self.base, name, key)
+        if store is not None:
+            hit = store.get(full)
+            if hit is not None:
+                self.used[full] = hit
+                return hit
+        html = Markup(self.env.get_template(name).render(context))
+        if store is not None:
+            store[full] = self.used[full] = html
+        return html
 
     def __call__(self, spec: PageSpec) -> bytes:
         site = self.site
@@ -189,23 +247,77 @@ def _cost(spec: PageSpec) -> float:
     """Rough rendering cost in event-page units (measured at 10,000 events: a list page costs about
     0.2 an event listed; the print page is costed by the caller)."""
     entries = spec.context.get("entries")
-    return 1 + (0.2 * len(entries) if entries is not None else 0)
+    return 1 + (0.2 * len(entries) if isinstance(entries, list) else 0)
 
 
 def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes],
-                 workers: int | None = None, pdf_url: str | None = None) -> dict[str, bytes]:
-    """Every page of the site; pdf_url (site-relative) when the build also writes the PDF."""
+                 workers: int | None = None, pdf_url: str | None = None, cache=None) -> dict[str, bytes]:
+    """Every page of the site; pdf_url (site-relative) when the build also writes the PDF.
+
+    cache: a BuildCache from the previous build; a page whose fingerprint (all it is made from) is
+    unchanged is taken from it instead of rendered again.
+    """
     renderer = _PageRenderer(tl, env, static)
     specs = page_specs(tl, pdf_url)
+    prints = None
+    if cache is not None:
+        renderer.base, prints = fingerprints(tl, specs, env, renderer.versions, pdf_url)
+        renderer.pieces = cache.fragments
+    pages: list = [None] * len(specs)
+    todo = []
+    for i, spec in enumerate(specs):
+        hit = cache.pages.get(spec.path) if cache is not None else None
+        if hit is not None and hit[0] == prints[i]:
+            pages[i] = hit[1]
+        else:
+            todo.append(i)
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(specs) >= PARALLEL_MIN_PAGES and hasattr(os, "fork"):
-        pages = _render_parallel(renderer, specs, env, min(workers, 2), len(tl.entries))
+    if workers > 1 and len(todo) >= PARALLEL_MIN_PAGES and hasattr(os, "fork"):
+        fresh = _render_parallel(renderer, [specs[i] for i in todo], env, min(workers, 2), len(tl.entries))
     else:
-        pages = [renderer(spec) for spec in specs]
+        fresh = [renderer(specs[i]) for i in todo]
+    for i, page in zip(todo, fresh):
+        pages[i] = page
+    if cache is not None:
+        cache.pages = {spec.path: (fp, page) for spec, fp, page in zip(specs, prints, pages)}
+        if todo:  # keep the pieces this build used (a page taken whole from the cache used none)
+            cache.fragments = renderer.used
     out = {spec.path: page for spec, page in zip(specs, pages)}
     for path, data in static.items():
         out[path] = data
     return out
+
+
+def fingerprints(tl: Timeline, specs: list[PageSpec], env: jinja2.Environment, versions: dict,
+                 pdf_url: str | None) -> tuple[str, list[str]]:
+    """For each page, a digest of everything its output depends on.
+
+    Every page depends on the theme (each template file's size and time), the static files, the
+    site, sources and pages, the edition and the order of all events. An event page adds its own
+    entry and the titles and dates of the events it links to (its template sees nothing else); a
+    list page adds its listed entries; every other page adds all entries.
+    """
+    h = hashlib.sha1(templates_key(getattr(env.loader, "searchpath", [])).encode())
+    content = tl.content
+    h.update(repr((sorted(versions.items()), tl.site, sorted(content.sources.items()), content.pages,
+                   [str(html) for html, _ in tl.pages_html.values()], edition(tl), pdf_url,
+                   [(e.id, e.era.id) for e in tl.entries])).encode("utf-8"))
+    base = h.hexdigest()
+    everything = hashlib.sha1("".join(
+        f"{e.digest}{e.related}{e.prev}{e.next}" for e in tl.entries).encode()).hexdigest()
+    out = []
+    for spec in specs:
+        entry = spec.context.get("entry") if spec.template == "event.html" else None
+        if entry is not None:
+            near = [(n.id, n.event.title, n.date_display) for n in spec.context["timeline"].by_id.values()]
+            key = f"{entry.digest}{entry.related}{entry.prev}{entry.next}{near}"
+        elif "pagination" in spec.context:
+            key = repr((spec.context["pagination"], spec.context.get("theme"), spec.context.get("era"),
+                        [e.digest for e in spec.context["entries"]]))
+        else:
+            key = everything
+        out.append(hashlib.sha1(f"{base}\0{spec.path}\0{key}".encode("utf-8")).hexdigest())
+    return base, out
 
 
 def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, workers: int, n_events: int) -> list:

@@ -35,7 +35,7 @@ from timeline.diagnostics import Diagnostic
 
 RELOAD_PATH = "/__timeline_reload__"
 OVERLAY_ID = "timeline-preview-errors"
-QUIET_SECONDS = 0.15
+QUIET_SECONDS = 0.1
 LONG_POLL_SECONDS = 25.0
 # Events a save produces; "opened"/"closed_no_write" come from the build reading its own inputs
 # and would make every build trigger the next.

@@ -35,42 +35,69 @@ def check_target(out: Path) -> None:
                             "choose an empty or new folder for --out")
 
 
-def write_site(out: Path, files: dict[str, bytes], manifest: dict | None = None) -> WriteStats:
-    """Write files into out; then record `manifest` (what the build was made from) in the marker."""
+def write_site(out: Path, files: dict[str, bytes], manifest: dict | None = None,
+               known: dict | None = None) -> WriteStats:
+    """Write files into out; then record `manifest` (what the build was made from) in the marker.
+
+    known: kept by a long-lived caller between writes, path -> (bytes object, size, mtime_ns) of what
+    this writer last wrote there; a page handed over as the very same bytes object, whose file still
+    has that size and time, is known to be unchanged without reading it back.
+    """
     check_target(out)
     stats = WriteStats()
     out.mkdir(parents=True, exist_ok=True)
     # Invalidate the old record first: if this write is interrupted, the next build must not trust it.
     (out / MARKER).write_text(json.dumps({"note": NOTE}) + "\n", encoding="utf-8")
+    last = known if known is not None else {}
+    base = str(out)
+    # A long-lived caller that wrote this very set of files last time has nothing stale to look for.
+    same_set = known is not None and known.keys() == files.keys()
     for rel in sorted(files):
         data = files[rel]
-        target = out / rel
         try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
+            st = os.stat(os.path.join(base, rel))  # plain strings on this path: pathlib costs more than stat
+            seen = last.get(rel)
+            if seen is not None and seen[0] is data and (seen[1], seen[2]) == (st.st_size, st.st_mtime_ns):
                 stats.unchanged += 1
                 continue
+            target = out / rel
+            if st.st_size == len(data) and target.read_bytes() == data:
+                stats.unchanged += 1
+                if known is not None:
+                    known[rel] = (data, st.st_size, st.st_mtime_ns)
+                continue
         except FileNotFoundError:
+            target = out / rel
             target.parent.mkdir(parents=True, exist_ok=True)
         except NotADirectoryError:
-            raise OutputRefused(f"{target}: a file is in the way of a folder") from None
+            raise OutputRefused(f"{out / rel}: a file is in the way of a folder") from None
+        target = out / rel
         if target.is_dir():
             _remove_tree(target)
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, target)
         stats.written += 1
+        if known is not None:
+            st = target.stat()
+            known[rel] = (data, st.st_size, st.st_mtime_ns)
+    if known is not None:
+        for gone in set(known) - set(files):
+            del known[gone]
     wanted = set(files) | {MARKER}
-    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
-        base = Path(dirpath)
+    for dirpath, dirnames, filenames in ([] if same_set else os.walk(base, topdown=False)):
+        prefix = os.path.relpath(dirpath, base).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
         for name in filenames:
-            rel = (base / name).relative_to(out).as_posix()
-            if rel not in wanted:
-                (base / name).unlink()
+            if prefix + name not in wanted:
+                os.unlink(os.path.join(dirpath, name))
                 stats.removed += 1
-        if base != out and not any(base.iterdir()):
-            base.rmdir()
+        if dirpath != base and not os.listdir(dirpath):
+            os.rmdir(dirpath)
     if manifest is not None:
-        record = dict(manifest, note=NOTE, files=_stat_tree(out, files))
+        stat = ({rel: [v[1], v[2]] for rel, v in known.items()} if known is not None and len(known) == len(files)
+                else _stat_tree(out, files))
+        record = dict(manifest, note=NOTE, files=stat)
         tmp = out / (MARKER + ".tmp")
         tmp.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")
         os.replace(tmp, out / MARKER)
