@@ -397,7 +397,7 @@ def _event(f: _File, eid: str, site: Site | None) -> Event | None:
     if start is None:
         # Keep going with a stand-in date so the cross-checks (themes, citations, related) still run.
         start = dates.HistDate(0)
-    lines = {key: f.doc.line(key) for key in data}
+    lines = f.doc.top_lines()
     for key in ("summary", "body"):
         node = f.doc.value_node(key)
         if node is not None and getattr(node, "style", None) == "|":

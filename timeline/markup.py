@@ -21,8 +21,9 @@ from cmarkgfm.cmark import Options
 
 from .model import Citation
 
-# The space (or a single line break) before a citation goes with it, so the marker sits on the word.
-_CITE_GROUP = re.compile(r"[ \t]*\n?[ \t]*(?<!\\)\[(?P<inner>[^\[\]]*@[^\[\]]*)\](?![(\[])")
+# Anchored on "[": a pattern that began with optional spaces would be tried at every character.
+_CITE_GROUP = re.compile(r"(?<!\\)\[(?P<inner>[^\[\]@]*@[^\[\]]*)\](?![(\[])")
+
 _CITE_ITEM = re.compile(r"^\s*(?P<prefix>[^@;]*\s)?@(?P<key>[\w][\w:.\-]*?)\.?\s*(?:,\s*(?P<loc>[^;]*?))?\s*$")
 PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 
@@ -43,21 +44,39 @@ def iter_citations(text: str):
                                                      (item["prefix"] or "").strip())
 
 
+def _space_start(text: str, start: int, floor: int) -> int:
+    """Where the spaces (and at most one line break) before a citation begin: they go with it, so
+    that the marker sits on the word."""
+    i = start
+    while i > floor and text[i - 1] in " \t":
+        i -= 1
+    if i > floor and text[i - 1] == "\n":
+        i -= 1
+        while i > floor and text[i - 1] in " \t":
+            i -= 1
+    return i
+
+
 def extract_citations(text: str) -> tuple[str, list[tuple[Citation, ...]]]:
     """Replace each [@key, locator; @key2] group with a numbered placeholder; return the groups."""
     groups: list[tuple[Citation, ...]] = []
 
-    def replace(match: re.Match) -> str:
+    out, end = [], 0
+    for match in _CITE_GROUP.finditer(text):
         items = []
         for part in match["inner"].split(";"):
             item = _CITE_ITEM.match(part)
             if not item:
-                return match.group(0)  # brackets that merely contain an @ (an e-mail address, say)
+                break  # brackets that merely contain an @ (an e-mail address, say)
             items.append(Citation(item["key"], (item["loc"] or "").strip(), (item["prefix"] or "").strip()))
-        groups.append(tuple(items))
-        return f"\ue000{len(groups) - 1}\ue001"
-
-    return _CITE_GROUP.sub(replace, text), groups
+        else:
+            start = _space_start(text, match.start(), end)
+            groups.append(tuple(items))
+            out.append(text[end:start])
+            out.append(f"\ue000{len(groups) - 1}\ue001")
+            end = match.end()
+    out.append(text[end:])
+    return "".join(out), groups
 
 
 RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--")

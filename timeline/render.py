@@ -6,6 +6,8 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -260,6 +262,7 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
     renderer = _PageRenderer(tl, env, static)
     specs = page_specs(tl, pdf_url)
     prints = None
+    renderer.pieces = {}  # within one build, a list item shown on several pages is rendered once
     if cache is not None:
         renderer.base, prints = fingerprints(tl, specs, env, renderer.versions, pdf_url)
         renderer.pieces = cache.fragments
@@ -338,51 +341,39 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
         side = 0 if loads[0] <= loads[1] else 1
         shares[side].append(i)
         loads[side] += cost
-    reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
-    child = multiprocessing.get_context("fork").Process(
-        target=_child, args=(renderer, specs, shares[1], writer), daemon=True)
-    child.start()
-    writer.close()
-    pages: list = [None] * len(specs)
-    for i in shares[0]:
-        pages[i] = renderer(specs[i])
-    received = 0
-    while received < len(shares[1]):
+    # The child's pages come back through a temporary file, not a pipe: a pipe holds 64 kB, and a
+    # child that must wait for this busy process to read it loses most of the gain (measured).
+    with tempfile.TemporaryFile() as spool:
+        child = multiprocessing.get_context("fork").Process(
+            target=_child, args=(renderer, specs, shares[1], spool), daemon=True)
+        child.start()
+        pages: list = [None] * len(specs)
+        for i in shares[0]:
+            pages[i] = renderer(specs[i])
+        child.join()
+        spool.seek(0)
         try:
-            kind, payload = reader.recv()
-        except EOFError:
-            kind, payload = "crash", "the rendering process stopped unexpectedly"
-        if kind == "problem":
-            child.join()
-            raise TemplateProblem(*payload)
-        if kind == "crash":
-            child.join()
-            raise RuntimeError(payload)
-        for page in payload:
-            pages[shares[1][received]] = page
-            received += 1
-    child.join()
+            kind, payload = pickle.load(spool)
+        except (EOFError, pickle.UnpicklingError):
+            kind, payload = "crash", f"the rendering process stopped unexpectedly (exit status {child.exitcode})"
+    if kind == "problem":
+        raise TemplateProblem(*payload)
+    if kind == "crash":
+        raise RuntimeError(payload)
+    for i, page in zip(shares[1], payload):
+        pages[i] = page
     return pages
 
 
-def _child(renderer, specs, indexes, conn) -> None:
-    # Pages go back in batches, so neither side holds one pickle of half the site in memory.
+def _child(renderer, specs, indexes, spool) -> None:
     try:
-        batch, size = [], 0
-        for i in indexes:
-            page = renderer(specs[i])
-            batch.append(page)
-            size += len(page)
-            if size > 4_000_000:
-                conn.send(("ok", batch))
-                batch, size = [], 0
-        conn.send(("ok", batch))
+        result = ("ok", [renderer(specs[i]) for i in indexes])
     except TemplateProblem as exc:
-        conn.send(("problem", (exc.path, exc.line, exc.message)))
+        result = ("problem", (exc.path, exc.line, exc.message))
     except BaseException as exc:  # noqa: BLE001 - any failure must reach the parent as a message
-        conn.send(("crash", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
+        result = ("crash", f"{type(exc).__name__}: {exc}")
+    pickle.dump(result, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    spool.flush()
 
 
 def _template_location(exc: Exception, env, fallback: str):

@@ -50,6 +50,13 @@ class Located:
             node = child
         return best
 
+    def top_lines(self) -> dict:
+        """Line of every top-level key, in one pass (the last of repeated keys wins, as in the data)."""
+        node = self.node
+        if not isinstance(node, yaml.MappingNode):
+            return {}
+        return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+
     def value_node(self, *path):
         node = self.node
         for step in path:
