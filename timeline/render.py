@@ -285,6 +285,7 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
         cache.pages = {spec.path: (fp, page) for spec, fp, page in zip(specs, prints, pages)}
         if todo:  # keep the pieces this build used (a page taken whole from the cache used none)
             cache.fragments = renderer.used
+    renderer.pieces, renderer.used = None, {}  # the renderer sits in a reference cycle: free them now
     out = {spec.path: page for spec, page in zip(specs, pages)}
     for path, data in static.items():
         out[path] = data
