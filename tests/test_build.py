@@ -193,3 +193,38 @@ def test_home_lists_everything_below_the_limit(site_dir):
     home = result.files["index.html"].decode()
     assert len(re.findall(r'<li class="event ', home)) == len(result.timeline.entries)
     assert "Showing" not in home
+
+
+def test_two_process_rendering_gives_the_same_site(site_dir, tmp_path, monkeypatch):
+    """Large sites render on two cores and stream pages to a staging folder; force that path here."""
+    from timeline import render
+    src = site_dir()
+    serial = build_site(src, tmp_path / "serial")
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
+    parallel = build_site(src, tmp_path / "parallel", use_cache=False)
+    assert serial.ok and parallel.ok and parallel.written == serial.written
+    assert _tree(tmp_path / "serial") == _tree(tmp_path / "parallel")
+    assert [p.name for p in tmp_path.iterdir() if "staging" in p.name] == []
+    # An incremental rebuild on two cores writes only what changed.
+    site_dir({"events/1864-dated.yaml": (src / "events" / "1864-dated.yaml").read_text()
+              .replace("A dated event", "A renamed event")})
+    again = build_site(src, tmp_path / "parallel", use_cache=False)
+    assert again.ok and 0 < again.written < serial.written
+
+
+def test_template_error_in_the_second_process_is_reported(site_dir, tmp_path, monkeypatch, capsys):
+    from timeline import render
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
+    src = site_dir()
+    out = tmp_path / "out"
+    assert build_site(src, out).ok
+    before = _tree(out)
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    page = templates / "event.html"
+    page.write_text(page.read_text().replace("{{ e.title }}", "{{ e.title.nope() }}", 1))
+    result = build_site(src, out, templates=templates)
+    assert not result.ok
+    assert any("templates/event.html" in str(d) and "template error" in str(d) for d in result.errors)
+    assert _tree(out) == before
+    assert [p.name for p in tmp_path.iterdir() if "staging" in p.name] == []

@@ -48,8 +48,11 @@ def default_templates(src: Path) -> Path:
 
 
 def render_site(src: Path, *, templates: Path | None = None, base_url: str | None = None,
-                strict: bool = False, cache: BuildCache | None = None, pdf: bool = False) -> BuildResult:
-    """Everything but the write: the whole site in memory, or the diagnostics that prevent it."""
+                strict: bool = False, cache: BuildCache | None = None, pdf: bool = False,
+                sink=None) -> BuildResult:
+    """Everything but the write: the whole site in memory, or the diagnostics that prevent it.
+    With a sink (writer.Stager), pages go to it as they are rendered instead (files then maps each
+    page's path to None)."""
     src = Path(src)
     templates = Path(templates) if templates else default_templates(src)
     report = Report()
@@ -62,7 +65,7 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
     try:
         env = render.make_env(templates, cache)
         files = render.render_pages(timeline, env, render.static_files(templates),
-                                    pdf_url=PDF_NAME if pdf else None, cache=cache)
+                                    pdf_url=PDF_NAME if pdf else None, cache=cache, sink=sink)
         from . import exports  # noqa: PLC0415 - exports depend on render's URL scheme
         if cache is not None and cache.exports.get("site") != timeline.site:
             cache.exports = {"site": timeline.site}  # records depend on the site's themes and base URL
@@ -120,19 +123,61 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
                 return BuildResult(True, [Diagnostic(**d) for d in record.get("diagnostics", [])],
                                    pages=record.get("pages", 0), events=record.get("events", 0), reused=True,
                                    pdf_kept=PDF_NAME in record["files"])
-    result = render_site(src, templates=templates, base_url=base_url, strict=strict, cache=cache, pdf=pdf)
-    if not result.ok:
+    if cache is not None:
+        # The preview keeps every page in memory anyway (to reuse unchanged ones), so it writes them
+        # at the end; a one-off build streams each page to a staging folder as it is rendered.
+        result = render_site(src, templates=templates, base_url=base_url, strict=strict, cache=cache, pdf=pdf)
+        if not result.ok:
+            return result
+        try:
+            stats = writer.write_site(Path(out), result.files, None, cache.written)
+        except (writer.OutputRefused, OSError) as exc:
+            return _failed(result, out, exc)
+        result.written, result.removed = stats.written, stats.removed
         return result
-    manifest = None if digest is None else {
-        "inputs": digest, "pages": result.pages, "events": result.events,
-        "diagnostics": [vars(d) for d in result.diagnostics]}
+    result = BuildResult(False)
     try:
-        stats = writer.write_site(Path(out), result.files, manifest, cache.written if cache else None)
+        stager = writer.Stager(Path(out))
     except (writer.OutputRefused, OSError) as exc:
-        result.ok = False
-        result.diagnostics.append(Diagnostic(str(out), None, None, None, str(exc)))
-        return result
+        return _failed(result, out, exc)
+    try:
+        result = render_site(src, templates=templates, base_url=base_url, strict=strict, pdf=pdf, sink=stager)
+        if not result.ok:
+            stager.abort()
+            return result
+        for path, data in result.files.items():
+            if data is not None:  # static files and exports; pages went to the stager already
+                stager(path, data)
+        manifest = None if digest is None else {
+            "inputs": digest, "pages": result.pages, "events": result.events,
+            "diagnostics": [vars(d) for d in result.diagnostics]}
+        stats = stager.commit(result.files, manifest)
+    except (writer.OutputRefused, OSError) as exc:
+        stager.abort()
+        return _failed(result, out, exc)
+    except BaseException:
+        stager.abort()
+        raise
     result.written, result.removed = stats.written, stats.removed
+    return result
+
+
+class Discard:
+    """A sink for `check`: pages are rendered (so every template error is found) and dropped."""
+
+    def __init__(self):
+        self.staged, self.unchanged = [], 0
+
+    def __call__(self, path: str, data: bytes) -> None:
+        pass
+
+    def merge(self, staged, unchanged) -> None:
+        pass
+
+
+def _failed(result: BuildResult, out, exc: Exception) -> BuildResult:
+    result.ok = False
+    result.diagnostics.append(Diagnostic(str(out), None, None, None, str(exc)))
     return result
 
 

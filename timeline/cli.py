@@ -110,8 +110,9 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .build import render_site
-    result = render_site(args.src, templates=args.templates, base_url=args.base_url, strict=args.strict)
+    from .build import Discard, render_site
+    result = render_site(args.src, templates=args.templates, base_url=args.base_url, strict=args.strict,
+                         sink=Discard())
     _print_diagnostics(result)
     if not result.ok:
         print(f"check failed: {_summary(result)}", file=sys.stderr)

@@ -253,11 +253,14 @@ def _cost(spec: PageSpec) -> float:
 
 
 def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes],
-                 workers: int | None = None, pdf_url: str | None = None, cache=None) -> dict[str, bytes]:
-    """Every page of the site; pdf_url (site-relative) when the build also writes the PDF.
+                 workers: int | None = None, pdf_url: str | None = None, cache=None,
+                 sink=None) -> dict[str, bytes | None]:
+    """Every page of the site, path -> bytes; pdf_url (site-relative) when the build also writes the PDF.
 
     cache: a BuildCache from the previous build; a page whose fingerprint (all it is made from) is
     unchanged is taken from it instead of rendered again.
+    sink: a writer.Stager (or any callable(path, bytes) with .staged, .unchanged and .merge()); each
+    page goes to it as soon as it is rendered and is not kept (its value in the result is None).
     """
     renderer = _PageRenderer(tl, env, static)
     specs = page_specs(tl, pdf_url)
@@ -276,9 +279,9 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
             todo.append(i)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers > 1 and len(todo) >= PARALLEL_MIN_PAGES and hasattr(os, "fork"):
-        fresh = _render_parallel(renderer, [specs[i] for i in todo], env, min(workers, 2), len(tl.entries))
+        fresh = _render_parallel(renderer, [specs[i] for i in todo], env, min(workers, 2), len(tl.entries), sink)
     else:
-        fresh = [renderer(specs[i]) for i in todo]
+        fresh = [_deliver(renderer, specs[i], sink) for i in todo]
     for i, page in zip(todo, fresh):
         pages[i] = page
     if cache is not None:
@@ -324,7 +327,16 @@ def fingerprints(tl: Timeline, specs: list[PageSpec], env: jinja2.Environment, v
     return base, out
 
 
-def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, workers: int, n_events: int) -> list:
+def _deliver(renderer: _PageRenderer, spec: PageSpec, sink):
+    page = renderer(spec)
+    if sink is None:
+        return page
+    sink(spec.path, page)
+    return None
+
+
+def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, workers: int, n_events: int,
+                     sink=None) -> list:
     """Render on two cores: one forked child and this process, each taking half the estimated work.
 
     The child inherits the timeline and the compiled templates through fork (nothing is pickled on
@@ -346,11 +358,11 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
     # child that must wait for this busy process to read it loses most of the gain (measured).
     with tempfile.TemporaryFile() as spool:
         child = multiprocessing.get_context("fork").Process(
-            target=_child, args=(renderer, specs, shares[1], spool), daemon=True)
+            target=_child, args=(renderer, specs, shares[1], spool, sink), daemon=True)
         child.start()
         pages: list = [None] * len(specs)
         for i in shares[0]:
-            pages[i] = renderer(specs[i])
+            pages[i] = _deliver(renderer, specs[i], sink)
         child.join()
         spool.seek(0)
         try:
@@ -361,14 +373,23 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
         raise TemplateProblem(*payload)
     if kind == "crash":
         raise RuntimeError(payload)
+    if sink is not None:
+        sink.merge(*payload)  # the child staged its pages itself; only their names come back
+        return pages
     for i, page in zip(shares[1], payload):
         pages[i] = page
     return pages
 
 
-def _child(renderer, specs, indexes, spool) -> None:
+def _child(renderer, specs, indexes, spool, sink) -> None:
     try:
-        result = ("ok", [renderer(specs[i]) for i in indexes])
+        if sink is None:
+            result = ("ok", [renderer(specs[i]) for i in indexes])
+        else:
+            sink.staged, sink.unchanged = [], 0
+            for i in indexes:
+                sink(specs[i].path, renderer(specs[i]))
+            result = ("ok", (sink.staged, sink.unchanged))
     except TemplateProblem as exc:
         result = ("problem", (exc.path, exc.line, exc.message))
     except BaseException as exc:  # noqa: BLE001 - any failure must reach the parent as a message

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,3 +165,77 @@ def record_extra(out: Path, rel: str) -> None:
         tmp = out / (MARKER + ".tmp")
         tmp.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")
         os.replace(tmp, out / MARKER)
+
+
+class Stager:
+    """Takes a build's files one at a time as they are rendered, so the site never has to be held
+    in memory: a file whose bytes differ from what out holds is written to a staging folder beside
+    out; commit() then moves the staged files in and removes stale ones, and abort() throws the
+    staging folder away, leaving out as it was. Works in a forked process too: each process stages
+    its own files, and the parent adds the child's list with merge()."""
+
+    def __init__(self, out: Path):
+        check_target(out)
+        self.out = Path(out)
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = tempfile.mkdtemp(prefix=f".{self.out.name}.staging-", dir=self.out.parent)
+        self.staged: list[str] = []
+        self.unchanged = 0
+
+    def __call__(self, rel: str, data: bytes) -> None:
+        target = os.path.join(self.out, rel)
+        try:
+            if os.stat(target).st_size == len(data):
+                with open(target, "rb") as handle:
+                    if handle.read() == data:
+                        self.unchanged += 1
+                        return
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            pass
+        path = os.path.join(self.staging, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+        self.staged.append(rel)
+
+    def merge(self, staged: list[str], unchanged: int) -> None:
+        self.staged.extend(staged)
+        self.unchanged += unchanged
+
+    def commit(self, paths, manifest: dict | None = None) -> WriteStats:
+        """Move the staged files into out and remove every file not in paths."""
+        out, stats = self.out, WriteStats(unchanged=self.unchanged)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / MARKER).write_text(json.dumps({"note": NOTE}) + "\n", encoding="utf-8")
+        for rel in self.staged:
+            target = out / rel
+            if target.is_dir():
+                _remove_tree(target)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except FileExistsError:  # a file where a folder must go
+                (target.parent).unlink()
+                target.parent.mkdir(parents=True)
+            os.replace(os.path.join(self.staging, rel), target)
+            stats.written += 1
+        shutil.rmtree(self.staging, ignore_errors=True)
+        wanted = set(paths) | {MARKER}
+        base = str(out)
+        for dirpath, dirnames, filenames in os.walk(base, topdown=False):
+            prefix = os.path.relpath(dirpath, base).replace(os.sep, "/")
+            prefix = "" if prefix == "." else prefix + "/"
+            for name in filenames:
+                if prefix + name not in wanted:
+                    os.unlink(os.path.join(dirpath, name))
+                    stats.removed += 1
+            if dirpath != base and not os.listdir(dirpath):
+                os.rmdir(dirpath)
+        if manifest is not None:
+            record = dict(manifest, note=NOTE, files=_stat_tree(out, paths))
+            tmp = out / (MARKER + ".tmp")
+            tmp.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")
+            os.replace(tmp, out / MARKER)
+        return stats
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
