@@ -201,6 +201,7 @@ class _PageRenderer:
             "digest_ids": lambda ids: hashlib.sha1("".join(tl.by_id[i].digest for i in ids).encode()).hexdigest(),
         }
         self.base, self.pieces, self.used = "", None, {}
+        self.keep: set | None = None  # names of pieces worth keeping (None: all)
 
     def piece(self, name: str, key: str, **context) -> Markup:
         """A part of a page rendered from `name` with only `context`; reused while `key` (which must
@@ -213,7 +214,7 @@ class _PageRenderer:
                 self.used[full] = hit
                 return hit
         html = Markup(self.env.get_template(name).render(context))
-        if store is not None:
+        if store is not None and (self.keep is None or name in self.keep):
             store[full] = self.used[full] = html
         return html
 
@@ -265,10 +266,12 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
     renderer = _PageRenderer(tl, env, static)
     specs = page_specs(tl, pdf_url)
     prints = None
-    renderer.pieces = {}  # within one build, a list item shown on several pages is rendered once
+    # Within one build, a list item shown on several pages is rendered once; pieces used once (the
+    # print view's) are not kept, or at 10,000 events they would hold over 100 MB.
+    renderer.pieces, renderer.keep = {}, {"partials/event_item.html"}
     if cache is not None:
         renderer.base, prints = fingerprints(tl, specs, env, renderer.versions, pdf_url)
-        renderer.pieces = cache.fragments
+        renderer.pieces, renderer.keep = cache.fragments, None
     pages: list = [None] * len(specs)
     todo = []
     for i, spec in enumerate(specs):
