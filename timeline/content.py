@@ -280,6 +280,7 @@ def _read_sources(src: Path, files: list[Path], report: Report, cache) -> dict:
         if not isinstance(f.doc.data, dict):
             f.error((), "expected a mapping of citation keys to sources", field="sources")
             continue
+        key_lines = f.doc.top_lines()
         for key, raw in f.doc.data.items():
             key = str(key)
             if not SLUG.match(key):
@@ -316,7 +317,7 @@ def _read_sources(src: Path, files: list[Path], report: Report, cache) -> dict:
                 _names(f, entry.get("author"), (key, "author"), "author"),
                 _names(f, entry.get("editor"), (key, "editor"), "editor"),
                 issued, accessed, kind in PRIMARY_TYPES if primary is None else primary,
-                f.rel, f.doc.line(key) or 0)
+                f.rel, key_lines.get(key) or 0)
     return sources
 
 

@@ -43,6 +43,9 @@ def make_env(templates: Path, cache=None) -> jinja2.Environment:
         return cache.env[1]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        # Compiled templates are kept between runs (keyed by each template's source checksum, in a
+        # per-user folder Jinja2 creates safely): compiling the theme took 0.2 s of a 0.6 s build.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
