@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
 
-import pytest
 
-from support import FIXTURES, GOOD, ROOT
+from support import FIXTURES, ROOT
 from timeline.build import build_site, render_site
 from timeline.cli import main
 

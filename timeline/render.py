@@ -422,7 +422,3 @@ def edition(tl: Timeline) -> str:
     dates = [s.accessed.iso() for s in tl.content.sources.values() if s.accessed]
     dates += [e.event.date.iso().rstrip("~?") for e in tl.entries[-1:]]
     return max(dates) if dates else ""
-
-
-def markup(text: str) -> Markup:
-    return Markup(text)
