@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, content, index, render, writer
+from . import __version__, content, exports, index, render, writer
 from .cache import BuildCache
 from .diagnostics import Diagnostic, Report
 from .markup import Renderer
@@ -23,7 +23,7 @@ class BuildResult:
     written: int = 0
     removed: int = 0
     pages: int = 0
-    files: dict = field(default_factory=dict, repr=False)   # path -> bytes, for checks and the PDF
+    files: dict = field(default_factory=dict, repr=False)   # path -> bytes (None: streamed to the output)
     timeline: object = field(default=None, repr=False)
     events: int = 0
     reused: bool = False        # nothing had changed: the previous output was kept as it was
@@ -66,7 +66,6 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
         env = render.make_env(templates, cache)
         files = render.render_pages(timeline, env, render.static_files(templates),
                                     pdf_url=PDF_NAME if pdf else None, cache=cache, sink=sink)
-        from . import exports  # noqa: PLC0415 - exports depend on render's URL scheme
         if cache is not None and cache.exports.get("site") != timeline.site:
             cache.exports = {"site": timeline.site}  # records depend on the site's themes and base URL
         files.update(exports.export_files(timeline, files, cache.exports if cache is not None else None))
