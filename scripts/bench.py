@@ -133,7 +133,7 @@ def bench_bundled(runs: int) -> None:
 def bench_reload(n_values: list[int], runs: int) -> None:
     """Change an event's title under a running preview server, as an editor saves a file, and time
     until the reloaded page (fetched after the reload signal, as an open tab does) shows the new title."""
-    import http.client
+    import html
     import io
 
     from timeline import serve
@@ -151,25 +151,15 @@ def bench_reload(n_values: list[int], runs: int) -> None:
             data = yaml.safe_load(event.read_text(encoding="utf-8"))
             page = f"/events/{event.stem}/index.html"
             cache = BuildCache()  # as `timeline serve` keeps it between rebuilds
-            latencies = []
+
+            def save(i: int) -> None:
+                edited = dict(data, title=f"Edited {i}: {data['title']}")
+                event.write_text(yaml.safe_dump(edited, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
             with serve.PreviewServer(lambda: build_site(src, out, templates=ROOT / "templates", cache=cache), out,
                                      watch=[src], log=io.StringIO()) as server:
-                host, port = server._httpd.server_address[:2]
-                for i in range(max(runs, 10)):
-                    title = f"Edited {i}: {data['title']}"
-                    before = server.generation
-                    started = time.perf_counter()
-                    event.write_text(yaml.safe_dump(dict(data, title=title), allow_unicode=True, sort_keys=False),
-                                     encoding="utf-8")
-                    for path in (f"{serve.RELOAD_PATH}?since={before}", page):
-                        conn = http.client.HTTPConnection(host, port, timeout=120)
-                        conn.request("GET", path)
-                        body = conn.getresponse().read().decode("utf-8", "replace")
-                        conn.close()
-                    latencies.append(time.perf_counter() - started)
-                    if title not in body:
-                        raise SystemExit(f"the reloaded page does not show the edit ({page})")
-                    time.sleep(server.quiet * 2)
+                latencies = serve.measure_reload_latency(server, save, samples=max(runs, 10), page=page,
+                                                         expect=lambda i: html.escape(f"Edited {i}: "))
             label = f"{n} events" if n else "bundled site"
             print(f"preview save -> reloaded page, {label:<13} median {statistics.median(latencies) * 1000:6.0f} ms"
                   f"  min {min(latencies) * 1000:.0f}  max {max(latencies) * 1000:.0f}  ({len(latencies)} saves;"
