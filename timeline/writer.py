@@ -41,9 +41,9 @@ def write_site(out: Path, files: dict[str, bytes], manifest: dict | None = None,
                known: dict | None = None) -> WriteStats:
     """Write files into out; then record `manifest` (what the build was made from) in the marker.
 
-    known: kept by a long-lived caller between writes, path -> (bytes object, size, mtime_ns) of what
-    this writer last wrote there; a page handed over as the very same bytes object, whose file still
-    has that size and time, is known to be unchanged without reading it back.
+    known: kept by a long-lived caller (the preview, writing to a folder of its own) between writes,
+    path -> (bytes object, size, mtime_ns) of what this writer last wrote there; a page handed over as
+    the very same bytes object is known to be unchanged without looking at the file.
     """
     check_target(out)
     stats = WriteStats()
@@ -56,12 +56,12 @@ def write_site(out: Path, files: dict[str, bytes], manifest: dict | None = None,
     same_set = known is not None and known.keys() == files.keys()
     for rel in sorted(files):
         data = files[rel]
+        seen = last.get(rel)
+        if seen is not None and seen[0] is data:
+            stats.unchanged += 1
+            continue
         try:
             st = os.stat(os.path.join(base, rel))  # plain strings on this path: pathlib costs more than stat
-            seen = last.get(rel)
-            if seen is not None and seen[0] is data and (seen[1], seen[2]) == (st.st_size, st.st_mtime_ns):
-                stats.unchanged += 1
-                continue
             target = out / rel
             if st.st_size == len(data) and target.read_bytes() == data:
                 stats.unchanged += 1
