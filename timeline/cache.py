@@ -22,6 +22,7 @@ class BuildCache:
     entries: dict = field(default_factory=dict)  # event id -> (Event, sources dict, entry parts)
     pages: dict = field(default_factory=dict)    # output path -> (fingerprint, bytes)
     fragments: dict = field(default_factory=dict)  # (fingerprint of a piece of a page) -> Markup
+    bibliography: dict = field(default_factory=dict)  # id(source) -> (source, bibliography entry)
     exports: dict = field(default_factory=dict)  # (export, event digest, links) -> that event's record
     written: dict = field(default_factory=dict)  # output path -> (bytes, size, mtime_ns) last written
     env: tuple | None = None                     # (templates' sizes and times, jinja2 Environment)

@@ -201,10 +201,19 @@ class _PageRenderer:
             "site": tl.site, "timeline": tl, "entries": tl.entries, "themes": tl.site.themes,
             "eras": tl.site.eras, "pages": tl.content.pages, "sources": tl.content.sources, "url_of": url_of,
             "edition": edition(tl), "piece": self.piece, "pieces": self.pieces_of,
+            "bibliography": self.bibliography,
             "digest_ids": lambda ids: hashlib.sha1("".join(tl.by_id[i].digest for i in ids).encode()).hexdigest(),
         }
         self.base, self.pieces, self.used = "", None, {}
         self.keep: set | None = None  # names of pieces worth keeping (None: all)
+        self.bib: dict = {}           # id(source) -> (source, its bibliography entry)
+
+    def bibliography(self, source) -> Markup:
+        """fmt.bibliography, once per source object (the preview keeps unchanged sources' objects)."""
+        hit = self.bib.get(id(source))
+        if hit is None or hit[0] is not source:
+            hit = self.bib[id(source)] = (source, fmt.bibliography(source))
+        return hit[1]
 
     def pieces_of(self, name: str, entries, key: str = "", offset: int | None = None, **context) -> Markup:
         """piece(name) for each entry, each followed by a line break, joined here rather than in a
@@ -289,7 +298,7 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
     renderer.pieces, renderer.keep = {}, {"partials/event_item.html"}
     if cache is not None:
         renderer.base, prints = fingerprints(tl, specs, env, renderer.versions, pdf_url)
-        renderer.pieces, renderer.keep = cache.fragments, None
+        renderer.pieces, renderer.keep, renderer.bib = cache.fragments, None, cache.bibliography
     pages: list = [None] * len(specs)
     todo = []
     for i, spec in enumerate(specs):
@@ -309,6 +318,8 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
         cache.pages = {spec.path: (fp, page) for spec, fp, page in zip(specs, prints, pages)}
         if todo:  # keep the pieces this build used (a page taken whole from the cache used none)
             cache.fragments = renderer.used
+        sources = tl.content.sources
+        cache.bibliography = {k: v for k, v in renderer.bib.items() if sources.get(v[0].key) is v[0]}
     renderer.pieces, renderer.used = None, {}  # the renderer sits in a reference cycle: free them now
     out = {spec.path: page for spec, page in zip(specs, pages)}
     for path, data in static.items():
