@@ -18,7 +18,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--src", type=Path, default=Path("site_src"), metavar="DIR",
                         help="content folder with site.yaml, sources.yaml, events/ and pages/ (default: site_src)")
     parser.add_argument("--templates", type=Path, default=None, metavar="DIR",
-                        help="theme folder (default: templates/ beside the content folder)")
+                        help="theme folder (default: templates/ beside the content folder, else the theme "
+                             "that comes with the tool)")
     parser.add_argument("--base-url", default=None, metavar="URL",
                         help="absolute URL the site will be served from, e.g. https://example.org/sub/ "
                              "(enables canonical links and feeds; overrides site.yaml)")
