@@ -86,27 +86,37 @@ def write_site(out: Path, files: dict[str, bytes], manifest: dict | None = None,
     if known is not None:
         for gone in set(known) - set(files):
             del known[gone]
-    wanted = set(files) | {MARKER}
-    for dirpath, dirnames, filenames in ([] if same_set else os.walk(base, topdown=False)):
+    if not same_set:
+        stats.removed = _prune(out, files)
+    if manifest is not None:
+        stat = ({rel: [v[1], v[2]] for rel, v in known.items()} if known is not None and len(known) == len(files)
+                else _stat_tree(out, files))
+        _write_record(out, dict(manifest, note=NOTE, files=stat))
+    return stats
+
+
+NOTE = "This folder is written by 'timeline build'; files not in the site are removed."
+
+
+def _prune(out: Path, paths) -> int:
+    """Remove every file under out that is not in paths (nor the marker), and emptied folders."""
+    wanted, base, removed = set(paths) | {MARKER}, str(out), 0
+    for dirpath, dirnames, filenames in os.walk(base, topdown=False):
         prefix = os.path.relpath(dirpath, base).replace(os.sep, "/")
         prefix = "" if prefix == "." else prefix + "/"
         for name in filenames:
             if prefix + name not in wanted:
                 os.unlink(os.path.join(dirpath, name))
-                stats.removed += 1
+                removed += 1
         if dirpath != base and not os.listdir(dirpath):
             os.rmdir(dirpath)
-    if manifest is not None:
-        stat = ({rel: [v[1], v[2]] for rel, v in known.items()} if known is not None and len(known) == len(files)
-                else _stat_tree(out, files))
-        record = dict(manifest, note=NOTE, files=stat)
-        tmp = out / (MARKER + ".tmp")
-        tmp.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")
-        os.replace(tmp, out / MARKER)
-    return stats
+    return removed
 
 
-NOTE = "This folder is written by 'timeline build'; files not in the site are removed."
+def _write_record(out: Path, record: dict) -> None:
+    tmp = out / (MARKER + ".tmp")
+    tmp.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, out / MARKER)
 
 
 def _stat_tree(out: Path, paths) -> dict[str, list[int]]:
@@ -162,9 +172,7 @@ def record_extra(out: Path, rel: str) -> None:
         return
     if isinstance(record, dict) and isinstance(record.get("files"), dict):
         record["files"].update(_stat_tree(out, [rel]))
-        tmp = out / (MARKER + ".tmp")
-        tmp.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")
-        os.replace(tmp, out / MARKER)
+        _write_record(out, record)
 
 
 class Stager:
@@ -222,22 +230,9 @@ class Stager:
             os.replace(os.path.join(self.staging, name), target)
             stats.written += 1
         shutil.rmtree(self.staging, ignore_errors=True)
-        wanted = set(paths) | {MARKER}
-        base = str(out)
-        for dirpath, dirnames, filenames in os.walk(base, topdown=False):
-            prefix = os.path.relpath(dirpath, base).replace(os.sep, "/")
-            prefix = "" if prefix == "." else prefix + "/"
-            for name in filenames:
-                if prefix + name not in wanted:
-                    os.unlink(os.path.join(dirpath, name))
-                    stats.removed += 1
-            if dirpath != base and not os.listdir(dirpath):
-                os.rmdir(dirpath)
+        stats.removed = _prune(out, paths)
         if manifest is not None:
-            record = dict(manifest, note=NOTE, files=_stat_tree(out, paths))
-            tmp = out / (MARKER + ".tmp")
-            tmp.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")
-            os.replace(tmp, out / MARKER)
+            _write_record(out, dict(manifest, note=NOTE, files=_stat_tree(out, paths)))
         return stats
 
     def abort(self) -> None:
