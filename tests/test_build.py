@@ -226,3 +226,20 @@ def test_template_error_in_the_second_process_is_reported(site_dir, tmp_path, mo
     assert any("templates/event.html" in str(d) and "template error" in str(d) for d in result.errors)
     assert _tree(out) == before
     assert [p.name for p in tmp_path.iterdir() if "staging" in p.name] == []
+
+
+def test_placeholder_characters_typed_into_the_text_cannot_pose_as_citations(site_dir):
+    # U+E000 n U+E001 is how the engine marks a citation inside rendered Markdown.
+    src = site_dir({"events/1700-forged.yaml": """
+        title: "Forged \ue0007\ue001 marker"
+        date: 1700
+        themes: [territory]
+        significance: major
+        summary: "A summary \ue0000\ue001 with a forged marker [@mancall-1971]."
+        body: "A body \ue0009\ue001 with another."
+        """})
+    result = render_site(src)
+    assert result.ok, result.diagnostics
+    page = result.files["events/1700-forged/index.html"].decode()
+    assert "A summary 0 with a forged marker" in page and "A body 9 with another." in page
+    assert page.count('class="noteref"') == 1  # the one real citation

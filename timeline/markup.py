@@ -26,6 +26,7 @@ _CITE_GROUP = re.compile(r"(?<!\\)\[(?P<inner>[^\[\]@]*@[^\[\]]*)\](?![(\[])")
 
 _CITE_ITEM = re.compile(r"^\s*(?P<prefix>[^@;]*\s)?@(?P<key>[\w][\w:.\-]*?)\.?\s*(?:,\s*(?P<loc>[^;]*?))?\s*$")
 PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+_NOT_PROSE = {0xE000: None, 0xE001: None}
 
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "em", "h2", "h3", "h4", "hr", "i",
                 "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td",
@@ -99,6 +100,9 @@ class Renderer:
 
     def render(self, text: str) -> tuple[str, list[tuple[Citation, ...]]]:
         """HTML with citation placeholders, and the citation groups in order of appearance."""
+        # The placeholders' private-use characters mean nothing in prose; typed or pasted into the
+        # text they would pose as citations.
+        text = text.translate(_NOT_PROSE)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         hit = self.cache.get(digest)
         if hit is None:
