@@ -128,7 +128,7 @@ def test_preview_cache_sees_every_change(site_dir, tmp_path):
     cache = BuildCache()
     assert build_site(src, out, cache=cache).ok
     event = src / "events" / "1864-dated.yaml"
-    first = cache.events[event][2]
+    first = cache.events[str(event)][2]
 
     def same_as_uncached():
         result = build_site(src, out, cache=cache)
@@ -141,7 +141,7 @@ def test_preview_cache_sees_every_change(site_dir, tmp_path):
         return result
 
     _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
-    assert same_as_uncached().ok and cache.events[event][2] is not first
+    assert same_as_uncached().ok and cache.events[str(event)][2] is not first
     assert "A renamed event" in (out / "events" / "1864-year-only" / "index.html").read_text()  # prev/next
     sources = src / "sources.yaml"
     _touch_later(sources, sources.read_text().replace("An example page", "A retitled page"))
