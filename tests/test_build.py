@@ -229,9 +229,10 @@ def test_template_error_in_the_second_process_is_reported(site_dir, tmp_path, mo
 
 
 def test_placeholder_characters_typed_into_the_text_cannot_pose_as_citations(site_dir):
-    # U+E000 n U+E001 is how the engine marks a citation inside rendered Markdown.
+    # U+E000 n U+E001 is how the engine marks a citation inside rendered Markdown, and U+E002 tag:n
+    # U+E003 a piece of a page (its tag is random, so content cannot forge one).
     src = site_dir({"events/1700-forged.yaml": """
-        title: "Forged \ue0007\ue001 marker"
+        title: "Forged \ue0007\ue001 \ue002x:0\ue003 marker"
         date: 1700
         themes: [territory]
         significance: major
@@ -243,3 +244,4 @@ def test_placeholder_characters_typed_into_the_text_cannot_pose_as_citations(sit
     page = result.files["events/1700-forged/index.html"].decode()
     assert "A summary 0 with a forged marker" in page and "A body 9 with another." in page
     assert page.count('class="noteref"') == 1  # the one real citation
+    assert "Forged \ue0007\ue001 \ue002x:0\ue003 marker" in result.files["index.html"].decode()

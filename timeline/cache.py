@@ -21,7 +21,7 @@ class BuildCache:
     checks: dict = field(default_factory=dict)   # event id -> (Event, context key, diagnostics, keys)
     entries: dict = field(default_factory=dict)  # event id -> (Event, sources dict, entry parts)
     pages: dict = field(default_factory=dict)    # output path -> (fingerprint, bytes)
-    fragments: dict = field(default_factory=dict)  # (fingerprint of a piece of a page) -> Markup
+    fragments: dict = field(default_factory=dict)  # (fingerprint of a piece of a page) -> its bytes
     bibliography: dict = field(default_factory=dict)  # id(source) -> (source, bibliography entry)
     exports: dict = field(default_factory=dict)  # (export, event digest, links) -> that event's record
     written: dict = field(default_factory=dict)  # output path -> (bytes, size, mtime_ns) last written

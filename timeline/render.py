@@ -7,6 +7,8 @@ import json
 import multiprocessing
 import os
 import pickle
+import re
+import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,6 +209,11 @@ class _PageRenderer:
         self.base, self.pieces, self.used = "", None, {}
         self.keep: set | None = None  # names of pieces worth keeping (None: all)
         self.bib: dict = {}           # id(source) -> (source, its bibliography entry)
+        # A piece enters a page's text as a marker for its bytes, which are spliced in at the end
+        # (see _splice). The random tag keeps content from forging a marker.
+        self.tag = secrets.token_hex(8)
+        self.marker = re.compile(f"\ue002{self.tag}:(\\d+)\ue003")
+        self.chunks: list[bytes] = []
 
     def bibliography(self, source) -> Markup:
         """fmt.bibliography, once per source object (the preview keeps unchanged sources' objects)."""
@@ -232,18 +239,32 @@ class _PageRenderer:
 
     def piece(self, name: str, key: str, **context) -> Markup:
         """A part of a page rendered from `name` with only `context`; reused while `key` (which must
-        cover everything in the context) and the site-wide fingerprint are unchanged."""
+        cover everything in the context) and the site-wide fingerprint are unchanged.
+
+        Pieces are kept as encoded bytes: a long page (the print view holds every event) is then
+        joined from bytes, and only its new parts are encoded. What a template receives is an opaque
+        marker, to be output as it is."""
         store = self.pieces
         full = (self.base, name, key)
-        if store is not None:
-            hit = store.get(full)
-            if hit is not None:
-                self.used[full] = hit
-                return hit
-        html = Markup(self.env.get_template(name).render(context))
-        if store is not None and (self.keep is None or name in self.keep):
-            store[full] = self.used[full] = html
-        return html
+        data = store.get(full) if store is not None else None
+        if data is not None:
+            self.used[full] = data
+        else:
+            data = self._splice(self.env.get_template(name).render(context))
+            if store is not None and (self.keep is None or name in self.keep):
+                store[full] = self.used[full] = data
+        self.chunks.append(data)
+        return Markup(f"\ue002{self.tag}:{len(self.chunks) - 1}\ue003")
+
+    def _splice(self, text: str) -> bytes:
+        """The text encoded, with the pieces its markers stand for put in."""
+        if "\ue002" not in text:
+            return text.encode("utf-8")
+        parts = self.marker.split(text)
+        chunks = self.chunks
+        parts[0::2] = [part.encode("utf-8") for part in parts[0::2]]
+        parts[1::2] = [chunks[int(i)] for i in parts[1::2]]
+        return b"".join(parts)
 
     def __call__(self, spec: PageSpec) -> bytes:
         site = self.site
@@ -263,7 +284,7 @@ class _PageRenderer:
         context.setdefault("description", site.subtitle)
         env = self.env
         try:
-            return env.get_template(spec.template).render(context).encode("utf-8")
+            return self._splice(env.get_template(spec.template).render(context))
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateProblem(exc.filename or exc.name or spec.template, exc.lineno, exc.message) from None
         except jinja2.TemplateNotFound as exc:
@@ -271,6 +292,8 @@ class _PageRenderer:
         except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, KeyError, LookupError) as exc:
             raise TemplateProblem(*_template_location(exc, env, spec.template),
                                   f"{type(exc).__name__}: {exc}") from None
+        finally:
+            self.chunks = []
 
 
 def _cost(spec: PageSpec) -> float:
