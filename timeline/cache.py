@@ -19,7 +19,10 @@ class BuildCache:
     events: dict = field(default_factory=dict)   # path -> (document, span, Event | None, diagnostics)
     sources: tuple | None = None                 # (documents, sources dict, diagnostics)
     checks: dict = field(default_factory=dict)   # event id -> (Event, context key, diagnostics, keys)
-    entries: dict = field(default_factory=dict)  # event id -> (Event, sources dict, entry parts)
+    entries: dict = field(default_factory=dict)  # event id -> (Event, sources dict, entry parts, Entry)
+    index_site: object = None                    # the Site those entries were made with
+    specs: dict = field(default_factory=dict)    # event id -> (Entry, its neighbours' Entries, PageSpec)
+    event_prints: tuple = ("", {})               # (site-wide fingerprint, {path: (PageSpec, fingerprint)})
     pages: dict = field(default_factory=dict)    # output path -> (fingerprint, bytes)
     fragments: dict = field(default_factory=dict)  # (fingerprint of a piece of a page) -> its bytes
     bibliography: dict = field(default_factory=dict)  # id(source) -> (source, bibliography entry)

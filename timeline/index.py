@@ -7,7 +7,8 @@ files or knows about templates.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from markupsafe import Markup
 
@@ -49,6 +50,11 @@ class Entry:
     @property
     def id(self) -> str:
         return self.event.id
+
+    @cached_property
+    def key(self) -> str:
+        """What pages show of this entry, for their fingerprints: its digest and its links."""
+        return f"{self.digest}{self.related}{self.prev}{self.next}"
 
 
 @dataclass
@@ -128,42 +134,55 @@ def _parts(event: Event, sources: dict, renderer: Renderer, note_html) -> tuple:
 
 def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
     """cache: a timeline.cache.BuildCache; an unchanged event (the same object, with the same
-    sources) keeps its rendered text and notes from the previous build."""
+    sources and site) keeps its rendered text and notes from the previous build, and when its
+    links (previous, next, related) are unchanged too, its very Entry object: later stages then
+    know an entry is unchanged by its identity."""
     site, sources = content.site, content.sources
     themes = {t.id: t for t in site.themes}
+    events = content.events
+    ids = [event.id for event in events]
+    # A link is shown from both ends: "related" is symmetric for a reader.
+    related = {eid: list(event.related) for eid, event in zip(ids, events)}
+    for eid, event in zip(ids, events):
+        for rid in event.related:
+            if eid not in related[rid]:
+                related[rid].append(eid)
+    order = {eid: i for i, eid in enumerate(ids)}
+    for links in related.values():
+        if len(links) > 1:
+            links.sort(key=order.__getitem__)
     entries, cited_by = [], {key: [] for key in sources}
     note_html = _Notes(sources)
     kept = {}
-    for event in content.events:
-        hit = cache.entries.get(event.id) if cache is not None else None
+    last = len(ids) - 1
+    # The site is read afresh each build; an equal one keeps the entries' eras and themes valid.
+    same_site = cache is not None and cache.index_site == site
+    if cache is not None:
+        cache.index_site = site
+    for i, event in enumerate(events):
+        eid = ids[i]
+        prev, next_ = ids[i - 1] if i else None, ids[i + 1] if i < last else None
+        links = related[eid]
+        hit = cache.entries.get(eid) if cache is not None else None
         if hit is not None and hit[0] is event and hit[1] is sources:
-            parts = hit[2]
+            parts, entry = hit[2], hit[3] if same_site else None
         else:
-            parts = _parts(event, sources, renderer, note_html)
+            parts, entry = _parts(event, sources, renderer, note_html), None
+        if entry is None:
+            summary_html, list_html, text, body_html, notes, further, _, digest = parts
+            entry = Entry(event, era_for(event.date.gregorian[0], site.eras), [themes[t] for t in event.themes],
+                          display_span(event.date, event.end), summary_html, list_html, text, body_html, notes,
+                          further, links, prev, next_, digest)
+        elif entry.prev != prev or entry.next != next_ or entry.related != links:
+            entry = replace(entry, prev=prev, next=next_, related=links)
         if cache is not None:
-            kept[event.id] = (event, sources, parts)
-        summary_html, list_html, text, body_html, notes, further, keys, digest = parts
-        for key in keys:
-            cited_by[key].append(event.id)
-        entries.append(Entry(
-            event, era_for(event.date.gregorian[0], site.eras), [themes[t] for t in event.themes],
-            display_span(event.date, event.end), summary_html, list_html, text, body_html, notes, further,
-            digest=digest))
+            kept[eid] = (event, sources, parts, entry)
+        for key in parts[6]:
+            cited_by[key].append(eid)
+        entries.append(entry)
     if cache is not None:
         cache.entries = kept
-    by_id = {e.id: e for e in entries}
-    for i, entry in enumerate(entries):
-        entry.prev = entries[i - 1].id if i else None
-        entry.next = entries[i + 1].id if i + 1 < len(entries) else None
-        entry.related = list(entry.event.related)
-    # A link is shown from both ends: "related" is symmetric for a reader.
-    for entry in entries:
-        for rid in entry.event.related:
-            if entry.id not in by_id[rid].related:
-                by_id[rid].related.append(entry.id)
-    order = {e.id: i for i, e in enumerate(entries)}
-    for entry in entries:
-        entry.related.sort(key=order.__getitem__)
+    by_id = dict(zip(ids, entries))
     by_era = {era.id: [] for era in site.eras}
     by_theme = {t.id: [] for t in site.themes}
     for entry in entries:

@@ -10,8 +10,9 @@ import pickle
 import re
 import secrets
 import tempfile
-from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 from markupsafe import Markup
@@ -22,8 +23,7 @@ from . import sources as fmt
 from .index import Timeline, language_name
 
 
-@dataclass(frozen=True)
-class PageSpec:
+class PageSpec(NamedTuple):  # a tuple: a site has one per event, made afresh each build
     path: str          # output path, e.g. "events/1689-treaty-of-nerchinsk/index.html"
     template: str
     context: dict
@@ -59,8 +59,7 @@ def make_env(templates: Path, cache=None) -> jinja2.Environment:
     env.filters["language_name"] = language_name
     env.globals["bibliography"] = fmt.bibliography
     # For the keys of pieces: one digest for a list of entries, and how many notes they carry.
-    env.filters["digests"] = lambda entries: hashlib.sha1("".join(
-        f"{e.digest}{e.related}{e.prev}{e.next}" for e in entries).encode()).hexdigest()
+    env.filters["digests"] = lambda entries: hashlib.sha1("".join(e.key for e in entries).encode()).hexdigest()
     env.filters["note_count"] = lambda entries: sum(len(e.notes) for e in entries)
     printview.register(env)
     if cache is not None:
@@ -129,6 +128,7 @@ class _Neighbours:
         self.by_id = by_id
 
 
+@lru_cache(maxsize=None)
 def _hidden(name: str, kind: str):
     return jinja2.StrictUndefined(
         hint=f"'{name}' is not available on {kind} pages, which are rebuilt only when their own events "
@@ -150,7 +150,10 @@ def paginate(kind: str, ident: str, entries: list, context: dict) -> list[PageSp
     return specs
 
 
-def page_specs(tl: Timeline, pdf_url: str | None = None) -> list[PageSpec]:
+def page_specs(tl: Timeline, pdf_url: str | None = None, cache=None) -> list[PageSpec]:
+    """Every page of the site with what its template sees. cache: a BuildCache, from which an event
+    page whose entry and neighbours are the very objects of the last build keeps its PageSpec
+    (which fingerprints() then recognises)."""
     site = tl.site
     home = home_selection(tl)
     shown = [entry for era in site.eras for entry in home[era.id]]
@@ -158,13 +161,25 @@ def page_specs(tl: Timeline, pdf_url: str | None = None) -> list[PageSpec]:
     specs = [PageSpec("index.html", "index.html", {
         "title": site.title, "kind": "home", "charts": chart.home(tl, entries=shown), "home_by_era": home,
         "entries": shown})]
+    by_id, last = tl.by_id, cache.specs if cache is not None else {}
+    kept = {}
+    hidden = _hidden("entries", "event")
     for entry in tl.entries:
         # An event page sees its own entry and its neighbours only, so that a cached page can be
         # trusted when they are unchanged (see fingerprints); anything else is an error in a template.
-        neighbours = {rid: tl.by_id[rid] for rid in (*entry.related, entry.prev, entry.next) if rid}
-        specs.append(PageSpec(url_of("events", entry.id), "event.html", {
-            "title": entry.event.title, "entry": entry, "kind": "event", "description": entry.summary_text,
-            "timeline": _Neighbours(neighbours), "entries": _hidden("entries", "event")}))
+        near = [by_id[rid] for rid in (*entry.related, entry.prev, entry.next) if rid]
+        hit = last.get(entry.event.id)
+        if hit is not None and hit[0] is entry and len(hit[1]) == len(near) and all(
+                a is b for a, b in zip(hit[1], near)):
+            spec = hit[2]
+        else:
+            spec = PageSpec(f"events/{entry.event.id}/index.html", "event.html", {
+                "title": entry.event.title, "entry": entry, "kind": "event", "description": entry.summary_text,
+                "timeline": _Neighbours({n.event.id: n for n in near}), "entries": hidden})
+        kept[entry.event.id] = (entry, near, spec)
+        specs.append(spec)
+    if cache is not None:
+        cache.specs = kept
     specs.append(PageSpec(url_of("themes"), "themes.html", {"title": "Themes", "kind": "themes"}))
     for theme in site.themes:
         specs += paginate("themes", theme.id, tl.by_theme[theme.id], {
@@ -314,13 +329,13 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
     page goes to it as soon as it is rendered and is not kept (its value in the result is None).
     """
     renderer = _PageRenderer(tl, env, static)
-    specs = page_specs(tl, pdf_url)
+    specs = page_specs(tl, pdf_url, cache)
     prints = None
     # Within one build, a list item shown on several pages is rendered once; pieces used once (the
     # print view's) are not kept, or at 10,000 events they would hold over 100 MB.
     renderer.pieces, renderer.keep = {}, {"partials/event_item.html"}
     if cache is not None:
-        renderer.base, prints = fingerprints(tl, specs, env, renderer.versions, pdf_url)
+        renderer.base, prints = fingerprints(tl, specs, env, renderer.versions, pdf_url, cache)
         renderer.pieces, renderer.keep, renderer.bib = cache.fragments, None, cache.bibliography
     pages: list = [None] * len(specs)
     todo = []
@@ -351,7 +366,7 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
 
 
 def fingerprints(tl: Timeline, specs: list[PageSpec], env: jinja2.Environment, versions: dict,
-                 pdf_url: str | None) -> tuple[str, list[str]]:
+                 pdf_url: str | None, cache=None) -> tuple[str, list[str]]:
     """For each page, a digest of everything its output depends on.
 
     Every page depends on the theme (each template file's size and time), the static files, the
@@ -365,20 +380,31 @@ def fingerprints(tl: Timeline, specs: list[PageSpec], env: jinja2.Environment, v
                    [str(html) for html, _ in tl.pages_html.values()], edition(tl), pdf_url,
                    [(e.id, e.era.id) for e in tl.entries])).encode("utf-8"))
     base = h.hexdigest()
-    everything = hashlib.sha1("".join(
-        f"{e.digest}{e.related}{e.prev}{e.next}" for e in tl.entries).encode()).hexdigest()
+    everything = hashlib.sha1("".join(e.key for e in tl.entries).encode()).hexdigest()
     out = []
+    # An event page's PageSpec kept by page_specs() has unchanged entry and neighbours.
+    last = cache.event_prints if cache is not None and cache.event_prints[0] == base else (base, {})
+    kept = {}
     for spec in specs:
         entry = spec.context.get("entry") if spec.template == "event.html" else None
         if entry is not None:
-            near = [(n.id, n.event.title, n.date_display) for n in spec.context["timeline"].by_id.values()]
-            key = f"{entry.digest}{entry.related}{entry.prev}{entry.next}{near}"
+            hit = last[1].get(spec.path)
+            if hit is not None and hit[0] is spec:
+                print_ = hit[1]
+            else:
+                near = [(n.id, n.event.title, n.date_display) for n in spec.context["timeline"].by_id.values()]
+                print_ = hashlib.sha1(f"{base}\0{spec.path}\0{entry.key}{near}".encode("utf-8")).hexdigest()
+            kept[spec.path] = (spec, print_)
+            out.append(print_)
+            continue
         elif "pagination" in spec.context:
             key = repr((spec.context["pagination"], spec.context.get("theme"), spec.context.get("era"),
                         [e.digest for e in spec.context["entries"]]))
         else:
             key = everything
         out.append(hashlib.sha1(f"{base}\0{spec.path}\0{key}".encode("utf-8")).hexdigest())
+    if cache is not None:
+        cache.event_prints = (base, kept)
     return base, out
 
 
