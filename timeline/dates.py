@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -62,14 +63,16 @@ class HistDate:
     def precision(self) -> str:
         return "day" if self.day else "month" if self.month else "year"
 
-    @property
+    # Cached (in the instance's __dict__, which a frozen dataclass allows): sorting thousands of
+    # events asks for these many times each.
+    @cached_property
     def gregorian(self) -> tuple[int, int | None, int | None]:
         """(year, month, day) in the Gregorian calendar; month-precise Old Style dates keep their month."""
         if self.calendar == "julian" and self.day:
             return julian_to_gregorian(self.year, self.month, self.day)
         return self.year, self.month, self.day
 
-    @property
+    @cached_property
     def sort_key(self) -> tuple[int, int, int]:
         # Missing parts count as 0 so that "1864" sorts before any dated event of 1864.
         y, m, d = self.gregorian

@@ -237,9 +237,10 @@ class _PageRenderer:
             hit = self.bib[id(source)] = (source, fmt.bibliography(source))
         return hit[1]
 
-    def pieces_of(self, name: str, entries, key: str = "", offset: int | None = None, **context) -> Markup:
-        """piece(name) for each entry, each followed by a line break, joined here rather than in a
-        template loop (several times faster for long lists). The key of each is the entry's digest,
+    def pieces_of(self, name: str, entries, key: str = "", offset: int | None = None, sep: str = "\n",
+                  **context) -> Markup:
+        """piece(name) for each entry, joined by `sep` and ended by a line break, here rather than in
+        a template loop (several times faster for long lists). The key of each is the entry's digest,
         `key` and, when offset is given, the running count of notes before it, which the piece also
         receives as `offset` (the print view numbers notes through the document)."""
         out = []
@@ -249,8 +250,7 @@ class _PageRenderer:
             else:
                 out.append(self.piece(name, f"{entry.digest}|{offset}|{key}", entry=entry, offset=offset, **context))
                 offset += len(entry.notes)
-            out.append("\n")
-        return Markup("".join(out))
+        return Markup(sep.join(out) + "\n") if out else Markup("")
 
     def piece(self, name: str, key: str, **context) -> Markup:
         """A part of a page rendered from `name` with only `context`; reused while `key` (which must
