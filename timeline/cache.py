@@ -24,6 +24,7 @@ class BuildCache:
     specs: dict = field(default_factory=dict)    # event id -> (Entry, its neighbours' Entries, PageSpec)
     event_prints: tuple = ("", {})               # (site-wide fingerprint, {path: (PageSpec, fingerprint)})
     pages: dict = field(default_factory=dict)    # output path -> (fingerprint, bytes)
+    charts: dict = field(default_factory=dict)   # the home page's charts (see chart.home)
     fragments: dict = field(default_factory=dict)  # (fingerprint of a piece of a page) -> its bytes
     bibliography: dict = field(default_factory=dict)  # id(source) -> (source, bibliography entry)
     exports: dict = field(default_factory=dict)  # (export, event digest, links) -> that event's record

@@ -188,10 +188,10 @@ def _nice_max(value: int) -> tuple[int, int]:
     return -(-value // step) * step, step
 
 
-def decades(tl: Timeline) -> str:
-    """Events per decade, stacked by each event's first theme."""
+def decades(tl: Timeline, rows: list[DecadeRow] | None = None) -> str:
+    """Events per decade, stacked by each event's first theme (rows: decade_counts(tl), if known)."""
     site = tl.site
-    rows = decade_counts(tl)
+    rows = decade_counts(tl) if rows is None else rows
     top, step = _nice_max(max((r.total for r in rows), default=0) or 1)
     left, right, chart_top, plot_h = 34, DECADES_WIDTH - 8, 8, 150
     base = chart_top + plot_h
@@ -241,6 +241,25 @@ class Charts:
     counts: list
 
 
-def home(tl: Timeline, root: str = "", entries: list | None = None) -> Charts:
-    """Everything the home page's overview partial shows (marks for `entries`, counts for all)."""
-    return Charts(Markup(overview(tl, root, entries)), Markup(decades(tl)), decade_counts(tl))
+def home(tl: Timeline, root: str = "", entries: list | None = None, memo: dict | None = None) -> Charts:
+    """Everything the home page's overview partial shows (marks for `entries`, counts for all).
+
+    memo: a dict kept by a long-lived caller; each chart is drawn again only when what it shows
+    changed (the same site, and for the overview the very same entry objects, keep it)."""
+    memo = {} if memo is None else memo
+    entries = list(tl.entries if entries is None else entries)
+    rows = decade_counts(tl)
+    hit = memo.get("overview")
+    if hit is not None and hit[0] == (tl.site, root) and len(hit[1]) == len(entries) and all(
+            a is b for a, b in zip(hit[1], entries)):
+        marks = hit[2]
+    else:
+        marks = Markup(overview(tl, root, entries))
+        memo["overview"] = ((tl.site, root), entries, marks)
+    hit = memo.get("decades")
+    if hit is not None and hit[0] == (tl.site, rows):
+        bars = hit[1]
+    else:
+        bars = Markup(decades(tl, rows))
+        memo["decades"] = ((tl.site, rows), bars)
+    return Charts(marks, bars, rows)
