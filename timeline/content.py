@@ -328,12 +328,13 @@ def _load_events(src: Path, report: Report, site: Site | None, cache=None) -> li
     folder = src / "events"
     events = []
     # Sorted by name as strings: comparing 10,000 Path objects costs more than reading the folder.
-    names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".yaml")) if folder.is_dir() else []
+    listed = [e.name for e in os.scandir(folder)] if folder.is_dir() else []
+    names = sorted(name for name in listed if name.endswith(".yaml"))
     # Paths as strings: at 2,000 events pathlib's joins and hashing cost more than the stat calls.
     prefix = os.path.join(folder, "")
     paths = [prefix + name for name in names]
-    for odd in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
-        report.error(_rel(odd, src), None, None, "event files end in .yaml (this one is ignored)")
+    for odd in sorted(name for name in listed if name.endswith(".yml")):
+        report.error(_rel(folder / odd, src), None, None, "event files end in .yaml (this one is ignored)")
     span = (site.span_start, site.span_end) if site is not None else None
     seen = set()
     for path in paths:
@@ -470,7 +471,7 @@ def _cross_check(site: Site, events: list[Event], pages: list[Page], sources: di
     event_ids = {e.id for e in events}
     cited: set[str] = set()
     # An event's checks depend on itself and on these sets of names only.
-    context = hashlib.sha1(repr((sorted(theme_ids), sorted(event_ids), id(sources), sorted(sources),
+    context = hashlib.sha1(repr((sorted(theme_ids), [e.id for e in events], id(sources), sorted(sources),
                                  site.span_start, site.span_end, [(r.start, r.end) for r in site.eras])
                                 ).encode()).hexdigest()
     for e in events:
