@@ -67,10 +67,11 @@ def _memo(memo: dict | None, kind: str, entry, make) -> bytes:
     and its links are unchanged."""
     if memo is None:
         return _dumps(make(entry)).encode("utf-8")
-    key = (kind, entry.digest, tuple(entry.related), entry.era.id)
+    key = (kind, entry.key, entry.era.id)
     hit = memo.get(key)
     if hit is None:
-        hit = memo[key] = _dumps(make(entry)).encode("utf-8")
+        hit = _dumps(make(entry)).encode("utf-8")
+    memo["used"][key] = hit
     return hit
 
 
@@ -207,18 +208,35 @@ def robots(base: str | None) -> bytes:
     return ("User-agent: *\nAllow: /\n" + (f"Sitemap: {base}sitemap.xml\n" if base else "")).encode("utf-8")
 
 
+def _sources_json(tl: Timeline, memo: dict | None) -> bytes:
+    hit = memo.get("sources.json") if memo is not None else None
+    if hit is not None and hit[0] is tl.content.sources:
+        return hit[1]
+    data = _json(sources_csl(tl))
+    if memo is not None:
+        memo["sources.json"] = (tl.content.sources, data)
+    return data
+
+
 def export_files(tl: Timeline, paths=(), memo: dict | None = None) -> dict[str, bytes]:
     """All exports; memo (a dict kept between builds by the preview) saves redoing unchanged events."""
     base = tl.site.base_url
+    if memo is not None:
+        memo["used"] = {}
     files = {
         "events.json": events_json(tl, memo),
         EVENTS_SCHEMA: schema.dumps(schema.events_json_schema()),
         EVENT_FILE_SCHEMA: schema.dumps(schema.event_file_schema([t.id for t in tl.site.themes])),
-        "sources.json": _json(sources_csl(tl)),
+        "sources.json": _sources_json(tl, memo),
         "timelinejs.json": timelinejs(tl, memo),
         "feed.xml": feed(tl),
         "robots.txt": robots(base),
     }
     if base:
         files["sitemap.xml"] = sitemap(base, list(paths) + ["index.html"])
+    if memo is not None:  # keep what this build used, so that the memo does not grow with every edit
+        used = memo.pop("used")
+        for key in [k for k in memo if isinstance(k, tuple)]:
+            del memo[key]
+        memo.update(used)
     return files
