@@ -277,6 +277,21 @@ def test_ten_changes_within_100_ms_give_one_build(server):
     assert server.fake.calls == 2
 
 
+def test_garbage_is_collected_once_the_editor_is_idle_not_during_a_burst(server, monkeypatch):
+    collected = []
+    monkeypatch.setattr(serve, "IDLE_COLLECT_SECONDS", 0.3)
+    monkeypatch.setattr(serve.gc, "collect", lambda *a: collected.append(server.fake.calls))
+    server.changed()
+    assert wait_until(lambda: server.fake.calls == 2)
+    time.sleep(0.15)
+    server.changed()  # a new change before the idle moment: build again, collect only after it
+    assert wait_until(lambda: server.fake.calls == 3)
+    assert collected == []
+    assert wait_until(lambda: collected == [3])
+    time.sleep(0.5)
+    assert collected == [3]  # once per idle moment, not again and again
+
+
 # --- watching -------------------------------------------------------------------------------------
 
 @pytest.fixture
