@@ -181,3 +181,67 @@ def test_event_pages_cannot_reach_beyond_their_neighbours(site_dir, tmp_path, ca
     assert main(["build", "--src", str(src), "--templates", str(templates), "--out", "out"]) == 1
     err = capsys.readouterr().err
     assert "templates/event.html:" in err and "'entries' is not available on event pages" in err
+
+
+def test_event_pages_see_only_the_sources_their_event_cites(site_dir, tmp_path, capsys):
+    """An event page is re-rendered when a source it cites changes, not when any other does; so
+    its template may look up only those sources."""
+    from timeline.cli import main
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    page = templates / "event.html"
+    original = page.read_text()
+    page.write_text(original.replace("<h1 ", "{{ sources|length }}<h1 ", 1))
+    assert main(["build", "--src", str(src), "--templates", str(templates), "--out", "out"]) == 1
+    err = capsys.readouterr().err
+    assert "templates/event.html:" in err and "holds only the sources its event cites" in err
+    page.write_text(original.replace("<h1 ", "{{ sources['example-web'].title }}<h1 ", 1))
+    assert main(["build", "--src", str(src), "--templates", str(templates), "--out", "out"]) == 1
+    assert "templates/event.html:" in capsys.readouterr().err
+
+
+def test_preview_redoes_only_what_cites_an_edited_source(site_dir, tmp_path, monkeypatch):
+    from timeline import render
+    from timeline.cache import BuildCache
+    src = site_dir()
+    out, fresh = tmp_path / "build", tmp_path / "fresh"
+    cache = BuildCache()
+    assert build_site(src, out, cache=cache).ok
+    rendered = []
+    deliver = render._deliver
+    monkeypatch.setattr(render, "_deliver", lambda r, spec, sink: rendered.append(spec.path) or deliver(r, spec, sink))
+
+    def edit(old: str, new: str):
+        sources = src / "sources.yaml"
+        text = sources.read_text()
+        assert old in text
+        _touch_later(sources, text.replace(old, new, 1))
+        rendered.clear()
+        result = build_site(src, out, cache=cache)
+        redone = set(rendered)
+        shutil.rmtree(fresh, ignore_errors=True)
+        uncached = build_site(src, fresh, use_cache=False)
+        assert result.ok and uncached.ok
+        assert [str(d) for d in result.diagnostics] == [str(d) for d in uncached.diagnostics]
+        assert _tree(out) == _tree(fresh)
+        rendered[:] = redone
+        return {p for p in redone if p.startswith("events/")}
+
+    # Cited by the Nerchinsk event alone: only its page is rendered again (with the lists and the
+    # sources page, which show every source).
+    assert edit("Latin, Manchu and Russian texts", "Latin, Manchu and Russian") == {
+        "events/1689-treaty-of-nerchinsk/index.html"}
+    assert "sources/index.html" in rendered
+    # A field that may show only in an event page's metadata (JSON-LD) still reaches every page
+    # that cites the source.
+    cited_by_example = {"events/1689-treaty-of-nerchinsk/index.html", "events/1864-dated/index.html",
+                        "events/1950-treaty-of-alliance/index.html", "events/1969-zhenbao-island/index.html"}
+    assert edit("type: webpage", "type: report") == cited_by_example
+    cited_by_mancall = {"events/1689-treaty-of-nerchinsk/index.html", "events/1727-treaty-of-kyakhta/index.html",
+                        "events/1864-year-only/index.html"}
+    assert edit("publisher: Harvard University Press", "publisher: Harvard UP") == cited_by_mancall
+    # An uncited source is warned about at its line; a line added above it moves the warning.
+    edit("  accessed: 2026-11-28\n", "  accessed: 2026-11-28\nspare:\n  type: book\n  title: Spare\n")
+    assert edit("  container-title: Example Site\n",
+                "  container-title: Example Site\n  genre: demo\n") == cited_by_example

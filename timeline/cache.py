@@ -19,7 +19,7 @@ class BuildCache:
     events: dict = field(default_factory=dict)   # path -> (document, span, Event | None, diagnostics)
     sources: tuple | None = None                 # (documents, sources dict, diagnostics)
     checks: dict = field(default_factory=dict)   # event id -> (Event, context key, diagnostics, keys)
-    entries: dict = field(default_factory=dict)  # event id -> (Event, sources dict, entry parts, Entry)
+    entries: dict = field(default_factory=dict)  # event id -> (Event, entry parts, Entry)
     index_site: object = None                    # the Site those entries were made with
     specs: dict = field(default_factory=dict)    # event id -> (Entry, its neighbours' Entries, PageSpec)
     event_prints: tuple = ("", {})               # (site-wide fingerprint, {path: (PageSpec, fingerprint)})

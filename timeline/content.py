@@ -269,6 +269,10 @@ def _load_sources(src: Path, report: Report, cache=None) -> dict:
         return cache.sources[1]  # the same object as last time: later caches key on its identity
     own = Report()
     sources = _read_sources(src, files, own, cache)
+    if cache.sources is not None:
+        # An unchanged source keeps its object, so that only what cites an edited one is redone.
+        old = cache.sources[1]
+        sources = {key: old[key] if old.get(key) == source else source for key, source in sources.items()}
     cache.sources = (documents, sources, own.items)
     report.items.extend(own.items)
     return sources
@@ -471,7 +475,7 @@ def _cross_check(site: Site, events: list[Event], pages: list[Page], sources: di
     event_ids = {e.id for e in events}
     cited: set[str] = set()
     # An event's checks depend on itself and on these sets of names only.
-    context = hashlib.sha1(repr((sorted(theme_ids), [e.id for e in events], id(sources), sorted(sources),
+    context = hashlib.sha1(repr((sorted(theme_ids), [e.id for e in events], sorted(sources),
                                  site.span_start, site.span_end, [(r.start, r.end) for r in site.eras])
                                 ).encode()).hexdigest()
     for e in events:

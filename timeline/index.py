@@ -45,7 +45,9 @@ class Entry:
     related: list[str] = field(default_factory=list)
     prev: str | None = None
     next: str | None = None
-    digest: str = ""            # of everything above that comes from the event itself (for page caching)
+    digest: str = ""            # of everything above that comes from the event and the sources it
+                                # cites (for page caching)
+    cited: dict = field(default_factory=dict)  # key -> Source: every source the event cites or lists
 
     @property
     def id(self) -> str:
@@ -125,11 +127,13 @@ def _parts(event: Event, sources: dict, renderer: Renderer, note_html) -> tuple:
     body_html = _with_notes(b_html, b_groups, notes, by_group, note_html)
     cited = [c.key for note in notes for c in note.citations]
     further = [sources[k] for k in dict.fromkeys(event.sources) if k not in cited]
+    used = {k: sources[k] for k in dict.fromkeys(cited + list(event.sources))}
     digest = hashlib.sha1("\0".join(
-        [repr(event), summary_html, body_html, *(n.html for n in notes), *(f.key for f in further)]
+        [repr(event), summary_html, body_html, *(n.html for n in notes), *(f.key for f in further),
+         *(s.digest for s in used.values())]
     ).encode("utf-8")).hexdigest()
     return (summary_html, Markup(fill(s_html, lambda i: "")), plain_text(s_html), body_html, notes, further,
-            list(dict.fromkeys(cited + list(event.sources))), digest)
+            used, digest)
 
 
 def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
@@ -164,19 +168,20 @@ def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
         prev, next_ = ids[i - 1] if i else None, ids[i + 1] if i < last else None
         links = related[eid]
         hit = cache.entries.get(eid) if cache is not None else None
-        if hit is not None and hit[0] is event and hit[1] is sources:
-            parts, entry = hit[2], hit[3] if same_site else None
+        # Reused while the event and every source it cites are the very objects of the last build.
+        if hit is not None and hit[0] is event and all(sources.get(k) is v for k, v in hit[1][6].items()):
+            parts, entry = hit[1], hit[2] if same_site else None
         else:
             parts, entry = _parts(event, sources, renderer, note_html), None
         if entry is None:
-            summary_html, list_html, text, body_html, notes, further, _, digest = parts
+            summary_html, list_html, text, body_html, notes, further, used, digest = parts
             entry = Entry(event, era_for(event.date.gregorian[0], site.eras), [themes[t] for t in event.themes],
                           display_span(event.date, event.end), summary_html, list_html, text, body_html, notes,
-                          further, links, prev, next_, digest)
+                          further, links, prev, next_, digest, used)
         elif entry.prev != prev or entry.next != next_ or entry.related != links:
             entry = replace(entry, prev=prev, next=next_, related=links)
         if cache is not None:
-            kept[eid] = (event, sources, parts, entry)
+            kept[eid] = (event, parts, entry)
         for key in parts[6]:
             cited_by[key].append(eid)
         entries.append(entry)

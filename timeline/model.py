@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .dates import HistDate
 
@@ -64,6 +66,11 @@ class Source:
     primary: bool = False
     path: str = ""
     line: int = 0
+
+    @cached_property
+    def digest(self) -> str:
+        """Of everything above, for the keys of cached pages and pieces that show this source."""
+        return hashlib.sha1(repr(self).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import pickle
 import re
 import secrets
 import tempfile
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -128,6 +129,28 @@ class _Neighbours:
         self.by_id = by_id
 
 
+class _Cited(Mapping):
+    """The sources an event page may look up: those its event cites or lists."""
+
+    def __init__(self, cited: dict):
+        self.cited = cited
+
+    def __getitem__(self, key):
+        try:
+            return self.cited[key]
+        except KeyError:
+            raise KeyError(f"source '{key}' is not cited by this event; an event page sees only the "
+                           f"sources its event cites") from None
+
+    def __iter__(self):
+        raise TypeError("'sources' on an event page holds only the sources its event cites; "
+                        "use entry.notes and entry.further")
+
+    def __len__(self):
+        raise TypeError("'sources' on an event page holds only the sources its event cites; "
+                        "use entry.notes and entry.further")
+
+
 @lru_cache(maxsize=None)
 def _hidden(name: str, kind: str):
     return jinja2.StrictUndefined(
@@ -175,7 +198,8 @@ def page_specs(tl: Timeline, pdf_url: str | None = None, cache=None) -> list[Pag
         else:
             spec = PageSpec(f"events/{entry.event.id}/index.html", "event.html", {
                 "title": entry.event.title, "entry": entry, "kind": "event", "description": entry.summary_text,
-                "timeline": _Neighbours({n.event.id: n for n in near}), "entries": hidden})
+                "timeline": _Neighbours({n.event.id: n for n in near}), "entries": hidden,
+                "sources": _Cited(entry.cited)})
         kept[entry.event.id] = (entry, near, spec)
         specs.append(spec)
     if cache is not None:
@@ -370,16 +394,20 @@ def fingerprints(tl: Timeline, specs: list[PageSpec], env: jinja2.Environment, v
     """For each page, a digest of everything its output depends on.
 
     Every page depends on the theme (each template file's size and time), the static files, the
-    site, sources and pages, the edition and the order of all events. An event page adds its own
-    entry and the titles and dates of the events it links to (its template sees nothing else); a
-    list page adds its listed entries; every other page adds all entries.
+    site, the pages, the edition and the order of all events. An event page adds its own entry
+    (which covers the sources it cites) and the titles and dates of the events it links to (its
+    template sees nothing else); every other page adds all sources, and a list page its listed
+    entries, any other all entries. The first value returned, the part all pages share, is the
+    base for the keys of pieces, which must cover whatever else they show.
     """
     h = hashlib.sha1(templates_key(getattr(env.loader, "searchpath", [])).encode())
     content = tl.content
-    h.update(repr((sorted(versions.items()), tl.site, sorted(content.sources.items()), content.pages,
+    h.update(repr((sorted(versions.items()), tl.site, content.pages,
                    [str(html) for html, _ in tl.pages_html.values()], edition(tl), pdf_url,
                    [(e.id, e.era.id) for e in tl.entries])).encode("utf-8"))
     base = h.hexdigest()
+    with_sources = hashlib.sha1("\0".join(
+        [base, *(s.digest for _, s in sorted(content.sources.items()))]).encode()).hexdigest()
     everything = hashlib.sha1("".join(e.key for e in tl.entries).encode()).hexdigest()
     out = []
     # An event page's PageSpec kept by page_specs() has unchanged entry and neighbours.
@@ -402,7 +430,7 @@ def fingerprints(tl: Timeline, specs: list[PageSpec], env: jinja2.Environment, v
                         [e.digest for e in spec.context["entries"]]))
         else:
             key = everything
-        out.append(hashlib.sha1(f"{base}\0{spec.path}\0{key}".encode("utf-8")).hexdigest())
+        out.append(hashlib.sha1(f"{with_sources}\0{spec.path}\0{key}".encode("utf-8")).hexdigest())
     if cache is not None:
         cache.event_prints = (base, kept)
     return base, out
