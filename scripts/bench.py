@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import random
 import shutil
 import statistics
@@ -131,8 +132,9 @@ def bench_bundled(runs: int) -> None:
 
 
 def bench_reload(n_values: list[int], runs: int) -> None:
-    """Change an event's title under a running preview server, as an editor saves a file, and time
-    until the reloaded page (fetched after the reload signal, as an open tab does) shows the new title."""
+    """Under a running preview server, as an editor saves a file: change an event's title, then the
+    title of a source that event cites, and time until the reloaded event page (fetched after the
+    reload signal, as an open tab does) shows the change."""
     import html
     import io
 
@@ -150,20 +152,40 @@ def bench_reload(n_values: list[int], runs: int) -> None:
             event = files[len(files) // 2]
             data = yaml.safe_load(event.read_text(encoding="utf-8"))
             page = f"/events/{event.stem}/index.html"
+            source_files = [src / "sources.yaml"] if (src / "sources.yaml").is_file() else sorted(
+                (src / "sources").glob("*.yaml"))
+            key = data["sources"][0] if data.get("sources") else re.search(r"@([\w:.-]+)", data["summary"])[1]
+            source_file = next(f for f in source_files if re.search(rf"^{re.escape(key)}:", f.read_text(encoding="utf-8"), re.M))
+            source_text = source_file.read_text(encoding="utf-8")
+            sources = yaml.safe_load(source_text)
             cache = BuildCache()  # as `timeline serve` keeps it between rebuilds
 
-            def save(i: int) -> None:
-                edited = dict(data, title=f"Edited {i}: {data['title']}")
-                event.write_text(yaml.safe_dump(edited, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            samples = max(runs, 10)
+            # Each saved text is made beforehand: the timing starts at the write, as an editor's save.
+            event_texts = [yaml.safe_dump(dict(data, title=f"Edited {i}: {data['title']}"), allow_unicode=True,
+                                          sort_keys=False) for i in range(samples)]
+            source_texts = [yaml.safe_dump(dict(sources, **{key: dict(sources[key], title=f"Retitled {i}: "
+                                                                                       f"{sources[key]['title']}")}),
+                                           allow_unicode=True, sort_keys=False) for i in range(samples)]
 
+            def save_event(i: int) -> None:
+                event.write_text(event_texts[i], encoding="utf-8")
+
+            def save_source(i: int) -> None:
+                source_file.write_text(source_texts[i], encoding="utf-8")
+
+            label = f"{n} events" if n else "bundled site"
             with serve.PreviewServer(lambda: build_site(src, out, templates=ROOT / "templates", cache=cache), out,
                                      watch=[src], log=io.StringIO()) as server:
-                latencies = serve.measure_reload_latency(server, save, samples=max(runs, 10), page=page,
-                                                         expect=lambda i: html.escape(f"Edited {i}: "))
-            label = f"{n} events" if n else "bundled site"
-            print(f"preview save -> reloaded page, {label:<13} median {statistics.median(latencies) * 1000:6.0f} ms"
-                  f"  min {min(latencies) * 1000:.0f}  max {max(latencies) * 1000:.0f}  ({len(latencies)} saves;"
-                  f" {server.quiet * 1000:.0f} ms of each is the wait for a quiet moment)")
+                for what, save, expect in (
+                        ("event title", save_event, lambda i: html.escape(f"Edited {i}: ")),
+                        ("source title", save_source, lambda i: html.escape(f"Retitled {i}: "))):
+                    latencies = serve.measure_reload_latency(server, save, samples=samples, page=page,
+                                                             expect=expect)
+                    print(f"preview, {what:<12} saved -> reloaded page, {label:<13} median "
+                          f"{statistics.median(latencies) * 1000:6.0f} ms  min {min(latencies) * 1000:.0f}  "
+                          f"max {max(latencies) * 1000:.0f}  ({len(latencies)} saves; {server.quiet * 1000:.0f} ms "
+                          f"of each is the wait for a quiet moment)")
 
 
 def bench_pdf(runs: int) -> None:

@@ -245,3 +245,26 @@ def test_preview_redoes_only_what_cites_an_edited_source(site_dir, tmp_path, mon
     edit("  accessed: 2026-11-28\n", "  accessed: 2026-11-28\nspare:\n  type: book\n  title: Spare\n")
     assert edit("  container-title: Example Site\n",
                 "  container-title: Example Site\n  genre: demo\n") == cited_by_example
+    # Lines moved and nothing else: no event page changes (the warning's line does).
+    assert edit("mancall-1971:", "# Books first.\n\nmancall-1971:") == set()
+
+
+def test_preview_keeps_the_pieces_the_second_process_made(site_dir, tmp_path, monkeypatch):
+    """The preview's first build renders on two cores; the pieces made in the forked process come
+    back with its pages, so that the first edit does not render them all again."""
+    from timeline import render
+    from timeline.cache import BuildCache
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
+    src = site_dir()
+    out, fresh = tmp_path / "build", tmp_path / "fresh"
+    cache = BuildCache()
+    assert build_site(src, out, cache=cache).ok
+    items = {key for _, name, key in cache.fragments if name == "partials/event_item.html"}
+    entries = {key for _, name, key in cache.fragments if name == "partials/print_event.html"}
+    assert len(entries) == 6  # every event's part of the print view, wherever it was rendered
+    assert len(items) == 6 * 2  # each event in the lists at two depths: the home page, theme and era pages
+    event = src / "events" / "1864-dated.yaml"
+    _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
+    assert build_site(src, out, cache=cache).ok
+    assert build_site(src, fresh, use_cache=False).ok
+    assert _tree(out) == _tree(fresh)

@@ -26,7 +26,7 @@ class BuildCache:
     pages: dict = field(default_factory=dict)    # output path -> (fingerprint, bytes)
     charts: dict = field(default_factory=dict)   # the home page's charts (see chart.home)
     fragments: dict = field(default_factory=dict)  # (fingerprint of a piece of a page) -> its bytes
-    bibliography: dict = field(default_factory=dict)  # id(source) -> (source, bibliography entry)
+    bibliography: dict = field(default_factory=dict)  # Source.digest -> bibliography entry
     exports: dict = field(default_factory=dict)  # (export, event digest, links) -> that event's record
     written: dict = field(default_factory=dict)  # output path -> (bytes, size, mtime_ns) last written
     env: tuple | None = None                     # (templates' sizes and times, jinja2 Environment)

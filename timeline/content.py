@@ -270,7 +270,7 @@ def _load_sources(src: Path, report: Report, cache=None) -> dict:
     own = Report()
     sources = _read_sources(src, files, own, cache)
     if cache.sources is not None:
-        # An unchanged source keeps its object, so that only what cites an edited one is redone.
+        # A source unchanged even in where it is written keeps its object (and cached digest).
         old = cache.sources[1]
         sources = {key: old[key] if old.get(key) == source else source for key, source in sources.items()}
     cache.sources = (documents, sources, own.items)

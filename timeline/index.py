@@ -136,6 +136,10 @@ def _parts(event: Event, sources: dict, renderer: Renderer, note_html) -> tuple:
             used, digest)
 
 
+def _same(source: Source | None, before: Source) -> bool:
+    return source is before or (source is not None and source.digest == before.digest)
+
+
 def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
     """cache: a timeline.cache.BuildCache; an unchanged event (the same object, with the same
     sources and site) keeps its rendered text and notes from the previous build, and when its
@@ -168,8 +172,10 @@ def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
         prev, next_ = ids[i - 1] if i else None, ids[i + 1] if i < last else None
         links = related[eid]
         hit = cache.entries.get(eid) if cache is not None else None
-        # Reused while the event and every source it cites are the very objects of the last build.
-        if hit is not None and hit[0] is event and all(sources.get(k) is v for k, v in hit[1][6].items()):
+        # Reused while the event is the very object of the last build and every source it cites is
+        # too, or reads the same (Source.digest: an edit elsewhere in the sources file leaves it so).
+        if hit is not None and hit[0] is event and all(
+                _same(sources.get(k), v) for k, v in hit[1][6].items()):
             parts, entry = hit[1], hit[2] if same_site else None
         else:
             parts, entry = _parts(event, sources, renderer, note_html), None

@@ -69,8 +69,10 @@ class Source:
 
     @cached_property
     def digest(self) -> str:
-        """Of everything above, for the keys of cached pages and pieces that show this source."""
-        return hashlib.sha1(repr(self).encode("utf-8")).hexdigest()
+        """Of everything above but where it is written (which only messages show), for the keys of
+        cached pages and pieces that show this source: a line added above it changes nothing."""
+        return hashlib.sha1(repr((self.key, self.type, self.title, self.fields, self.authors, self.editors,
+                                  self.issued, self.accessed, self.primary)).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

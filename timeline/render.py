@@ -247,7 +247,7 @@ class _PageRenderer:
         }
         self.base, self.pieces, self.used = "", None, {}
         self.keep: set | None = None  # names of pieces worth keeping (None: all)
-        self.bib: dict = {}           # id(source) -> (source, its bibliography entry)
+        self.bib: dict = {}           # source digest -> its bibliography entry
         # A piece enters a page's text as a marker for its bytes, which are spliced in at the end
         # (see _splice). The random tag keeps content from forging a marker.
         self.tag = secrets.token_hex(8)
@@ -255,11 +255,11 @@ class _PageRenderer:
         self.chunks: list[bytes] = []
 
     def bibliography(self, source) -> Markup:
-        """fmt.bibliography, once per source object (the preview keeps unchanged sources' objects)."""
-        hit = self.bib.get(id(source))
-        if hit is None or hit[0] is not source:
-            hit = self.bib[id(source)] = (source, fmt.bibliography(source))
-        return hit[1]
+        """fmt.bibliography, once per source as it reads (kept between the preview's builds)."""
+        hit = self.bib.get(source.digest)
+        if hit is None:
+            hit = self.bib[source.digest] = fmt.bibliography(source)
+        return hit
 
     def pieces_of(self, name: str, entries, key: str = "", offset: int | None = None, sep: str = "\n",
                   **context) -> Markup:
@@ -381,7 +381,8 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
         if todo:  # keep the pieces this build used (a page taken whole from the cache used none)
             cache.fragments = renderer.used
         sources = tl.content.sources
-        cache.bibliography = {k: v for k, v in renderer.bib.items() if sources.get(v[0].key) is v[0]}
+        live = {s.digest for s in sources.values()}
+        cache.bibliography = {k: v for k, v in renderer.bib.items() if k in live}
     renderer.pieces, renderer.used = None, {}  # the renderer sits in a reference cycle: free them now
     out = {spec.path: page for spec, page in zip(specs, pages)}
     for path, data in static.items():
@@ -482,6 +483,11 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
         raise TemplateProblem(*payload)
     if kind == "crash":
         raise RuntimeError(payload)
+    payload, used = payload
+    # The pieces the child made, for a caller that keeps them between builds (the preview).
+    renderer.used.update(used)
+    if renderer.pieces is not None:
+        renderer.pieces.update(used)
     if sink is not None:
         sink.merge(*payload)  # the child staged its pages itself; only their names come back
         return pages
@@ -492,13 +498,15 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
 
 def _child(renderer, specs, indexes, spool, sink) -> None:
     try:
+        renderer.used = {}
         if sink is None:
-            result = ("ok", [renderer(specs[i]) for i in indexes])
+            pages = [renderer(specs[i]) for i in indexes]
         else:
             sink.staged, sink.unchanged = [], 0
             for i in indexes:
                 sink(specs[i].path, renderer(specs[i]))
-            result = ("ok", (sink.staged, sink.unchanged))
+            pages = (sink.staged, sink.unchanged)
+        result = ("ok", (pages, renderer.used if renderer.keep is None else {}))
     except TemplateProblem as exc:
         result = ("problem", (exc.path, exc.line, exc.message))
     except BaseException as exc:  # noqa: BLE001 - any failure must reach the parent as a message
