@@ -132,9 +132,9 @@ def bench_bundled(runs: int) -> None:
 
 
 def bench_reload(n_values: list[int], runs: int) -> None:
-    """Under a running preview server, as an editor saves a file: change an event's title, then the
-    title of a source that event cites, and time until the reloaded event page (fetched after the
-    reload signal, as an open tab does) shows the change."""
+    """Under a running preview server, as an editor saves a file: change the title of an event (a
+    different one each time, spread over the timeline), then of a source an event cites, and time
+    until the reloaded event page (fetched after the reload signal, as an open tab does) shows it."""
     import html
     import io
 
@@ -149,27 +149,31 @@ def bench_reload(n_values: list[int], runs: int) -> None:
                 src = Path(shutil.copytree(ROOT / "site_src", Path(tmp) / "site_src"))
             out = Path(tmp) / "out"
             files = sorted((src / "events").glob("*.yaml"))
+            samples = max(runs, 10)
+            # Each save edits another event, spread over the timeline (and so over its list pages).
+            events = [files[(len(files) * (2 * i + 1)) // (2 * samples)] for i in range(samples)]
             event = files[len(files) // 2]
             data = yaml.safe_load(event.read_text(encoding="utf-8"))
             page = f"/events/{event.stem}/index.html"
             source_files = [src / "sources.yaml"] if (src / "sources.yaml").is_file() else sorted(
                 (src / "sources").glob("*.yaml"))
-            key = data["sources"][0] if data.get("sources") else re.search(r"@([\w:.-]+)", data["summary"])[1]
-            source_file = next(f for f in source_files if re.search(rf"^{re.escape(key)}:", f.read_text(encoding="utf-8"), re.M))
-            source_text = source_file.read_text(encoding="utf-8")
-            sources = yaml.safe_load(source_text)
+            key = re.search(r"\[[^\]@]*@([\w][\w:.-]*?)[\];,]", f"{data['summary']} {data.get('body') or ''}")[1]
+            source_file = next(f for f in source_files
+                               if re.search(rf"^{re.escape(key)}:", f.read_text(encoding="utf-8"), re.M))
+            sources = yaml.safe_load(source_file.read_text(encoding="utf-8"))
             cache = BuildCache()  # as `timeline serve` keeps it between rebuilds
-
-            samples = max(runs, 10)
             # Each saved text is made beforehand: the timing starts at the write, as an editor's save.
-            event_texts = [yaml.safe_dump(dict(data, title=f"Edited {i}: {data['title']}"), allow_unicode=True,
-                                          sort_keys=False) for i in range(samples)]
+            event_texts = []
+            for i, path in enumerate(events):
+                before = yaml.safe_load(path.read_text(encoding="utf-8"))
+                event_texts.append(yaml.safe_dump(dict(before, title=f"Edited {i}: {before['title']}"),
+                                                  allow_unicode=True, sort_keys=False))
             source_texts = [yaml.safe_dump(dict(sources, **{key: dict(sources[key], title=f"Retitled {i}: "
                                                                                        f"{sources[key]['title']}")}),
                                            allow_unicode=True, sort_keys=False) for i in range(samples)]
 
             def save_event(i: int) -> None:
-                event.write_text(event_texts[i], encoding="utf-8")
+                events[i].write_text(event_texts[i], encoding="utf-8")
 
             def save_source(i: int) -> None:
                 source_file.write_text(source_texts[i], encoding="utf-8")
@@ -177,10 +181,11 @@ def bench_reload(n_values: list[int], runs: int) -> None:
             label = f"{n} events" if n else "bundled site"
             with serve.PreviewServer(lambda: build_site(src, out, templates=ROOT / "templates", cache=cache), out,
                                      watch=[src], log=io.StringIO()) as server:
-                for what, save, expect in (
-                        ("event title", save_event, lambda i: html.escape(f"Edited {i}: ")),
-                        ("source title", save_source, lambda i: html.escape(f"Retitled {i}: "))):
-                    latencies = serve.measure_reload_latency(server, save, samples=samples, page=page,
+                for what, save, shown, expect in (
+                        ("event title", save_event, lambda i: f"/events/{events[i].stem}/index.html",
+                         lambda i: html.escape(f"Edited {i}: ")),
+                        ("source title", save_source, page, lambda i: html.escape(f"Retitled {i}: "))):
+                    latencies = serve.measure_reload_latency(server, save, samples=samples, page=shown,
                                                              expect=expect)
                     print(f"preview, {what:<12} saved -> reloaded page, {label:<13} median "
                           f"{statistics.median(latencies) * 1000:6.0f} ms  min {min(latencies) * 1000:.0f}  "

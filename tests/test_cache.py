@@ -268,3 +268,43 @@ def test_preview_keeps_the_pieces_the_second_process_made(site_dir, tmp_path, mo
     assert build_site(src, out, cache=cache).ok
     assert build_site(src, fresh, use_cache=False).ok
     assert _tree(out) == _tree(fresh)
+
+
+def test_preview_keeps_the_pieces_of_pages_it_did_not_render_again(site_dir, tmp_path, monkeypatch):
+    """Editing one event and then another: the second edit renders list items only for the event
+    edited, although the first build in between did not render every list page."""
+    from timeline import render
+    from timeline.cache import BuildCache
+    src = site_dir()
+    out = tmp_path / "build"
+    cache = BuildCache()
+    assert build_site(src, out, cache=cache).ok
+    made = []
+    piece = render._PageRenderer.piece
+
+    def counting(self, name, key, **context):
+        if (self.base, name, key) not in self.pieces and name == "partials/event_item.html":
+            made.append(context["entry"].id)
+        return piece(self, name, key, **context)
+
+    monkeypatch.setattr(render._PageRenderer, "piece", counting)
+    for name, old, new in (("1950-treaty-of-alliance", "title: Treaty", "title: The Treaty"),
+                           ("1864-year-only", "A year-only event", "An event of 1864")):
+        event = src / "events" / f"{name}.yaml"
+        _touch_later(event, event.read_text().replace(old, new))
+        made.clear()
+        assert build_site(src, out, cache=cache).ok
+        assert made == [name, name]  # on the home page, and once for the theme and era pages
+    shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
+    assert build_site(src, tmp_path / "fresh", use_cache=False).ok
+    assert _tree(out) == _tree(tmp_path / "fresh")
+    # What no page uses any more is dropped now and then: never more than half as much again.
+    assert len(cache.fragments) <= 1.5 * cache.live_pieces + 100
+
+
+def test_only_pieces_the_pages_are_made_of_are_kept():
+    from timeline.render import _reachable
+    store = {"era": (b"E", ("a", "b")), "a": (b"A", ()), "b": (b"B", ("c",)), "c": (b"C", ()),
+             "old-era": (b"O", ("old",)), "old": (b"X", ()), "item": (b"I", ())}
+    assert _reachable(store, [("era",), None, ("item", "missing")]) == {
+        k: store[k] for k in ("era", "a", "b", "c", "item")}

@@ -23,9 +23,10 @@ class BuildCache:
     index_site: object = None                    # the Site those entries were made with
     specs: dict = field(default_factory=dict)    # event id -> (Entry, its neighbours' Entries, PageSpec)
     event_prints: tuple = ("", {})               # (site-wide fingerprint, {path: (PageSpec, fingerprint)})
-    pages: dict = field(default_factory=dict)    # output path -> (fingerprint, bytes)
+    pages: dict = field(default_factory=dict)    # output path -> (fingerprint, bytes, keys of its pieces)
     charts: dict = field(default_factory=dict)   # the home page's charts (see chart.home)
-    fragments: dict = field(default_factory=dict)  # (fingerprint of a piece of a page) -> its bytes
+    fragments: dict = field(default_factory=dict)  # (base, template, key) -> (bytes, keys of its pieces)
+    live_pieces: int = 0                         # how many fragments the pages used at the last count
     bibliography: dict = field(default_factory=dict)  # Source.digest -> bibliography entry
     exports: dict = field(default_factory=dict)  # (export, event digest, links) -> that event's record
     written: dict = field(default_factory=dict)  # output path -> (bytes, size, mtime_ns) last written

@@ -245,8 +245,11 @@ class _PageRenderer:
             "bibliography": self.bibliography,
             "digest_ids": lambda ids: hashlib.sha1("".join(tl.by_id[i].digest for i in ids).encode()).hexdigest(),
         }
-        self.base, self.pieces, self.used = "", None, {}
+        self.base, self.pieces = "", None
         self.keep: set | None = None  # names of pieces worth keeping (None: all)
+        # With tracing on (the preview), each page's pieces are noted (and each piece's own), so that
+        # the pieces kept between builds can be limited to those the current site still uses.
+        self.tracing, self.trace, self.traces, self.made = False, None, {}, {}
         self.bib: dict = {}           # source digest -> its bibliography entry
         # A piece enters a page's text as a marker for its bytes, which are spliced in at the end
         # (see _splice). The random tag keeps content from forging a marker.
@@ -285,14 +288,21 @@ class _PageRenderer:
         marker, to be output as it is."""
         store = self.pieces
         full = (self.base, name, key)
-        data = store.get(full) if store is not None else None
-        if data is not None:
-            self.used[full] = data
-        else:
-            data = self._splice(self.env.get_template(name).render(context))
+        hit = store.get(full) if store is not None else None
+        if hit is None:
+            outer, self.trace = self.trace, ([] if self.tracing else None)
+            try:
+                data = self._splice(self.env.get_template(name).render(context))
+            finally:
+                inner, self.trace = self.trace, outer
+            hit = (data, tuple(inner) if inner else ())  # (bytes, the pieces it is made of)
             if store is not None and (self.keep is None or name in self.keep):
-                store[full] = self.used[full] = data
-        self.chunks.append(data)
+                store[full] = hit
+                if self.tracing:
+                    self.made[full] = hit
+        if self.trace is not None:
+            self.trace.append(full)
+        self.chunks.append(hit[0])
         return Markup(f"\ue002{self.tag}:{len(self.chunks) - 1}\ue003")
 
     def _splice(self, text: str) -> bytes:
@@ -322,8 +332,13 @@ class _PageRenderer:
                        canonical=(site.base_url + spec.path.removesuffix("index.html")) if site.base_url else None)
         context.setdefault("description", site.subtitle)
         env = self.env
+        if self.tracing:
+            self.trace = []
         try:
-            return self._splice(env.get_template(spec.template).render(context))
+            page = self._splice(env.get_template(spec.template).render(context))
+            if self.tracing:
+                self.traces[spec.path] = tuple(self.trace)
+            return page
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateProblem(exc.filename or exc.name or spec.template, exc.lineno, exc.message) from None
         except jinja2.TemplateNotFound as exc:
@@ -332,7 +347,7 @@ class _PageRenderer:
             raise TemplateProblem(*_template_location(exc, env, spec.template),
                                   f"{type(exc).__name__}: {exc}") from None
         finally:
-            self.chunks = []
+            self.chunks, self.trace = [], None
 
 
 def _cost(spec: PageSpec) -> float:
@@ -361,12 +376,14 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
     if cache is not None:
         renderer.base, prints = fingerprints(tl, specs, env, renderer.versions, pdf_url, cache)
         renderer.pieces, renderer.keep, renderer.bib = cache.fragments, None, cache.bibliography
+        renderer.tracing = True
     pages: list = [None] * len(specs)
+    traces: list = [None] * len(specs)
     todo = []
     for i, spec in enumerate(specs):
         hit = cache.pages.get(spec.path) if cache is not None else None
         if hit is not None and hit[0] == prints[i]:
-            pages[i] = hit[1]
+            pages[i], traces[i] = hit[1], hit[2]
         else:
             todo.append(i)
     workers = workers if workers is not None else (os.cpu_count() or 1)
@@ -377,17 +394,37 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
     for i, page in zip(todo, fresh):
         pages[i] = page
     if cache is not None:
-        cache.pages = {spec.path: (fp, page) for spec, fp, page in zip(specs, prints, pages)}
-        if todo:  # keep the pieces this build used (a page taken whole from the cache used none)
-            cache.fragments = renderer.used
+        for i in todo:
+            traces[i] = renderer.traces.get(specs[i].path, ())
+        cache.pages = {spec.path: (fp, page, trace) for spec, fp, page, trace in zip(specs, prints, pages, traces)}
+        # Pieces of edited events pile up; now and then (amortised), keep only those the site's
+        # pages are still made of.
+        if len(cache.fragments) > 1.5 * cache.live_pieces + 100:
+            cache.fragments = _reachable(cache.fragments, traces)
+            cache.live_pieces = len(cache.fragments)
         sources = tl.content.sources
         live = {s.digest for s in sources.values()}
         cache.bibliography = {k: v for k, v in renderer.bib.items() if k in live}
-    renderer.pieces, renderer.used = None, {}  # the renderer sits in a reference cycle: free them now
+    # The renderer sits in a reference cycle: free what it holds now.
+    renderer.pieces, renderer.traces, renderer.made = None, {}, {}
     out = {spec.path: page for spec, page in zip(specs, pages)}
     for path, data in static.items():
         out[path] = data
     return out
+
+
+def _reachable(store: dict, traces) -> dict:
+    """The pieces in store that the pages' traces name, and the pieces those are made of."""
+    kept: dict = {}
+    stack = [key for trace in traces if trace for key in trace]
+    while stack:
+        key = stack.pop()
+        if key not in kept:
+            hit = store.get(key)
+            if hit is not None:
+                kept[key] = hit
+                stack.extend(hit[1])
+    return kept
 
 
 def fingerprints(tl: Timeline, specs: list[PageSpec], env: jinja2.Environment, versions: dict,
@@ -483,11 +520,12 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
         raise TemplateProblem(*payload)
     if kind == "crash":
         raise RuntimeError(payload)
-    payload, used = payload
-    # The pieces the child made, for a caller that keeps them between builds (the preview).
-    renderer.used.update(used)
+    payload, made, traces = payload
+    # The pieces the child made and what its pages are made of, for a caller that keeps them
+    # between builds (the preview).
     if renderer.pieces is not None:
-        renderer.pieces.update(used)
+        renderer.pieces.update(made)
+    renderer.traces.update(traces)
     if sink is not None:
         sink.merge(*payload)  # the child staged its pages itself; only their names come back
         return pages
@@ -498,7 +536,7 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
 
 def _child(renderer, specs, indexes, spool, sink) -> None:
     try:
-        renderer.used = {}
+        renderer.made, renderer.traces = {}, {}
         if sink is None:
             pages = [renderer(specs[i]) for i in indexes]
         else:
@@ -506,7 +544,7 @@ def _child(renderer, specs, indexes, spool, sink) -> None:
             for i in indexes:
                 sink(specs[i].path, renderer(specs[i]))
             pages = (sink.staged, sink.unchanged)
-        result = ("ok", (pages, renderer.used if renderer.keep is None else {}))
+        result = ("ok", (pages, renderer.made, renderer.traces))
     except TemplateProblem as exc:
         result = ("problem", (exc.path, exc.line, exc.message))
     except BaseException as exc:  # noqa: BLE001 - any failure must reach the parent as a message

@@ -418,10 +418,12 @@ def _is_loopback(host: str) -> bool:
 
 
 def measure_reload_latency(server: PreviewServer, save: Callable[[int], None], samples: int = 10,
-                           page: str = "/", expect: Callable[[int], str] | None = None) -> list[float]:
-    """Seconds from `save(i)` (write a file under a watched folder) to the rebuilt `page` fetched
-    after the reload signal, as an open tab does it; one value per sample. With `expect`, the page
-    must contain expect(i) (else ValueError: the edit did not arrive). scripts/bench.py uses it:
+                           page: str | Callable[[int], str] = "/",
+                           expect: Callable[[int], str] | None = None) -> list[float]:
+    """Seconds from `save(i)` (write a file under a watched folder) to the rebuilt `page` (or
+    page(i)) fetched after the reload signal, as an open tab does it; one value per sample. With
+    `expect`, the page must contain expect(i) (else ValueError: the edit did not arrive).
+    scripts/bench.py uses it:
 
         with PreviewServer(lambda: build_site(src, out), out, watch=[src], log=io.StringIO()) as s:
             times = measure_reload_latency(s, lambda i: event.write_text(text + f"place: P{i}\\n"))
@@ -432,14 +434,15 @@ def measure_reload_latency(server: PreviewServer, save: Callable[[int], None], s
         before = server.generation
         started = time.perf_counter()
         save(i)
-        for path in (f"{RELOAD_PATH}?since={before}", page):  # signal, then the reload itself
+        shown = page(i) if callable(page) else page
+        for path in (f"{RELOAD_PATH}?since={before}", shown):  # signal, then the reload itself
             conn = http.client.HTTPConnection(*server._httpd.server_address[:2], timeout=120)
             conn.request("GET", path)
             body = conn.getresponse().read()  # a 404 or an overlay is a reloaded page too
             conn.close()
         latencies.append(time.perf_counter() - started)
         if expect is not None and expect(i).encode("utf-8") not in body:
-            raise ValueError(f"{page} does not show the edit {expect(i)!r}")
+            raise ValueError(f"{shown} does not show the edit {expect(i)!r}")
         time.sleep(server.quiet * 2)  # let trailing events of this save settle before the next one
     return latencies
 
