@@ -192,8 +192,8 @@ def page_specs(tl: Timeline, pdf_url: str | None = None, cache=None) -> list[Pag
         # trusted when they are unchanged (see fingerprints); anything else is an error in a template.
         near = [by_id[rid] for rid in (*entry.related, entry.prev, entry.next) if rid]
         hit = last.get(entry.event.id)
-        if hit is not None and hit[0] is entry and len(hit[1]) == len(near) and all(
-                a is b for a, b in zip(hit[1], near)):
+        # (A list compares its items by identity first: unchanged neighbours cost no more.)
+        if hit is not None and hit[0] is entry and hit[1] == near:
             spec = hit[2]
         else:
             spec = PageSpec(f"events/{entry.event.id}/index.html", "event.html", {
@@ -270,14 +270,31 @@ class _PageRenderer:
         a template loop (several times faster for long lists). The key of each is the entry's digest,
         `key` and, when offset is given, the running count of notes before it, which the piece also
         receives as `offset` (the print view numbers notes through the document)."""
-        out = []
+        if not entries:
+            return Markup("")
+        store, base, trace, chunks = self.pieces, self.base, self.trace, self.chunks
+        parts = []
         for entry in entries:
-            if offset is None:
-                out.append(self.piece(name, f"{entry.digest}|{key}", entry=entry, **context))
+            # The common case, a piece already made, without a call (this loop runs for every
+            # event of every list).
+            ident = f"{entry.digest}|{key}" if offset is None else f"{entry.digest}|{offset}|{key}"
+            full = (base, name, ident)
+            hit = store.get(full) if store is not None else None
+            if hit is not None:
+                if trace is not None:
+                    trace.append(full)
+                parts.append(hit[0])
+            elif offset is None:
+                self.piece(name, ident, entry=entry, **context)
+                parts.append(chunks.pop())
             else:
-                out.append(self.piece(name, f"{entry.digest}|{offset}|{key}", entry=entry, offset=offset, **context))
+                self.piece(name, ident, entry=entry, offset=offset, **context)
+                parts.append(chunks.pop())
+            if offset is not None:
                 offset += len(entry.notes)
-        return Markup(sep.join(out) + "\n") if out else Markup("")
+        # The whole run enters the page as one piece of bytes.
+        chunks.append(sep.encode("utf-8").join(parts) + b"\n")
+        return Markup(f"\ue002{self.tag}:{len(chunks) - 1}\ue003")
 
     def piece(self, name: str, key: str, **context) -> Markup:
         """A part of a page rendered from `name` with only `context`; reused while `key` (which must
