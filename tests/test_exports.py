@@ -499,3 +499,11 @@ def test_the_pages_workflow_builds_with_the_cli_and_uploads_the_build_folder():
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["with"]["path"] == str(args.out) == "build"
     assert workflow["permissions"]["pages"] == "write"
+
+
+def test_xml_escaping_matches_the_standard_library():
+    from xml.sax.saxutils import escape, quoteattr
+    from timeline import exports
+    for text in ("a&b<c>d", 'say "hi"', "it's", "both ' and \"", "tab\tnl\ncr\r", "", "条约 & договор"):
+        assert exports.xml_escape(text) == escape(text)
+        assert exports.quoteattr(text) == quoteattr(text)

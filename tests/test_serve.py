@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from timeline import serve
+from timeline.cli import serve_arguments
 from timeline.diagnostics import Diagnostic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -384,7 +385,7 @@ def test_port_in_use_is_a_one_line_message_with_a_free_port(tmp_path, capsys):
         assert info.value.suggestion and info.value.suggestion != port
 
         parser = argparse.ArgumentParser()
-        serve.add_arguments(parser)
+        serve_arguments(parser)
         (tmp_path / "site_src").mkdir()
         args = parser.parse_args(["--src", str(tmp_path / "site_src"), "--port", str(port)])
         assert serve.run(args) == 1
@@ -396,7 +397,7 @@ def test_port_in_use_is_a_one_line_message_with_a_free_port(tmp_path, capsys):
 
 def test_defaults():
     parser = argparse.ArgumentParser()
-    serve.add_arguments(parser)
+    serve_arguments(parser)
     args = parser.parse_args([])
     assert (args.src, args.templates, args.host, args.port, args.poll) == (
         "site_src", "templates", "127.0.0.1", 8000, False)
@@ -407,8 +408,8 @@ def test_run_warns_off_loopback_and_ctrl_c_removes_its_temp_folder(tmp_path, sto
     temp = tmp_path / "tmp"
     temp.mkdir()
     (tmp_path / "site_src").mkdir()
-    code = ("import argparse, sys; from timeline import serve; p = argparse.ArgumentParser(); "
-            "serve.add_arguments(p); sys.exit(serve.run(p.parse_args(sys.argv[1:])))")
+    code = ("import argparse, sys; from timeline import serve; from timeline.cli import serve_arguments; "
+            "p = argparse.ArgumentParser(); serve_arguments(p); sys.exit(serve.run(p.parse_args(sys.argv[1:])))")
     proc = subprocess.Popen(
         [sys.executable, "-c", code, "--src", str(tmp_path / "site_src"), "--host", "0.0.0.0", "--port", "0"],
         cwd=tmp_path, env={**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(ROOT)},

@@ -56,16 +56,23 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--julian", action="store_true", help="the date is Old Style (Julian calendar)")
     p.add_argument("--theme", action="append", default=[], metavar="ID", help="a theme id (repeatable)")
 
-    try:
-        from . import serve
-    except ImportError:  # watchdog missing: the other commands still work
-        serve = None
-    if serve is not None:
-        p = sub.add_parser("serve", help="preview the site locally, rebuilding and reloading on every save",
-                           description="Build into a temporary folder, serve it on http://HOST:PORT/ and "
-                                       "rebuild and reload open pages whenever the content or theme changes.")
-        serve.add_arguments(p)
+    # The preview's module (a web server, a file watcher) is imported only to run it: a build does
+    # not pay for it.
+    p = sub.add_parser("serve", help="preview the site locally, rebuilding and reloading on every save",
+                       description="Build into a temporary folder, serve it on http://HOST:PORT/ and "
+                                   "rebuild and reload open pages whenever the content or theme changes.")
+    serve_arguments(p)
     return parser
+
+
+def serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--src", default="site_src", help="content folder (default: site_src)")
+    parser.add_argument("--templates", default="templates", help="theme folder (default: templates)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default: 127.0.0.1, this machine only)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    parser.add_argument("--poll", action="store_true",
+                        help="poll for changes (network drives, containers) instead of file events")
 
 
 def _print_diagnostics(result) -> None:
@@ -175,7 +182,11 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_check(args)
         if args.command == "new":
             return cmd_new(args)
-        from . import serve
+        try:
+            from . import serve
+        except ImportError as exc:  # watchdog missing: the other commands still work
+            print(f"error: 'timeline serve' needs {exc.name or 'watchdog'}: pip install watchdog", file=sys.stderr)
+            return 1
         return serve.run(args)
     except KeyboardInterrupt:
         return 130

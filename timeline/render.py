@@ -308,6 +308,7 @@ class _PageRenderer:
         hit = store.get(full) if store is not None else None
         if hit is None:
             outer, self.trace = self.trace, ([] if self.tracing else None)
+            context.setdefault("bibliography", self.bibliography)  # the memoised one, as pages have
             try:
                 data = self._splice(self.env.get_template(name).render(context))
             finally:

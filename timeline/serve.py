@@ -447,16 +447,6 @@ def measure_reload_latency(server: PreviewServer, save: Callable[[int], None], s
     return latencies
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--src", default="site_src", help="content folder (default: site_src)")
-    parser.add_argument("--templates", default="templates", help="theme folder (default: templates)")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default: 127.0.0.1, this machine only)")
-    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    parser.add_argument("--poll", action="store_true",
-                        help="poll for changes (network drives, containers) instead of file events")
-
-
 def run(args: argparse.Namespace) -> int:
     """`timeline serve`: preview the site from a temporary folder until Ctrl-C."""
     src, templates = Path(args.src), Path(args.templates)

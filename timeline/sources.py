@@ -1,7 +1,8 @@
 """Citations and bibliography entries in one style, after the Chicago Manual's notes-bibliography system.
 
 Each function takes a Source and returns safe HTML (every field escaped; only http(s) URLs, which
-validation has already checked, become links).
+validation has already checked, become links). Markup is built with f-strings around escape():
+Markup.format runs a formatter written in Python, several times slower.
 """
 
 from __future__ import annotations
@@ -47,12 +48,13 @@ def _date(date: HistDate | None) -> str:
 def _title(source: Source):
     title = escape(source.title)
     if source.type in QUOTED:
-        return Markup("“{}”").format(title)
-    return Markup("<cite>{}</cite>").format(title)
+        return Markup(f"“{title}”")
+    return Markup(f"<cite>{title}</cite>")
 
 
 def _link(url: str) -> Markup:
-    return Markup('<a href="{0}">{0}</a>').format(url)
+    url = escape(url)
+    return Markup(f'<a href="{url}">{url}</a>')
 
 
 def _tail(source: Source) -> list:
@@ -60,21 +62,21 @@ def _tail(source: Source) -> list:
     f = source.fields
     parts: list = []
     if source.type == "chapter" and f.get("container-title"):
-        inner = Markup("in <cite>{}</cite>").format(f["container-title"])
+        inner = Markup(f"in <cite>{escape(f['container-title'])}</cite>")
         if source.editors:
-            inner += Markup(", ed. {}").format(_join([_name(n) for n in source.editors]))
+            inner += Markup(f", ed. {escape(_join([_name(n) for n in source.editors]))}")
         parts.append(inner)
     elif source.type in ("article-journal",) and f.get("container-title"):
-        journal = Markup("<cite>{}</cite>").format(f["container-title"])
+        journal = Markup(f"<cite>{escape(f['container-title'])}</cite>")
         if f.get("volume"):
-            journal += Markup(" {}").format(f["volume"])
+            journal += Markup(f" {escape(f['volume'])}")
         if f.get("issue"):
-            journal += Markup(", no. {}").format(f["issue"])
-        journal += Markup(" ({})").format(_date(source.issued))
+            journal += Markup(f", no. {escape(f['issue'])}")
+        journal += Markup(f" ({escape(_date(source.issued))})")
         parts.append(journal)
         return parts
     elif f.get("container-title"):
-        parts.append(Markup("<cite>{}</cite>").format(f["container-title"]))
+        parts.append(Markup(f"<cite>{escape(f['container-title'])}</cite>"))
     if source.type in ("book", "chapter", "report", "thesis"):
         place, publisher = f.get("publisher-place", ""), f.get("publisher", "")
         pub = ": ".join(p for p in (place, publisher) if p)
@@ -92,10 +94,10 @@ def _access(source: Source) -> list:
     if f.get("URL"):
         link = _link(f["URL"])
         if source.accessed:
-            link += Markup(" (accessed {})").format(source.accessed.display())
+            link += Markup(f" (accessed {escape(source.accessed.display())})")
         parts.append(link)
     if f.get("archive_url"):
-        parts.append(Markup("archived at {}").format(_link(f["archive_url"])))
+        parts.append(Markup(f"archived at {_link(f['archive_url'])}"))
     return parts
 
 
@@ -112,7 +114,7 @@ def note_parts(source: Source) -> tuple[str, list[str], list[str], str]:
     facts: list[str] = []
     if source.type in ("book", "report", "thesis"):
         if tail:
-            text += Markup(" ({})").format(Markup(", ").join(tail))
+            text += Markup(f" ({Markup(', ').join(tail)})")
     else:
         facts = [str(t) for t in tail]
     trailing = str(escape(source.fields["note"].rstrip("."))) if source.fields.get("note") else ""
