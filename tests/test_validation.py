@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from support import FIXTURES, GOOD
+from timeline import parallel
 from timeline.cli import main
 
 BAD = FIXTURES / "bad"
@@ -24,10 +25,13 @@ def _overlay(case: str, tmp_path):
     return src
 
 
+@pytest.mark.parametrize("split", [False, True], ids=["one process", "two processes"])
 @pytest.mark.parametrize("case", CASES)
-def test_bad_site_gives_exact_diagnostics(case, tmp_path, monkeypatch, capsys):
+def test_bad_site_gives_exact_diagnostics(case, split, tmp_path, monkeypatch, capsys):
     _overlay(case, tmp_path)
     monkeypatch.chdir(tmp_path)
+    if split:  # as a large site is read: event files (and texts) shared with a second process
+        monkeypatch.setattr(parallel.map_in_halves, "__defaults__", (2,))
     expected = (BAD / case / "expected.txt").read_text(encoding="utf-8").splitlines()
     strict = ["--strict"] if case == "uncited-source" else []
     status = main(["check", *strict])

@@ -17,6 +17,7 @@ from .diagnostics import Report
 from .markup import RAW_HTML, iter_citations
 from .model import (PRIMARY_TYPES, SIGNIFICANCE, SOURCE_TYPES, Content, Era, Event, Name, Page, Site,
                     Source, Theme)
+from .parallel import map_in_halves
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -340,6 +341,19 @@ def _load_events(src: Path, report: Report, site: Site | None, cache=None) -> li
     for odd in sorted(name for name in listed if name.endswith(".yml")):
         report.error(_rel(folder / odd, src), None, None, "event files end in .yaml (this one is ignored)")
     span = (site.span_start, site.span_end) if site is not None else None
+    if cache is None:
+        # Each file is read and checked on its own: a large site does it on two cores.
+        def one(path: str):
+            own = Report()
+            f = _File(path, _rel(path, src), own)
+            return (_event(f, os.path.basename(path)[:-len(".yaml")], site) if f.doc is not None else None,
+                    own.items)
+
+        for event, items in map_in_halves(one, paths):
+            if event is not None:
+                events.append(event)
+            report.items.extend(items)
+        return events
     seen = set()
     for path in paths:
         if cache is not None:
@@ -352,19 +366,17 @@ def _load_events(src: Path, report: Report, site: Site | None, cache=None) -> li
                     events.append(hit[2])
                 seen.add(path)
                 continue
-        own = Report() if cache is not None else report
+        own = Report()
         f = _File(path, _rel(path, src), own, cache)
         event = _event(f, os.path.basename(path)[:-len(".yaml")], site) if f.doc is not None else None
         if event is not None:
             events.append(event)
-        if cache is not None:
-            cache.events[path] = (document, span, event, own.items)
-            report.items.extend(own.items)
-            seen.add(path)
-    if cache is not None:
-        for stale in set(cache.events) - seen:
-            del cache.events[stale]
-            cache.parse.pop(stale, None)
+        cache.events[path] = (document, span, event, own.items)
+        report.items.extend(own.items)
+        seen.add(path)
+    for stale in set(cache.events) - seen:
+        del cache.events[stale]
+        cache.parse.pop(stale, None)
     return events
 
 

@@ -161,6 +161,8 @@ def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
             links.sort(key=order.__getitem__)
     entries, cited_by = [], {key: [] for key in sources}
     note_html = _Notes(sources)
+    if cache is None or not cache.entries:  # a first build: every text is new
+        renderer.prefill([t for event in events for t in (event.summary, event.body) if t])
     kept = {}
     last = len(ids) - 1
     # The site is read afresh each build; an equal one keeps the entries' eras and themes valid.

@@ -20,6 +20,7 @@ import nh3
 from cmarkgfm.cmark import Options
 
 from .model import Citation
+from .parallel import map_in_halves
 
 # Anchored on "[": a pattern that began with optional spaces would be tried at every character.
 _CITE_GROUP = re.compile(r"(?<!\\)\[(?P<inner>[^\[\]@]*@[^\[\]]*)\](?![(\[])")
@@ -92,6 +93,11 @@ def to_html(text: str) -> str:
                      link_rel="noopener noreferrer").strip()
 
 
+def _render(text: str) -> tuple[str, list[tuple[Citation, ...]]]:
+    stripped, groups = extract_citations(text)
+    return to_html(stripped), groups
+
+
 class Renderer:
     """Markdown to safe HTML with citation placeholders, memoised by the text's hash."""
 
@@ -106,10 +112,21 @@ class Renderer:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         hit = self.cache.get(digest)
         if hit is None:
-            stripped, groups = extract_citations(text)
-            hit = (to_html(stripped), groups)
-            self.cache[digest] = hit
+            hit = self.cache[digest] = _render(text)
         return hit[0], list(hit[1])
+
+    def prefill(self, texts) -> None:
+        """Render the texts not yet cached, on two cores when there are many (a large first build
+        spends most of its indexing time in Markdown)."""
+        todo = {}
+        for text in texts:
+            text = text.translate(_NOT_PROSE)
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            if digest not in self.cache:
+                todo[digest] = text
+        digests = list(todo)
+        for digest, hit in zip(digests, map_in_halves(_render, [todo[d] for d in digests])):
+            self.cache[digest] = hit
 
     def render_inline(self, text: str) -> tuple[str, list[tuple[Citation, ...]]]:
         """As render, without the enclosing paragraph (for one-line summaries and titles)."""

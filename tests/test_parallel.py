@@ -1,0 +1,47 @@
+"""Work split over two processes gives what one process gives, in order; a failure is reported."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from timeline import parallel
+from timeline.markup import Renderer
+
+
+def _pid_and_square(n: int) -> tuple[int, int]:
+    return os.getpid(), n * n
+
+
+def test_both_halves_come_back_in_order_and_the_second_from_another_process():
+    results = parallel.map_in_halves(_pid_and_square, list(range(10)), min_items=2)
+    assert [square for _, square in results] == [n * n for n in range(10)]
+    assert {pid for pid, _ in results[:5]} == {os.getpid()}
+    assert os.getpid() not in {pid for pid, _ in results[5:]}
+
+
+def test_small_inputs_stay_in_this_process():
+    assert {pid for pid, _ in parallel.map_in_halves(_pid_and_square, [1, 2, 3], min_items=4)} == {os.getpid()}
+
+
+def _fails_on_seven(n: int) -> int:
+    if n == 7:
+        raise ValueError("seven is not allowed")
+    return n
+
+
+def test_a_failure_in_the_second_process_is_raised_here_with_its_message():
+    with pytest.raises(RuntimeError, match="ValueError: seven is not allowed"):
+        parallel.map_in_halves(_fails_on_seven, list(range(10)), min_items=2)
+
+
+def test_markdown_rendered_on_two_cores_equals_one(monkeypatch):
+    texts = [f"Text {i} with *emphasis* [@key-{i}, p. {i}] and a [link](https://example.org/{i})." for i in range(40)]
+    serial = Renderer()
+    expected = [serial.render(t) for t in texts]
+    monkeypatch.setattr(parallel.map_in_halves, "__defaults__", (2,))
+    split = Renderer()
+    split.prefill(texts + texts[:5])  # repeated texts are rendered once
+    assert len(split.cache) == 40
+    assert [split.render(t) for t in texts] == expected
