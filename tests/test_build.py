@@ -245,3 +245,24 @@ def test_placeholder_characters_typed_into_the_text_cannot_pose_as_citations(sit
     assert "A summary 0 with a forged marker" in page and "A body 9 with another." in page
     assert page.count('class="noteref"') == 1  # the one real citation
     assert "Forged \ue0007\ue001 \ue002x:0\ue003 marker" in result.files["index.html"].decode()
+
+
+def test_a_first_build_moves_its_staging_folder_into_place(site_dir, tmp_path):
+    """With no output yet, the staged site is renamed into place whole; it must equal a build into
+    an existing output, carry the usual permissions and leave no staging folder behind."""
+    import os
+    src = site_dir()
+    fresh, empty, rebuilt = tmp_path / "fresh", tmp_path / "empty", tmp_path / "rebuilt"
+    empty.mkdir()
+    assert build_site(src, fresh).ok and build_site(src, empty).ok
+    assert build_site(src, rebuilt).ok
+    (rebuilt / "index.html").write_text("stale")
+    assert build_site(src, rebuilt, use_cache=False).ok  # the file-by-file way
+    assert _tree(fresh) == _tree(empty) == _tree(rebuilt)
+    mask = os.umask(0)
+    os.umask(mask)
+    for folder in (fresh, empty):
+        assert folder.stat().st_mode & 0o777 == 0o777 & ~mask
+        assert (folder / ".timeline-build").is_file()
+    assert not [p for p in tmp_path.iterdir() if "staging" in p.name]
+    assert build_site(src, fresh).reused  # the record written after the move is trusted

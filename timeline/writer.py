@@ -205,8 +205,22 @@ class Stager:
         self.staging = tempfile.mkdtemp(prefix=f".{self.out.name}.staging-", dir=self.out.parent)
         self.staged: list[tuple[str, str]] = []  # (path in out, name in the staging folder)
         self.unchanged = 0
+        # A first build (no output yet) stages the site in its final layout and renames the whole
+        # folder into place: one rename instead of one per file.
+        self.fresh = not self.out.exists() or (self.out.is_dir() and not any(self.out.iterdir()))
+        self.folders: set[str] = set()
 
     def __call__(self, rel: str, data: bytes) -> None:
+        if self.fresh:
+            path = os.path.join(self.staging, rel)
+            folder = os.path.dirname(path)
+            if folder not in self.folders:
+                os.makedirs(folder, exist_ok=True)
+                self.folders.add(folder)
+            with open(path, "wb") as handle:
+                handle.write(data)
+            self.staged.append((rel, rel))
+            return
         target = os.path.join(self.out, rel)
         try:
             if os.stat(target).st_size == len(data):
@@ -230,6 +244,22 @@ class Stager:
     def commit(self, paths, manifest: dict | None = None) -> WriteStats:
         """Move the staged files into out and remove every file not in paths."""
         out, stats = self.out, WriteStats(unchanged=self.unchanged)
+        if self.fresh and (not out.exists() or (out.is_dir() and not any(out.iterdir()))):
+            wanted = set(paths)
+            for rel, _ in self.staged:
+                wanted.discard(rel)
+            if not wanted:  # everything was staged (nothing was found unchanged)
+                if out.exists():
+                    out.rmdir()
+                os.rename(self.staging, out)
+                mask = os.umask(0)
+                os.umask(mask)
+                os.chmod(out, 0o777 & ~mask)  # the staging folder was made private (0700)
+                stats.written = len(self.staged)
+                record = dict(manifest, note=NOTE, files=_stat_tree(out, paths)) if manifest is not None else {
+                    "note": NOTE}
+                _write_record(out, record)
+                return stats
         out.mkdir(parents=True, exist_ok=True)
         (out / MARKER).write_text(json.dumps({"note": NOTE}) + "\n", encoding="utf-8")
         made = set()
