@@ -143,6 +143,18 @@ def test_preview_cache_sees_every_change(site_dir, tmp_path):
     _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
     assert same_as_uncached().ok and cache.events[str(event)][2] is not first
     assert "A renamed event" in (out / "events" / "1864-year-only" / "index.html").read_text()  # prev/next
+    # A link added and taken away again: both ends show it, then neither (pages far apart).
+    linked = src / "events" / "1969-zhenbao-island.yaml"
+    unlinked = event.read_text()
+    _touch_later(event, unlinked + "related: [1969-zhenbao-island]\n")
+    assert same_as_uncached().ok
+    assert "1864-dated/index.html" in (out / "events" / "1969-zhenbao-island" / "index.html").read_text()
+    _touch_later(linked, linked.read_text().replace("title: ", "title: Retold ", 1))  # seen from the other end
+    assert same_as_uncached().ok
+    assert "Retold Clashes" in (out / "events" / "1864-dated" / "index.html").read_text()
+    _touch_later(event, unlinked)
+    assert same_as_uncached().ok
+    assert "1864-dated/index.html" not in (out / "events" / "1969-zhenbao-island" / "index.html").read_text()
     sources = src / "sources.yaml"
     _touch_later(sources, sources.read_text().replace("An example page", "A retitled page"))
     assert same_as_uncached().ok

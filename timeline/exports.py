@@ -74,15 +74,13 @@ def sources_csl(tl: Timeline) -> list[dict]:
 
 
 def _memo(memo: dict | None, kind: str, entry, make) -> bytes:
-    """make(entry) as compact JSON (UTF-8), reused from `memo` (kept by the preview) while the entry
-    and its links are unchanged."""
+    """make(entry) as compact JSON (UTF-8). With a memo (the preview's), kept on the entry itself:
+    the preview keeps an Entry object only while nothing in it, its links or the site changes."""
     if memo is None:
         return _dumps(make(entry)).encode("utf-8")
-    key = (kind, entry.key, entry.era.id)
-    hit = memo.get(key)
+    hit = entry.exported.get(kind)
     if hit is None:
-        hit = _dumps(make(entry)).encode("utf-8")
-    memo["used"][key] = hit
+        hit = entry.exported[kind] = _dumps(make(entry)).encode("utf-8")
     return hit
 
 
@@ -232,8 +230,6 @@ def _sources_json(tl: Timeline, memo: dict | None) -> bytes:
 def export_files(tl: Timeline, paths=(), memo: dict | None = None) -> dict[str, bytes]:
     """All exports; memo (a dict kept between builds by the preview) saves redoing unchanged events."""
     base = tl.site.base_url
-    if memo is not None:
-        memo["used"] = {}
     files = {
         "events.json": events_json(tl, memo),
         EVENTS_SCHEMA: schema.dumps(schema.events_json_schema()),
@@ -245,9 +241,4 @@ def export_files(tl: Timeline, paths=(), memo: dict | None = None) -> dict[str, 
     }
     if base:
         files["sitemap.xml"] = sitemap(base, list(paths) + ["index.html"])
-    if memo is not None:  # keep what this build used, so that the memo does not grow with every edit
-        used = memo.pop("used")
-        for key in [k for k in memo if isinstance(k, tuple)]:
-            del memo[key]
-        memo.update(used)
     return files

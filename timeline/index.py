@@ -48,6 +48,9 @@ class Entry:
     digest: str = ""            # of everything above that comes from the event and the sources it
                                 # cites (for page caching)
     cited: dict = field(default_factory=dict)  # key -> Source: every source the event cites or lists
+    # What exports made of this entry (kind -> bytes); not copied by dataclasses.replace, so an
+    # entry with new links starts empty.
+    exported: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -68,6 +71,10 @@ class Timeline:
     by_theme: dict              # theme id -> [Entry]
     cited_by: dict              # source key -> [event ids], in timeline order
     pages_html: dict            # page slug -> (Markup, notes)
+    # With a cache: ids of the entries that are new objects this build and of the entries they link
+    # to; every other entry and its neighbours are the objects of the last build.
+    # None: unknown (everything is new).
+    affected: set | None = None
 
     @property
     def site(self):
@@ -164,6 +171,7 @@ def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
     if cache is None or not cache.entries:  # a first build: every text is new
         renderer.prefill([t for event in events for t in (event.summary, event.body) if t])
     kept = {}
+    affected = set() if cache is not None else None
     last = len(ids) - 1
     # The site is read afresh each build; an equal one keeps the entries' eras and themes valid.
     same_site = cache is not None and cache.index_site == site
@@ -181,6 +189,7 @@ def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
             parts, entry = hit[1], hit[2] if same_site else None
         else:
             parts, entry = _parts(event, sources, renderer, note_html), None
+        before = entry
         if entry is None:
             summary_html, list_html, text, body_html, notes, further, used, digest = parts
             entry = Entry(event, era_for(event.date.gregorian[0], site.eras), [themes[t] for t in event.themes],
@@ -190,6 +199,12 @@ def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
             entry = replace(entry, prev=prev, next=next_, related=links)
         if cache is not None:
             kept[eid] = (event, parts, entry)
+            if entry is not before:
+                # Links go both ways, so an entry that gains or loses one is new itself: the new
+                # entry's neighbours are all that can be showing it.
+                affected.add(eid)
+                affected.update(links)
+                affected.update((prev, next_))
         for key in parts[6]:
             cited_by[key].append(eid)
         entries.append(entry)
@@ -207,7 +222,9 @@ def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
         html, groups = renderer.render(page.body)
         notes, by_group = [], {}
         pages_html[page.slug] = (_with_notes(html, groups, notes, by_group, note_html), notes)
-    return Timeline(content, entries, by_id, by_era, by_theme, cited_by, pages_html)
+    if affected is not None:
+        affected.discard(None)
+    return Timeline(content, entries, by_id, by_era, by_theme, cited_by, pages_html, affected)
 
 
 def language_name(code: str) -> str:

@@ -187,11 +187,17 @@ def page_specs(tl: Timeline, pdf_url: str | None = None, cache=None) -> list[Pag
     by_id, last = tl.by_id, cache.specs if cache is not None else {}
     kept = {}
     hidden = _hidden("entries", "event")
+    affected = tl.affected
     for entry in tl.entries:
+        hit = last.get(entry.event.id)
+        if hit is not None and affected is not None and hit[0] is entry and entry.event.id not in affected:
+            # The same entry with the same neighbours (index.build says which ones may differ).
+            kept[entry.event.id] = hit
+            specs.append(hit[2])
+            continue
         # An event page sees its own entry and its neighbours only, so that a cached page can be
         # trusted when they are unchanged (see fingerprints); anything else is an error in a template.
         near = [by_id[rid] for rid in (*entry.related, entry.prev, entry.next) if rid]
-        hit = last.get(entry.event.id)
         # (A list compares its items by identity first: unchanged neighbours cost no more.)
         if hit is not None and hit[0] is entry and hit[1] == near:
             spec = hit[2]
