@@ -21,6 +21,7 @@ class BuildCache:
     checks: dict = field(default_factory=dict)   # event id -> (Event, context key, diagnostics, keys)
     entries: dict = field(default_factory=dict)  # event id -> (Event, entry parts, Entry)
     index_site: object = None                    # the Site those entries were made with
+    index_sources: object = None                 # ... and the sources dict
     specs: dict = field(default_factory=dict)    # event id -> (Entry, its neighbours' Entries, PageSpec)
     event_prints: tuple = ("", {})               # (site-wide fingerprint, {path: (PageSpec, fingerprint)})
     pages: dict = field(default_factory=dict)    # output path -> (fingerprint, bytes, keys of its pieces)

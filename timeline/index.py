@@ -175,8 +175,10 @@ def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
     last = len(ids) - 1
     # The site is read afresh each build; an equal one keeps the entries' eras and themes valid.
     same_site = cache is not None and cache.index_site == site
+    # The very same sources (an unchanged sources file gives the same dict): no source to compare.
+    same_sources = cache is not None and cache.index_sources is sources
     if cache is not None:
-        cache.index_site = site
+        cache.index_site, cache.index_sources = site, sources
     for i, event in enumerate(events):
         eid = ids[i]
         prev, next_ = ids[i - 1] if i else None, ids[i + 1] if i < last else None
@@ -184,8 +186,8 @@ def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
         hit = cache.entries.get(eid) if cache is not None else None
         # Reused while the event is the very object of the last build and every source it cites is
         # too, or reads the same (Source.digest: an edit elsewhere in the sources file leaves it so).
-        if hit is not None and hit[0] is event and all(
-                _same(sources.get(k), v) for k, v in hit[1][6].items()):
+        if hit is not None and hit[0] is event and (same_sources or all(
+                _same(sources.get(k), v) for k, v in hit[1][6].items())):
             parts, entry = hit[1], hit[2] if same_site else None
         else:
             parts, entry = _parts(event, sources, renderer, note_html), None

@@ -465,8 +465,9 @@ def fingerprints(tl: Timeline, specs: list[PageSpec], env: jinja2.Environment, v
     h = hashlib.sha1(templates_key(getattr(env.loader, "searchpath", [])).encode())
     content = tl.content
     h.update(repr((sorted(versions.items()), tl.site, content.pages,
-                   [str(html) for html, _ in tl.pages_html.values()], edition(tl), pdf_url,
-                   [(e.id, e.era.id) for e in tl.entries])).encode("utf-8"))
+                   [str(html) for html, _ in tl.pages_html.values()], edition(tl), pdf_url)).encode("utf-8"))
+    # The order of the events (each one's era follows from its date and the site).
+    h.update("\n".join(tl.by_id).encode("utf-8"))
     base = h.hexdigest()
     with_sources = hashlib.sha1("\0".join(
         [base, *(s.digest for _, s in sorted(content.sources.items()))]).encode()).hexdigest()
@@ -475,17 +476,16 @@ def fingerprints(tl: Timeline, specs: list[PageSpec], env: jinja2.Environment, v
     # An event page's PageSpec kept by page_specs() has unchanged entry and neighbours.
     last = cache.event_prints if cache is not None and cache.event_prints[0] == base else (base, {})
     kept = {}
+    earlier = last[1]
     for spec in specs:
-        entry = spec.context.get("entry") if spec.template == "event.html" else None
-        if entry is not None:
-            hit = last[1].get(spec.path)
-            if hit is not None and hit[0] is spec:
-                print_ = hit[1]
-            else:
+        if spec.template == "event.html":
+            hit = earlier.get(spec.path)
+            if hit is None or hit[0] is not spec:
+                entry = spec.context["entry"]
                 near = [(n.id, n.event.title, n.date_display) for n in spec.context["timeline"].by_id.values()]
-                print_ = hashlib.sha1(f"{base}\0{spec.path}\0{entry.key}{near}".encode("utf-8")).hexdigest()
-            kept[spec.path] = (spec, print_)
-            out.append(print_)
+                hit = (spec, hashlib.sha1(f"{base}\0{spec.path}\0{entry.key}{near}".encode("utf-8")).hexdigest())
+            kept[spec.path] = hit
+            out.append(hit[1])
             continue
         elif "pagination" in spec.context:
             key = repr((spec.context["pagination"], spec.context.get("theme"), spec.context.get("era"),
