@@ -1,10 +1,11 @@
-"""Pure work over many items on two cores: this process takes the first half, a forked child the
-second, and the child's results come back pickled through a temporary file (a pipe holds 64 kB, and
-a child that must wait for a busy parent loses most of the gain).
+"""Work on two cores: this process does one part while a forked child does the other, and the
+child's result comes back pickled through a temporary file (a pipe holds 64 kB, and a child that
+must wait for a busy parent to read it loses most of the gain, as measured).
 
-Used for the parts of a large build that are independent per file or per text: parsing and
-checking event files, rendering Markdown. Below `min_items` the work stays in this process, where
-a fork costs more than it saves.
+Used where a large build's work is independent per item: reading and checking event files,
+rendering Markdown, rendering pages. The child inherits everything through the fork, so nothing is
+pickled on the way in. Below `min_items` work stays in this process, where a fork costs more than
+it saves.
 """
 
 from __future__ import annotations
@@ -14,37 +15,57 @@ import pickle
 import tempfile
 from typing import Callable, Sequence, TypeVar
 
+A = TypeVar("A")
+B = TypeVar("B")
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-def map_in_halves(func: Callable[[T], R], items: Sequence[T], min_items: int = 1000) -> list[R]:
-    """[func(item) for item in items], the second half computed in a forked child. An exception in
-    the child is raised here as a RuntimeError that names it."""
-    if len(items) < min_items or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-        return [func(item) for item in items]
+def can_fork() -> bool:
+    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+
+
+def in_two(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
+    """(here(), there()), there() run at the same time in a forked child. An exception in the child
+    is raised here: the same one when it can be pickled, else a RuntimeError that names it."""
     import multiprocessing  # only large builds pay for the import
-    half = len(items) // 2
     with tempfile.TemporaryFile() as spool:
-        child = multiprocessing.get_context("fork").Process(
-            target=_child, args=(func, items[half:], spool), daemon=True)
+        child = multiprocessing.get_context("fork").Process(target=_child, args=(there, spool), daemon=True)
         child.start()
-        first = [func(item) for item in items[:half]]
-        child.join()
+        try:
+            mine = here()
+        finally:
+            child.join()
         spool.seek(0)
         try:
             kind, payload = pickle.load(spool)
         except (EOFError, pickle.UnpicklingError):
             kind, payload = "crash", f"the second process stopped unexpectedly (exit status {child.exitcode})"
-    if kind != "ok":
+    if kind == "raise":
+        raise payload
+    if kind == "crash":
         raise RuntimeError(payload)
-    return first + payload
+    return mine, payload
 
 
-def _child(func, items, spool) -> None:
+def _child(there, spool) -> None:
     try:
-        result = ("ok", [func(item) for item in items])
-    except BaseException as exc:  # noqa: BLE001 - any failure must reach the parent as a message
-        result = ("crash", f"{type(exc).__name__}: {exc}")
+        result = ("ok", there())
+    except BaseException as exc:  # noqa: BLE001 - any failure must reach the parent
+        result = ("raise", exc)
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:  # noqa: BLE001 - an exception that cannot travel is sent as text
+            result = ("crash", f"{type(exc).__name__}: {exc}")
     pickle.dump(result, spool, protocol=pickle.HIGHEST_PROTOCOL)
     spool.flush()
+
+
+def map_in_halves(func: Callable[[T], R], items: Sequence[T], min_items: int = 1000) -> list[R]:
+    """[func(item) for item in items], the second half computed in a forked child."""
+    if len(items) < min_items or not can_fork():
+        return [func(item) for item in items]
+    half = len(items) // 2
+    first, second = in_two(lambda: [func(item) for item in items[:half]],
+                           lambda: [func(item) for item in items[half:]])
+    return first + second

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
-import pickle
 import re
 import secrets
-import tempfile
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +15,7 @@ from typing import NamedTuple
 import jinja2
 from markupsafe import Markup
 
-from . import chart
+from . import chart, parallel
 from . import printview
 from . import sources as fmt
 from .index import Timeline, language_name
@@ -36,6 +33,9 @@ class TemplateProblem(Exception):
     def __init__(self, path: str, line: int | None, message: str):
         super().__init__(message)
         self.path, self.line, self.message = path, line, message
+
+    def __reduce__(self):  # so that it travels from the second rendering process intact
+        return TemplateProblem, (self.path, self.line, self.message)
 
 
 def make_env(templates: Path, cache=None) -> jinja2.Environment:
@@ -411,7 +411,7 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
         else:
             todo.append(i)
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(todo) >= PARALLEL_MIN_PAGES and hasattr(os, "fork"):
+    if workers > 1 and len(todo) >= PARALLEL_MIN_PAGES and parallel.can_fork():
         fresh = _render_parallel(renderer, [specs[i] for i in todo], env, min(workers, 2), len(tl.entries), sink)
     else:
         fresh = [_deliver(renderer, specs[i], sink) for i in todo]
@@ -510,8 +510,8 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
                      sink=None) -> list:
     """Render on two cores: one forked child and this process, each taking half the estimated work.
 
-    The child inherits the timeline and the compiled templates through fork (nothing is pickled on
-    the way in) and sends its pages back through a pipe.
+    The child inherits the timeline and the compiled templates through fork (see timeline.parallel)
+    and sends back its pages, or with a sink only their names.
     """
     for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
         try:
@@ -525,26 +525,25 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
         side = 0 if loads[0] <= loads[1] else 1
         shares[side].append(i)
         loads[side] += cost
-    # The child's pages come back through a temporary file, not a pipe: a pipe holds 64 kB, and a
-    # child that must wait for this busy process to read it loses most of the gain (measured).
-    with tempfile.TemporaryFile() as spool:
-        child = multiprocessing.get_context("fork").Process(
-            target=_child, args=(renderer, specs, shares[1], spool, sink), daemon=True)
-        child.start()
+
+    def here() -> list:
         pages: list = [None] * len(specs)
         for i in shares[0]:
             pages[i] = _deliver(renderer, specs[i], sink)
-        child.join()
-        spool.seek(0)
-        try:
-            kind, payload = pickle.load(spool)
-        except (EOFError, pickle.UnpicklingError):
-            kind, payload = "crash", f"the rendering process stopped unexpectedly (exit status {child.exitcode})"
-    if kind == "problem":
-        raise TemplateProblem(*payload)
-    if kind == "crash":
-        raise RuntimeError(payload)
-    payload, made, traces = payload
+        return pages
+
+    def there():
+        renderer.made, renderer.traces = {}, {}
+        if sink is None:
+            pages = [renderer(specs[i]) for i in shares[1]]
+        else:
+            sink.staged, sink.unchanged = [], 0
+            for i in shares[1]:
+                sink(specs[i].path, renderer(specs[i]))
+            pages = (sink.staged, sink.unchanged)
+        return pages, renderer.made, renderer.traces
+
+    pages, (payload, made, traces) = parallel.in_two(here, there)
     # The pieces the child made and what its pages are made of, for a caller that keeps them
     # between builds (the preview).
     if renderer.pieces is not None:
@@ -556,25 +555,6 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
     for i, page in zip(shares[1], payload):
         pages[i] = page
     return pages
-
-
-def _child(renderer, specs, indexes, spool, sink) -> None:
-    try:
-        renderer.made, renderer.traces = {}, {}
-        if sink is None:
-            pages = [renderer(specs[i]) for i in indexes]
-        else:
-            sink.staged, sink.unchanged = [], 0
-            for i in indexes:
-                sink(specs[i].path, renderer(specs[i]))
-            pages = (sink.staged, sink.unchanged)
-        result = ("ok", (pages, renderer.made, renderer.traces))
-    except TemplateProblem as exc:
-        result = ("problem", (exc.path, exc.line, exc.message))
-    except BaseException as exc:  # noqa: BLE001 - any failure must reach the parent as a message
-        result = ("crash", f"{type(exc).__name__}: {exc}")
-    pickle.dump(result, spool, protocol=pickle.HIGHEST_PROTOCOL)
-    spool.flush()
 
 
 def _template_location(exc: Exception, env, fallback: str):
