@@ -181,9 +181,9 @@ def page_specs(tl: Timeline, pdf_url: str | None = None, cache=None) -> list[Pag
     home = home_selection(tl)
     shown = [entry for era in site.eras for entry in home[era.id]]
     # The home page sits at the root, so its chart links need no prefix.
+    charts = chart.home(tl, entries=shown, memo=cache.charts if cache is not None else None)
     specs = [PageSpec("index.html", "index.html", {
-        "title": site.title, "kind": "home", "charts": chart.home(tl, entries=shown, memo=cache.charts if cache is not None else None), "home_by_era": home,
-        "entries": shown})]
+        "title": site.title, "kind": "home", "charts": charts, "home_by_era": home, "entries": shown})]
     by_id, last = tl.by_id, cache.specs if cache is not None else {}
     kept = {}
     hidden = _hidden("entries", "event")
