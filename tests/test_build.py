@@ -266,3 +266,20 @@ def test_a_first_build_moves_its_staging_folder_into_place(site_dir, tmp_path):
         assert (folder / ".timeline-build").is_file()
     assert not [p for p in tmp_path.iterdir() if "staging" in p.name]
     assert build_site(src, fresh).reused  # the record written after the move is trusted
+
+
+def test_a_staging_folder_left_by_a_killed_build_is_removed(site_dir, tmp_path):
+    import subprocess
+    import sys
+    src = site_dir()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)
+    abandoned = tmp_path / f".build.staging-{dead_pid}-abc123"
+    running = tmp_path / f".build.staging-{__import__('os').getpid()}-def456"  # this process: alive
+    other = tmp_path / f".other.staging-{dead_pid}-ghi789"  # beside another output: not ours to judge
+    for folder in (abandoned, running, other):
+        folder.mkdir()
+        (folder / "0-1").write_text("half a page")
+    assert build_site(src, tmp_path / "build").ok
+    assert not abandoned.exists()
+    assert running.exists() and other.exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -191,6 +192,25 @@ def record_extra(out: Path, rel: str) -> None:
         _write_record(out, record)
 
 
+def _remove_abandoned_staging(out: Path) -> None:
+    """Staging folders beside out left by a build that was killed (its process is gone)."""
+    pattern = re.compile(rf"^\.{re.escape(out.name)}\.staging-(\d+)-")
+    try:
+        names = os.listdir(out.parent)
+    except OSError:
+        return
+    for name in names:
+        match = pattern.match(name)
+        if match is None or not os.path.isdir(os.path.join(out.parent, name)):
+            continue
+        try:
+            os.kill(int(match[1]), 0)
+        except ProcessLookupError:
+            shutil.rmtree(os.path.join(out.parent, name), ignore_errors=True)
+        except (PermissionError, OverflowError, ValueError):
+            pass  # another user's running build, or not a process id at all
+
+
 class Stager:
     """Takes a build's files one at a time as they are rendered, so the site never has to be held
     in memory: a file whose bytes differ from what out holds is written to a staging folder beside
@@ -202,7 +222,9 @@ class Stager:
         check_target(out)
         self.out = Path(out)
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = tempfile.mkdtemp(prefix=f".{self.out.name}.staging-", dir=self.out.parent)
+        _remove_abandoned_staging(self.out)
+        # The process id in the name tells a later build whether the folder's build is still running.
+        self.staging = tempfile.mkdtemp(prefix=f".{self.out.name}.staging-{os.getpid()}-", dir=self.out.parent)
         self.staged: list[tuple[str, str]] = []  # (path in out, name in the staging folder)
         self.unchanged = 0
         # A first build (no output yet) stages the site in its final layout and renames the whole
