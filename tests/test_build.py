@@ -283,3 +283,17 @@ def test_a_staging_folder_left_by_a_killed_build_is_removed(site_dir, tmp_path):
     assert build_site(src, tmp_path / "build").ok
     assert not abandoned.exists()
     assert running.exists() and other.exists()
+
+
+def test_a_piece_changed_by_a_filter_is_a_clear_template_error(site_dir, tmp_path, capsys):
+    from timeline.cli import main
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    macros = templates / "partials" / "macros.html"
+    text = macros.read_text()
+    assert '{{ pieces("partials/event_item.html"' in text
+    macros.write_text(text.replace("root=root, heading=heading) }}", "root=root, heading=heading)|upper }}", 1))
+    assert main(["build", "--src", str(src), "--templates", str(templates), "--out", "out"]) == 1
+    err = capsys.readouterr().err
+    assert "template error" in err and "output it as it is" in err and "Traceback" not in err

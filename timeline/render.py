@@ -335,6 +335,10 @@ class _PageRenderer:
             return text.encode("utf-8")
         parts = self.marker.split(text)
         chunks = self.chunks
+        for part in parts[0::2]:
+            if "\ue002" in part and self.tag in part.lower():
+                raise ValueError("the output of piece() or pieces() was changed (by a filter?) before it reached "
+                                 "the page; output it as it is")
         parts[0::2] = [part.encode("utf-8") for part in parts[0::2]]
         parts[1::2] = [chunks[int(i)] for i in parts[1::2]]
         return b"".join(parts)
