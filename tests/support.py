@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,13 @@ def require_tool(condition: bool, reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
+
+
+@dataclass
+class FakeResult:
+    """What a builder hands the preview server, for tests that inject their own builder."""
+    ok: bool = True
+    diagnostics: list = field(default_factory=list)
+    written: int = 0
+    removed: int = 0
+    pages: int = 0

@@ -12,11 +12,11 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from support import FakeResult
 from timeline import serve
 from timeline.cli import serve_arguments
 from timeline.diagnostics import Diagnostic
@@ -33,13 +33,6 @@ PAGES = {
 }
 
 
-@dataclass
-class Result:
-    ok: bool = True
-    diagnostics: list = field(default_factory=list)
-    written: int = 0
-    removed: int = 0
-    pages: int = 0
 
 
 class FakeBuilder:
@@ -54,12 +47,12 @@ class FakeBuilder:
         self.paused = threading.Event()
         self.warnings: list[Diagnostic] = []
 
-    def __call__(self) -> Result:
+    def __call__(self) -> FakeResult:
         self.calls += 1
         if self.raise_exc is not None:
             raise self.raise_exc
         if self.fail_with is not None:
-            return Result(ok=False, diagnostics=self.fail_with)
+            return FakeResult(ok=False, diagnostics=self.fail_with)
         for i, (name, text) in enumerate(PAGES.items()):
             path = self.out / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +60,7 @@ class FakeBuilder:
             if i == 0 and self.pause is not None:
                 self.paused.set()
                 self.pause.wait(10)
-        return Result(diagnostics=list(self.warnings), pages=len(PAGES), written=len(PAGES))
+        return FakeResult(diagnostics=list(self.warnings), pages=len(PAGES), written=len(PAGES))
 
 
 @pytest.fixture
@@ -381,7 +374,7 @@ def test_port_in_use_is_a_one_line_message_with_a_free_port(tmp_path, capsys):
         taken.listen()
         port = taken.getsockname()[1]
         with pytest.raises(serve.PortInUse) as info:
-            serve.PreviewServer(lambda: Result(), tmp_path, port=port)
+            serve.PreviewServer(lambda: FakeResult(), tmp_path, port=port)
         assert info.value.suggestion and info.value.suggestion != port
 
         parser = argparse.ArgumentParser()

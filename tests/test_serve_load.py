@@ -11,11 +11,11 @@ import io
 import re
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from support import FakeResult
 from timeline import serve
 
 pytestmark = pytest.mark.slow
@@ -34,13 +34,6 @@ def page(name: str, build: int) -> bytes:
             f"<footer>BUILD {build} END</footer></body></html>").encode()
 
 
-@dataclass
-class Result:
-    ok: bool = True
-    diagnostics: list = field(default_factory=list)
-    written: int = 0
-    removed: int = 0
-    pages: int = len(NAMES)
 
 
 class SlowWholeSiteBuilder:
@@ -49,7 +42,7 @@ class SlowWholeSiteBuilder:
     def __init__(self, out: Path):
         self.out, self.builds = out, 0
 
-    def __call__(self) -> Result:
+    def __call__(self) -> FakeResult:
         self.builds += 1
         for name in NAMES:
             path = self.out / name
@@ -60,7 +53,7 @@ class SlowWholeSiteBuilder:
                 f.flush()
                 time.sleep(0.0005)
                 f.write(data[len(data) // 2:])
-        return Result(written=len(NAMES))
+        return FakeResult(written=len(NAMES), pages=len(NAMES))
 
 
 def rss_bytes() -> int:
