@@ -29,7 +29,8 @@ class BuildCache:
     fragments: dict = field(default_factory=dict)  # (base, template, key) -> (bytes, keys of its pieces)
     live_pieces: int = 0                         # how many fragments the pages used at the last count
     bibliography: dict = field(default_factory=dict)  # Source.digest -> bibliography entry
-    exports: dict = field(default_factory=dict)  # (export, event digest, links) -> that event's record
+    exports: dict = field(default_factory=dict)  # the site and sources.json they were made for (events'
+                                                 # records are kept on their entries)
     written: dict = field(default_factory=dict)  # output path -> (bytes, size, mtime_ns) last written
     env: tuple | None = None                     # (templates' sizes and times, jinja2 Environment)
     renderer: Renderer = field(default_factory=Renderer)

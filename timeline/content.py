@@ -343,13 +343,7 @@ def _load_events(src: Path, report: Report, site: Site | None, cache=None) -> li
     span = (site.span_start, site.span_end) if site is not None else None
     if cache is None:
         # Each file is read and checked on its own: a large site does it on two cores.
-        def one(path: str):
-            own = Report()
-            f = _File(path, _rel(path, src), own)
-            return (_event(f, os.path.basename(path)[:-len(".yaml")], site) if f.doc is not None else None,
-                    own.items)
-
-        for event, items in map_in_halves(one, paths):
+        for event, items in map_in_halves(lambda path: _read_event(path, src, site), paths):
             if event is not None:
                 events.append(event)
             report.items.extend(items)
@@ -366,18 +360,24 @@ def _load_events(src: Path, report: Report, site: Site | None, cache=None) -> li
                     events.append(hit[2])
                 seen.add(path)
                 continue
-        own = Report()
-        f = _File(path, _rel(path, src), own, cache)
-        event = _event(f, os.path.basename(path)[:-len(".yaml")], site) if f.doc is not None else None
+        event, items = _read_event(path, src, site, cache)
         if event is not None:
             events.append(event)
-        cache.events[path] = (document, span, event, own.items)
-        report.items.extend(own.items)
+        cache.events[path] = (document, span, event, items)
+        report.items.extend(items)
         seen.add(path)
     for stale in set(cache.events) - seen:
         del cache.events[stale]
         cache.parse.pop(stale, None)
     return events
+
+
+def _read_event(path: str, src: Path, site: Site | None, cache=None) -> tuple[Event | None, list]:
+    """One event file, read and checked on its own: the event (None if unusable) and its messages."""
+    own = Report()
+    f = _File(path, _rel(path, src), own, cache)
+    event = _event(f, os.path.basename(path)[:-len(".yaml")], site) if f.doc is not None else None
+    return event, own.items
 
 
 def _event(f: _File, eid: str, site: Site | None) -> Event | None:

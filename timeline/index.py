@@ -136,8 +136,7 @@ def _parts(event: Event, sources: dict, renderer: Renderer, note_html) -> tuple:
     further = [sources[k] for k in dict.fromkeys(event.sources) if k not in cited]
     used = {k: sources[k] for k in dict.fromkeys(cited + list(event.sources))}
     digest = hashlib.sha1("\0".join(
-        [repr(event), summary_html, body_html, *(n.html for n in notes), *(f.key for f in further),
-         *(s.digest for s in used.values())]
+        [repr(event), summary_html, body_html, *(n.html for n in notes), *(s.digest for s in used.values())]
     ).encode("utf-8")).hexdigest()
     return (summary_html, Markup(fill(s_html, lambda i: "")), plain_text(s_html), body_html, notes, further,
             used, digest)

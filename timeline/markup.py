@@ -93,6 +93,14 @@ def to_html(text: str) -> str:
                      link_rel="noopener noreferrer").strip()
 
 
+def _keyed(text: str) -> tuple[str, str]:
+    """The text as rendered, and its key in the cache."""
+    # The placeholders' private-use characters mean nothing in prose; typed or pasted into the
+    # text they would pose as citations.
+    text = text.translate(_NOT_PROSE)
+    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _render(text: str) -> tuple[str, list[tuple[Citation, ...]]]:
     stripped, groups = extract_citations(text)
     return to_html(stripped), groups
@@ -106,10 +114,7 @@ class Renderer:
 
     def render(self, text: str) -> tuple[str, list[tuple[Citation, ...]]]:
         """HTML with citation placeholders, and the citation groups in order of appearance."""
-        # The placeholders' private-use characters mean nothing in prose; typed or pasted into the
-        # text they would pose as citations.
-        text = text.translate(_NOT_PROSE)
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        text, digest = _keyed(text)
         hit = self.cache.get(digest)
         if hit is None:
             hit = self.cache[digest] = _render(text)
@@ -120,8 +125,7 @@ class Renderer:
         spends most of its indexing time in Markdown)."""
         todo = {}
         for text in texts:
-            text = text.translate(_NOT_PROSE)
-            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            text, digest = _keyed(text)
             if digest not in self.cache:
                 todo[digest] = text
         digests = list(todo)
