@@ -143,3 +143,55 @@ def test_method_page_covers_the_policy(site):
     page = site.files["method/index.html"].decode()
     for phrase in ("Pinyin", "Julian", "N.S.", "1689", "2022"):
         assert phrase in page, phrase
+
+
+def _cited_keys(entry) -> set[str]:
+    return {c.key for n in entry.notes for c in n.citations} | set(entry.event.sources)
+
+
+def test_no_major_or_notable_event_rests_on_one_source(site):
+    """Issue 15: a major or notable event cites at least two distinct sources."""
+    single = [e.id for e in site.timeline.entries
+              if e.event.significance in ("major", "notable") and len(_cited_keys(e)) < 2]
+    assert single == []
+
+
+def test_at_least_60_sources_in_chinese_or_russian_and_each_is_cited(site):
+    """Issue 15: sources from both sides, marked with their language (CSL `language`)."""
+    tl = site.timeline
+    native = [s for s in tl.content.sources.values()
+              if s.fields.get("language", "").split("-")[0] in ("zh", "ru")]
+    assert len(native) >= 60, len(native)
+    assert [s.key for s in native if not tl.cited_by[s.key]] == []
+    by_language = Counter(s.fields["language"].split("-")[0] for s in native)
+    assert by_language["zh"] >= 20 and by_language["ru"] >= 20, by_language
+
+
+def test_an_accessed_date_goes_only_with_a_url(site):
+    """Issue 15: 'accessed' says when a web page was checked; without a URL it means nothing."""
+    loose = [s.key for s in site.timeline.content.sources.values() if s.accessed and not s.fields.get("URL")]
+    assert loose == []
+
+
+# Claims a source got wrong (issue 15): none may come back as fact.
+WRONG_CLAIMS = {
+    "1994-western-border-agreement": ["since Mao in 1957"],
+    "2005-peace-mission-exercise": ["100,000 troops"],
+    "2000-chinese-traders-in-the-russian-far-east": ["3.26 million"],
+    "1969-zhenbao-island-clash": ["minimal casualties"],
+}
+
+
+@pytest.mark.parametrize("event_id, phrases", sorted(WRONG_CLAIMS.items()))
+def test_claims_a_source_got_wrong_are_not_repeated_as_fact(site, event_id, phrases):
+    entry = site.timeline.by_id[event_id]
+    text = entry.event.summary + "\n" + entry.event.body
+    text = " ".join(text.split())
+    for phrase in phrases:
+        at = text.find(phrase)
+        while at >= 0:
+            # Allowed only where the page names the error as an error, close to the quoted words.
+            near = text[max(0, at - 300):at + 300].lower()
+            assert any(w in near for w in ("error", "mistak", "typo", "wrong", "incorrect", "false")), (
+                event_id, text[max(0, at - 100):at + 100])
+            at = text.find(phrase, at + 1)
