@@ -196,3 +196,18 @@ def test_claims_a_source_got_wrong_are_not_repeated_as_fact(site, event_id, phra
                                             "not repeated")), (
                 event_id, text[max(0, at - 100):at + 100])
             at = text.find(phrase, at + 1)
+
+
+def test_the_method_page_counts_match_the_bibliography(site):
+    """Issue 15: the method page gives the bibliography's counts; they must follow the content."""
+    import re
+    text = (SRC / "pages" / "method.md").read_text(encoding="utf-8")
+    text = " ".join(text.split())
+    match = re.search(r"The bibliography holds (\d+) works: (\d+) primary sources and (\d+) secondary ones\. "
+                      r"(\d+) of them are in Russian and (\d+) in Chinese", text)
+    assert match, "the method page states the bibliography's counts"
+    sources = list(site.timeline.content.sources.values())
+    languages = Counter(s.fields.get("language", "").split("-")[0] for s in sources)
+    primary = sum(1 for s in sources if s.primary)
+    assert [int(n) for n in match.groups()] == [len(sources), primary, len(sources) - primary,
+                                               languages["ru"], languages["zh"]]
