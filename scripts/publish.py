@@ -188,7 +188,7 @@ def publish(src: Path, out: Path, base_url: str, paper: str = "a4", install: boo
     return files
 
 
-def main(argv: list[str] | None = None) -> int:
+def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", required=True, metavar="URL",
                         help="the address the site will be served from, e.g. https://USER.github.io/REPO/")
@@ -198,7 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paper", choices=("a4", "letter"), default="a4")
     parser.add_argument("--no-install", action="store_true",
                         help="only check that WeasyPrint and a CJK font are there; install nothing")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
     base = args.base_url if args.base_url.endswith("/") else args.base_url + "/"
     try:
         files = publish(args.src, args.out, base, args.paper, install=not args.no_install)

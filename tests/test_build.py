@@ -293,7 +293,7 @@ def test_a_piece_changed_by_a_filter_is_a_clear_template_error(site_dir, tmp_pat
     macros = templates / "partials" / "macros.html"
     text = macros.read_text()
     assert '{{ pieces("partials/event_item.html"' in text
-    macros.write_text(text.replace("root=root, heading=heading) }}", "root=root, heading=heading)|upper }}", 1))
+    macros.write_text(text.replace("url=url, heading=heading) }}", "url=url, heading=heading)|upper }}", 1))
     assert main(["build", "--src", str(src), "--templates", str(templates), "--out", "out"]) == 1
     err = capsys.readouterr().err
     assert "template error" in err and "output it as it is" in err and "Traceback" not in err

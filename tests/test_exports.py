@@ -484,20 +484,23 @@ def test_a_build_for_a_sub_path_works_when_served_there(tmp_path):
         server.server_close()
 
 
-def test_the_pages_workflow_builds_with_the_cli_and_uploads_the_build_folder():
+def test_the_pages_workflow_publishes_with_the_script_and_uploads_its_folder():
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
     steps = workflow["jobs"]["build"]["steps"]
-    build = next(s for s in steps if s.get("name") == "Build")["run"]
+    run = next(s["run"] for s in steps if "scripts/publish.py" in s.get("run", ""))
+    import importlib.util
     import shlex
 
-    from timeline.cli import make_parser
-    assert "${{ steps.pages.outputs.base_url }}" in build
-    argv = shlex.split(build.replace("${{ steps.pages.outputs.base_url }}", "https://user.github.io/repo"))
-    args = make_parser().parse_args(argv[1:])
-    assert argv[0] == "timeline" and args.command == "build"
-    assert str(args.src) == "site_src" and args.base_url == "https://user.github.io/repo/"
+    spec = importlib.util.spec_from_file_location("publish", ROOT / "scripts" / "publish.py")
+    publish = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(publish)
+    assert "${{ steps.pages.outputs.base_url }}" in run
+    argv = shlex.split(run.replace("${{ steps.pages.outputs.base_url }}", "https://user.github.io/repo"))
+    assert argv[:2] == ["python", "scripts/publish.py"]
+    args = publish.make_parser().parse_args(argv[2:])
+    assert args.base_url == "https://user.github.io/repo/"
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
-    assert upload["with"]["path"] == str(args.out) == "build"
+    assert upload["with"]["path"] == str(args.out) == "public"
     assert workflow["permissions"]["pages"] == "write"
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from . import urls
 from .index import Entry, Timeline
 
 # Sizes in viewBox units. The overview is drawn 1000 units wide and shown at 800-1000 px, so a unit is
@@ -148,7 +149,7 @@ def overview(tl: Timeline, root: str = "", entries: list | None = None) -> str:
         span = (f'<rect class="span" x="{_n(cx)}" y="{_n(cy - 1.5)}" width="{_n(far - cx)}" height="3" '
                 f'fill="{escape(colour)}"/>' if far - cx > r else "")
         out.append(
-            f'<a class="mark sig-{escape(entry.event.significance)}" href="{escape(root)}events/{escape(entry.id)}/index.html" '
+            f'<a class="mark sig-{escape(entry.event.significance)}" href="{escape(root + urls.path("event", entry.id))}" '
             f'data-event="{escape(entry.id)}" aria-label="{label}"><title>{label}</title>{span}'
             f'<circle class="hit" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r + HIT)}" fill="transparent"/>'
             f'<circle class="dot" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="{escape(colour)}" '

@@ -16,7 +16,8 @@ import uuid
 
 from . import schema
 from .index import Timeline
-from .render import edition, url_of
+from . import urls
+from .render import edition
 
 FEED_SIZE = 50
 EVENTS_SCHEMA = "schema/events.schema.json"
@@ -108,7 +109,7 @@ def events_json(tl: Timeline, memo: dict | None = None) -> bytes:
     def item(e):
         ev = e.event
         return {
-            "id": ev.id, "title": ev.title, "url": url_of("events", ev.id), "date": date(ev.date),
+            "id": ev.id, "title": ev.title, "url": urls.path("event", ev.id), "date": date(ev.date),
             "end": date(ev.end), "date_display": e.date_display, "names": dict(sorted(ev.names.items())),
             "place": ev.place or None, "themes": list(ev.themes), "era": e.era.id,
             "significance": ev.significance, "summary_text": e.summary_text,
@@ -146,7 +147,7 @@ def timelinejs(tl: Timeline, memo: dict | None = None) -> bytes:
         ev = e.event
         text = str(e.summary_list_html)
         if base:
-            link = base + url_of("events", ev.id).removesuffix("index.html")
+            link = base + urls.folder_url(urls.path("event", ev.id))
             text += f' <a href="{html.escape(link)}">More, with sources</a>'
         item = {"unique_id": ev.id, "start_date": parts(ev.date), "display_date": html.escape(e.date_display),
                 "text": {"headline": html.escape(ev.title), "text": text},
@@ -184,8 +185,8 @@ def feed(tl: Timeline, environ=None) -> bytes:
     themes = {t.id: t for t in site.themes}
     entries = []
     for e in reversed(tl.entries[-FEED_SIZE:]):
-        path = url_of("events", e.id)
-        link = base + path.removesuffix("index.html") if base else path
+        path = urls.path("event", e.id)
+        link = base + urls.folder_url(path) if base else path
         ident = link if base else uuid.uuid5(namespace, e.id).urn
         cats = "".join(f"<category term={quoteattr(t)} label={quoteattr(themes[t].label)}/>" for t in e.event.themes)
         entries.append(

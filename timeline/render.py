@@ -15,7 +15,7 @@ from typing import NamedTuple
 import jinja2
 from markupsafe import Markup
 
-from . import chart, parallel
+from . import chart, parallel, urls
 from . import printview
 from . import sources as fmt
 from .index import Timeline, language_name
@@ -79,17 +79,6 @@ def templates_key(folders) -> str:
                 st = os.stat(os.path.join(dirpath, name))
                 h.update(f"{os.path.join(dirpath, name)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
-
-
-def url_of(kind: str, ident: str = "") -> str:
-    """Site-relative URL of a page; explicit index.html so the site also works opened from disk."""
-    if kind == "home":
-        return "index.html"
-    if kind in ("sources", "print", "themes", "eras") and not ident:
-        return f"{kind}/index.html"
-    if kind == "page":
-        return f"{ident}/index.html"
-    return f"{kind}/{ident}/index.html"
 
 
 def static_files(templates: Path) -> dict[str, bytes]:
@@ -160,14 +149,14 @@ def _hidden(name: str, kind: str):
 
 def paginate(kind: str, ident: str, entries: list, context: dict) -> list[PageSpec]:
     chunks = [entries[i:i + LIST_PAGE_SIZE] for i in range(0, len(entries), LIST_PAGE_SIZE)] or [[]]
-    urls = [url_of(kind, ident) if n == 1 else f"{kind}/{ident}/page/{n}/index.html" for n in range(1, len(chunks) + 1)]
+    pages = [urls.path(kind[:-1], ident, n) for n in range(1, len(chunks) + 1)]
     specs = []
     for n, chunk in enumerate(chunks, 1):
-        pagination = {"number": n, "count": len(chunks), "urls": urls, "total": len(entries),
+        pagination = {"number": n, "count": len(chunks), "urls": pages, "total": len(entries),
                       "first": (n - 1) * LIST_PAGE_SIZE + 1, "last": (n - 1) * LIST_PAGE_SIZE + len(chunk),
-                      "prev": urls[n - 2] if n > 1 else None, "next": urls[n] if n < len(chunks) else None}
+                      "prev": pages[n - 2] if n > 1 else None, "next": pages[n] if n < len(chunks) else None}
         title = context["title"] if n == 1 else f"{context['title']} (page {n} of {len(chunks)})"
-        specs.append(PageSpec(urls[n - 1], f"{kind[:-1]}.html",
+        specs.append(PageSpec(pages[n - 1], f"{kind[:-1]}.html",
                               dict(context, title=title, entries=chunk, pagination=pagination,
                                    timeline=_hidden("timeline", kind[:-1]))))
     return specs
@@ -202,7 +191,7 @@ def page_specs(tl: Timeline, pdf_url: str | None = None, cache=None) -> list[Pag
         if hit is not None and hit[0] is entry and hit[1] == near:
             spec = hit[2]
         else:
-            spec = PageSpec(f"events/{entry.event.id}/index.html", "event.html", {
+            spec = PageSpec(urls.path("event", entry.event.id), "event.html", {
                 "title": entry.event.title, "entry": entry, "kind": "event", "description": entry.summary_text,
                 "timeline": _Neighbours({n.event.id: n for n in near}), "entries": hidden,
                 "sources": _Cited(entry.cited)})
@@ -210,26 +199,26 @@ def page_specs(tl: Timeline, pdf_url: str | None = None, cache=None) -> list[Pag
         specs.append(spec)
     if cache is not None:
         cache.specs = kept
-    specs.append(PageSpec(url_of("themes"), "themes.html", {"title": "Themes", "kind": "themes"}))
+    specs.append(PageSpec(urls.path("themes"), "themes.html", {"title": "Themes", "kind": "themes"}))
     for theme in site.themes:
         specs += paginate("themes", theme.id, tl.by_theme[theme.id], {
             "title": theme.label, "theme": theme, "kind": "theme", "description": theme.description})
-    specs.append(PageSpec(url_of("eras"), "eras.html", {"title": "Eras", "kind": "eras"}))
+    specs.append(PageSpec(urls.path("eras"), "eras.html", {"title": "Eras", "kind": "eras"}))
     for era in site.eras:
         specs += paginate("eras", era.id, tl.by_era[era.id], {
             "title": era.label, "era": era, "kind": "era", "description": era.intro})
     primary = sorted((s for s in tl.content.sources.values() if s.primary), key=fmt.sort_key)
     secondary = sorted((s for s in tl.content.sources.values() if not s.primary), key=fmt.sort_key)
-    specs.append(PageSpec(url_of("sources"), "sources.html", {
+    specs.append(PageSpec(urls.path("sources"), "sources.html", {
         "title": "Sources", "primary": primary, "secondary": secondary, "kind": "sources"}))
-    specs.append(PageSpec(url_of("print"), "print.html", {"title": f"{site.title}: print edition",
+    specs.append(PageSpec(urls.path("print"), "print.html", {"title": f"{site.title}: print edition",
                                                           "kind": "print", "pdf_url": pdf_url}))
     for page in tl.content.pages:
         html, notes = tl.pages_html[page.slug]
-        specs.append(PageSpec(url_of("page", page.slug), "page.html", {
+        specs.append(PageSpec(urls.path("page", page.slug), "page.html", {
             "title": page.title, "page": page, "html": html, "notes": notes, "kind": "page",
             "description": page.description}))
-    specs.append(PageSpec("404.html", "404.html", {"title": "Page not found", "kind": "404"}))
+    specs.append(PageSpec(urls.path("404"), "404.html", {"title": "Page not found", "kind": "404"}))
     return specs
 
 
@@ -246,7 +235,7 @@ class _PageRenderer:
         self.versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
         self.common = {
             "site": tl.site, "timeline": tl, "entries": tl.entries, "themes": tl.site.themes,
-            "eras": tl.site.eras, "pages": tl.content.pages, "sources": tl.content.sources, "url_of": url_of,
+            "eras": tl.site.eras, "pages": tl.content.pages, "sources": tl.content.sources,
             "edition": edition(tl), "piece": self.piece, "pieces": self.pieces_of,
             "bibliography": self.bibliography,
             "digest_ids": lambda ids: hashlib.sha1("".join(tl.by_id[i].digest for i in ids).encode()).hexdigest(),
@@ -315,6 +304,7 @@ class _PageRenderer:
         if hit is None:
             outer, self.trace = self.trace, ([] if self.tracing else None)
             context.setdefault("bibliography", self.bibliography)  # the memoised one, as pages have
+            context.setdefault("url", urls.Linker(context.get("root", "")))
             try:
                 data = self._splice(self.env.get_template(name).render(context))
             finally:
@@ -345,8 +335,7 @@ class _PageRenderer:
 
     def __call__(self, spec: PageSpec) -> bytes:
         site = self.site
-        depth = spec.path.count("/")
-        root = "../" * depth if depth else ""
+        root = urls.root_of(spec.path)
         if spec.path == "404.html":
             # Served for any missing URL at any depth: only absolute links can work there.
             root = site.base_url or ""
@@ -356,8 +345,8 @@ class _PageRenderer:
             key = "static/" + name
             return f"{root}{key}?v={versions[key]}" if key in versions else f"{root}{key}"
 
-        context = dict(self.common, **spec.context, root=root, path=spec.path, asset=asset,
-                       canonical=(site.base_url + spec.path.removesuffix("index.html")) if site.base_url else None)
+        context = dict(self.common, **spec.context, root=root, url=urls.Linker(root), path=spec.path, asset=asset,
+                       canonical=(site.base_url + urls.folder_url(spec.path)) if site.base_url else None)
         context.setdefault("description", site.subtitle)
         env = self.env
         if self.tracing:

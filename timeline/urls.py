@@ -1,0 +1,49 @@
+"""The site's URL scheme, in one place: where each page lives, and links to it from another page.
+
+Paths are relative to the site's root and name index.html explicitly, so that the site also works
+opened from disk; a link from a page prefixes the page's way back to the root ("../../").
+"""
+
+from __future__ import annotations
+
+PDF = "timeline.pdf"                 # the whole timeline as a PDF, beside the home page
+LISTS = ("events", "themes", "eras")  # kinds with a page per item under their own folder
+
+
+def path(kind: str, ident: str = "", number: int = 1) -> str:
+    """Where a page lives: path("event", "1689-treaty-of-nerchinsk") -> "events/1689-.../index.html".
+
+    kind: home, event, theme, era, themes, eras, sources, print, page (a Markdown page), or 404;
+    number: the page of a paginated theme or era list."""
+    if kind == "home":
+        return "index.html"
+    if kind == "404":
+        return "404.html"
+    if kind == "page":
+        return f"{ident}/index.html"
+    if kind in ("event", "theme", "era"):
+        folder = f"{kind}s/{ident}"
+        return f"{folder}/index.html" if number == 1 else f"{folder}/page/{number}/index.html"
+    if kind in ("themes", "eras", "sources", "print"):
+        return f"{kind}/index.html"
+    raise ValueError(f"no page of kind {kind!r}")
+
+
+def root_of(page_path: str) -> str:
+    """The relative way from a page back to the site's root: "" for index.html, "../../" for events/x/index.html."""
+    return "../" * page_path.count("/")
+
+
+def folder_url(page_path: str) -> str:
+    """The address a server gives a page: its folder, without index.html (for canonical links, feeds, sitemaps)."""
+    return page_path.removesuffix("index.html")
+
+
+class Linker:
+    """Links from one page to others, for templates: url("event", id), url("home")."""
+
+    def __init__(self, root: str):
+        self.root = root
+
+    def __call__(self, kind: str, ident: str = "", number: int = 1) -> str:
+        return self.root + path(kind, ident, number)
