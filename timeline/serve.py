@@ -39,6 +39,8 @@ OVERLAY_ID = "timeline-preview-errors"
 QUIET_SECONDS = 0.1
 IDLE_COLLECT_SECONDS = 1.0  # after a build, this long without a change: collect garbage
 LONG_POLL_SECONDS = 25.0
+_MAX_URL_PATH = 1024  # characters; the deepest page of a site is far shorter
+_BUILD_NUMBER = re.compile(r"-?[0-9]{1,18}")  # ASCII digits only: str.isdigit() accepts "²"
 # Events a save produces; "opened"/"closed_no_write" come from the build reading its own inputs
 # and would make every build trigger the next.
 _CHANGE_EVENTS = {"created", "deleted", "modified", "moved", "closed"}
@@ -127,6 +129,12 @@ class _HTTPServer(ThreadingHTTPServer):
     request_queue_size = 128
     preview: "PreviewServer"
 
+    def handle_error(self, request, client_address) -> None:
+        """One line in the log, not a traceback: a client that hangs up mid-request is no news."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ConnectionError, TimeoutError)):
+            self.preview._print(f"error: request from {client_address[0]}: {type(exc).__name__}: {exc}")
+
 
 class _HTTPServer6(_HTTPServer):
     address_family = socket.AF_INET6
@@ -135,6 +143,29 @@ class _HTTPServer6(_HTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     server_version = "timeline-preview"
+    default_request_version = "HTTP/1.0"  # so that even a refused request line gets a status line
+    # Seconds a read or write of the socket may take: an idle client, or one that never ends its
+    # headers, gives its thread back. A long-poll waits on the server, not the socket, so it may last
+    # LONG_POLL_SECONDS.
+    timeout = 10.0
+
+    def parse_request(self) -> bool:
+        if len(self.raw_requestline.split()) == 2:  # "GET /": HTTP/0.9 has no status line or headers
+            self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+            self.command, self.request_version, self.close_connection = None, "HTTP/1.0", True
+            self._refuse(400, "HTTP/0.9 requests are not supported")
+            return False
+        if not super().parse_request():
+            return False
+        if self.command not in ("GET", "HEAD"):
+            self._refuse(405, f"{self.command} is not allowed: the preview only reads", {"Allow": "GET, HEAD"})
+            return False
+        refusal = self.server.preview.check_request(self.path, self.headers.get_all("Host") or [],
+                                                    self.request_version)
+        if refusal is not None:
+            self._refuse(*refusal)
+            return False
+        return True
 
     def do_GET(self) -> None:
         self._respond(send_body=True)
@@ -148,20 +179,31 @@ class _Handler(BaseHTTPRequestHandler):
     def _respond(self, send_body: bool) -> None:
         url = urllib.parse.urlsplit(self.path)
         if url.path == RELOAD_PATH:
-            since = urllib.parse.parse_qs(url.query).get("since", ["-1"])[0]
-            generation = self.server.preview.wait_for_build(int(since) if since.lstrip("-").isdigit() else -1)
+            since = urllib.parse.parse_qs(url.query, keep_blank_values=True).get("since", ["-1"])[0]
+            if not _BUILD_NUMBER.fullmatch(since):
+                self._refuse(400, "since: expected the number of a build")
+                return
+            generation = self.server.preview.wait_for_build(int(since))
             status, headers, body = 200, {"Content-Type": "text/plain"}, str(generation).encode()
         else:
             status, headers, body = self.server.preview.fetch(url.path, url.query)
-        self.send_response(status)
-        for name, value in {**headers, "Content-Length": str(len(body)), "Cache-Control": "no-store"}.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if send_body:
-            try:
+        self._send(status, headers, body)
+
+    def _refuse(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        self.close_connection = True
+        self._send(status, {"Content-Type": "text/plain; charset=utf-8", "Connection": "close", **(headers or {})},
+                   f"{status} {message}\n".encode())
+
+    def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        try:
+            self.send_response(status)
+            for name, value in {**headers, "Content-Length": str(len(body)), "Cache-Control": "no-store"}.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if self.command != "HEAD":
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the tab was closed or reloaded mid-response
+        except OSError:
+            self.close_connection = True  # the tab was closed or reloaded mid-response, or stopped reading
 
 
 class PreviewServer:
@@ -186,6 +228,8 @@ class PreviewServer:
         self._deadline: float | None = None
         self._threads: list[threading.Thread] = []
         self._observer = None
+        host = host.strip("[]")  # "[::1]", as in a URL
+        self._hosts = _allowed_hosts(host)
         server_class = _HTTPServer6 if ":" in host else _HTTPServer
         try:
             self._httpd = server_class((host, port), _Handler)
@@ -339,6 +383,31 @@ class PreviewServer:
 
     # --- serving --------------------------------------------------------------------------------
 
+    def check_request(self, target: str, hosts: list[str], version: str) -> tuple[int, str] | None:
+        """(status, message) to refuse a request with, or None. Refuses any Host but this preview's:
+        a page on another site whose name an attacker re-points at 127.0.0.1 (DNS rebinding) comes
+        with its own name in Host."""
+        if target.startswith("/"):
+            authority = None
+        elif re.match(r"(?i)https?://", target):  # absolute form: its authority overrides Host
+            authority = urllib.parse.urlsplit(target).netloc
+        else:
+            return 400, f"'{target[:80]}' is not a path"
+        if len(hosts) > 1:
+            return 400, "more than one Host header"
+        if authority is None and not hosts:
+            return None if version == "HTTP/1.0" else (400, "an HTTP/1.1 request needs a Host header")
+        value = authority if authority is not None else hosts[0]
+        parsed = _HOST.fullmatch(value.strip())
+        if parsed is None:
+            return 400, f"Host: {value[:80]!r} is not a host name"
+        name = (parsed["name"] or parsed["ip6"]).lower()
+        port = parsed["port"]
+        if port is not None and int(port) != self._httpd.server_address[1] or not self._hosts(name):
+            return 421, (f"this preview answers only as {self.url}, not {value[:80]}"
+                         " (a name that is not this machine's could be a DNS rebinding attack)")
+        return None
+
     def fetch(self, url_path: str, query: str = "") -> tuple[int, dict[str, str], bytes]:
         """The response for a URL path, read whole while no build runs (one build per response)."""
         with self._lock.reading():
@@ -351,12 +420,15 @@ class PreviewServer:
                     location = "/" + url_path.lstrip("/") + "/" + (f"?{query}" if query else "")
                     return 301, {"Location": location}, b""
                 target = target / "index.html"
-            if target is not None and target.is_file():
-                status, body = 200, target.read_bytes()
-            else:
-                target = self.site_dir / "404.html"
-                status = 404
-                body = target.read_bytes() if target.is_file() else _PLAIN_404
+            try:
+                if target is not None and target.is_file():
+                    status, body = 200, target.read_bytes()
+                else:
+                    target = self.site_dir / "404.html"
+                    status = 404
+                    body = target.read_bytes() if target.is_file() else _PLAIN_404
+            except OSError as exc:  # unreadable, or gone: the build output is the preview's own
+                return 403, {"Content-Type": "text/plain; charset=utf-8"}, f"403 {exc.strerror}\n".encode()
             generation, errors = self.generation, list(self.errors)
         ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if ctype == "text/html":
@@ -370,14 +442,17 @@ class PreviewServer:
         parts = raw.split("/")
         if ".." in parts or "\\" in raw or "\0" in raw:
             return "forbidden"
-        target = self.site_dir.joinpath(*(p for p in parts if p not in ("", ".")))
+        parts = [p for p in parts if p not in ("", ".")]
+        if len(raw) > _MAX_URL_PATH or any(len(p.encode("utf-8", "replace")) > 255 for p in parts):
+            return None  # no file has such a name: the system would answer ENAMETOOLONG
+        target = self.site_dir.joinpath(*parts)
         try:
             resolved = target.resolve()
-        except (OSError, RuntimeError):
+            if not resolved.is_relative_to(self.site_dir):
+                return "forbidden"  # a symlink that points out of the site
+            return resolved if resolved.exists() else None
+        except (OSError, RuntimeError, ValueError):
             return None
-        if not resolved.is_relative_to(self.site_dir):
-            return "forbidden"  # a symlink that points out of the site
-        return resolved if resolved.exists() else None
 
     def _print(self, message: str) -> None:
         print(message, file=self._log, flush=True)
@@ -410,11 +485,45 @@ def _next_free_port(host: str, port: int) -> int | None:
     return None
 
 
-def _is_loopback(host: str) -> bool:
+# host[:port], [ipv6][:port]; nothing else (no user@, path, spaces, second port)
+_HOST = re.compile(r"(?:\[(?P<ip6>[0-9A-Fa-f:.]+)\]|(?P<name>[A-Za-z0-9._-]+))(?::(?P<port>[0-9]{1,5}))?")
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address `host` spells, also in the short forms the C library accepts ("127.1")."""
+    host = host.strip("[]")
     try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
-        return False
+        if not re.fullmatch(r"[0-9a-fA-FxX.]+", host):
+            return None
+        try:
+            address = ipaddress.ip_address(socket.inet_aton(host))
+        except OSError:
+            return None
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _is_loopback(host: str) -> bool:
+    """True for every spelling of this machine: localhost (any case, trailing dot, *.localhost, which
+    browsers never look up), 127.0.0.0/8 (also as "127.1"), ::1 (also as "[::1]")."""
+    name = host.strip().lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    address = _ip(name)
+    return address is not None and address.is_loopback
+
+
+def _allowed_hosts(host: str) -> Callable[[str], bool]:
+    """Which names the Host header may give. Listening on loopback: loopback names only. Listening
+    on another address (`--host`): that name too, and any address literal, as an address cannot be
+    re-pointed the way a DNS name can; on every interface (0.0.0.0, ::), this machine's name too."""
+    if _is_loopback(host):
+        return _is_loopback
+    own = {host.lower().rstrip("."), socket.gethostname().lower()}
+    return lambda name: _is_loopback(name) or name.rstrip(".") in own or _ip(name) is not None
 
 
 def measure_reload_latency(server: PreviewServer, save: Callable[[int], None], samples: int = 10,
