@@ -13,6 +13,7 @@ import html
 import http.client
 import ipaddress
 import mimetypes
+import os
 import re
 import shutil
 import signal
@@ -218,6 +219,7 @@ class PreviewServer:
         self._log = log if log is not None else sys.stderr
         self._watch = [Path(p).resolve() for p in watch]
         self._ignore = [self.site_dir, *(Path(p).resolve() for p in ignore)]
+        self._linked: list[Path] = []  # folders watched because a link in a watched folder leads there
         self._poll = poll
         self._lock = _ReadWriteLock()
         self._state = threading.Condition()  # guards generation/errors/stopping; wakes long-polls
@@ -302,6 +304,8 @@ class PreviewServer:
                 self._deadline = None
             if build:
                 self.rebuild()
+                if self._observer is not None and not self._poll:
+                    self._follow_links(self._observer)  # a folder linked since the last build
                 collect_at = time.monotonic() + IDLE_COLLECT_SECONDS
             else:
                 # A full garbage collection walks every object the caches hold (80 ms at 2,000
@@ -318,8 +322,7 @@ class PreviewServer:
                 ok = bool(result.ok)
                 diagnostics = list(result.diagnostics)
             except Exception as exc:  # a broken template or engine bug must not stop the preview
-                self._print("error: the build raised an exception:\n" + traceback.format_exc().rstrip())
-                ok, diagnostics = False, [Diagnostic("(build)", message=f"{type(exc).__name__}: {exc}")]
+                ok, diagnostics = False, [_exception_diagnostic(exc)]
             errors = [d for d in diagnostics if d.severity == "error"] or ([] if ok else [
                 Diagnostic("(build)", message="the build failed without a diagnostic")])
             with self._state:
@@ -357,7 +360,7 @@ class PreviewServer:
         p = Path(path)
         if is_ignored(p) or any(p == d or p.is_relative_to(d) for d in self._ignore):
             return False
-        return any(p == w or p.is_relative_to(w) for w in self._watch)
+        return any(p == w or p.is_relative_to(w) for w in [*self._watch, *self._linked])
 
     def _start_observer(self):
         preview = self
@@ -372,14 +375,45 @@ class PreviewServer:
                 if any(p and preview.relevant(p) for p in paths):
                     preview.changed(paths[0])
 
+        self._handler = Handler()
         observer = PollingObserver(timeout=0.5) if self._poll else Observer()
         for path in self._watch:
             if path.is_dir():
-                observer.schedule(Handler(), str(path), recursive=True)
+                observer.schedule(self._handler, str(path), recursive=True)
             elif path.parent.is_dir():  # a single config file: watch its folder, keep only that file
-                observer.schedule(Handler(), str(path.parent), recursive=False)
+                observer.schedule(self._handler, str(path.parent), recursive=False)
         observer.start()
+        if not self._poll:  # polling stats through links already
+            self._follow_links(observer)
         return observer
+
+    def _follow_links(self, observer) -> None:
+        """Watch the targets of linked folders (`events -> ../ev`) too: file events do not pass
+        through a link, and the build reads through it. A link to a folder already watched, or to
+        one that holds a watched folder (a loop), adds nothing."""
+        pending = [w for w in self._watch if w.is_dir()]
+        while pending:
+            for root, dirs, _ in os.walk(pending.pop()):
+                dirs[:] = [d for d in dirs if d not in _IGNORED_DIRS]
+                for name in dirs:
+                    link = Path(root, name)
+                    if not link.is_symlink():
+                        continue
+                    try:
+                        target = link.resolve(strict=True)
+                    except (OSError, RuntimeError):
+                        continue  # dangling or looping: the build reports it
+                    covered = [*self._watch, *self._linked]
+                    if (not target.is_dir() or any(target.is_relative_to(w) for w in covered)
+                            or any(w.is_relative_to(target) for w in [*covered, self.site_dir])):
+                        continue
+                    try:
+                        observer.schedule(self._handler, str(target), recursive=True)
+                    except OSError as exc:  # e.g. out of inotify watches: say so, keep serving
+                        self._print(f"warning: cannot watch {target} (linked from {link}): {exc}")
+                        continue
+                    self._linked.append(target)
+                    pending.append(target)
 
     # --- serving --------------------------------------------------------------------------------
 
@@ -471,6 +505,16 @@ def inject(body: bytes, generation: int, errors: list[Diagnostic]) -> bytes:
     at = body.lower().rfind(b"</body>")
     at = len(body) if at < 0 else at
     return body[:at] + snippet.encode() + body[at:]
+
+
+def _exception_diagnostic(exc: Exception) -> Diagnostic:
+    """One line for what escaped the build. A file error names the file (it is the content's, not a
+    bug); anything else says where it was raised, which is what a bug report needs."""
+    if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
+        return Diagnostic(str(exc.filename), message=exc.strerror)
+    where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    at = f" (raised in {Path(where[0].filename).name}:{where[0].lineno})" if where else ""
+    return Diagnostic("(build)", message=f"{type(exc).__name__}: {exc}{at}")
 
 
 def _next_free_port(host: str, port: int) -> int | None:
