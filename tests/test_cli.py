@@ -100,3 +100,18 @@ def test_unknown_command_and_option_exit_2(capsys):
         main(["bild"])
     assert exc.value.code == 2
     assert "invalid choice: 'bild'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "65536", "8o", "", "99999999999999999999"])
+def test_serve_refuses_a_port_outside_0_to_65535_as_a_command_line_error(port, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--port", port])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: timeline serve") and "argument --port:" in err and "0-65535" in err
+    assert "Traceback" not in err and "OverflowError" not in err
+
+
+@pytest.mark.parametrize("port, expected", [("0", 0), ("8000", 8000), ("65535", 65535)])
+def test_serve_accepts_every_port_from_0_to_65535(port, expected):
+    assert make_parser().parse_args(["serve", "--port", port]).port == expected

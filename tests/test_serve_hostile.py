@@ -176,3 +176,20 @@ def test_a_long_poll_outlasts_the_socket_timeout_and_is_answered_by_the_next_bui
         finally:
             timer.join()
     assert status_of(answer) == 200 and answer.endswith(str(since + 1).encode())
+
+
+def test_listening_on_every_interface_admits_address_literals_but_still_no_foreign_name(tmp_path):
+    (tmp_path / "index.html").write_text("<body><h1>Home</h1></body>")
+    with serve.PreviewServer(lambda: FakeResult(), tmp_path, host="0.0.0.0", log=io.StringIO()) as srv:
+        assert not srv.loopback_only
+        port = srv._httpd.server_address[1]
+        for name in (f"192.0.2.7:{port}", f"127.0.0.1:{port}", f"{socket.gethostname()}:{port}"):
+            assert status_of(get(srv, "/", name)) == 200, name
+        for name in ("evil.example", f"evil.example:{port}", "192.0.2.7:1"):
+            assert status_of(get(srv, "/", name)) == 421, name
+
+
+@pytest.mark.parametrize("spelling", ["LOCALHOST", "127.1", "localhost"])
+def test_what_was_bound_decides_loopback_not_its_spelling(tmp_path, spelling):
+    with serve.PreviewServer(lambda: FakeResult(), tmp_path, host=spelling, log=io.StringIO()) as srv:
+        assert srv.loopback_only

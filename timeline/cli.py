@@ -69,10 +69,18 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--src", default="site_src", help="content folder (default: site_src)")
     parser.add_argument("--templates", default="templates", help="theme folder (default: templates)")
     parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default: 127.0.0.1, this machine only)")
-    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+                        help="address to listen on (default: 127.0.0.1, this machine only); the preview "
+                             "answers only requests addressed to this machine's loopback names or to HOST")
+    parser.add_argument("--port", type=_port, default=8000, help="port, 0-65535 (default: 8000; 0: any free port)")
     parser.add_argument("--poll", action="store_true",
                         help="poll for changes (network drives, containers) instead of file events")
+
+
+def _port(text: str) -> int:
+    """A TCP port, checked here: the socket library would raise OverflowError for 70000."""
+    if not re.fullmatch(r"[0-9]{1,5}", text.strip()) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0-65535)")
+    return int(text)
 
 
 def _print_diagnostics(result) -> None:

@@ -231,7 +231,6 @@ class PreviewServer:
         self._threads: list[threading.Thread] = []
         self._observer = None
         host = host.strip("[]")  # "[::1]", as in a URL
-        self._hosts = _allowed_hosts(host)
         server_class = _HTTPServer6 if ":" in host else _HTTPServer
         try:
             self._httpd = server_class((host, port), _Handler)
@@ -240,6 +239,9 @@ class PreviewServer:
                 raise PortInUse(host, port, _next_free_port(host, port)) from None
             raise
         self._httpd.preview = self
+        # What was bound decides, not how it was spelt: "LOCALHOST" and "127.1" are loopback too.
+        self.loopback_only = _is_loopback(self._httpd.server_address[0])
+        self._hosts = _allowed_hosts(host, self.loopback_only)
 
     @property
     def url(self) -> str:
@@ -560,14 +562,15 @@ def _is_loopback(host: str) -> bool:
     return address is not None and address.is_loopback
 
 
-def _allowed_hosts(host: str) -> Callable[[str], bool]:
-    """Which names the Host header may give. Listening on loopback: loopback names only. Listening
-    on another address (`--host`): that name too, and any address literal, as an address cannot be
-    re-pointed the way a DNS name can; on every interface (0.0.0.0, ::), this machine's name too."""
-    if _is_loopback(host):
-        return _is_loopback
-    own = {host.lower().rstrip("."), socket.gethostname().lower()}
-    return lambda name: _is_loopback(name) or name.rstrip(".") in own or _ip(name) is not None
+def _allowed_hosts(host: str, loopback_only: bool) -> Callable[[str], bool]:
+    """Which names the Host header may give: loopback names, and the name given to `--host`.
+    Listening on another address than loopback, also any address literal, as an address cannot be
+    re-pointed the way a DNS name can, and this machine's name."""
+    own = {host.lower().rstrip(".")}
+    if not loopback_only:
+        own.add(socket.gethostname().lower())
+    return lambda name: (_is_loopback(name) or name.rstrip(".") in own
+                         or (not loopback_only and _ip(name) is not None))
 
 
 def measure_reload_latency(server: PreviewServer, save: Callable[[int], None], samples: int = 10,
@@ -627,7 +630,7 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
             return 1
-        if not _is_loopback(args.host):
+        if not server.loopback_only:
             print(f"warning: listening on {args.host}: the preview is reachable from the network",
                   file=sys.stderr)
         previous = {}
