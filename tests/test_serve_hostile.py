@@ -93,6 +93,7 @@ def test_a_malformed_path_gets_a_4xx_and_the_server_goes_on(preview, target):
 
 RAW_REQUESTS = [
     b"GET /\r\n\r\n",                                          # HTTP/0.9: no status line could be sent
+    b"GET\r\n\r\n",
     b"GET / HTTP/1.1 extra\r\nHost: 127.0.0.1\r\n\r\n",
     b"GET / HTTP/x.y\r\nHost: 127.0.0.1\r\n\r\n",
     b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\nabc",
@@ -193,3 +194,12 @@ def test_listening_on_every_interface_admits_address_literals_but_still_no_forei
 def test_what_was_bound_decides_loopback_not_its_spelling(tmp_path, spelling):
     with serve.PreviewServer(lambda: FakeResult(), tmp_path, host=spelling, log=io.StringIO()) as srv:
         assert srv.loopback_only
+
+
+def test_head_gives_the_length_of_the_page_but_not_the_page(preview):
+    port = preview._httpd.server_address[1]
+    full = get(preview, "/")
+    head = exchange(preview, b"HEAD / HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % port)
+    length = int(full.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+    assert status_of(head) == 200 and head.endswith(b"\r\n\r\n")
+    assert b"Content-Length: %d\r\n" % length in head and length == len(full.split(b"\r\n\r\n", 1)[1])

@@ -169,15 +169,14 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     def do_GET(self) -> None:
-        self._respond(send_body=True)
+        self._respond()
 
-    def do_HEAD(self) -> None:
-        self._respond(send_body=False)
+    do_HEAD = do_GET  # _send leaves out the body
 
     def log_message(self, format, *args) -> None:  # one line per request drowns the build messages
         pass
 
-    def _respond(self, send_body: bool) -> None:
+    def _respond(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         if url.path == RELOAD_PATH:
             since = urllib.parse.parse_qs(url.query, keep_blank_values=True).get("since", ["-1"])[0]
@@ -464,7 +463,8 @@ class PreviewServer:
                     status = 404
                     body = target.read_bytes() if target.is_file() else _PLAIN_404
             except OSError as exc:  # unreadable, or gone: the build output is the preview's own
-                return 403, {"Content-Type": "text/plain; charset=utf-8"}, f"403 {exc.strerror}\n".encode()
+                message = f"403 {exc.strerror or 'cannot be read'}\n"
+                return 403, {"Content-Type": "text/plain; charset=utf-8"}, message.encode()
             generation, errors = self.generation, list(self.errors)
         ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if ctype == "text/html":
