@@ -210,3 +210,15 @@ def test_new_names_the_file_after_a_four_digit_year(site_dir):
     assert "0001-old.yaml" in _events() and "1-old.yaml" not in _events()
     assert main(["new", "Kyakhta", "1727-10-21", "--julian"]) == 0  # the span is in the Gregorian calendar
     assert "1727-kyakhta.yaml" in _events()
+
+
+def test_new_reports_an_events_path_it_cannot_write_to_in_one_line(site_dir, capsys):
+    src = site_dir()
+    import shutil
+    shutil.rmtree(src / "events")
+    (src / "events").write_text("not a folder")
+    assert main(["new", "Treaty", "1700"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("timeline new: ") and "events" in err and err.count("\n") == 1, err
+    assert "already exists" not in err and "Traceback" not in err
+    assert (src / "events").read_text() == "not a folder"

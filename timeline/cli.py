@@ -8,8 +8,6 @@ import sys
 import unicodedata
 from pathlib import Path
 
-import yaml
-
 from . import __version__
 from .dates import parse as parse_date
 
@@ -157,6 +155,8 @@ def _yaml_str(key: str, value) -> str:
     """`key: value` as one line of YAML, escaped by the YAML library whatever `value` holds (control
     characters, quotes, `]`, line breaks). Always double-quoted: PyYAML's plain and single-quoted
     styles fold some line separators (U+0085, U+2028) into spaces."""
+    import yaml
+
     if isinstance(value, list):
         return f"{key}: [" + ", ".join(_yaml_str("", item)[2:] for item in value) + "]"
     return f"{key}: " + yaml.safe_dump(value, default_style='"', allow_unicode=True, width=float("inf")).rstrip("\n")
@@ -199,6 +199,8 @@ def _new_problems(args, date, site) -> list[str]:
 
 
 def cmd_new(args) -> int:
+    import yaml
+
     try:
         date = parse_date(args.date, "julian" if args.julian else "gregorian")
     except ValueError as exc:
@@ -217,6 +219,9 @@ def cmd_new(args) -> int:
     path = args.src / "events" / f"{date.year:04d}-{slug}.yaml"
     if path.exists():
         print(f"timeline new: {path} already exists; not overwritten", file=sys.stderr)
+        return 1
+    if path.parent.exists() and not path.parent.is_dir():
+        print(f"timeline new: {path.parent}: is not a folder", file=sys.stderr)
         return 1
     values = {"title": args.title, "date": date.source_text()}
     # The schema line gives editors completion and checking in any editor with the YAML language server.
@@ -239,9 +244,15 @@ def cmd_new(args) -> int:
     if {key: read_back.get(key) for key in values} != values:  # a guard: the YAML library escapes everything
         print("timeline new: title: cannot be written as YAML that reads back the same", file=sys.stderr)
         return 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(text)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+            handle.write(text)
+    except OSError as exc:  # made meanwhile; events/ is a file, a read-only folder; a full disk
+        why = "already exists; not overwritten" if isinstance(exc, FileExistsError) and exc.filename == str(path) \
+            else exc.strerror or str(exc)
+        print(f"timeline new: {exc.filename or path}: {why}", file=sys.stderr)
+        return 1
     shortened = f" (the file name keeps the title's first words: at most {SLUG_LIMIT} characters)" \
         if slug != slugify(args.title) else ""
     print(f"created {path}{shortened}")
