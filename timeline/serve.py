@@ -404,7 +404,7 @@ class PreviewServer:
                         target = link.resolve(strict=True)
                     except (OSError, RuntimeError):
                         continue  # dangling or looping: the build reports it
-                    covered = [*self._watch, *self._linked]
+                    covered = [*self._watch, *self._linked, *self._ignore]
                     if (not target.is_dir() or any(target.is_relative_to(w) for w in covered)
                             or any(w.is_relative_to(target) for w in [*covered, self.site_dir])):
                         continue
