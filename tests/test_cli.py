@@ -100,3 +100,125 @@ def test_unknown_command_and_option_exit_2(capsys):
         main(["bild"])
     assert exc.value.code == 2
     assert "invalid choice: 'bild'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "65536", "8o", "", "99999999999999999999"])
+def test_serve_refuses_a_port_outside_0_to_65535_as_a_command_line_error(port, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--port", port])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: timeline serve") and "argument --port:" in err and "0-65535" in err
+    assert "Traceback" not in err and "OverflowError" not in err
+
+
+@pytest.mark.parametrize("port, expected", [("0", 0), ("8000", 8000), ("65535", 65535)])
+def test_serve_accepts_every_port_from_0_to_65535(port, expected):
+    assert make_parser().parse_args(["serve", "--port", port]).port == expected
+
+
+# --- `timeline new` with hostile input (REDTEAM 13, 18, 27) ----------------------------------------
+
+def _events(src="site_src"):
+    return sorted(p.name for p in (__import__("pathlib").Path(src) / "events").iterdir())
+
+
+def test_new_cuts_a_long_title_at_a_hyphen_to_a_file_name_of_at_most_80_characters(site_dir, capsys):
+    site_dir()
+    title = "The very long title of a treaty " * 6 + "end"
+    before = _events()
+    assert main(["new", title, "1727"]) == 0
+    (name,) = set(_events()) - set(before)
+    slug = name[len("1727-"):-len(".yaml")]
+    assert len(slug) <= 80 and "the-very-long-title-of-a-treaty-the".startswith(slug[:35])
+    assert not slug.endswith("-") and title.lower().replace(" ", "-").startswith(slug)  # whole words
+    data = yaml.safe_load((__import__("pathlib").Path("site_src/events") / name).read_text())
+    assert data["title"] == title, "the title itself is not shortened"
+    assert "80" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("title", ["T" * 300, "T" * 81, "Ab" * 41 + " treaty"])
+def test_new_refuses_a_title_whose_first_word_makes_too_long_a_file_name(title, site_dir, capsys):
+    site_dir()
+    before = _events()
+    assert main(["new", title, "1700"]) == 1
+    err = capsys.readouterr().err
+    assert "title:" in err and "80 characters" in err and "Traceback" not in err and "Errno" not in err
+    assert _events() == before
+
+
+@pytest.mark.parametrize("title", [
+    "Bell\a title", "Form\x0cfeed from a PDF", "NUL\x00inside", "Non-character \ufffe here", "Tab\tand\rreturn",
+    "Line\nbreak", "Next line\x85and separator\u2028", "key: value", "- a list?", "# not a comment",
+    "'single' and \"double\" quotes", "ends in a backslash \\", "&anchor *alias", "!!python/object:os.system x",
+    "{a: 1}", "[a]", "yes", "null 1", "Kyakhta — 恰克图条约 — Кяхтинский договор", "%TAG ! x", "--- 1", "... 2",
+])
+def test_new_writes_valid_yaml_that_reads_back_the_same_title(title, site_dir):
+    site_dir()
+    before = _events()
+    assert main(["new", title, "1727-09-01", "--julian", "--theme", "trade", "--theme", "diplomacy"]) == 0
+    (name,) = set(_events()) - set(before)
+    path = __import__("pathlib").Path("site_src/events") / name
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert data["title"] == title and data["date"] == "1727-09-01" and data["calendar"] == "julian"
+    assert data["themes"] == ["trade", "diplomacy"] and data["summary"] == ""
+    assert set(data) == {"title", "date", "calendar", "themes", "significance", "summary"}, "nothing injected"
+    from timeline.yamlfile import parse
+    assert parse(text).data == data, "the project's own loader reads it too"
+
+
+def test_new_refuses_a_title_that_is_not_text(site_dir, capsys):
+    site_dir()
+    before = _events()
+    assert main(["new", "Bad \udcff bytes", "1700"]) == 1
+    assert "title:" in capsys.readouterr().err
+    assert _events() == before
+
+
+@pytest.mark.parametrize("theme, message", [
+    ("a]\nsummary: injected", "is not a valid theme id"),
+    ("Diplomacy", "is not a valid theme id"),
+    ("", "is not a valid theme id"),
+    ("trade, territory", "is not a valid theme id"),
+    ("nosuch", "is not a theme of site.yaml (territory, diplomacy, trade)"),
+])
+def test_new_refuses_a_theme_that_is_not_a_theme_id(theme, message, site_dir, capsys):
+    site_dir()
+    before = _events()
+    assert main(["new", "Treaty", "1700", "--theme", "trade", "--theme", theme]) == 1
+    err = capsys.readouterr().err
+    assert "theme:" in err and message in err
+    assert _events() == before
+
+
+@pytest.mark.parametrize("date", ["0001", "1688", "2026", "0999-01-01"])
+def test_new_refuses_a_date_outside_the_sites_span(date, site_dir, capsys):
+    site_dir()
+    before = _events()
+    assert main(["new", "Old", date]) == 1
+    assert "outside the timeline's span (1689–2025, site.yaml)" in capsys.readouterr().err
+    assert _events() == before
+
+
+def test_new_names_the_file_after_a_four_digit_year(site_dir):
+    src = site_dir()
+    site = src / "site.yaml"
+    site.write_text(site.read_text().replace("span: {start: 1689, end: 2025}", "span: {start: 1, end: 2025}")
+                    .replace("start: 1689, end: 1916", "start: 1, end: 1916"))
+    assert main(["new", "Old", "0001"]) == 0
+    assert "0001-old.yaml" in _events() and "1-old.yaml" not in _events()
+    assert main(["new", "Kyakhta", "1727-10-21", "--julian"]) == 0  # the span is in the Gregorian calendar
+    assert "1727-kyakhta.yaml" in _events()
+
+
+def test_new_reports_an_events_path_it_cannot_write_to_in_one_line(site_dir, capsys):
+    src = site_dir()
+    import shutil
+    shutil.rmtree(src / "events")
+    (src / "events").write_text("not a folder")
+    assert main(["new", "Treaty", "1700"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("timeline new: ") and "events" in err and err.count("\n") == 1, err
+    assert "already exists" not in err and "Traceback" not in err
+    assert (src / "events").read_text() == "not a folder"

@@ -243,12 +243,28 @@ def test_an_exception_in_the_builder_does_not_kill_the_server(server):
     status, _, body = get(server, "/")
     assert status == 200 and b"Home 1" in body
     assert b"RuntimeError: template &#x27;event.html&#x27; exploded" in body
-    assert "Traceback" in server.logged.getvalue()
+    log = server.logged.getvalue()
+    # one line saying what and where, not a traceback burying the build messages
+    assert "Traceback" not in log
+    assert "RuntimeError: template 'event.html' exploded (raised in " in log and "test_serve.py:" in log
 
     server.fake.raise_exc = None
     server.changed()
     assert wait_until(lambda: b"Home 3" in get(server, "/")[2])
     assert b"timeline-preview-errors" not in get(server, "/")[2]
+
+
+def test_a_file_error_in_the_build_names_the_file_without_a_traceback(server, tmp_path):
+    """A dangling symlink in events/ (REDTEAM 16): the loader should report it, but whatever escapes
+    reaches the overlay and the log as file: message."""
+    missing = tmp_path / "site_src" / "events" / "gone.yaml"
+    server.fake.raise_exc = FileNotFoundError(2, "No such file or directory", str(missing))
+    assert server.rebuild() is False
+    log = server.logged.getvalue()
+    assert "Traceback" not in log
+    assert f"\n{missing}: No such file or directory\n" in log
+    body = get(server, "/")[2]
+    assert f"<strong>{missing}</strong>: No such file or directory".encode() in body
 
 
 def test_long_poll_answers_when_a_build_finishes(server):
@@ -335,6 +351,32 @@ def test_the_build_output_is_not_watched(tmp_path):
         assert builder.calls == 2, "writing the output must not trigger another build"
 
 
+@pytest.mark.parametrize("poll", [False, True], ids=["events", "polling"])
+def test_a_symlinked_events_folder_is_watched_through_its_link(tmp_path, poll):
+    """REDTEAM 4: watchdog does not follow a linked folder; the preview watches its target too."""
+    src, out, elsewhere = tmp_path / "site_src", tmp_path / "out", tmp_path / "elsewhere"
+    (elsewhere / "deeper").mkdir(parents=True)
+    (elsewhere / "deeper" / "a.yaml").write_text("title: A\n")
+    src.mkdir()
+    out.mkdir()
+    (src / "events").symlink_to(elsewhere)
+    (src / "loop").symlink_to(src)  # a link back up the tree is already watched, and not followed
+    builder = FakeBuilder(out)
+    with serve.PreviewServer(builder, out, watch=[src], poll=poll, log=io.StringIO()) as srv:
+        time.sleep(0.3)
+        (elsewhere / "deeper" / "a.yaml").write_text("title: A edited\n")
+        assert wait_until(lambda: builder.calls == 2, timeout=5), "an edit behind the link did not rebuild"
+        time.sleep(srv.quiet * 6)
+        (src / "more").mkdir()  # a link made while the preview runs is followed from the next build on
+        (src / "more" / "link").symlink_to(tmp_path / "later", target_is_directory=True)
+        (tmp_path / "later").mkdir()
+        assert wait_until(lambda: builder.calls >= 3, timeout=5)
+        time.sleep(srv.quiet * 6 + (1.5 if poll else 0.3))
+        calls = builder.calls
+        (tmp_path / "later" / "b.yaml").write_text("title: B\n")
+        assert wait_until(lambda: builder.calls > calls, timeout=5), "a folder linked later is not watched"
+
+
 def test_polling_observer_sees_changes(tmp_path):
     src, out = tmp_path / "src", tmp_path / "out"
     src.mkdir()
@@ -388,6 +430,18 @@ def test_port_in_use_is_a_one_line_message_with_a_free_port(tmp_path, capsys):
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.1", "LOCALHOST", "localhost.", "localhost", "::1", "[::1]",
+                                  "127.0.0.2", "0x7f.1", "::ffff:127.0.0.1", "app.localhost"])
+def test_every_spelling_of_loopback_is_loopback(host):
+    assert serve._is_loopback(host)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.5", "example.org", "localhost.example.org",
+                                  "127.0.0.1.example.org", "[::2]", ""])
+def test_other_addresses_are_not_loopback(host):
+    assert not serve._is_loopback(host)
+
+
 def test_defaults():
     parser = argparse.ArgumentParser()
     serve_arguments(parser)
@@ -424,3 +478,29 @@ def test_run_warns_off_loopback_and_ctrl_c_removes_its_temp_folder(tmp_path, sto
     assert "reachable from the network" in err
     assert "KeyboardInterrupt" not in err
     assert list(temp.iterdir()) == []
+
+
+@pytest.mark.parametrize("host", ["127.1", "LOCALHOST", "[::1]"])
+def test_run_does_not_warn_about_the_network_for_a_loopback_spelling(tmp_path, host):
+    if host == "[::1]" and not socket.has_ipv6:
+        pytest.skip("no IPv6 here")
+    (tmp_path / "site_src").mkdir()
+    code = ("import argparse, sys; from timeline import serve; from timeline.cli import serve_arguments; "
+            "p = argparse.ArgumentParser(); serve_arguments(p); sys.exit(serve.run(p.parse_args(sys.argv[1:])))")
+    proc = subprocess.Popen([sys.executable, "-c", code, "--src", "site_src", "--host", host, "--port", "0"],
+                            cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, stderr=subprocess.PIPE,
+                            text=True)
+    lines = []
+    try:
+        for line in proc.stderr:
+            lines.append(line)
+            if line.startswith(("serving on", "error")):
+                break
+        proc.send_signal(signal.SIGINT)
+        lines.append(proc.communicate(timeout=10)[1])
+    finally:
+        proc.kill()
+    err = "".join(lines)
+    if "cannot listen" in err and host == "[::1]":
+        pytest.skip("cannot bind ::1 here")
+    assert "serving on" in err and "reachable from the network" not in err, err

@@ -13,6 +13,7 @@ import html
 import http.client
 import ipaddress
 import mimetypes
+import os
 import re
 import shutil
 import signal
@@ -39,6 +40,8 @@ OVERLAY_ID = "timeline-preview-errors"
 QUIET_SECONDS = 0.1
 IDLE_COLLECT_SECONDS = 1.0  # after a build, this long without a change: collect garbage
 LONG_POLL_SECONDS = 25.0
+_MAX_URL_PATH = 1024  # characters; the deepest page of a site is far shorter
+_BUILD_NUMBER = re.compile(r"-?[0-9]{1,18}")  # ASCII digits only: str.isdigit() accepts "²"
 # Events a save produces; "opened"/"closed_no_write" come from the build reading its own inputs
 # and would make every build trigger the next.
 _CHANGE_EVENTS = {"created", "deleted", "modified", "moved", "closed"}
@@ -127,6 +130,12 @@ class _HTTPServer(ThreadingHTTPServer):
     request_queue_size = 128
     preview: "PreviewServer"
 
+    def handle_error(self, request, client_address) -> None:
+        """One line in the log, not a traceback: a client that hangs up mid-request is no news."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ConnectionError, TimeoutError)):
+            self.preview._print(f"error: request from {client_address[0]}: {type(exc).__name__}: {exc}")
+
 
 class _HTTPServer6(_HTTPServer):
     address_family = socket.AF_INET6
@@ -135,33 +144,66 @@ class _HTTPServer6(_HTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     server_version = "timeline-preview"
+    default_request_version = "HTTP/1.0"  # so that even a refused request line gets a status line
+    # Seconds a read or write of the socket may take: an idle client, or one that never ends its
+    # headers, gives its thread back. A long-poll waits on the server, not the socket, so it may last
+    # LONG_POLL_SECONDS.
+    timeout = 10.0
+
+    def parse_request(self) -> bool:
+        if len(self.raw_requestline.split()) == 2:  # "GET /": HTTP/0.9 has no status line or headers
+            self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+            self.command, self.request_version, self.close_connection = None, "HTTP/1.0", True
+            self._refuse(400, "HTTP/0.9 requests are not supported")
+            return False
+        if not super().parse_request():
+            return False
+        if self.command not in ("GET", "HEAD"):
+            self._refuse(405, f"{self.command} is not allowed: the preview only reads", {"Allow": "GET, HEAD"})
+            return False
+        refusal = self.server.preview.check_request(self.path, self.headers.get_all("Host") or [],
+                                                    self.request_version)
+        if refusal is not None:
+            self._refuse(*refusal)
+            return False
+        return True
 
     def do_GET(self) -> None:
-        self._respond(send_body=True)
+        self._respond()
 
-    def do_HEAD(self) -> None:
-        self._respond(send_body=False)
+    do_HEAD = do_GET  # _send leaves out the body
 
     def log_message(self, format, *args) -> None:  # one line per request drowns the build messages
         pass
 
-    def _respond(self, send_body: bool) -> None:
+    def _respond(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         if url.path == RELOAD_PATH:
-            since = urllib.parse.parse_qs(url.query).get("since", ["-1"])[0]
-            generation = self.server.preview.wait_for_build(int(since) if since.lstrip("-").isdigit() else -1)
+            since = urllib.parse.parse_qs(url.query, keep_blank_values=True).get("since", ["-1"])[0]
+            if not _BUILD_NUMBER.fullmatch(since):
+                self._refuse(400, "since: expected the number of a build")
+                return
+            generation = self.server.preview.wait_for_build(int(since))
             status, headers, body = 200, {"Content-Type": "text/plain"}, str(generation).encode()
         else:
             status, headers, body = self.server.preview.fetch(url.path, url.query)
-        self.send_response(status)
-        for name, value in {**headers, "Content-Length": str(len(body)), "Cache-Control": "no-store"}.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if send_body:
-            try:
+        self._send(status, headers, body)
+
+    def _refuse(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        self.close_connection = True
+        self._send(status, {"Content-Type": "text/plain; charset=utf-8", "Connection": "close", **(headers or {})},
+                   f"{status} {message}\n".encode())
+
+    def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        try:
+            self.send_response(status)
+            for name, value in {**headers, "Content-Length": str(len(body)), "Cache-Control": "no-store"}.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if self.command != "HEAD":
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the tab was closed or reloaded mid-response
+        except OSError:
+            self.close_connection = True  # the tab was closed or reloaded mid-response, or stopped reading
 
 
 class PreviewServer:
@@ -176,6 +218,7 @@ class PreviewServer:
         self._log = log if log is not None else sys.stderr
         self._watch = [Path(p).resolve() for p in watch]
         self._ignore = [self.site_dir, *(Path(p).resolve() for p in ignore)]
+        self._linked: list[Path] = []  # folders watched because a link in a watched folder leads there
         self._poll = poll
         self._lock = _ReadWriteLock()
         self._state = threading.Condition()  # guards generation/errors/stopping; wakes long-polls
@@ -186,6 +229,7 @@ class PreviewServer:
         self._deadline: float | None = None
         self._threads: list[threading.Thread] = []
         self._observer = None
+        host = host.strip("[]")  # "[::1]", as in a URL
         server_class = _HTTPServer6 if ":" in host else _HTTPServer
         try:
             self._httpd = server_class((host, port), _Handler)
@@ -194,6 +238,9 @@ class PreviewServer:
                 raise PortInUse(host, port, _next_free_port(host, port)) from None
             raise
         self._httpd.preview = self
+        # What was bound decides, not how it was spelt: "LOCALHOST" and "127.1" are loopback too.
+        self.loopback_only = _is_loopback(self._httpd.server_address[0])
+        self._hosts = _allowed_hosts(host, self.loopback_only)
 
     @property
     def url(self) -> str:
@@ -258,6 +305,8 @@ class PreviewServer:
                 self._deadline = None
             if build:
                 self.rebuild()
+                if self._observer is not None and not self._poll:
+                    self._follow_links(self._observer)  # a folder linked since the last build
                 collect_at = time.monotonic() + IDLE_COLLECT_SECONDS
             else:
                 # A full garbage collection walks every object the caches hold (80 ms at 2,000
@@ -274,8 +323,7 @@ class PreviewServer:
                 ok = bool(result.ok)
                 diagnostics = list(result.diagnostics)
             except Exception as exc:  # a broken template or engine bug must not stop the preview
-                self._print("error: the build raised an exception:\n" + traceback.format_exc().rstrip())
-                ok, diagnostics = False, [Diagnostic("(build)", message=f"{type(exc).__name__}: {exc}")]
+                ok, diagnostics = False, [_exception_diagnostic(exc)]
             errors = [d for d in diagnostics if d.severity == "error"] or ([] if ok else [
                 Diagnostic("(build)", message="the build failed without a diagnostic")])
             with self._state:
@@ -313,7 +361,7 @@ class PreviewServer:
         p = Path(path)
         if is_ignored(p) or any(p == d or p.is_relative_to(d) for d in self._ignore):
             return False
-        return any(p == w or p.is_relative_to(w) for w in self._watch)
+        return any(p == w or p.is_relative_to(w) for w in [*self._watch, *self._linked])
 
     def _start_observer(self):
         preview = self
@@ -328,16 +376,72 @@ class PreviewServer:
                 if any(p and preview.relevant(p) for p in paths):
                     preview.changed(paths[0])
 
+        self._handler = Handler()
         observer = PollingObserver(timeout=0.5) if self._poll else Observer()
         for path in self._watch:
             if path.is_dir():
-                observer.schedule(Handler(), str(path), recursive=True)
+                observer.schedule(self._handler, str(path), recursive=True)
             elif path.parent.is_dir():  # a single config file: watch its folder, keep only that file
-                observer.schedule(Handler(), str(path.parent), recursive=False)
+                observer.schedule(self._handler, str(path.parent), recursive=False)
         observer.start()
+        if not self._poll:  # polling stats through links already
+            self._follow_links(observer)
         return observer
 
+    def _follow_links(self, observer) -> None:
+        """Watch the targets of linked folders (`events -> ../ev`) too: file events do not pass
+        through a link, and the build reads through it. A link to a folder already watched, or to
+        one that holds a watched folder (a loop), adds nothing."""
+        pending = [w for w in self._watch if w.is_dir()]
+        while pending:
+            for root, dirs, _ in os.walk(pending.pop()):
+                dirs[:] = [d for d in dirs if d not in _IGNORED_DIRS]
+                for name in dirs:
+                    link = Path(root, name)
+                    if not link.is_symlink():
+                        continue
+                    try:
+                        target = link.resolve(strict=True)
+                    except (OSError, RuntimeError):
+                        continue  # dangling or looping: the build reports it
+                    covered = [*self._watch, *self._linked, *self._ignore]
+                    if (not target.is_dir() or any(target.is_relative_to(w) for w in covered)
+                            or any(w.is_relative_to(target) for w in [*covered, self.site_dir])):
+                        continue
+                    try:
+                        observer.schedule(self._handler, str(target), recursive=True)
+                    except OSError as exc:  # e.g. out of inotify watches: say so, keep serving
+                        self._print(f"warning: cannot watch {target} (linked from {link}): {exc}")
+                        continue
+                    self._linked.append(target)
+                    pending.append(target)
+
     # --- serving --------------------------------------------------------------------------------
+
+    def check_request(self, target: str, hosts: list[str], version: str) -> tuple[int, str] | None:
+        """(status, message) to refuse a request with, or None. Refuses any Host but this preview's:
+        a page on another site whose name an attacker re-points at 127.0.0.1 (DNS rebinding) comes
+        with its own name in Host."""
+        if target.startswith("/"):
+            authority = None
+        elif re.match(r"(?i)https?://", target):  # absolute form: its authority overrides Host
+            authority = urllib.parse.urlsplit(target).netloc
+        else:
+            return 400, f"'{target[:80]}' is not a path"
+        if len(hosts) > 1:
+            return 400, "more than one Host header"
+        if authority is None and not hosts:
+            return None if version == "HTTP/1.0" else (400, "an HTTP/1.1 request needs a Host header")
+        value = authority if authority is not None else hosts[0]
+        parsed = _HOST.fullmatch(value.strip())
+        if parsed is None:
+            return 400, f"Host: {value[:80]!r} is not a host name"
+        name = (parsed["name"] or parsed["ip6"]).lower()
+        port = parsed["port"]
+        if port is not None and int(port) != self._httpd.server_address[1] or not self._hosts(name):
+            return 421, (f"this preview answers only as {self.url}, not {value[:80]}"
+                         " (a name that is not this machine's could be a DNS rebinding attack)")
+        return None
 
     def fetch(self, url_path: str, query: str = "") -> tuple[int, dict[str, str], bytes]:
         """The response for a URL path, read whole while no build runs (one build per response)."""
@@ -351,12 +455,16 @@ class PreviewServer:
                     location = "/" + url_path.lstrip("/") + "/" + (f"?{query}" if query else "")
                     return 301, {"Location": location}, b""
                 target = target / "index.html"
-            if target is not None and target.is_file():
-                status, body = 200, target.read_bytes()
-            else:
-                target = self.site_dir / "404.html"
-                status = 404
-                body = target.read_bytes() if target.is_file() else _PLAIN_404
+            try:
+                if target is not None and target.is_file():
+                    status, body = 200, target.read_bytes()
+                else:
+                    target = self.site_dir / "404.html"
+                    status = 404
+                    body = target.read_bytes() if target.is_file() else _PLAIN_404
+            except OSError as exc:  # unreadable, or gone: the build output is the preview's own
+                message = f"403 {exc.strerror or 'cannot be read'}\n"
+                return 403, {"Content-Type": "text/plain; charset=utf-8"}, message.encode()
             generation, errors = self.generation, list(self.errors)
         ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if ctype == "text/html":
@@ -370,14 +478,17 @@ class PreviewServer:
         parts = raw.split("/")
         if ".." in parts or "\\" in raw or "\0" in raw:
             return "forbidden"
-        target = self.site_dir.joinpath(*(p for p in parts if p not in ("", ".")))
+        parts = [p for p in parts if p not in ("", ".")]
+        if len(raw) > _MAX_URL_PATH or any(len(p.encode("utf-8", "replace")) > 255 for p in parts):
+            return None  # no file has such a name: the system would answer ENAMETOOLONG
+        target = self.site_dir.joinpath(*parts)
         try:
             resolved = target.resolve()
-        except (OSError, RuntimeError):
+            if not resolved.is_relative_to(self.site_dir):
+                return "forbidden"  # a symlink that points out of the site
+            return resolved if resolved.exists() else None
+        except (OSError, RuntimeError, ValueError):
             return None
-        if not resolved.is_relative_to(self.site_dir):
-            return "forbidden"  # a symlink that points out of the site
-        return resolved if resolved.exists() else None
 
     def _print(self, message: str) -> None:
         print(message, file=self._log, flush=True)
@@ -398,6 +509,16 @@ def inject(body: bytes, generation: int, errors: list[Diagnostic]) -> bytes:
     return body[:at] + snippet.encode() + body[at:]
 
 
+def _exception_diagnostic(exc: Exception) -> Diagnostic:
+    """One line for what escaped the build. A file error names the file (it is the content's, not a
+    bug); anything else says where it was raised, which is what a bug report needs."""
+    if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
+        return Diagnostic(str(exc.filename), message=exc.strerror)
+    where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    at = f" (raised in {Path(where[0].filename).name}:{where[0].lineno})" if where else ""
+    return Diagnostic("(build)", message=f"{type(exc).__name__}: {exc}{at}")
+
+
 def _next_free_port(host: str, port: int) -> int | None:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     for candidate in range(port + 1, min(port + 100, 65536)):
@@ -410,11 +531,46 @@ def _next_free_port(host: str, port: int) -> int | None:
     return None
 
 
-def _is_loopback(host: str) -> bool:
+# host[:port], [ipv6][:port]; nothing else (no user@, path, spaces, second port)
+_HOST = re.compile(r"(?:\[(?P<ip6>[0-9A-Fa-f:.]+)\]|(?P<name>[A-Za-z0-9._-]+))(?::(?P<port>[0-9]{1,5}))?")
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address `host` spells, also in the short forms the C library accepts ("127.1")."""
+    host = host.strip("[]")
     try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
-        return False
+        if not re.fullmatch(r"[0-9a-fA-FxX.]+", host):
+            return None
+        try:
+            address = ipaddress.ip_address(socket.inet_aton(host))
+        except OSError:
+            return None
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _is_loopback(host: str) -> bool:
+    """True for every spelling of this machine: localhost (any case, trailing dot, *.localhost, which
+    browsers never look up), 127.0.0.0/8 (also as "127.1"), ::1 (also as "[::1]")."""
+    name = host.strip().lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    address = _ip(name)
+    return address is not None and address.is_loopback
+
+
+def _allowed_hosts(host: str, loopback_only: bool) -> Callable[[str], bool]:
+    """Which names the Host header may give: loopback names, and the name given to `--host`.
+    Listening on another address than loopback, also any address literal, as an address cannot be
+    re-pointed the way a DNS name can, and this machine's name."""
+    own = {host.lower().rstrip(".")}
+    if not loopback_only:
+        own.add(socket.gethostname().lower())
+    return lambda name: (_is_loopback(name) or name.rstrip(".") in own
+                         or (not loopback_only and _ip(name) is not None))
 
 
 def measure_reload_latency(server: PreviewServer, save: Callable[[int], None], samples: int = 10,
@@ -474,7 +630,7 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
             return 1
-        if not _is_loopback(args.host):
+        if not server.loopback_only:
             print(f"warning: listening on {args.host}: the preview is reachable from the network",
                   file=sys.stderr)
         previous = {}
