@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from . import sources as fmt
 from .dates import display_span
-from .markup import Renderer, fill, plain_text
+from .markup import PLACEHOLDER, Renderer, fill, plain_text
 from .model import Citation, Content, Era, Event, Source, Theme
 
 LANGUAGE_NAMES = {"zh": "Chinese", "ru": "Russian", "mn": "Mongolian", "la": "Latin", "ja": "Japanese",
@@ -29,6 +29,38 @@ class Note:
     refs: list[str] = field(default_factory=list)   # ids of the markers that point here
 
 
+@dataclass(frozen=True)
+class NoteRef:
+    """A marker in the text pointing to a note: the note's number and the marker's own id."""
+    note: int
+    ref: str            # "ref-3", or "ref-3-2" for the second marker of note 3
+
+
+@dataclass(frozen=True)
+class Marked:
+    """Rendered text with its note markers as data: HTML with a placeholder where each marker goes,
+    and the markers in order. Pages show it with the standard markers (html()); the print view,
+    which numbers notes through the whole document, with its own (render())."""
+    text: str
+    refs: tuple[NoteRef, ...] = ()
+
+    def render(self, marker) -> Markup:
+        """The text with marker(ref) in place of each placeholder, in order."""
+        refs = iter(self.refs)
+        return Markup(PLACEHOLDER.sub(lambda m: marker(next(refs)), self.text))
+
+    def html(self) -> Markup:
+        return self.render(noteref)
+
+
+def noteref(ref: NoteRef, number: int | None = None, ident: str | None = None, href: str | None = None) -> str:
+    """The one form of a note marker: a superscript link to the note (number, ids and link may be
+    given for documents that number notes their own way, as the print view does)."""
+    number = ref.note if number is None else number
+    return (f'<sup class="noteref"><a id="{ident or ref.ref}" href="{href or f"#note-{ref.note}"}" '
+            f'role="doc-noteref" aria-label="Note {number}">{number}</a></sup>')
+
+
 @dataclass
 class Entry:
     """One event with everything a page needs about it."""
@@ -36,10 +68,10 @@ class Entry:
     era: Era
     themes: list[Theme]
     date_display: str
-    summary_html: Markup        # with note markers (event page)
+    summary: Marked             # with its note markers as data
     summary_list_html: Markup   # without markers (lists)
     summary_text: str
-    body_html: Markup
+    body: Marked
     notes: list[Note]
     further: list[Source]       # sources: entries not already cited in a note
     related: list[str] = field(default_factory=list)
@@ -55,6 +87,15 @@ class Entry:
     @property
     def id(self) -> str:
         return self.event.id
+
+    @cached_property
+    def summary_html(self) -> Markup:
+        """With note markers (the event page)."""
+        return self.summary.html()
+
+    @cached_property
+    def body_html(self) -> Markup:
+        return self.body.html()
 
     @cached_property
     def key(self) -> str:
@@ -97,8 +138,8 @@ class _Notes:
         return Markup("; ".join(texts) + ".")
 
 
-def _with_notes(html: str, groups, notes: list[Note], by_group: dict, note_html, link_prefix: str = "") -> Markup:
-    """Number each citation group (re-using the number of an identical one) and put its marker in."""
+def _with_notes(html: str, groups, notes: list[Note], by_group: dict, note_html) -> Marked:
+    """Number each citation group (re-using the number of an identical one) and note its markers."""
     numbers = []
     for group in groups:
         if group not in by_group:
@@ -106,15 +147,13 @@ def _with_notes(html: str, groups, notes: list[Note], by_group: dict, note_html,
             notes.append(note)
             by_group[group] = note
         numbers.append(by_group[group])
-
-    def marker(i: int) -> str:
-        note = numbers[i]
+    refs = []
+    for match in PLACEHOLDER.finditer(html):  # in reading order; Markdown may have dropped one
+        note = numbers[int(match[1])]
         ref = f"ref-{note.number}" + (f"-{len(note.refs) + 1}" if note.refs else "")
         note.refs.append(ref)
-        return (f'<sup class="noteref"><a id="{ref}" href="{link_prefix}#note-{note.number}" '
-                f'role="doc-noteref" aria-label="Note {note.number}">{note.number}</a></sup>')
-
-    return Markup(fill(html, marker))
+        refs.append(NoteRef(note.number, ref))
+    return Marked(html, tuple(refs))
 
 
 def era_for(year: int, eras) -> Era:
@@ -130,15 +169,15 @@ def _parts(event: Event, sources: dict, renderer: Renderer, note_html) -> tuple:
     by_group: dict = {}
     s_html, s_groups = renderer.render_inline(event.summary)
     b_html, b_groups = renderer.render(event.body) if event.body else ("", [])
-    summary_html = _with_notes(s_html, s_groups, notes, by_group, note_html)
-    body_html = _with_notes(b_html, b_groups, notes, by_group, note_html)
+    summary = _with_notes(s_html, s_groups, notes, by_group, note_html)
+    body = _with_notes(b_html, b_groups, notes, by_group, note_html)
     cited = [c.key for note in notes for c in note.citations]
     further = [sources[k] for k in dict.fromkeys(event.sources) if k not in cited]
     used = {k: sources[k] for k in dict.fromkeys(cited + list(event.sources))}
     digest = hashlib.sha1("\0".join(
-        [repr(event), summary_html, body_html, *(n.html for n in notes), *(s.digest for s in used.values())]
+        [repr(event), summary.html(), body.html(), *(n.html for n in notes), *(s.digest for s in used.values())]
     ).encode("utf-8")).hexdigest()
-    return (summary_html, Markup(fill(s_html, lambda i: "")), plain_text(s_html), body_html, notes, further,
+    return (summary, Markup(fill(s_html, lambda i: "")), plain_text(s_html), body, notes, further,
             used, digest)
 
 
@@ -192,9 +231,9 @@ def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
             parts, entry = _parts(event, sources, renderer, note_html), None
         before = entry
         if entry is None:
-            summary_html, list_html, text, body_html, notes, further, used, digest = parts
+            summary, list_html, text, body, notes, further, used, digest = parts
             entry = Entry(event, era_for(event.date.gregorian[0], site.eras), [themes[t] for t in event.themes],
-                          display_span(event.date, event.end), summary_html, list_html, text, body_html, notes,
+                          display_span(event.date, event.end), summary, list_html, text, body, notes,
                           further, links, prev, next_, digest, used)
         elif entry.prev != prev or entry.next != next_ or entry.related != links:
             entry = replace(entry, prev=prev, next=next_, related=links)
@@ -222,7 +261,7 @@ def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
     for page in content.pages:
         html, groups = renderer.render(page.body)
         notes, by_group = [], {}
-        pages_html[page.slug] = (_with_notes(html, groups, notes, by_group, note_html), notes)
+        pages_html[page.slug] = (_with_notes(html, groups, notes, by_group, note_html).html(), notes)
     if affected is not None:
         affected.discard(None)
     return Timeline(content, entries, by_id, by_era, by_theme, cited_by, pages_html, affected)

@@ -8,22 +8,16 @@ footnotes are.
 
 from __future__ import annotations
 
-import re
-
 from markupsafe import Markup, escape
 
 from . import sources as fmt
 from .dates import parse as parse_date
-
-# The marker index.py writes for a citation (see index._with_notes); the first reference to a note
-# has no "-k" suffix and always comes first in reading order.
-_MARKER = re.compile(
-    r'<sup class="noteref"><a id="ref-(?P<n>\d+)(?P<k>-\d+)?" href="#note-(?P=n)" '
-    r'role="doc-noteref" aria-label="Note (?P=n)">(?P=n)</a></sup>')
+from .index import noteref
 
 
-def print_notes(html: Markup, entry, offset: int = 0) -> Markup:
-    """Re-number an event's note markers from offset + 1 and carry each note's text at its first marker.
+def print_notes(text, entry, offset: int = 0) -> Markup:
+    """An event's text (an index.Marked) with its note markers numbered from offset + 1, each note's
+    text carried at its first marker.
 
     The text goes in a `span.footnote` beside the marker: WeasyPrint floats it to the foot of the page
     (`float: footnote`), and browsers, which cannot, hide it and show the list after the event.
@@ -31,17 +25,16 @@ def print_notes(html: Markup, entry, offset: int = 0) -> Markup:
     notes = {note.number: note for note in entry.notes}
     prefix = escape(entry.id)
 
-    def marker(match: re.Match) -> str:
-        n = int(match["n"])
+    def marker(ref) -> str:
+        n, again = ref.note, ref.ref[len(f"ref-{ref.note}"):]  # "-2" for a second marker of the note
         shown = offset + n
-        ref = (f'<sup class="noteref"><a id="ref-{prefix}-{n}{match["k"] or ""}" href="#note-{prefix}-{n}" '
-               f'role="doc-noteref" aria-label="Note {shown}">{shown}</a></sup>')
-        if match["k"] or n not in notes:
-            return ref
-        return (f'<span class="fn-call">{ref}<span class="footnote" id="fn-{prefix}-{n}" '
+        mark = noteref(ref, shown, f"ref-{prefix}-{n}{again}", f"#note-{prefix}-{n}")
+        if again or n not in notes:
+            return mark
+        return (f'<span class="fn-call">{mark}<span class="footnote" id="fn-{prefix}-{n}" '
                 f'data-n="{shown}">{notes[n].html}</span></span>')
 
-    return Markup(_MARKER.sub(marker, str(html)))
+    return text.render(marker)
 
 
 def bibliography_order(sources) -> list:
