@@ -427,13 +427,13 @@ class Stager:
                     os.replace(os.path.join(self.staging, name), target)  # replaces a link itself
                     stats.written += 1
             shutil.rmtree(self.staging, ignore_errors=True)
-            stats.removed = _prune(out, paths)
+            if not self.fresh:  # a fresh folder held nothing to remove
+                stats.removed = _prune(out, paths)
         except OSError as exc:
             self.abort()
             done = (f"{stats.written} of {len(self.staged)} changed files were written" if not self.fresh
                     else "part of the site was moved into place")
-            raise WriteIncomplete(f"{_describe(exc)}; {done} before this, so the folder is incomplete "
-                                  "(the next build finishes it)") from None
+            raise WriteIncomplete(f"{_describe(exc)}; {done} before this") from None
         if manifest is not None:
             _write_record(out, dict(manifest, note=NOTE, files=_stat_tree(out, paths)))
         return stats
