@@ -125,7 +125,10 @@ def locked(out: Path):
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
-        os.unlink(path)  # before letting go, so that a build waiting on this file retries
+        try:
+            os.unlink(path)  # before letting go: a build that opened this file meanwhile sees it gone
+        except FileNotFoundError:
+            pass
         os.close(fd)
         if created and not os.listdir(out):  # a first build that failed: leave no folder behind
             os.rmdir(out)
