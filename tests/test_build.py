@@ -19,6 +19,10 @@ def _tree(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".timeline-build"}
 
 
+def _staging(folder: Path) -> list[str]:
+    return [p.name for p in folder.rglob("*") if "staging" in p.name]
+
+
 def test_fixture_site_matches_committed_output(tmp_path, monkeypatch):
     """If this fails after an intended change, run scripts/regen_expected.py and review the diff."""
     monkeypatch.chdir(FIXTURES / "good")
@@ -202,7 +206,7 @@ def test_two_process_rendering_gives_the_same_site(site_dir, tmp_path, monkeypat
     parallel = build_site(src, tmp_path / "parallel", use_cache=False)
     assert serial.ok and parallel.ok and parallel.written == serial.written
     assert _tree(tmp_path / "serial") == _tree(tmp_path / "parallel")
-    assert [p.name for p in tmp_path.iterdir() if "staging" in p.name] == []
+    assert _staging(tmp_path) == []
     # An incremental rebuild on two cores writes only what changed.
     site_dir({"events/1864-dated.yaml": (src / "events" / "1864-dated.yaml").read_text()
               .replace("A dated event", "A renamed event")})
@@ -225,7 +229,7 @@ def test_template_error_in_the_second_process_is_reported(site_dir, tmp_path, mo
     assert not result.ok
     assert any("templates/event.html" in str(d) and "template error" in str(d) for d in result.errors)
     assert _tree(out) == before
-    assert [p.name for p in tmp_path.iterdir() if "staging" in p.name] == []
+    assert _staging(tmp_path) == []
 
 
 def test_placeholder_characters_typed_into_the_text_cannot_pose_as_citations(site_dir):
@@ -247,9 +251,9 @@ def test_placeholder_characters_typed_into_the_text_cannot_pose_as_citations(sit
     assert "Forged \ue0007\ue001 \ue002x:0\ue003 marker" in result.files["index.html"].decode()
 
 
-def test_a_first_build_moves_its_staging_folder_into_place(site_dir, tmp_path):
-    """With no output yet, the staged site is renamed into place whole; it must equal a build into
-    an existing output, carry the usual permissions and leave no staging folder behind."""
+def test_a_first_build_moves_its_staged_folders_into_place(site_dir, tmp_path):
+    """With no output yet, the staged site is moved into place a top-level folder at a time; it must
+    equal a build into an existing output, carry the usual permissions and leave no staging folder."""
     import os
     src = site_dir()
     fresh, empty, rebuilt = tmp_path / "fresh", tmp_path / "empty", tmp_path / "rebuilt"
@@ -264,25 +268,24 @@ def test_a_first_build_moves_its_staging_folder_into_place(site_dir, tmp_path):
     for folder in (fresh, empty):
         assert folder.stat().st_mode & 0o777 == 0o777 & ~mask
         assert (folder / ".timeline-build").is_file()
-    assert not [p for p in tmp_path.iterdir() if "staging" in p.name]
+    assert _staging(tmp_path) == []
     assert build_site(src, fresh).reused  # the record written after the move is trusted
 
 
 def test_a_staging_folder_left_by_a_killed_build_is_removed(site_dir, tmp_path):
-    import subprocess
-    import sys
+    """Staging folders live inside the output; one left by a killed build is removed by the next
+    build (it holds the lock, so no other build is running). Folders beside the output are not ours."""
     src = site_dir()
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    dead_pid = int(gone.stdout)
-    abandoned = tmp_path / f".build.staging-{dead_pid}-abc123"
-    running = tmp_path / f".build.staging-{__import__('os').getpid()}-def456"  # this process: alive
-    other = tmp_path / f".other.staging-{dead_pid}-ghi789"  # beside another output: not ours to judge
-    for folder in (abandoned, running, other):
-        folder.mkdir()
-        (folder / "0-1").write_text("half a page")
-    assert build_site(src, tmp_path / "build").ok
+    out = tmp_path / "build"
+    assert build_site(src, out).ok
+    abandoned = out / ".timeline-staging-abc123"
+    beside = tmp_path / ".build.staging-1-ghi789"
+    for folder in (abandoned, beside):
+        (folder / "events").mkdir(parents=True)
+        (folder / "events" / "0-1").write_text("half a page")
+    assert build_site(src, out).ok
     assert not abandoned.exists()
-    assert running.exists() and other.exists()
+    assert (beside / "events" / "0-1").read_text() == "half a page"
 
 
 def test_a_piece_changed_by_a_filter_is_a_clear_template_error(site_dir, tmp_path, capsys):

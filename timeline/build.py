@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +30,7 @@ class BuildResult:
     events: int = 0
     reused: bool = False        # nothing had changed: the previous output was kept as it was
     pdf_kept: bool = False      # ... and that output includes the PDF
+    incomplete: bool = False    # writing failed part-way: the output mixes the old and new site
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -63,7 +66,8 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
         return BuildResult(False, report.sorted())
     timeline = index.build(loaded, cache.renderer if cache else Renderer(), cache)
     try:
-        env = render.make_env(templates, cache)
+        # `check` writes nothing anywhere, not even compiled templates (a build keeps them, see make_env).
+        env = render.make_env(templates, cache, keep_compiled=not isinstance(sink, Discard))
         files = render.render_pages(timeline, env, render.static_files(templates),
                                     pdf_url=PDF_NAME if pdf else None, cache=cache, sink=sink)
         if cache is not None and cache.exports.get("site") != timeline.site:
@@ -87,56 +91,102 @@ PDF_NAME = "timeline.pdf"  # beside index.html; linked from the print page when 
 
 def inputs_digest(src: Path, templates: Path, options: dict) -> str:
     """What a build's output depends on: the engine's code, the options, and the size and
-    modification time of every content and template file (as make and Hugo judge freshness)."""
+    modification time of every content and template file (as make and Hugo judge freshness).
+
+    Linked files and folders count as what they point to (a linked events/ folder is read by the
+    build, so an edit in it must be seen); every folder's name counts too (a folder where an event
+    file is expected is an error the build must report, not an unchanged site); an entry that cannot
+    be read counts as such, for the build to report."""
     h = hashlib.sha256(json.dumps([__version__, options], sort_keys=True).encode())
     for folder, tag in ((ENGINE_DIR, "engine"), (Path(src), "src"), (Path(templates), "templates")):
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-            for name in sorted(filenames):
-                if tag == "engine" and not name.endswith(".py"):
-                    continue
-                st = os.stat(os.path.join(dirpath, name))
-                rel = os.path.relpath(os.path.join(dirpath, name), folder)
-                h.update(f"{tag}/{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        _digest_folder(h, tag, str(folder), (), tag == "engine")
     return h.hexdigest()
+
+
+def _digest_folder(h, rel: str, folder: str, above: tuple, code_only: bool) -> None:
+    try:
+        st = os.stat(folder)
+        if (st.st_dev, st.st_ino) in above:  # a link to a folder above this one
+            h.update(f"{rel}/\0loop\n".encode())
+            return
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except OSError as exc:
+        h.update(f"{rel}/\0unreadable {exc.errno}\n".encode())
+        return
+    above += ((st.st_dev, st.st_ino),)
+    for entry in entries:
+        name = f"{rel}/{entry.name}"
+        try:
+            st = entry.stat()  # follows a link
+        except OSError as exc:
+            h.update(f"{name}\0unreadable {exc.errno}\n".encode())
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            if entry.name != "__pycache__":
+                h.update(f"{name}/\n".encode())
+                _digest_folder(h, name, entry.path, above, code_only)
+        elif not code_only or entry.name.endswith(".py"):
+            h.update(f"{name}\0{st.st_mode >> 12}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
 
 
 def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url: str | None = None,
                strict: bool = False, use_cache: bool = True, cache: BuildCache | None = None,
-               pdf: bool = False, paper: str = "a4") -> BuildResult:
-    """Build into out. On any error, out is left exactly as it was.
+               pdf: bool = False, paper: str = "a4", after=None) -> BuildResult:
+    """Build into out. On any error before writing, out is left exactly as it was; an error while
+    writing says so (result.incomplete).
 
     When nothing the output depends on has changed since the last build into out (and out itself is
     as that build left it), the output is kept and nothing is rendered; use_cache=False always renders.
     cache: a BuildCache kept by a long-lived caller (the preview) to redo only what an edit touched.
+    after: called with the result after a successful build, while this build still holds out (the PDF).
+    One build at a time writes to out (see writer.locked); another is refused with a message.
     """
+    out = Path(out)
     templates = Path(templates) if templates else default_templates(src)
-    digest = None
-    # A long-lived caller's cache already avoids redoing work; only a new process needs the record.
-    if cache is None and Path(src, "site.yaml").is_file() and templates.is_dir():
-        options = {"base_url": base_url, "strict": strict, "pdf": pdf and paper}
-        digest = inputs_digest(src, templates, options)
-        if use_cache:
-            record = writer.unchanged(Path(out), digest)
-            if record is not None:
-                return BuildResult(True, [Diagnostic(**d) for d in record.get("diagnostics", [])],
-                                   pages=record.get("pages", 0), events=record.get("events", 0), reused=True,
-                                   pdf_kept=PDF_NAME in record["files"])
+    try:
+        writer.check_apart(out, {"--src": Path(src), "--templates": templates})
+        writer.check_target(out)
+    except writer.OutputRefused as exc:
+        return _failed(BuildResult(False), out, exc)
     if cache is not None:
-        # The preview keeps every page in memory anyway (to reuse unchanged ones), so it writes them
-        # at the end; a one-off build streams each page to a staging folder as it is rendered.
+        # The preview (writing to a folder of its own) keeps every page in memory anyway, to reuse
+        # unchanged ones, so it writes them at the end; a one-off build streams each page to a
+        # staging folder as it is rendered.
         result = render_site(src, templates=templates, base_url=base_url, strict=strict, cache=cache, pdf=pdf)
         if not result.ok:
             return result
         try:
-            stats = writer.write_site(Path(out), result.files, None, cache.written)
+            stats = writer.write_site(out, result.files, None, cache.written)
         except (writer.OutputRefused, OSError) as exc:
             return _failed(result, out, exc)
         result.written, result.removed = stats.written, stats.removed
         return result
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(writer.locked(out))
+        except (writer.OutputRefused, OSError) as exc:
+            return _failed(BuildResult(False), out, exc)
+        result = _build_locked(src, out, templates, base_url, strict, use_cache, pdf, paper)
+        if result.ok and after is not None:
+            after(result)
+        return result
+
+
+def _build_locked(src, out: Path, templates: Path, base_url, strict, use_cache, pdf, paper) -> BuildResult:
+    digest = None
+    if Path(src, "site.yaml").is_file() and templates.is_dir():
+        options = {"base_url": base_url, "strict": strict, "pdf": pdf and paper}
+        digest = inputs_digest(src, templates, options)
+        if use_cache:
+            record = writer.unchanged(out, digest)
+            if record is not None:
+                return BuildResult(True, [Diagnostic(**d) for d in record.get("diagnostics", [])],
+                                   pages=record.get("pages", 0), events=record.get("events", 0), reused=True,
+                                   pdf_kept=PDF_NAME in record["files"])
     result = BuildResult(False)
     try:
-        stager = writer.Stager(Path(out))
+        stager = writer.Stager(out)
     except (writer.OutputRefused, OSError) as exc:
         return _failed(result, out, exc)
     try:
@@ -151,6 +201,9 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
             "inputs": digest, "pages": result.pages, "events": result.events,
             "diagnostics": [vars(d) for d in result.diagnostics]}
         stats = stager.commit(result.files, manifest)
+    except writer.WriteIncomplete as exc:
+        result.incomplete = True
+        return _failed(result, out, exc)
     except (writer.OutputRefused, OSError) as exc:
         stager.abort()
         return _failed(result, out, exc)
@@ -176,7 +229,11 @@ class Discard:
 
 def _failed(result: BuildResult, out, exc: Exception) -> BuildResult:
     result.ok = False
-    result.diagnostics.append(Diagnostic(str(out), None, None, None, str(exc)))
+    if isinstance(exc, OSError) and exc.filename is not None:  # names its own file: no need to repeat out
+        message = f"{exc.filename}: {exc.strerror or exc}"
+    else:
+        message = str(exc)
+    result.diagnostics.append(Diagnostic(str(out), None, None, None, message))
     return result
 
 

@@ -95,34 +95,42 @@ def _summary(result) -> str:
 
 def cmd_build(args) -> int:
     from .build import build_site
-    result = build_site(args.src, args.out, templates=args.templates, base_url=args.base_url, strict=args.strict,
-                        use_cache=not args.no_cache, pdf=args.pdf, paper=args.paper)
-    _print_diagnostics(result)
-    if not result.ok:
-        why = " (warnings fail the build under --strict)" if not result.errors else ""
-        print(f"build failed: {_summary(result)}{why}; {args.out} left unchanged", file=sys.stderr)
-        return 1
-    if result.reused:
-        print(f"{args.out} is up to date: {result.events} events, {result.pages} pages, nothing changed since "
-              f"the last build ({_summary(result)}; --no-cache renders anyway)")
-    else:
-        print(f"built {result.events} events, {result.pages} pages into {args.out}: "
-              f"{result.written} written, {result.removed} removed ({_summary(result)})")
-    if args.pdf:
+    pdf_status = []
+
+    def report(result) -> None:
+        _print_diagnostics(result)
+        if result.reused:
+            print(f"{args.out} is up to date: {result.events} events, {result.pages} pages, nothing changed since "
+                  f"the last build ({_summary(result)}; --no-cache renders anyway)")
+        else:
+            print(f"built {result.events} events, {result.pages} pages into {args.out}: "
+                  f"{result.written} written, {result.removed} removed ({_summary(result)})")
+        if args.pdf:
+            write_pdf(result)
+
+    def write_pdf(result) -> None:  # while the build still holds --out, so that no other build mixes in
         if result.pdf_kept:
             print(f"{args.out / 'timeline.pdf'} is up to date")
-            return 0
+            return
         try:
             from . import pdf
         except ImportError as exc:
             print(f"PDF skipped: {exc}", file=sys.stderr)
-            return 0
-        status = pdf.write_pdf_cli(result, args)
+            return
+        pdf_status.append(pdf.write_pdf_cli(result, args))
         if (args.out / pdf.PDF_NAME).is_file():
             from .writer import record_extra
             record_extra(args.out, pdf.PDF_NAME)
-        return status
-    return 0
+
+    result = build_site(args.src, args.out, templates=args.templates, base_url=args.base_url, strict=args.strict,
+                        use_cache=not args.no_cache, pdf=args.pdf, paper=args.paper, after=report)
+    if not result.ok:
+        _print_diagnostics(result)
+        why = " (warnings fail the build under --strict)" if not result.errors else ""
+        state = "left incomplete (the next build finishes it)" if result.incomplete else "left unchanged"
+        print(f"build failed: {_summary(result)}{why}; {args.out} {state}", file=sys.stderr)
+        return 1
+    return pdf_status[0] if pdf_status else 0
 
 
 def cmd_check(args) -> int:

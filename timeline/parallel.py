@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
+import sys
 import tempfile
 from typing import Callable, Sequence, TypeVar
 
@@ -30,7 +32,8 @@ def in_two(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     is raised here: the same one when it can be pickled, else a RuntimeError that names it."""
     import multiprocessing  # only large builds pay for the import
     with tempfile.TemporaryFile() as spool:
-        child = multiprocessing.get_context("fork").Process(target=_child, args=(there, spool), daemon=True)
+        child = multiprocessing.get_context("fork").Process(target=_child, args=(there, spool, os.getpid()),
+                                                            daemon=True)
         child.start()
         try:
             mine = here()
@@ -48,7 +51,8 @@ def in_two(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     return mine, payload
 
 
-def _child(there, spool) -> None:
+def _child(there, spool, parent: int) -> None:
+    _die_with(parent)
     try:
         result = ("ok", there())
     except BaseException as exc:  # noqa: BLE001 - any failure must reach the parent
@@ -59,6 +63,23 @@ def _child(there, spool) -> None:
             result = ("crash", f"{type(exc).__name__}: {exc}")
     pickle.dump(result, spool, protocol=pickle.HIGHEST_PROTOCOL)
     spool.flush()
+
+
+def _die_with(parent: int) -> None:
+    """A killed build must not leave its worker running: it would go on writing into the output's
+    staging folder and hold the output's lock. On Linux the kernel kills the worker when the parent
+    dies (prctl PR_SET_PDEATHSIG); elsewhere it outlives the parent only until its work is done."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
 
 
 def map_in_halves(func: Callable[[T], R], items: Sequence[T], min_items: int = 1000) -> list[R]:

@@ -3,23 +3,38 @@
 It is handed every file of the site at once, so a failed build never gets here; it then writes only
 files whose bytes changed (each by write-to-temporary and rename) and removes stale ones, which is
 far cheaper than deleting and rewriting a large tree.
+
+Whatever is found in the output, it never follows a symbolic link when it replaces or removes: a
+link where a file or folder of the site goes is replaced, never written through or emptied. Its own
+bookkeeping lives inside the output, so nothing is written outside it and an output folder that is
+a mount point works: the record of the last build (MARKER), the lock that lets one build at a time
+write (LOCK), and a build's staging folder.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
-import re
 import shutil
+import stat
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 MARKER = ".timeline-build"
+LOCK = ".timeline-build.lock"
+STAGING = ".timeline-staging-"  # prefix of a build's staging folder inside the output
+_OWN = {MARKER, MARKER + ".tmp", LOCK}
 
 
 class OutputRefused(Exception):
-    pass
+    """The output was not touched; the message says why (the caller names the folder)."""
+
+
+class WriteIncomplete(Exception):
+    """Writing failed after part of the output was changed; the message says how much."""
 
 
 @dataclass
@@ -29,13 +44,94 @@ class WriteStats:
     removed: int = 0
 
 
+def _own(name: str) -> bool:
+    """The writer's bookkeeping at the top of the output, not part of the site."""
+    return name in _OWN or name.startswith(STAGING)
+
+
 def check_target(out: Path) -> None:
-    """Refuse to prune a folder that holds files and was not made by us (a mistyped --out)."""
-    if out.exists() and not out.is_dir():
-        raise OutputRefused(f"{out}: exists and is not a folder")
-    if out.is_dir() and not (out / MARKER).exists() and any(out.iterdir()):
-        raise OutputRefused(f"{out}: folder is not empty and was not made by 'timeline build'; "
+    """Refuse to prune a folder that holds files and was not made by us (a mistyped --out).
+
+    --out itself may be a link to a folder: the user named it. Everything below it is never followed."""
+    try:
+        st = os.stat(out)
+    except FileNotFoundError:
+        if os.path.islink(out):
+            raise OutputRefused("is a symbolic link to a folder that does not exist") from None
+        return
+    except NotADirectoryError:
+        raise OutputRefused("a file is in the way: a folder above it is a file") from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise OutputRefused("exists and is not a folder")
+    names = os.listdir(out)
+    if MARKER not in names and not all(_own(name) for name in names):
+        raise OutputRefused("folder is not empty and was not made by 'timeline build'; "
                             "choose an empty or new folder for --out")
+
+
+def check_apart(out: Path, inputs: dict[str, Path]) -> None:
+    """Refuse an output folder that holds an input folder, or lies inside one: a build removes every
+    file of the output that is not part of the site, so it would delete the input (or read its own
+    output as content). inputs: option name -> folder."""
+    real_out = os.path.realpath(out)
+    for option, folder in inputs.items():
+        real = os.path.realpath(folder)
+        if real == real_out:
+            raise OutputRefused(f"is the {option} folder; choose another folder for --out")
+        if _inside(real, real_out):
+            raise OutputRefused(f"holds the {option} folder {folder}, which a build would delete; "
+                                "choose an --out outside it")
+        if _inside(real_out, real):
+            raise OutputRefused(f"is inside the {option} folder {folder}; choose an --out outside it")
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+@contextmanager
+def locked(out: Path):
+    """Hold the output folder for one build: an advisory lock (flock) on LOCK inside it, a file that
+    lives only while a build runs and holds its process id (for the message another build gives).
+
+    The lock is inside the output, not beside it, so a build writes nothing outside --out (whose
+    parent may be read-only, e.g. a mount point's) and every name for the folder (a link, a relative
+    path) meets the same lock. The folder is made if missing, and removed again if the build left
+    nothing in it. A forked worker shares the lock; it dies with the build (see parallel.py)."""
+    out = Path(out)
+    try:
+        out.mkdir(parents=True)
+        created = True
+    except FileExistsError:
+        created = False
+    path = os.path.join(out, LOCK)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 20, 0).decode("ascii", "replace").strip()
+            os.close(fd)
+            raise OutputRefused(f"another build (process {holder or 'unknown'}) is writing to this folder; "
+                                "wait for it to finish and build again") from None
+        try:
+            if os.path.samestat(os.fstat(fd), os.lstat(path)):
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # the holder removed this file as we opened it: lock the new one
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        try:
+            os.unlink(path)  # before letting go: a build that opened this file meanwhile sees it gone
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+        if created and not os.listdir(out):  # a first build that failed: leave no folder behind
+            os.rmdir(out)
 
 
 def write_site(out: Path, files: dict[str, bytes], manifest: dict | None = None,
@@ -50,9 +146,10 @@ def write_site(out: Path, files: dict[str, bytes], manifest: dict | None = None,
     stats = WriteStats()
     out.mkdir(parents=True, exist_ok=True)
     # Invalidate the old record first: if this write is interrupted, the next build must not trust it.
-    (out / MARKER).write_text(json.dumps({"note": NOTE}) + "\n", encoding="utf-8")
+    _write_record(out, {"note": NOTE})
     last = known if known is not None else {}
     base = str(out)
+    folders: set[str] = set()
     # A long-lived caller that wrote this very set of files last time has nothing stale to look for.
     same_set = known is not None and known.keys() == files.keys()
     for rel in sorted(files):
@@ -63,12 +160,13 @@ def write_site(out: Path, files: dict[str, bytes], manifest: dict | None = None,
             if known is not None:
                 known[rel] = (data, seen[1], seen[2])
             continue
+        path = os.path.join(base, rel)
         if seen is not None:
             # The caller's own folder, read by nobody while it writes: overwrite in place. Replacing a
             # large file frees all its blocks, which cost 6 ms for the 7 MB print page of 2,000 events.
             try:
-                path = os.path.join(base, rel)
-                with open(path, "r+b") as f:
+                fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW)
+                with open(fd, "wb") as f:
                     f.write(data)
                     f.truncate()
                 st = os.stat(path)
@@ -77,28 +175,22 @@ def write_site(out: Path, files: dict[str, bytes], manifest: dict | None = None,
                 continue
             except OSError:
                 del known[rel]  # a file replaced by a folder, say: write it the careful way below
-        try:
-            st = os.stat(os.path.join(base, rel))  # plain strings on this path: pathlib costs more than stat
-            target = out / rel
-            if st.st_size == len(data) and target.read_bytes() == data:
-                stats.unchanged += 1
-                if known is not None:
-                    known[rel] = (data, st.st_size, st.st_mtime_ns)
-                continue
-        except FileNotFoundError:
-            target = out / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except NotADirectoryError:
-            raise OutputRefused(f"{out / rel}: a file is in the way of a folder") from None
-        target = out / rel
-        if target.is_dir():
-            _remove_tree(target)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        if _same_file(base, path, data, folders):
+            stats.unchanged += 1
+            if known is not None:
+                st = os.lstat(path)
+                known[rel] = (data, st.st_size, st.st_mtime_ns)
+            continue
+        _make_folders(base, os.path.dirname(path), folders)
+        _remove_folder(path)
+        tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.tmp")
+        _remove(tmp)
+        with open(tmp, "xb") as handle:  # "x": never through a link planted there
+            handle.write(data)
+        os.replace(tmp, path)  # replaces a link itself, never what it points to
         stats.written += 1
         if known is not None:
-            st = target.stat()
+            st = os.lstat(path)
             known[rel] = (data, st.st_size, st.st_mtime_ns)
     if known is not None:
         for gone in set(known) - set(files):
@@ -106,21 +198,90 @@ def write_site(out: Path, files: dict[str, bytes], manifest: dict | None = None,
     if not same_set:
         stats.removed = _prune(out, files)
     if manifest is not None:
-        stat = ({rel: [v[1], v[2]] for rel, v in known.items()} if known is not None and len(known) == len(files)
-                else _stat_tree(out, files))
-        _write_record(out, dict(manifest, note=NOTE, files=stat))
+        stat_ = ({rel: [v[1], v[2]] for rel, v in known.items()} if known is not None and len(known) == len(files)
+                 else _stat_tree(out, files))
+        _write_record(out, dict(manifest, note=NOTE, files=stat_))
     return stats
 
 
 NOTE = "This folder is written by 'timeline build'; files not in the site are removed."
 
 
+def _same_file(base: str, path: str, data: bytes, folders: set[str]) -> bool:
+    """True if path is a regular file holding data, reached through real folders only."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+            return False
+        if not _real_folder(base, os.path.dirname(path), folders):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except OSError:
+        return False
+
+
+def _real_folder(base: str, folder: str, real: set[str]) -> bool:
+    """True if every folder from base down to folder is a folder, not a link or a file (memoised in real)."""
+    if folder == base or folder in real:
+        return True
+    if not _real_folder(base, os.path.dirname(folder), real):
+        return False
+    try:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return False
+    except OSError:
+        return False
+    real.add(folder)
+    return True
+
+
+def _make_folders(base: str, folder: str, made: set[str]) -> None:
+    """Make folder and the folders above it up to base, replacing a file or a link in the way
+    (a link is removed, never followed); made memoises the folders known to be real."""
+    if folder == base or folder in made:
+        return
+    _make_folders(base, os.path.dirname(folder), made)
+    try:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            os.unlink(folder)
+            os.mkdir(folder)
+    except FileNotFoundError:
+        os.mkdir(folder)
+    made.add(folder)
+
+
+def _remove_folder(path: str) -> None:
+    """Remove a real folder where a file must go (a link or a file is left for the rename to replace)."""
+    try:
+        if stat.S_ISDIR(os.lstat(path).st_mode):
+            shutil.rmtree(path)  # never follows the links it meets inside
+    except FileNotFoundError:
+        pass
+
+
+def _remove(path: str) -> None:
+    """Remove a file, a link (not what it points to) or a folder with everything in it."""
+    try:
+        if stat.S_ISDIR(os.lstat(path).st_mode):
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
 def _prune(out: Path, paths) -> int:
-    """Remove every file under out that is not in paths (nor the marker), and emptied folders."""
-    wanted, base, removed = set(paths) | {MARKER}, str(out), 0
+    """Remove every file under out that is not in paths (nor the writer's own), and emptied folders.
+    A link to a folder is removed as the link it is; nothing is followed."""
+    wanted, base, removed = set(paths) | _OWN, str(out), 0
     for dirpath, dirnames, filenames in os.walk(base, topdown=False):
         prefix = os.path.relpath(dirpath, base).replace(os.sep, "/")
         prefix = "" if prefix == "." else prefix + "/"
+        for name in dirnames:  # os.walk lists a link to a folder here, and does not enter it
+            if os.path.islink(os.path.join(dirpath, name)):
+                os.unlink(os.path.join(dirpath, name))
+                removed += 1
         for name in filenames:
             if prefix + name not in wanted:
                 os.unlink(os.path.join(dirpath, name))
@@ -131,15 +292,17 @@ def _prune(out: Path, paths) -> int:
 
 
 def _write_record(out: Path, record: dict) -> None:
-    tmp = out / (MARKER + ".tmp")
-    tmp.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, out / MARKER)
+    tmp = os.path.join(out, MARKER + ".tmp")
+    _remove(tmp)
+    with open(tmp, "x", encoding="utf-8") as handle:  # "x": never through a link planted there
+        handle.write(json.dumps(record, sort_keys=True) + "\n")
+    os.replace(tmp, os.path.join(out, MARKER))
 
 
 def _stat_tree(out: Path, paths) -> dict[str, list[int]]:
     record = {}
     for rel in paths:
-        st = os.stat(out / rel)
+        st = os.lstat(os.path.join(out, rel))
         record[rel] = [st.st_size, st.st_mtime_ns]
     return record
 
@@ -147,8 +310,8 @@ def _stat_tree(out: Path, paths) -> dict[str, list[int]]:
 def unchanged(out: Path, inputs: str) -> dict | None:
     """The recorded manifest if out holds exactly what a build from these inputs wrote, else None.
 
-    Compares sizes and modification times of every output file (and that no file was added), so a
-    build with nothing to do costs a directory walk instead of rendering the whole site.
+    Compares sizes and modification times of every output file (and that no file or link was added),
+    so a build with nothing to do costs a directory walk instead of rendering the whole site.
     """
     try:
         record = json.loads((out / MARKER).read_text(encoding="utf-8"))
@@ -158,27 +321,27 @@ def unchanged(out: Path, inputs: str) -> dict | None:
         return None
     recorded = record["files"]
     seen = 0
-    for dirpath, _, filenames in os.walk(out):
-        for name in filenames:
-            path = os.path.join(dirpath, name)
-            rel = os.path.relpath(path, out).replace(os.sep, "/")
-            if rel == MARKER:
-                continue
-            want = recorded.get(rel)
-            if want is None:
-                return None
-            st = os.stat(path)
-            if [st.st_size, st.st_mtime_ns] != want:
-                return None
-            seen += 1
+    folders = [("", str(out))]
+    try:
+        while folders:
+            prefix, folder = folders.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append((prefix + entry.name + "/", entry.path))
+                        continue
+                    if not prefix and entry.name in _OWN:
+                        continue
+                    want = recorded.get(prefix + entry.name)
+                    if want is None or entry.is_symlink():
+                        return None
+                    st = entry.stat(follow_symlinks=False)
+                    if [st.st_size, st.st_mtime_ns] != want:
+                        return None
+                    seen += 1
+    except OSError:
+        return None
     return record if seen == len(recorded) else None
-
-
-def _remove_tree(folder: Path) -> None:
-    for dirpath, dirnames, filenames in os.walk(folder, topdown=False):
-        for name in filenames:
-            os.unlink(os.path.join(dirpath, name))
-        os.rmdir(dirpath)
 
 
 def record_extra(out: Path, rel: str) -> None:
@@ -192,45 +355,34 @@ def record_extra(out: Path, rel: str) -> None:
         _write_record(out, record)
 
 
-def _remove_abandoned_staging(out: Path) -> None:
-    """Staging folders beside out left by a build that was killed (its process is gone)."""
-    pattern = re.compile(rf"^\.{re.escape(out.name)}\.staging-(\d+)-")
-    try:
-        names = os.listdir(out.parent)
-    except OSError:
-        return
-    for name in names:
-        match = pattern.match(name)
-        if match is None or not os.path.isdir(os.path.join(out.parent, name)):
-            continue
-        try:
-            os.kill(int(match[1]), 0)
-        except ProcessLookupError:
-            shutil.rmtree(os.path.join(out.parent, name), ignore_errors=True)
-        except (PermissionError, OverflowError, ValueError):
-            pass  # another user's running build, or not a process id at all
-
-
 class Stager:
     """Takes a build's files one at a time as they are rendered, so the site never has to be held
-    in memory: a file whose bytes differ from what out holds is written to a staging folder beside
-    out; commit() then moves the staged files in and removes stale ones, and abort() throws the
-    staging folder away, leaving out as it was. Works in a forked process too: each process stages
-    its own files, and the parent adds the child's list with merge()."""
+    in memory: a file whose bytes differ from what out holds is written to a staging folder inside
+    out (so that moving it in is a rename on the same file system, mount points included); commit()
+    then moves the staged files in and removes stale ones, and abort() throws the staging folder away,
+    leaving out as it was. Works in a forked process too: each process stages its own files, and the
+    parent adds the child's list with merge(). Made while holding locked(out)."""
 
     def __init__(self, out: Path):
         check_target(out)
         self.out = Path(out)
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        _remove_abandoned_staging(self.out)
-        # The process id in the name tells a later build whether the folder's build is still running.
-        self.staging = tempfile.mkdtemp(prefix=f".{self.out.name}.staging-{os.getpid()}-", dir=self.out.parent)
+        self.base = str(out)
+        names = os.listdir(out)
+        for name in names:
+            if name.startswith(STAGING):  # left by a killed build: we hold the lock, so none is running
+                _remove(os.path.join(out, name))
+        # A first build (nothing in out yet) stages the site in its final layout and moves each
+        # top-level entry into place: a few renames instead of one per file.
+        self.fresh = all(_own(name) for name in names)
+        # Marked as ours before anything else is written, so that a first build killed at any point
+        # leaves a folder that the next build accepts and repairs.
+        self.marked = self.fresh and MARKER not in names
+        if self.marked:
+            _write_record(self.out, {"note": NOTE})
+        self.staging = tempfile.mkdtemp(prefix=STAGING, dir=out)
         self.staged: list[tuple[str, str]] = []  # (path in out, name in the staging folder)
         self.unchanged = 0
-        # A first build (no output yet) stages the site in its final layout and renames the whole
-        # folder into place: one rename instead of one per file.
-        self.fresh = not self.out.exists() or (self.out.is_dir() and not any(self.out.iterdir()))
-        self.folders: set[str] = set()
+        self.folders: set[str] = set()  # made in the staging folder (fresh) / known real in out (not fresh)
 
     def __call__(self, rel: str, data: bytes) -> None:
         if self.fresh:
@@ -243,15 +395,9 @@ class Stager:
                 handle.write(data)
             self.staged.append((rel, rel))
             return
-        target = os.path.join(self.out, rel)
-        try:
-            if os.stat(target).st_size == len(data):
-                with open(target, "rb") as handle:
-                    if handle.read() == data:
-                        self.unchanged += 1
-                        return
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            pass
+        if _same_file(self.base, os.path.join(self.base, rel), data, self.folders):
+            self.unchanged += 1
+            return
         # Flat names (unique per process, as a forked child stages too): making every page's folder
         # twice, once here and once in out, cost seconds at 10,000 pages.
         name = f"{os.getpid()}-{len(self.staged)}"
@@ -264,44 +410,45 @@ class Stager:
         self.unchanged += unchanged
 
     def commit(self, paths, manifest: dict | None = None) -> WriteStats:
-        """Move the staged files into out and remove every file not in paths."""
-        out, stats = self.out, WriteStats(unchanged=self.unchanged)
-        if self.fresh and (not out.exists() or (out.is_dir() and not any(out.iterdir()))):
-            wanted = set(paths)
-            for rel, _ in self.staged:
-                wanted.discard(rel)
-            if not wanted:  # everything was staged (nothing was found unchanged)
-                if out.exists():
-                    out.rmdir()
-                os.rename(self.staging, out)
-                mask = os.umask(0)
-                os.umask(mask)
-                os.chmod(out, 0o777 & ~mask)  # the staging folder was made private (0700)
+        """Move the staged files into out and remove every file not in paths. Raises WriteIncomplete
+        (saying how much was changed) if that fails part-way."""
+        out, base, stats = self.out, self.base, WriteStats(unchanged=self.unchanged)
+        # Invalidate the old record first: if this is interrupted, the next build must not trust it.
+        _write_record(out, {"note": NOTE})
+        self.marked = False  # out is changed from here on: abort() must leave the marker
+        try:
+            if self.fresh:
+                for name in sorted(os.listdir(self.staging)):
+                    os.rename(os.path.join(self.staging, name), os.path.join(base, name))
                 stats.written = len(self.staged)
-                record = dict(manifest, note=NOTE, files=_stat_tree(out, paths)) if manifest is not None else {
-                    "note": NOTE}
-                _write_record(out, record)
-                return stats
-        out.mkdir(parents=True, exist_ok=True)
-        (out / MARKER).write_text(json.dumps({"note": NOTE}) + "\n", encoding="utf-8")
-        made = set()
-        for rel, name in self.staged:
-            target = os.path.join(out, rel)
-            folder = os.path.dirname(target)
-            if folder not in made:
-                if os.path.isfile(folder):  # a file where a folder must go now
-                    os.unlink(folder)
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
-            if os.path.isdir(target):
-                _remove_tree(Path(target))
-            os.replace(os.path.join(self.staging, name), target)
-            stats.written += 1
-        shutil.rmtree(self.staging, ignore_errors=True)
-        stats.removed = _prune(out, paths)
+            else:
+                made: set[str] = set()
+                for rel, name in self.staged:
+                    target = os.path.join(base, rel)
+                    _make_folders(base, os.path.dirname(target), made)
+                    _remove_folder(target)
+                    os.replace(os.path.join(self.staging, name), target)  # replaces a link itself
+                    stats.written += 1
+            shutil.rmtree(self.staging, ignore_errors=True)
+            if not self.fresh:  # a fresh folder held nothing to remove
+                stats.removed = _prune(out, paths)
+        except OSError as exc:
+            self.abort()
+            done = (f"{stats.written} of {len(self.staged)} changed files were written" if not self.fresh
+                    else "part of the site was moved into place")
+            raise WriteIncomplete(f"{_describe(exc)}; {done} before this") from None
         if manifest is not None:
             _write_record(out, dict(manifest, note=NOTE, files=_stat_tree(out, paths)))
         return stats
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+        if self.marked:  # nothing was written: leave out as it was found
+            _remove(os.path.join(self.out, MARKER))
+            self.marked = False
+
+
+def _describe(exc: OSError) -> str:
+    text = exc.strerror or str(exc)
+    return f"{exc.filename}: {text}" if exc.filename else text
+
