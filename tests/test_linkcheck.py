@@ -517,3 +517,102 @@ def test_no_address_at_all_is_fine(site_dir, capsys):
     status, out, _ = _run(capsys)
     assert status == 0 and out.startswith("0 addresses in 0 places")
     assert os.path.exists("site_src/../.cache/timeline/links.json")
+
+
+# ---- archived copies: validated, shown beside the live link, exported ----
+
+ARCHIVED_OK = [
+    "https://web.archive.org/web/20240315093000/https://example.org/kept",
+    "https://web.archive.org/web/20240315/https://example.org/kept?x=1",
+    "https://web.archive.org/web/20240315093000id_/http://example.org/kept",
+    "http://web.archive.org/web/2024/example.org/kept",
+    "https://archive.ph/AbC12",
+    "https://archive.today/2024.03.15-093000/https://example.org/kept",
+    "https://archive.is/xYz9Q/",
+]
+ARCHIVED_BAD = [
+    "https://example.org/archive/copy",                      # not an archive
+    "https://web.archive.org/web/*/https://example.org/kept",  # a search, not a capture
+    "https://web.archive.org/web/20240315093000/",            # a capture of nothing
+    "https://web.archive.org/https://example.org/kept",       # no timestamp
+    "https://archive.org/details/somebook",                   # the Internet Archive's library, not a copy
+    "https://archive.ph/",
+    "https://archive.ph.evil.example/AbC12",
+    "ftp://web.archive.org/web/2024/https://example.org/",
+    "javascript:alert(1)",
+]
+
+
+def _source_with(archived: str, url: bool = True) -> str:
+    live = "URL: https://example.org/kept\n  accessed: 2024-03-15\n  " if url else ""
+    return ("mancall-1971: {type: book, title: R, issued: 1971}\n"
+            "nerchinsk-treaty: {type: treaty, title: T, issued: 1689}\n"
+            "example-web:\n"
+            "  type: webpage\n"
+            "  title: E\n"
+            f"  {live}archived: '{archived}'\n")
+
+
+def _check_content(src):
+    from timeline.content import load
+    from timeline.diagnostics import Report
+    report = Report()
+    content = load(src, report)
+    return content, [str(d) for d in report.errors]
+
+
+@pytest.mark.parametrize("address", ARCHIVED_OK)
+def test_a_wayback_or_archive_today_copy_is_accepted(site_dir, address):
+    content, errors = _check_content(site_dir({"sources.yaml": _source_with(address)}))
+    assert errors == []
+    assert content.sources["example-web"].fields["archived"] == address
+    assert content.sources["example-web"].lines == {"URL": 6, "archived": 8}
+
+
+@pytest.mark.parametrize("address", ARCHIVED_BAD)
+def test_any_other_archived_address_is_an_error_at_its_line(site_dir, address):
+    _, errors = _check_content(site_dir({"sources.yaml": _source_with(address)}))
+    assert errors == [f"site_src/sources.yaml:8: example-web.archived: '{address}' is not an archived copy: give "
+                      "a Wayback Machine capture (https://web.archive.org/web/<timestamp>/<address>) or an "
+                      "archive.today one (https://archive.ph/<id>)"]
+
+
+def test_the_old_archive_url_field_is_unknown_and_points_to_archived(site_dir):
+    text = _source_with(ARCHIVED_OK[0]).replace("archived:", "archive_url:")
+    _, errors = _check_content(site_dir({"sources.yaml": text}))
+    assert errors == ["site_src/sources.yaml:8: example-web.archive_url: unknown field (did you mean 'archived'?)"]
+
+
+def test_the_archived_copy_is_shown_beside_the_live_link_in_notes_and_bibliography(site_dir):
+    from timeline import sources as fmt
+    copy = ARCHIVED_OK[0]
+    content, _ = _check_content(site_dir({"sources.yaml": _source_with(copy)}))
+    source = content.sources["example-web"]
+    live = '<a href="https://example.org/kept">https://example.org/kept</a>'
+    aside = f'(accessed 15 March 2024; <a href="{copy}">archived copy</a>)'
+    assert str(fmt.note(source)) == f"“E,” {live} {aside}."
+    assert str(fmt.bibliography(source)) == f"“E”. {live} {aside}."
+    content, _ = _check_content(site_dir({"sources.yaml": _source_with(copy, url=False)}))
+    assert str(fmt.note(content.sources["example-web"])) == f'“E,” <a href="{copy}">archived copy</a>.'
+
+
+def test_an_archived_address_is_escaped_in_the_page(site_dir):
+    from timeline import sources as fmt
+    copy = 'https://web.archive.org/web/2024/https://example.org/"onmouseover=alert(1)'
+    content, errors = _check_content(site_dir({"sources.yaml": _source_with(copy)}))
+    assert errors == []
+    html = str(fmt.note(content.sources["example-web"]))
+    assert '"onmouseover' not in html and "&#34;onmouseover=alert(1)" in html
+
+
+def test_pages_the_print_view_and_the_csl_export_carry_the_archived_copy(site_dir, tmp_path):
+    from timeline.build import build_site
+    copy = ARCHIVED_OK[0]
+    src = site_dir({"sources.yaml": _source_with(copy)})
+    result = build_site(src, tmp_path / "out")
+    assert result.ok, [str(d) for d in result.diagnostics]
+    link = f'<a href="{copy}">archived copy</a>'
+    for page in ("sources/index.html", "print/index.html", "events/1864-dated/index.html"):
+        assert link in (tmp_path / "out" / page).read_text(encoding="utf-8"), page
+    item = next(i for i in json.loads((tmp_path / "out" / "sources.json").read_text()) if i["id"] == "example-web")
+    assert item["custom"] == {"archived": copy} and item["URL"] == "https://example.org/kept"
