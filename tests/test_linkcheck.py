@@ -22,7 +22,8 @@ from timeline import links
 from timeline.cli import main
 from timeline.linkcheck import Settings, _retry_after, check
 
-FAST = Settings(timeout=0.5, retries=2, backoff=0.05, max_wait=2.0, trust_env=False)
+# Timeouts generous enough for a loaded two-core machine: a test must not fail because it was slow.
+FAST = Settings(timeout=1.5, retries=2, backoff=0.05, max_wait=2.0, trust_env=False)
 HUGE = 200 * 1024 * 1024
 
 
@@ -105,19 +106,23 @@ class Server:
 
     def handle(self, h, method: str):
         path = h.path
-        earlier = len(self.hits(path))
-        self.log.append((method, path, time.monotonic(), h.headers.get("User-Agent")))
+        with self.tally.lock:
+            earlier = len(self.hits(path))
+            self.log.append((method, path, time.monotonic(), h.headers.get("User-Agent")))
+        self.answer(h, method, path, earlier)
+
+    def working(self, seconds: float):
+        """Counted as in flight from the request read to before the answer is sent: strictly inside
+        the time the client holds its slot."""
         with self.tally.lock:
             self.tally.now += 1
             self.tally.peak = max(self.tally.peak, self.tally.now)
             self.now += 1
             self.peak = max(self.peak, self.now)
-        try:
-            self.answer(h, method, path, earlier)
-        finally:
-            with self.tally.lock:
-                self.tally.now -= 1
-                self.now -= 1
+        self.stop.wait(seconds)
+        with self.tally.lock:
+            self.tally.now -= 1
+            self.now -= 1
 
     def answer(self, h, method, path, earlier):
         redirects = {"/moved": (301, "/ok"), "/moved-308": (308, "/ok"), "/temporary": (302, "/ok"),
@@ -147,10 +152,10 @@ class Server:
                 return self.reply(h, 200)
             return self.endless(h)
         if path == "/slow":
-            self.stop.wait(3)
+            self.stop.wait(6)
             return self.reply(h, 200)
         if path.startswith("/delay"):
-            self.stop.wait(0.1)
+            self.working(0.1)
             return self.reply(h, 200)
         return self.reply(h, 404)
 
@@ -189,7 +194,7 @@ SCRIPT = {
     "/temporary": ("ok", "200 OK (after a redirect to"),
     "/moved-then-temporary": ("redirected", "/temporary: put the new address in the file"),
     "/moved-to-gone": ("broken", "404 Not Found (after a redirect to"),
-    "/loop-a": ("broken", "redirect loop"),
+    "/loop-a": ("broken", "redirect loop: "),
     "/chain/0": ("broken", "more than 10 redirects"),
     "/gone": ("broken", "404 Not Found"),
     "/gone-410": ("broken", "410 Gone"),
@@ -202,7 +207,7 @@ SCRIPT = {
     "/error": ("unreachable", "500 Internal Server Error"),
     "/no-head": ("ok", "200 OK"),
     "/huge": ("ok", "200 OK"),
-    "/slow": ("unreachable", "no answer within 0.5 s after 3 tries"),
+    "/slow": ("unreachable", "no answer within 1.5 s after 3 tries"),
 }
 
 
@@ -245,6 +250,8 @@ def test_a_name_that_does_not_exist_is_broken_at_once_and_nothing_leaves_the_mac
 
 
 def test_request_loops_are_bounded(results, server):
+    a, b = server.url("/loop-a"), server.url("/loop-b")
+    assert results.outcomes[a].message == f"redirect loop: {a} -> {b} -> {a}"
     assert len(server.hits("/loop-a")) == 1 and len(server.hits("/loop-b")) == 1
     chain = [r for r in server.log if r[1].startswith("/chain/")]
     assert len(chain) == 11
@@ -269,7 +276,6 @@ def test_head_is_asked_first_and_get_when_the_server_refuses_head(results, serve
 def test_no_more_of_a_body_than_the_cap_is_read(results, server):
     # The server would send 200 MB; the checker reads 64 KiB and hangs up (socket buffers take some more).
     assert server.sent < HUGE // 10
-    assert results.seconds < 10
 
 
 def test_every_request_says_who_is_asking(results, server):
@@ -616,3 +622,35 @@ def test_pages_the_print_view_and_the_csl_export_carry_the_archived_copy(site_di
         assert link in (tmp_path / "out" / page).read_text(encoding="utf-8"), page
     item = next(i for i in json.loads((tmp_path / "out" / "sources.json").read_text()) if i["id"] == "example-web")
     assert item["custom"] == {"archived": copy} and item["URL"] == "https://example.org/kept"
+
+
+def test_links_help_lists_every_option(capsys):
+    from timeline.cli import make_parser
+    with pytest.raises(SystemExit) as exc:
+        make_parser().parse_args(["links", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for option in ("--src", "--max-age", "--all", "--json", "--warn-only"):
+        assert option in out, option
+
+
+def test_a_build_never_loads_the_http_client(tmp_path):
+    import subprocess
+    import sys
+    from support import GOOD, ROOT
+    code = ("import sys; from timeline.build import build_site; "
+            f"assert build_site({str(GOOD)!r}, {str(tmp_path / 'out')!r}).ok; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'httpcore', 'timeline.links')"
+            " or m in ('timeline.links', 'timeline.linkcheck')))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+def test_checking_works_when_called_inside_a_running_event_loop(server):
+    import asyncio
+
+    async def inside():
+        return check([server.url("/ok")], FAST)
+    assert asyncio.run(inside())[server.url("/ok")].kind == "ok"

@@ -18,6 +18,7 @@ import asyncio
 import socket
 import ssl
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
@@ -59,7 +60,15 @@ class Outcome:
 
 def check(urls, settings: Settings = Settings(), transport: httpx.AsyncBaseTransport | None = None) -> dict:
     """{url: Outcome} for every address, checked concurrently."""
-    return asyncio.run(_check_all(list(dict.fromkeys(urls)), settings, transport))
+    def job():
+        return asyncio.run(_check_all(list(dict.fromkeys(urls)), settings, transport))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return job()
+    # Called from inside an event loop (a test run beside Playwright's, say): a thread gets its own.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(job).result()
 
 
 async def _check_all(urls: list[str], s: Settings, transport) -> dict:
@@ -112,7 +121,7 @@ async def _check_one(client, url: str, s: Settings, hosts: _Hosts) -> Outcome:
             if urlsplit(target).scheme not in ("http", "https"):
                 return Outcome("broken", f"{status} redirects to '{target}', not a web address", status)
             if target in chain:
-                return Outcome("broken", f"redirect loop: {' -> '.join(chain[1:] + [target])}", status)
+                return Outcome("broken", f"redirect loop: {' -> '.join(chain + [target])}", status)
             # The new address worth writing down is where the unbroken run of permanent redirects leads.
             unbroken = unbroken and status in PERMANENT
             moved_to = target if unbroken else moved_to
