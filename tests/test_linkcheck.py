@@ -512,6 +512,9 @@ def test_markdown_links_are_found_where_cmark_finds_them():
     assert [url for _, url in found] == ["https://a.example/x", "https://b.example/", "https://c.example/y",
                                         "https://a.example/x"]
     assert [text.count("\n", 0, offset) for offset, _ in found] == [0, 0, 0, 1]
+    found = links.markdown_links("Intro.\n\nSee [the treaty](https://ru.example/wiki/Айгунский_договор).")
+    assert found == [(25, "https://ru.example/wiki/%D0%90%D0%B9%D0%B3%D1%83%D0%BD%D1%81%D0%BA%D0%B8%D0%B9_"
+                          "%D0%B4%D0%BE%D0%B3%D0%BE%D0%B2%D0%BE%D1%80")]
 
 
 def test_no_address_at_all_is_fine(site_dir, capsys):
@@ -653,4 +656,9 @@ def test_checking_works_when_called_inside_a_running_event_loop(server):
 
     async def inside():
         return check([server.url("/ok")], FAST)
-    assert asyncio.run(inside())[server.url("/ok")].kind == "ok"
+    found = []
+    # In a thread of its own: the test runner's thread may already have a loop (Playwright's).
+    thread = threading.Thread(target=lambda: found.append(asyncio.run(inside())))
+    thread.start()
+    thread.join(30)
+    assert found and found[0][server.url("/ok")].kind == "ok"

@@ -18,6 +18,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import unquote
 
 from .content import load
 from .diagnostics import Diagnostic, Report
@@ -69,7 +70,8 @@ def markdown_links(text: str) -> list[tuple[int | None, str]]:
         url = html.unescape(href)
         if not url.lower().startswith(("http://", "https://")):
             continue
-        at = text.find(url, start.get(url, 0))
+        # cmark percent-encodes what is not ASCII; the editor wrote it as it reads.
+        at = next((i for i in (text.find(u, start.get(url, 0)) for u in (url, unquote(url))) if i >= 0), -1)
         start[url] = at + 1 if at >= 0 else start.get(url, 0)
         found.append((at if at >= 0 else None, url))
     return found
