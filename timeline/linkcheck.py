@@ -40,7 +40,7 @@ NO_SUCH_HOST = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONA
 class Settings:
     timeout: float = 15.0       # seconds for each request, connect to last byte read
     concurrency: int = 16       # requests in flight in all
-    per_host: int = 4           # requests in flight to one host
+    per_host: int = 6           # requests in flight to one host: as many connections as a browser opens
     retries: int = 2            # further tries after a 429/5xx, timeout or connection error
     backoff: float = 1.0        # first wait before a retry, doubled each time
     max_wait: float = 60.0      # the longest Retry-After honoured
