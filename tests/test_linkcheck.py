@@ -662,3 +662,19 @@ def test_checking_works_when_called_inside_a_running_event_loop(server):
     thread.start()
     thread.join(30)
     assert found and found[0][server.url("/ok")].kind == "ok"
+
+
+def test_every_address_of_the_bundled_content_is_gathered_at_the_line_that_holds_it():
+    # Gathering only: nothing is fetched (this machine, like CI's tests, has no web to ask).
+    from support import ROOT
+    from timeline.content import load
+    from timeline.diagnostics import Report
+    content = load(ROOT / "site_src", Report())
+    places = links.gather(content)
+    written = {s.fields["URL"] for s in content.sources.values() if s.fields.get("URL")}
+    assert written and written <= set(places)
+    for url, where in places.items():
+        for place in where:
+            with open(place.path, encoding="utf-8") as f:   # as the loader named it: from the working folder
+                lines = f.read().splitlines()
+            assert url in lines[place.line - 1], (url, place)
