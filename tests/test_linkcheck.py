@@ -128,8 +128,8 @@ class Server:
         redirects = {"/moved": (301, "/ok"), "/moved-308": (308, "/ok"), "/temporary": (302, "/ok"),
                      "/moved-then-temporary": (301, "/temporary"), "/moved-to-gone": (301, "/gone"),
                      "/loop-a": (302, "/loop-b"), "/loop-b": (302, "/loop-a")}
-        fixed = {"/ok": 200, "/fine": 200, "/gone": 404, "/gone-410": 410, "/login": 401, "/forbidden": 403, "/error": 500,
-                 "/bad-request": 400}
+        fixed = {"/ok": 200, "/fine": 200, "/gone": 404, "/gone-410": 410, "/login": 401, "/forbidden": 403,
+                 "/error": 500, "/bad-request": 400}
         if path in redirects:
             status, target = redirects[path]
             return self.reply(h, status, {"Location": target})
