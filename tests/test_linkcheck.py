@@ -678,3 +678,22 @@ def test_every_address_of_the_bundled_content_is_gathered_at_the_line_that_holds
             with open(place.path, encoding="utf-8") as f:   # as the loader named it: from the working folder
                 lines = f.read().splitlines()
             assert url in lines[place.line - 1], (url, place)
+
+
+def test_the_pdf_prints_the_archived_copy_as_a_link(site_dir, tmp_path):
+    import shutil
+    import subprocess
+    from support import require_tool
+    from timeline.build import build_site
+    require_tool(shutil.which("pdftohtml") is not None, "poppler tools missing (apt-get install poppler-utils)")
+    try:
+        from timeline import pdf
+    except (ImportError, OSError):
+        require_tool(False, "weasyprint not installed: pip install -e '.[pdf]'")
+    copy = ARCHIVED_OK[0]
+    out = tmp_path / "out"
+    assert build_site(site_dir({"sources.yaml": _source_with(copy)}), out).ok
+    made = pdf.write_pdf(out, out / pdf.PDF_NAME, "a4")
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(made.path)], capture_output=True,
+                         text=True, check=True).stdout
+    assert f'<a href="{copy}">' in xml and "archived copy" in xml
