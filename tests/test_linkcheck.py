@@ -34,7 +34,7 @@ def _loopback(host: str) -> bool:
 @pytest.fixture(scope="module", autouse=True)
 def guard():
     """Every name looked up and every address connected to; anything off this machine fails the test."""
-    seen = SimpleNamespace(asked=[], connected=[])
+    seen = SimpleNamespace(asked=[], connected=[], leaks=[])
     real_lookup, real_connect = socket.getaddrinfo, socket.socket.connect
 
     def getaddrinfo(host, *args, **kwargs):
@@ -43,6 +43,7 @@ def guard():
         if name.endswith(".invalid"):
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         if not _loopback(name):
+            seen.leaks.append(name)
             raise AssertionError(f"looking up {name} would leave this machine")
         return real_lookup(host, *args, **kwargs)
 
@@ -50,6 +51,7 @@ def guard():
         if sock.family in (socket.AF_INET, socket.AF_INET6):
             seen.connected.append(address[0])
             if not _loopback(address[0]):
+                seen.leaks.append(address[0])
                 raise AssertionError(f"connecting to {address[0]} would leave this machine")
         return real_connect(sock, address)
 
@@ -59,6 +61,8 @@ def guard():
         for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
             mp.delenv(var, raising=False)
         yield seen
+    # The checker reports any exception with its address, so a refused attempt is also counted here.
+    assert seen.leaks == [], f"tried to leave the machine: {seen.leaks}"
 
 
 class Tally:
@@ -649,6 +653,21 @@ def test_a_build_never_loads_the_http_client(tmp_path):
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_an_unexpected_error_is_reported_with_its_address_and_the_others_are_checked(server, monkeypatch):
+    from timeline import linkcheck
+    real = linkcheck._classify
+
+    def classify(status, reason, moved_to, url):
+        if url.endswith("/gone"):
+            raise UnicodeError("odd header")
+        return real(status, reason, moved_to, url)
+    monkeypatch.setattr(linkcheck, "_classify", classify)
+    outcomes = check([server.url("/gone"), server.url("/ok")], FAST)
+    assert outcomes[server.url("/gone")] == linkcheck.Outcome(
+        "unreachable", "could not be checked (UnicodeError: odd header)")
+    assert outcomes[server.url("/ok")].kind == "ok"
 
 
 def test_checking_works_when_called_inside_a_running_event_loop(server):

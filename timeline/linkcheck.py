@@ -77,8 +77,16 @@ async def _check_all(urls: list[str], s: Settings, transport) -> dict:
                                  limits=limits, follow_redirects=False, trust_env=s.trust_env,
                                  transport=transport) as client:
         hosts = _Hosts(s)
-        outcomes = await asyncio.gather(*(_check_one(client, url, s, hosts) for url in urls))
+        outcomes = await asyncio.gather(*(_guarded(client, url, s, hosts) for url in urls))
     return dict(zip(urls, outcomes))
+
+
+async def _guarded(client, url: str, s: Settings, hosts: "_Hosts") -> Outcome:
+    """One address's trouble, whatever it is, is reported with it and never stops the others."""
+    try:
+        return await _check_one(client, url, s, hosts)
+    except Exception as exc:   # noqa: BLE001 (the report names it)
+        return Outcome("unreachable", f"could not be checked ({type(exc).__name__}: {exc})")
 
 
 class _Hosts:
