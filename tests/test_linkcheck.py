@@ -73,7 +73,8 @@ class Tally:
 
 
 class Server:
-    """A web server on 127.0.0.1 answering from a script; it logs (method, path, time, user agent)."""
+    """A web server on 127.0.0.1 answering from a script; it logs (method, path, time, user agent,
+    the client's port: one per connection)."""
 
     def __init__(self, tally: Tally | None = None):
         self.log, self.sent, self.tally, self.peak, self.now = [], 0, tally or Tally(), 0, 0
@@ -112,7 +113,7 @@ class Server:
         path = h.path
         with self.tally.lock:
             earlier = len(self.hits(path))
-            self.log.append((method, path, time.monotonic(), h.headers.get("User-Agent")))
+            self.log.append((method, path, time.monotonic(), h.headers.get("User-Agent"), h.client_address[1]))
         self.answer(h, method, path, earlier)
 
     def working(self, seconds: float):
@@ -132,6 +133,7 @@ class Server:
         redirects = {"/moved": (301, "/ok"), "/moved-308": (308, "/ok"), "/temporary": (302, "/ok"),
                      "/moved-then-temporary": (301, "/temporary"), "/moved-to-gone": (301, "/gone"),
                      "/loop-a": (302, "/loop-b"), "/loop-b": (302, "/loop-a")}
+        path = path.split("?")[0]
         fixed = {"/ok": 200, "/fine": 200, "/gone": 404, "/gone-410": 410, "/login": 401, "/forbidden": 403,
                  "/error": 500, "/bad-request": 400}
         if path in redirects:
@@ -285,6 +287,13 @@ def test_no_more_of_a_body_than_the_cap_is_read(results, server):
 def test_every_request_says_who_is_asking(results, server):
     agents = {r[3] for r in server.log}
     assert len(agents) == 1 and agents.pop().startswith("timeline-links/")
+
+
+def test_connections_are_kept_and_reused_for_the_next_address_on_the_host(server):
+    urls = [server.url(f"/fine?{i}") for i in range(12)] + [server.url(f"/no-head?{i}") for i in range(4)]
+    check(urls, Settings(timeout=5, per_host=2, trust_env=False))
+    ports = {r[4] for r in server.log if "?" in r[1]}
+    assert len([r for r in server.log if "?" in r[1]]) == 20 and len(ports) <= 2
 
 
 def test_a_retry_after_of_an_hour_is_bounded_by_max_wait(server):

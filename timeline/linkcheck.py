@@ -201,12 +201,14 @@ async def _ask(client, url: str, s: Settings, hosts: _Hosts):
 async def _fetch(client, method: str, url: str, s: Settings):
     async with asyncio.timeout(s.timeout):   # the whole exchange, not each read: a trickle ends too
         async with client.stream(method, url) as response:
-            if method == "GET":
-                read = 0
-                async for chunk in response.aiter_raw():
-                    read += len(chunk)
-                    if read >= s.body_cap:
-                        break   # closing an unread stream drops the connection: the rest is never sent
+            # Read to the end (HEAD has nothing to read), so that the connection is kept for the next
+            # request to the host; but no more than body_cap: closing a stream unread drops the connection
+            # and the rest is never sent.
+            read = 0
+            async for chunk in response.aiter_raw():
+                read += len(chunk)
+                if read >= s.body_cap:
+                    break
             return response.status_code, response.reason_phrase, response.headers
 
 
