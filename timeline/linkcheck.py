@@ -9,7 +9,7 @@ Each address ends in one kind:
 - redirected: it answers 2xx after a permanent redirect (301/308): the file should name the new address;
 - broken: 404, 410 or another 4xx, no such host, a redirect loop;
 - blocked: 401/403, or 429 that outlasts the retries: the page may be fine, the site refuses robots;
-- unreachable: timeouts, TLS and connection errors, 5xx, each after retries.
+- unreachable: timeouts, TLS and connection errors (after retries), 5xx (502-504 after retries).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Settings:
     timeout: float = 15.0       # seconds for each request, connect to last byte read
     concurrency: int = 16       # requests in flight in all
     per_host: int = 6           # requests in flight to one host: as many connections as a browser opens
-    retries: int = 2            # further tries after a 429/5xx, timeout or connection error
+    retries: int = 2            # further tries after a 429/502/503/504, timeout or connection error
     backoff: float = 1.0        # first wait before a retry, doubled each time
     max_wait: float = 60.0      # the longest Retry-After honoured
     max_redirects: int = 10
@@ -164,7 +164,7 @@ def _classify(status: int, reason: str, moved_to: str | None, url: str) -> Outco
 
 async def _ask(client, url: str, s: Settings, hosts: _Hosts):
     """(status, reason, Location) of one address, or an Outcome when there was no usable answer.
-    HEAD first; GET when HEAD fails (some servers refuse or mishandle it). 429 and 5xx answers and
+    HEAD first; GET when HEAD fails (some servers refuse or mishandle it). 429, 502-504 answers and
     network errors are retried with backoff, honouring Retry-After up to max_wait."""
     method, tries, failure = "HEAD", 0, None
     while tries <= s.retries:
