@@ -50,7 +50,7 @@ EXTRA = {
           issued: "1999~"
           URL: https://example.org/archived
           accessed: 2026-11-28
-          archive_url: https://example.org/archive/copy
+          archived: https://web.archive.org/web/20261128093000/https://example.org/archived
     """,
 }
 
@@ -175,7 +175,8 @@ def test_sources_json_has_the_csl_json_structure(built):
     jsonschema.Draft7Validator(CSL_SCHEMA).validate(items)
     by_id = {i["id"]: i for i in items}
     assert by_id["archived"]["issued"] == {"date-parts": [[1999]], "circa": True}
-    assert by_id["archived"]["custom"] == {"archive_url": "https://example.org/archive/copy"}
+    assert by_id["archived"]["custom"] == {
+        "archived": "https://web.archive.org/web/20261128093000/https://example.org/archived"}
     assert by_id["archived"]["author"] == [{"literal": "Some Ministry"}]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate([{"id": "x", "type": "book", "titel": "typo"}], CSL_SCHEMA)

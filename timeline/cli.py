@@ -56,6 +56,19 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--julian", action="store_true", help="the date is Old Style (Julian calendar)")
     p.add_argument("--theme", action="append", default=[], metavar="ID", help="a theme id (repeatable)")
 
+    p = sub.add_parser("links", help="check every web address the content cites (needs the network)",
+                       description="Ask each cited URL (sources and Markdown links) whether it still answers; "
+                                   "report broken, moved, blocked and unreachable ones at their lines. Results "
+                                   "are kept in .cache/timeline/links.json beside the content folder. Exit "
+                                   "status 1 when a link is broken.")
+    p.add_argument("--src", type=Path, default=Path("site_src"), metavar="DIR",
+                   help="content folder (default: site_src)")
+    p.add_argument("--max-age", default="30d", metavar="AGE",
+                   help="do not fetch again an address found ok within AGE, e.g. 30d, 12h, 2w (default: 30d)")
+    p.add_argument("--all", action="store_true", help="check every address, whatever the cache says")
+    p.add_argument("--json", action="store_true", help="print the results as JSON on standard output")
+    p.add_argument("--warn-only", action="store_true", help="exit with status 0 even when a link is broken")
+
     # The preview's module (a web server, a file watcher) is imported only to run it: a build does
     # not pay for it.
     p = sub.add_parser("serve", help="preview the site locally, rebuilding and reloading on every save",
@@ -276,6 +289,13 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_check(args)
         if args.command == "new":
             return cmd_new(args)
+        if args.command == "links":
+            try:
+                from .links import cmd_links
+                return cmd_links(args)
+            except ImportError as exc:  # httpx missing: the other commands still work
+                print(f"error: 'timeline links' needs {exc.name or 'httpx'}: pip install httpx", file=sys.stderr)
+                return 1
         try:
             from . import serve
         except ImportError as exc:  # watchdog missing: the other commands still work

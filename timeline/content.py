@@ -23,6 +23,10 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# A copy that names its capture: the Wayback Machine's /web/<timestamp>/<address> (a timestamp of 4 to
+# 14 digits, optionally with a mode such as id_), or archive.today's short id or dated form.
+ARCHIVED = re.compile(r"^https?://(?:web\.archive\.org/web/\d{4,14}(?:[a-z]{2}_)?/(?:https?://)?[^\s/]+\.\S+"
+                      r"|archive\.(?:today|ph|is)/(?:[A-Za-z0-9]{4,12}/?|\d{4}\.\d\d\.\d\d-\d{6}/\S+))$")
 RESERVED_PAGES = {"events", "themes", "eras", "sources", "print", "static", "schema", "index", "404", "search"}
 
 SITE_FIELDS = {"title", "subtitle", "language", "author", "base_url", "span", "themes", "eras", "edition"}
@@ -32,7 +36,7 @@ EVENT_FIELDS = {"title", "date", "calendar", "end", "names", "place", "themes", 
                 "body", "sources", "related"}
 EVENT_REQUIRED = ("title", "date", "themes", "significance", "summary")
 SOURCE_FIELDS = {"type", "title", "author", "editor", "container-title", "publisher", "publisher-place",
-                 "issued", "URL", "accessed", "archive_url", "note", "volume", "issue", "page", "language",
+                 "issued", "URL", "accessed", "archived", "note", "volume", "issue", "page", "language",
                  "original-title", "primary", "genre"}
 PAGE_FIELDS = {"title", "description", "order"}
 
@@ -306,12 +310,15 @@ def _read_sources(src: Path, files: list[Path], report: Report, cache) -> dict:
                 f.error((key, "type"), f"unknown source type '{kind}'{suggest(kind, SOURCE_TYPES)}")
             fields = {}
             for name in ("container-title", "publisher", "publisher-place", "note", "volume", "issue", "page",
-                         "language", "original-title", "genre", "URL", "archive_url"):
+                         "language", "original-title", "genre", "URL", "archived"):
                 if entry.get(name) is not None:
                     fields[name] = f.text(entry[name], (key, name))
-            for name in ("URL", "archive_url"):
-                if fields.get(name) and not URL.match(fields[name]):
-                    f.error((key, name), f"'{fields[name]}' is not an http(s) URL")
+            if fields.get("URL") and not URL.match(fields["URL"]):
+                f.error((key, "URL"), f"'{fields['URL']}' is not an http(s) URL")
+            if fields.get("archived") and not ARCHIVED.match(fields["archived"]):
+                f.error((key, "archived"), f"'{fields['archived']}' is not an archived copy: give a Wayback "
+                        "Machine capture (https://web.archive.org/web/<timestamp>/<address>) or an "
+                        "archive.today one (https://archive.ph/<id>)")
             issued = f.date(entry["issued"], (key, "issued")) if entry.get("issued") is not None else None
             accessed = f.date(entry["accessed"], (key, "accessed")) if entry.get("accessed") is not None else None
             if fields.get("URL") and accessed is None:
@@ -325,7 +332,9 @@ def _read_sources(src: Path, files: list[Path], report: Report, cache) -> dict:
                 _names(f, entry.get("author"), (key, "author"), "author"),
                 _names(f, entry.get("editor"), (key, "editor"), "editor"),
                 issued, accessed, kind in PRIMARY_TYPES if primary is None else primary,
-                f.rel, key_lines.get(key) or 0)
+                f.rel, key_lines.get(key) or 0,
+                # The lines of the addresses themselves, for `timeline links`.
+                {name: f.doc.line(key, name) for name in ("URL", "archived") if fields.get(name)})
     return sources
 
 

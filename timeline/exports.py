@@ -54,9 +54,9 @@ def csl_item(source) -> dict:
                  "URL", "note", "genre", "original-title"):
         if source.fields.get(name):
             item[name] = source.fields[name]
-    if source.fields.get("archive_url"):
+    if source.fields.get("archived"):
         # CSL has no variable for an archived copy; "custom" is CSL-JSON's place for such extras.
-        item["custom"] = {"archive_url": source.fields["archive_url"]}
+        item["custom"] = {"archived": source.fields["archived"]}
     for field, names in (("author", source.authors), ("editor", source.editors)):
         if names:
             item[field] = [{"literal": n.literal} if n.literal else

@@ -66,6 +66,7 @@ class Source:
     primary: bool = False
     path: str = ""
     line: int = 0
+    lines: dict = field(default_factory=dict, repr=False)   # {"URL": line, "archived": line}
 
     @cached_property
     def digest(self) -> str:

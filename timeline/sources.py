@@ -90,14 +90,18 @@ def _tail(source: Source) -> list:
 
 
 def _access(source: Source) -> list:
+    """The live address with its access date, and beside it the archived copy if there is one."""
     f, parts = source.fields, []
+    archived = Markup(f'<a href="{escape(f["archived"])}">archived copy</a>') if f.get("archived") else None
     if f.get("URL"):
         link = _link(f["URL"])
-        if source.accessed:
-            link += Markup(f" (accessed {escape(source.accessed.display())})")
+        aside = [Markup(f"accessed {escape(source.accessed.display())}")] if source.accessed else []
+        aside += [archived] if archived else []
+        if aside:
+            link += Markup(" (") + Markup("; ").join(aside) + Markup(")")
         parts.append(link)
-    if f.get("archive_url"):
-        parts.append(Markup(f"archived at {_link(f['archive_url'])}"))
+    elif archived:
+        parts.append(archived)
     return parts
 
 

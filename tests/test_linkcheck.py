@@ -1,0 +1,727 @@
+"""`timeline links`, the checker of external addresses, against scripted servers on the loopback address.
+
+(tests/test_links.py is another thing: it checks the links inside a built site.) A guard for the whole
+module refuses any name lookup or connection that would leave this machine, so these tests can never
+reach the real web; a name under .invalid (RFC 2606) is answered "no such host" by the guard itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
+
+import pytest
+
+from timeline import links
+from timeline.cli import main
+from timeline.linkcheck import Settings, _retry_after, check
+
+# Timeouts generous enough for a loaded two-core machine: a test must not fail because it was slow.
+FAST = Settings(timeout=1.5, retries=2, backoff=0.05, max_wait=2.0, trust_env=False)
+HUGE = 200 * 1024 * 1024
+
+
+def _loopback(host: str) -> bool:
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def guard():
+    """Every name looked up and every address connected to; anything off this machine fails the test."""
+    seen = SimpleNamespace(asked=[], connected=[], leaks=[])
+    real_lookup, real_connect = socket.getaddrinfo, socket.socket.connect
+
+    def getaddrinfo(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        seen.asked.append(name)
+        if name.endswith(".invalid"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        if not _loopback(name):
+            seen.leaks.append(name)
+            raise AssertionError(f"looking up {name} would leave this machine")
+        return real_lookup(host, *args, **kwargs)
+
+    def connect(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            seen.connected.append(address[0])
+            if not _loopback(address[0]):
+                seen.leaks.append(address[0])
+                raise AssertionError(f"connecting to {address[0]} would leave this machine")
+        return real_connect(sock, address)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(socket, "getaddrinfo", getaddrinfo)
+        mp.setattr(socket.socket, "connect", connect)
+        for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+            mp.delenv(var, raising=False)
+        yield seen
+    # The checker reports any exception with its address, so a refused attempt is also counted here.
+    assert seen.leaks == [], f"tried to leave the machine: {seen.leaks}"
+
+
+class Tally:
+    """Requests in flight, across servers, and the most seen at once."""
+
+    def __init__(self):
+        self.lock, self.now, self.peak = threading.Lock(), 0, 0
+
+
+class Server:
+    """A web server on 127.0.0.1 answering from a script; it logs (method, path, time, user agent,
+    the client's port: one per connection)."""
+
+    def __init__(self, tally: Tally | None = None):
+        self.log, self.sent, self.tally, self.peak, self.now = [], 0, tally or Tally(), 0, 0
+        self.stop = threading.Event()
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_HEAD(self):
+                owner.handle(self, "HEAD")
+
+            def do_GET(self):
+                owner.handle(self, "GET")
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def url(self, path: str, scheme: str = "http") -> str:
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
+
+    def hits(self, path: str, method: str | None = None) -> list:
+        return [r for r in self.log if r[1] == path and method in (None, r[0])]
+
+    def close(self):
+        self.stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def handle(self, h, method: str):
+        path = h.path
+        with self.tally.lock:
+            earlier = len(self.hits(path))
+            self.log.append((method, path, time.monotonic(), h.headers.get("User-Agent"), h.client_address[1]))
+        self.answer(h, method, path, earlier)
+
+    def working(self, seconds: float):
+        """Counted as in flight from the request read to before the answer is sent: strictly inside
+        the time the client holds its slot."""
+        with self.tally.lock:
+            self.tally.now += 1
+            self.tally.peak = max(self.tally.peak, self.tally.now)
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+        self.stop.wait(seconds)
+        with self.tally.lock:
+            self.tally.now -= 1
+            self.now -= 1
+
+    def answer(self, h, method, path, earlier):
+        redirects = {"/moved": (301, "/ok"), "/moved-308": (308, "/ok"), "/temporary": (302, "/ok"),
+                     "/moved-then-temporary": (301, "/temporary"), "/moved-to-gone": (301, "/gone"),
+                     "/loop-a": (302, "/loop-b"), "/loop-b": (302, "/loop-a")}
+        path = path.split("?")[0]
+        fixed = {"/ok": 200, "/fine": 200, "/gone": 404, "/gone-410": 410, "/login": 401, "/forbidden": 403,
+                 "/error": 500, "/bad-request": 400}
+        if path in redirects:
+            status, target = redirects[path]
+            return self.reply(h, status, {"Location": target})
+        if path.startswith("/chain/"):
+            return self.reply(h, 302, {"Location": f"/chain/{int(path[7:]) + 1}"})
+        if path in fixed:
+            return self.reply(h, fixed[path])
+        if path == "/busy-then-ok":
+            return self.reply(h, 429, {"Retry-After": "1"}) if earlier == 0 else self.reply(h, 200)
+        if path == "/busy":
+            return self.reply(h, 429, {"Retry-After": "0"})
+        if path == "/busy-for-an-hour":
+            return self.reply(h, 429, {"Retry-After": "3600"})
+        if path == "/unavailable-then-ok":
+            return self.reply(h, 503) if earlier == 0 else self.reply(h, 200)
+        if path in ("/no-head", "/huge"):
+            if method == "HEAD":
+                return self.reply(h, 405)
+            if path == "/no-head":
+                return self.reply(h, 200)
+            return self.endless(h)
+        if path == "/slow":
+            self.stop.wait(6)
+            return self.reply(h, 200)
+        if path.startswith("/delay"):
+            self.working(0.1)
+            return self.reply(h, 200)
+        return self.reply(h, 404)
+
+    def reply(self, h, status: int, headers: dict | None = None):
+        h.send_response(status)
+        for name, value in (headers or {}).items():
+            h.send_header(name, value)
+        h.send_header("Content-Length", "0")
+        h.end_headers()
+
+    def endless(self, h):
+        h.send_response(200)
+        h.send_header("Content-Length", str(HUGE))
+        h.end_headers()
+        chunk = b"x" * 65536
+        try:
+            while self.sent < HUGE and not self.stop.is_set():
+                h.wfile.write(chunk)
+                self.sent += len(chunk)
+        except OSError:
+            h.close_connection = True
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = Server()
+    yield s
+    s.close()
+
+
+SCRIPT = {
+    # path: (kind, words in the message)
+    "/ok": ("ok", "200 OK"),
+    "/moved": ("redirected", "moved permanently to"),
+    "/moved-308": ("redirected", "moved permanently to"),
+    "/temporary": ("ok", "200 OK (after a redirect to"),
+    "/moved-then-temporary": ("redirected", "/temporary: put the new address in the file"),
+    "/moved-to-gone": ("broken", "404 Not Found (after a redirect to"),
+    "/loop-a": ("broken", "redirect loop: "),
+    "/chain/0": ("broken", "more than 10 redirects"),
+    "/gone": ("broken", "404 Not Found"),
+    "/gone-410": ("broken", "410 Gone"),
+    "/bad-request": ("broken", "400 Bad Request"),
+    "/login": ("blocked", "401 Unauthorized: the site refuses automated checks"),
+    "/forbidden": ("blocked", "403 Forbidden: the site refuses automated checks"),
+    "/busy-then-ok": ("ok", "200 OK"),
+    "/busy": ("blocked", "429 Too Many Requests after 3 tries"),
+    "/unavailable-then-ok": ("ok", "200 OK"),
+    "/error": ("unreachable", "500 Internal Server Error"),
+    "/no-head": ("ok", "200 OK"),
+    "/huge": ("ok", "200 OK"),
+    "/slow": ("unreachable", "no answer within 1.5 s after 3 tries"),
+}
+
+
+@pytest.fixture(scope="module")
+def results(server):
+    """Every scripted address checked in one run, as `timeline links` does."""
+    urls = [server.url(path) for path in SCRIPT]
+    urls += [server.url("/ok", scheme="https"), "http://no-such-host.invalid/page"]
+    started = time.monotonic()
+    outcomes = check(urls, FAST)
+    return SimpleNamespace(outcomes=outcomes, seconds=time.monotonic() - started)
+
+
+@pytest.mark.parametrize("path", list(SCRIPT))
+def test_each_scripted_answer_gets_its_honest_kind(results, server, path):
+    kind, words = SCRIPT[path]
+    outcome = results.outcomes[server.url(path)]
+    assert outcome.kind == kind, outcome
+    assert words in outcome.message, outcome
+
+
+def test_a_permanent_redirect_names_the_address_to_put_in_the_file(results, server):
+    assert results.outcomes[server.url("/moved")].new_url == server.url("/ok")
+    assert results.outcomes[server.url("/moved-308")].status == 200
+    # Past a temporary redirect the new address is the last permanent one, not the temporary target.
+    assert results.outcomes[server.url("/moved-then-temporary")].new_url == server.url("/temporary")
+    assert results.outcomes[server.url("/temporary")].new_url is None
+
+
+def test_a_tls_handshake_against_a_plain_port_is_unreachable_not_broken(results, server):
+    outcome = results.outcomes[server.url("/ok", scheme="https")]
+    assert outcome.kind == "unreachable" and "TLS error" in outcome.message, outcome
+
+
+def test_a_name_that_does_not_exist_is_broken_at_once_and_nothing_leaves_the_machine(results, guard):
+    outcome = results.outcomes["http://no-such-host.invalid/page"]
+    assert (outcome.kind, outcome.message) == ("broken", "no such host")
+    assert guard.asked.count("no-such-host.invalid") == 1   # not retried: the answer is final
+    assert guard.connected and all(_loopback(a) for a in guard.connected)
+
+
+def test_request_loops_are_bounded(results, server):
+    a, b = server.url("/loop-a"), server.url("/loop-b")
+    assert results.outcomes[a].message == f"redirect loop: {a} -> {b} -> {a}"
+    assert len(server.hits("/loop-a")) == 1 and len(server.hits("/loop-b")) == 1
+    chain = [r for r in server.log if r[1].startswith("/chain/")]
+    assert len(chain) == 11
+    # Retries stop: three tries for a site that keeps saying 429, one for a plain 404 (and one GET).
+    assert len(server.hits("/busy")) == 3
+    assert sorted(r[0] for r in server.hits("/gone")) == ["GET", "GET", "HEAD", "HEAD"]   # /moved-to-gone too
+    assert len(server.hits("/slow")) == 3
+
+
+def test_retry_after_is_waited_for_before_asking_again(results, server):
+    first, second = server.hits("/busy-then-ok")[:2]
+    assert second[2] - first[2] >= 0.9
+    # 503 without Retry-After: backoff only.
+    assert len(server.hits("/unavailable-then-ok")) == 2
+
+
+def test_head_is_asked_first_and_get_when_the_server_refuses_head(results, server):
+    assert [r[0] for r in server.hits("/no-head")] == ["HEAD", "GET"]
+    assert [r[0] for r in server.hits("/ok")][0] == "HEAD"
+
+
+def test_no_more_of_a_body_than_the_cap_is_read(results, server):
+    # The server would send 200 MB; the checker reads 64 KiB and hangs up (socket buffers take some more).
+    assert server.sent < HUGE // 10
+
+
+def test_every_request_says_who_is_asking(results, server):
+    agents = {r[3] for r in server.log}
+    assert len(agents) == 1 and agents.pop().startswith("timeline-links/")
+
+
+def test_connections_are_kept_and_reused_for_the_next_address_on_the_host(server):
+    urls = [server.url(f"/fine?{i}") for i in range(12)] + [server.url(f"/no-head?{i}") for i in range(4)]
+    check(urls, Settings(timeout=5, per_host=2, trust_env=False))
+    ports = {r[4] for r in server.log if "?" in r[1]}
+    assert len([r for r in server.log if "?" in r[1]]) == 20 and len(ports) <= 2
+
+
+def test_a_retry_after_of_an_hour_is_bounded_by_max_wait(server):
+    started = time.monotonic()
+    outcome = check([server.url("/busy-for-an-hour")], Settings(timeout=1, retries=1, backoff=0.05,
+                                                                 max_wait=0.3, trust_env=False))
+    assert time.monotonic() - started < 3
+    assert outcome[server.url("/busy-for-an-hour")].kind == "blocked"
+    assert len(server.hits("/busy-for-an-hour")) == 2
+
+
+def test_requests_in_flight_are_bounded_per_host_and_overall():
+    tally = Tally()
+    one, two = Server(tally), Server(tally)
+    try:
+        urls = [s.url(f"/delay/{i}") for s in (one, two) for i in range(12)]
+        outcomes = check(urls, Settings(timeout=2, concurrency=4, per_host=3, trust_env=False))
+    finally:
+        one.close()
+        two.close()
+    assert {o.kind for o in outcomes.values()} == {"ok"}
+    assert one.peak <= 3 and two.peak <= 3
+    assert 2 <= tally.peak <= 4
+
+
+def test_retry_after_is_read_as_seconds_or_as_a_date():
+    assert _retry_after("7") == 7
+    assert 50 < _retry_after(time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 60))) <= 60
+    assert _retry_after("soon") is None and _retry_after(None) is None
+
+
+# ---- the command, on content whose addresses point at the local server ----
+
+def _site(site_dir, server):
+    return site_dir({
+        "sources.yaml": f"""
+            mancall-1971:
+              type: book
+              title: "Russia and China"
+              issued: 1971
+            nerchinsk-treaty:
+              type: treaty
+              title: Treaty of Nerchinsk
+              issued: 1689-08-27
+            example-web:
+              type: webpage
+              title: An example page
+              URL: {server.url("/fine")}
+              accessed: 2026-11-28
+            gone-page:
+              type: webpage
+              title: A page that went away
+              URL: {server.url("/gone")}
+              accessed: 2024-03-15
+            moved-page:
+              type: webpage
+              title: A page that moved
+              URL: {server.url("/moved")}
+              accessed: 2024-03-15
+            kept-page:
+              type: webpage
+              title: A page with a copy
+              URL: {server.url("/gone-410")}
+              accessed: 2024-03-15
+              archived: https://web.archive.org/web/20240315000000/https://example.org/kept
+        """,
+        "events/1864-dated.yaml": f"""
+            title: A dated event
+            date: 1864-10-07
+            themes: [diplomacy]
+            significance: notable
+            summary: "Dated [@example-web; @gone-page; @moved-page; @kept-page]."
+            body: |
+              First line.
+
+              See [the record]({server.url("/forbidden")}) and <{server.url("/fine")}>
+              and again {server.url("/gone")} here.
+        """,
+        "pages/about.md": f"""
+            ---
+            title: About
+            ---
+            Cites [@mancall-1971].
+
+            A [moved link]({server.url("/moved")}).
+        """,
+    })
+
+
+def _run(capsys, *argv):
+    status = main(["links", "--src", "site_src", *argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_links_reports_every_problem_at_the_line_that_holds_the_address(site_dir, server, capsys):
+    _site(site_dir, server)
+    status, out, err = _run(capsys)
+    today = datetime.now(timezone.utc).date().isoformat()
+    gone, ok = server.url("/gone"), server.url("/ok")
+    assert status == 1
+    assert err.splitlines() == [
+        f"site_src/events/1864-dated.yaml:9: body: warning: {server.url('/forbidden')}: 403 Forbidden: the site "
+        f"refuses automated checks; open the page in a browser (checked {today})",
+        f"site_src/events/1864-dated.yaml:10: body: {gone}: 404 Not Found (checked {today})",
+        f"site_src/pages/about.md:6: warning: {server.url('/moved')}: moved permanently to {ok}: put the new "
+        f"address in the file (checked {today})",
+        f"site_src/sources.yaml:17: gone-page: URL: 404 Not Found (checked {today}); look for a copy at "
+        f"https://web.archive.org/web/20240315/{gone} and, if it is the page you read, name it as archived:",
+        f"site_src/sources.yaml:22: moved-page: warning: URL: moved permanently to {ok}: put the new address "
+        f"in the file (checked {today})",
+        f"site_src/sources.yaml:27: kept-page: URL: 410 Gone (checked {today})",
+    ]
+    assert out.strip() == ("5 addresses in 8 places: 1 ok (0 found ok within 30d, not fetched again), "
+                           "1 redirected, 2 broken, 1 blocked, 0 unreachable")
+
+
+def test_warn_only_reports_the_same_and_exits_0(site_dir, server, capsys):
+    _site(site_dir, server)
+    status, out, err = _run(capsys, "--warn-only")
+    assert status == 0 and "404 Not Found" in err and "2 broken" in out
+
+
+def test_json_gives_each_address_its_kind_places_and_date(site_dir, server, capsys):
+    _site(site_dir, server)
+    status, out, err = _run(capsys, "--json")
+    assert status == 1 and err == ""
+    data = json.loads(out)
+    assert data["summary"] == {"addresses": 5, "places": 8, "cached": 0, "ok": 1, "redirected": 1, "broken": 2,
+                               "blocked": 1, "unreachable": 0}
+    by_url = {item["url"]: item for item in data["links"]}
+    gone = by_url[server.url("/gone")]
+    assert gone["kind"] == "broken" and gone["status"] == 404
+    assert gone["places"] == [{"path": "site_src/sources.yaml", "line": 17, "field": "gone-page"},
+                              {"path": "site_src/events/1864-dated.yaml", "line": 10, "field": "body"}]
+    assert gone["wayback"] == f"https://web.archive.org/web/20240315/{server.url('/gone')}"
+    assert by_url[server.url("/moved")]["new_url"] == server.url("/ok")
+    assert datetime.fromisoformat(gone["checked"]).tzinfo is not None
+
+
+def test_an_address_found_ok_recently_is_not_fetched_again_and_all_ignores_that(site_dir, server, capsys):
+    src = _site(site_dir, server)
+    cache = src.parent / ".cache" / "timeline" / "links.json"
+    assert _run(capsys)[0] == 1
+    assert json.loads(cache.read_text())["version"] == links.CACHE_VERSION
+    heads = lambda path: len(server.hits(path, "HEAD"))   # noqa: E731
+    ok, gone = heads("/fine"), heads("/gone")
+    status, out, _ = _run(capsys)
+    assert heads("/fine") == ok            # fresh and ok: taken from the cache
+    assert heads("/gone") == gone + 1    # broken: asked again, it may be back
+    assert "(1 found ok within 30d, not fetched again)" in out
+    _run(capsys, "--all")
+    assert heads("/fine") == ok + 1
+    # Older than --max-age: asked again.
+    _run(capsys, "--max-age", "0d")
+    assert heads("/fine") == ok + 2
+    assert [p.name for p in cache.parent.iterdir()] == ["links.json"]   # written atomically, no leftovers
+
+
+def test_a_result_older_than_max_age_or_from_the_future_is_not_trusted():
+    now = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    def result(kind, when):
+        return links.Result(kind, "", 200, None, when.isoformat())
+    assert links.is_fresh(result("ok", now - timedelta(days=29)), now, timedelta(days=30))
+    assert not links.is_fresh(result("ok", now - timedelta(days=31)), now, timedelta(days=30))
+    assert not links.is_fresh(result("ok", now + timedelta(days=1)), now, timedelta(days=30))
+    assert not links.is_fresh(result("blocked", now), now, timedelta(days=30))
+
+
+@pytest.mark.parametrize("text, why", [
+    ("{not json", "not readable"),
+    ('{"version": 0, "links": {}}', "not a version 1 link cache"),
+    ('[1, 2]', "not a version 1 link cache"),
+])
+def test_a_corrupt_or_old_cache_is_ignored_and_replaced(site_dir, server, capsys, text, why):
+    src = _site(site_dir, server)
+    cache = src.parent / ".cache" / "timeline" / "links.json"
+    cache.parent.mkdir(parents=True)
+    cache.write_text(text)
+    status, out, err = _run(capsys)
+    assert f"warning: {cache}: ignored, {why}" in err
+    assert "0 found ok within 30d" in out
+    assert json.loads(cache.read_text())["version"] == links.CACHE_VERSION
+
+
+def test_a_cache_entry_that_is_not_a_result_is_dropped(tmp_path):
+    path = tmp_path / "links.json"
+    good = {"kind": "ok", "message": "200 OK", "status": 200, "new_url": None, "checked": "2026-11-30T10:00:00Z"}
+    path.write_text(json.dumps({"version": 1, "links": {
+        "https://a.example/": good, "https://b.example/": {**good, "kind": "fine"},
+        "https://c.example/": {**good, "checked": "yesterday"}, "https://d.example/": {"kind": "ok"},
+        "https://e.example/": "ok"}}))
+    results, note = links.read_cache(path)
+    assert note is None and list(results) == ["https://a.example/"]
+
+
+def test_a_bad_max_age_is_a_usage_error(site_dir, capsys):
+    site_dir()
+    assert main(["links", "--max-age", "a month"]) == 2
+    assert "--max-age: 'a month' is not an age such as 30d" in capsys.readouterr().err
+    assert links.parse_age("12h") == timedelta(hours=12) and links.parse_age("2w") == timedelta(weeks=2)
+    assert links.parse_age("7") == timedelta(days=7)
+
+
+def test_content_with_errors_is_reported_and_nothing_is_fetched(site_dir, server, capsys):
+    site_dir({"events/1864-dated.yaml": f"""
+        title: A dated event
+        date: 1864-13-07
+        themes: [diplomacy]
+        significance: notable
+        summary: "See <{server.url('/never')}> [@example-web]."
+    """})
+    status, out, err = _run(capsys)
+    assert status == 1 and "site_src/events/1864-dated.yaml:2: date:" in err and "fix the content first" in err
+    assert server.hits("/never") == []
+
+
+def test_archived_copies_are_not_checked(site_dir, server, capsys, guard):
+    _site(site_dir, server)
+    _run(capsys)
+    assert "web.archive.org" not in guard.asked and "example.org" not in guard.asked
+
+
+def test_markdown_links_are_found_where_cmark_finds_them():
+    text = ("A [link](https://a.example/x) and <https://b.example/>, a bare https://c.example/y,\n"
+            "[@key, p. 3], `https://code.example/` in code, [mail](mailto:x@y.example) and "
+            "[again](https://a.example/x).")
+    found = links.markdown_links(text)
+    assert [url for _, url in found] == ["https://a.example/x", "https://b.example/", "https://c.example/y",
+                                        "https://a.example/x"]
+    assert [text.count("\n", 0, offset) for offset, _ in found] == [0, 0, 0, 1]
+    found = links.markdown_links("Intro.\n\nSee [the treaty](https://ru.example/wiki/Айгунский_договор).")
+    assert found == [(25, "https://ru.example/wiki/%D0%90%D0%B9%D0%B3%D1%83%D0%BD%D1%81%D0%BA%D0%B8%D0%B9_"
+                          "%D0%B4%D0%BE%D0%B3%D0%BE%D0%B2%D0%BE%D1%80")]
+
+
+def test_no_address_at_all_is_fine(site_dir, capsys):
+    site_dir({"sources.yaml": """
+        mancall-1971: {type: book, title: R, issued: 1971}
+        nerchinsk-treaty: {type: treaty, title: T, issued: 1689}
+        example-web: {type: webpage, title: E}
+    """})
+    status, out, _ = _run(capsys)
+    assert status == 0 and out.startswith("0 addresses in 0 places")
+    assert os.path.exists("site_src/../.cache/timeline/links.json")
+
+
+# ---- archived copies: validated, shown beside the live link, exported ----
+
+ARCHIVED_OK = [
+    "https://web.archive.org/web/20240315093000/https://example.org/kept",
+    "https://web.archive.org/web/20240315/https://example.org/kept?x=1",
+    "https://web.archive.org/web/20240315093000id_/http://example.org/kept",
+    "http://web.archive.org/web/2024/example.org/kept",
+    "https://archive.ph/AbC12",
+    "https://archive.today/2024.03.15-093000/https://example.org/kept",
+    "https://archive.is/xYz9Q/",
+]
+ARCHIVED_BAD = [
+    "https://example.org/archive/copy",                      # not an archive
+    "https://web.archive.org/web/*/https://example.org/kept",  # a search, not a capture
+    "https://web.archive.org/web/20240315093000/",            # a capture of nothing
+    "https://web.archive.org/https://example.org/kept",       # no timestamp
+    "https://archive.org/details/somebook",                   # the Internet Archive's library, not a copy
+    "https://archive.ph/",
+    "https://archive.ph.evil.example/AbC12",
+    "ftp://web.archive.org/web/2024/https://example.org/",
+    "javascript:alert(1)",
+]
+
+
+def _source_with(archived: str, url: bool = True) -> str:
+    live = "URL: https://example.org/kept\n  accessed: 2024-03-15\n  " if url else ""
+    return ("mancall-1971: {type: book, title: R, issued: 1971}\n"
+            "nerchinsk-treaty: {type: treaty, title: T, issued: 1689}\n"
+            "example-web:\n"
+            "  type: webpage\n"
+            "  title: E\n"
+            f"  {live}archived: '{archived}'\n")
+
+
+def _check_content(src):
+    from timeline.content import load
+    from timeline.diagnostics import Report
+    report = Report()
+    content = load(src, report)
+    return content, [str(d) for d in report.errors]
+
+
+@pytest.mark.parametrize("address", ARCHIVED_OK)
+def test_a_wayback_or_archive_today_copy_is_accepted(site_dir, address):
+    content, errors = _check_content(site_dir({"sources.yaml": _source_with(address)}))
+    assert errors == []
+    assert content.sources["example-web"].fields["archived"] == address
+    assert content.sources["example-web"].lines == {"URL": 6, "archived": 8}
+
+
+@pytest.mark.parametrize("address", ARCHIVED_BAD)
+def test_any_other_archived_address_is_an_error_at_its_line(site_dir, address):
+    _, errors = _check_content(site_dir({"sources.yaml": _source_with(address)}))
+    assert errors == [f"site_src/sources.yaml:8: example-web.archived: '{address}' is not an archived copy: give "
+                      "a Wayback Machine capture (https://web.archive.org/web/<timestamp>/<address>) or an "
+                      "archive.today one (https://archive.ph/<id>)"]
+
+
+def test_the_old_archive_url_field_is_unknown_and_points_to_archived(site_dir):
+    text = _source_with(ARCHIVED_OK[0]).replace("archived:", "archive_url:")
+    _, errors = _check_content(site_dir({"sources.yaml": text}))
+    assert errors == ["site_src/sources.yaml:8: example-web.archive_url: unknown field (did you mean 'archived'?)"]
+
+
+def test_the_archived_copy_is_shown_beside_the_live_link_in_notes_and_bibliography(site_dir):
+    from timeline import sources as fmt
+    copy = ARCHIVED_OK[0]
+    content, _ = _check_content(site_dir({"sources.yaml": _source_with(copy)}))
+    source = content.sources["example-web"]
+    live = '<a href="https://example.org/kept">https://example.org/kept</a>'
+    aside = f'(accessed 15 March 2024; <a href="{copy}">archived copy</a>)'
+    assert str(fmt.note(source)) == f"“E,” {live} {aside}."
+    assert str(fmt.bibliography(source)) == f"“E”. {live} {aside}."
+    content, _ = _check_content(site_dir({"sources.yaml": _source_with(copy, url=False)}))
+    assert str(fmt.note(content.sources["example-web"])) == f'“E,” <a href="{copy}">archived copy</a>.'
+
+
+def test_an_archived_address_is_escaped_in_the_page(site_dir):
+    from timeline import sources as fmt
+    copy = 'https://web.archive.org/web/2024/https://example.org/"onmouseover=alert(1)'
+    content, errors = _check_content(site_dir({"sources.yaml": _source_with(copy)}))
+    assert errors == []
+    html = str(fmt.note(content.sources["example-web"]))
+    assert '"onmouseover' not in html and "&#34;onmouseover=alert(1)" in html
+
+
+def test_pages_the_print_view_and_the_csl_export_carry_the_archived_copy(site_dir, tmp_path):
+    from timeline.build import build_site
+    copy = ARCHIVED_OK[0]
+    src = site_dir({"sources.yaml": _source_with(copy)})
+    result = build_site(src, tmp_path / "out")
+    assert result.ok, [str(d) for d in result.diagnostics]
+    link = f'<a href="{copy}">archived copy</a>'
+    for page in ("sources/index.html", "print/index.html", "events/1864-dated/index.html"):
+        assert link in (tmp_path / "out" / page).read_text(encoding="utf-8"), page
+    item = next(i for i in json.loads((tmp_path / "out" / "sources.json").read_text()) if i["id"] == "example-web")
+    assert item["custom"] == {"archived": copy} and item["URL"] == "https://example.org/kept"
+
+
+def test_links_help_lists_every_option(capsys):
+    from timeline.cli import make_parser
+    with pytest.raises(SystemExit) as exc:
+        make_parser().parse_args(["links", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for option in ("--src", "--max-age", "--all", "--json", "--warn-only"):
+        assert option in out, option
+
+
+def test_a_build_never_loads_the_http_client(tmp_path):
+    import subprocess
+    import sys
+    from support import GOOD, ROOT
+    code = ("import sys; from timeline.build import build_site; "
+            f"assert build_site({str(GOOD)!r}, {str(tmp_path / 'out')!r}).ok; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'httpcore', 'timeline.links')"
+            " or m in ('timeline.links', 'timeline.linkcheck')))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+def test_an_unexpected_error_is_reported_with_its_address_and_the_others_are_checked(server, monkeypatch):
+    from timeline import linkcheck
+    real = linkcheck._classify
+
+    def classify(status, reason, moved_to, url):
+        if url.endswith("/gone"):
+            raise UnicodeError("odd header")
+        return real(status, reason, moved_to, url)
+    monkeypatch.setattr(linkcheck, "_classify", classify)
+    outcomes = check([server.url("/gone"), server.url("/ok")], FAST)
+    assert outcomes[server.url("/gone")] == linkcheck.Outcome(
+        "unreachable", "could not be checked (UnicodeError: odd header)")
+    assert outcomes[server.url("/ok")].kind == "ok"
+
+
+def test_checking_works_when_called_inside_a_running_event_loop(server):
+    import asyncio
+
+    async def inside():
+        return check([server.url("/ok")], FAST)
+    found = []
+    # In a thread of its own: the test runner's thread may already have a loop (Playwright's).
+    thread = threading.Thread(target=lambda: found.append(asyncio.run(inside())))
+    thread.start()
+    thread.join(30)
+    assert found and found[0][server.url("/ok")].kind == "ok"
+
+
+def test_every_address_of_the_bundled_content_is_gathered_at_the_line_that_holds_it():
+    # Gathering only: nothing is fetched (this machine, like CI's tests, has no web to ask).
+    from support import ROOT
+    from timeline.content import load
+    from timeline.diagnostics import Report
+    content = load(ROOT / "site_src", Report())
+    places = links.gather(content)
+    written = {s.fields["URL"] for s in content.sources.values() if s.fields.get("URL")}
+    assert written and written <= set(places)
+    for url, where in places.items():
+        for place in where:
+            with open(place.path, encoding="utf-8") as f:   # as the loader named it: from the working folder
+                lines = f.read().splitlines()
+            assert url in lines[place.line - 1], (url, place)
+
+
+def test_the_pdf_prints_the_archived_copy_as_a_link(site_dir, tmp_path):
+    import shutil
+    import subprocess
+    from support import require_tool
+    from timeline.build import build_site
+    require_tool(shutil.which("pdftohtml") is not None, "poppler tools missing (apt-get install poppler-utils)")
+    try:
+        from timeline import pdf
+    except (ImportError, OSError):
+        require_tool(False, "weasyprint not installed: pip install -e '.[pdf]'")
+    copy = ARCHIVED_OK[0]
+    out = tmp_path / "out"
+    assert build_site(site_dir({"sources.yaml": _source_with(copy)}), out).ok
+    made = pdf.write_pdf(out, out / pdf.PDF_NAME, "a4")
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(made.path)], capture_output=True,
+                         text=True, check=True).stdout
+    assert f'<a href="{copy}">' in xml and "archived copy" in xml

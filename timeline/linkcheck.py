@@ -1,0 +1,240 @@
+"""Ask web servers whether cited addresses still answer, politely, and say honestly what came back.
+
+The client is httpx (async): it speaks HTTP/1.1 and TLS with certificate checks, has separate connect
+and read timeouts and streams bodies, so this module only decides what to ask and how to read the
+answer. Only `timeline links` imports it; a build never touches the network.
+
+Each address ends in one kind:
+- ok: it answers 2xx (perhaps through temporary redirects);
+- redirected: it answers 2xx after a permanent redirect (301/308): the file should name the new address;
+- broken: 404, 410 or another 4xx, no such host, a redirect loop;
+- blocked: 401/403, or 429 that outlasts the retries: the page may be fine, the site refuses robots;
+- unreachable: timeouts, TLS and connection errors (after retries), 5xx (502-504 after retries).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from . import __version__
+
+KINDS = ("ok", "redirected", "broken", "blocked", "unreachable")
+USER_AGENT = (f"timeline-links/{__version__} (link checker of a sourced timeline of Sino-Russian relations; "
+              f"python-httpx/{httpx.__version__})")
+RETRY = {429, 502, 503, 504}
+PERMANENT = {301, 308}
+REDIRECTS = {301, 302, 303, 307, 308}
+NO_SUCH_HOST = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+
+
+@dataclass(frozen=True)
+class Settings:
+    timeout: float = 15.0       # seconds for each request, connect to last byte read
+    concurrency: int = 16       # requests in flight in all
+    per_host: int = 6           # requests in flight to one host: as many connections as a browser opens
+    retries: int = 2            # further tries after a 429/502/503/504, timeout or connection error
+    backoff: float = 1.0        # first wait before a retry, doubled each time
+    max_wait: float = 60.0      # the longest Retry-After honoured
+    max_redirects: int = 10
+    body_cap: int = 64 * 1024   # bytes of a body read at most
+    user_agent: str = USER_AGENT
+    trust_env: bool = True      # honour HTTP(S)_PROXY and NO_PROXY
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str
+    message: str
+    status: int | None = None
+    new_url: str | None = None   # for "redirected": where the permanent redirect leads
+
+
+def check(urls, settings: Settings = Settings(), transport: httpx.AsyncBaseTransport | None = None) -> dict:
+    """{url: Outcome} for every address, checked concurrently."""
+    def job():
+        return asyncio.run(_check_all(list(dict.fromkeys(urls)), settings, transport))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return job()
+    # Called from inside an event loop (a test run beside Playwright's, say): a thread gets its own.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(job).result()
+
+
+async def _check_all(urls: list[str], s: Settings, transport) -> dict:
+    limits = httpx.Limits(max_connections=s.concurrency, max_keepalive_connections=s.concurrency)
+    async with httpx.AsyncClient(headers={"User-Agent": s.user_agent, "Accept": "*/*"}, timeout=s.timeout,
+                                 limits=limits, follow_redirects=False, trust_env=s.trust_env,
+                                 transport=transport) as client:
+        hosts = _Hosts(s)
+        outcomes = await asyncio.gather(*(_guarded(client, url, s, hosts) for url in urls))
+    return dict(zip(urls, outcomes))
+
+
+async def _guarded(client, url: str, s: Settings, hosts: "_Hosts") -> Outcome:
+    """One address's trouble, whatever it is, is reported with it and never stops the others."""
+    try:
+        return await _check_one(client, url, s, hosts)
+    except Exception as exc:   # noqa: BLE001 (the report names it)
+        return Outcome("unreachable", f"could not be checked ({type(exc).__name__}: {exc})")
+
+
+class _Hosts:
+    """The politeness rules: so many requests at once in all and per host, and a pause for a host
+    that asked for one (Retry-After) which every request to it waits out."""
+
+    def __init__(self, s: Settings):
+        self.all = asyncio.Semaphore(s.concurrency)
+        self.per_host, self.each, self.resume = s.per_host, {}, {}
+
+    def key(self, url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}".lower()
+
+    async def request(self, url: str, coroutine_factory):
+        host = self.key(url)
+        gate = self.each.setdefault(host, asyncio.Semaphore(self.per_host))
+        async with gate:
+            delay = self.resume.get(host, 0) - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            async with self.all:
+                return await coroutine_factory()
+
+    def pause(self, url: str, seconds: float) -> None:
+        host = self.key(url)
+        self.resume[host] = max(self.resume.get(host, 0), time.monotonic() + seconds)
+
+
+async def _check_one(client, url: str, s: Settings, hosts: _Hosts) -> Outcome:
+    """Follow redirects by hand, to tell permanent from temporary ones and to catch loops."""
+    chain, current, moved_to, unbroken = [url], url, None, True
+    for _ in range(s.max_redirects + 1):
+        answer = await _ask(client, current, s, hosts)
+        if isinstance(answer, Outcome):
+            return _after(answer, chain)
+        status, reason, location = answer
+        if status in REDIRECTS and location:
+            target = urljoin(current, location)
+            if urlsplit(target).scheme not in ("http", "https"):
+                return Outcome("broken", f"{status} redirects to '{target}', not a web address", status)
+            if target in chain:
+                return Outcome("broken", f"redirect loop: {' -> '.join(chain + [target])}", status)
+            # The new address worth writing down is where the unbroken run of permanent redirects leads.
+            unbroken = unbroken and status in PERMANENT
+            moved_to = target if unbroken else moved_to
+            chain.append(target)
+            current = target
+            continue
+        return _after(_classify(status, reason, moved_to, url), chain)
+    return Outcome("broken", f"more than {s.max_redirects} redirects", None)
+
+
+def _after(outcome: Outcome, chain: list[str]) -> Outcome:
+    if len(chain) > 1 and outcome.kind != "redirected":
+        return Outcome(outcome.kind, f"{outcome.message} (after a redirect to {chain[-1]})", outcome.status,
+                       outcome.new_url)
+    return outcome
+
+
+def _classify(status: int, reason: str, moved_to: str | None, url: str) -> Outcome:
+    said = f"{status} {reason}".strip()
+    if 200 <= status < 300:
+        if moved_to and moved_to != url:
+            return Outcome("redirected", f"moved permanently to {moved_to}: put the new address in the file",
+                           status, moved_to)
+        return Outcome("ok", said, status)
+    if status in (401, 403, 429):
+        return Outcome("blocked", f"{said}: the site refuses automated checks; open the page in a browser",
+                       status)
+    if 400 <= status < 500:
+        return Outcome("broken", said, status)
+    return Outcome("unreachable", said if status >= 500 else f"unexpected answer {said}", status)
+
+
+async def _ask(client, url: str, s: Settings, hosts: _Hosts):
+    """(status, reason, Location) of one address, or an Outcome when there was no usable answer.
+    HEAD first; GET when HEAD fails (some servers refuse or mishandle it). 429, 502-504 answers and
+    network errors are retried with backoff, honouring Retry-After up to max_wait."""
+    method, tries, failure = "HEAD", 0, None
+    while tries <= s.retries:
+        try:
+            status, reason, headers = await hosts.request(url, lambda: _fetch(client, method, url, s))
+        except (httpx.TimeoutException, TimeoutError):
+            failure = Outcome("unreachable", f"no answer within {s.timeout:g} s")
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            failure = _network_error(exc)
+            if failure.kind == "broken":
+                return failure
+        else:
+            if method == "HEAD" and status >= 400 and status not in RETRY:
+                method = "GET"   # not counted as a retry: it is a different question
+                continue
+            if status not in RETRY:
+                return status, reason, headers.get("location")
+            failure = (status, reason, headers.get("location"))
+            wait = _retry_after(headers.get("retry-after"))
+            if wait is not None and tries < s.retries:
+                hosts.pause(url, min(wait, s.max_wait))
+        tries += 1
+        if tries <= s.retries:
+            await asyncio.sleep(s.backoff * 2 ** (tries - 1))
+    if isinstance(failure, tuple):
+        status, reason, _ = failure
+        if status == 429:
+            return Outcome("blocked", f"429 {reason} after {s.retries + 1} tries: the site refuses automated "
+                                      "checks; open the page in a browser", status)
+        return Outcome("unreachable", f"{status} {reason} after {s.retries + 1} tries", status)
+    return Outcome(failure.kind, f"{failure.message} after {s.retries + 1} tries", failure.status)
+
+
+async def _fetch(client, method: str, url: str, s: Settings):
+    async with asyncio.timeout(s.timeout):   # the whole exchange, not each read: a trickle ends too
+        async with client.stream(method, url) as response:
+            # Read to the end (HEAD has nothing to read), so that the connection is kept for the next
+            # request to the host; but no more than body_cap: closing a stream unread drops the connection
+            # and the rest is never sent.
+            read = 0
+            async for chunk in response.aiter_raw():
+                read += len(chunk)
+                if read >= s.body_cap:
+                    break
+            return response.status_code, response.reason_phrase, response.headers
+
+
+def _network_error(exc: Exception) -> Outcome:
+    cause, seen = exc, 0
+    while cause is not None and seen < 10:
+        if isinstance(cause, socket.gaierror):
+            if cause.errno in NO_SUCH_HOST:
+                return Outcome("broken", "no such host")
+            return Outcome("unreachable", f"the host's name could not be looked up ({cause.strerror})")
+        if isinstance(cause, ssl.SSLError):
+            return Outcome("unreachable", f"TLS error: {cause.reason or cause}")
+        cause, seen = cause.__cause__ or cause.__context__, seen + 1
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return Outcome("broken", f"not a usable address ({exc})")
+    return Outcome("unreachable", f"{type(exc).__name__}: {exc or 'connection failed'}")
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
