@@ -110,4 +110,4 @@ def test_not_utf8(site_dir, capsys):
     src = site_dir()
     (src / "events" / "1700-latin1.yaml").write_bytes("title: Caf\xe9\n".encode("latin-1"))
     assert main(["check"]) == 1
-    assert "site_src/events/1700-latin1.yaml: not UTF-8 text" in capsys.readouterr().err
+    assert "site_src/events/1700-latin1.yaml:1:11: not UTF-8 text (byte 0xe9" in capsys.readouterr().err

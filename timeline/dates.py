@@ -11,10 +11,13 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from .diagnostics import excerpt
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
-_DATE_RE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[~?])?$")
+# ASCII digits only: \d would also take '１７００' and '١٧٠٠', which no reader of the file would call a year.
+_DATE_RE = re.compile(r"^(?P<y>[0-9]{4})(?:-(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2}))?)?(?P<q>[~?])?$")
 
 
 def _julian_to_jdn(y: int, m: int, d: int) -> int:
@@ -130,7 +133,7 @@ def parse(value, calendar: str = "gregorian") -> HistDate:
     elif isinstance(value, str):
         match = _DATE_RE.match(value.strip())
         if not match:
-            raise ValueError(f"'{value}' is not a date like 1689, 1689-08, 1689-08-27 or 1650~")
+            raise ValueError(f"'{excerpt(value)}' is not a date like 1689, 1689-08, 1689-08-27 or 1650~")
         y = int(match["y"])
         m = int(match["m"]) if match["m"] else None
         d = int(match["d"]) if match["d"] else None

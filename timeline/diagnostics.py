@@ -5,6 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+EXCERPT = 60
+
+
+def excerpt(value, limit: int = EXCERPT) -> str:
+    """A value as quoted in a message: at most limit characters, on one line (a file may hold
+    megabytes in one value, or be a link to /etc/passwd)."""
+    text = " ".join(str(value).split()) if len(str(value)) < 100 * limit else " ".join(str(value)[:2 * limit].split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     path: str
