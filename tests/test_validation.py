@@ -78,7 +78,7 @@ def test_empty_and_non_mapping_event_files(site_dir, capsys):
     site_dir({"events/1700-empty.yaml": "", "events/1701-list.yaml": "- a\n- b\n"})
     assert main(["check"]) == 1
     err = capsys.readouterr().err
-    assert "site_src/events/1700-empty.yaml:" in err and "expected a mapping of fields, got nothing" in err
+    assert "site_src/events/1700-empty.yaml:" in err and "expected a mapping of fields, got an empty file" in err
     assert "site_src/events/1701-list.yaml:1: event: expected a mapping of fields, got a list" in err
 
 

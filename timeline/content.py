@@ -323,10 +323,10 @@ def _read_sources(src: Path, files: list[Path], report: Report, cache) -> tuple[
             continue
         key_lines = f.doc.top_lines()
         for key_node, _ in f.doc.node.value:
-            if key_node.tag != "tag:yaml.org,2002:str":  # ~, 12, true: not text, so no key
-                f.report.error(f.rel, key_node.start_mark.line + 1, excerpt(key_node.value),
-                               f"'{excerpt(key_node.value)}' is not a valid citation key "
-                               "(lower-case letters, digits, hyphens)")
+            if key_node.tag != "tag:yaml.org,2002:str":  # ~, 12, true, [a]: not text, so no key
+                written = excerpt(key_node.value) if isinstance(key_node.value, str) else "[...]"
+                f.report.error(f.rel, key_node.start_mark.line + 1, written,
+                               f"'{written}' is not a valid citation key (lower-case letters, digits, hyphens)")
         for key, raw in f.doc.data.items():
             if not isinstance(key, str):
                 continue

@@ -44,10 +44,10 @@ class Report:
     items: list[Diagnostic] = field(default_factory=list)
 
     def error(self, path, line=None, field=None, message="", column=None) -> None:
-        self.items.append(Diagnostic(str(path), line, column, field, message, "error"))
+        self.items.append(Diagnostic(str(path), line, column, field and excerpt(field), message, "error"))
 
     def warning(self, path, line=None, field=None, message="", column=None) -> None:
-        self.items.append(Diagnostic(str(path), line, column, field, message, "warning"))
+        self.items.append(Diagnostic(str(path), line, column, field and excerpt(field), message, "warning"))
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 
 import yaml
+
+from .diagnostics import excerpt
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: about 8 times faster
 
@@ -151,28 +154,57 @@ class Located:
                 seen = set()
                 for key_node, value_node in node.value:
                     key = getattr(key_node, "value", None)
-                    dotted = f"{prefix}.{key}" if prefix else str(key)
                     if isinstance(key, str) and key in seen:
-                        found.append((dotted, key_node.start_mark.line + 1))
+                        found.append((excerpt(f"{prefix}.{key}" if prefix else key), key_node.start_mark.line + 1))
                     seen.add(key)
-                    stack.append((value_node, dotted))
+                    if type(value_node.value) is list:  # only collections hold keys
+                        stack.append((value_node, f"{prefix}.{key}" if prefix else str(key)))
             elif isinstance(node, yaml.SequenceNode):
-                stack.extend((child, f"{prefix}[{i}]") for i, child in enumerate(node.value))
+                stack.extend((child, f"{prefix}[{i}]") for i, child in enumerate(node.value)
+                             if type(child.value) is list)
         return sorted(found, key=lambda item: item[1])
 
 
-def _check_size(root) -> None:
+# Where YAML allows an anchor (&name): after a space, a line start or a flow indicator. Prose such
+# as "A & B" or "AT&T" does not match, so most files skip the slower walk that follows aliases.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:])&[^\s\[\]{},]", re.M)
+
+
+def _check_size(root, text: str) -> None:
     """Refuse nesting deeper than MAX_DEPTH and aliases that expand beyond MAX_VALUES values, before
     anything walks the data (a dozen lines of aliases can stand for billions of values)."""
     if root is None:
         return
+    if _ANCHOR.search(text):  # anchors, so perhaps aliases: count what they expand to
+        _check_expansion(root)
+        return
+    # A tree: no more values than the text has characters; only its depth is left to check, level
+    # by level (quick: this runs on every file).
+    level, depth = [root], 1
+    while level:
+        if depth > MAX_DEPTH:
+            raise _too_deep(level[0])
+        below = []
+        for node in level:
+            if type(node) is yaml.MappingNode:
+                below.extend(child for pair in node.value for child in pair if type(child.value) is list)
+            elif type(node) is yaml.SequenceNode:
+                below.extend(child for child in node.value if type(child.value) is list)
+        level, depth = below, depth + 1
+
+
+def _too_deep(node) -> YamlSyntaxError:
+    mark = node.start_mark
+    return YamlSyntaxError(f"YAML nested more than {MAX_DEPTH} levels deep", mark.line + 1, mark.column + 1)
+
+
+def _check_expansion(root) -> None:
     sizes: dict = {}  # id(node) -> values it stands for, aliases expanded
     stack = [(root, 1, False)]
     while stack:
         node, depth, done = stack.pop()
         if depth > MAX_DEPTH:
-            mark = node.start_mark
-            raise YamlSyntaxError(f"YAML nested more than {MAX_DEPTH} levels deep", mark.line + 1, mark.column + 1)
+            raise _too_deep(node)
         children = ([c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode)
                     else node.value if isinstance(node, yaml.SequenceNode) else [])
         if done:
@@ -185,21 +217,32 @@ def _check_size(root) -> None:
             sizes[id(node)] = 0  # in progress (the composer refuses recursive aliases)
             stack.append((node, depth, True))
             stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
-    return
+
+
+def _explain(exc, mark, text: str) -> str:
+    """PyYAML's message, in the editor's terms for the common mistakes."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
+        tag = problem.rsplit("tag ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
+        return f"YAML tag {excerpt(tag)} is not allowed here (content files are plain YAML)"
+    if isinstance(exc, yaml.composer.ComposerError) and "another document" in problem:
+        return "a second YAML document (a line '---'): a file holds one"
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        return "YAML syntax error: a tab; indent with spaces"
+    if exc.context and exc.problem:
+        problem = f"{exc.problem} ({exc.context})"
+    return f"YAML syntax error: {excerpt(problem, 200)}"
 
 
 def parse(text: str) -> Located:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        _check_size(node)
+        _check_size(node, text)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem:
-            problem = f"{exc.problem} ({exc.context})"
-        raise YamlSyntaxError(f"YAML syntax error: {problem}",
+        raise YamlSyntaxError(_explain(exc, mark, text),
                               mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
     except yaml.reader.ReaderError as exc:
         # No mark: find the character (the reader stops at its first occurrence).
