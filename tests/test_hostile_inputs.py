@@ -137,7 +137,8 @@ CASES = [
     # 17: long values are quoted as a short excerpt
     Case("megabyte-scalar", {EVENT: "x" * 1_000_000}, line=1, phrase="…"),
     Case("link-to-etc-passwd", {EVENT: _link("/etc/passwd")}, line="any"),
-    Case("hundred-k-unknown-key", {EVENT: VALID + "k" * 100_000 + ": 1\n"}, line=6, phrase="unknown field"),
+    Case("five-thousand-digit-year", {EVENT: VALID.replace("1700", "9" * 5000)}, line=2, phrase="too long"),
+    Case("long-unknown-key", {EVENT: VALID + "k" * 1000 + ": 1\n"}, line=6, phrase="unknown field"),
     Case("long-theme-text", {EVENT: VALID.replace("[trade]", "t" * 100_000)}, line=3, phrase="…"),
     # 18: control characters
     Case("form-feed", {EVENT: VALID.replace("A test", "A\x0ctest")}, line=1, phrase="U+000C",

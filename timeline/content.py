@@ -227,7 +227,7 @@ def _load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
             continue
         eid = _unique_id(f, e.get("id"), ("eras", i, "id"), seen, "era")
         bounds = [e.get("start"), e.get("end")]
-        if not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
+        if not all(type(b) is int and 1 <= b <= 9999 for b in bounds):
             f.error(("eras", i), "start and end must be years", field=f"eras[{i}]")
             continue
         era = Era(eid, f.text(e.get("label"), ()), bounds[0], bounds[1], f.text(e.get("intro"), ()))
@@ -435,7 +435,8 @@ def _event(f: _File, eid: str, site: Site | None) -> Event | None:
         return None
     calendar = f.text(data.get("calendar"), ("calendar",)) or "gregorian"
     if calendar not in ("gregorian", "julian"):
-        f.error(("calendar",), f"unknown calendar '{excerpt(calendar)}' (use julian for Old Style dates, or leave it out)")
+        f.error(("calendar",), f"unknown calendar '{excerpt(calendar)}' (use julian for Old Style dates, "
+                               "or leave it out)")
         calendar = "gregorian"
     start = f.date(data["date"], ("date",), calendar) if data.get("date") is not None else None
     end = f.date(data["end"], ("end",), calendar) if data.get("end") is not None else None

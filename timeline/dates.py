@@ -129,7 +129,7 @@ def parse(value, calendar: str = "gregorian") -> HistDate:
     elif isinstance(value, int):
         y, m, d, q = value, None, None, ""
         if not 1 <= y <= 9999:
-            raise ValueError(f"'{value}' is not a four-digit year")
+            raise ValueError(f"'{excerpt(value)}' is not a four-digit year")
     elif isinstance(value, str):
         match = _DATE_RE.match(value.strip())
         if not match:

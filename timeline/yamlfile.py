@@ -258,8 +258,12 @@ def parse(text: str) -> Located:
     except RecursionError:  # the pure-Python parser, without libyaml's own depth limit
         raise YamlSyntaxError(f"YAML nested more than {MAX_DEPTH} levels deep", None, None) from None
     except (ValueError, TypeError, OverflowError) as exc:
-        # e.g. a timestamp such as 2024-13-45 that the YAML resolver cannot build
-        raise YamlSyntaxError(f"YAML value error: {exc}", None, None) from None
+        # e.g. a number of more digits than Python converts (4,300)
+        digits = re.search(r"[0-9_]{4000,}", text)
+        if digits:
+            raise YamlSyntaxError("a number too long to read (thousands of digits)", text.count("\n", 0, digits.start())
+                                  + 1, None) from None
+        raise YamlSyntaxError(f"YAML value error: {excerpt(exc, 200)}", None, None) from None
     finally:
         loader.dispose()
     return Located(data, node)
