@@ -40,7 +40,7 @@ class Run:
 
 
 def env() -> dict:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def snapshot(folder: Path) -> dict:
