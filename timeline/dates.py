@@ -17,7 +17,8 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")
 
 # ASCII digits only: \d would also take '１７００' and '١٧٠٠', which no reader of the file would call a year.
-_DATE_RE = re.compile(r"^(?P<y>[0-9]{4})(?:-(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2}))?)?(?P<q>[~?])?$")
+# (The flag, not [0-9]: the pattern is copied into the editors' schema, where \d is ASCII already.)
+_DATE_RE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[~?])?$", re.ASCII)
 
 
 def _julian_to_jdn(y: int, m: int, d: int) -> int:
