@@ -289,15 +289,17 @@ def _load_sources(src: Path, report: Report, cache=None) -> tuple[dict, bool]:
     """The sources, and whether every sources file could be used."""
     files = [src / "sources.yaml"] if os.path.lexists(src / "sources.yaml") else []
     files += sorted((src / "sources").glob("*.yaml")) if (src / "sources").is_dir() else []
+    unusable: list = []
     if cache is None:
-        return _read_sources(src, files, report, None)
+        return _read_sources(src, files, report, None, unusable), not unusable
     documents = tuple((path, _parse_cached(path, cache.parse)) for path in files)
     if cache.sources is not None and len(cache.sources[0]) == len(documents) and all(
             a[0] == b[0] and a[1] is b[1] for a, b in zip(cache.sources[0], documents)):
         report.items.extend(cache.sources[2])
         return cache.sources[1], cache.sources[3]  # the same object as last time: later caches key on it
     own = Report()
-    sources, whole = _read_sources(src, files, own, cache)
+    sources = _read_sources(src, files, own, cache, unusable)
+    whole = not unusable
     if cache.sources is not None:
         # A source unchanged even in where it is written keeps its object (and cached digest).
         old = cache.sources[1]
@@ -307,19 +309,19 @@ def _load_sources(src: Path, report: Report, cache=None) -> tuple[dict, bool]:
     return sources, whole
 
 
-def _read_sources(src: Path, files: list[Path], report: Report, cache) -> tuple[dict, bool]:
+def _read_sources(src: Path, files: list[Path], report: Report, cache, unusable: list) -> dict:
+    """The sources; files that cannot be used at all are added to unusable."""
     sources: dict[str, Source] = {}
-    whole = True
     for path in files:
         f = _File(path, _rel(path, src), report, cache)
         if f.doc is None:
-            whole = False
+            unusable.append(path)
             continue
         if f.doc.data is None:
             continue
         if not isinstance(f.doc.data, dict):
             f.error((), "expected a mapping of citation keys to sources", field="sources")
-            whole = False
+            unusable.append(path)
             continue
         key_lines = f.doc.top_lines()
         for key_node, _ in f.doc.node.value:
@@ -350,7 +352,7 @@ def _read_sources(src: Path, files: list[Path], report: Report, cache) -> tuple[
                     fields[name] = f.text(entry[name], (key, name))
             for name in ("URL", "archive_url"):
                 if fields.get(name) and not URL.match(fields[name]):
-                    f.error((key, name), f"'{excerpt(fields[name])}' is not an http(s) URL")
+                    f.error((key, name), f"'{fields[name]}' is not an http(s) URL")
             issued = f.date(entry["issued"], (key, "issued")) if entry.get("issued") is not None else None
             accessed = f.date(entry["accessed"], (key, "accessed")) if entry.get("accessed") is not None else None
             if fields.get("URL") and accessed is None:
@@ -365,7 +367,7 @@ def _read_sources(src: Path, files: list[Path], report: Report, cache) -> tuple[
                 _names(f, entry.get("editor"), (key, "editor"), "editor"),
                 issued, accessed, kind in PRIMARY_TYPES if primary is None else primary,
                 f.rel, key_lines.get(key) or 0)
-    return sources, whole
+    return sources
 
 
 def _load_events(src: Path, report: Report, site: Site | None, cache=None) -> list[Event]:
