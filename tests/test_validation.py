@@ -78,7 +78,7 @@ def test_empty_and_non_mapping_event_files(site_dir, capsys):
     site_dir({"events/1700-empty.yaml": "", "events/1701-list.yaml": "- a\n- b\n"})
     assert main(["check"]) == 1
     err = capsys.readouterr().err
-    assert "site_src/events/1700-empty.yaml:" in err and "expected a mapping of fields, got nothing" in err
+    assert "site_src/events/1700-empty.yaml:" in err and "expected a mapping of fields, got an empty file" in err
     assert "site_src/events/1701-list.yaml:1: event: expected a mapping of fields, got a list" in err
 
 
@@ -110,4 +110,4 @@ def test_not_utf8(site_dir, capsys):
     src = site_dir()
     (src / "events" / "1700-latin1.yaml").write_bytes("title: Caf\xe9\n".encode("latin-1"))
     assert main(["check"]) == 1
-    assert "site_src/events/1700-latin1.yaml: not UTF-8 text" in capsys.readouterr().err
+    assert "site_src/events/1700-latin1.yaml:1:11: not UTF-8 text (byte 0xe9" in capsys.readouterr().err

@@ -13,13 +13,14 @@ import re
 from pathlib import Path
 
 from . import dates, yamlfile
-from .diagnostics import Report
-from .markup import RAW_HTML, iter_citations
+from .diagnostics import Report, excerpt
+from .markup import MAX_NESTING, RAW_HTML, iter_citations, too_deep
 from .model import (PRIMARY_TYPES, SIGNIFICANCE, SOURCE_TYPES, Content, Era, Event, Name, Page, Site,
                     Source, Theme)
 from .parallel import map_in_halves
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EVENT_ID = re.compile(r"^[0-9]{4}(?:-[a-z0-9]+)*$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -53,15 +54,17 @@ def _parse_cached(path: str | Path, cache: dict | None):
     key = None
     if cache is not None:
         path = os.fspath(path)
-        st = os.stat(path)
-        key = (st.st_size, st.st_mtime_ns)
+        try:
+            st = os.stat(path)
+            key = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            key = None  # read_text says why; nothing to key a cache entry on
         hit = cache.get(path)
-        if hit is not None and hit[0] == key:
+        if key is not None and hit is not None and hit[0] == key:
             return hit[1]
     try:
-        with open(path, encoding="utf-8") as f:
-            parsed = yamlfile.parse(f.read())
-    except (UnicodeDecodeError, yamlfile.YamlSyntaxError) as exc:
+        parsed = yamlfile.parse(yamlfile.read_text(path))
+    except yamlfile.YamlSyntaxError as exc:  # InputError included: not a file, unreadable, not UTF-8
         parsed = exc
     if cache is not None:
         cache[path] = (key, parsed)
@@ -71,28 +74,35 @@ def _parse_cached(path: str | Path, cache: dict | None):
 class _File:
     """One YAML file being validated: parsed data plus helpers that report with the right line."""
 
-    def __init__(self, path: Path, rel: str, report: Report, cache: dict | None = None):
-        self.rel, self.report, self.doc = rel, report, None
-        parsed = _parse_cached(path, cache.parse if cache is not None else None)
-        if isinstance(parsed, UnicodeDecodeError):
-            report.error(rel, None, None, f"not UTF-8 text ({parsed.reason} at byte {parsed.start})")
-            return
+    def __init__(self, path: Path | None, rel: str, report: Report, cache: dict | None = None, *,
+                 parsed=None, offset: int = 0):
+        """parsed: the document or error when the caller has it (a page's front matter); offset:
+        lines before the YAML in its file."""
+        self.rel, self.report, self.doc, self.offset = rel, report, None, offset
+        if parsed is None:
+            parsed = _parse_cached(path, cache.parse if cache is not None else None)
         if isinstance(parsed, yamlfile.YamlSyntaxError):
-            report.error(rel, parsed.line, None, parsed.message, column=parsed.column)
+            line = parsed.line + offset if parsed.line is not None else None
+            report.error(rel, line, None, parsed.message, column=parsed.column)
             return
         self.doc = parsed
         for key, line in self.doc.duplicate_keys():
-            report.error(rel, line, key, "key given twice (the second would silently win)")
+            report.error(rel, line + offset, key, "key given twice (the second would silently win)")
+
+    def line(self, path: tuple) -> int | None:
+        line = self.doc.line(*path)
+        return line + self.offset if line is not None else None
 
     def error(self, path: tuple, message: str, field: str | None = None) -> None:
-        self.report.error(self.rel, self.doc.line(*path), field or _dotted(path), message)
+        self.report.error(self.rel, self.line(path), field or _dotted(path), message)
 
     def warning(self, path: tuple, message: str, field: str | None = None) -> None:
-        self.report.warning(self.rel, self.doc.line(*path), field or _dotted(path), message)
+        self.report.warning(self.rel, self.line(path), field or _dotted(path), message)
 
     def mapping(self, value, path: tuple, allowed: set, required=(), what="entry") -> dict | None:
         if not isinstance(value, dict):
-            self.error(path, f"expected a mapping of fields, got {_kind(value)}", field=_dotted(path) or what)
+            got = "an empty file" if value is None and path == () else _kind(value)
+            self.error(path, f"expected a mapping of fields, got {got}", field=_dotted(path) or what)
             return None
         for key in value:
             if key not in allowed:
@@ -139,10 +149,14 @@ def _dotted(path: tuple) -> str:
 
 
 def _kind(value) -> str:
+    """What a value is, quoting at most a short excerpt of it (never the whole of a large one)."""
     if value is None:
         return "nothing"
-    return {dict: "a mapping", list: "a list", str: f"text '{value}'", bool: f"'{value}'"}.get(
-        type(value), f"'{value}'")
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"text '{excerpt(value)}'" if isinstance(value, str) else f"'{excerpt(value)}'"
 
 
 def load(src: Path, report: Report, base_url: str | None = None, cache=None) -> Content | None:
@@ -153,12 +167,17 @@ def load(src: Path, report: Report, base_url: str | None = None, cache=None) -> 
     if not (src / "site.yaml").is_file():
         report.error(str(src / "site.yaml"), None, None, "no site.yaml here: is --src the content folder?")
         return None
+    if not (src / "events").is_dir():
+        # Without this, a moved folder would build an empty site and prune every event page.
+        what = "is not a folder" if os.path.lexists(src / "events") else "no events folder"
+        report.error(_rel(src / "events", src), None, None, f"{what}: the event files go in {src / 'events'}/")
     site = _load_site(src, report, base_url)
-    sources = _load_sources(src, report, cache)
+    sources, whole = _load_sources(src, report, cache)
     events = _load_events(src, report, site, cache)
     pages = _load_pages(src, report)
     if site is not None:
-        _cross_check(site, events, pages, sources, report, cache)
+        # With a sources file unusable, every citation of it would be "no source": one error is enough.
+        _cross_check(site, events, pages, sources if whole else None, report, cache)
     if report.errors or site is None:
         return None
     events.sort(key=lambda e: (e.date.sort_key, e.end.sort_key if e.end else (0, 0, 0), e.id))
@@ -174,9 +193,9 @@ def _rel(path: str | Path, src: Path) -> str:
 def _unique_id(f: _File, value, path: tuple, seen: set, kind: str) -> str:
     ident = f.text(value, path)
     if ident and not SLUG.match(ident):
-        f.error(path, f"'{ident}' is not a valid id (lower-case letters, digits, hyphens)")
+        f.error(path, f"'{excerpt(ident)}' is not a valid id (lower-case letters, digits, hyphens)")
     if ident in seen:
-        f.error(path, f"{kind} '{ident}' defined twice")
+        f.error(path, f"{kind} '{excerpt(ident)}' defined twice")
     seen.add(ident)
     return ident
 
@@ -190,28 +209,29 @@ def _load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
         return None
     span = data.get("span") or {"start": 1689, "end": 2025}
     start, end = 1689, 2025
-    if isinstance(span, dict) and isinstance(span.get("start"), int) and isinstance(span.get("end"), int):
+    if isinstance(span, dict) and all(type(span.get(k)) is int and 1 <= span[k] <= 9999 for k in ("start", "end")) \
+            and span["start"] <= span["end"]:
         start, end = span["start"], span["end"]
     else:
-        f.error(("span",), "expected {start: YEAR, end: YEAR}")
+        f.error(("span",), "expected {start: YEAR, end: YEAR}, four-digit years with start before end")
     themes, seen = [], set()
-    for i, raw in enumerate(data.get("themes") or []):
+    for i, raw in enumerate(_list(f, data, "themes")):
         t = f.mapping(raw, ("themes", i), THEME_FIELDS, ("id", "label", "colour"), what="theme")
         if t is None:
             continue
         tid = _unique_id(f, t.get("id"), ("themes", i, "id"), seen, "theme")
         colour = f.text(t.get("colour"), ("themes", i, "colour"))
         if colour and not COLOUR.match(colour):
-            f.error(("themes", i, "colour"), f"'{colour}' is not a colour like '#2166ac'")
+            f.error(("themes", i, "colour"), f"'{excerpt(colour)}' is not a colour like '#2166ac'")
         themes.append(Theme(tid, f.text(t.get("label"), ()), colour, f.text(t.get("description"), ())))
     eras, seen = [], set()
-    for i, raw in enumerate(data.get("eras") or []):
+    for i, raw in enumerate(_list(f, data, "eras")):
         e = f.mapping(raw, ("eras", i), ERA_FIELDS, ("id", "label", "start", "end"), what="era")
         if e is None:
             continue
         eid = _unique_id(f, e.get("id"), ("eras", i, "id"), seen, "era")
         bounds = [e.get("start"), e.get("end")]
-        if not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
+        if not all(type(b) is int and 1 <= b <= 9999 for b in bounds):
             f.error(("eras", i), "start and end must be years", field=f"eras[{i}]")
             continue
         era = Era(eid, f.text(e.get("label"), ()), bounds[0], bounds[1], f.text(e.get("intro"), ()))
@@ -225,7 +245,7 @@ def _load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
     if base is not None:
         base = str(base).strip()
         if base and not URL.match(base):
-            f.error(("base_url",), f"'{base}' is not an http(s) URL")
+            f.error(("base_url",), f"'{excerpt(base)}' is not an http(s) URL")
         base = (base.rstrip("/") + "/") if base else None
     language = f.text(data.get("language"), ("language",)) or "en"
     edition = None
@@ -237,6 +257,14 @@ def _load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
             f.text(data.get("title"), ("title",)), "", language, "", base, start, end, tuple(themes), tuple(eras))
     return Site(f.text(data.get("title"), ("title",)), f.text(data.get("subtitle"), ("subtitle",)), language,
                 f.text(data.get("author"), ("author",)), base, start, end, tuple(themes), tuple(eras), edition)
+
+
+def _list(f: _File, data: dict, key: str) -> list:
+    value = data.get(key)
+    if value is None or isinstance(value, list):
+        return value or []
+    f.error((key,), f"expected a list, got {_kind(value)}")
+    return []
 
 
 def _names(f: _File, raw, path: tuple, key: str) -> tuple[Name, ...]:
@@ -255,49 +283,62 @@ def _names(f: _File, raw, path: tuple, key: str) -> tuple[Name, ...]:
                 f.error(p, f"unknown name part '{sorted(unknown)[0]}' (use family, given or literal)", field=key)
             if not (item.get("family") or item.get("literal")):
                 f.error(p, "a name needs 'family' (with 'given') or 'literal'", field=key)
-            names.append(Name(str(item.get("family") or ""), str(item.get("given") or ""),
-                              str(item.get("literal") or "")))
+            names.append(Name(*(f.text(item.get(part), p) for part in ("family", "given", "literal"))))
         else:
             f.error(p, f"expected a name, got {_kind(item)}", field=key)
     return tuple(names)
 
 
-def _load_sources(src: Path, report: Report, cache=None) -> dict:
-    files = [src / "sources.yaml"] if (src / "sources.yaml").is_file() else []
+def _load_sources(src: Path, report: Report, cache=None) -> tuple[dict, bool]:
+    """The sources, and whether every sources file could be used."""
+    files = [src / "sources.yaml"] if os.path.lexists(src / "sources.yaml") else []
     files += sorted((src / "sources").glob("*.yaml")) if (src / "sources").is_dir() else []
+    unusable: list = []
     if cache is None:
-        return _read_sources(src, files, report, None)
+        return _read_sources(src, files, report, None, unusable), not unusable
     documents = tuple((path, _parse_cached(path, cache.parse)) for path in files)
     if cache.sources is not None and len(cache.sources[0]) == len(documents) and all(
             a[0] == b[0] and a[1] is b[1] for a, b in zip(cache.sources[0], documents)):
         report.items.extend(cache.sources[2])
-        return cache.sources[1]  # the same object as last time: later caches key on its identity
+        return cache.sources[1], cache.sources[3]  # the same object as last time: later caches key on it
     own = Report()
-    sources = _read_sources(src, files, own, cache)
+    sources = _read_sources(src, files, own, cache, unusable)
+    whole = not unusable
     if cache.sources is not None:
         # A source unchanged even in where it is written keeps its object (and cached digest).
         old = cache.sources[1]
         sources = {key: old[key] if old.get(key) == source else source for key, source in sources.items()}
-    cache.sources = (documents, sources, own.items)
+    cache.sources = (documents, sources, own.items, whole)
     report.items.extend(own.items)
-    return sources
+    return sources, whole
 
 
-def _read_sources(src: Path, files: list[Path], report: Report, cache) -> dict:
+def _read_sources(src: Path, files: list[Path], report: Report, cache, unusable: list) -> dict:
+    """The sources; files that cannot be used at all are added to unusable."""
     sources: dict[str, Source] = {}
     for path in files:
         f = _File(path, _rel(path, src), report, cache)
-        if f.doc is None or f.doc.data is None:
+        if f.doc is None:
+            unusable.append(path)
+            continue
+        if f.doc.data is None:
             continue
         if not isinstance(f.doc.data, dict):
             f.error((), "expected a mapping of citation keys to sources", field="sources")
+            unusable.append(path)
             continue
         key_lines = f.doc.top_lines()
+        for key_node, _ in f.doc.node.value:
+            if key_node.tag != "tag:yaml.org,2002:str":  # ~, 12, true, [a]: not text, so no key
+                written = excerpt(key_node.value) if isinstance(key_node.value, str) else "[...]"
+                f.report.error(f.rel, key_node.start_mark.line + 1, written,
+                               f"'{written}' is not a valid citation key (lower-case letters, digits, hyphens)")
         for key, raw in f.doc.data.items():
-            key = str(key)
+            if not isinstance(key, str):
+                continue
             if not SLUG.match(key):
-                f.error((key,), f"'{key}' is not a valid citation key (lower-case letters, digits, hyphens)",
-                        field=key)
+                f.error((key,), f"'{excerpt(key)}' is not a valid citation key (lower-case letters, digits, "
+                                "hyphens)", field=excerpt(key))
             if key in sources:
                 other = sources[key]
                 f.error((key,), f"source '{key}' already defined at {other.path}:{other.line}", field=key)
@@ -307,7 +348,7 @@ def _read_sources(src: Path, files: list[Path], report: Report, cache) -> dict:
                 continue
             kind = f.text(entry.get("type"), (key, "type"))
             if kind and kind not in SOURCE_TYPES:
-                f.error((key, "type"), f"unknown source type '{kind}'{suggest(kind, SOURCE_TYPES)}")
+                f.error((key, "type"), f"unknown source type '{excerpt(kind)}'{suggest(kind, SOURCE_TYPES)}")
             fields = {}
             for name in ("container-title", "publisher", "publisher-place", "note", "volume", "issue", "page",
                          "language", "original-title", "genre", "URL", "archived"):
@@ -342,7 +383,11 @@ def _load_events(src: Path, report: Report, site: Site | None, cache=None) -> li
     folder = src / "events"
     events = []
     # Sorted by name as strings: comparing 10,000 Path objects costs more than reading the folder.
-    listed = [e.name for e in os.scandir(folder)] if folder.is_dir() else []
+    try:
+        listed = [e.name for e in os.scandir(folder)] if folder.is_dir() else []
+    except OSError as exc:
+        report.error(_rel(folder, src), None, None, f"cannot read the folder: {exc.strerror}")
+        listed = []
     names = sorted(name for name in listed if name.endswith(".yaml"))
     # Paths as strings: at 2,000 events pathlib's joins and hashing cost more than the stat calls.
     prefix = os.path.join(folder, "")
@@ -391,14 +436,18 @@ def _read_event(path: str, src: Path, site: Site | None, cache=None) -> tuple[Ev
 
 def _event(f: _File, eid: str, site: Site | None) -> Event | None:
     if not SLUG.match(eid):
-        f.report.error(f.rel, None, "id", f"file name '{eid}' is not a valid id: use lower-case letters, "
+        f.report.error(f.rel, None, "id", f"file name '{excerpt(eid)}' is not a valid id: use lower-case letters, "
                                          "digits and hyphens, e.g. 1689-treaty-of-nerchinsk.yaml")
+    elif not EVENT_ID.match(eid):
+        f.report.error(f.rel, None, "id", f"file name '{excerpt(eid)}' does not start with the event's year, "
+                                         "e.g. 1689-treaty-of-nerchinsk.yaml")
     data = f.mapping(f.doc.data, (), EVENT_FIELDS, EVENT_REQUIRED, what="event")
     if data is None:
         return None
     calendar = f.text(data.get("calendar"), ("calendar",)) or "gregorian"
     if calendar not in ("gregorian", "julian"):
-        f.error(("calendar",), f"unknown calendar '{calendar}' (use julian for Old Style dates, or leave it out)")
+        f.error(("calendar",), f"unknown calendar '{excerpt(calendar)}' (use julian for Old Style dates, "
+                               "or leave it out)")
         calendar = "gregorian"
     start = f.date(data["date"], ("date",), calendar) if data.get("date") is not None else None
     end = f.date(data["end"], ("end",), calendar) if data.get("end") is not None else None
@@ -414,7 +463,7 @@ def _event(f: _File, eid: str, site: Site | None) -> Event | None:
     themes = f.str_list(data.get("themes"), ("themes",))
     significance = f.text(data.get("significance"), ("significance",))
     if significance and significance not in SIGNIFICANCE:
-        f.error(("significance",), f"'{significance}' is not one of {', '.join(SIGNIFICANCE)}"
+        f.error(("significance",), f"'{excerpt(significance)}' is not one of {', '.join(SIGNIFICANCE)}"
                                    f"{suggest(significance, SIGNIFICANCE)}")
     names = {}
     raw_names = data.get("names")
@@ -424,7 +473,7 @@ def _event(f: _File, eid: str, site: Site | None) -> Event | None:
         else:
             for lang, value in raw_names.items():
                 if not LANG.match(str(lang)):
-                    f.error(("names", lang), f"'{lang}' is not a language code such as zh or ru")
+                    f.error(("names", lang), f"'{excerpt(lang)}' is not a language code such as zh or ru")
                 names[str(lang)] = f.text(value, ("names", lang))
     if start is None:
         # Keep going with a stand-in date so the cross-checks (themes, citations, related) still run.
@@ -447,37 +496,53 @@ def _load_pages(src: Path, report: Report) -> list[Page]:
         rel = _rel(path, src)
         slug = path.stem
         if not SLUG.match(slug):
-            report.error(rel, None, None, f"page file name '{slug}' is not a valid slug")
+            report.error(rel, None, None, f"page file name '{excerpt(slug)}' is not a valid slug")
             continue
         if slug in RESERVED_PAGES:
             report.error(rel, None, None, f"'{slug}' is used by the site itself; rename the page")
             continue
-        text = path.read_text(encoding="utf-8")
-        meta, body, offset = {}, text, 0
-        if text.startswith("---\n"):
-            head, sep, rest = text[4:].partition("\n---\n")
-            if not sep:
-                report.error(rel, 1, None, "front matter starts with '---' but has no closing '---' line")
-                continue
-            f = _File.__new__(_File)
-            f.rel, f.report = rel, report
-            try:
-                f.doc = yamlfile.parse(head)
-            except yamlfile.YamlSyntaxError as exc:
-                report.error(rel, (exc.line or 0) + 1, None, exc.message, column=exc.column)
-                continue
-            meta = f.mapping(f.doc.data or {}, (), PAGE_FIELDS, ("title",), what="front matter") or {}
-            body, offset = rest, head.count("\n") + 3
-        else:
+        try:
+            text = yamlfile.read_text(path).replace("\r\n", "\n")
+        except yamlfile.InputError as exc:
+            report.error(rel, exc.line, None, exc.message, column=exc.column)
+            continue
+        if not text.startswith("---\n"):
             report.error(rel, 1, "title", "a page needs YAML front matter with a title (---\\ntitle: ...\\n---)")
             continue
+        head, sep, body = text[4:].partition("\n---\n")
+        if not sep:
+            report.error(rel, 1, None, "front matter starts with '---' but has no closing '---' line")
+            continue
+        try:
+            parsed = yamlfile.parse(head)
+        except yamlfile.YamlSyntaxError as exc:
+            parsed = exc
+        f = _File(None, rel, report, parsed=parsed, offset=1)
+        if f.doc is None:
+            continue
+        meta = f.mapping(f.doc.data or {}, (), PAGE_FIELDS, ("title",), what="front matter") or {}
         order = meta.get("order", 100)
-        if not isinstance(order, int) or isinstance(order, bool):
-            report.error(rel, 2, "order", "expected a whole number")
+        if type(order) is not int:
+            f.error(("order",), "expected a whole number")
             order = 100
-        pages.append(Page(slug, str(meta.get("title") or ""), body, str(meta.get("description") or ""),
-                          order, rel, offset + 1))
+        body_line = head.count("\n") + 4
+        deep = too_deep(body)
+        if deep is not None:
+            report.error(rel, body_line + body.count("\n", 0, deep), None, _TOO_DEEP)
+            continue
+        raw = RAW_HTML.search(body)
+        if raw:
+            report.warning(rel, body_line + body.count("\n", 0, raw.start()), None, _raw_html(raw))
+        pages.append(Page(slug, f.text(meta.get("title"), ("title",)), body,
+                          f.text(meta.get("description"), ("description",)), order, rel, body_line))
     return pages
+
+
+_TOO_DEEP = f"Markdown nested more than {MAX_NESTING} levels deep (block quotes or lists)"
+
+
+def _raw_html(match) -> str:
+    return f"raw HTML ('{excerpt(match.group(0), 40)}') is not allowed in Markdown and is left out of the page"
 
 
 def _citations_in(event: Event):
@@ -496,7 +561,7 @@ def _cross_check(site: Site, events: list[Event], pages: list[Page], sources: di
     event_ids = {e.id for e in events}
     cited: set[str] = set()
     # An event's checks depend on itself and on these sets of names only.
-    context = hashlib.sha1(repr((sorted(theme_ids), [e.id for e in events], sorted(sources),
+    context = hashlib.sha1(repr((sorted(theme_ids), [e.id for e in events], sources and sorted(sources),
                                  site.span_start, site.span_end, [(r.start, r.end) for r in site.eras])
                                 ).encode()).hexdigest()
     for e in events:
@@ -516,47 +581,52 @@ def _cross_check(site: Site, events: list[Event], pages: list[Page], sources: di
     for page in pages:
         for offset, citation in iter_citations(page.body):
             cited.add(citation.key)
-            if citation.key not in sources:
+            if sources is not None and citation.key not in sources:
                 line = page.body_line + page.body.count("\n", 0, offset)
                 report.error(page.path, line, None,
                              f"no source '{citation.key}' in sources.yaml{suggest(citation.key, sources)}")
-    for key in sorted(set(sources) - cited):
+    for key in sorted(set(sources or ()) - cited):
         s = sources[key]
         report.warning(s.path, s.line, key, "source is not cited by any event")
 
 
-def _check_event(e: Event, site: Site, theme_ids: set, event_ids: set, sources: dict, report: Report) -> list[str]:
-    """Check one event against the rest of the content; return the source keys it cites."""
+def _check_event(e: Event, site: Site, theme_ids: set, event_ids: set, sources: dict | None,
+                 report: Report) -> list[str]:
+    """Check one event against the rest of the content; return the source keys it cites.
+    sources None: a sources file could not be used, so citations are not looked up."""
     for i, theme in enumerate(e.themes):
         if theme not in theme_ids:
             report.error(e.path, _line(e, "themes"), "themes",
-                         f"unknown theme '{theme}'{suggest(theme, theme_ids)}")
+                         f"unknown theme '{excerpt(theme)}'{suggest(theme, theme_ids)}")
     if len(set(e.themes)) != len(e.themes):
         report.error(e.path, _line(e, "themes"), "themes", "a theme is listed twice")
     for rid in e.related:
         if rid not in event_ids:
-            report.error(e.path, _line(e, "related"), "related", f"no event '{rid}'{suggest(rid, event_ids)}")
+            report.error(e.path, _line(e, "related"), "related",
+                         f"no event '{excerpt(rid)}'{suggest(rid, event_ids)}")
         elif rid == e.id:
             report.error(e.path, _line(e, "related"), "related", "an event cannot be related to itself")
     keys = []
     for field, line, citation in _citations_in(e):
         keys.append(citation.key)
-        if citation.key not in sources:
+        if sources is not None and citation.key not in sources:
             report.error(e.path, line, field,
                          f"no source '{citation.key}' in sources.yaml{suggest(citation.key, sources)}")
     for key in e.sources:
         keys.append(key)
-        if key not in sources:
+        if sources is not None and key not in sources:
             report.error(e.path, _line(e, "sources"), "sources",
                          f"no source '{key}' in sources.yaml{suggest(key, sources)}")
     for field in ("summary", "body"):
         text = getattr(e, field)
+        block = e.lines.get(f"{field}:text")
+        deep = too_deep(text)
+        if deep is not None:
+            report.error(e.path, block + text.count("\n", 0, deep) if block else _line(e, field), field, _TOO_DEEP)
         raw = RAW_HTML.search(text)
         if raw:
-            block = e.lines.get(f"{field}:text")
             line = block + text.count("\n", 0, raw.start()) if block else _line(e, field)
-            report.warning(e.path, line, field, f"raw HTML ('{raw.group(0)[:40]}') is not allowed in Markdown "
-                                                "and is left out of the page")
+            report.warning(e.path, line, field, _raw_html(raw))
     if not keys:
         report.error(e.path, _line(e, "summary"), "sources",
                      "the event cites no source: add [@key] to the text or a 'sources:' list")

@@ -11,10 +11,14 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from .diagnostics import excerpt
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
-_DATE_RE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[~?])?$")
+# ASCII digits only: \d would also take '１７００' and '١٧٠٠', which no reader of the file would call a year.
+# (The flag, not [0-9]: the pattern is copied into the editors' schema, where \d is ASCII already.)
+_DATE_RE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[~?])?$", re.ASCII)
 
 
 def _julian_to_jdn(y: int, m: int, d: int) -> int:
@@ -126,11 +130,11 @@ def parse(value, calendar: str = "gregorian") -> HistDate:
     elif isinstance(value, int):
         y, m, d, q = value, None, None, ""
         if not 1 <= y <= 9999:
-            raise ValueError(f"'{value}' is not a four-digit year")
+            raise ValueError(f"'{excerpt(value)}' is not a four-digit year")
     elif isinstance(value, str):
         match = _DATE_RE.match(value.strip())
         if not match:
-            raise ValueError(f"'{value}' is not a date like 1689, 1689-08, 1689-08-27 or 1650~")
+            raise ValueError(f"'{excerpt(value)}' is not a date like 1689, 1689-08, 1689-08-27 or 1650~")
         y = int(match["y"])
         m = int(match["m"]) if match["m"] else None
         d = int(match["d"]) if match["d"] else None

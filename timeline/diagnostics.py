@@ -5,6 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+EXCERPT = 60
+
+
+def excerpt(value, limit: int = EXCERPT) -> str:
+    """A value as quoted in a message: at most limit characters, on one line (a file may hold
+    megabytes in one value, or be a link to /etc/passwd)."""
+    text = " ".join(str(value).split()) if len(str(value)) < 100 * limit else " ".join(str(value)[:2 * limit].split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _short(message: str) -> str:
+    """Messages quote excerpts already; this bounds one that quotes a whole value all the same,
+    keeping its end, which usually says what is wrong."""
+    if len(message) <= 5 * EXCERPT:
+        return message
+    return message[:3 * EXCERPT - 1] + "…" + message[-2 * EXCERPT:]
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     path: str
@@ -34,10 +52,10 @@ class Report:
     items: list[Diagnostic] = field(default_factory=list)
 
     def error(self, path, line=None, field=None, message="", column=None) -> None:
-        self.items.append(Diagnostic(str(path), line, column, field, message, "error"))
+        self.items.append(Diagnostic(str(path), line, column, field and excerpt(field), _short(message), "error"))
 
     def warning(self, path, line=None, field=None, message="", column=None) -> None:
-        self.items.append(Diagnostic(str(path), line, column, field, message, "warning"))
+        self.items.append(Diagnostic(str(path), line, column, field and excerpt(field), _short(message), "warning"))
 
     @property
     def errors(self) -> list[Diagnostic]:

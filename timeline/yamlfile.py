@@ -1,8 +1,20 @@
-"""Read YAML while keeping the line of every key, so each problem can name its line."""
+"""Read YAML while keeping the line of every key, so each problem can name its line.
+
+Content files are untrusted: reading refuses anything but a regular file of bounded size (a FIFO
+would block for ever, /dev/zero would fill the memory), and parsing refuses aliases that expand
+exponentially and nesting deeper than any content needs.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
+import re
+import stat
+
 import yaml
+
+from .diagnostics import excerpt
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: about 8 times faster
 
@@ -17,10 +29,72 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+MAX_BYTES = 8 * 1024 * 1024  # the largest input file: far above any bibliography, far below harm
+MAX_DEPTH = 50               # nesting of mappings and lists
+MAX_VALUES = 100_000         # values in a document with every alias expanded
+
+
 class YamlSyntaxError(Exception):
     def __init__(self, message: str, line: int | None, column: int | None):
         super().__init__(message)
         self.message, self.line, self.column = message, line, column
+
+
+class InputError(YamlSyntaxError):
+    """A content file that cannot be read as text: not a file, unreadable, too large, not UTF-8."""
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def read_text(path) -> str:
+    """The UTF-8 text of a content file (without a byte-order mark), or InputError saying why not.
+    The file is checked with stat before it is opened: opening a FIFO blocks until a writer comes."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            raise InputError("cannot read: a broken symbolic link", None, None) from None
+        if exc.errno == errno.ELOOP:
+            raise InputError("cannot read: a symbolic link loop", None, None) from None
+        raise _cannot(exc) from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
+        raise InputError(f"cannot read: {kind}, not a file", None, None)
+    if st.st_size > MAX_BYTES:
+        raise _too_large(st.st_size)
+    try:
+        # O_NONBLOCK: should the file be swapped for a FIFO after the stat, opening it still returns.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise _cannot(exc) from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError("cannot read: not a regular file", None, None)
+        try:
+            data = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise _cannot(exc) from None
+    if len(data) > MAX_BYTES:
+        raise _too_large(len(data))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        raise InputError(f"not UTF-8 text (byte 0x{data[exc.start]:02x}: {exc.reason}); save the file as UTF-8",
+                         data.count(b"\n", 0, exc.start) + 1, exc.start - line_start + 1) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _cannot(exc: OSError) -> InputError:
+    reason = "permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else (exc.strerror or str(exc)).lower()
+    return InputError(f"cannot read: {reason}", None, None)
+
+
+def _too_large(size: int) -> InputError:
+    return InputError(f"cannot read: {size:,} bytes, more than the {MAX_BYTES // 2 ** 20} MB an input file may have",
+                      None, None)
 
 
 class Located:
@@ -70,40 +144,126 @@ class Located:
 
     def duplicate_keys(self):
         """(dotted key, line) for keys repeated in any mapping: PyYAML silently keeps the last one."""
-        found, stack = [], [(self.node, "")]
+        found, stack, seen_nodes = [], [(self.node, "")], set()
         while stack:
             node, prefix = stack.pop()
+            if id(node) in seen_nodes:  # an alias: its keys were checked where it was defined
+                continue
+            seen_nodes.add(id(node))
             if isinstance(node, yaml.MappingNode):
                 seen = set()
                 for key_node, value_node in node.value:
                     key = getattr(key_node, "value", None)
-                    dotted = f"{prefix}.{key}" if prefix else str(key)
                     if isinstance(key, str) and key in seen:
-                        found.append((dotted, key_node.start_mark.line + 1))
+                        found.append((excerpt(f"{prefix}.{key}" if prefix else key), key_node.start_mark.line + 1))
                     seen.add(key)
-                    stack.append((value_node, dotted))
+                    if type(value_node.value) is list:  # only collections hold keys
+                        stack.append((value_node, f"{prefix}.{key}" if prefix else str(key)))
             elif isinstance(node, yaml.SequenceNode):
-                stack.extend((child, f"{prefix}[{i}]") for i, child in enumerate(node.value))
+                stack.extend((child, f"{prefix}[{i}]") for i, child in enumerate(node.value)
+                             if type(child.value) is list)
         return sorted(found, key=lambda item: item[1])
+
+
+# Where YAML allows an anchor (&name): after a space, a line start or a flow indicator. Prose such
+# as "A & B" or "AT&T" does not match, so most files skip the slower walk that follows aliases.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:])&[^\s\[\]{},]", re.M)
+
+
+def _check_size(root, text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and aliases that expand beyond MAX_VALUES values, before
+    anything walks the data (a dozen lines of aliases can stand for billions of values)."""
+    if root is None:
+        return
+    if _ANCHOR.search(text):  # anchors, so perhaps aliases: count what they expand to
+        _check_expansion(root)
+        return
+    # A tree: no more values than the text has characters; only its depth is left to check, level
+    # by level (quick: this runs on every file).
+    level, depth = [root], 1
+    while level:
+        if depth > MAX_DEPTH:
+            raise _too_deep(level[0])
+        below = []
+        for node in level:
+            if type(node) is yaml.MappingNode:
+                below.extend(child for pair in node.value for child in pair if type(child.value) is list)
+            elif type(node) is yaml.SequenceNode:
+                below.extend(child for child in node.value if type(child.value) is list)
+        level, depth = below, depth + 1
+
+
+def _too_deep(node) -> YamlSyntaxError:
+    mark = node.start_mark
+    return YamlSyntaxError(f"YAML nested more than {MAX_DEPTH} levels deep", mark.line + 1, mark.column + 1)
+
+
+def _check_expansion(root) -> None:
+    sizes: dict = {}  # id(node) -> values it stands for, aliases expanded
+    stack = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _too_deep(node)
+        children = ([c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if done:
+            sizes[id(node)] = total = 1 + sum(sizes[id(c)] for c in children)
+            if total > MAX_VALUES:
+                mark = node.start_mark
+                raise YamlSyntaxError(f"YAML aliases expand to more than {MAX_VALUES:,} values here",
+                                      mark.line + 1, mark.column + 1)
+        elif id(node) not in sizes:
+            sizes[id(node)] = 0  # in progress (the composer refuses recursive aliases)
+            stack.append((node, depth, True))
+            stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
+
+
+def _explain(exc, mark, text: str) -> str:
+    """PyYAML's message, in the editor's terms for the common mistakes."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
+        tag = problem.rsplit("tag ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
+        return f"YAML tag {excerpt(tag)} is not allowed here (content files are plain YAML)"
+    if isinstance(exc, yaml.composer.ComposerError) and "another document" in problem:
+        return "a second YAML document (a line '---'): a file holds one"
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        return "YAML syntax error: a tab; indent with spaces"
+    if exc.context and exc.problem:
+        problem = f"{exc.problem} ({exc.context})"
+    return f"YAML syntax error: {excerpt(problem, 200)}"
 
 
 def parse(text: str) -> Located:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        _check_size(node, text)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem:
-            problem = f"{exc.problem} ({exc.context})"
-        raise YamlSyntaxError(f"YAML syntax error: {problem}",
+        raise YamlSyntaxError(_explain(exc, mark, text),
                               mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
+    except yaml.reader.ReaderError as exc:
+        # No mark: find the character (the reader stops at its first occurrence).
+        char = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        at = text.find(char) if isinstance(char, str) else -1
+        line = text.count("\n", 0, at) + 1 if at >= 0 else None
+        column = at - text.rfind("\n", 0, at) if at >= 0 else None
+        name = f"U+{ord(char):04X}" if isinstance(char, str) and len(char) == 1 else "a character"
+        raise YamlSyntaxError(f"control character {name} is not allowed in YAML (a paste from a PDF?): delete it",
+                              line, column) from None
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(f"YAML error: {exc}", None, None) from None
+        raise YamlSyntaxError(f"YAML error: {str(exc).splitlines()[0]}", None, None) from None
+    except RecursionError:  # the pure-Python parser, without libyaml's own depth limit
+        raise YamlSyntaxError(f"YAML nested more than {MAX_DEPTH} levels deep", None, None) from None
     except (ValueError, TypeError, OverflowError) as exc:
-        # e.g. a timestamp such as 2024-13-45 that the YAML resolver cannot build
-        raise YamlSyntaxError(f"YAML value error: {exc}", None, None) from None
+        # e.g. a number of more digits than Python converts (4,300)
+        digits = re.search(r"[0-9_]{4000,}", text)
+        if digits:
+            raise YamlSyntaxError("a number too long to read (thousands of digits)", text.count("\n", 0, digits.start())
+                                  + 1, None) from None
+        raise YamlSyntaxError(f"YAML value error: {excerpt(exc, 200)}", None, None) from None
     finally:
         loader.dispose()
     return Located(data, node)

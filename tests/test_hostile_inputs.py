@@ -1,0 +1,317 @@
+"""Hostile content, through the real command line: whatever the input, `check` and `build` end in
+time with a short diagnostic naming the file (and line), no traceback, the last good build untouched
+and nothing written outside --out. Valid oddities (a BOM, CRLF, Jinja syntax in text) build.
+
+The numbers in comments are the red-team report's (/work/shared/REDTEAM.md)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+
+import pytest
+
+from hostile import HostileSite, build_baseline, listing, snapshot
+from timeline import content, markup, yamlfile
+from timeline.build import build_site
+from timeline.cache import BuildCache
+from timeline.diagnostics import Report
+
+EVENT = "events/1700-x.yaml"
+REL = "site_src/" + EVENT
+
+VALID = """title: A test event
+date: 1700
+themes: [trade]
+significance: minor
+summary: Something happened [@mancall-1971].
+"""
+
+
+def _bomb(last_key: str) -> str:
+    lines = ["k0: &a0 [" + ", ".join(["lol"] * 9) + "]"]
+    lines += [f"k{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    return "\n".join(lines + [f"{last_key}: *a8", ""])
+
+
+def _fifo(path):
+    os.mkfifo(path)
+
+
+def _mkdir(path):
+    path.mkdir()
+
+
+def _link(target):
+    return lambda path: os.symlink(target, path)
+
+
+def _file_instead(path):
+    shutil.rmtree(path)
+    path.write_text("x")
+
+
+def _loop(path):
+    os.symlink(path.name + ".b", path)
+    os.symlink(path.name, str(path) + ".b")
+
+
+@dataclass
+class Case:
+    id: str
+    files: dict
+    status: int = 1
+    where: str | None = REL       # the file a diagnostic must name
+    line: int | str | None = None  # its line: a number, "any", or None (no line applies)
+    phrase: str = ""              # in that diagnostic
+    strict: bool = False
+    absent: tuple = ()            # text that must not be printed
+    built: tuple | None = None    # (output file, text it must hold) after a build that succeeds
+    marks: list = field(default_factory=list)
+
+
+# build.py's freshness digest stats every input file before the loader runs, and raises on a broken
+# link; the digest is being made robust on another branch (trust-writer). `check` passes already.
+DIGEST = pytest.mark.xfail(reason="inputs_digest in build.py raises on broken links (fixed on trust-writer)",
+                           strict=False)
+
+
+CASES = [
+    # 6: aliases that expand exponentially, in an event, a page's front matter and the sources
+    Case("alias-bomb-event", {EVENT: _bomb("title")}, line="any", phrase="aliases"),
+    Case("alias-bomb-page", {"pages/bomb.md": "---\n" + _bomb("title") + "---\nText.\n"},
+         where="site_src/pages/bomb.md", line="any", phrase="aliases"),
+    Case("alias-bomb-sources", {"sources.yaml": _bomb("bomb")}, where="site_src/sources.yaml", line="any",
+         phrase="aliases"),
+    Case("deep-yaml-nesting", {EVENT: VALID + "place: " + "[" * 500 + "]" * 500 + "\n"}, line=6,
+         phrase="nested"),
+    Case("deep-yaml-nesting-block", {EVENT: VALID + "names:\n" + "".join(" " * i + "- \n" for i in range(1, 200))},
+         line="any", phrase="nested"),
+    # 7: the citation scanner on 100,000 spaces (a valid event: the brackets are no citation)
+    Case("citation-of-100k-spaces",
+         {EVENT: VALID + "sources: [mancall-1971]\nbody: 'x [@mancall-1971; " + " " * 100_000 + "x]'\n"},
+         status=0, where=None),
+    # 8: 100,000 nested block quotes
+    Case("deep-blockquotes-event", {EVENT: VALID + "body: '" + ">" * 100_000 + " x'\n"}, line=6,
+         phrase="nested"),
+    Case("deep-blockquotes-page", {"pages/deep.md": "---\ntitle: Deep\n---\nText.\n\n" + "> " * 5000 + "x\n"},
+         where="site_src/pages/deep.md", line=6, phrase="nested"),
+    # 9, 11: things that are not regular files, or cannot be read
+    Case("fifo-event", {EVENT: _fifo}, phrase="named pipe"),
+    Case("directory-event", {EVENT: _mkdir}, phrase="folder"),
+    Case("directory-source-file", {"sources/x.yaml": _mkdir}, where="site_src/sources/x.yaml", phrase="folder"),
+    Case("directory-page", {"pages/x.md": _mkdir}, where="site_src/pages/x.md", phrase="folder"),
+    Case("dangling-link-event", {EVENT: _link("nowhere.yaml")}, phrase="broken symbolic link", marks=[DIGEST]),
+    Case("looping-link-event", {EVENT: _loop}, phrase="symbolic link loop", marks=[DIGEST]),
+    Case("link-to-dev-zero", {EVENT: _link("/dev/zero")}, phrase="device"),
+    Case("link-to-dev-urandom", {EVENT: _link("/dev/urandom")}, phrase="device"),
+    Case("link-to-dev-zero-page", {"pages/z.md": _link("/dev/zero")}, where="site_src/pages/z.md", phrase="device"),
+    Case("file-over-the-size-limit", {EVENT: lambda p: p.write_bytes(b"title: " + b"x" * (yamlfile.MAX_BYTES + 1))},
+         phrase="bytes"),
+    # 10, 20: not UTF-8
+    Case("page-not-utf8", {"pages/l.md": b"---\ntitle: Caf\xe9\n---\n"}, where="site_src/pages/l.md", line=2,
+         phrase="not UTF-8"),
+    Case("event-not-utf8", {EVENT: VALID.encode() + b"place: Caf\xe9\n"}, line=6, phrase="not UTF-8"),
+    Case("sources-not-utf8", {"sources.yaml": b"mancall-1971:\n  title: Caf\xe9\n"},
+         where="site_src/sources.yaml", line=2, phrase="not UTF-8", absent=("no source",)),
+    Case("sources-a-list", {"sources.yaml": "- a\n- b\n"}, where="site_src/sources.yaml", line=1,
+         phrase="mapping", absent=("no source",)),
+    Case("sources-broken-yaml", {"sources.yaml": "a: [\n"}, where="site_src/sources.yaml", line="any",
+         absent=("no source",)),
+    # 12: site.yaml
+    Case("site-themes-a-number", {"site.yaml": lambda p: p.write_text(
+        re.sub(r"themes:\n(  - .*\n)+", "themes: 5\n", p.read_text()))},
+        where="site_src/site.yaml", line=6, phrase="list"),
+    Case("site-eras-a-number", {"site.yaml": lambda p: p.write_text(
+        re.sub(r"eras:\n(  - .*\n)+", "eras: 5\n", p.read_text()))},
+        where="site_src/site.yaml", line="any", phrase="list"),
+    Case("site-huge-span", {"site.yaml": lambda p: p.write_text(p.read_text().replace(
+        "span: {start: 1689, end: 2025}", "span: {start: -99999999999999999999, end: 99999999999999999999}"))},
+        where="site_src/site.yaml", line=5, phrase="span"),
+    Case("site-span-backwards", {"site.yaml": lambda p: p.write_text(p.read_text().replace(
+        "span: {start: 1689, end: 2025}", "span: {start: 2025, end: 1689}"))},
+        where="site_src/site.yaml", line=5, phrase="span"),
+    # 17: long values are quoted as a short excerpt
+    Case("megabyte-scalar", {EVENT: "x" * 1_000_000}, line=1, phrase="…"),
+    Case("link-to-etc-passwd", {EVENT: _link("/etc/passwd")}, line="any"),
+    Case("five-thousand-digit-year", {EVENT: VALID.replace("1700", "9" * 5000)}, line=2, phrase="too long"),
+    Case("long-unknown-key", {EVENT: VALID + "k" * 1000 + ": 1\n"}, line=6, phrase="unknown field"),
+    Case("long-url", {"sources.yaml": lambda p: p.write_text(p.read_text().replace(
+        "https://example.org/page", "ftp://" + "u" * 100_000))}, where="site_src/sources.yaml", line=17,
+        phrase="is not an http(s) URL"),
+    Case("long-theme-text", {EVENT: VALID.replace("[trade]", "t" * 100_000)}, line=3, phrase="…"),
+    # 18: control characters
+    Case("form-feed", {EVENT: VALID.replace("A test", "A\x0ctest")}, line=1, phrase="U+000C",
+         absent=("<unicode string>",)),
+    Case("nul", {EVENT: VALID.replace("significance: minor", "significance: mi\x00nor")}, line=4,
+         phrase="U+0000", absent=("<unicode string>",)),
+    Case("ufffe", {EVENT: VALID.replace("summary: Some", "summary: So\ufffeme")}, line=5, phrase="U+FFFE",
+         absent=("<unicode string>",)),
+    # 19: no events folder
+    Case("events-missing", {"events": None}, where="site_src/events", phrase="no events folder"),
+    Case("events-a-file", {"events": _file_instead}, where="site_src/events", phrase="not a folder"),
+    # 21: byte-order marks are fine everywhere
+    Case("bom-page", {"pages/about.md": lambda p: p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes())},
+         status=0, where=None),
+    Case("bom-event", {EVENT: "\ufeff" + VALID}, status=0, where=None),
+    Case("bom-sources", {"sources.yaml": lambda p: p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes())},
+         status=0, where=None),
+    # 22: raw HTML in a page is warned about, as in an event
+    Case("page-raw-html", {"pages/raw.md": "---\ntitle: Raw\n---\nText.\n\nA <b>bold</b> claim.\n"},
+         where="site_src/pages/raw.md", line=6, phrase="raw HTML", strict=True),
+    # 27
+    Case("fullwidth-digits-date", {EVENT: VALID.replace("date: 1700", "date: '１７００'")}, line=2,
+         phrase="not a date"),
+    Case("arabic-indic-digits-date", {EVENT: VALID.replace("date: 1700", "date: '١٧٠٠'")}, line=2,
+         phrase="not a date"),
+    Case("page-title-a-mapping", {"pages/t.md": "---\ntitle: {a: 1}\n---\nText.\n"},
+         where="site_src/pages/t.md", line=2, phrase="expected text"),
+    Case("event-id-without-year", {"events/index.yaml": VALID}, where="site_src/events/index.yaml",
+         phrase="year"),
+    Case("event-called-sources", {"events/sources.yaml": VALID}, where="site_src/events/sources.yaml",
+         phrase="year"),
+    Case("citation-in-code-span", {EVENT: VALID.replace("Something", "Type `[@no-such-key]` for")},
+         status=0, where=None),
+    Case("citation-in-fenced-code", {EVENT: VALID + "body: |\n  ```\n  [@no-such-key]\n  ```\n"},
+         status=0, where=None),
+    Case("source-key-null", {"sources.yaml": lambda p: p.write_text(p.read_text() + "~:\n  type: book\n"
+                                                                      "  title: Nobody\n")},
+         where="site_src/sources.yaml", line=19, phrase="'~'", absent=("None",)),
+    # More of the red team's "content inputs"
+    Case("crlf-event", {EVENT: VALID.replace("\n", "\r\n")}, status=0, where=None),
+    Case("crlf-page", {"pages/about.md": lambda p: p.write_bytes(p.read_bytes().replace(b"\n", b"\r\n"))},
+         status=0, where=None),
+    Case("tab-indent", {EVENT: VALID + "names:\n\tzh: x\n"}, line=7),
+    Case("empty-event", {EVENT: ""}, phrase="empty file"),
+    Case("multi-document", {EVENT: VALID + "---\ntitle: Second\n"}, line=6),
+    Case("python-tag", {EVENT: VALID + "place: !!python/object/apply:os.system ['true']\n"}, line=6),
+    Case("duplicate-key", {EVENT: VALID + "title: Again\n"}, line=6, phrase="twice"),
+    Case("hundred-k-title", {EVENT: VALID.replace("A test event", "T" * 100_000)}, status=0, where=None),
+    Case("jinja-in-text", {EVENT: VALID.replace("Something", "Some {{ 7*7 }} {% raw %} thing")}, status=0,
+         where=None, built=("events/1700-x/index.html", "Some {{ 7*7 }} {% raw %} thing")),
+    Case("page-front-matter-a-list", {"pages/l.md": "---\n- a\n---\nText.\n"}, where="site_src/pages/l.md",
+         line=2, phrase="mapping"),
+]
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory):
+    return build_baseline(tmp_path_factory.mktemp("baseline"))
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=c.marks) for c in CASES])
+def test_hostile_input_gets_a_clean_answer(case, baseline, tmp_path):
+    site = HostileSite(tmp_path, baseline)
+    site.apply(case.files)
+    before_out = snapshot(site.out)
+    before_rest = listing(tmp_path, skip=site.out)
+    for run in site.run_both(strict=case.strict):
+        assert run.status is not None, f"{run.command} hung: {run.text[-2000:]}"
+        assert "Traceback" not in run.text, run.text[-3000:]
+        assert run.status == case.status, f"{run.command}: {run.text[-3000:]}"
+        assert all(len(line) <= 400 for line in run.text.splitlines()), f"{run.command}: an overlong line"
+        assert len(run.text) < 5000, f"{run.command}: {len(run.text)} characters of output"
+        for text in case.absent:
+            assert text not in run.text, f"{run.command} printed {text!r}: {run.text[-3000:]}"
+        if case.where is not None:
+            prefix = case.where if case.line is None else case.where + ":"
+            named = [ln for ln in run.err.splitlines() if ln.startswith(prefix)]
+            assert named, f"{run.command} named no {prefix}: {run.err[-3000:]}"
+            if isinstance(case.line, int):
+                named = [ln for ln in named if re.match(rf"{re.escape(case.where)}:{case.line}(:\d+)?: ", ln)]
+            elif case.line == "any":
+                named = [ln for ln in named if re.match(rf"{re.escape(case.where)}:\d+(:\d+)?: ", ln)]
+            else:
+                named = [ln for ln in named if re.match(rf"{re.escape(case.where)}: ", ln)]
+            assert [ln for ln in named if case.phrase in ln], f"{run.command}: {run.err[-3000:]}"
+    if case.status:
+        assert snapshot(site.out) == before_out, "the last good build changed"
+    if case.built:
+        assert case.built[1] in (site.out / case.built[0]).read_text(encoding="utf-8")
+    assert listing(tmp_path, skip=site.out) == before_rest, "something was written outside --out"
+
+
+def test_the_cases_cover_every_owned_red_team_item():
+    ids = {c.id for c in CASES}
+    assert {"alias-bomb-event", "citation-of-100k-spaces", "deep-blockquotes-event", "fifo-event",
+            "page-not-utf8", "link-to-dev-zero", "site-themes-a-number", "megabyte-scalar", "form-feed",
+            "events-missing", "sources-not-utf8", "bom-page", "page-raw-html", "fullwidth-digits-date"} <= ids
+
+
+# In process: what the subprocess corpus cannot show
+
+
+def test_citation_scanning_is_linear_in_spaces():
+    text = "x [@treaty-1689-nerchinsk; " + " " * 100_000 + "x]"
+    started = time.perf_counter()
+    assert list(markup.iter_citations(text)) == []
+    assert markup.extract_citations(text)[1] == []
+    assert time.perf_counter() - started < 0.5
+
+
+def test_citations_inside_code_are_neither_checked_nor_numbered():
+    text = "See `[@a]` and ``x [@b] y`` but [@c].\n\n```\n[@d]\n```\n\nAn unclosed ` tick [@e]."
+    assert [c.key for _, c in markup.iter_citations(text)] == ["c", "e"]
+    stripped, groups = markup.extract_citations(text)
+    assert [g[0].key for g in groups] == ["c", "e"]
+    assert "`[@a]`" in stripped and "[@d]" in stripped
+
+
+def test_deep_markdown_is_rendered_quickly_and_flat():
+    started = time.perf_counter()
+    html = markup.to_html(">" * 100_000 + " x")
+    assert time.perf_counter() - started < 3  # 21 s before nesting was bounded
+    assert len(html) < 1000 and "x" in html
+
+
+def test_yaml_alias_expansion_is_refused_with_its_line():
+    with pytest.raises(yamlfile.YamlSyntaxError) as caught:
+        yamlfile.parse(_bomb("title"))
+    assert "aliases" in caught.value.message and caught.value.line is not None
+
+
+def test_moderate_aliases_are_allowed():
+    doc = yamlfile.parse("base: &b {family: Mancall, given: Mark}\nauthor: [*b, *b]\n")
+    assert doc.data["author"] == [{"family": "Mancall", "given": "Mark"}] * 2
+
+
+def test_an_unreadable_file_is_reported_in_check_and_build(site_dir, monkeypatch, capsys, tmp_path):
+    from timeline.cli import main
+    src = site_dir({EVENT: VALID})
+    real_open = os.open
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("1700-x.yaml"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    assert main(["check"]) == 1
+    assert main(["build", "--out", str(tmp_path / "out"), "--no-cache"]) == 1
+    err = capsys.readouterr().err
+    assert err.count(f"{REL}: cannot read: permission denied") == 2, err
+    assert not (tmp_path / "out").exists() and src.is_dir()
+
+
+def test_the_preview_reports_a_dangling_link_as_a_diagnostic(site_dir, tmp_path):
+    # 16: the preview builds with a cache; a file that vanishes between listing and reading is a
+    # diagnostic on the overlay, not an exception.
+    src = site_dir()
+    os.symlink("nowhere.yaml", src / EVENT)
+    result = build_site(src, tmp_path / "out", cache=BuildCache())
+    assert not result.ok
+    assert [str(d) for d in result.errors] == [f"{REL}: cannot read: a broken symbolic link"]
+    os.unlink(src / EVENT)
+    (src / EVENT).write_text(VALID)
+    assert build_site(src, tmp_path / "out", cache=BuildCache()).ok
+
+
+def test_unreadable_sources_give_one_error_not_one_per_citation(site_dir):
+    src = site_dir({"sources.yaml": "- a list\n"})
+    report = Report()
+    assert content.load(src, report) is None
+    assert [str(d) for d in report.errors] == [
+        "site_src/sources.yaml:1: sources: expected a mapping of citation keys to sources"]
