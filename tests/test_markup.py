@@ -1,3 +1,4 @@
+import re
 from html.parser import HTMLParser
 
 from timeline.markup import Renderer, extract_citations, plain_text
@@ -72,3 +73,17 @@ def test_markdown_features_editors_use():
     assert "<p>“Quoted” – dash</p>" in html
     assert "<table>" in html and "<td>1</td>" in html
     assert "<ol>" in html
+
+
+def test_a_citation_after_a_bare_address_is_a_note_not_part_of_the_link():
+    """GFM turns a bare address into a link that runs to the next space: a citation placeholder glued
+    to it became part of the href (a broken link with a marker inside it, found by the link checker)."""
+    from timeline.markup import Renderer, PLACEHOLDER
+    for text in ("see https://x.org/p [@key] and more", "see https://x.org/p. [@key]", "www.x.org/p [@key]"):
+        html, groups = Renderer().render(text)
+        assert len(groups) == 1
+        link = re.search(r'<a href="([^"]*)"[^>]*>([^<]*)</a>', html)
+        assert link and "%EE%80%80" not in link[1] and not PLACEHOLDER.search(link[2]), html
+        assert len(PLACEHOLDER.findall(html)) == 1, html
+    html, _ = Renderer().render("a claim [@key] and a word [@key]")
+    assert "claim\ue000" in html and "word\ue000" in html  # elsewhere the marker still sits on the word

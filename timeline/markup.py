@@ -89,9 +89,14 @@ def iter_citations(text: str):
             yield match.start("inner"), citation
 
 
+# A bare web address that GFM turns into a link, which runs to the next space: a marker glued to it
+# would become part of the link.
+_BARE_ADDRESS = re.compile(r"(?:https?://|www\.)\S*$", re.IGNORECASE)
+
+
 def _space_start(text: str, start: int, floor: int) -> int:
     """Where the spaces (and at most one line break) before a citation begin: they go with it, so
-    that the marker sits on the word."""
+    that the marker sits on the word (but not on a bare web address, which would swallow it)."""
     i = start
     while i > floor and text[i - 1] in " \t":
         i -= 1
@@ -99,6 +104,8 @@ def _space_start(text: str, start: int, floor: int) -> int:
         i -= 1
         while i > floor and text[i - 1] in " \t":
             i -= 1
+    if i < start and _BARE_ADDRESS.search(text[max(floor, i - 2048):i]):
+        return start
     return i
 
 
