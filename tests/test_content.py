@@ -211,3 +211,18 @@ def test_the_method_page_counts_match_the_bibliography(site):
     primary = sum(1 for s in sources if s.primary)
     assert [int(n) for n in match.groups()] == [len(sources), primary, len(sources) - primary,
                                                languages["ru"], languages["zh"]]
+
+
+def test_bibliography_titles_are_titles_not_bracketed_placeholders(site):
+    """Issue 19: a title in brackets looks unfinished; a described work says so in its note instead."""
+    odd = [s.key for s in site.timeline.content.sources.values() if s.title.lstrip().startswith(("[", "("))]
+    assert odd == []
+
+
+def test_every_url_points_at_the_work_itself(site):
+    """Issue 19: not a feedback form, an old revision, a search page or a tracking link."""
+    import re
+    wrong = re.compile(r"feedback|[?&](direction|utm_[a-z]+|q|query|search)=|/search\b", re.I)
+    bad = [(s.key, s.fields["URL"]) for s in site.timeline.content.sources.values()
+           if s.fields.get("URL") and wrong.search(s.fields["URL"])]
+    assert bad == []
