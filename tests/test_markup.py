@@ -1,7 +1,8 @@
 import re
 from html.parser import HTMLParser
 
-from timeline.markup import Renderer, extract_citations, plain_text
+from timeline.citations import extract_citations
+from timeline.markup import Renderer, plain_text
 from timeline.model import Citation
 
 
@@ -78,7 +79,8 @@ def test_markdown_features_editors_use():
 def test_a_citation_after_a_bare_address_is_a_note_not_part_of_the_link():
     """GFM turns a bare address into a link that runs to the next space: a citation placeholder glued
     to it became part of the href (a broken link with a marker inside it, found by the link checker)."""
-    from timeline.markup import Renderer, PLACEHOLDER
+    from timeline.citations import PLACEHOLDER
+    from timeline.markup import Renderer
     for text in ("see https://x.org/p [@key] and more", "see https://x.org/p. [@key]", "www.x.org/p [@key]"):
         html, groups = Renderer().render(text)
         assert len(groups) == 1

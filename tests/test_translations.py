@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from support import ROOT
-from timeline.markup import extract_citations
+from timeline.citations import extract_citations
 
 SRC = ROOT / "site_src"
 LANGUAGES = ("zh-Hans", "ru")

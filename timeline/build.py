@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, content, exports, index, render, writer
+from . import __version__, content, exports, index, render, urls, writer
 from .cache import BuildCache
 from .diagnostics import Diagnostic, Report
 from .markup import Renderer
@@ -69,7 +69,7 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
         # `check` writes nothing anywhere, not even compiled templates (a build keeps them, see make_env).
         env = render.make_env(templates, cache, keep_compiled=not isinstance(sink, Discard))
         files = render.render_pages(timeline, env, render.static_files(templates),
-                                    pdf_url=PDF_NAME if pdf else None, cache=cache, sink=sink)
+                                    pdf_url=urls.PDF if pdf else None, cache=cache, sink=sink)
         if cache is not None and cache.exports.get("site") != timeline.site:
             cache.exports = {"site": timeline.site}  # records depend on the site's themes and base URL
         files.update(exports.export_files(timeline, files, cache.exports if cache is not None else None))
@@ -86,7 +86,6 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
 
 
 ENGINE_DIR = Path(__file__).resolve().parent
-PDF_NAME = "timeline.pdf"  # beside index.html; linked from the print page when built
 
 
 def inputs_digest(src: Path, templates: Path, options: dict) -> str:
@@ -183,7 +182,7 @@ def _build_locked(src, out: Path, templates: Path, base_url, strict, use_cache, 
             if record is not None:
                 return BuildResult(True, [Diagnostic(**d) for d in record.get("diagnostics", [])],
                                    pages=record.get("pages", 0), events=record.get("events", 0), reused=True,
-                                   pdf_kept=PDF_NAME in record["files"])
+                                   pdf_kept=urls.PDF in record["files"])
     result = BuildResult(False)
     try:
         stager = writer.Stager(out)

@@ -186,11 +186,11 @@ def _yaml_str(key: str, value) -> str:
 def _site(src: Path):
     """site.yaml as the build reads it, for the span and theme ids; None when it has errors (then
     `new` checks only the form of what it writes and `check` reports site.yaml)."""
-    from .content import _load_site
+    from .content import load_site
     from .diagnostics import Report
 
     try:
-        return _load_site(src, Report(), None)
+        return load_site(src, Report(), None)
     except Exception:  # noqa: BLE001 - whatever is wrong with site.yaml is for `check` to say
         return None
 

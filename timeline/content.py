@@ -14,7 +14,8 @@ from pathlib import Path
 
 from . import dates, yamlfile
 from .diagnostics import Report, excerpt
-from .markup import MAX_NESTING, RAW_HTML, iter_citations, too_deep
+from .citations import iter_citations
+from .markup import MAX_NESTING, RAW_HTML, too_deep
 from .model import (PRIMARY_TYPES, SIGNIFICANCE, SOURCE_TYPES, Content, Era, Event, Name, Page, Site,
                     Source, Theme)
 from .parallel import map_in_halves
@@ -171,7 +172,7 @@ def load(src: Path, report: Report, base_url: str | None = None, cache=None) -> 
         # Without this, a moved folder would build an empty site and prune every event page.
         what = "is not a folder" if os.path.lexists(src / "events") else "no events folder"
         report.error(_rel(src / "events", src), None, None, f"{what}: the event files go in {src / 'events'}/")
-    site = _load_site(src, report, base_url)
+    site = load_site(src, report, base_url)
     sources, whole = _load_sources(src, report, cache)
     events = _load_events(src, report, site, cache)
     pages = _load_pages(src, report)
@@ -200,7 +201,7 @@ def _unique_id(f: _File, value, path: tuple, seen: set, kind: str) -> str:
     return ident
 
 
-def _load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
+def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
     f = _File(src / "site.yaml", _rel(src / "site.yaml", src), report)
     if f.doc is None:
         return None

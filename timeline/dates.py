@@ -18,7 +18,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 # ASCII digits only: \d would also take '１７００' and '١٧٠٠', which no reader of the file would call a year.
 # (The flag, not [0-9]: the pattern is copied into the editors' schema, where \d is ASCII already.)
-_DATE_RE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[~?])?$", re.ASCII)
+DATE_PATTERN = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[~?])?$", re.ASCII)
 
 
 def _julian_to_jdn(y: int, m: int, d: int) -> int:
@@ -132,7 +132,7 @@ def parse(value, calendar: str = "gregorian") -> HistDate:
         if not 1 <= y <= 9999:
             raise ValueError(f"'{excerpt(value)}' is not a four-digit year")
     elif isinstance(value, str):
-        match = _DATE_RE.match(value.strip())
+        match = DATE_PATTERN.match(value.strip())
         if not match:
             raise ValueError(f"'{excerpt(value)}' is not a date like 1689, 1689-08, 1689-08-27 or 1650~")
         y = int(match["y"])
@@ -164,8 +164,3 @@ def display_span(start: HistDate, end: HistDate | None) -> str:
         return f"{start.year}–{end.year}"
     return f"{start.display()} – {end.display()}"
 
-
-def format_iso_day(value: str) -> str:
-    """'2024-02-28' -> '28 February 2024', at whatever precision is given."""
-    date = parse(value)
-    return date.display()

@@ -68,10 +68,3 @@ class Report:
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self.items), key=lambda d: (d.path, d.line or 0, d.column or 0, d.field or "", d.message))
 
-
-class ContentError(Exception):
-    """Raised when a stage cannot go on; carries every diagnostic found so far."""
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__("\n".join(str(d) for d in diagnostics))
-        self.diagnostics = diagnostics

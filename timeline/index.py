@@ -14,7 +14,8 @@ from markupsafe import Markup
 
 from . import sources as fmt
 from .dates import display_span
-from .markup import PLACEHOLDER, Renderer, fill, plain_text
+from .citations import PLACEHOLDER
+from .markup import Renderer, fill, plain_text
 from .model import Citation, Content, Era, Event, Source, Theme
 
 LANGUAGE_NAMES = {"zh": "Chinese", "ru": "Russian", "mn": "Mongolian", "la": "Latin", "ja": "Japanese",

@@ -22,7 +22,8 @@ from urllib.parse import unquote
 
 from .content import load
 from .diagnostics import Diagnostic, Report
-from .markup import PLACEHOLDER, extract_citations, to_html
+from .citations import PLACEHOLDER, extract_citations
+from .markup import to_html
 
 CACHE_VERSION = 1
 KINDS = ("ok", "redirected", "broken", "blocked", "unreachable")

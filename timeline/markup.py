@@ -19,17 +19,10 @@ import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
+from .citations import PLACEHOLDER, extract_citations
 from .model import Citation
 from .parallel import map_in_halves
 
-# Anchored on "[": a pattern that began with optional spaces would be tried at every character.
-_CITE_GROUP = re.compile(r"(?<!\\)\[(?P<inner>[^\[\]@]*@[^\[\]]*)\](?![(\[])")
-
-# Matched against a stripped item, with no two \s* that can share a run of spaces: the pattern
-# \s*(...)?\s*$ tried every split of a long run, 68 s on 100,000 spaces.
-_CITE_ITEM = re.compile(r"(?:(?P<prefix>[^@]*\s))?@(?P<key>\w[\w:.\-]*?)\.?(?:\s*,\s*(?P<loc>.*))?", re.S)
-_TICKS = re.compile(r"`+")
-PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _NOT_PROSE = {0xE000: None, 0xE001: None}
 
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "em", "h2", "h3", "h4", "hr", "i",
@@ -37,91 +30,6 @@ ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "em", "h2"
                 "th", "thead", "tr", "ul"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
-
-
-def _items(inner: str) -> list[Citation] | None:
-    """The citations of one [...] group, or None when it is not one (an e-mail address, say)."""
-    items = []
-    for part in inner.split(";"):
-        item = _CITE_ITEM.fullmatch(part.strip())
-        if not item:
-            return None
-        items.append(Citation(item["key"], (item["loc"] or "").strip(), (item["prefix"] or "").strip()))
-    return items
-
-
-def _code_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each code span and fenced block: a run of backticks up to the next run of the
-    same length (CommonMark's rule). What is inside is shown as written, so it holds no citations."""
-    runs = [(m.start(), m.end()) for m in _TICKS.finditer(text)]
-    following, last = [None] * len(runs), {}
-    for i in range(len(runs) - 1, -1, -1):  # the next run of the same length, found in one pass
-        length = runs[i][1] - runs[i][0]
-        following[i], last[length] = last.get(length), i
-    spans, i = [], 0
-    while i < len(runs):
-        j = following[i]
-        if j is None:
-            i += 1  # an unmatched run is literal text
-            continue
-        spans.append((runs[i][0], runs[j][1]))
-        i = j + 1
-    return spans
-
-
-def _groups(text: str):
-    """(match, citations) for every citation group in text outside code, in order."""
-    spans, k = _code_spans(text), 0
-    for match in _CITE_GROUP.finditer(text):
-        while k < len(spans) and spans[k][1] <= match.start():
-            k += 1
-        if k < len(spans) and spans[k][0] <= match.start():
-            continue
-        items = _items(match["inner"])
-        if items is not None:
-            yield match, items
-
-
-def iter_citations(text: str):
-    """(offset, Citation) for every citation in text, in order."""
-    for match, items in _groups(text):
-        for citation in items:
-            yield match.start("inner"), citation
-
-
-# A bare web address that GFM turns into a link, which runs to the next space: a marker glued to it
-# would become part of the link.
-_BARE_ADDRESS = re.compile(r"(?:https?://|www\.)\S*$", re.IGNORECASE)
-
-
-def _space_start(text: str, start: int, floor: int) -> int:
-    """Where the spaces (and at most one line break) before a citation begin: they go with it, so
-    that the marker sits on the word (but not on a bare web address, which would swallow it)."""
-    i = start
-    while i > floor and text[i - 1] in " \t":
-        i -= 1
-    if i > floor and text[i - 1] == "\n":
-        i -= 1
-        while i > floor and text[i - 1] in " \t":
-            i -= 1
-    if i < start and _BARE_ADDRESS.search(text[max(floor, i - 2048):i]):
-        return start
-    return i
-
-
-def extract_citations(text: str) -> tuple[str, list[tuple[Citation, ...]]]:
-    """Replace each [@key, locator; @key2] group with a numbered placeholder; return the groups."""
-    groups: list[tuple[Citation, ...]] = []
-
-    out, end = [], 0
-    for match, items in _groups(text):
-        start = _space_start(text, match.start(), end)
-        groups.append(tuple(items))
-        out.append(text[end:start])
-        out.append(f"\ue000{len(groups) - 1}\ue001")
-        end = match.end()
-    out.append(text[end:])
-    return "".join(out), groups
 
 
 RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--")

@@ -18,7 +18,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PDF_NAME = "timeline.pdf"
+from . import urls
+
+PDF_NAME = urls.PDF
 PRINT_PAGE = "print/index.html"
 PAPER = {"a4": "A4", "letter": "letter"}
 INSTALL_HINT = "pip install -e '.[pdf]'"

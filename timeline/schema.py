@@ -51,7 +51,7 @@ def _one_or_many(item: dict) -> dict:
 def event_file_schema(theme_ids=()) -> dict:
     """Schema of one site_src/events/<id>.yaml file; with theme ids, themes complete from site.yaml."""
     slug = {"type": "string", "pattern": _ecma(content.SLUG.pattern)}
-    date = {"anyOf": [{"type": "string", "pattern": _ecma(dates._DATE_RE.pattern)},
+    date = {"anyOf": [{"type": "string", "pattern": _ecma(dates.DATE_PATTERN.pattern)},
                       {"type": "integer", "minimum": 1, "maximum": 9999}]}
     theme = {"type": "string", "enum": sorted(theme_ids)} if theme_ids else slug
     props = {
@@ -163,7 +163,7 @@ def dumps(schema: dict) -> bytes:
 
 def repo_schema_bytes(src: Path) -> bytes:
     """What site_src/event.schema.json should hold: the schema with the themes of src/site.yaml."""
-    site = content._load_site(Path(src), Report(), None)
+    site = content.load_site(Path(src), Report(), None)
     return dumps(event_file_schema([t.id for t in site.themes] if site else ()))
 
 
