@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from hostile import HostileSite, build_baseline, listing, snapshot
-from timeline import content, markup, yamlfile
+from timeline import citations, content, markup, yamlfile
 from timeline.build import build_site
 from timeline.cache import BuildCache
 from timeline.diagnostics import Report
@@ -241,15 +241,15 @@ def test_the_cases_cover_every_owned_red_team_item():
 def test_citation_scanning_is_linear_in_spaces():
     text = "x [@treaty-1689-nerchinsk; " + " " * 100_000 + "x]"
     started = time.perf_counter()
-    assert list(markup.iter_citations(text)) == []
-    assert markup.extract_citations(text)[1] == []
+    assert list(citations.iter_citations(text)) == []
+    assert citations.extract_citations(text)[1] == []
     assert time.perf_counter() - started < 0.5
 
 
 def test_citations_inside_code_are_neither_checked_nor_numbered():
     text = "See `[@a]` and ``x [@b] y`` but [@c].\n\n```\n[@d]\n```\n\nAn unclosed ` tick [@e]."
-    assert [c.key for _, c in markup.iter_citations(text)] == ["c", "e"]
-    stripped, groups = markup.extract_citations(text)
+    assert [c.key for _, c in citations.iter_citations(text)] == ["c", "e"]
+    stripped, groups = citations.extract_citations(text)
     assert [g[0].key for g in groups] == ["c", "e"]
     assert "`[@a]`" in stripped and "[@d]" in stripped
 
