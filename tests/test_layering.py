@@ -1,0 +1,83 @@
+"""The engine's modules depend on each other one way (load -> derive -> render -> write), and the
+templates build no cache keys: the shape issue 13 asks for, kept from going back."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from support import ROOT
+
+ENGINE = ROOT / "timeline"
+
+
+def _imports() -> dict[str, set[str]]:
+    graph = {}
+    for path in sorted(ENGINE.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    names.add(node.module.split(".")[0])
+                else:
+                    names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("timeline."):
+                names.add(node.module.split(".")[1])
+        graph[path.stem] = names & {p.stem for p in ENGINE.glob("*.py")}
+    return graph
+
+
+def test_the_import_graph_has_no_cycles():
+    graph, done, path = _imports(), set(), []
+
+    def visit(module):
+        assert module not in path, " -> ".join(path[path.index(module):] + [module])
+        if module in done:
+            return
+        path.append(module)
+        for other in graph[module]:
+            visit(other)
+        path.pop()
+        done.add(module)
+
+    for module in graph:
+        visit(module)
+
+
+# The stages in the order data flows; a module may import only modules of its own or earlier stages.
+STAGES = [
+    {"diagnostics", "dates", "model", "urls", "citations", "yamlfile", "parallel"},
+    {"markup", "content", "sources", "schema"},
+    {"index", "chart", "printview"},
+    {"render", "exports", "cache"},
+    {"writer", "build", "links", "linkcheck"},
+    {"pdf", "serve", "cli", "__main__", "__init__"},
+]
+
+
+def test_data_flows_one_way_through_the_stages():
+    stage = {module: i for i, modules in enumerate(STAGES) for module in modules}
+    graph = _imports()
+    assert set(graph) <= set(stage), f"a module with no stage: {sorted(set(graph) - set(stage))}"
+    backwards = [(m, o) for m, others in graph.items() for o in others if stage[o] > stage[m]]
+    assert backwards == []
+
+
+def test_content_scans_citations_without_the_markdown_renderer():
+    graph = _imports()
+    assert "citations" in graph["content"] and "index" not in graph["content"]
+
+
+def test_urls_are_spelled_out_only_in_the_url_module():
+    """One URL scheme: no engine module or template writes a page's path by hand."""
+    import io
+    import tokenize
+    spelled = re.compile(r"""^[rbfuRBFU]*["']{1,3}(events|themes|eras)/""")
+    offenders = [p.name for p in ENGINE.glob("*.py") if p.name != "urls.py" and any(
+        t.type == tokenize.STRING and spelled.match(t.string)
+        for t in tokenize.generate_tokens(io.StringIO(p.read_text(encoding="utf-8")).readline))]
+    offenders += [str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.html")
+                  if re.search(r"\}\}(events|themes|eras)/", p.read_text())]
+    assert offenders == []
