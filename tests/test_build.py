@@ -300,3 +300,22 @@ def test_a_piece_changed_by_a_filter_is_a_clear_template_error(site_dir, tmp_pat
     assert main(["build", "--src", str(src), "--templates", str(templates), "--out", "out"]) == 1
     err = capsys.readouterr().err
     assert "template error" in err and "output it as it is" in err and "Traceback" not in err
+
+
+def test_static_files_publish_only_the_themes_own_regular_files(tmp_path):
+    """REDTEAM 29: a link in templates/static to a file outside the theme (/etc/passwd, say) was
+    published; a pipe there would hang the build. Only the theme's own regular files are copied."""
+    import os
+    from timeline.render import static_files
+    templates = tmp_path / "theme"
+    static = templates / "static"
+    (static / "css").mkdir(parents=True)
+    (static / "css" / "a.css").write_text("a{}")
+    (static / "inside.css").symlink_to(static / "css" / "a.css")
+    (static / "passwd").symlink_to("/etc/passwd")
+    (static / "outside").symlink_to(tmp_path)  # a linked folder out of the theme
+    (static / "loop").symlink_to(static)
+    os.mkfifo(static / "pipe")
+    files = static_files(templates)
+    assert sorted(files) == ["static/css/a.css", "static/inside.css"]
+    assert files["static/inside.css"] == b"a{}"

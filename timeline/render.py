@@ -82,12 +82,23 @@ def templates_key(folders) -> str:
 
 
 def static_files(templates: Path) -> dict[str, bytes]:
-    folder = templates / "static"
+    """The theme's static assets, path -> bytes: regular files only, and a link only to a file inside
+    the theme (a link out of it, to /etc/passwd say, must not be published; a pipe would block)."""
+    folder = os.path.realpath(templates / "static")
     files = {}
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        if path.is_file() and not path.name.startswith("."):
-            files["static/" + path.relative_to(folder).as_posix()] = path.read_bytes()
-    return files
+    if not os.path.isdir(folder):
+        return files
+    theme = os.path.realpath(templates) + os.sep
+    for dirpath, dirnames, filenames in os.walk(folder):  # does not enter linked folders
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            real = os.path.realpath(path)
+            if name.startswith(".") or not real.startswith(theme) or not os.path.isfile(real):
+                continue
+            with open(real, "rb") as handle:
+                files["static/" + os.path.relpath(path, folder).replace(os.sep, "/")] = handle.read()
+    return dict(sorted(files.items()))
 
 
 # A list page holds at most this many events; longer lists continue on /page/2/ and so on, so that no
