@@ -75,6 +75,33 @@ def test_a_content_folder_inside_the_output_is_refused_before_anything_is_delete
     assert _files(www) == before
 
 
+@pytest.mark.parametrize("inside, link", [
+    ("ev", "site_src/events"),                      # the events folder kept in the output, linked from the sources
+    ("st", "templates/static"),                     # the theme's static files likewise
+    ("ev/1700-kept.yaml", "site_src/events/1700-kept.yaml"),  # one event file
+])
+def test_an_input_linked_from_inside_the_output_is_refused_before_anything_is_deleted(site_dir, tmp_path, capsys,
+                                                                                      inside, link):
+    """Second red team: `--src` and `--templates` lay outside `--out`, but a link inside them pointed into
+    it: the build read the linked files, then pruned them as stale (`0 written, 6 removed`, exit 0)."""
+    src = site_dir()
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    out = tmp_path / "www"
+    assert build_site(src, out).ok
+    moved = tmp_path / link
+    (out / inside).parent.mkdir(parents=True, exist_ok=True)
+    if moved.exists():
+        shutil.move(moved, out / inside)
+    else:  # a single file: take a real event's text
+        shutil.copy(next((src / "events").glob("*.yaml")), out / inside)
+    moved.symlink_to(os.path.relpath(out / inside, moved.parent))
+    before = _files(out)
+    assert main(["build", "--src", "site_src", "--templates", "templates", "--out", "www"]) == 1
+    err = capsys.readouterr().err
+    assert f"www: holds {link}, a link to www/{inside}, which a build would delete" in err
+    assert _files(out) == before
+
+
 # 2 -------------------------------------------------------------------------------------------------
 
 def _victim(folder: Path) -> dict[str, bytes]:

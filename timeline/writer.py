@@ -83,6 +83,34 @@ def check_apart(out: Path, inputs: dict[str, Path]) -> None:
                                 "choose an --out outside it")
         if _inside(real_out, real):
             raise OutputRefused(f"is inside the {option} folder {folder}; choose an --out outside it")
+        for link in _links(str(folder)):
+            # A link in the sources that points into the output: the build reads it, then prunes it.
+            real = os.path.realpath(link)
+            if real == real_out or _inside(real, real_out):
+                shown = os.path.join(str(out), os.path.relpath(real, real_out))
+                raise OutputRefused(f"holds {link}, a link to {os.path.normpath(shown)}, which a build would "
+                                    "delete; keep the linked files outside --out")
+
+
+def _links(folder: str):
+    """Every symbolic link under folder, following linked folders (each real folder entered once)."""
+    seen, stack = set(), [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            st = os.stat(current)
+            if (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            with os.scandir(current) as scan:
+                entries = list(scan)
+        except OSError:
+            continue  # unreadable: the build reports it
+        for entry in entries:
+            if entry.is_symlink():
+                yield entry.path
+            if entry.is_dir():  # follows a link
+                stack.append(entry.path)
 
 
 def _inside(path: str, folder: str) -> bool:
