@@ -102,6 +102,13 @@ CASES = [
     Case("looping-link-event", {EVENT: _loop}, phrase="symbolic link loop"),
     Case("link-to-dev-zero", {EVENT: _link("/dev/zero")}, phrase="device"),
     Case("link-to-dev-urandom", {EVENT: _link("/dev/urandom")}, phrase="device"),
+    # Second red team: site.yaml that is there but not a file was reported as missing
+    Case("fifo-site-yaml", {"site.yaml": lambda p: (p.unlink(), os.mkfifo(p))}, where="site_src/site.yaml",
+         phrase="named pipe", absent=("no site.yaml here",)),
+    Case("directory-site-yaml", {"site.yaml": lambda p: (p.unlink(), p.mkdir())}, where="site_src/site.yaml",
+         phrase="folder", absent=("no site.yaml here",)),
+    Case("dangling-link-site-yaml", {"site.yaml": lambda p: (p.unlink(), p.symlink_to("gone.yaml"))},
+         where="site_src/site.yaml", phrase="broken symbolic link", absent=("no site.yaml here",)),
     Case("link-to-dev-zero-page", {"pages/z.md": _link("/dev/zero")}, where="site_src/pages/z.md", phrase="device"),
     Case("file-over-the-size-limit", {EVENT: lambda p: p.write_bytes(b"title: " + b"x" * (yamlfile.MAX_BYTES + 1))},
          phrase="bytes"),

@@ -165,7 +165,12 @@ def load(src: Path, report: Report, base_url: str | None = None, cache=None) -> 
     cache: a timeline.cache.BuildCache kept between builds, or None."""
     src = Path(src)
     if not (src / "site.yaml").is_file():
-        report.error(str(src / "site.yaml"), None, None, "no site.yaml here: is --src the content folder?")
+        try:  # there but not a file (a FIFO, a folder, a broken link): say what it is, not that it is missing
+            yamlfile.read_text(src / "site.yaml") if os.path.lexists(src / "site.yaml") else None
+            problem = "no site.yaml here: is --src the content folder?"
+        except yamlfile.InputError as exc:
+            problem = exc.message
+        report.error(str(src / "site.yaml"), None, None, problem)
         return None
     if not (src / "events").is_dir():
         # Without this, a moved folder would build an empty site and prune every event page.
