@@ -266,6 +266,30 @@ def test_the_freshness_check_notices_folders_and_broken_links_where_files_go(sit
     assert len(digests) == 4
 
 
+@pytest.mark.parametrize("where", ["content", "output"])
+def test_a_file_changed_without_changing_its_size_or_modification_time_is_rebuilt(site_dir, tmp_path, where):
+    """Second red team: an event edited to the same length with its old mtime put back (`touch -r`, a
+    restored backup, a clock set back), or an output page altered likewise, gave 'up to date' and kept
+    the stale page. Every write changes a file's ctime, which no user can set."""
+    src = site_dir()
+    out = tmp_path / "out"
+    assert build_site(src, out).ok
+    if where == "content":
+        path, old, new = src / "events" / "1689-treaty-of-nerchinsk.yaml", "title: Treaty", "title: Zreaty"
+    else:
+        path, old, new = out / "index.html", "<html", "<HTML"
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    again = build_site(src, out)
+    assert again.ok and not again.reused
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<HTML" not in index and ("Zreaty" in index) == (where == "content")
+
+
 # 5 -------------------------------------------------------------------------------------------------
 
 def test_a_write_that_fails_part_way_says_the_output_is_incomplete(site_dir, tmp_path, monkeypatch, capsys):

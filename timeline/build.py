@@ -91,7 +91,9 @@ PDF_NAME = "timeline.pdf"  # beside index.html; linked from the print page when 
 
 def inputs_digest(src: Path, templates: Path, options: dict) -> str:
     """What a build's output depends on: the engine's code, the options, and the size and
-    modification time of every content and template file (as make and Hugo judge freshness).
+    modification time of every content and template file (as make and Hugo judge freshness), and its
+    change time: a write that keeps the size and puts the old mtime back (`touch -r`, a restored
+    backup, a clock set back) still changes the ctime, which no user can set.
 
     Linked files and folders count as what they point to (a linked events/ folder is read by the
     build, so an edit in it must be seen); every folder's name counts too (a folder where an event
@@ -127,7 +129,8 @@ def _digest_folder(h, rel: str, folder: str, above: tuple, code_only: bool) -> N
                 h.update(f"{name}/\n".encode())
                 _digest_folder(h, name, entry.path, above, code_only)
         elif not code_only or entry.name.endswith(".py"):
-            h.update(f"{name}\0{st.st_mode >> 12}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            changed = "" if code_only else f"\0{st.st_ctime_ns}"  # the engine: a copy of the same code is the same
+            h.update(f"{name}\0{st.st_mode >> 12}\0{st.st_size}\0{st.st_mtime_ns}{changed}\n".encode())
 
 
 def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url: str | None = None,

@@ -56,7 +56,7 @@ def _parse_cached(path: str | Path, cache: dict | None):
         path = os.fspath(path)
         try:
             st = os.stat(path)
-            key = (st.st_size, st.st_mtime_ns)
+            key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         except OSError:
             key = None  # read_text says why; nothing to key a cache entry on
         hit = cache.get(path)

@@ -77,7 +77,7 @@ def templates_key(folders) -> str:
             dirnames.sort()
             for name in sorted(filenames):
                 st = os.stat(os.path.join(dirpath, name))
-                h.update(f"{os.path.join(dirpath, name)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+                h.update(f"{os.path.join(dirpath, name)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\n".encode())
     return h.hexdigest()
 
 

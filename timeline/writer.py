@@ -226,9 +226,7 @@ def write_site(out: Path, files: dict[str, bytes], manifest: dict | None = None,
     if not same_set:
         stats.removed = _prune(out, files)
     if manifest is not None:
-        stat_ = ({rel: [v[1], v[2]] for rel, v in known.items()} if known is not None and len(known) == len(files)
-                 else _stat_tree(out, files))
-        _write_record(out, dict(manifest, note=NOTE, files=stat_))
+        _write_record(out, dict(manifest, note=NOTE, files=_stat_tree(out, files)))
     return stats
 
 
@@ -331,14 +329,20 @@ def _stat_tree(out: Path, paths) -> dict[str, list[int]]:
     record = {}
     for rel in paths:
         st = os.lstat(os.path.join(out, rel))
-        record[rel] = [st.st_size, st.st_mtime_ns]
+        record[rel] = _stamp(st)
     return record
+
+
+def _stamp(st) -> list[int]:
+    """What says a file is as recorded: the ctime too, as a page altered to the same size with its old
+    mtime put back must not pass for the page the build wrote."""
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
 def unchanged(out: Path, inputs: str) -> dict | None:
     """The recorded manifest if out holds exactly what a build from these inputs wrote, else None.
 
-    Compares sizes and modification times of every output file (and that no file or link was added),
+    Compares sizes, modification and change times of every output file (and that no file or link was added),
     so a build with nothing to do costs a directory walk instead of rendering the whole site.
     """
     try:
@@ -364,7 +368,7 @@ def unchanged(out: Path, inputs: str) -> dict | None:
                     if want is None or entry.is_symlink():
                         return None
                     st = entry.stat(follow_symlinks=False)
-                    if [st.st_size, st.st_mtime_ns] != want:
+                    if _stamp(st) != want:
                         return None
                     seen += 1
     except OSError:
