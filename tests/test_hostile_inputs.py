@@ -109,6 +109,11 @@ CASES = [
          phrase="folder", absent=("no site.yaml here",)),
     Case("dangling-link-site-yaml", {"site.yaml": lambda p: (p.unlink(), p.symlink_to("gone.yaml"))},
          where="site_src/site.yaml", phrase="broken symbolic link", absent=("no site.yaml here",)),
+    # Second red team: a file name that is not UTF-8 (bytes 0xff) gave a UnicodeEncodeError in build
+    Case("event-file-name-not-utf8", {"events/1700-\udcff.yaml": VALID}, where="site_src/events/1700-\\udcff.yaml",
+         phrase="not a valid id"),
+    Case("page-file-name-not-utf8", {"pages/p\udcff.md": "---\ntitle: P\n---\nText.\n"},
+         where="site_src/pages/p\\udcff.md", phrase="not a valid slug"),
     Case("link-to-dev-zero-page", {"pages/z.md": _link("/dev/zero")}, where="site_src/pages/z.md", phrase="device"),
     Case("file-over-the-size-limit", {EVENT: lambda p: p.write_bytes(b"title: " + b"x" * (yamlfile.MAX_BYTES + 1))},
          phrase="bytes"),

@@ -106,15 +106,16 @@ def inputs_digest(src: Path, templates: Path, options: dict) -> str:
 
 
 def _digest_folder(h, rel: str, folder: str, above: tuple, code_only: bool) -> None:
+    # Names are encoded with surrogateescape: a file name need not be UTF-8 (the loader reports it).
     try:
         st = os.stat(folder)
         if (st.st_dev, st.st_ino) in above:  # a link to a folder above this one
-            h.update(f"{rel}/\0loop\n".encode())
+            h.update(f"{rel}/\0loop\n".encode(errors="surrogateescape"))
             return
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda e: e.name)
     except OSError as exc:
-        h.update(f"{rel}/\0unreadable {exc.errno}\n".encode())
+        h.update(f"{rel}/\0unreadable {exc.errno}\n".encode(errors="surrogateescape"))
         return
     above += ((st.st_dev, st.st_ino),)
     for entry in entries:
@@ -122,15 +123,16 @@ def _digest_folder(h, rel: str, folder: str, above: tuple, code_only: bool) -> N
         try:
             st = entry.stat()  # follows a link
         except OSError as exc:
-            h.update(f"{name}\0unreadable {exc.errno}\n".encode())
+            h.update(f"{name}\0unreadable {exc.errno}\n".encode(errors="surrogateescape"))
             continue
         if stat.S_ISDIR(st.st_mode):
             if entry.name != "__pycache__":
-                h.update(f"{name}/\n".encode())
+                h.update(f"{name}/\n".encode(errors="surrogateescape"))
                 _digest_folder(h, name, entry.path, above, code_only)
         elif not code_only or entry.name.endswith(".py"):
             changed = "" if code_only else f"\0{st.st_ctime_ns}"  # the engine: a copy of the same code is the same
-            h.update(f"{name}\0{st.st_mode >> 12}\0{st.st_size}\0{st.st_mtime_ns}{changed}\n".encode())
+            line = f"{name}\0{st.st_mode >> 12}\0{st.st_size}\0{st.st_mtime_ns}{changed}\n"
+            h.update(line.encode(errors="surrogateescape"))
 
 
 def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url: str | None = None,
