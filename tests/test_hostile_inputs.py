@@ -16,7 +16,7 @@ import pytest
 
 from hostile import HostileSite, build_baseline, listing, snapshot
 from timeline import content, markup, yamlfile
-from timeline.build import build_site
+from timeline.build import BUNDLED_TEMPLATES, build_site
 from timeline.cache import BuildCache
 from timeline.diagnostics import Report
 
@@ -321,3 +321,24 @@ def test_unreadable_sources_give_one_error_not_one_per_citation(site_dir):
     assert content.load(src, report) is None
     assert [str(d) for d in report.errors] == [
         "site_src/sources.yaml:1: sources: expected a mapping of citation keys to sources"]
+
+
+@pytest.mark.parametrize("name, make", [
+    ("static/a\udcff.css", lambda p: p.write_text("a {}")),   # a file name that is not UTF-8
+    ("static/gone.css", lambda p: p.symlink_to("nowhere.css")),  # a broken link
+    ("static/loop", lambda p: (p.symlink_to("loop2"), p.with_name("loop2").symlink_to("loop"))),
+    ("gone.html", lambda p: p.symlink_to("nowhere.html")),       # a broken link beside the templates
+])
+def test_odd_entries_in_the_theme_folder_give_no_traceback(site_dir, tmp_path, capsys, name, make):
+    """Second red team: these gave a UnicodeEncodeError or OSError traceback from the templates' digest
+    in check and build (a build blamed the output folder: 'out: t/static/gone.css: No such file')."""
+    from timeline.cli import main
+    site_dir()
+    theme = tmp_path / "theme"
+    shutil.copytree(BUNDLED_TEMPLATES, theme)
+    make(theme / name)
+    for command in (["check"], ["build", "--out", "out"]):
+        assert main([*command, "--templates", "theme"]) == 0, capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "out:" not in err
+    assert (tmp_path / "out" / "index.html").is_file()

@@ -109,8 +109,11 @@ def _links(folder: str):
         for entry in entries:
             if entry.is_symlink():
                 yield entry.path
-            if entry.is_dir():  # follows a link
-                stack.append(entry.path)
+            try:
+                if entry.is_dir():  # follows a link
+                    stack.append(entry.path)
+            except OSError:
+                pass  # a link loop: the build reports it
 
 
 def _inside(path: str, folder: str) -> bool:
