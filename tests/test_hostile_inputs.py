@@ -342,3 +342,43 @@ def test_odd_entries_in_the_theme_folder_give_no_traceback(site_dir, tmp_path, c
     err = capsys.readouterr().err
     assert "Traceback" not in err and "out:" not in err
     assert (tmp_path / "out" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("denied, says", [
+    ("site_src/pages", "site_src/pages: cannot read the folder: Permission denied"),      # was: pages pruned, exit 0
+    ("site_src/sources", "site_src/sources: cannot read the folder: Permission denied"),  # was: one error per citation
+    ("site_src", "site_src/site.yaml: cannot read: permission denied"),                   # was: a traceback
+    ("out", "out: cannot read the folder: Permission denied"),                            # was: a traceback
+])
+def test_a_folder_that_cannot_be_read_is_an_error_not_an_empty_folder(site_dir, tmp_path, monkeypatch, capsys,
+                                                                       denied, says):
+    """Second red team (as a user without the permission): an unreadable pages/ folder built the site
+    without its pages and pruned them; an unreadable --src or --out gave a PermissionError traceback."""
+    from timeline.cli import main
+    site_dir({"sources/extra.yaml": "extra-1999:\n  type: book\n  title: Extra\n  issued: 1999\n"})
+    assert main(["build", "--out", "out", "--no-cache"]) == 0
+    before = snapshot(tmp_path / "out")
+    real_listdir, real_stat, real_lstat = os.listdir, os.stat, os.lstat
+
+    def refuse(real, inside: bool):
+        def call(path=".", *args, **kwargs):
+            target = os.path.dirname(os.fspath(path)) if inside else os.fspath(path)
+            if target == denied:
+                raise PermissionError(13, "Permission denied", os.fspath(path))
+            return real(path, *args, **kwargs)
+        return call
+
+    monkeypatch.setattr(os, "listdir", refuse(real_listdir, False))
+    if denied == "site_src":  # no search permission: nothing inside can even be looked at
+        monkeypatch.setattr(os, "stat", refuse(real_stat, True))
+        monkeypatch.setattr(os, "lstat", refuse(real_lstat, True))
+    capsys.readouterr()
+    for command in (["check"], ["build", "--out", "out", "--no-cache"]):  # (the digest sees a real chmod)
+        if denied == "out" and command == ["check"]:
+            continue
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert says in err.splitlines(), err
+        assert "Traceback" not in err and len(err.splitlines()) <= 3, err
+    monkeypatch.undo()
+    assert snapshot(tmp_path / "out") == before

@@ -180,7 +180,7 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
 
 def _build_locked(src, out: Path, templates: Path, base_url, strict, use_cache, pdf, paper) -> BuildResult:
     digest = None
-    if Path(src, "site.yaml").is_file() and templates.is_dir():
+    if os.path.isfile(Path(src, "site.yaml")) and templates.is_dir():  # isfile: False, never raises
         options = {"base_url": base_url, "strict": strict, "pdf": pdf and paper}
         digest = inputs_digest(src, templates, options)
         if use_cache:

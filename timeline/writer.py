@@ -63,7 +63,10 @@ def check_target(out: Path) -> None:
         raise OutputRefused("a file is in the way: a folder above it is a file") from None
     if not stat.S_ISDIR(st.st_mode):
         raise OutputRefused("exists and is not a folder")
-    names = os.listdir(out)
+    try:
+        names = os.listdir(out)
+    except OSError as exc:
+        raise OutputRefused(f"cannot read the folder: {exc.strerror}") from None
     if MARKER not in names and not all(_own(name) for name in names):
         raise OutputRefused("folder is not empty and was not made by 'timeline build'; "
                             "choose an empty or new folder for --out")
