@@ -16,7 +16,7 @@ import pytest
 
 from hostile import HostileSite, build_baseline, listing, snapshot
 from timeline import citations, content, markup, yamlfile
-from timeline.build import build_site
+from timeline.build import BUNDLED_TEMPLATES, build_site
 from timeline.cache import BuildCache
 from timeline.diagnostics import Report
 
@@ -102,6 +102,18 @@ CASES = [
     Case("looping-link-event", {EVENT: _loop}, phrase="symbolic link loop"),
     Case("link-to-dev-zero", {EVENT: _link("/dev/zero")}, phrase="device"),
     Case("link-to-dev-urandom", {EVENT: _link("/dev/urandom")}, phrase="device"),
+    # Second red team: site.yaml that is there but not a file was reported as missing
+    Case("fifo-site-yaml", {"site.yaml": lambda p: (p.unlink(), os.mkfifo(p))}, where="site_src/site.yaml",
+         phrase="named pipe", absent=("no site.yaml here",)),
+    Case("directory-site-yaml", {"site.yaml": lambda p: (p.unlink(), p.mkdir())}, where="site_src/site.yaml",
+         phrase="folder", absent=("no site.yaml here",)),
+    Case("dangling-link-site-yaml", {"site.yaml": lambda p: (p.unlink(), p.symlink_to("gone.yaml"))},
+         where="site_src/site.yaml", phrase="broken symbolic link", absent=("no site.yaml here",)),
+    # Second red team: a file name that is not UTF-8 (bytes 0xff) gave a UnicodeEncodeError in build
+    Case("event-file-name-not-utf8", {"events/1700-\udcff.yaml": VALID}, where="site_src/events/1700-\\udcff.yaml",
+         phrase="not a valid id"),
+    Case("page-file-name-not-utf8", {"pages/p\udcff.md": "---\ntitle: P\n---\nText.\n"},
+         where="site_src/pages/p\\udcff.md", phrase="not a valid slug"),
     Case("link-to-dev-zero-page", {"pages/z.md": _link("/dev/zero")}, where="site_src/pages/z.md", phrase="device"),
     Case("file-over-the-size-limit", {EVENT: lambda p: p.write_bytes(b"title: " + b"x" * (yamlfile.MAX_BYTES + 1))},
          phrase="bytes"),
@@ -309,3 +321,64 @@ def test_unreadable_sources_give_one_error_not_one_per_citation(site_dir):
     assert content.load(src, report) is None
     assert [str(d) for d in report.errors] == [
         "site_src/sources.yaml:1: sources: expected a mapping of citation keys to sources"]
+
+
+@pytest.mark.parametrize("name, make", [
+    ("static/a\udcff.css", lambda p: p.write_text("a {}")),   # a file name that is not UTF-8
+    ("static/gone.css", lambda p: p.symlink_to("nowhere.css")),  # a broken link
+    ("static/loop", lambda p: (p.symlink_to("loop2"), p.with_name("loop2").symlink_to("loop"))),
+    ("gone.html", lambda p: p.symlink_to("nowhere.html")),       # a broken link beside the templates
+])
+def test_odd_entries_in_the_theme_folder_give_no_traceback(site_dir, tmp_path, capsys, name, make):
+    """Second red team: these gave a UnicodeEncodeError or OSError traceback from the templates' digest
+    in check and build (a build blamed the output folder: 'out: t/static/gone.css: No such file')."""
+    from timeline.cli import main
+    site_dir()
+    theme = tmp_path / "theme"
+    shutil.copytree(BUNDLED_TEMPLATES, theme)
+    make(theme / name)
+    for command in (["check"], ["build", "--out", "out"]):
+        assert main([*command, "--templates", "theme"]) == 0, capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "out:" not in err
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("denied, says", [
+    ("site_src/pages", "site_src/pages: cannot read the folder: Permission denied"),      # was: pages pruned, exit 0
+    ("site_src/sources", "site_src/sources: cannot read the folder: Permission denied"),  # was: one error per citation
+    ("site_src", "site_src/site.yaml: cannot read: permission denied"),                   # was: a traceback
+    ("out", "out: cannot read the folder: Permission denied"),                            # was: a traceback
+])
+def test_a_folder_that_cannot_be_read_is_an_error_not_an_empty_folder(site_dir, tmp_path, monkeypatch, capsys,
+                                                                       denied, says):
+    """Second red team (as a user without the permission): an unreadable pages/ folder built the site
+    without its pages and pruned them; an unreadable --src or --out gave a PermissionError traceback."""
+    from timeline.cli import main
+    site_dir({"sources/extra.yaml": "extra-1999:\n  type: book\n  title: Extra\n  issued: 1999\n"})
+    assert main(["build", "--out", "out", "--no-cache"]) == 0
+    before = snapshot(tmp_path / "out")
+    real_listdir, real_stat, real_lstat = os.listdir, os.stat, os.lstat
+
+    def refuse(real, inside: bool):
+        def call(path=".", *args, **kwargs):
+            target = os.path.dirname(os.fspath(path)) if inside else os.fspath(path)
+            if target == denied:
+                raise PermissionError(13, "Permission denied", os.fspath(path))
+            return real(path, *args, **kwargs)
+        return call
+
+    monkeypatch.setattr(os, "listdir", refuse(real_listdir, False))
+    if denied == "site_src":  # no search permission: nothing inside can even be looked at
+        monkeypatch.setattr(os, "stat", refuse(real_stat, True))
+        monkeypatch.setattr(os, "lstat", refuse(real_lstat, True))
+    capsys.readouterr()
+    for command in (["check"], ["build", "--out", "out", "--no-cache"]):  # (the digest sees a real chmod)
+        if denied == "out" and command == ["check"]:
+            continue
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert says in err.splitlines(), err
+        assert "Traceback" not in err and len(err.splitlines()) <= 3, err
+    monkeypatch.undo()
+    assert snapshot(tmp_path / "out") == before

@@ -490,10 +490,17 @@ def test_a_cache_entry_that_is_not_a_result_is_dropped(tmp_path):
     assert note is None and list(results) == ["https://a.example/"]
 
 
-def test_a_bad_max_age_is_a_usage_error(site_dir, capsys):
+@pytest.mark.parametrize("age, says", [
+    ("a month", "'a month' is not an age such as 30d"),
+    ("99999999999999999999d", "'99999999999999999999d' is longer than"),  # second red team: OverflowError
+    ("1000000000d", "'1000000000d' is longer than"),                      # just past what timedelta holds
+    ("9" * 5000, "'" + "9" * 5000 + "' is longer than"),                   # past int()'s digit limit
+])
+def test_a_bad_max_age_is_a_usage_error(site_dir, capsys, age, says):
     site_dir()
-    assert main(["links", "--max-age", "a month"]) == 2
-    assert "--max-age: 'a month' is not an age such as 30d" in capsys.readouterr().err
+    assert main(["links", "--max-age", age]) == 2
+    err = capsys.readouterr().err
+    assert f"--max-age: {says}" in err and "Traceback" not in err
     assert links.parse_age("12h") == timedelta(hours=12) and links.parse_age("2w") == timedelta(weeks=2)
     assert links.parse_age("7") == timedelta(days=7)
 

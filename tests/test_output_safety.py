@@ -75,6 +75,33 @@ def test_a_content_folder_inside_the_output_is_refused_before_anything_is_delete
     assert _files(www) == before
 
 
+@pytest.mark.parametrize("inside, link", [
+    ("ev", "site_src/events"),                      # the events folder kept in the output, linked from the sources
+    ("st", "templates/static"),                     # the theme's static files likewise
+    ("ev/1700-kept.yaml", "site_src/events/1700-kept.yaml"),  # one event file
+])
+def test_an_input_linked_from_inside_the_output_is_refused_before_anything_is_deleted(site_dir, tmp_path, capsys,
+                                                                                      inside, link):
+    """Second red team: `--src` and `--templates` lay outside `--out`, but a link inside them pointed into
+    it: the build read the linked files, then pruned them as stale (`0 written, 6 removed`, exit 0)."""
+    src = site_dir()
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    out = tmp_path / "www"
+    assert build_site(src, out).ok
+    moved = tmp_path / link
+    (out / inside).parent.mkdir(parents=True, exist_ok=True)
+    if moved.exists():
+        shutil.move(moved, out / inside)
+    else:  # a single file: take a real event's text
+        shutil.copy(next((src / "events").glob("*.yaml")), out / inside)
+    moved.symlink_to(os.path.relpath(out / inside, moved.parent))
+    before = _files(out)
+    assert main(["build", "--src", "site_src", "--templates", "templates", "--out", "www"]) == 1
+    err = capsys.readouterr().err
+    assert f"www: holds {link}, a link to www/{inside}, which a build would delete" in err
+    assert _files(out) == before
+
+
 # 2 -------------------------------------------------------------------------------------------------
 
 def _victim(folder: Path) -> dict[str, bytes]:
@@ -237,6 +264,30 @@ def test_the_freshness_check_notices_folders_and_broken_links_where_files_go(sit
     (src / "pages" / "loop").symlink_to(src)
     digests.add(inputs_digest(src, templates, {}))
     assert len(digests) == 4
+
+
+@pytest.mark.parametrize("where", ["content", "output"])
+def test_a_file_changed_without_changing_its_size_or_modification_time_is_rebuilt(site_dir, tmp_path, where):
+    """Second red team: an event edited to the same length with its old mtime put back (`touch -r`, a
+    restored backup, a clock set back), or an output page altered likewise, gave 'up to date' and kept
+    the stale page. Every write changes a file's ctime, which no user can set."""
+    src = site_dir()
+    out = tmp_path / "out"
+    assert build_site(src, out).ok
+    if where == "content":
+        path, old, new = src / "events" / "1689-treaty-of-nerchinsk.yaml", "title: Treaty", "title: Zreaty"
+    else:
+        path, old, new = out / "index.html", "<html", "<HTML"
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    again = build_site(src, out)
+    assert again.ok and not again.reused
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<HTML" not in index and ("Zreaty" in index) == (where == "content")
 
 
 # 5 -------------------------------------------------------------------------------------------------

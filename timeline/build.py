@@ -90,7 +90,9 @@ ENGINE_DIR = Path(__file__).resolve().parent
 
 def inputs_digest(src: Path, templates: Path, options: dict) -> str:
     """What a build's output depends on: the engine's code, the options, and the size and
-    modification time of every content and template file (as make and Hugo judge freshness).
+    modification time of every content and template file (as make and Hugo judge freshness), and its
+    change time: a write that keeps the size and puts the old mtime back (`touch -r`, a restored
+    backup, a clock set back) still changes the ctime, which no user can set.
 
     Linked files and folders count as what they point to (a linked events/ folder is read by the
     build, so an edit in it must be seen); every folder's name counts too (a folder where an event
@@ -103,15 +105,16 @@ def inputs_digest(src: Path, templates: Path, options: dict) -> str:
 
 
 def _digest_folder(h, rel: str, folder: str, above: tuple, code_only: bool) -> None:
+    # Names are encoded with surrogateescape: a file name need not be UTF-8 (the loader reports it).
     try:
         st = os.stat(folder)
         if (st.st_dev, st.st_ino) in above:  # a link to a folder above this one
-            h.update(f"{rel}/\0loop\n".encode())
+            h.update(f"{rel}/\0loop\n".encode(errors="surrogateescape"))
             return
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda e: e.name)
     except OSError as exc:
-        h.update(f"{rel}/\0unreadable {exc.errno}\n".encode())
+        h.update(f"{rel}/\0unreadable {exc.errno}\n".encode(errors="surrogateescape"))
         return
     above += ((st.st_dev, st.st_ino),)
     for entry in entries:
@@ -119,14 +122,16 @@ def _digest_folder(h, rel: str, folder: str, above: tuple, code_only: bool) -> N
         try:
             st = entry.stat()  # follows a link
         except OSError as exc:
-            h.update(f"{name}\0unreadable {exc.errno}\n".encode())
+            h.update(f"{name}\0unreadable {exc.errno}\n".encode(errors="surrogateescape"))
             continue
         if stat.S_ISDIR(st.st_mode):
             if entry.name != "__pycache__":
-                h.update(f"{name}/\n".encode())
+                h.update(f"{name}/\n".encode(errors="surrogateescape"))
                 _digest_folder(h, name, entry.path, above, code_only)
         elif not code_only or entry.name.endswith(".py"):
-            h.update(f"{name}\0{st.st_mode >> 12}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            changed = "" if code_only else f"\0{st.st_ctime_ns}"  # the engine: a copy of the same code is the same
+            line = f"{name}\0{st.st_mode >> 12}\0{st.st_size}\0{st.st_mtime_ns}{changed}\n"
+            h.update(line.encode(errors="surrogateescape"))
 
 
 def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url: str | None = None,
@@ -174,7 +179,7 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
 
 def _build_locked(src, out: Path, templates: Path, base_url, strict, use_cache, pdf, paper) -> BuildResult:
     digest = None
-    if Path(src, "site.yaml").is_file() and templates.is_dir():
+    if os.path.isfile(Path(src, "site.yaml")) and templates.is_dir():  # isfile: False, never raises
         options = {"base_url": base_url, "strict": strict, "pdf": pdf and paper}
         digest = inputs_digest(src, templates, options)
         if use_cache:

@@ -10,6 +10,7 @@ import difflib
 import hashlib
 import os
 import re
+import stat
 from pathlib import Path
 
 from . import dates, yamlfile
@@ -57,7 +58,7 @@ def _parse_cached(path: str | Path, cache: dict | None):
         path = os.fspath(path)
         try:
             st = os.stat(path)
-            key = (st.st_size, st.st_mtime_ns)
+            key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         except OSError:
             key = None  # read_text says why; nothing to key a cache entry on
         hit = cache.get(path)
@@ -165,8 +166,25 @@ def load(src: Path, report: Report, base_url: str | None = None, cache=None) -> 
 
     cache: a timeline.cache.BuildCache kept between builds, or None."""
     src = Path(src)
-    if not (src / "site.yaml").is_file():
-        report.error(str(src / "site.yaml"), None, None, "no site.yaml here: is --src the content folder?")
+    site_yaml = src / "site.yaml"
+    try:
+        regular = stat.S_ISREG(os.stat(site_yaml).st_mode)
+    except OSError:
+        regular = False
+    if not regular:
+        try:
+            os.lstat(site_yaml)
+            problem = "cannot read: not a regular file"
+        except FileNotFoundError:
+            problem = "no site.yaml here: is --src the content folder?"
+        except OSError:
+            problem = None  # --src itself cannot be read: read_text says why
+        if problem != "no site.yaml here: is --src the content folder?":
+            try:  # there but not a file (a FIFO, a folder, a broken link) or unreadable: say which
+                yamlfile.read_text(site_yaml)
+            except yamlfile.InputError as exc:
+                problem = exc.message
+        report.error(str(site_yaml), None, None, problem)
         return None
     if not (src / "events").is_dir():
         # Without this, a moved folder would build an empty site and prune every event page.
@@ -293,7 +311,7 @@ def _names(f: _File, raw, path: tuple, key: str) -> tuple[Name, ...]:
 def _load_sources(src: Path, report: Report, cache=None) -> tuple[dict, bool]:
     """The sources, and whether every sources file could be used."""
     files = [src / "sources.yaml"] if os.path.lexists(src / "sources.yaml") else []
-    files += sorted((src / "sources").glob("*.yaml")) if (src / "sources").is_dir() else []
+    files += _listed(src / "sources", ".yaml", src, report)
     unusable: list = []
     if cache is None:
         return _read_sources(src, files, report, None, unusable), not unusable
@@ -490,10 +508,21 @@ def _event(f: _File, eid: str, site: Site | None) -> Event | None:
                  tuple(f.str_list(data.get("related"), ("related",))), f.rel, lines)
 
 
+def _listed(folder: Path, suffix: str, src: Path, report: Report) -> list[Path]:
+    """The files named *suffix in an optional folder; one that cannot be read is an error, not an empty
+    folder (else its pages would be pruned from the output without a word)."""
+    try:
+        names = os.listdir(folder) if folder.is_dir() else []
+    except OSError as exc:
+        report.error(_rel(folder, src), None, None, f"cannot read the folder: {exc.strerror}")
+        return []
+    return sorted(folder / name for name in names if name.endswith(suffix))
+
+
 def _load_pages(src: Path, report: Report) -> list[Page]:
     folder = src / "pages"
     pages = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+    for path in _listed(folder, ".md", src, report):
         rel = _rel(path, src)
         slug = path.stem
         if not SLUG.match(slug):

@@ -57,7 +57,12 @@ def parse_age(text: str) -> timedelta:
     match = _AGE.match(str(text).strip())
     if not match:
         raise ValueError(f"'{text}' is not an age such as 30d, 12h or 2w")
-    return timedelta(**{_UNITS[match[2]]: int(match[1])})
+    try:
+        if len(match[1]) > 20:  # int() of thousands of digits fails with Python's own advice
+            raise OverflowError
+        return timedelta(**{_UNITS[match[2]]: int(match[1])})
+    except OverflowError:
+        raise ValueError(f"'{text}' is longer than {timedelta.max.days:,} days") from None
 
 
 def markdown_links(text: str) -> list[tuple[int | None, str]]:

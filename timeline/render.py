@@ -76,8 +76,12 @@ def templates_key(folders) -> str:
         for dirpath, dirnames, filenames in os.walk(folder):
             dirnames.sort()
             for name in sorted(filenames):
-                st = os.stat(os.path.join(dirpath, name))
-                h.update(f"{os.path.join(dirpath, name)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+                try:
+                    st = os.stat(os.path.join(dirpath, name))
+                    line = f"{os.path.join(dirpath, name)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\n"
+                except OSError as exc:  # a broken link or a link loop: rendering reports it
+                    line = f"{os.path.join(dirpath, name)}\0unreadable {exc.errno}\n"
+                h.update(line.encode(errors="surrogateescape"))  # a file name need not be UTF-8
     return h.hexdigest()
 
 

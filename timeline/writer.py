@@ -63,7 +63,10 @@ def check_target(out: Path) -> None:
         raise OutputRefused("a file is in the way: a folder above it is a file") from None
     if not stat.S_ISDIR(st.st_mode):
         raise OutputRefused("exists and is not a folder")
-    names = os.listdir(out)
+    try:
+        names = os.listdir(out)
+    except OSError as exc:
+        raise OutputRefused(f"cannot read the folder: {exc.strerror}") from None
     if MARKER not in names and not all(_own(name) for name in names):
         raise OutputRefused("folder is not empty and was not made by 'timeline build'; "
                             "choose an empty or new folder for --out")
@@ -83,6 +86,37 @@ def check_apart(out: Path, inputs: dict[str, Path]) -> None:
                                 "choose an --out outside it")
         if _inside(real_out, real):
             raise OutputRefused(f"is inside the {option} folder {folder}; choose an --out outside it")
+        for link in _links(str(folder)):
+            # A link in the sources that points into the output: the build reads it, then prunes it.
+            real = os.path.realpath(link)
+            if real == real_out or _inside(real, real_out):
+                shown = os.path.join(str(out), os.path.relpath(real, real_out))
+                raise OutputRefused(f"holds {link}, a link to {os.path.normpath(shown)}, which a build would "
+                                    "delete; keep the linked files outside --out")
+
+
+def _links(folder: str):
+    """Every symbolic link under folder, following linked folders (each real folder entered once)."""
+    seen, stack = set(), [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            st = os.stat(current)
+            if (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            with os.scandir(current) as scan:
+                entries = list(scan)
+        except OSError:
+            continue  # unreadable: the build reports it
+        for entry in entries:
+            if entry.is_symlink():
+                yield entry.path
+            try:
+                if entry.is_dir():  # follows a link
+                    stack.append(entry.path)
+            except OSError:
+                pass  # a link loop: the build reports it
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -198,9 +232,7 @@ def write_site(out: Path, files: dict[str, bytes], manifest: dict | None = None,
     if not same_set:
         stats.removed = _prune(out, files)
     if manifest is not None:
-        stat_ = ({rel: [v[1], v[2]] for rel, v in known.items()} if known is not None and len(known) == len(files)
-                 else _stat_tree(out, files))
-        _write_record(out, dict(manifest, note=NOTE, files=stat_))
+        _write_record(out, dict(manifest, note=NOTE, files=_stat_tree(out, files)))
     return stats
 
 
@@ -303,14 +335,20 @@ def _stat_tree(out: Path, paths) -> dict[str, list[int]]:
     record = {}
     for rel in paths:
         st = os.lstat(os.path.join(out, rel))
-        record[rel] = [st.st_size, st.st_mtime_ns]
+        record[rel] = _stamp(st)
     return record
+
+
+def _stamp(st) -> list[int]:
+    """What says a file is as recorded: the ctime too, as a page altered to the same size with its old
+    mtime put back must not pass for the page the build wrote."""
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
 def unchanged(out: Path, inputs: str) -> dict | None:
     """The recorded manifest if out holds exactly what a build from these inputs wrote, else None.
 
-    Compares sizes and modification times of every output file (and that no file or link was added),
+    Compares sizes, modification and change times of every output file (and that no file or link was added),
     so a build with nothing to do costs a directory walk instead of rendering the whole site.
     """
     try:
@@ -336,7 +374,7 @@ def unchanged(out: Path, inputs: str) -> dict | None:
                     if want is None or entry.is_symlink():
                         return None
                     st = entry.stat(follow_symlinks=False)
-                    if [st.st_size, st.st_mtime_ns] != want:
+                    if _stamp(st) != want:
                         return None
                     seen += 1
     except OSError:
