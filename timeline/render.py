@@ -7,6 +7,7 @@ import json
 import os
 import re
 import secrets
+import stat
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +39,25 @@ class TemplateProblem(Exception):
         return TemplateProblem, (self.path, self.line, self.message)
 
 
+class _ReadOnlyBytecode(jinja2.FileSystemBytecodeCache):
+    """Compiled templates a build left, read and never written (check writes nothing)."""
+
+    def dump_bytecode(self, bucket) -> None:
+        pass
+
+
+def _compiled_read_only():
+    """The per-user folder of compiled templates Jinja2 keeps, if a build made it: compiling the theme
+    costs `check` 0.4 s otherwise."""
+    import tempfile
+    folder = os.path.join(tempfile.gettempdir(), f"_jinja2-cache-{os.getuid()}")
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return None
+    return _ReadOnlyBytecode(folder) if stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() else None
+
+
 def make_env(templates: Path, cache=None, keep_compiled: bool = True) -> jinja2.Environment:
     """The theme's Jinja2 environment; with a BuildCache, the same one (templates compiled once)
     for as long as no template file changes. keep_compiled=False: nothing is written to disk."""
@@ -48,7 +68,7 @@ def make_env(templates: Path, cache=None, keep_compiled: bool = True) -> jinja2.
         loader=jinja2.FileSystemLoader(str(templates)),
         # Compiled templates are kept between runs (keyed by each template's source checksum, in a
         # per-user folder Jinja2 creates safely): compiling the theme took 0.2 s of a 0.6 s build.
-        bytecode_cache=jinja2.FileSystemBytecodeCache() if keep_compiled else None,
+        bytecode_cache=jinja2.FileSystemBytecodeCache() if keep_compiled else _compiled_read_only(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
