@@ -32,3 +32,20 @@ def site_dir(tmp_path, monkeypatch):
         return src
 
     return write
+
+
+@pytest.fixture(scope="session")
+def site():
+    """The bundled site, rendered once (strict) for the tests of its content."""
+    import os
+
+    from timeline.build import render_site
+    from support import ROOT
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = render_site(Path("site_src"), strict=True)
+    finally:
+        os.chdir(cwd)
+    assert result.ok, "\n".join(map(str, result.diagnostics))
+    return result

@@ -30,3 +30,8 @@ class FakeResult:
     written: int = 0
     removed: int = 0
     pages: int = 0
+
+
+def cited_keys(entry) -> set[str]:
+    """Every source an event names: the keys cited in its notes and its `sources:` list."""
+    return {c.key for n in entry.notes for c in n.citations} | set(entry.event.sources)

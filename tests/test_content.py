@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-from support import ROOT
-from timeline.build import render_site
+from support import ROOT, cited_keys
 from timeline.dates import julian_to_gregorian
 
 SRC = ROOT / "site_src"
-
-
-@pytest.fixture(scope="module")
-def site():
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        result = render_site(Path("site_src"), strict=True)
-    finally:
-        os.chdir(cwd)
-    assert result.ok, "\n".join(map(str, result.diagnostics))
-    return result
 
 
 def test_check_strict_passes_with_no_warnings(site):
@@ -145,14 +130,10 @@ def test_method_page_covers_the_policy(site):
         assert phrase in page, phrase
 
 
-def _cited_keys(entry) -> set[str]:
-    return {c.key for n in entry.notes for c in n.citations} | set(entry.event.sources)
-
-
 def test_no_major_or_notable_event_rests_on_one_source(site):
     """Issue 15: a major or notable event cites at least two distinct sources."""
     single = [e.id for e in site.timeline.entries
-              if e.event.significance in ("major", "notable") and len(_cited_keys(e)) < 2]
+              if e.event.significance in ("major", "notable") and len(cited_keys(e)) < 2]
     assert single == []
 
 

@@ -4,15 +4,12 @@ sources."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
-from support import ROOT
-from timeline.build import render_site
+from support import ROOT, cited_keys as keys_of
 
 SRC = ROOT / "site_src"
 OWN_SOURCES = SRC / "sources" / "history-1917-1948.yaml"
@@ -27,25 +24,9 @@ NEW_EVENTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def site():
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        result = render_site(Path("site_src"), strict=True)
-    finally:
-        os.chdir(cwd)
-    assert result.ok, "\n".join(map(str, result.diagnostics))
-    return result
-
-
 def text_of(site, event_id: str) -> str:
     event = site.timeline.by_id[event_id].event
     return " ".join((event.summary + "\n" + event.body).split())
-
-
-def keys_of(entry) -> set[str]:
-    return {c.key for n in entry.notes for c in n.citations} | set(entry.event.sources)
 
 
 def era_entries(site):

@@ -3,13 +3,10 @@ with two sources or more, and the range leans on Chinese and Russian sources as 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 
-from support import ROOT
-from timeline.build import render_site
+from support import ROOT, cited_keys
 
 RANGE = (1949, 1981)
 OUR_SOURCES = "site_src/sources/history-1949-1981.yaml"
@@ -28,25 +25,12 @@ NEW_EVENTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def site():
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        result = render_site(Path("site_src"), strict=True)
-    finally:
-        os.chdir(cwd)
-    assert result.ok, "\n".join(map(str, result.diagnostics))
-    return result
-
-
 def text(site, event_id):
     event = site.timeline.by_id[event_id].event
     return " ".join((event.summary + "\n" + event.body).split())
 
 
-def keys(entry):
-    return {c.key for n in entry.notes for c in n.citations} | set(entry.event.sources)
+keys = cited_keys
 
 
 def in_range(entry):

@@ -3,39 +3,19 @@ treaty terms carry their figures, and the range's Chinese and Russian sources ar
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from support import ROOT
-from timeline.build import render_site
+from support import ROOT, cited_keys as keys_of
 
 FIRST_YEAR, LAST_YEAR = 1982, 2025
 OWN_SOURCES = "history-1982-2025.yaml"
 
 
-@pytest.fixture(scope="module")
-def site():
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        result = render_site(Path("site_src"), strict=True)
-    finally:
-        os.chdir(cwd)
-    assert result.ok, "\n".join(map(str, result.diagnostics))
-    return result
-
-
 def text_of(site, event_id: str) -> str:
     event = site.timeline.by_id[event_id].event
     return event.summary + "\n" + event.body
-
-
-def keys_of(entry) -> set[str]:
-    """Every source an event names: the keys cited in its notes and its `sources:` list."""
-    return {c.key for n in entry.notes for c in n.citations} | set(entry.event.sources)
 
 
 def in_range(site):
