@@ -203,3 +203,14 @@ def test_head_gives_the_length_of_the_page_but_not_the_page(preview):
     length = int(full.split(b"Content-Length: ")[1].split(b"\r\n")[0])
     assert status_of(head) == 200 and head.endswith(b"\r\n\r\n")
     assert b"Content-Length: %d\r\n" % length in head and length == len(full.split(b"\r\n\r\n", 1)[1])
+
+
+@pytest.mark.parametrize("name", [".timeline-build", ".timeline-build.lock", ".timeline-staging-x/0-1", ".hidden"])
+def test_the_builds_own_hidden_files_are_not_served(preview, name):
+    """Second red team: the preview served /.timeline-build (the build's record). Hidden files are the
+    writer's bookkeeping, never part of the site."""
+    target = preview.site_dir / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("{}")
+    answer = exchange(preview, f"GET /{name} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    assert answer.split(b"\r\n", 1)[0].split()[1] == b"404", answer[:80]

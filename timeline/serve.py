@@ -479,6 +479,8 @@ class PreviewServer:
         if ".." in parts or "\\" in raw or "\0" in raw:
             return "forbidden"
         parts = [p for p in parts if p not in ("", ".")]
+        if any(p.startswith(".") for p in parts):
+            return None  # the writer's own bookkeeping (the build record, its lock), not the site
         if len(raw) > _MAX_URL_PATH or any(len(p.encode("utf-8", "replace")) > 255 for p in parts):
             return None  # no file has such a name: the system would answer ENAMETOOLONG
         target = self.site_dir.joinpath(*parts)
