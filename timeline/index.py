@@ -176,7 +176,7 @@ def _parts(event: Event, sources: dict, renderer: Renderer, note_html) -> tuple:
     further = [sources[k] for k in dict.fromkeys(event.sources) if k not in cited]
     used = {k: sources[k] for k in dict.fromkeys(cited + list(event.sources))}
     digest = hashlib.sha1("\0".join(
-        [repr(event), summary.html(), body.html(), *(n.html for n in notes), *(s.digest for s in used.values())]
+        [repr(event), repr(summary), repr(body), *(n.html for n in notes), *(s.digest for s in used.values())]
     ).encode("utf-8")).hexdigest()
     return (summary, Markup(fill(s_html, lambda i: "")), plain_text(s_html), body, notes, further,
             used, digest)
