@@ -143,7 +143,7 @@ def bench_reload(n_values: list[int], runs: int) -> None:
 
     from timeline import serve
     from timeline.build import build_site
-    from timeline.cache import BuildCache
+    from timeline.incremental import Memo
     for n in n_values:
         with tempfile.TemporaryDirectory(prefix=f"bench-reload-{n}-") as tmp:
             if n:
@@ -164,7 +164,7 @@ def bench_reload(n_values: list[int], runs: int) -> None:
             source_file = next(f for f in source_files
                                if re.search(rf"^{re.escape(key)}:", f.read_text(encoding="utf-8"), re.M))
             sources = yaml.safe_load(source_file.read_text(encoding="utf-8"))
-            cache = BuildCache()  # as `timeline serve` keeps it between rebuilds
+            memo = Memo()  # as `timeline serve` keeps it between rebuilds
             # Each saved text is made beforehand: the timing starts at the write, as an editor's save.
             event_texts = []
             for i, path in enumerate(events):
@@ -182,7 +182,7 @@ def bench_reload(n_values: list[int], runs: int) -> None:
                 source_file.write_text(source_texts[i], encoding="utf-8")
 
             label = f"{n} events" if n else "bundled site"
-            with serve.PreviewServer(lambda: build_site(src, out, templates=ROOT / "templates", cache=cache), out,
+            with serve.PreviewServer(lambda: build_site(src, out, templates=ROOT / "templates", memo=memo), out,
                                      watch=[src], log=io.StringIO()) as server:
                 for what, save, shown, expect in (
                         ("event title", save_event, lambda i: f"/events/{events[i].stem}/index.html",

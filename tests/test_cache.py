@@ -11,6 +11,7 @@ import pytest
 from support import ROOT
 from timeline import build as build_mod
 from timeline.build import build_site
+from timeline.incremental import Memo
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -121,17 +122,15 @@ def test_no_cache_flag(site_dir, tmp_path, capsys):
 
 
 def test_preview_cache_sees_every_change(site_dir, tmp_path):
-    """The preview's BuildCache: each kind of edit gives exactly the output of an uncached build."""
-    from timeline.cache import BuildCache
+    """The preview's memo: each kind of edit gives exactly the output of an uncached build."""
     src = site_dir()
     out, fresh = tmp_path / "build", tmp_path / "fresh"
-    cache = BuildCache()
-    assert build_site(src, out, cache=cache).ok
+    memo = Memo()
+    assert build_site(src, out, memo=memo).ok
     event = src / "events" / "1864-dated.yaml"
-    first = cache.events[str(event)][2]
 
     def same_as_uncached():
-        result = build_site(src, out, cache=cache)
+        result = build_site(src, out, memo=memo)
         shutil.rmtree(fresh, ignore_errors=True)
         uncached = build_site(src, fresh, use_cache=False)
         assert [str(d) for d in result.diagnostics] == [str(d) for d in uncached.diagnostics]
@@ -141,7 +140,7 @@ def test_preview_cache_sees_every_change(site_dir, tmp_path):
         return result
 
     _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
-    assert same_as_uncached().ok and cache.events[str(event)][2] is not first
+    assert same_as_uncached().ok
     assert "A renamed event" in (out / "events" / "1864-year-only" / "index.html").read_text()  # prev/next
     # A link added and taken away again: both ends show it, then neither (pages far apart).
     linked = src / "events" / "1969-zhenbao-island.yaml"
@@ -214,15 +213,11 @@ def test_event_pages_see_only_the_sources_their_event_cites(site_dir, tmp_path, 
 
 
 def test_preview_redoes_only_what_cites_an_edited_source(site_dir, tmp_path, monkeypatch):
-    from timeline import render
-    from timeline.cache import BuildCache
     src = site_dir()
     out, fresh = tmp_path / "build", tmp_path / "fresh"
-    cache = BuildCache()
-    assert build_site(src, out, cache=cache).ok
-    rendered = []
-    deliver = render._deliver
-    monkeypatch.setattr(render, "_deliver", lambda r, spec, sink: rendered.append(spec.path) or deliver(r, spec, sink))
+    memo = Memo()
+    assert build_site(src, out, memo=memo).ok
+    rendered = _count_pages(monkeypatch)
 
     def edit(old: str, new: str):
         sources = src / "sources.yaml"
@@ -230,7 +225,7 @@ def test_preview_redoes_only_what_cites_an_edited_source(site_dir, tmp_path, mon
         assert old in text
         _touch_later(sources, text.replace(old, new, 1))
         rendered.clear()
-        result = build_site(src, out, cache=cache)
+        result = build_site(src, out, memo=memo)
         redone = set(rendered)
         shutil.rmtree(fresh, ignore_errors=True)
         uncached = build_site(src, fresh, use_cache=False)
@@ -261,62 +256,79 @@ def test_preview_redoes_only_what_cites_an_edited_source(site_dir, tmp_path, mon
     assert edit("mancall-1971:", "# Books first.\n\nmancall-1971:") == set()
 
 
-def test_preview_keeps_the_pieces_the_second_process_made(site_dir, tmp_path, monkeypatch):
-    """The preview's first build renders on two cores; the pieces made in the forked process come
-    back with its pages, so that the first edit does not render them all again."""
+def _count_pages(monkeypatch) -> list:
+    """The paths of the pages rendered from now on."""
     from timeline import render
-    from timeline.cache import BuildCache
-    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
+    rendered = []
+    call = render._PageRenderer.__call__
+    monkeypatch.setattr(render._PageRenderer, "__call__", lambda r, spec: rendered.append(spec.path) or call(r, spec))
+    return rendered
+
+
+def _count_fragments(monkeypatch) -> dict:
+    """Template name -> the ids of the events whose fragment was rendered from it, from now on."""
+    from timeline import fragments
+    made: dict = {}
+    call = fragments.Fragments._render
+
+    def counting(self, name, **context):
+        made.setdefault(name, []).append(context["entry"].id if "entry" in context else None)
+        return call(self, name, **context)
+    monkeypatch.setattr(fragments.Fragments, "_render", counting)
+    return made
+
+
+def test_preview_keeps_the_fragments_the_second_process_made(site_dir, tmp_path, monkeypatch):
+    """The preview's first build renders on two cores; the fragments made in the forked process
+    come back with its pages, so that the first edit does not render them all again."""
     src = site_dir()
     out, fresh = tmp_path / "build", tmp_path / "fresh"
-    cache = BuildCache()
-    assert build_site(src, out, cache=cache).ok
-    items = {key for _, name, key in cache.fragments if name == "partials/event_item.html"}
-    entries = {key for _, name, key in cache.fragments if name == "partials/print_event.html"}
-    assert len(entries) == 6  # every event's part of the print view, wherever it was rendered
-    assert len(items) == 6 * 2  # each event in the lists at two depths: the home page, theme and era pages
+    memo = Memo()
+    assert build_site(src, out, memo=memo, parallel_min=1).ok
+    made = _count_fragments(monkeypatch)
     event = src / "events" / "1864-dated.yaml"
     _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
-    assert build_site(src, out, cache=cache).ok
+    assert build_site(src, out, memo=memo).ok  # on one core, where the count is kept
+    # Its list item on the home page and on its theme and era pages, its line of the search data,
+    # of the print view's contents, its part of the print view: that event's alone.
+    assert made["partials/event_item.html"] == ["1864-dated", "1864-dated"]
+    assert made["partials/print_event.html"] == made["partials/print_toc_event.html"] == ["1864-dated"]
+    assert made["partials/search_item.html"] == ["1864-dated"]
     assert build_site(src, fresh, use_cache=False).ok
     assert _tree(out) == _tree(fresh)
 
 
-def test_preview_keeps_the_pieces_of_pages_it_did_not_render_again(site_dir, tmp_path, monkeypatch):
+def test_preview_keeps_the_fragments_of_pages_it_did_not_render_again(site_dir, tmp_path, monkeypatch):
     """Editing one event and then another: the second edit renders list items only for the event
     edited, although the first build in between did not render every list page."""
-    from timeline import render
-    from timeline.cache import BuildCache
     src = site_dir()
     out = tmp_path / "build"
-    cache = BuildCache()
-    assert build_site(src, out, cache=cache).ok
-    made = []
-    piece = render._PageRenderer.piece
-
-    def counting(self, name, key, **context):
-        if (self.base, name, key) not in self.pieces and name == "partials/event_item.html":
-            made.append(context["entry"].id)
-        return piece(self, name, key, **context)
-
-    monkeypatch.setattr(render._PageRenderer, "piece", counting)
+    memo = Memo()
+    assert build_site(src, out, memo=memo).ok
+    made = _count_fragments(monkeypatch)
     for name, old, new in (("1950-treaty-of-alliance", "title: Treaty", "title: The Treaty"),
                            ("1864-year-only", "A year-only event", "An event of 1864")):
         event = src / "events" / f"{name}.yaml"
         _touch_later(event, event.read_text().replace(old, new))
         made.clear()
-        assert build_site(src, out, cache=cache).ok
-        assert made == [name, name]  # on the home page, and once for the theme and era pages
+        assert build_site(src, out, memo=memo).ok
+        assert made["partials/event_item.html"] == [name, name]  # on the home page, and for theme and era pages
     shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
     assert build_site(src, tmp_path / "fresh", use_cache=False).ok
     assert _tree(out) == _tree(tmp_path / "fresh")
-    # What no page uses any more is dropped now and then: never more than half as much again.
-    assert len(cache.fragments) <= 1.5 * cache.live_pieces + 100
 
 
-def test_only_pieces_the_pages_are_made_of_are_kept():
-    from timeline.render import _reachable
-    store = {"era": (b"E", ("a", "b")), "a": (b"A", ()), "b": (b"B", ("c",)), "c": (b"C", ()),
-             "old-era": (b"O", ("old",)), "old": (b"X", ()), "item": (b"I", ())}
-    assert _reachable(store, [("era",), None, ("item", "missing")]) == {
-        k: store[k] for k in ("era", "a", "b", "c", "item")}
+def test_what_no_build_asks_for_is_dropped_after_a_few_builds():
+    from timeline import incremental
+    stage = incremental.Stage("test")
+    memo = Memo()
+    memo.begin()
+    memo.get(stage, "gone", "a", lambda: 1)
+    memo.get(stage, "kept", "a", lambda: 2)
+    memo.end()
+    for _ in range(incremental.KEEP_UNUSED + 1):
+        memo.begin()
+        assert memo.get(stage, "kept", "a", lambda: 3) == 2   # unchanged inputs: the value kept
+        memo.end()
+    assert memo.peek(stage, "gone", "a") is None
+    assert memo.get(stage, "kept", "b", lambda: 4) == 4      # other inputs: computed again

@@ -48,10 +48,10 @@ def test_the_import_graph_has_no_cycles():
 
 # The stages in the order data flows; a module may import only modules of its own or earlier stages.
 STAGES = [
-    {"diagnostics", "dates", "model", "urls", "citations", "yamlfile", "parallel"},
-    {"markup", "content", "sources", "schema"},
+    {"diagnostics", "dates", "model", "urls", "citations", "yamlfile", "parallel", "incremental"},
+    {"markup", "fields", "sourcefile", "crosscheck", "content", "sources", "schema"},
     {"index", "chart", "printview"},
-    {"render", "exports", "cache"},
+    {"templating", "fragments", "pages", "render", "exports"},
     {"writer", "build", "links", "linkcheck"},
     {"pdf", "serve", "cli", "__main__", "__init__"},
 ]
@@ -67,7 +67,7 @@ def test_data_flows_one_way_through_the_stages():
 
 def test_content_scans_citations_without_the_markdown_renderer():
     graph = _imports()
-    assert "citations" in graph["content"] and "index" not in graph["content"]
+    assert "citations" in graph["crosscheck"] and "index" not in graph["content"] | graph["crosscheck"]
 
 
 def test_urls_are_spelled_out_only_in_the_url_module():
@@ -81,3 +81,33 @@ def test_urls_are_spelled_out_only_in_the_url_module():
     offenders += [str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.html")
                   if re.search(r"\}\}(events|themes|eras)/", p.read_text())]
     assert offenders == []
+
+
+def test_only_the_incremental_module_knows_how_the_memo_is_kept():
+    """Stages ask the memo for a value (get, peek, put); none reads its tables or records, and no
+    module but incremental names a cache class."""
+    inside = re.compile(r"\bmemo\.(?!(get|peek|put|begin|end|note|delta|merge)\()\w+|\bRecord\b|BuildCache|\.tables\b")
+    offenders = [f"{p.name}: {m.group(0)}" for p in ENGINE.glob("*.py") if p.name != "incremental.py"
+                 for m in inside.finditer(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_no_template_builds_a_key_or_calls_a_fragment_helper():
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.html")
+                 if re.search(r"piece\(|pieces\(|digest|\|\s*\"\s*~|~\s*\"\|\"", p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_no_module_or_function_grows_past_its_limit():
+    """Every module of the core says its one job in its first line and stays small enough to read."""
+    core = ["incremental", "fields", "sourcefile", "crosscheck", "content", "index", "templating", "fragments",
+            "pages", "render", "build"]
+    for name in core:
+        path = ENGINE / f"{name}.py"
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        assert ast.get_docstring(tree), name
+        assert len(text.splitlines()) < 350, name
+        long = [f"{name}.{node.name}: {node.end_lineno - node.lineno + 1}" for node in ast.walk(tree)
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 50]
+        assert long == []

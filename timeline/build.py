@@ -12,10 +12,14 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, content, exports, index, render, urls, writer
-from .cache import BuildCache
+from . import __version__, content, exports, incremental, index, render, templating, urls, writer
 from .diagnostics import Diagnostic, Report
+from .incremental import Memo, Stage
 from .markup import Renderer
+from .pages import Limits
+
+WRITTEN = Stage("build.written")                 # page path -> its file's stamp in the output
+PREVIEW_WRITES = Stage("build.preview", saved=False)  # output folder -> what the preview wrote there
 
 
 @dataclass
@@ -31,6 +35,7 @@ class BuildResult:
     reused: bool = False        # nothing had changed: the previous output was kept as it was
     pdf_kept: bool = False      # ... and that output includes the PDF
     incomplete: bool = False    # writing failed part-way: the output mixes the old and new site
+    inputs: dict = field(default_factory=dict, repr=False)  # page path -> digest of its inputs
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -51,29 +56,33 @@ def default_templates(src: Path) -> Path:
 
 
 def render_site(src: Path, *, templates: Path | None = None, base_url: str | None = None,
-                strict: bool = False, cache: BuildCache | None = None, pdf: bool = False,
-                sink=None) -> BuildResult:
+                strict: bool = False, memo: Memo | None = None, pdf: bool = False, sink=None,
+                limits: Limits = Limits(), parallel_min: int = render.PARALLEL_MIN_PAGES,
+                kept=None) -> BuildResult:
     """Everything but the write: the whole site in memory, or the diagnostics that prevent it.
+    memo: an incremental.Memo (the preview's, or one saved by the last build); none: an empty one.
     With a sink (writer.Stager), pages go to it as they are rendered instead (files then maps each
-    page's path to None)."""
+    page's path to None); kept: see render.render_pages."""
     src = Path(src)
     templates = Path(templates) if templates else default_templates(src)
+    memo = Memo() if memo is None else memo
     report = Report()
-    loaded = content.load(src, report, base_url, cache)
+    loaded = content.load(src, report, base_url, memo)
     if not templates.is_dir():
         report.error(str(templates), None, None, "no templates folder here (use --templates)")
     if loaded is None or report.errors:
         return BuildResult(False, report.sorted())
-    timeline = index.build(loaded, cache.renderer if cache else Renderer(), cache)
+    timeline = index.build(loaded, Renderer(), memo)
     try:
-        # `check` writes nothing anywhere, not even compiled templates (a build keeps them, see make_env).
-        env = render.make_env(templates, cache, keep_compiled=not isinstance(sink, Discard))
-        files = render.render_pages(timeline, env, render.static_files(templates),
-                                    pdf_url=urls.PDF if pdf else None, cache=cache, sink=sink)
-        if cache is not None and cache.exports.get("site") != timeline.site:
-            cache.exports = {"site": timeline.site}  # records depend on the site's themes and base URL
-        files.update(exports.export_files(timeline, files, cache.exports if cache is not None else None))
-    except render.TemplateProblem as exc:
+        theme = templating.templates_digest(templates)
+        # `check` writes nothing anywhere, not even compiled templates (a build keeps them).
+        env = templating.environment(templates, memo, theme, keep_compiled=not isinstance(sink, Discard))
+        rendered = render.render_pages(timeline, env, templating.static_files(templates), memo, theme,
+                                       pdf_url=urls.PDF if pdf else None, limits=limits,
+                                       parallel_min=parallel_min, sink=sink, kept=kept)
+        files = rendered.files
+        files.update(exports.export_files(timeline, files, memo))
+    except templating.TemplateProblem as exc:
         report.error(_shorten(exc.path, templates), exc.line, None, f"template error: {exc.message}")
         return BuildResult(False, report.sorted())
     except jinja2.TemplateError as exc:
@@ -82,7 +91,8 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
     diagnostics = report.sorted()
     ok = not (strict and report.warnings)
     pages = sum(1 for p in files if p.endswith(".html"))
-    return BuildResult(ok, diagnostics, pages=pages, files=files, timeline=timeline, events=len(timeline.entries))
+    return BuildResult(ok, diagnostics, pages=pages, files=files, timeline=timeline, events=len(timeline.entries),
+                       inputs=rendered.inputs)
 
 
 ENGINE_DIR = Path(__file__).resolve().parent
@@ -135,35 +145,42 @@ def _digest_folder(h, rel: str, folder: str, above: tuple, code_only: bool) -> N
 
 
 def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url: str | None = None,
-               strict: bool = False, use_cache: bool = True, cache: BuildCache | None = None,
-               pdf: bool = False, paper: str = "a4", after=None) -> BuildResult:
+               strict: bool = False, use_cache: bool = True, memo: Memo | None = None,
+               pdf: bool = False, paper: str = "a4", after=None, limits: Limits = Limits(),
+               parallel_min: int = render.PARALLEL_MIN_PAGES) -> BuildResult:
     """Build into out. On any error before writing, out is left exactly as it was; an error while
     writing says so (result.incomplete).
 
     When nothing the output depends on has changed since the last build into out (and out itself is
     as that build left it), the output is kept and nothing is rendered; use_cache=False always renders.
-    cache: a BuildCache kept by a long-lived caller (the preview) to redo only what an edit touched.
+    Otherwise what the last build derived (incremental.Memo, saved beside the content folder) is
+    reused where its inputs are unchanged; use_cache=False starts from an empty memo.
+    memo: a Memo kept in memory by a long-lived caller (the preview), instead of the saved one.
     after: called with the result after a successful build, while this build still holds out (the PDF).
     One build at a time writes to out (see writer.locked); another is refused with a message.
     """
     out = Path(out)
     templates = Path(templates) if templates else default_templates(src)
+    options = dict(templates=templates, base_url=base_url, strict=strict, pdf=pdf, limits=limits,
+                   parallel_min=parallel_min)
     try:
         writer.check_apart(out, {"--src": Path(src), "--templates": templates})
         writer.check_target(out)
     except writer.OutputRefused as exc:
         return _failed(BuildResult(False), out, exc)
-    if cache is not None:
+    if memo is not None:
         # The preview (writing to a folder of its own) keeps every page in memory anyway, to reuse
         # unchanged ones, so it writes them at the end; a one-off build streams each page to a
         # staging folder as it is rendered.
-        result = render_site(src, templates=templates, base_url=base_url, strict=strict, cache=cache, pdf=pdf)
+        memo.begin()
+        result = render_site(src, memo=memo, **options)
         if not result.ok:
             return result
         try:
-            stats = writer.write_site(out, result.files, None, cache.written)
+            stats = writer.write_site(out, result.files, None, memo.get(PREVIEW_WRITES, str(out), "", dict))
         except (writer.OutputRefused, OSError) as exc:
             return _failed(result, out, exc)
+        memo.end()
         result.written, result.removed = stats.written, stats.removed
         return result
     with contextlib.ExitStack() as held:
@@ -171,30 +188,35 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
             held.enter_context(writer.locked(out))
         except (writer.OutputRefused, OSError) as exc:
             return _failed(BuildResult(False), out, exc)
-        result = _build_locked(src, out, templates, base_url, strict, use_cache, pdf, paper)
+        result = _build_locked(src, out, use_cache, paper, options)
         if result.ok and after is not None:
             after(result)
         return result
 
 
-def _build_locked(src, out: Path, templates: Path, base_url, strict, use_cache, pdf, paper) -> BuildResult:
+def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict) -> BuildResult:
     digest = None
+    templates = options["templates"]
     if os.path.isfile(Path(src, "site.yaml")) and templates.is_dir():  # isfile: False, never raises
-        options = {"base_url": base_url, "strict": strict, "pdf": pdf and paper}
-        digest = inputs_digest(src, templates, options)
+        given = {"base_url": options["base_url"], "strict": options["strict"], "pdf": options["pdf"] and paper,
+                 "limits": list(options["limits"]), "parallel_min": options["parallel_min"]}
+        digest = inputs_digest(src, templates, given)
         if use_cache:
             record = writer.unchanged(out, digest)
             if record is not None:
                 return BuildResult(True, [Diagnostic(**d) for d in record.get("diagnostics", [])],
                                    pages=record.get("pages", 0), events=record.get("events", 0), reused=True,
                                    pdf_kept=urls.PDF in record["files"])
+    memo_file = incremental.file_for(src, out)
+    memo = incremental.load(memo_file) if use_cache else Memo(in_memory=False)
+    memo.begin()
     result = BuildResult(False)
     try:
         stager = writer.Stager(out)
     except (writer.OutputRefused, OSError) as exc:
         return _failed(result, out, exc)
     try:
-        result = render_site(src, templates=templates, base_url=base_url, strict=strict, pdf=pdf, sink=stager)
+        result = render_site(src, memo=memo, sink=stager, kept=_kept(out, memo), **options)
         if not result.ok:
             stager.abort()
             return result
@@ -215,7 +237,52 @@ def _build_locked(src, out: Path, templates: Path, base_url, strict, use_cache, 
         stager.abort()
         raise
     result.written, result.removed = stats.written, stats.removed
+    _note_written(out, memo, result.inputs)
+    memo.end()
+    incremental.save(memo, memo_file)
     return result
+
+
+def _stamp(path: str) -> list | None:
+    """What says a file is the one a build wrote: size, modification and change time (no user can
+    set the change time, so a file altered and its time put back does not pass)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns] if stat.S_ISREG(st.st_mode) else None
+
+
+def _note_written(out: Path, memo: Memo, inputs: dict) -> None:
+    """Remember each page's file as this build left it, with the inputs it was made from."""
+    base = str(out)
+    for path, made_from in inputs.items():
+        stamp = _stamp(os.path.join(base, path))
+        if stamp is not None:
+            memo.put(WRITTEN, path, made_from, stamp)
+
+
+def _kept(out: Path, memo: Memo):
+    """kept(path, inputs): the output holds that page exactly as a build from those inputs left it,
+    reached through real folders only (never through a link)."""
+    base, real = str(out), set()
+
+    def real_folder(folder: str) -> bool:
+        if folder == base or folder in real:
+            return True
+        try:
+            ok = stat.S_ISDIR(os.lstat(folder).st_mode) and real_folder(os.path.dirname(folder))
+        except OSError:
+            return False
+        if ok:
+            real.add(folder)
+        return ok
+
+    def kept(path: str, inputs: str) -> bool:
+        stamp = memo.peek(WRITTEN, path, inputs)
+        full = os.path.join(base, path)
+        return stamp is not None and _stamp(full) == stamp and real_folder(os.path.dirname(full))
+    return kept
 
 
 class Discard:

@@ -2,7 +2,7 @@
 feed.xml (Atom), sitemap.xml, robots.txt. Built from the Timeline; deterministic (sorted keys, no clock).
 
 Dates: the only date these files need that the content may not give is the Atom `updated`. It is the
-edition date (render.edition: site.yaml's edition, else the latest date in the content); with no date
+edition date (pages.edition: site.yaml's edition, else the latest date in the content); with no date
 in the content at all, SOURCE_DATE_EPOCH; else 1970-01-01. The clock is never read.
 """
 
@@ -17,7 +17,10 @@ import uuid
 from . import schema
 from .index import Timeline
 from . import urls
-from .render import edition
+from .incremental import Memo, Stage, digest
+from .pages import edition
+
+RECORDS = Stage("exports.record")   # (export, event id) -> the event's record, as JSON
 
 FEED_SIZE = 50
 EVENTS_SCHEMA = "schema/events.schema.json"
@@ -74,15 +77,14 @@ def sources_csl(tl: Timeline) -> list[dict]:
     return [csl_item(s) for s in sorted(tl.content.sources.values(), key=lambda s: s.key)]
 
 
-def _memo(memo: dict | None, kind: str, entry, make) -> bytes:
-    """make(entry) as compact JSON (UTF-8). With a memo (the preview's), kept on the entry itself:
-    the preview keeps an Entry object only while nothing in it, its links or the site changes."""
-    if memo is None:
+def _memo(memo: Memo | None, kind: str, entry, make, site: str) -> bytes:
+    """make(entry) as compact JSON (UTF-8), kept in the memo while the entry, its links and the site
+    (site: its digest) are unchanged."""
+    def made() -> bytes:
         return _dumps(make(entry)).encode("utf-8")
-    hit = entry.exported.get(kind)
-    if hit is None:
-        hit = entry.exported[kind] = _dumps(make(entry)).encode("utf-8")
-    return hit
+    if memo is None:
+        return made()
+    return memo.get(RECORDS, (kind, entry.id), digest(site, entry.key), made)
 
 
 def _dumps(data) -> str:
@@ -99,7 +101,7 @@ def _json_with_list(data: dict, key: str, items: list[bytes]) -> bytes:
                      tail.encode("utf-8"), b"\n"])
 
 
-def events_json(tl: Timeline, memo: dict | None = None) -> bytes:
+def events_json(tl: Timeline, memo: Memo | None = None) -> bytes:
     def date(d):
         if d is None:
             return None
@@ -119,7 +121,8 @@ def events_json(tl: Timeline, memo: dict | None = None) -> bytes:
             "sources": sorted({c.key for n in e.notes for c in n.citations} | set(ev.sources)),
             "related": list(e.related)}
 
-    events = [_memo(memo, "events.json", e, item) for e in tl.entries]
+    site = digest(repr(tl.site))
+    events = [_memo(memo, "events.json", e, item, site) for e in tl.entries]
     site = tl.site
     return _json_with_list({"$schema": (site.base_url or "") + EVENTS_SCHEMA,
             "title": site.title, "edition": edition(tl), "span": [site.span_start, site.span_end],
@@ -129,7 +132,7 @@ def events_json(tl: Timeline, memo: dict | None = None) -> bytes:
                      for r in site.eras]}, "events", events)
 
 
-def timelinejs(tl: Timeline, memo: dict | None = None) -> bytes:
+def timelinejs(tl: Timeline, memo: Memo | None = None) -> bytes:
     """TimelineJS3's JSON format. TimelineJS puts headline, display_date and group into the page as
     HTML, so those plain-text fields are escaped here; text.text is the already sanitised summary."""
     def parts(d):
@@ -156,7 +159,8 @@ def timelinejs(tl: Timeline, memo: dict | None = None) -> bytes:
             item["end_date"] = parts(ev.end)
         return item
 
-    events = [_memo(memo, "timelinejs.json", e, item) for e in tl.entries]
+    site = digest(repr(tl.site))
+    events = [_memo(memo, "timelinejs.json", e, item, site) for e in tl.entries]
     eras = [{"start_date": {"year": r.start}, "end_date": {"year": r.end},
              "text": {"headline": html.escape(r.label)}} for r in tl.site.eras]
     title = {"text": {"headline": html.escape(tl.site.title), "text": html.escape(tl.site.subtitle)}}
@@ -218,24 +222,14 @@ def robots(base: str | None) -> bytes:
     return ("User-agent: *\nAllow: /\n" + (f"Sitemap: {base}sitemap.xml\n" if base else "")).encode("utf-8")
 
 
-def _sources_json(tl: Timeline, memo: dict | None) -> bytes:
-    hit = memo.get("sources.json") if memo is not None else None
-    if hit is not None and hit[0] is tl.content.sources:
-        return hit[1]
-    data = _json(sources_csl(tl))
-    if memo is not None:
-        memo["sources.json"] = (tl.content.sources, data)
-    return data
-
-
-def export_files(tl: Timeline, paths=(), memo: dict | None = None) -> dict[str, bytes]:
-    """All exports; memo (a dict kept between builds by the preview) saves redoing unchanged events."""
+def export_files(tl: Timeline, paths=(), memo: Memo | None = None) -> dict[str, bytes]:
+    """All exports; memo (an incremental.Memo) saves redoing unchanged events."""
     base = tl.site.base_url
     files = {
         "events.json": events_json(tl, memo),
         EVENTS_SCHEMA: schema.dumps(schema.events_json_schema()),
         EVENT_FILE_SCHEMA: schema.dumps(schema.event_file_schema([t.id for t in tl.site.themes])),
-        "sources.json": _sources_json(tl, memo),
+        "sources.json": _json(sources_csl(tl)),
         "timelinejs.json": timelinejs(tl, memo),
         "feed.xml": feed(tl),
         "robots.txt": robots(base),

@@ -7,16 +7,21 @@ files or knows about templates.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from markupsafe import Markup
 
 from . import sources as fmt
 from .dates import display_span
-from .citations import PLACEHOLDER
+from .citations import PLACEHOLDER, iter_citations
+from .incremental import Memo, Stage, digest
 from .markup import Renderer, fill, plain_text
 from .model import Citation, Content, Era, Event, Source, Theme
+
+CITES = Stage("index.cites")               # event id -> the source keys it cites or lists
+ENTRY_TEXTS = Stage("index.entry-text")   # event id -> EntryText
 
 LANGUAGE_NAMES = {"zh": "Chinese", "ru": "Russian", "mn": "Mongolian", "la": "Latin", "ja": "Japanese",
                   "fr": "French", "en": "English", "kk": "Kazakh", "ug": "Uyghur", "mnc": "Manchu"}
@@ -81,9 +86,6 @@ class Entry:
     digest: str = ""            # of everything above that comes from the event and the sources it
                                 # cites (for page caching)
     cited: dict = field(default_factory=dict)  # key -> Source: every source the event cites or lists
-    # What exports made of this entry (kind -> bytes); not copied by dataclasses.replace, so an
-    # entry with new links starts empty.
-    exported: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -113,10 +115,6 @@ class Timeline:
     by_theme: dict              # theme id -> [Entry]
     cited_by: dict              # source key -> [event ids], in timeline order
     pages_html: dict            # page slug -> (Markup, notes)
-    # With a cache: ids of the entries that are new objects this build and of the entries they link
-    # to; every other entry and its neighbours are the objects of the last build.
-    # None: unknown (everything is new).
-    affected: set | None = None
 
     @property
     def site(self):
@@ -164,8 +162,20 @@ def era_for(year: int, eras) -> Era:
     raise LookupError(year)  # validation guarantees an era covers every event
 
 
-def _parts(event: Event, sources: dict, renderer: Renderer, note_html) -> tuple:
-    """An event's own rendered text and notes: everything of an Entry that depends on it alone."""
+class EntryText(NamedTuple):
+    """An event's own rendered text and notes: everything of an Entry that depends on the event and
+    the sources it cites alone."""
+    summary: Marked
+    summary_list_html: Markup
+    summary_text: str
+    body: Marked
+    notes: list
+    further: list
+    cited: dict                # key -> Source, every source the event cites or lists
+    digest: str
+
+
+def _entry_text(event: Event, sources: dict, renderer: Renderer, note_html) -> EntryText:
     notes: list[Note] = []
     by_group: dict = {}
     s_html, s_groups = renderer.render_inline(event.summary)
@@ -178,79 +188,66 @@ def _parts(event: Event, sources: dict, renderer: Renderer, note_html) -> tuple:
     digest = hashlib.sha1("\0".join(
         [repr(event), repr(summary), repr(body), *(n.html for n in notes), *(s.digest for s in used.values())]
     ).encode("utf-8")).hexdigest()
-    return (summary, Markup(fill(s_html, lambda i: "")), plain_text(s_html), body, notes, further,
-            used, digest)
+    return EntryText(summary, Markup(fill(s_html, lambda i: "")), plain_text(s_html), body, notes, further,
+                     used, digest)
 
 
-def _same(source: Source | None, before: Source) -> bool:
-    return source is before or (source is not None and source.digest == before.digest)
+def _cites(event: Event) -> tuple:
+    """The source keys an event's text cites or its list names."""
+    keys = [c.key for text in (event.summary, event.body) for _, c in iter_citations(text)]
+    return tuple(dict.fromkeys(keys + list(event.sources)))
 
 
-def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
-    """cache: a timeline.cache.BuildCache; an unchanged event (the same object, with the same
-    sources and site) keeps its rendered text and notes from the previous build, and when its
-    links (previous, next, related) are unchanged too, its very Entry object: later stages then
-    know an entry is unchanged by its identity."""
-    site, sources = content.site, content.sources
-    themes = {t.id: t for t in site.themes}
-    events = content.events
-    ids = [event.id for event in events]
-    # A link is shown from both ends: "related" is symmetric for a reader.
-    related = {eid: list(event.related) for eid, event in zip(ids, events)}
-    for eid, event in zip(ids, events):
+def _related(events) -> dict:
+    """Event id -> ids of the events it links to, in timeline order: a link is shown from both ends."""
+    related = {event.id: list(event.related) for event in events}
+    for event in events:
         for rid in event.related:
-            if eid not in related[rid]:
-                related[rid].append(eid)
-    order = {eid: i for i, eid in enumerate(ids)}
+            if event.id not in related[rid]:
+                related[rid].append(event.id)
+    order = {event.id: i for i, event in enumerate(events)}
     for links in related.values():
         if len(links) > 1:
             links.sort(key=order.__getitem__)
-    entries, cited_by = [], {key: [] for key in sources}
+    return related
+
+
+def _texts(events, sources: dict, renderer: Renderer, memo: Memo) -> list[EntryText]:
+    """Each event's EntryText, made again only when the event or a source it cites changed."""
+    inputs = []
+    for event in events:
+        keys = memo.get(CITES, event.id, event.digest, lambda: _cites(event))
+        inputs.append(digest(event.digest, *(sources[k].digest if k in sources else "" for k in keys)))
+    texts = [memo.peek(ENTRY_TEXTS, e.id, key) for e, key in zip(events, inputs)]
+    todo = [i for i, text in enumerate(texts) if text is None]
+    # Markdown costs most of a first build's indexing: many texts are rendered on two cores.
+    renderer.prefill([t for i in todo for t in (events[i].summary, events[i].body) if t])
     note_html = _Notes(sources)
-    if cache is None or not cache.entries:  # a first build: every text is new
-        renderer.prefill([t for event in events for t in (event.summary, event.body) if t])
-    kept = {}
-    affected = set() if cache is not None else None
-    last = len(ids) - 1
-    # The site is read afresh each build; an equal one keeps the entries' eras and themes valid.
-    same_site = cache is not None and cache.index_site == site
-    # The very same sources (an unchanged sources file gives the same dict): no source to compare.
-    same_sources = cache is not None and cache.index_sources is sources
-    if cache is not None:
-        cache.index_site, cache.index_sources = site, sources
-    for i, event in enumerate(events):
-        eid = ids[i]
-        prev, next_ = ids[i - 1] if i else None, ids[i + 1] if i < last else None
-        links = related[eid]
-        hit = cache.entries.get(eid) if cache is not None else None
-        # Reused while the event is the very object of the last build and every source it cites is
-        # too, or reads the same (Source.digest: an edit elsewhere in the sources file leaves it so).
-        if hit is not None and hit[0] is event and (same_sources or all(
-                _same(sources.get(k), v) for k, v in hit[1][6].items())):
-            parts, entry = hit[1], hit[2] if same_site else None
-        else:
-            parts, entry = _parts(event, sources, renderer, note_html), None
-        before = entry
-        if entry is None:
-            summary, list_html, text, body, notes, further, used, digest = parts
-            entry = Entry(event, era_for(event.date.gregorian[0], site.eras), [themes[t] for t in event.themes],
-                          display_span(event.date, event.end), summary, list_html, text, body, notes,
-                          further, links, prev, next_, digest, used)
-        elif entry.prev != prev or entry.next != next_ or entry.related != links:
-            entry = replace(entry, prev=prev, next=next_, related=links)
-        if cache is not None:
-            kept[eid] = (event, parts, entry)
-            if entry is not before:
-                # Links go both ways, so an entry that gains or loses one is new itself: the new
-                # entry's neighbours are all that can be showing it.
-                affected.add(eid)
-                affected.update(links)
-                affected.update((prev, next_))
-        for key in parts[6]:
-            cited_by[key].append(eid)
-        entries.append(entry)
-    if cache is not None:
-        cache.entries = kept
+    for i in todo:
+        texts[i] = _entry_text(events[i], sources, renderer, note_html)
+        memo.put(ENTRY_TEXTS, events[i].id, inputs[i], texts[i])
+    return texts
+
+
+def build(content: Content, renderer: Renderer | None = None, memo: Memo | None = None) -> Timeline:
+    """The Timeline of the content. memo: an incremental.Memo, from which an unchanged event (with
+    unchanged sources) keeps its rendered text and notes."""
+    site, sources, events = content.site, content.sources, content.events
+    renderer = renderer or Renderer()
+    memo = Memo() if memo is None else memo
+    themes = {t.id: t for t in site.themes}
+    related = _related(events)
+    texts = _texts(events, sources, renderer, memo)
+    entries, cited_by = [], {key: [] for key in sources}
+    ids = [event.id for event in events]
+    for i, (event, text) in enumerate(zip(events, texts)):
+        prev, next_ = ids[i - 1] if i else None, ids[i + 1] if i < len(ids) - 1 else None
+        entries.append(Entry(event, era_for(event.date.gregorian[0], site.eras), [themes[t] for t in event.themes],
+                             display_span(event.date, event.end), text.summary, text.summary_list_html,
+                             text.summary_text, text.body, text.notes, text.further, related[event.id], prev,
+                             next_, text.digest, text.cited))
+        for key in text.cited:
+            cited_by[key].append(event.id)
     by_id = dict(zip(ids, entries))
     by_era = {era.id: [] for era in site.eras}
     by_theme = {t.id: [] for t in site.themes}
@@ -258,14 +255,13 @@ def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
         by_era[entry.era.id].append(entry)
         for t in entry.event.themes:
             by_theme[t].append(entry)
+    note_html = _Notes(sources)
     pages_html = {}
     for page in content.pages:
         html, groups = renderer.render(page.body)
         notes, by_group = [], {}
         pages_html[page.slug] = (_with_notes(html, groups, notes, by_group, note_html).html(), notes)
-    if affected is not None:
-        affected.discard(None)
-    return Timeline(content, entries, by_id, by_era, by_theme, cited_by, pages_html, affected)
+    return Timeline(content, entries, by_id, by_era, by_theme, cited_by, pages_html)
 
 
 def language_name(code: str) -> str:

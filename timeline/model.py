@@ -101,6 +101,11 @@ class Event:
     # Where each field starts in the file, and where a block scalar's text starts, for messages.
     lines: dict = field(default_factory=dict, compare=False, repr=False)
 
+    @cached_property
+    def digest(self) -> str:
+        """Of everything above (what derived values made from this event depend on)."""
+        return hashlib.sha1(repr(self).encode("utf-8")).hexdigest()
+
 
 @dataclass(frozen=True)
 class Page:

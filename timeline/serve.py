@@ -614,13 +614,13 @@ def run(args: argparse.Namespace) -> int:
     out = Path(tempfile.mkdtemp(prefix="timeline-preview-"))
 
     from timeline.build import build_site
-    from timeline.cache import BuildCache
+    from timeline.incremental import Memo
 
     # Kept between rebuilds, so that an edit costs work in proportion to the edit.
-    cache = BuildCache()
+    memo = Memo()
 
     def builder():
-        return build_site(src, out, templates=templates if templates.is_dir() else None, cache=cache)
+        return build_site(src, out, templates=templates if templates.is_dir() else None, memo=memo)
 
     try:
         try:

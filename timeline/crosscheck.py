@@ -1,0 +1,109 @@
+"""Checks across files: every theme, source and related event an event names exists, and so on."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .citations import iter_citations
+from .diagnostics import Report, excerpt
+from .fields import TOO_DEEP, raw_html, suggest
+from .incremental import Memo, Stage, digest
+from .markup import RAW_HTML, too_deep
+from .model import Event, Page, Site
+
+CHECKS = Stage("content.check")      # an event id -> Checked (its cross-checks)
+
+
+class Checked(NamedTuple):
+    diagnostics: tuple
+    keys: tuple                # the source keys the event cites or lists
+
+
+def _citations_in(event: Event):
+    """(field, line, Citation) for every citation in the event's Markdown."""
+    for field in ("summary", "body"):
+        text = getattr(event, field)
+        block = event.lines.get(f"{field}:text")
+        for offset, citation in iter_citations(text):
+            line = block + text.count("\n", 0, offset) if block else event.lines.get(field)
+            yield field, line, citation
+
+
+def cross_check(site: Site, events: list[Event], pages: list[Page], sources: dict, report: Report,
+                 memo: Memo) -> None:
+    theme_ids = {t.id for t in site.themes}
+    event_ids = {e.id for e in events}
+    cited: set[str] = set()
+    # An event's checks depend on itself (and where its fields are written) and on these names only.
+    context = digest(sorted(theme_ids), [e.id for e in events], sources and sorted(sources),
+                     site.span_start, site.span_end, [(r.start, r.end) for r in site.eras])
+
+    def check(e: Event) -> Checked:
+        own = Report()
+        keys = _check_event(e, site, theme_ids, event_ids, sources, own)
+        return Checked(tuple(own.items), tuple(keys))
+
+    for e in events:
+        hit = memo.get(CHECKS, e.id, digest(e.digest, sorted(e.lines.items()), context), lambda: check(e))
+        report.items.extend(hit.diagnostics)
+        cited.update(hit.keys)
+    for page in pages:
+        for offset, citation in iter_citations(page.body):
+            cited.add(citation.key)
+            if sources is not None and citation.key not in sources:
+                line = page.body_line + page.body.count("\n", 0, offset)
+                report.error(page.path, line, None,
+                             f"no source '{citation.key}' in sources.yaml{suggest(citation.key, sources)}")
+    for key in sorted(set(sources or ()) - cited):
+        s = sources[key]
+        report.warning(s.path, s.line, key, "source is not cited by any event")
+
+
+def _check_event(e: Event, site: Site, theme_ids: set, event_ids: set, sources: dict | None,
+                 report: Report) -> list[str]:
+    """Check one event against the rest of the content; return the source keys it cites.
+    sources None: a sources file could not be used, so citations are not looked up."""
+    for i, theme in enumerate(e.themes):
+        if theme not in theme_ids:
+            report.error(e.path, _line(e, "themes"), "themes",
+                         f"unknown theme '{excerpt(theme)}'{suggest(theme, theme_ids)}")
+    if len(set(e.themes)) != len(e.themes):
+        report.error(e.path, _line(e, "themes"), "themes", "a theme is listed twice")
+    for rid in e.related:
+        if rid not in event_ids:
+            report.error(e.path, _line(e, "related"), "related",
+                         f"no event '{excerpt(rid)}'{suggest(rid, event_ids)}")
+        elif rid == e.id:
+            report.error(e.path, _line(e, "related"), "related", "an event cannot be related to itself")
+    keys = []
+    for field, line, citation in _citations_in(e):
+        keys.append(citation.key)
+        if sources is not None and citation.key not in sources:
+            report.error(e.path, line, field,
+                         f"no source '{citation.key}' in sources.yaml{suggest(citation.key, sources)}")
+    for key in e.sources:
+        keys.append(key)
+        if sources is not None and key not in sources:
+            report.error(e.path, _line(e, "sources"), "sources",
+                         f"no source '{key}' in sources.yaml{suggest(key, sources)}")
+    for field in ("summary", "body"):
+        text = getattr(e, field)
+        block = e.lines.get(f"{field}:text")
+        deep = too_deep(text)
+        if deep is not None:
+            report.error(e.path, block + text.count("\n", 0, deep) if block else _line(e, field), field, TOO_DEEP)
+        raw = RAW_HTML.search(text)
+        if raw:
+            line = block + text.count("\n", 0, raw.start()) if block else _line(e, field)
+            report.warning(e.path, line, field, raw_html(raw))
+    if not keys:
+        report.error(e.path, _line(e, "summary"), "sources",
+                     "the event cites no source: add [@key] to the text or a 'sources:' list")
+    year = e.date.gregorian[0]
+    if site.span_start <= year <= site.span_end and site.eras and not any(era.start <= year <= era.end for era in site.eras):
+        report.error(e.path, _line(e, "date"), "date", f"no era in site.yaml covers {year}")
+    return keys
+
+
+def _line(event: Event, field: str) -> int | None:
+    return event.lines.get(field)

@@ -1,0 +1,193 @@
+"""One YAML content file read and its fields checked, each problem reported with its file and line."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+
+from . import dates, yamlfile
+from .diagnostics import Report, excerpt
+from .incremental import digest
+from .markup import MAX_NESTING
+from .model import Name
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EVENT_ID = re.compile(r"^[0-9]{4}(?:-[a-z0-9]+)*$")
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+TOO_DEEP = f"Markdown nested more than {MAX_NESTING} levels deep (block quotes or lists)"
+
+
+def suggest(word: str, choices) -> str:
+    match = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def read(path) -> str | yamlfile.InputError:
+    """A content file's text, or the error that stops it being read."""
+    try:
+        return yamlfile.read_text(path)
+    except yamlfile.InputError as exc:  # not a file, unreadable, not UTF-8
+        return exc
+
+
+def parse(text: str | yamlfile.InputError):
+    """The parsed document, or the error that stops it."""
+    if isinstance(text, yamlfile.YamlSyntaxError):
+        return text
+    try:
+        return yamlfile.parse(text)
+    except yamlfile.YamlSyntaxError as exc:
+        return exc
+
+
+def text_digest(path, text) -> str:
+    return digest(path, text if isinstance(text, str) else f"{type(text).__name__}{text.args}")
+
+
+class YamlFile:
+    """One YAML file being validated: parsed data plus helpers that report with the right line."""
+
+    def __init__(self, rel: str, report: Report, parsed, offset: int = 0):
+        """parsed: the document or the error that stops it; offset: lines before the YAML in its file."""
+        self.rel, self.report, self.doc, self.offset = rel, report, None, offset
+        if isinstance(parsed, yamlfile.YamlSyntaxError):
+            line = parsed.line + offset if parsed.line is not None else None
+            report.error(rel, line, None, parsed.message, column=parsed.column)
+            return
+        self.doc = parsed
+        for key, line in self.doc.duplicate_keys():
+            report.error(rel, line + offset, key, "key given twice (the second would silently win)")
+
+    def line(self, path: tuple) -> int | None:
+        line = self.doc.line(*path)
+        return line + self.offset if line is not None else None
+
+    def error(self, path: tuple, message: str, field: str | None = None) -> None:
+        self.report.error(self.rel, self.line(path), field or dotted(path), message)
+
+    def warning(self, path: tuple, message: str, field: str | None = None) -> None:
+        self.report.warning(self.rel, self.line(path), field or dotted(path), message)
+
+    def mapping(self, value, path: tuple, allowed: set, required=(), what="entry") -> dict | None:
+        if not isinstance(value, dict):
+            got = "an empty file" if value is None and path == () else kind_of(value)
+            self.error(path, f"expected a mapping of fields, got {got}", field=dotted(path) or what)
+            return None
+        for key in value:
+            if key not in allowed:
+                self.error(path + (key,), f"unknown field{suggest(key, allowed)}")
+        for key in required:
+            if value.get(key) in (None, "", []):
+                self.error(path, f"missing required field '{key}'", field=dotted(path + (key,)))
+        return value
+
+    def text(self, value, path: tuple, required=False) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool) or isinstance(value, (dict, list)):
+            self.error(path, f"expected text, got {kind_of(value)}")
+            return ""
+        return str(value).strip()
+
+    def str_list(self, value, path: tuple) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.error(path, f"expected a list, got {kind_of(value)}")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, (dict, list)) or item is None or isinstance(item, bool):
+                self.error(path + (i,), f"expected an id, got {kind_of(item)}", field=dotted(path))
+            else:
+                out.append(str(item))
+        return out
+
+    def date(self, value, path: tuple, calendar="gregorian"):
+        try:
+            return dates.parse(value, calendar)
+        except ValueError as exc:
+            self.error(path, str(exc))
+            return None
+
+
+def dotted(path: tuple) -> str:
+    return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path).replace(".[", "[")
+
+
+def kind_of(value) -> str:
+    """What a value is, quoting at most a short excerpt of it (never the whole of a large one)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"text '{excerpt(value)}'" if isinstance(value, str) else f"'{excerpt(value)}'"
+
+
+def relative(path: str | Path, src: Path) -> str:
+    """The path as the editor would type it: relative to the working folder when inside it."""
+    rel = os.path.relpath(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def unique_id(f: YamlFile, value, path: tuple, seen: set, kind: str) -> str:
+    ident = f.text(value, path)
+    if ident and not SLUG.match(ident):
+        f.error(path, f"'{excerpt(ident)}' is not a valid id (lower-case letters, digits, hyphens)")
+    if ident in seen:
+        f.error(path, f"{kind} '{excerpt(ident)}' defined twice")
+    seen.add(ident)
+    return ident
+
+
+def list_field(f: YamlFile, data: dict, key: str) -> list:
+    value = data.get(key)
+    if value is None or isinstance(value, list):
+        return value or []
+    f.error((key,), f"expected a list, got {kind_of(value)}")
+    return []
+
+
+def name_list(f: YamlFile, raw, path: tuple, key: str) -> tuple[Name, ...]:
+    if raw is None:
+        return ()
+    items = raw if isinstance(raw, list) else [raw]
+    names = []
+    for i, item in enumerate(items):
+        p = path + (i,) if isinstance(raw, list) else path
+        if isinstance(item, str):
+            family, _, given = item.partition(",")
+            names.append(Name(family.strip(), given.strip()) if given else Name(literal=item.strip()))
+        elif isinstance(item, dict):
+            unknown = set(item) - {"family", "given", "literal"}
+            if unknown:
+                f.error(p, f"unknown name part '{sorted(unknown)[0]}' (use family, given or literal)", field=key)
+            if not (item.get("family") or item.get("literal")):
+                f.error(p, "a name needs 'family' (with 'given') or 'literal'", field=key)
+            names.append(Name(*(f.text(item.get(part), p) for part in ("family", "given", "literal"))))
+        else:
+            f.error(p, f"expected a name, got {kind_of(item)}", field=key)
+    return tuple(names)
+
+
+def listed(folder: Path, suffix: str, src: Path, report: Report) -> list[Path]:
+    """The files named *suffix in an optional folder; one that cannot be read is an error, not an empty
+    folder (else its pages would be pruned from the output without a word)."""
+    try:
+        names = os.listdir(folder) if folder.is_dir() else []
+    except OSError as exc:
+        report.error(relative(folder, src), None, None, f"cannot read the folder: {exc.strerror}")
+        return []
+    return sorted(folder / name for name in names if name.endswith(suffix))
+
+
+def raw_html(match) -> str:
+    return f"raw HTML ('{excerpt(match.group(0), 40)}') is not allowed in Markdown and is left out of the page"

@@ -1,0 +1,232 @@
+"""The memo: values derived by the build, kept by the digest of the inputs each declares; the only
+module that knows a cache exists.
+
+A stage asks `memo.get(STAGE, key, inputs, compute)`: the value stored for (stage, key) if it was
+made from inputs with the same digest, else compute() (then stored). Digests are of content (file
+bytes, template sources, options, other values' digests), never of object identity or timestamps,
+so a build with an empty memo runs the very same code and gives the very same output.
+
+The memo lives in memory for the preview, and on disk between command-line builds (`load`, `save`):
+versioned with the engine, checked by a digest of its bytes, read with an unpickler that builds
+only the engine's own records; any file that fails a check is ignored, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import __version__
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A kind of derived value. saved: kept in the file between command-line builds (a value too
+    large to save, a rendered page, is kept only by the preview, in memory)."""
+    name: str
+    saved: bool = True
+
+
+@dataclass(slots=True)
+class Record:
+    inputs: str         # digest of the inputs the value was made from
+    value: Any
+    used: int           # the last build (Memo.generation) that asked for it
+
+
+def digest(*parts) -> str:
+    """One digest of strings and bytes (each part delimited, so ("ab", "c") differs from ("a", "bc"))."""
+    h = hashlib.sha1()
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogateescape")
+        h.update(b"%d:" % len(data))
+        h.update(data)
+    return h.hexdigest()
+
+
+# An entry no build has asked for in this many builds is dropped (a deleted event's, an old page's).
+KEEP_UNUSED = 8
+
+
+@dataclass
+class Memo:
+    """(stage, key) -> Record. in_memory: also keep values of stages that are not saved (the preview)."""
+    in_memory: bool = True
+    tables: dict = field(default_factory=dict)     # Stage -> {key: Record}
+    generation: int = 0                            # counts builds (begin())
+    changed: bool = False                          # something was computed or dropped since the last save
+    journal: list | None = None                    # while noting: [(stage, key, Record or None for a hit)]
+
+    def get(self, stage: Stage, key, inputs: str, compute: Callable[[], Any]):
+        """The value of (stage, key) for these inputs: kept, or computed now and kept."""
+        hit = self.tables.get(stage, {}).get(key)
+        if hit is not None and hit.inputs == inputs:
+            self._used(stage, key, hit)
+            return hit.value
+        value = compute()
+        self.put(stage, key, inputs, value)
+        return value
+
+    def peek(self, stage: Stage, key, inputs: str):
+        """The value kept for (stage, key) and these inputs, or None (nothing is computed)."""
+        hit = self.tables.get(stage, {}).get(key)
+        if hit is None or hit.inputs != inputs:
+            return None
+        self._used(stage, key, hit)
+        return hit.value
+
+    def put(self, stage: Stage, key, inputs: str, value) -> None:
+        if stage.saved or self.in_memory:
+            record = Record(inputs, value, self.generation)
+            self.tables.setdefault(stage, {})[key] = record
+            self.changed = True
+            if self.journal is not None:
+                self.journal.append((stage, key, record))
+
+    def _used(self, stage: Stage, key, hit: Record) -> None:
+        if hit.used != self.generation:
+            hit.used = self.generation
+            if self.journal is not None:
+                self.journal.append((stage, key, None))
+
+    def begin(self) -> None:
+        """A build starts."""
+        self.generation += 1
+
+    def end(self) -> None:
+        """A build ended well: drop what no build asked for in the last KEEP_UNUSED builds."""
+        oldest = self.generation - KEEP_UNUSED
+        for stage, table in self.tables.items():
+            stale = [key for key, record in table.items() if record.used < oldest]
+            for key in stale:
+                del table[key]
+            self.changed = self.changed or bool(stale)
+
+    def note(self) -> None:
+        """From now on, note what is computed and asked for (a forked process sends it back: merge)."""
+        self.journal = []
+
+    def delta(self) -> list:
+        """What was computed and asked for since note()."""
+        return self.journal or []
+
+    def merge(self, delta: list) -> None:
+        for stage, key, record in delta:
+            if record is not None:
+                self.tables.setdefault(stage, {})[key] = record
+                self.changed = True
+            else:
+                hit = self.tables.get(stage, {}).get(key)
+                if hit is not None:
+                    hit.used = self.generation
+
+
+# What the file begins with: the format and the engine's version. Any other file is not read.
+MAGIC = b"timeline-memo 1\n"
+
+
+def _header() -> bytes:
+    return MAGIC + f"engine {__version__} {_engine_digest()}\n".encode()
+
+
+_ENGINE_DIR = Path(__file__).resolve().parent
+_engine = None
+
+
+def _engine_digest() -> str:
+    """The engine's code (every .py file's bytes): an edited engine never reuses a saved memo."""
+    global _engine
+    if _engine is None:
+        h = hashlib.sha1()
+        for path in sorted(_ENGINE_DIR.rglob("*.py")):
+            h.update(path.relative_to(_ENGINE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+        _engine = h.hexdigest()
+    return _engine
+
+
+def folder_for(src: Path) -> Path:
+    """Where the memo is kept: .timeline-cache/ beside the content folder (safe to delete)."""
+    return Path(src).resolve().parent / ".timeline-cache"
+
+
+def file_for(src: Path, out: Path) -> Path:
+    """One file per content folder and output folder (a page's entry says what that output holds)."""
+    name = digest(os.path.realpath(src), os.path.realpath(out))[:16]
+    return folder_for(src) / f"memo-{name}.pickle"
+
+
+class _Unpickler(pickle.Unpickler):
+    """Builds only the engine's records and the few standard types they hold."""
+    ALLOWED = {("markupsafe", "Markup"), ("builtins", "set"), ("builtins", "frozenset"),
+               ("collections", "OrderedDict")}
+
+    def find_class(self, module: str, name: str):
+        if module.split(".")[0] == "timeline" or (module, name) in self.ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not a memo record")
+
+
+def load(path: Path) -> Memo:
+    """The memo saved at path, or an empty one if there is none or it cannot be trusted (another
+    engine version, a truncated or altered file, one that is not ours)."""
+    memo = Memo(in_memory=False)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return memo
+    with open(fd, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+            return memo
+        data = handle.read()
+    header = _header()
+    check = data[len(header):len(header) + 41]
+    body = data[len(header) + 41:]
+    if not data.startswith(header) or check != hashlib.sha1(body).hexdigest().encode() + b"\n":
+        return memo
+    try:
+        tables = _Unpickler(io.BytesIO(body)).load()
+    except Exception:  # noqa: BLE001 - whatever is wrong with it, it is rebuilt
+        return memo
+    if isinstance(tables, tuple) and len(tables) == 2:
+        memo.generation, memo.tables = tables
+    return memo
+
+
+def save(memo: Memo, path: Path) -> None:
+    """Write the saved stages to path, in a folder this makes (or made before) and nowhere else;
+    atomically (a temporary file renamed), so a reader finds the old file or the new one."""
+    if not memo.changed:
+        return
+    folder = path.parent
+    try:
+        os.mkdir(folder, 0o700)
+        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+    except FileExistsError:
+        st = os.lstat(folder)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+            return  # a link or someone else's folder: not ours to write into
+    except OSError:
+        return  # a read-only place: the next build simply starts afresh
+    tables = {stage: table for stage, table in memo.tables.items() if stage.saved}
+    body = pickle.dumps((memo.generation, tables), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".memo-", dir=folder)
+        with open(fd, "wb") as handle:
+            handle.write(_header() + hashlib.sha1(body).hexdigest().encode() + b"\n" + body)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except (OSError, UnboundLocalError):
+            pass
+        return
+    memo.changed = False
+

@@ -1,0 +1,190 @@
+"""The site's pages: each page's path, template and view data, and a digest of everything it shows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import NamedTuple
+
+import jinja2
+
+from . import chart, urls
+from . import sources as fmt
+from .fragments import Fragments
+from .incremental import Memo, Stage, digest
+from .index import Timeline
+
+CHARTS = Stage("pages.charts")   # "home" -> the home page's charts
+
+
+class Limits(NamedTuple):
+    """How long lists get: a list page holds at most list_page_size events (longer lists continue on
+    /page/2/ and so on, so no page grows without bound: about 1.3 kB an event); up to home_limit
+    events the home page lists them all, beyond it each era shows its major events only."""
+    list_page_size: int = 400
+    home_limit: int = 1000
+
+
+class PageSpec(NamedTuple):
+    path: str          # output path, e.g. "events/1689-treaty-of-nerchinsk/index.html"
+    template: str
+    context: dict
+    inputs: str        # digest of everything the page shows (with the theme and the site's base)
+
+
+def home_selection(tl: Timeline, limit: int) -> dict[str, list]:
+    """Era id -> the entries the home page lists: all of them for a site of up to `limit` events."""
+    if len(tl.entries) <= limit:
+        return {era_id: list(entries) for era_id, entries in tl.by_era.items()}
+    share = max(1, limit // max(1, len(tl.by_era)))
+    chosen = {}
+    for era_id, entries in tl.by_era.items():
+        major = [e for e in entries if e.event.significance == "major"] or entries
+        step = max(1, -(-len(major) // share))  # spread the shown ones over the era, not just its start
+        chosen[era_id] = major[::step][:share]
+    return chosen
+
+
+class Neighbours:
+    """What an event page may look up besides its own entry: the events it links to."""
+
+    def __init__(self, by_id: dict):
+        self.by_id = by_id
+
+
+class Cited(Mapping):
+    """The sources an event page may look up: those its event cites or lists."""
+
+    def __init__(self, cited: dict):
+        self.cited = cited
+
+    def __getitem__(self, key):
+        try:
+            return self.cited[key]
+        except KeyError:
+            raise KeyError(f"source '{key}' is not cited by this event; an event page sees only the "
+                           f"sources its event cites") from None
+
+    def __iter__(self):
+        raise TypeError("'sources' on an event page holds only the sources its event cites; "
+                        "use entry.notes and entry.further")
+
+    def __len__(self):
+        raise TypeError("'sources' on an event page holds only the sources its event cites; "
+                        "use entry.notes and entry.further")
+
+
+@lru_cache(maxsize=None)
+def _hidden(name: str, kind: str):
+    return jinja2.StrictUndefined(
+        hint=f"'{name}' is not available on {kind} pages, which show only their own entries; "
+             f"use the page's own entries")
+
+
+def edition(tl: Timeline) -> str:
+    """The edition date: site.yaml's 'edition', else the latest date in the content (never the clock)."""
+    if tl.site.edition:
+        return tl.site.edition
+    dates = [s.accessed.iso() for s in tl.content.sources.values() if s.accessed]
+    dates += [e.event.date.iso().rstrip("~?") for e in tl.entries[-1:]]
+    return max(dates) if dates else ""
+
+
+class Planner:
+    """Makes the PageSpecs of one build. base: the digest every page's inputs start from (theme,
+    static files, options); to it are added the site and, per page, what that page shows."""
+
+    def __init__(self, tl: Timeline, env, memo: Memo, base: str, limits: Limits, pdf_url: str | None = None):
+        self.tl, self.memo, self.limits, self.pdf_url = tl, memo, limits, pdf_url
+        content = tl.content
+        self.base = digest(base, repr((tl.site, content.pages)), *(html for html, _ in tl.pages_html.values()),
+                           edition(tl), limits, pdf_url, *tl.by_id)  # the order of the events too
+        self.with_sources = digest(self.base, *(s.digest for _, s in sorted(content.sources.items())))
+        self.everything = digest(self.with_sources, *(e.key for e in tl.entries))
+        self.frag = Fragments(tl, env, memo, self.base)
+
+    def spec(self, path: str, template: str, context: dict, inputs: str | None = None) -> PageSpec:
+        return PageSpec(path, template, context, digest(path, inputs or self.everything))
+
+    def all(self) -> list[PageSpec]:
+        """Every page of the site with what its template sees."""
+        site, tl = self.tl.site, self.tl
+        specs = [self.home()]
+        specs += [self.event(entry) for entry in tl.entries]
+        specs.append(self.spec(urls.path("themes"), "themes.html", {"title": "Themes", "kind": "themes"}))
+        for theme in site.themes:
+            specs += self.paginate("themes", theme.id, tl.by_theme[theme.id], {
+                "title": theme.label, "theme": theme, "kind": "theme", "description": theme.description})
+        specs.append(self.spec(urls.path("eras"), "eras.html", {"title": "Eras", "kind": "eras"}))
+        for era in site.eras:
+            specs += self.paginate("eras", era.id, tl.by_era[era.id], {
+                "title": era.label, "era": era, "kind": "era", "description": era.intro})
+        specs += [self.sources(), self.print_view()]
+        for page in tl.content.pages:
+            html, notes = tl.pages_html[page.slug]
+            specs.append(self.spec(urls.path("page", page.slug), "page.html", {
+                "title": page.title, "page": page, "html": html, "notes": notes, "kind": "page",
+                "description": page.description}))
+        specs.append(self.spec(urls.path("404"), "404.html", {"title": "Page not found", "kind": "404"}))
+        return specs
+
+    def home(self) -> PageSpec:
+        tl = self.tl
+        home = home_selection(tl, self.limits.home_limit)
+        shown = [entry for era in tl.site.eras for entry in home[era.id]]
+        # The home page sits at the root, so its chart links need no prefix.
+        charts = self.memo.get(CHARTS, "home", digest(self.everything, *(e.id for e in shown)),
+                               lambda: chart.home(tl, entries=shown))
+        return self.spec("index.html", "index.html", {
+            "title": tl.site.title, "kind": "home", "charts": charts, "home_by_era": home, "entries": shown,
+            "home_items": {era_id: self.frag.event_items(entries, "") for era_id, entries in home.items()},
+            "search_data": self.frag.search_data(shown)})
+
+    def event(self, entry) -> PageSpec:
+        """An event page sees its own entry, its neighbours and the sources it cites; its inputs
+        are those (anything else in a template is an error, not a page that would go stale)."""
+        by_id = self.tl.by_id
+        near = [by_id[rid] for rid in (*entry.related, entry.prev, entry.next) if rid]
+        inputs = digest(self.base, entry.key, *((n.id, n.event.title, n.date_display) for n in near))
+        return self.spec(urls.path("event", entry.event.id), "event.html", {
+            "title": entry.event.title, "entry": entry, "kind": "event", "description": entry.summary_text,
+            "timeline": Neighbours({n.event.id: n for n in near}), "entries": _hidden("entries", "event"),
+            "sources": Cited(entry.cited)}, inputs)
+
+    def paginate(self, kind: str, ident: str, entries: list, context: dict) -> list[PageSpec]:
+        size = self.limits.list_page_size
+        chunks = [entries[i:i + size] for i in range(0, len(entries), size)] or [[]]
+        pages = [urls.path(kind[:-1], ident, n) for n in range(1, len(chunks) + 1)]
+        root = urls.root_of(pages[0])
+        specs = []
+        for n, chunk in enumerate(chunks, 1):
+            pagination = {"number": n, "count": len(chunks), "urls": pages, "total": len(entries),
+                          "first": (n - 1) * size + 1, "last": (n - 1) * size + len(chunk),
+                          "prev": pages[n - 2] if n > 1 else None, "next": pages[n] if n < len(chunks) else None}
+            title = context["title"] if n == 1 else f"{context['title']} (page {n} of {len(chunks)})"
+            inputs = digest(self.with_sources, repr((pagination, context)), *(e.digest for e in chunk))
+            specs.append(self.spec(pages[n - 1], f"{kind[:-1]}.html", dict(
+                context, title=title, entries=chunk, pagination=pagination,
+                items=self.frag.event_items(chunk, urls.root_of(pages[n - 1]) if n > 1 else root, "h2"),
+                timeline=_hidden("timeline", kind[:-1])), inputs))
+        return specs
+
+    def sources(self) -> PageSpec:
+        sources = self.tl.content.sources.values()
+        path = urls.path("sources")
+        return self.spec(path, "sources.html", {
+            "title": "Sources", "kind": "sources", "source_items": self.frag.source_items(urls.root_of(path)),
+            "primary": sorted((s for s in sources if s.primary), key=fmt.sort_key),
+            "secondary": sorted((s for s in sources if not s.primary), key=fmt.sort_key)})
+
+    def print_view(self) -> PageSpec:
+        tl, path = self.tl, urls.path("print")
+        root, toc, eras, offset = urls.root_of(path), {}, {}, 0
+        for era in tl.site.eras:
+            entries = tl.by_era[era.id]
+            if entries:
+                toc[era.id] = self.frag.print_toc(era, entries)
+                eras[era.id] = self.frag.print_era(era, entries, offset, root)
+                offset += sum(len(e.notes) for e in entries)
+        return self.spec(path, "print.html", {"title": f"{tl.site.title}: print edition", "kind": "print",
+                                              "pdf_url": self.pdf_url, "print_toc": toc, "print_eras": eras})
