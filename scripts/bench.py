@@ -6,6 +6,7 @@ keys, citations in the text), runs each command as a whole process several times
 medians, peak memory (max RSS) and pages written. Timings are never asserted in tests.
 
     python scripts/bench.py --events 1000 10000 --runs 5
+    python scripts/bench.py --events 10000 --runs 3 --hugo   # with Hugo on the same events, same runs
     python scripts/bench.py --bundled            # the bundled site, interpreter start included
     python scripts/bench.py --reload --events 2000 10000
     python scripts/bench.py --pdf
@@ -97,27 +98,83 @@ def median_line(label: str, samples: list[tuple[float, int, str]]) -> str:
             f"peak RSS {rss:5d} MB")
 
 
-def bench_events(n: int, runs: int, extra: list[str]) -> dict:
+def hugo_site(src: Path, dest: Path) -> Path:
+    """The same events as a Hugo site (one Markdown page each, taxonomy by theme, a list per section),
+    with plain layouts: the comparison a reader of the README can repeat."""
+    site = dest / "hugo-site"
+    for folder in ("content/events", "layouts/_default"):
+        (site / folder).mkdir(parents=True, exist_ok=True)
+    (site / "hugo.toml").write_text('baseURL = "/"\ntitle = "bench"\ndisableKinds = ["RSS"]\n'
+                                   '[taxonomies]\n  theme = "themes"\n', encoding="utf-8")
+    (site / "layouts/_default/baseof.html").write_text(
+        "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}"
+        "</body></html>\n", encoding="utf-8")
+    (site / "layouts/_default/single.html").write_text(
+        '{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .Date.Format "2 January 2006" }}</p>{{ .Content }}'
+        '{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}\n', encoding="utf-8")
+    (site / "layouts/_default/list.html").write_text(
+        '{{ define "main" }}<h1>{{ .Title }}</h1><ol>{{ range (.Paginate .Pages 400).Pages }}<li><a href="{{ .RelPermalink }}">'
+        '{{ .Title }}</a> {{ .Summary }}</li>{{ end }}</ol>{{ end }}\n', encoding="utf-8")
+    for path in sorted((src / "events").glob("*.yaml")):
+        hugo_event(path, site)
+    return site
+
+
+def hugo_event(path: Path, site: Path) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    year = str(data["date"]).split("-")[0]
+    front = {"title": data["title"], "date": f"{int(year):04d}-01-01", "themes": data.get("themes", [])}
+    (site / "content/events" / f"{path.stem}.md").write_text(
+        "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + data["summary"] + "\n\n"
+        + (data.get("body") or "") + "\n", encoding="utf-8")
+
+
+def edit_event(path: Path, i: int) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["title"] = f"Edited {i}: {data['title']}"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def bench_events(n: int, runs: int, extra: list[str], hugo: str | None = None) -> dict:
+    """Cold build, nothing changed, one edited event (a different one each run), check; with hugo,
+    Hugo's cold build and its build after the same edit, in the same runs."""
     timeline = [sys.executable, "-m", "timeline"]
     with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
         tmp = Path(tmp)
         src = generate(tmp, n)
-        cold, warm, check = [], [], []
-        for _ in range(runs):
+        site = hugo_site(src, tmp) if hugo else None
+        files = sorted((src / "events").glob("*-event-*.yaml"))
+        cold, warm, edit, check, h_cold, h_edit = [], [], [], [], [], []
+        for i in range(runs):
             shutil.rmtree(tmp / "build", ignore_errors=True)
-            shutil.rmtree(tmp / ".cache", ignore_errors=True)
+            shutil.rmtree(tmp / ".timeline-cache", ignore_errors=True)
             cold.append(run(timeline + ["build", "--src", str(src), "--out", "build", *extra], tmp))
             warm.append(run(timeline + ["build", "--src", str(src), "--out", "build", *extra], tmp))
+            event = files[(len(files) * (2 * i + 1)) // (2 * runs)]
+            edit_event(event, i)
+            edit.append(run(timeline + ["build", "--src", str(src), "--out", "build", *extra], tmp))
             check.append(run(timeline + ["check", "--src", str(src), *extra], tmp))
-        files = [p for p in (tmp / "build").rglob("*") if p.is_file()]
-        pages = sum(1 for p in files if p.suffix == ".html")
-        largest = max((p.stat().st_size, p) for p in files if p.suffix == ".html" and "print" not in p.parts)
+            if hugo:
+                for folder in ("public", "resources"):
+                    shutil.rmtree(site / folder, ignore_errors=True)
+                h_cold.append(run([hugo, "--quiet", "-s", str(site)], tmp))
+                hugo_event(event, site)
+                h_edit.append(run([hugo, "--quiet", "-s", str(site)], tmp))
+        pages = [p for p in (tmp / "build").rglob("*") if p.is_file()]
+        html = sum(1 for p in pages if p.suffix == ".html")
         print(f"\n{n} events ({len(list((src / 'events').iterdir()))} files), {runs} runs")
         print(median_line("cold build (fresh output, no cache)", cold))
         print(median_line("warm build (nothing changed)", warm))
+        print(median_line("one edited event (command line)", edit))
         print(median_line("check", check))
-        print(f"{'pages written':<34} {pages} HTML pages, {len(files)} files; largest page other than print: "
-              f"{largest[0] / 1e6:.2f} MB ({largest[1].relative_to(tmp / 'build')})")
+        if hugo:
+            print(median_line("Hugo: cold build", h_cold))
+            print(median_line("Hugo: after the same edit", h_edit))
+            med = {name: statistics.median(s[0] for s in samples) for name, samples in
+                   (("cold", cold), ("warm", warm), ("edit", edit), ("h_cold", h_cold), ("h_edit", h_edit))}
+            print(f"{'ratios to Hugo':<34} cold {med['cold'] / med['h_cold']:.2f}x  nothing changed "
+                  f"{med['warm'] / med['h_cold']:.2f}x  one edit {med['edit'] / med['h_edit']:.2f}x")
+        print(f"{'pages written':<34} {html} HTML pages, {len(pages)} files")
         return {"cold": statistics.median(s[0] for s in cold), "warm": statistics.median(s[0] for s in warm)}
 
 
@@ -220,13 +277,17 @@ def main() -> None:
     parser.add_argument("--pdf", action="store_true", help="time the PDF of the bundled content")
     parser.add_argument("--generate", type=int, metavar="N", help="only write an N-event site to ./bench-site")
     parser.add_argument("--no-cache", action="store_true", help="pass --no-cache to builds")
+    parser.add_argument("--hugo", action="store_true", help="also time Hugo on the same events (needs `hugo`)")
     args = parser.parse_args()
     if args.generate:
         print(generate(Path("bench-site"), args.generate))
         return
     extra = ["--no-cache"] if args.no_cache else []
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    results = {n: bench_events(n, args.runs, extra) for n in args.events if not args.reload}
+    hugo = shutil.which("hugo") if args.hugo else None
+    if args.hugo and not hugo:
+        raise SystemExit("--hugo: no hugo on PATH (apt-get install hugo)")
+    results = {n: bench_events(n, args.runs, extra, hugo) for n in args.events if not args.reload}
     if len(results) >= 2:
         small, large = min(results), max(results)
         print(f"\ncold build ratio {large}/{small} events: {results[large]['cold'] / results[small]['cold']:.1f}x "

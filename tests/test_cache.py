@@ -332,3 +332,144 @@ def test_what_no_build_asks_for_is_dropped_after_a_few_builds():
         memo.end()
     assert memo.peek(stage, "gone", "a") is None
     assert memo.get(stage, "kept", "b", lambda: 4) == 4      # other inputs: computed again
+
+
+# The memo saved between command-line builds (timeline.incremental, in .timeline-cache/ beside the
+# content folder): a build that uses it must give exactly the output of a build that does not.
+
+def _cli_same_as_uncached(src, out, tmp_path, templates=None):
+    result = build_site(src, out, templates=templates)
+    fresh = tmp_path / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    uncached = build_site(src, fresh, templates=templates, use_cache=False)
+    assert [str(d) for d in result.diagnostics] == [str(d) for d in uncached.diagnostics]
+    assert result.ok == uncached.ok
+    if result.ok:
+        assert not result.reused and _tree(out) == _tree(fresh)
+    return result
+
+
+def test_a_saved_memo_gives_the_output_of_an_uncached_build_after_every_kind_of_edit(site_dir, tmp_path):
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    out = tmp_path / "build"
+    assert build_site(src, out, templates=templates).ok
+    saved = list((src.parent / ".timeline-cache").glob("memo-*.pickle"))
+    assert len(saved) == 1 and not list(out.rglob("*.pickle"))
+    event = src / "events" / "1864-dated.yaml"
+    edits = [
+        (event, "A dated event", "A renamed event"),
+        (src / "sources.yaml", "An example page", "A retitled page"),
+        (templates / "partials" / "event_item.html", "{{ event_item(", "<!-- item -->{{ event_item("),
+        (templates / "event.html", "<h1 ", '<h1 data-edited="yes" '),
+        (src / "site.yaml", "label: Territory", "label: Land"),
+    ]
+    for path, old, new in edits:
+        text = path.read_text()
+        assert old in text, path
+        _touch_later(path, text.replace(old, new, 1))
+        assert _cli_same_as_uncached(src, out, tmp_path, templates).ok, path
+    assert "A renamed event" in (out / "events" / "1864-year-only" / "index.html").read_text()
+    assert 'data-edited="yes"' in (out / "events" / "1864-dated" / "index.html").read_text()
+    (src / "events" / "1700-new.yaml").write_text("title: New\ndate: 1700\nthemes: [territory]\n"
+                                                  "significance: minor\nsummary: New [@mancall-1971].\n")
+    assert _cli_same_as_uncached(src, out, tmp_path, templates).ok
+    (src / "events" / "1700-new.yaml").unlink()
+    assert _cli_same_as_uncached(src, out, tmp_path, templates).ok
+    assert not (out / "events" / "1700-new").exists()
+    _touch_later(event, "title: [broken\n")
+    assert not _cli_same_as_uncached(src, out, tmp_path, templates).ok
+
+
+def test_an_edited_event_renders_again_only_the_pages_that_show_it(site_dir, tmp_path, monkeypatch):
+    src = site_dir()
+    out = tmp_path / "build"
+    assert build_site(src, out).ok
+    rendered = _count_pages(monkeypatch)
+    event = src / "events" / "1950-treaty-of-alliance.yaml"
+    _touch_later(event, event.read_text().replace("title: Treaty", "title: The Treaty"))
+    assert build_site(src, out).ok
+    events = {p for p in rendered if p.startswith("events/")}
+    # Its own page and its neighbours' (previous, next: they show its title); no other event page.
+    assert events == {"events/1950-treaty-of-alliance/index.html", "events/1864-dated/index.html",
+                      "events/1969-zhenbao-island/index.html"}
+    assert "index.html" in rendered and "print/index.html" in rendered
+    shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
+    assert build_site(src, tmp_path / "fresh", use_cache=False).ok
+    assert _tree(out) == _tree(tmp_path / "fresh")
+
+
+def test_a_page_altered_in_the_output_is_rendered_again_not_kept(site_dir, tmp_path):
+    src = site_dir()
+    out = tmp_path / "build"
+    assert build_site(src, out).ok
+    page = out / "events" / "1727-treaty-of-kyakhta" / "index.html"
+    page.write_text("vandalised")
+    event = src / "events" / "1864-dated.yaml"
+    _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
+    assert _cli_same_as_uncached(src, out, tmp_path).ok
+    assert "vandalised" not in page.read_text()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "altered", "foreign-object", "other-engine"])
+def test_a_damaged_or_foreign_memo_file_is_ignored_and_rebuilt(site_dir, tmp_path, damage):
+    import pickle
+    from timeline import incremental
+    src = site_dir()
+    out = tmp_path / "build"
+    assert build_site(src, out).ok
+    [memo_file] = (src.parent / ".timeline-cache").glob("memo-*.pickle")
+    data = memo_file.read_bytes()
+    head = incremental._header()
+    marker = tmp_path / "ran"
+    if damage == "garbage":
+        data = b"\x00not a memo" * 100
+    elif damage == "truncated":
+        data = data[: len(data) // 2]
+    elif damage == "altered":
+        data = data[:-10] + bytes(b ^ 0xFF for b in data[-10:])
+    elif damage == "foreign-object":  # with a correct checksum: the unpickler still builds no such thing
+        import hashlib
+        import os
+
+        class Payload:
+            def __reduce__(self):
+                return os.system, (f"touch {marker}",)
+        body = pickle.dumps(Payload(), protocol=4)
+        data = head + hashlib.sha1(body).hexdigest().encode() + b"\n" + body
+    else:
+        data = data.replace(head, head.replace(b"engine ", b"engine 0.0.0-old ", 1), 1)
+    memo_file.write_bytes(data)
+    assert incremental.load(memo_file).tables == {}
+    event = src / "events" / "1864-dated.yaml"
+    _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
+    assert _cli_same_as_uncached(src, out, tmp_path).ok
+    assert not marker.exists()
+    assert incremental.load(memo_file).tables  # written afresh
+
+
+def test_an_engine_version_change_never_reuses_a_saved_memo(site_dir, tmp_path, monkeypatch):
+    from timeline import incremental
+    src = site_dir()
+    out = tmp_path / "build"
+    assert build_site(src, out).ok
+    [memo_file] = (src.parent / ".timeline-cache").glob("memo-*.pickle")
+    assert incremental.load(memo_file).tables
+    monkeypatch.setattr(incremental, "__version__", "999.0")
+    assert incremental.load(memo_file).tables == {}
+    monkeypatch.setattr(incremental, "_engine", "another engine's code")
+    assert incremental.load(memo_file).tables == {}
+
+
+def test_the_memo_is_never_written_through_a_link_or_into_a_folder_not_ours(site_dir, tmp_path):
+    src = site_dir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (src.parent / ".timeline-cache").symlink_to(elsewhere)
+    assert build_site(src, tmp_path / "build").ok
+    assert list(elsewhere.iterdir()) == []
+    (src.parent / ".timeline-cache").unlink()
+    (src.parent / ".timeline-cache").write_text("a file of the user's")
+    assert build_site(src, tmp_path / "build", use_cache=False).ok
+    assert (src.parent / ".timeline-cache").read_text() == "a file of the user's"
