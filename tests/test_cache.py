@@ -355,8 +355,8 @@ def test_a_saved_memo_gives_the_output_of_an_uncached_build_after_every_kind_of_
     shutil.copytree(ROOT / "templates", templates)
     out = tmp_path / "build"
     assert build_site(src, out, templates=templates).ok
-    saved = list((src.parent / ".timeline-cache").glob("memo-*.pickle"))
-    assert len(saved) == 1 and not list(out.rglob("*.pickle"))
+    saved = list((src.parent / ".timeline-cache").glob("memo-*/*.pickle"))
+    assert saved and not list(out.rglob("*.pickle"))
     event = src / "events" / "1864-dated.yaml"
     edits = [
         (event, "A dated event", "A renamed event"),
@@ -414,39 +414,41 @@ def test_a_page_altered_in_the_output_is_rendered_again_not_kept(site_dir, tmp_p
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "altered", "foreign-object", "other-engine"])
 def test_a_damaged_or_foreign_memo_file_is_ignored_and_rebuilt(site_dir, tmp_path, damage):
+    import hashlib
+    import os
     import pickle
     from timeline import incremental
     src = site_dir()
     out = tmp_path / "build"
     assert build_site(src, out).ok
-    [memo_file] = (src.parent / ".timeline-cache").glob("memo-*.pickle")
-    data = memo_file.read_bytes()
+    [folder] = (src.parent / ".timeline-cache").glob("memo-*")
     head = incremental._header()
     marker = tmp_path / "ran"
-    if damage == "garbage":
-        data = b"\x00not a memo" * 100
-    elif damage == "truncated":
-        data = data[: len(data) // 2]
-    elif damage == "altered":
-        data = data[:-10] + bytes(b ^ 0xFF for b in data[-10:])
-    elif damage == "foreign-object":  # with a correct checksum: the unpickler still builds no such thing
-        import hashlib
-        import os
 
-        class Payload:
-            def __reduce__(self):
-                return os.system, (f"touch {marker}",)
-        body = pickle.dumps(Payload(), protocol=4)
-        data = head + hashlib.sha1(body).hexdigest().encode() + b"\n" + body
-    else:
-        data = data.replace(head, head.replace(b"engine ", b"engine 0.0.0-old ", 1), 1)
-    memo_file.write_bytes(data)
-    assert incremental.load(memo_file).tables == {}
+    class Payload:
+        def __reduce__(self):
+            return os.system, (f"touch {marker}",)
+
+    for path in folder.glob("*.pickle"):
+        data = path.read_bytes()
+        if damage == "garbage":
+            data = b"\x00not a memo" * 100
+        elif damage == "truncated":
+            data = data[: len(data) // 2]
+        elif damage == "altered":
+            data = data[:-10] + bytes(b ^ 0xFF for b in data[-10:])
+        elif damage == "foreign-object":  # with a correct checksum: the unpickler still builds no such thing
+            body = pickle.dumps(Payload(), protocol=4)
+            data = head + hashlib.sha1(body).hexdigest().encode() + b"\n" + body
+        else:
+            data = data.replace(head, head.replace(b"engine ", b"engine 0.0.0-old ", 1), 1)
+        path.write_bytes(data)
+    assert incremental.load(folder).tables == {}
     event = src / "events" / "1864-dated.yaml"
     _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
     assert _cli_same_as_uncached(src, out, tmp_path).ok
     assert not marker.exists()
-    assert incremental.load(memo_file).tables  # written afresh
+    assert incremental.load(folder).tables  # written afresh
 
 
 def test_an_engine_version_change_never_reuses_a_saved_memo(site_dir, tmp_path, monkeypatch):
@@ -454,12 +456,27 @@ def test_an_engine_version_change_never_reuses_a_saved_memo(site_dir, tmp_path, 
     src = site_dir()
     out = tmp_path / "build"
     assert build_site(src, out).ok
-    [memo_file] = (src.parent / ".timeline-cache").glob("memo-*.pickle")
-    assert incremental.load(memo_file).tables
+    [folder] = (src.parent / ".timeline-cache").glob("memo-*")
+    assert incremental.load(folder).tables
     monkeypatch.setattr(incremental, "__version__", "999.0")
-    assert incremental.load(memo_file).tables == {}
+    assert incremental.load(folder).tables == {}
+    monkeypatch.undo()
     monkeypatch.setattr(incremental, "_engine", "another engine's code")
-    assert incremental.load(memo_file).tables == {}
+    assert incremental.load(folder).tables == {}
+
+
+def test_an_edit_rewrites_a_few_of_the_memo_files_only(site_dir, tmp_path):
+    src = site_dir()
+    out = tmp_path / "build"
+    assert build_site(src, out).ok
+    [folder] = (src.parent / ".timeline-cache").glob("memo-*")
+    before = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.pickle")}
+    event = src / "events" / "1864-dated.yaml"
+    _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
+    assert build_site(src, out).ok
+    after = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.pickle")}
+    rewritten = [name for name in after if before.get(name) != after[name]]
+    assert 0 < len(rewritten) < len(after) / 2
 
 
 def test_the_memo_is_never_written_through_a_link_or_into_a_folder_not_ours(site_dir, tmp_path):
@@ -470,6 +487,13 @@ def test_the_memo_is_never_written_through_a_link_or_into_a_folder_not_ours(site
     assert build_site(src, tmp_path / "build").ok
     assert list(elsewhere.iterdir()) == []
     (src.parent / ".timeline-cache").unlink()
+    assert build_site(src, tmp_path / "build", use_cache=False).ok
+    [folder] = (src.parent / ".timeline-cache").glob("memo-*")
+    shutil.rmtree(folder)
+    folder.symlink_to(elsewhere)
+    assert build_site(src, tmp_path / "build", use_cache=False).ok
+    assert list(elsewhere.iterdir()) == []
+    shutil.rmtree(src.parent / ".timeline-cache")
     (src.parent / ".timeline-cache").write_text("a file of the user's")
     assert build_site(src, tmp_path / "build", use_cache=False).ok
     assert (src.parent / ".timeline-cache").read_text() == "a file of the user's"

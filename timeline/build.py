@@ -207,8 +207,8 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict) ->
                 return BuildResult(True, [Diagnostic(**d) for d in record.get("diagnostics", [])],
                                    pages=record.get("pages", 0), events=record.get("events", 0), reused=True,
                                    pdf_kept=urls.PDF in record["files"])
-    memo_file = incremental.file_for(src, out)
-    memo = incremental.load(memo_file) if use_cache else Memo(in_memory=False)
+    memo_folder = incremental.folder_for(src, out)
+    memo = incremental.load(memo_folder) if use_cache else Memo(in_memory=False)
     memo.begin()
     result = BuildResult(False)
     try:
@@ -239,7 +239,7 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict) ->
     result.written, result.removed = stats.written, stats.removed
     _note_written(out, memo, result.inputs)
     memo.end()
-    incremental.save(memo, memo_file)
+    incremental.save(memo, memo_folder)
     return result
 
 
@@ -258,7 +258,7 @@ def _note_written(out: Path, memo: Memo, inputs: dict) -> None:
     base = str(out)
     for path, made_from in inputs.items():
         stamp = _stamp(os.path.join(base, path))
-        if stamp is not None:
+        if stamp is not None and memo.peek(WRITTEN, path, made_from) != stamp:
             memo.put(WRITTEN, path, made_from, stamp)
 
 

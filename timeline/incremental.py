@@ -20,6 +20,7 @@ import os
 import pickle
 import stat
 import tempfile
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,13 +45,9 @@ class Record:
 
 
 def digest(*parts) -> str:
-    """One digest of strings and bytes (each part delimited, so ("ab", "c") differs from ("a", "bc"))."""
-    h = hashlib.sha1()
-    for part in parts:
-        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogateescape")
-        h.update(b"%d:" % len(data))
-        h.update(data)
-    return h.hexdigest()
+    """One digest of strings, bytes and other values with a stable repr (a tuple's repr keeps its
+    parts apart: ("ab", "c") differs from ("a", "bc"))."""
+    return hashlib.sha1(repr(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 # An entry no build has asked for in this many builds is dropped (a deleted event's, an old page's).
@@ -63,7 +60,7 @@ class Memo:
     in_memory: bool = True
     tables: dict = field(default_factory=dict)     # Stage -> {key: Record}
     generation: int = 0                            # counts builds (begin())
-    changed: bool = False                          # something was computed or dropped since the last save
+    dirty: set = field(default_factory=set)        # (Stage, shard) changed since the last save
     journal: list | None = None                    # while noting: [(stage, key, Record or None for a hit)]
 
     def get(self, stage: Stage, key, inputs: str, compute: Callable[[], Any]):
@@ -88,7 +85,7 @@ class Memo:
         if stage.saved or self.in_memory:
             record = Record(inputs, value, self.generation)
             self.tables.setdefault(stage, {})[key] = record
-            self.changed = True
+            self.dirty.add((stage, shard(key)))
             if self.journal is not None:
                 self.journal.append((stage, key, record))
 
@@ -109,7 +106,7 @@ class Memo:
             stale = [key for key, record in table.items() if record.used < oldest]
             for key in stale:
                 del table[key]
-            self.changed = self.changed or bool(stale)
+                self.dirty.add((stage, shard(key)))
 
     def note(self) -> None:
         """From now on, note what is computed and asked for (a forked process sends it back: merge)."""
@@ -123,7 +120,7 @@ class Memo:
         for stage, key, record in delta:
             if record is not None:
                 self.tables.setdefault(stage, {})[key] = record
-                self.changed = True
+                self.dirty.add((stage, shard(key)))
             else:
                 hit = self.tables.get(stage, {}).get(key)
                 if hit is not None:
@@ -153,21 +150,25 @@ def _engine_digest() -> str:
     return _engine
 
 
-def folder_for(src: Path) -> Path:
-    """Where the memo is kept: .timeline-cache/ beside the content folder (safe to delete)."""
-    return Path(src).resolve().parent / ".timeline-cache"
+# A saved stage is split into this many files by key, so that an edit rewrites a few of them only.
+SHARDS = 16
 
 
-def file_for(src: Path, out: Path) -> Path:
-    """One file per content folder and output folder (a page's entry says what that output holds)."""
+def shard(key) -> int:
+    return zlib.crc32(repr(key).encode("utf-8", "surrogateescape")) % SHARDS
+
+
+def folder_for(src: Path, out: Path) -> Path:
+    """Where the memo of builds from src into out is kept: .timeline-cache/ beside the content folder
+    (safe to delete), one folder per content folder and output folder (a page's entry says what
+    that output holds)."""
     name = digest(os.path.realpath(src), os.path.realpath(out))[:16]
-    return folder_for(src) / f"memo-{name}.pickle"
+    return Path(src).resolve().parent / ".timeline-cache" / f"memo-{name}"
 
 
 class _Unpickler(pickle.Unpickler):
     """Builds only the engine's records and the few standard types they hold."""
-    ALLOWED = {("markupsafe", "Markup"), ("builtins", "set"), ("builtins", "frozenset"),
-               ("collections", "OrderedDict")}
+    ALLOWED = {("markupsafe", "Markup"), ("builtins", "set"), ("builtins", "frozenset")}
 
     def find_class(self, module: str, name: str):
         if module.split(".")[0] == "timeline" or (module, name) in self.ALLOWED:
@@ -188,62 +189,94 @@ def _collector_paused():
             gc.enable()
 
 
-def load(path: Path) -> Memo:
-    """The memo saved at path, or an empty one if there is none or it cannot be trusted (another
-    engine version, a truncated or altered file, one that is not ours)."""
-    memo = Memo(in_memory=False)
+def _read(path: str):
+    """The object saved at path, or None unless it is a regular file of ours, of this engine, whole."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
-        return memo
+        return None
     with open(fd, "rb") as handle:
         st = os.fstat(handle.fileno())
         if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
-            return memo
+            return None
         data = handle.read()
     header = _header()
-    check = data[len(header):len(header) + 41]
-    body = data[len(header) + 41:]
+    check, body = data[len(header):len(header) + 41], data[len(header) + 41:]
     if not data.startswith(header) or check != hashlib.sha1(body).hexdigest().encode() + b"\n":
-        return memo
+        return None
     try:
-        with _collector_paused():
-            tables = _Unpickler(io.BytesIO(body)).load()
+        return _Unpickler(io.BytesIO(body)).load()
     except Exception:  # noqa: BLE001 - whatever is wrong with it, it is rebuilt
+        return None
+
+
+def load(folder: Path) -> Memo:
+    """The memo saved in folder; a file that cannot be trusted (another engine version, truncated,
+    altered, not ours) is ignored, and what it held is computed again."""
+    memo = Memo(in_memory=False)
+    if not _ours(folder):
         return memo
-    if isinstance(tables, tuple) and len(tables) == 2:
-        memo.generation, memo.tables = tables
+    with _collector_paused():
+        meta = _read(os.path.join(folder, "generation"))
+        memo.generation = meta if isinstance(meta, int) else 0
+        for name in sorted(os.listdir(folder)):
+            stage_name, _, rest = name.rpartition(".")
+            if rest != "pickle" or not stage_name:
+                continue
+            table = _read(os.path.join(folder, name))
+            if isinstance(table, dict):
+                memo.tables.setdefault(Stage(stage_name.rpartition(".")[0]), {}).update(table)
     return memo
 
 
-def save(memo: Memo, path: Path) -> None:
-    """Write the saved stages to path, in a folder this makes (or made before) and nowhere else;
-    atomically (a temporary file renamed), so a reader finds the old file or the new one."""
-    if not memo.changed:
-        return
-    folder = path.parent
+def _ours(folder: Path) -> bool:
+    """True if folder is a real folder (not a link) owned by this user."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid()
+
+
+def _make_folder(folder: Path) -> bool:
+    """Make folder (its parent too, if that is .timeline-cache/), or check an existing one is ours."""
     try:
         os.mkdir(folder, 0o700)
-        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        if folder.name == ".timeline-cache":
+            (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        return True
     except FileExistsError:
-        st = os.lstat(folder)
-        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
-            return  # a link or someone else's folder: not ours to write into
+        return _ours(folder)
+    except FileNotFoundError:
+        return folder.name != ".timeline-cache" and _make_folder(folder.parent) and _make_folder(folder)
     except OSError:
-        return  # a read-only place: the next build simply starts afresh
-    tables = {stage: table for stage, table in memo.tables.items() if stage.saved}
+        return False  # a read-only place: the next build simply starts afresh
+
+
+def save(memo: Memo, folder: Path) -> None:
+    """Write the saved stages' changed files into folder, which this makes (or made before), and
+    nowhere else; each file atomically (a temporary file renamed), so a reader finds the old one or
+    the new one."""
+    if not memo.dirty or not (_make_folder(folder.parent) and _make_folder(folder)):
+        return
     with _collector_paused():
-        body = pickle.dumps((memo.generation, tables), protocol=pickle.HIGHEST_PROTOCOL)
+        _write(folder, "generation", memo.generation)
+        for stage, part in sorted(memo.dirty, key=lambda d: (d[0].name, d[1])):
+            if stage.saved:
+                table = {k: v for k, v in memo.tables.get(stage, {}).items() if shard(k) == part}
+                _write(folder, f"{stage.name}.{part}.pickle", table)
+    memo.dirty = set()
+
+
+def _write(folder: Path, name: str, value) -> None:
+    body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    fd, tmp = tempfile.mkstemp(prefix=".memo-", dir=folder)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".memo-", dir=folder)
         with open(fd, "wb") as handle:
             handle.write(_header() + hashlib.sha1(body).hexdigest().encode() + b"\n" + body)
-        os.replace(tmp, path)
+        os.replace(tmp, os.path.join(folder, name))
     except OSError:
         try:
             os.unlink(tmp)
-        except (OSError, UnboundLocalError):
+        except OSError:
             pass
-        return
-    memo.changed = False
-
