@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, content, exports, index, render, urls, writer
+from . import __version__, content, exports, i18n, index, render, urls, writer
 from .cache import BuildCache
 from .diagnostics import Diagnostic, Report
 from .markup import Renderer
@@ -31,6 +31,7 @@ class BuildResult:
     reused: bool = False        # nothing had changed: the previous output was kept as it was
     pdf_kept: bool = False      # ... and that output includes the PDF
     incomplete: bool = False    # writing failed part-way: the output mixes the old and new site
+    languages: object = field(default=None, repr=False)   # i18n.Languages: the translations, checked
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -60,6 +61,7 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
     templates = Path(templates) if templates else default_templates(src)
     report = Report()
     loaded = content.load(src, report, base_url, cache)
+    languages = i18n.load(src, loaded, report, cache) if loaded is not None else None
     if not templates.is_dir():
         report.error(str(templates), None, None, "no templates folder here (use --templates)")
     if loaded is None or report.errors:
@@ -82,7 +84,8 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
     diagnostics = report.sorted()
     ok = not (strict and report.warnings)
     pages = sum(1 for p in files if p.endswith(".html"))
-    return BuildResult(ok, diagnostics, pages=pages, files=files, timeline=timeline, events=len(timeline.entries))
+    return BuildResult(ok, diagnostics, pages=pages, files=files, timeline=timeline, events=len(timeline.entries),
+                       languages=languages)
 
 
 ENGINE_DIR = Path(__file__).resolve().parent

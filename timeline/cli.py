@@ -156,6 +156,8 @@ def cmd_check(args) -> int:
         return 1
     print(f"ok: {len(result.timeline.entries)} events, {len(result.timeline.content.sources)} sources, "
           f"{result.pages} pages ({_summary(result)})")
+    for texts in (result.languages.texts.values() if result.languages else ()):
+        print(f"  {texts.coverage_line()}")  # translation coverage, per language
     return 0
 
 

@@ -32,7 +32,8 @@ ARCHIVED = re.compile(r"^https?://(?:web\.archive\.org/web/\d{4,14}(?:[a-z]{2}_)
                       r"|archive\.(?:today|ph|is)/(?:[A-Za-z0-9]{4,12}/?|\d{4}\.\d\d\.\d\d-\d{6}/\S+))$")
 RESERVED_PAGES = {"events", "themes", "eras", "sources", "print", "static", "schema", "index", "404", "search"}
 
-SITE_FIELDS = {"title", "subtitle", "language", "author", "base_url", "span", "themes", "eras", "edition"}
+SITE_FIELDS = {"title", "subtitle", "language", "author", "base_url", "span", "themes", "eras", "edition",
+               "languages"}  # languages: read and checked by timeline.i18n
 THEME_FIELDS = {"id", "label", "colour", "description"}
 ERA_FIELDS = {"id", "label", "start", "end", "intro"}
 EVENT_FIELDS = {"title", "date", "calendar", "end", "names", "place", "themes", "significance", "summary",
