@@ -389,3 +389,15 @@ def test_no_english_is_left_in_a_translation(language):
             if run:
                 left.append(f"{text.path}: {field}: English left: {run.group(0)[:80]}")
     assert left == []
+
+
+def test_a_translation_that_is_a_pipe_or_a_folder_is_reported_without_hanging(site_dir):
+    import os
+    src = site_dir()
+    folder = src / "translations" / "ru" / "events"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "1864-dated.yaml")
+    (folder / "1727-treaty-of-kyakhta.yaml").mkdir()
+    _, messages = _site(site_dir, {})
+    assert "site_src/translations/ru/events/1864-dated.yaml: cannot read: a named pipe (FIFO), not a file" in messages
+    assert "site_src/translations/ru/events/1727-treaty-of-kyakhta.yaml: cannot read: a folder, not a file" in messages
