@@ -40,3 +40,23 @@ def test_1861_translations_name_jingchun_in_the_agreed_forms():
     assert "吉林将军景淳" in translated("zh-Hans", "1861-demarcation-of-the-ussuri-frontier")
     ru = translated("ru", "1861-demarcation-of-the-ussuri-frontier")
     assert "цзянцзюнь Цзинчунь" in ru and "и Цзин, командующий" not in ru
+
+
+# ----------------------------------------------------------------------------- 2. the Boxer Uprising
+
+BOXER_EVENTS = ["1900-russian-occupation-of-manchuria", "1901-boxer-protocol"]
+
+
+@pytest.mark.parametrize("event_id", BOXER_EVENTS)
+def test_the_boxer_events_use_the_established_term_not_boxer_war(site, event_id):
+    text = text_of(site, event_id)
+    assert "Boxer War" not in text and "Boxer Uprising" in text
+    assert "Боксёрской войны" not in translated("ru", event_id)
+    assert "义和团运动" in translated("zh-Hans", event_id)
+
+
+def test_the_war_of_1900_is_named_by_its_declaration_and_lensens_title_stays_his(site):
+    text = text_of(site, "1900-russian-occupation-of-manchuria")
+    assert "declared war on them on 21 June 1900" in text
+    assert "Lensen, who wrote the fullest account in English, called the campaign the Russo-Chinese War" in text
+    assert "natgeo-1900-boxer-rebellion" in keys_of(site.timeline.by_id["1900-russian-occupation-of-manchuria"])
