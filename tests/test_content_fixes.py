@@ -60,3 +60,26 @@ def test_the_war_of_1900_is_named_by_its_declaration_and_lensens_title_stays_his
     assert "declared war on them on 21 June 1900" in text
     assert "Lensen, who wrote the fullest account in English, called the campaign the Russo-Chinese War" in text
     assert "natgeo-1900-boxer-rebellion" in keys_of(site.timeline.by_id["1900-russian-occupation-of-manchuria"])
+
+
+# ----------------------------------------------------------------------------- 3. judgements attributed
+
+
+def test_1907_states_the_public_terms_and_attributes_the_verdict(site):
+    text = text_of(site, "1907-russo-japanese-convention")
+    assert "at China's expense" not in text
+    assert "independence and territorial integrity of China" in text          # Art. II, FRUS 1907
+    assert "Florinsky called" in text                                          # the verdict is his
+    assert {"frus-1907p2-d182", "florinsky-1953-russia"} <= keys_of(site.timeline.by_id["1907-russo-japanese-convention"])
+    assert "за счёт Китая" not in translated("ru", "1907-russo-japanese-convention")
+    assert "以牺牲中国为代价" not in translated("zh-Hans", "1907-russo-japanese-convention")
+
+
+def test_1929_names_the_takeover_neutrally_and_claims_no_unchecked_casualty_comparison(site):
+    text = text_of(site, "1929-chinese-eastern-railway-conflict")
+    for loaded in ("The seizure of", "after its seizure", "undeclared war", "differ widely"):
+        assert loaded not in text, loaded
+    assert "which Moscow called a breach of the agreements of 1924" in text
+    assert "Michael Walker's history of the conflict describes a decisive defeat" in text
+    assert "необъявленной войне" not in translated("ru", "1929-chinese-eastern-railway-conflict")
+    assert "不宣而战" not in translated("zh-Hans", "1929-chinese-eastern-railway-conflict")
