@@ -83,3 +83,14 @@ def test_1929_names_the_takeover_neutrally_and_claims_no_unchecked_casualty_comp
     assert "Michael Walker's history of the conflict describes a decisive defeat" in text
     assert "необъявленной войне" not in translated("ru", "1929-chinese-eastern-railway-conflict")
     assert "不宣而战" not in translated("zh-Hans", "1929-chinese-eastern-railway-conflict")
+
+
+# ----------------------------------------------------------------------------- 4. 1918: no "the latter"
+
+
+def test_1918_says_which_places_lay_on_chinese_soil_without_an_ambiguous_the_latter(site):
+    text = text_of(site, "1918-china-joins-the-allied-intervention-in-siberia")
+    assert "the latter" not in text
+    assert "so that it took place largely on Chinese soil" in text
+    assert "后者" not in translated("zh-Hans", "1918-china-joins-the-allied-intervention-in-siberia")
+    assert "последние" not in translated("ru", "1918-china-joins-the-allied-intervention-in-siberia")
