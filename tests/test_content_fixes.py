@@ -94,3 +94,24 @@ def test_1918_says_which_places_lay_on_chinese_soil_without_an_ambiguous_the_lat
     assert "so that it took place largely on Chinese soil" in text
     assert "后者" not in translated("zh-Hans", "1918-china-joins-the-allied-intervention-in-siberia")
     assert "последние" not in translated("ru", "1918-china-joins-the-allied-intervention-in-siberia")
+
+
+# ----------------------------------------------------------------------------- 5. People's Daily Online, not a repost
+
+EXPERT_EVENTS = ["1953-soviet-aid-for-the-first-five-year-plan", "1960-withdrawal-of-soviet-experts"]
+
+
+@pytest.mark.parametrize("event_id", EXPERT_EVENTS)
+def test_the_soviet_aid_figures_cite_peoples_daily_online_not_a_sohu_repost(site, event_id):
+    keys = keys_of(site.timeline.by_id[event_id])
+    assert "rmw-1960-07-16-soviet-experts" in keys
+    assert not any("sohu" in k for k in keys)
+    source = site.timeline.content.sources["rmw-1960-07-16-soviet-experts"]
+    # The item is People's Daily Online reference material, read in republications: no repost address.
+    assert "URL" not in source.fields and "People's Daily Online" in source.fields["note"]
+    assert "sohu.com" not in str(source.fields)
+
+
+def test_the_1960_note_date_has_a_second_chinese_source(site):
+    keys = keys_of(site.timeline.by_id["1960-withdrawal-of-soviet-experts"])
+    assert "yang-aihua-2013-soviet-military-experts" in keys
