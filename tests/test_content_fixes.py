@@ -115,3 +115,18 @@ def test_the_soviet_aid_figures_cite_peoples_daily_online_not_a_sohu_repost(site
 def test_the_1960_note_date_has_a_second_chinese_source(site):
     keys = keys_of(site.timeline.by_id["1960-withdrawal-of-soviet-experts"])
     assert "yang-aihua-2013-soviet-military-experts" in keys
+
+
+# ----------------------------------------------------------------------------- 6. Li-Lobanov: no unchecked term
+
+
+def test_li_lobanov_states_no_term_for_the_alliance_that_no_checked_source_gives(site):
+    """The alliance's duration (said elsewhere to be fifteen years from the railway contract's
+    confirmation) was not found in any text of the treaty or scholarship that could be checked, so
+    the page gives none; the railway contract's own terms (80 and 36 years) stay."""
+    import re
+    text = text_of(site, "1896-li-lobanov-treaty")
+    assert not re.search(r"fifteen|15[- ]year|15 years", text, re.I)
+    assert "eighty years" in text and "thirty-six" in text
+    assert "十五年" not in translated("zh-Hans", "1896-li-lobanov-treaty")
+    assert not re.search(r"15 лет|пятнадцат", translated("ru", "1896-li-lobanov-treaty"))
