@@ -130,3 +130,41 @@ def test_li_lobanov_states_no_term_for_the_alliance_that_no_checked_source_gives
     assert "eighty years" in text and "thirty-six" in text
     assert "十五年" not in translated("zh-Hans", "1896-li-lobanov-treaty")
     assert not re.search(r"15 лет|пятнадцат", translated("ru", "1896-li-lobanov-treaty"))
+
+
+# ----------------------------------------------------------------------------- 7. unchecked https upgrades
+
+# Each of these URLs had been rewritten from http to https without a check (commit 12ba060). The stored
+# copies show the page only at its http address, or not at all, so the work is cited without a URL.
+UNCONFIRMED_HTTPS = [
+    "tamm-steppe-mannerheim", "msu-soviet-diplomatic-note-1969", "xinhua-2015-05-08-soviet-flying-tigers",
+    "time-1974-02-04-spying-in-peking", "ccph-2014-soviet-trade-missions", "luthi-2008-sino-soviet-split",
+    "britannica-treaty-friendship-1950", "peoplesdaily-2000-07-review", "un-1996-a51-127-joint-declaration",
+    "independent-1996-04-toast", "independent-1997-04-handshake", "chinaorg-xinhua-2002-ratification",
+    "independent-review-axis-of-convenience", "chinaorg-heixiazi-2008", "chinaorg-xinhua-2005-08-02-peace-mission",
+    "kremlin-2007-03-26-year-of-china", "chinadaily-2006-03-21-putin-hu", "osw-2011-01-12-espo",
+    "chinamil-2018-08-21-vostok", "dailymail-2016-09-lapygin", "xinhua-2021-06-28-treaty-extension",
+    "peoplesdaily-2015-05-10-victory-day", "bjreview-2015-05-18-victory-day",
+    "peoplesdaily-xinhua-2025-09-02-visa-free", "chinadaily-2017-03-23-timeline",
+    "china-mission-eu-2024-07-11-nato", "airforcemag-1991-02-russians-mig-alley", "elleman-1996-1979-war",
+]
+# These were confirmed at an https address (the stored copy is there), sometimes a newer one.
+CONFIRMED_HTTPS = {
+    "scmp-oneill-chinese-workers-russia": "https://m.scmp.com/news/china-insider/article/1567560/",
+    "taipeitimes-2004-01-27-far-east": "https://www.taipeitimes.com/News/world/archives/2004/01/27/2003092628",
+    "independent-1997-11-border-crisis": "https://the-independent.com/news/yeltsin-and-jiang-solve-border-crisis",
+    "armyrecognition-2018-04-s-400": "https://www.armyrecognition.com/news/army-news/2018/first-regiment",
+    "osw-2014-06-16-gazprom-cnpc": "https://osw.waw.pl/en/publikacje/osw-commentary/2014-06-16/",
+}
+
+
+@pytest.mark.parametrize("key", UNCONFIRMED_HTTPS)
+def test_an_unconfirmed_https_upgrade_is_cited_without_url_and_says_why(site, key):
+    fields = site.timeline.content.sources[key].fields
+    assert "URL" not in fields and "accessed" not in fields, key
+    assert "cited without URL" in fields["note"], key
+
+
+@pytest.mark.parametrize("key, prefix", sorted(CONFIRMED_HTTPS.items()))
+def test_a_confirmed_https_address_is_kept(site, key, prefix):
+    assert site.timeline.content.sources[key].fields["URL"].startswith(prefix), key
