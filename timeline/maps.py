@@ -147,7 +147,8 @@ def _labels(marks: list, width: float, size: float = 13.0) -> None:
         if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken):
             continue
         taken.append(box)
-        m.label, m.label_x, m.anchor = True, (m.x + m.r + 3) if right else (m.x - m.r - 3), "start" if right else "end"
+        m.label, m.anchor = True, "start" if right else "end"
+        m.label_x = round(m.x + m.r + 3 if right else m.x - m.r - 3, 1)
 
 
 @dataclass(frozen=True)
