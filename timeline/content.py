@@ -193,15 +193,17 @@ def load(src: Path, report: Report, base_url: str | None = None, cache=None) -> 
         what = "is not a folder" if os.path.lexists(src / "events") else "no events folder"
         report.error(_rel(src / "events", src), None, None, f"{what}: the event files go in {src / 'events'}/")
     site = load_site(src, report, base_url)
+    known = load_places(src, report) if site is not None else None   # None: places.yaml unusable
     if site is not None:
-        site = replace(site, places=load_places(src, report))
+        site = replace(site, places=known or ())
     sources, whole = _load_sources(src, report, cache)
     events = _load_events(src, report, site, cache)
     pages = _load_pages(src, report)
     if site is not None:
         # With a sources file unusable, every citation of it would be "no source": one error is enough.
         _cross_check(site, events, pages, sources if whole else None, report, cache)
-        places.check_events(site.places, events, report)
+        if known is not None:
+            places.check_events(site.places, events, report)
     if report.errors or site is None:
         return None
     events.sort(key=lambda e: (e.date.sort_key, e.end.sort_key if e.end else (0, 0, 0), e.id))
@@ -209,7 +211,7 @@ def load(src: Path, report: Report, base_url: str | None = None, cache=None) -> 
 
 
 def load_places(src: Path, report: Report) -> tuple:
-    """site_src/places.yaml, optional (timeline.places checks it)."""
+    """site_src/places.yaml, optional (timeline.places checks it); None if it cannot be used."""
     path = src / "places.yaml"
     return places.read(_File(path, _rel(path, src), report)) if os.path.lexists(path) else ()
 

@@ -33,16 +33,17 @@ def suggest(word: str, choices) -> str:
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
-def read(f) -> tuple[Place, ...]:
-    """The places of one parsed places.yaml (a content._File), every problem reported on its line."""
+def read(f) -> tuple[Place, ...] | None:
+    """The places of one parsed places.yaml (a content._File), every problem reported on its line;
+    None when the file cannot be used at all (then events' ids are not looked up: one error is enough)."""
     if f.doc is None:
-        return ()
+        return None
     data = f.doc.data
     if data is None:
         return ()
     if not isinstance(data, dict):
         f.error((), "expected a mapping of place ids to places", field="places")
-        return ()
+        return None
     places = []
     for ident, raw in data.items():
         ident = str(ident)
@@ -116,7 +117,7 @@ def check_events(places: tuple[Place, ...], events: list[Event], report: Report)
         line = e.lines.get("place")
         for ident in e.place:
             if ident not in known:
-                hint = suggest(ident, known) if known else " (there is no places.yaml beside site.yaml)"
+                hint = suggest(ident, known) if known else " (none is defined: places go in places.yaml beside site.yaml)"
                 report.error(e.path, line, "place", f"no place '{excerpt(ident)}' in places.yaml{hint}")
         if len(set(e.place)) != len(e.place):
             report.error(e.path, line, "place", "a place is listed twice")

@@ -174,7 +174,7 @@ def repo_schema_bytes(src: Path) -> bytes:
     """What site_src/event.schema.json should hold: the schema with the themes of src/site.yaml."""
     site = content.load_site(Path(src), Report(), None)
     return dumps(event_file_schema([t.id for t in site.themes] if site else (),
-                                   [p.id for p in content.load_places(Path(src), Report())]))
+                                   [p.id for p in content.load_places(Path(src), Report()) or ()]))
 
 
 def main(argv=None) -> int:
