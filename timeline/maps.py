@@ -173,7 +173,7 @@ def locator(places) -> Locator | None:
     # Kept inside the base map where it can be.
     x = min(max(cx - w / 2, 0), max(base.width - w, 0))
     y = min(max(cy - h / 2, 0), max(base.height - h, 0))
-    return Locator((round(x, 1), round(y, 1), round(w, 1), round(h, 1)), tuple(points), round(w / 70, 1),
+    return Locator((round(x, 1), round(y, 1), round(w, 1), round(h, 1)), tuple(points), round(w / 55, 1),
                    base.width, base.height)
 
 

@@ -80,3 +80,12 @@ def test_without_javascript_every_mark_and_place_shows(chromium_browser, site_ur
     assert shown_marks(page) == DRAWN and shown_places(page) == DRAWN + ["ussuri"]
     assert not page.locator("#filters").is_visible()
     context.close()
+
+
+@pytest.mark.parametrize("path", ["map/index.html", "events/1689-treaty-of-nerchinsk/index.html"])
+def test_a_narrow_screen_scrolls_only_inside_the_maps_frame(chromium_browser, site_url, path):
+    context = chromium_browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(site_url + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
