@@ -173,10 +173,11 @@ def main(argv=None) -> int:
         "<!-- Natural Earth 1:50m admin-0 countries (public domain, naturalearthdata.com), from the npm "
         f"package {ATLAS} (ISC licence); made by scripts/make_basemap.py: projected ({PROJ}), clipped "
         "to this frame and simplified. Borders are today's. -->\n"
-        "<style>.land{fill:#ece6d8;stroke:#8c8578;stroke-width:.6}.border{fill:none;stroke:#8c8578;"
-        "stroke-width:.6;stroke-dasharray:3 2}.ru-cn{fill:none;stroke:#9b2d20;stroke-width:1.4}"
-        "@media (prefers-color-scheme:dark){.land{fill:#2b2a27;stroke:#77736b}.border{stroke:#77736b}"
-        ".ru-cn{stroke:#e0806f}}</style>\n"
+        # Translucent greys and one red that read on a light or a dark page and on paper: the page behind
+        # the drawing (its background) sets the scheme, which an image cannot learn when printed.
+        "<style>.land{fill:#8c8578;fill-opacity:.22;stroke:#8c8578;stroke-width:.6}.border{fill:none;"
+        "stroke:#8c8578;stroke-width:.6;stroke-dasharray:3 2}.ru-cn{fill:none;stroke:#c0392b;stroke-width:1.4}"
+        "</style>\n"
         f'<path class="land" d="{path_of(land)}"/>\n'
         f'<path class="border" d="{path_of(borders)}"/>\n'
         f'<path class="ru-cn" d="{path_of(ru_cn)}"/>\n'
