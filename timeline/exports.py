@@ -1,5 +1,6 @@
 """Machine-readable outputs: events.json (with its JSON Schema), sources.json (CSL-JSON), timelinejs.json,
-places.geojson (GeoJSON, RFC 7946), feed.xml (Atom), sitemap.xml, robots.txt; and the map's drawing. Built from the Timeline; deterministic (sorted keys, no clock).
+places.geojson (GeoJSON, RFC 7946), feed.xml (Atom), sitemap.xml, robots.txt; and the map's drawing.
+Built from the Timeline; deterministic (sorted keys, no clock).
 
 Dates: the only date these files need that the content may not give is the Atom `updated`. It is the
 edition date (render.edition: site.yaml's edition, else the latest date in the content); with no date

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import places as place_names, urls
+from . import urls
+from .places import names as place_names
 from .index import Timeline
 
 BASEMAP = Path(__file__).with_name("basemap.svg")
@@ -198,6 +199,6 @@ def json_ld_place(place) -> dict:
 
 
 def register(env) -> None:
-    env.filters["place_names"] = place_names.names
+    env.filters["place_names"] = place_names
     env.filters["json_ld_place"] = json_ld_place
     env.globals["locator"] = locator

@@ -65,7 +65,8 @@ def _place(f, ident: str, entry: dict) -> Place | None:
     if isinstance(raw, dict):
         for language, name in raw.items():
             if not LANGUAGE.match(str(language)):
-                f.error((ident, "names", language), f"'{excerpt(language)}' is not a language code such as en, zh or ru")
+                f.error((ident, "names", language),
+                        f"'{excerpt(language)}' is not a language code such as en, zh or ru")
             text = f.text(name, (ident, "names", language))
             if text:
                 names.append((str(language), text))
@@ -117,7 +118,8 @@ def check_events(places: tuple[Place, ...], events: list[Event], report: Report)
         line = e.lines.get("place")
         for ident in e.place:
             if ident not in known:
-                hint = suggest(ident, known) if known else " (none is defined: places go in places.yaml beside site.yaml)"
+                hint = (suggest(ident, known) if known
+                        else " (none is defined: places go in places.yaml beside site.yaml)")
                 report.error(e.path, line, "place", f"no place '{excerpt(ident)}' in places.yaml{hint}")
         if len(set(e.place)) != len(e.place):
             report.error(e.path, line, "place", "a place is listed twice")
