@@ -271,3 +271,23 @@ def test_timelinejs_slides_carry_no_map_location(built):
     # TimelineJS draws no maps (StoryMapJS does): its slides keep their place in the text only.
     data = json.loads(built.files["timelinejs.json"])
     assert all("location" not in slide for slide in data["events"])
+
+
+def test_a_large_site_lists_each_places_major_events_and_says_so(site_dir, monkeypatch):
+    monkeypatch.setattr(maps, "LIST_LIMIT", 2)
+    src = site_dir()
+    kyakhta = src / "events" / "1727-treaty-of-kyakhta.yaml"
+    kyakhta.write_text(kyakhta.read_text(encoding="utf-8").replace("place: kyakhta", "place: [kyakhta, nerchinsk]"),
+                       encoding="utf-8")
+    result = render_site(src)
+    assert result.ok, result.diagnostics
+    page = result.files["map/index.html"].decode()
+    # Four places share a limit of two events: one each, its major event where it has one.
+    nerchinsk = page[page.index('id="place-nerchinsk"'):]
+    nerchinsk = nerchinsk[:nerchinsk.index("</section>")]
+    assert 'data-event="1689-treaty-of-nerchinsk"' in nerchinsk
+    assert 'data-event="1727-treaty-of-kyakhta"' not in nerchinsk
+    assert "1 of the 2 events at this place are listed here (major events)" in nerchinsk
+    assert page.count('class="event" data-event=') == 4
+    marks = {href: r for href, _, _, r in parse(result, "map/index.html").marks}
+    assert marks["#place-nerchinsk"] == maps.radius(2)   # a mark still counts every event

@@ -22,6 +22,9 @@ from .index import Timeline
 BASEMAP = Path(__file__).with_name("basemap.svg")
 LOCATOR_WIDTH = 260        # of the base map's 1000 units: about 2,300 km around the place
 LOCATOR_RATIO = 0.62       # height / width of a locator map
+# Up to this many events the map page lists them all under their places; beyond, each place lists its
+# major events, spread over time, so that the page stays small (about 1 kB an event listed).
+LIST_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,8 @@ class Mark:
     r: float
     colour: str
     entries: list
+    listed: list = field(default_factory=list)   # the entries the page lists (see LIST_LIMIT)
+    reason: str = ""            # why a place is not drawn
     label: bool = False         # whether its name is written beside it (where there is room)
     label_x: float = 0.0
     anchor: str = "start"
@@ -99,7 +104,7 @@ class Mark:
 @dataclass
 class MapPage:
     marks: list = field(default_factory=list)       # drawn, largest first
-    elsewhere: list = field(default_factory=list)   # (place, entries, reason) not drawn
+    elsewhere: list = field(default_factory=list)   # Marks of places not drawn, with their reason
     width: float = 0.0
     height: float = 0.0
 
@@ -125,15 +130,22 @@ def layout(tl: Timeline) -> MapPage:
         where = position(place, base)
         if where is None:
             reason = "no checked coordinates" if place.lat is None else "beyond this map"
-            page.elsewhere.append((place, entries, reason))
+            page.elsewhere.append(Mark(place, 0, 0, 0, "", entries, entries, reason=reason))
             continue
         # The theme that opens most of its events colours the mark (ties: the site's order of themes).
         counts = Counter(e.event.themes[0] for e in entries)
         order = [t.id for t in tl.site.themes]
         main = max(counts, key=lambda t: (counts[t], -order.index(t)))
-        page.marks.append(Mark(place, where[0], where[1], radius(len(entries)), themes[main].colour, entries))
+        page.marks.append(Mark(place, where[0], where[1], radius(len(entries)), themes[main].colour, entries,
+                               entries))
     page.marks.sort(key=lambda m: (-len(m.entries), m.place.id))
     _labels(page.marks, base.width)
+    if len(tl.entries) > LIST_LIMIT:
+        share = max(1, LIST_LIMIT // max(1, len(page.marks) + len(page.elsewhere)))
+        for m in page.marks + page.elsewhere:
+            major = [e for e in m.entries if e.event.significance == "major"] or m.entries
+            step = max(1, -(-len(major) // share))
+            m.listed = major[::step][:share]
     return page
 
 
@@ -182,8 +194,7 @@ def map_page(tl: Timeline) -> tuple[str, str, dict]:
     """The map page's path, template and context (render makes a PageSpec of it)."""
     page = layout(tl)
     # Each event once, in timeline order: the search data and the filters' count read these.
-    listed = {e.id for m in page.marks for e in m.entries}
-    listed.update(e.id for _, entries, _ in page.elsewhere for e in entries)
+    listed = {e.id for m in page.marks + page.elsewhere for e in m.listed}
     entries = [e for e in tl.entries if e.id in listed]
     return urls.path("map"), "map.html", {"title": "Map", "kind": "map", "map": page, "entries": entries,
                                           "description": "Where the events happened: every place on a map "
