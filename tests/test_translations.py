@@ -37,7 +37,6 @@ NERCHINSK_ZH = textwrap.dedent("""\
       边界沿额尔古纳河划分[@nerchinsk-treaty]。
 
       第二项[@mancall-1971, 第150页]，第三项[@example-web]。
-    place: 尼布楚
     """)
 
 
@@ -104,7 +103,7 @@ def test_the_frozen_record_holds_each_events_translated_fields_read_from_its_fil
     zh = languages.texts["zh-Hans"]
     raw = yaml.safe_load((SRC / "translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml").read_text(encoding="utf-8"))
     text = zh.events["1689-treaty-of-nerchinsk"]
-    assert (text.title, text.place, text.summary) == (raw["title"], raw["place"], raw["summary"].strip())
+    assert (text.title, text.summary) == (raw["title"], raw["summary"].strip())
     assert isinstance(zh.events, MappingProxyType)
     with pytest.raises(TypeError):
         zh.events["x"] = text
@@ -222,7 +221,7 @@ def test_an_unknown_field_in_a_translation_is_an_error_at_its_line(site_dir):
                                    "date: 1727\n"})
     errors = _errors(messages)
     assert ("site_src/translations/ru/events/1727-treaty-of-kyakhta.yaml:2: sumary: unknown field (did you mean "
-            "'summary'?): a translation has only title, summary, body, place") in errors
+            "'summary'?): a translation has only title, summary, body") in errors
     assert any(m.startswith("site_src/translations/ru/events/1727-treaty-of-kyakhta.yaml:3: date: unknown field")
                for m in errors)
     # and the summary it lacks is a warning, not silence
@@ -240,7 +239,7 @@ def test_an_unknown_field_in_a_translation_is_an_error_at_its_line(site_dir):
      6, "citation 2 is [@mancall-1971; @example-web] where the English has [@mancall-1971]"),
 ])
 def test_a_translation_must_cite_what_the_english_cites_in_the_same_groups_and_order(site_dir, body, line, expected):
-    text = NERCHINSK_ZH.split("body: |\n")[0] + "body: |\n" + textwrap.indent(body, "  ") + "place: 尼布楚\n"
+    text = NERCHINSK_ZH.split("body: |\n")[0] + "body: |\n" + textwrap.indent(body, "  ")
     _, messages = _site(site_dir, {"translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml": text})
     assert f"site_src/translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml:{line}: body: {expected} " \
            f"(a translation carries the English citations, in the same groups and order)" in messages, messages
@@ -249,9 +248,9 @@ def test_a_translation_must_cite_what_the_english_cites_in_the_same_groups_and_o
 def test_a_body_the_english_lacks_is_an_error_and_a_missing_body_a_warning(site_dir):
     _, messages = _site(site_dir, {
         "translations/ru/events/1727-treaty-of-kyakhta.yaml":
-            "title: Кяхтинский договор\nsummary: Торговля в Кяхте [@mancall-1971].\nbody: Ещё.\nplace: Кяхта\n",
+            "title: Кяхтинский договор\nsummary: Торговля в Кяхте [@mancall-1971].\nbody: Ещё.\n",
         "translations/ru/events/1689-treaty-of-nerchinsk.yaml":
-            "title: Нерчинский договор\nsummary: Первый договор [@mancall-1971, с. 150].\nplace: Нерчинск\n",
+            "title: Нерчинский договор\nsummary: Первый договор [@mancall-1971, с. 150].\n",
     })
     assert any(m.startswith("site_src/translations/ru/events/1727-treaty-of-kyakhta.yaml:3: body: the English event "
                             "has no body to translate") for m in _errors(messages)), messages
@@ -261,7 +260,7 @@ def test_a_body_the_english_lacks_is_an_error_and_a_missing_body_a_warning(site_
 
 def test_a_glossary_term_of_the_english_must_appear_in_its_agreed_form(site_dir):
     glossary = {"translations/ru/glossary/terms.yaml": "Nerchinsk: Нерчинск\nArgun: Аргун\nManchuria: Маньчжури\n"}
-    good = ("title: Нерчинский договор\nsummary: Первый договор [@mancall-1971, с. 150].\nplace: Нерчинск\n"
+    good = ("title: Нерчинский договор\nsummary: Первый договор [@mancall-1971, с. 150].\n"
             "body: |\n  Граница по Аргуни [@nerchinsk-treaty].\n\n  Второе [@mancall-1971, с. 150] и третье [@example-web].\n")
     _, messages = _site(site_dir, {**glossary, "translations/ru/events/1689-treaty-of-nerchinsk.yaml": good})
     assert [m for m in _errors(messages) if "nerchinsk" in m] == []  # in any case: "нерчинский" has "Нерчинск"
@@ -292,7 +291,7 @@ def test_a_missing_translation_is_a_warning_and_strict_check_fails_on_it(site_di
     src = site_dir()
     site_dir({"site.yaml": (src / "site.yaml").read_text() + THREE,
               "translations/ru/events/1727-treaty-of-kyakhta.yaml":
-                  "title: Кяхтинский договор\nsummary: Торговля в Кяхте [@mancall-1971].\nplace: Кяхта\n"})
+                  "title: Кяхтинский договор\nsummary: Торговля в Кяхте [@mancall-1971].\n"})
     assert main(["check", "--src", str(src)]) == 0
     captured = capsys.readouterr()
     assert "site_src/translations/zh-Hans: warning: no translations into 'zh-Hans' yet" in captured.err

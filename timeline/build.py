@@ -131,7 +131,7 @@ def _digest_folder(h, rel: str, folder: str, above: tuple, code_only: bool) -> N
             if entry.name != "__pycache__":
                 h.update(f"{name}/\n".encode(errors="surrogateescape"))
                 _digest_folder(h, name, entry.path, above, code_only)
-        elif not code_only or entry.name.endswith(".py"):
+        elif not code_only or entry.name.endswith((".py", ".svg")):  # the code and its base map
             changed = "" if code_only else f"\0{st.st_ctime_ns}"  # the engine: a copy of the same code is the same
             line = f"{name}\0{st.st_mode >> 12}\0{st.st_size}\0{st.st_mtime_ns}{changed}\n"
             h.update(line.encode(errors="surrogateescape"))

@@ -11,9 +11,10 @@ import hashlib
 import os
 import re
 import stat
+from dataclasses import replace
 from pathlib import Path
 
-from . import dates, yamlfile
+from . import dates, places, yamlfile
 from .diagnostics import Report, excerpt
 from .citations import iter_citations
 from .markup import MAX_NESTING, RAW_HTML, too_deep
@@ -30,7 +31,8 @@ URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 # 14 digits, optionally with a mode such as id_), or archive.today's short id or dated form.
 ARCHIVED = re.compile(r"^https?://(?:web\.archive\.org/web/\d{4,14}(?:[a-z]{2}_)?/(?:https?://)?[^\s/]+\.\S+"
                       r"|archive\.(?:today|ph|is)/(?:[A-Za-z0-9]{4,12}/?|\d{4}\.\d\d\.\d\d-\d{6}/\S+))$")
-RESERVED_PAGES = {"events", "themes", "eras", "sources", "print", "static", "schema", "index", "404", "search"}
+RESERVED_PAGES = {"events", "themes", "eras", "sources", "print", "static", "schema", "index", "404", "search",
+                  "map"}
 
 SITE_FIELDS = {"title", "subtitle", "language", "author", "base_url", "span", "themes", "eras", "edition",
                "languages"}  # languages: read and checked by timeline.i18n
@@ -192,16 +194,27 @@ def load(src: Path, report: Report, base_url: str | None = None, cache=None) -> 
         what = "is not a folder" if os.path.lexists(src / "events") else "no events folder"
         report.error(_rel(src / "events", src), None, None, f"{what}: the event files go in {src / 'events'}/")
     site = load_site(src, report, base_url)
+    known = load_places(src, report) if site is not None else None   # None: places.yaml unusable
+    if site is not None:
+        site = replace(site, places=known or ())
     sources, whole = _load_sources(src, report, cache)
     events = _load_events(src, report, site, cache)
     pages = _load_pages(src, report)
     if site is not None:
         # With a sources file unusable, every citation of it would be "no source": one error is enough.
         _cross_check(site, events, pages, sources if whole else None, report, cache)
+        if known is not None:
+            places.check_events(site.places, events, report)
     if report.errors or site is None:
         return None
     events.sort(key=lambda e: (e.date.sort_key, e.end.sort_key if e.end else (0, 0, 0), e.id))
     return Content(site, tuple(events), sources, tuple(sorted(pages, key=lambda p: (p.order, p.slug))))
+
+
+def load_places(src: Path, report: Report) -> tuple:
+    """site_src/places.yaml, optional (timeline.places checks it); None if it cannot be used."""
+    path = src / "places.yaml"
+    return places.read(_File(path, _rel(path, src), report)) if os.path.lexists(path) else ()
 
 
 def _rel(path: str | Path, src: Path) -> str:
@@ -505,7 +518,7 @@ def _event(f: _File, eid: str, site: Site | None) -> Event | None:
             lines[f"{key}:text"] = node.start_mark.line + 2
     return Event(eid, f.text(data.get("title"), ("title",)), start, end, tuple(themes), significance,
                  f.text(data.get("summary"), ("summary",)), f.text(data.get("body"), ("body",)), names,
-                 f.text(data.get("place"), ("place",)), tuple(f.str_list(data.get("sources"), ("sources",))),
+                 tuple(f.str_list(data.get("place"), ("place",))), tuple(f.str_list(data.get("sources"), ("sources",))),
                  tuple(f.str_list(data.get("related"), ("related",))), f.rel, lines)
 
 

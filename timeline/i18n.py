@@ -5,8 +5,9 @@ renderer.
 `language:` is the default, published at the root, the others under their own `path/`. The texts of a
 language other than the default live in site_src/translations/<code>/:
 
-    events/<event-id>.yaml   title, summary, body, place (nothing else: dates, themes and sources
-                             belong to the event, whatever the language)
+    events/<event-id>.yaml   title, summary, body (nothing else: dates, themes, places and sources
+                             belong to the event, whatever the language; places.yaml names each
+                             place in every language)
     pages/<slug>.md          front matter (title, description) and the Markdown body
     site.yaml                title, subtitle, themes: {id: {label, description}}, eras: {id: {label, intro}}
     glossary/*.yaml          English term: the form every translation of a text using it must contain
@@ -31,7 +32,7 @@ from .diagnostics import Report, excerpt
 from .markup import MAX_NESTING, RAW_HTML, too_deep
 
 LANGUAGE_FIELDS = {"code", "path", "name", "timelinejs", "csl"}
-EVENT_FIELDS = ("title", "summary", "body", "place")
+EVENT_FIELDS = ("title", "summary", "body")
 PAGE_FIELDS = ("title", "description")
 SITE_FIELDS = {"title", "subtitle", "themes", "eras"}
 THEME_FIELDS = {"label", "description"}
@@ -73,7 +74,6 @@ class EventText:
     title: str = ""
     summary: str = ""
     body: str = ""
-    place: str = ""
     path: str = ""
     lines: MappingProxyType = field(default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
 
@@ -463,7 +463,7 @@ def _read_event(path: str, english, glossary: Glossary, report: Report, memo) ->
             for en, agreed in glossary.missing(theirs, mine):
                 report.error(rel, lines.get(name), name, f"the English says '{excerpt(en)}': the translation must "
                                                          f"use its agreed form '{excerpt(agreed)}' (glossary)")
-    return EventText(texts["title"], texts["summary"], texts["body"], texts["place"], rel, MappingProxyType(lines))
+    return EventText(texts["title"], texts["summary"], texts["body"], rel, MappingProxyType(lines))
 
 
 def _split_page(text: str):

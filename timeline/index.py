@@ -81,6 +81,7 @@ class Entry:
     digest: str = ""            # of everything above that comes from the event and the sources it
                                 # cites (for page caching)
     cited: dict = field(default_factory=dict)  # key -> Source: every source the event cites or lists
+    places: list = field(default_factory=list)  # model.Place for each id of event.place
     # What exports made of this entry (kind -> bytes); not copied by dataclasses.replace, so an
     # entry with new links starts empty.
     exported: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -193,6 +194,7 @@ def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
     know an entry is unchanged by its identity."""
     site, sources = content.site, content.sources
     themes = {t.id: t for t in site.themes}
+    places = {p.id: p for p in site.places}
     events = content.events
     ids = [event.id for event in events]
     # A link is shown from both ends: "related" is symmetric for a reader.
@@ -235,7 +237,7 @@ def build(content: Content, renderer: Renderer, cache=None) -> Timeline:
             summary, list_html, text, body, notes, further, used, digest = parts
             entry = Entry(event, era_for(event.date.gregorian[0], site.eras), [themes[t] for t in event.themes],
                           display_span(event.date, event.end), summary, list_html, text, body, notes,
-                          further, links, prev, next_, digest, used)
+                          further, links, prev, next_, digest, used, [places[p] for p in event.place])
         elif entry.prev != prev or entry.next != next_ or entry.related != links:
             entry = replace(entry, prev=prev, next=next_, related=links)
         if cache is not None:

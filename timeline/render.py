@@ -16,7 +16,7 @@ from typing import NamedTuple
 import jinja2
 from markupsafe import Markup
 
-from . import chart, parallel, urls
+from . import chart, maps, parallel, urls
 from . import printview
 from . import sources as fmt
 from .index import Timeline, language_name
@@ -83,6 +83,7 @@ def make_env(templates: Path, cache=None, keep_compiled: bool = True) -> jinja2.
     env.filters["digests"] = lambda entries: hashlib.sha1("".join(e.key for e in entries).encode()).hexdigest()
     env.filters["note_count"] = lambda entries: sum(len(e.notes) for e in entries)
     printview.register(env)
+    maps.register(env)
     if cache is not None:
         cache.env = (key, env)
         cache.fragments = {}
@@ -253,6 +254,7 @@ def page_specs(tl: Timeline, pdf_url: str | None = None, cache=None) -> list[Pag
         specs.append(PageSpec(urls.path("page", page.slug), "page.html", {
             "title": page.title, "page": page, "html": html, "notes": notes, "kind": "page",
             "description": page.description}))
+    specs += [PageSpec(*maps.map_page(tl))] if site.places else []
     specs.append(PageSpec(urls.path("404"), "404.html", {"title": "Page not found", "kind": "404"}))
     return specs
 

@@ -1,4 +1,5 @@
-/* Filters and search on the home page. Plain script, no network: it also works opened from disk.
+/* Filters and search on the home page (and on the map page, where the list holds the places' events
+   and each place's mark and name on the map are hidden with its list). Plain script, no network: it also works opened from disk.
 
    The state lives in the query string so that a filtered view can be shared or bookmarked:
      ?theme=territory&theme=diplomacy&era=the-split&q=treaty
@@ -28,7 +29,8 @@
   }
 
   var items = Array.prototype.map.call(timeline.querySelectorAll("li.event"), function (li) {
-    var id = li.id.replace(/^e-/, "");
+    // The map page lists an event under each of its places, so it names the event in data-event.
+    var id = li.getAttribute("data-event") || li.id.replace(/^e-/, "");
     return {
       li: li,
       id: id,
@@ -37,7 +39,14 @@
       text: fold(Object.prototype.hasOwnProperty.call(searchData, id) ? searchData[id] : li.textContent)
     };
   });
-  var sections = Array.prototype.slice.call(timeline.querySelectorAll("section.era"));
+  var sections = Array.prototype.slice.call(timeline.querySelectorAll("section.era, section.place"));
+  var total = {};
+  items.forEach(function (item) { total[item.id] = true; });
+  total = Object.keys(total).length;
+  var places = {};
+  Array.prototype.forEach.call(document.querySelectorAll(".map [data-section]"), function (el) {
+    (places[el.getAttribute("data-section")] = places[el.getAttribute("data-section")] || []).push(el);
+  });
   var marks = {};
   Array.prototype.forEach.call(document.querySelectorAll(".overview-chart .mark"), function (a) {
     marks[a.getAttribute("data-event")] = a;
@@ -60,21 +69,23 @@
     var s = state();
     var words = fold(s.q).split(/\s+/).filter(Boolean);
     var active = s.themes.length > 0 || s.era !== "" || words.length > 0;
-    var shown = 0;
+    var shown = 0, seen = {};
     items.forEach(function (item) {
       var match = (s.themes.length === 0 || s.themes.some(function (t) { return item.themes.indexOf(t) >= 0; })) &&
         (s.era === "" || item.era === s.era) &&
         words.every(function (w) { return item.text.indexOf(w) >= 0; });
       item.li.hidden = !match;
-      if (match) shown += 1;
+      if (match && !seen[item.id]) shown += 1;
+      if (match) seen[item.id] = true;
       var mark = marks[item.id];
       if (mark) mark.classList.toggle("dimmed", active && !match);
     });
     // An era with no matching event would be an empty heading; unfiltered, every era shows as without JS.
     sections.forEach(function (section) {
       section.hidden = active && !section.querySelector("li.event:not([hidden])");
+      (places[section.id] || []).forEach(function (el) { el.classList.toggle("filtered-out", section.hidden); });
     });
-    count.textContent = shown + " of " + items.length + " event" + (items.length === 1 ? "" : "s");
+    count.textContent = shown + " of " + total + " event" + (total === 1 ? "" : "s");
     empty.hidden = shown !== 0;
     return s;
   }

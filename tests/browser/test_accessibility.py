@@ -19,6 +19,8 @@ PAGES = [
     "sources/index.html",
     "print/index.html",
     "about/index.html",
+    "map/index.html",
+    "map/index.html?theme=trade",               # marks hidden by the filters
     "404.html",
 ]
 
