@@ -266,7 +266,7 @@ def test_a_glossary_term_of_the_english_must_appear_in_its_agreed_form(site_dir)
     assert [m for m in _errors(messages) if "nerchinsk" in m] == []  # in any case: "нерчинский" has "Нерчинск"
     bad = good.replace("Нерчинский договор", "Договор в Нерчинске").replace("по Аргуни", "по реке")
     _, messages = _site(site_dir, {**glossary, "translations/ru/events/1689-treaty-of-nerchinsk.yaml": bad})
-    assert "site_src/translations/ru/events/1689-treaty-of-nerchinsk.yaml:4: body: the English says 'Argun': the " \
+    assert "site_src/translations/ru/events/1689-treaty-of-nerchinsk.yaml:3: body: the English says 'Argun': the " \
            "translation must use its agreed form 'Аргун' (glossary)" in messages, messages
     assert not any("title: the English says" in m for m in messages)
 
