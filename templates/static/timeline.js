@@ -137,7 +137,8 @@
   apply();
   form.hidden = false;
   searchBox.hidden = false;
-  Array.prototype.forEach.call(document.querySelectorAll('.skip-link[href="#filter-q"]'), function (a) {
+  // The skip link, and the filter form's link back up to the search box, focus the box itself.
+  Array.prototype.forEach.call(document.querySelectorAll('a[href="#filter-q"]'), function (a) {
     a.hidden = false;
     a.addEventListener("click", function (event) {
       event.preventDefault();

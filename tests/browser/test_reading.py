@@ -157,6 +157,10 @@ def test_skip_links_reach_the_search_and_the_timeline(chromium_browser, site_url
     # the next Tab goes into the list of events, past the header, the charts and the filters
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('#timeline') !== null")
+    # from the filters, far down the page, a link leads back up to the search box
+    page.locator("#filter-q-hint a").click()
+    assert page.evaluate("document.activeElement.id") == "filter-q"
+    assert in_view(page, "#filter-q")
     context.close()
     assert errors == []
 
