@@ -315,6 +315,13 @@ def test_the_home_page_shows_major_events_in_full_and_the_others_by_title(chromi
     # a search shows the summaries of what it finds
     page.get_by_label("Search", exact=True).fill("kyakhta")
     assert page.locator("#e-1727-treaty-of-kyakhta .event-summary").is_visible()
+    # and each era links to its own page, where every event has its summary
+    page.get_by_label("Search", exact=True).fill("")
+    assert page.locator(".era-all a").all_inner_texts() == [
+        "All 4 events of Early, with their summaries", "All 2 events of Late, with their summaries"]
+    page.locator("#era-late .era-all a").click()
+    page.wait_for_url("**/eras/late/index.html")
+    assert page.locator("li.event .event-summary:visible").count() == 2
     context.close()
     assert errors == []
 
