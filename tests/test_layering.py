@@ -52,7 +52,7 @@ STAGES = [
     {"markup", "content", "sources", "schema"},
     {"index", "chart", "printview"},
     {"render", "exports", "cache"},
-    {"writer", "build", "links", "linkcheck"},
+    {"outfolder", "writer", "build", "links", "linkcheck"},
     {"pdf", "serve", "cli", "__main__", "__init__"},
 ]
 

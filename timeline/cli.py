@@ -147,7 +147,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .build import Discard, render_site
+    from .build import render_site
+    from .writer import Discard
     result = render_site(args.src, templates=args.templates, base_url=args.base_url, strict=args.strict,
                          sink=Discard())
     _print_diagnostics(result)

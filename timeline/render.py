@@ -416,8 +416,8 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
 
     cache: a BuildCache from the previous build; a page whose fingerprint (all it is made from) is
     unchanged is taken from it instead of rendered again.
-    sink: a writer.Stager (or any callable(path, bytes) with .staged, .unchanged and .merge()); each
-    page goes to it as soon as it is rendered and is not kept (its value in the result is None).
+    sink: a writer.Output; each page is put to it as soon as it is rendered, by whichever process
+    renders it, and is not kept (its value in the result is None).
     """
     renderer = _PageRenderer(tl, env, static)
     specs = page_specs(tl, pdf_url, cache)
@@ -530,7 +530,7 @@ def _deliver(renderer: _PageRenderer, spec: PageSpec, sink):
     page = renderer(spec)
     if sink is None:
         return page
-    sink(spec.path, page)
+    sink.put(spec.path, page)
     return None
 
 
@@ -539,7 +539,7 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
     """Render on two cores: one forked child and this process, each taking half the estimated work.
 
     The child inherits the timeline and the compiled templates through fork (see timeline.parallel)
-    and sends back its pages, or with a sink only their names.
+    and sends back its pages, or with a sink puts them there itself.
     """
     for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
         try:
@@ -562,13 +562,7 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
 
     def there():
         renderer.made, renderer.traces = {}, {}
-        if sink is None:
-            pages = [renderer(specs[i]) for i in shares[1]]
-        else:
-            sink.staged, sink.unchanged = [], 0
-            for i in shares[1]:
-                sink(specs[i].path, renderer(specs[i]))
-            pages = (sink.staged, sink.unchanged)
+        pages = [_deliver(renderer, specs[i], sink) for i in shares[1]]
         return pages, renderer.made, renderer.traces
 
     pages, (payload, made, traces) = parallel.in_two(here, there)
@@ -577,9 +571,6 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
     if renderer.pieces is not None:
         renderer.pieces.update(made)
     renderer.traces.update(traces)
-    if sink is not None:
-        sink.merge(*payload)  # the child staged its pages itself; only their names come back
-        return pages
     for i, page in zip(shares[1], payload):
         pages[i] = page
     return pages
