@@ -352,6 +352,9 @@ def test_a_write_that_fails_part_way_says_the_output_is_incomplete(site_dir, tmp
     assert "left unchanged" not in err
     assert "Permission denied" in err and "changed files were written before this" in err
     assert f"{out} left incomplete" in err
+    # The diagnostic names the file that failed, once (it read 'out: out/events/…: Permission denied').
+    first = err.splitlines()[0]
+    assert first.startswith(f"{out}/events/1689-treaty-of-nerchinsk/") and first.count(str(out)) == 1, first
     monkeypatch.setattr(os, "replace", replace)
     again = build_site(src, out)
     assert again.ok and not again.reused

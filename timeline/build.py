@@ -62,13 +62,14 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
     loaded = content.load(src, report, base_url, cache)
     if not templates.is_dir():
         report.error(str(templates), None, None, "no templates folder here (use --templates)")
+    static = render.static_files(templates, report)
     if loaded is None or report.errors:
         return BuildResult(False, report.sorted())
     timeline = index.build(loaded, cache.renderer if cache else Renderer(), cache)
     try:
         # `check` writes nothing anywhere, not even compiled templates (a build keeps them, see make_env).
         env = render.make_env(templates, cache, keep_compiled=not isinstance(sink, writer.Discard))
-        files = render.render_pages(timeline, env, render.static_files(templates),
+        files = render.render_pages(timeline, env, static,
                                     pdf_url=urls.PDF if pdf else None, cache=cache, sink=sink)
         if cache is not None and cache.exports.get("site") != timeline.site:
             cache.exports = {"site": timeline.site}  # records depend on the site's themes and base URL
@@ -223,11 +224,12 @@ def _build_locked(src, out: Path, templates: Path, base_url, strict, use_cache, 
 
 def _failed(result: BuildResult, out, exc: Exception) -> BuildResult:
     result.ok = False
-    if isinstance(exc, OSError) and exc.filename is not None:  # names its own file: no need to repeat out
-        message = f"{exc.filename}: {exc.strerror or exc}"
+    filename = getattr(exc, "filename", None)
+    if filename is not None:  # names its own file: the diagnostic is that file's, without out before it
+        path, message = str(filename), (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
     else:
-        message = str(exc)
-    result.diagnostics.append(Diagnostic(str(out), None, None, None, message))
+        path, message = str(out), str(exc)
+    result.diagnostics.append(Diagnostic(path, None, None, None, message))
     return result
 
 

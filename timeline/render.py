@@ -16,7 +16,7 @@ from typing import NamedTuple
 import jinja2
 from markupsafe import Markup
 
-from . import chart, parallel, urls
+from . import chart, parallel, urls, yamlfile
 from . import printview
 from . import sources as fmt
 from .index import Timeline, language_name
@@ -105,9 +105,13 @@ def templates_key(folders) -> str:
     return h.hexdigest()
 
 
-def static_files(templates: Path) -> dict[str, bytes]:
+MAX_STATIC_BYTES = 100 * 2**20  # a theme's asset larger than this is a mistake (a sparse file, a dump)
+
+
+def static_files(templates: Path, report=None) -> dict[str, bytes]:
     """The theme's static assets, path -> bytes: regular files only, and a link only to a file inside
-    the theme (a link out of it, to /etc/passwd say, must not be published; a pipe would block)."""
+    the theme (a link out of it, to /etc/passwd say, must not be published; a pipe would block).
+    A file over MAX_STATIC_BYTES is left out, and an error for it added to report."""
     folder = os.path.realpath(templates / "static")
     files = {}
     if not os.path.isdir(folder):
@@ -120,8 +124,15 @@ def static_files(templates: Path) -> dict[str, bytes]:
             real = os.path.realpath(path)
             if name.startswith(".") or not real.startswith(theme) or not os.path.isfile(real):
                 continue
+            rel = os.path.relpath(path, folder).replace(os.sep, "/")
+            size = os.stat(real).st_size
+            if size > MAX_STATIC_BYTES:
+                if report is not None:
+                    report.error(str(templates / "static" / rel), None, None, f"cannot read: {size:,} bytes, "
+                                 f"more than the {MAX_STATIC_BYTES // 2**20} MB a static file may have")
+                continue
             with open(real, "rb") as handle:
-                files["static/" + os.path.relpath(path, folder).replace(os.sep, "/")] = handle.read()
+                files["static/" + rel] = handle.read(MAX_STATIC_BYTES + 1)
     return dict(sorted(files.items()))
 
 
@@ -394,7 +405,7 @@ class _PageRenderer:
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateProblem(exc.filename or exc.name or spec.template, exc.lineno, exc.message) from None
         except jinja2.TemplateNotFound as exc:
-            raise TemplateProblem(spec.template, None, f"template not found: {exc.name}") from None
+            raise _not_found(env, exc.name, spec.template) from None
         except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, KeyError, LookupError) as exc:
             raise TemplateProblem(*_template_location(exc, env, spec.template),
                                   f"{type(exc).__name__}: {exc}") from None
@@ -574,6 +585,19 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
     for i, page in zip(shares[1], payload):
         pages[i] = page
     return pages
+
+
+def _not_found(env, name: str, page: str) -> TemplateProblem:
+    """A template Jinja2 did not find: missing, or there but not a file it can read (a named pipe, a
+    folder, a broken link), which Jinja2 calls missing too."""
+    for folder in getattr(env.loader, "searchpath", []):
+        path = os.path.join(folder, name)
+        if os.path.lexists(path):
+            try:
+                yamlfile.read_text(path)
+            except yamlfile.InputError as exc:
+                return TemplateProblem(name, None, exc.message)
+    return TemplateProblem(page, None, f"template not found: {name}")
 
 
 def _template_location(exc: Exception, env, fallback: str):

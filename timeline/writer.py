@@ -36,7 +36,12 @@ from .outfolder import (LOCK, MARKER, NOTE, OWN_FILES, STAGING, OutputRefused, c
 
 
 class WriteIncomplete(Exception):
-    """Writing failed after part of the output was changed; the message says how much."""
+    """Writing failed after part of the output was changed; the message says how much, and filename
+    (when known) which file failed."""
+
+    def __init__(self, message: str, filename: str | None = None):
+        super().__init__(message)
+        self.filename = filename
 
 
 @dataclass
@@ -84,8 +89,8 @@ class Writer:
     """The one Output that writes a folder (see the module docstring); made while holding locked(out).
 
     known: kept between builds by a long-lived caller (the preview, writing to a folder of its own),
-    path -> the bytes last written there; a file put as those same bytes is known to be unchanged
-    without reading it back."""
+    path -> the bytes last written there; a file put as those same bytes is known to be unchanged,
+    and one put as other bytes to have changed, without reading it back."""
 
     def __init__(self, out: Path, known: dict[str, bytes] | None = None):
         check_target(out)
@@ -121,7 +126,7 @@ class Writer:
                 self.folders.add(folder)
             with open(target, "wb") as handle:
                 handle.write(data)
-        elif _same_file(self.base, os.path.join(self.base, path), data, self.folders):
+        elif last is None and _same_file(self.base, os.path.join(self.base, path), data, self.folders):
             name = ""
         else:
             # Flat names, unique per process: making every page's folder twice, once here and once
@@ -177,7 +182,7 @@ class Writer:
                 self.known.clear()  # what out holds is no longer known
             done = ("part of the site was moved into place" if self.fresh
                     else f"{stats.written} of {len(staged)} changed files were written")
-            raise WriteIncomplete(f"{_describe(exc)}; {done} before this") from None
+            raise WriteIncomplete(f"{exc.strerror or exc}; {done} before this", exc.filename) from None
         if self.known is not None:
             self.known.clear()
             self.known.update((path, self.held[path]) for path in puts if path in self.held)
@@ -277,9 +282,3 @@ def _prune(out: Path, paths) -> int:
         if dirpath != base and not os.listdir(dirpath):
             os.rmdir(dirpath)
     return removed
-
-
-def _describe(exc: OSError) -> str:
-    text = exc.strerror or str(exc)
-    return f"{exc.filename}: {text}" if exc.filename else text
-
