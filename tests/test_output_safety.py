@@ -165,6 +165,20 @@ def test_a_site_written_from_memory_replaces_links_too(tmp_path):
     writer.write_files(writer.Writer(out), files)
     assert _files(victim) == kept
     assert _tree(out) == files
+    # The preview remembers what it wrote and rewrites a changed page in place: never through a link.
+    known: dict = {}
+    writer.write_files(writer.Writer(out, known), files)
+    (out / "index.html").unlink()
+    (out / "index.html").symlink_to(victim / "keep.txt")
+    shutil.rmtree(out / "events" / "a")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "index.html").write_bytes(b"theirs")
+    (out / "events" / "a").symlink_to(other)  # a linked folder that holds a file of the page's name
+    changed = {path: data + b"<!-- changed -->" for path, data in files.items()}
+    assert writer.write_files(writer.Writer(out, known), changed).written == 2
+    assert _files(victim) == kept and (other / "index.html").read_bytes() == b"theirs"
+    assert _tree(out) == changed and not any(p.is_symlink() for p in out.rglob("*"))
 
 
 @pytest.mark.skipif(not parallel.can_fork(), reason="needs fork")
@@ -457,24 +471,33 @@ def test_a_build_stopped_by_sigterm_leaves_nothing_behind_after_the_next_build(s
     """Second red team: SIGTERM ends a build without any cleanup, leaving its staging folder and the
     lock in the output; the next build, finding the site up to date, kept them for good."""
     src = site_dir()
-    out = tmp_path / "out"
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
     assert build_site(src, out).ok
-    before, names = _files(out), {p.name for p in out.iterdir()}
+    names = {p.name for p in out.iterdir()}
+    _retitle(src, "A new title")  # every page changes
     stopped = _python(f"""
         import os, signal
-        from timeline import build
-        def stop(*args, **kwargs):
+        from timeline import build, writer
+        put = writer.Writer.put
+        def put_then_stop(self, *args):
+            put(self, *args)
             os.kill(os.getpid(), signal.SIGTERM)
-        build.render_site = stop  # the output is held and its staging folder made by now
-        build.build_site({str(src)!r}, {str(out)!r}, use_cache=False)
+        writer.Writer.put = put_then_stop
+        build.build_site({str(src)!r}, {str(out)!r})
         """)
     stopped.communicate(timeout=60)
     assert stopped.returncode == -signal.SIGTERM
     left = {p.name for p in out.iterdir()} - names
     assert writer.LOCK in left and any(name.startswith(writer.STAGING) for name in left)
+    assert build_site(src, out).ok and build_site(src, fresh).ok
+    assert {p.name for p in out.iterdir()} == names and _tree(out) == _tree(fresh)
+    # Stopped before it staged a file (an empty staging folder), the next build finds the site up to
+    # date: it removes what was left all the same.
+    (out / (writer.STAGING + "abc")).mkdir()
+    (out / writer.LOCK).write_text("12345\n")
     again = build_site(src, out)
-    assert again.ok and again.reused, again.diagnostics
-    assert {p.name for p in out.iterdir()} == names and _files(out) == before
+    assert again.ok and again.reused
+    assert {p.name for p in out.iterdir()} == names
 
 
 # 25 ------------------------------------------------------------------------------------------------
