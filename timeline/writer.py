@@ -9,7 +9,8 @@ commit. (`Discard`, for `check`, implements the protocol by dropping everything.
 What `Writer` guarantees:
 - put writes a file whose bytes differ from what the output holds into a staging folder inside the
   output (same file system: moving it in is a rename, mount points included), so a failed build
-  leaves the output untouched; commit moves the changed files in and removes stale ones: only
+  leaves the output untouched (a page the preview wrote itself is held in memory instead, and
+  rewritten in place at commit); commit moves the changed files in and removes stale ones: only
   changed bytes are written, far cheaper than rewriting a large tree;
 - a link found where a file or folder of the site goes is replaced, never written through or
   emptied, and nothing below the output is followed;
