@@ -55,8 +55,8 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
                 strict: bool = False, cache: BuildCache | None = None, pdf: bool = False,
                 sink=None) -> BuildResult:
     """Everything but the write: the whole site in memory, or the diagnostics that prevent it.
-    With a sink (writer.Stager), pages go to it as they are rendered instead (files then maps each
-    page's path to None)."""
+    With a sink (a writer.Output), pages are put to it as they are rendered instead (files then maps
+    each page's path to None)."""
     src = Path(src)
     templates = Path(templates) if templates else default_templates(src)
     report = Report()
@@ -64,13 +64,14 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
     languages = i18n.load(src, loaded, report, cache) if loaded is not None else None
     if not templates.is_dir():
         report.error(str(templates), None, None, "no templates folder here (use --templates)")
+    static = render.static_files(templates, report)
     if loaded is None or report.errors:
         return BuildResult(False, report.sorted())
     timeline = index.build(loaded, cache.renderer if cache else Renderer(), cache)
     try:
         # `check` writes nothing anywhere, not even compiled templates (a build keeps them, see make_env).
-        env = render.make_env(templates, cache, keep_compiled=not isinstance(sink, Discard))
-        files = render.render_pages(timeline, env, render.static_files(templates),
+        env = render.make_env(templates, cache, keep_compiled=not isinstance(sink, writer.Discard))
+        files = render.render_pages(timeline, env, static,
                                     pdf_url=urls.PDF if pdf else None, cache=cache, sink=sink)
         if cache is not None and cache.exports.get("site") != timeline.site:
             cache.exports = {"site": timeline.site}  # records depend on the site's themes and base URL
@@ -164,7 +165,10 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
         if not result.ok:
             return result
         try:
-            stats = writer.write_site(out, result.files, None, cache.written)
+            stats = writer.write_files(writer.Writer(out, cache.written), result.files)
+        except writer.WriteIncomplete as exc:
+            result.incomplete = True
+            return _failed(result, out, exc)
         except (writer.OutputRefused, OSError) as exc:
             return _failed(result, out, exc)
         result.written, result.removed = stats.written, stats.removed
@@ -193,54 +197,42 @@ def _build_locked(src, out: Path, templates: Path, base_url, strict, use_cache, 
                                    pdf_kept=urls.PDF in record["files"])
     result = BuildResult(False)
     try:
-        stager = writer.Stager(out)
+        output = writer.Writer(out)
     except (writer.OutputRefused, OSError) as exc:
         return _failed(result, out, exc)
     try:
-        result = render_site(src, templates=templates, base_url=base_url, strict=strict, pdf=pdf, sink=stager)
+        result = render_site(src, templates=templates, base_url=base_url, strict=strict, pdf=pdf, sink=output)
         if not result.ok:
-            stager.abort()
+            output.abort()
             return result
         for path, data in result.files.items():
-            if data is not None:  # static files and exports; pages went to the stager already
-                stager(path, data)
+            if data is not None:  # static files and exports; pages went to the output already
+                output.put(path, data)
         manifest = None if digest is None else {
             "inputs": digest, "pages": result.pages, "events": result.events,
             "diagnostics": [vars(d) for d in result.diagnostics]}
-        stats = stager.commit(result.files, manifest)
+        stats = output.commit(manifest)
     except writer.WriteIncomplete as exc:
         result.incomplete = True
         return _failed(result, out, exc)
     except (writer.OutputRefused, OSError) as exc:
-        stager.abort()
+        output.abort()
         return _failed(result, out, exc)
     except BaseException:
-        stager.abort()
+        output.abort()
         raise
     result.written, result.removed = stats.written, stats.removed
     return result
 
 
-class Discard:
-    """A sink for `check`: pages are rendered (so every template error is found) and dropped."""
-
-    def __init__(self):
-        self.staged, self.unchanged = [], 0
-
-    def __call__(self, path: str, data: bytes) -> None:
-        pass
-
-    def merge(self, staged, unchanged) -> None:
-        pass
-
-
 def _failed(result: BuildResult, out, exc: Exception) -> BuildResult:
     result.ok = False
-    if isinstance(exc, OSError) and exc.filename is not None:  # names its own file: no need to repeat out
-        message = f"{exc.filename}: {exc.strerror or exc}"
+    filename = getattr(exc, "filename", None)
+    if filename is not None:  # names its own file: the diagnostic is that file's, without out before it
+        path, message = str(filename), (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
     else:
-        message = str(exc)
-    result.diagnostics.append(Diagnostic(str(out), None, None, None, message))
+        path, message = str(out), str(exc)
+    result.diagnostics.append(Diagnostic(path, None, None, None, message))
     return result
 
 

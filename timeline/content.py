@@ -192,7 +192,7 @@ def load(src: Path, report: Report, base_url: str | None = None, cache=None) -> 
     if not (src / "events").is_dir():
         # Without this, a moved folder would build an empty site and prune every event page.
         what = "is not a folder" if os.path.lexists(src / "events") else "no events folder"
-        report.error(_rel(src / "events", src), None, None, f"{what}: the event files go in {src / 'events'}/")
+        report.error(_rel(src / "events", src), None, None, f"{what}: the event files go in a folder of this name")
     site = load_site(src, report, base_url)
     known = load_places(src, report) if site is not None else None   # None: places.yaml unusable
     if site is not None:

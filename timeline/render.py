@@ -16,7 +16,7 @@ from typing import NamedTuple
 import jinja2
 from markupsafe import Markup
 
-from . import chart, maps, parallel, urls
+from . import chart, maps, parallel, urls, yamlfile
 from . import printview
 from . import sources as fmt
 from .index import Timeline, language_name
@@ -106,9 +106,13 @@ def templates_key(folders) -> str:
     return h.hexdigest()
 
 
-def static_files(templates: Path) -> dict[str, bytes]:
+MAX_STATIC_BYTES = 100 * 2**20  # a theme's asset larger than this is a mistake (a sparse file, a dump)
+
+
+def static_files(templates: Path, report=None) -> dict[str, bytes]:
     """The theme's static assets, path -> bytes: regular files only, and a link only to a file inside
-    the theme (a link out of it, to /etc/passwd say, must not be published; a pipe would block)."""
+    the theme (a link out of it, to /etc/passwd say, must not be published; a pipe would block).
+    A file over MAX_STATIC_BYTES is left out, and an error for it added to report."""
     folder = os.path.realpath(templates / "static")
     files = {}
     if not os.path.isdir(folder):
@@ -121,8 +125,15 @@ def static_files(templates: Path) -> dict[str, bytes]:
             real = os.path.realpath(path)
             if name.startswith(".") or not real.startswith(theme) or not os.path.isfile(real):
                 continue
+            rel = os.path.relpath(path, folder).replace(os.sep, "/")
+            size = os.stat(real).st_size
+            if size > MAX_STATIC_BYTES:
+                if report is not None:
+                    report.error(str(templates / "static" / rel), None, None, f"cannot read: {size:,} bytes, "
+                                 f"more than the {MAX_STATIC_BYTES // 2**20} MB a static file may have")
+                continue
             with open(real, "rb") as handle:
-                files["static/" + os.path.relpath(path, folder).replace(os.sep, "/")] = handle.read()
+                files["static/" + rel] = handle.read(MAX_STATIC_BYTES + 1)
     return dict(sorted(files.items()))
 
 
@@ -396,7 +407,7 @@ class _PageRenderer:
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateProblem(exc.filename or exc.name or spec.template, exc.lineno, exc.message) from None
         except jinja2.TemplateNotFound as exc:
-            raise TemplateProblem(spec.template, None, f"template not found: {exc.name}") from None
+            raise _not_found(env, exc.name, spec.template) from None
         except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, KeyError, LookupError) as exc:
             raise TemplateProblem(*_template_location(exc, env, spec.template),
                                   f"{type(exc).__name__}: {exc}") from None
@@ -418,8 +429,8 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
 
     cache: a BuildCache from the previous build; a page whose fingerprint (all it is made from) is
     unchanged is taken from it instead of rendered again.
-    sink: a writer.Stager (or any callable(path, bytes) with .staged, .unchanged and .merge()); each
-    page goes to it as soon as it is rendered and is not kept (its value in the result is None).
+    sink: a writer.Output; each page is put to it as soon as it is rendered, by whichever process
+    renders it, and is not kept (its value in the result is None).
     """
     renderer = _PageRenderer(tl, env, static)
     specs = page_specs(tl, pdf_url, cache)
@@ -532,7 +543,7 @@ def _deliver(renderer: _PageRenderer, spec: PageSpec, sink):
     page = renderer(spec)
     if sink is None:
         return page
-    sink(spec.path, page)
+    sink.put(spec.path, page)
     return None
 
 
@@ -541,7 +552,7 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
     """Render on two cores: one forked child and this process, each taking half the estimated work.
 
     The child inherits the timeline and the compiled templates through fork (see timeline.parallel)
-    and sends back its pages, or with a sink only their names.
+    and sends back its pages, or with a sink puts them there itself.
     """
     for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
         try:
@@ -564,13 +575,7 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
 
     def there():
         renderer.made, renderer.traces = {}, {}
-        if sink is None:
-            pages = [renderer(specs[i]) for i in shares[1]]
-        else:
-            sink.staged, sink.unchanged = [], 0
-            for i in shares[1]:
-                sink(specs[i].path, renderer(specs[i]))
-            pages = (sink.staged, sink.unchanged)
+        pages = [_deliver(renderer, specs[i], sink) for i in shares[1]]
         return pages, renderer.made, renderer.traces
 
     pages, (payload, made, traces) = parallel.in_two(here, there)
@@ -579,12 +584,22 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, worker
     if renderer.pieces is not None:
         renderer.pieces.update(made)
     renderer.traces.update(traces)
-    if sink is not None:
-        sink.merge(*payload)  # the child staged its pages itself; only their names come back
-        return pages
     for i, page in zip(shares[1], payload):
         pages[i] = page
     return pages
+
+
+def _not_found(env, name: str, page: str) -> TemplateProblem:
+    """A template Jinja2 did not find: missing, or there but not a file it can read (a named pipe, a
+    folder, a broken link), which Jinja2 calls missing too."""
+    for folder in getattr(env.loader, "searchpath", []):
+        path = os.path.join(folder, name)
+        if os.path.lexists(path):
+            try:
+                yamlfile.read_text(path)
+            except yamlfile.InputError as exc:
+                return TemplateProblem(name, None, exc.message)
+    return TemplateProblem(page, None, f"template not found: {name}")
 
 
 def _template_location(exc: Exception, env, fallback: str):
