@@ -17,7 +17,7 @@ from . import dates, yamlfile
 from .diagnostics import Report, excerpt
 from .citations import iter_citations
 from .markup import MAX_NESTING, RAW_HTML, too_deep
-from .model import (PRIMARY_TYPES, SIGNIFICANCE, SOURCE_TYPES, Content, Era, Event, Name, Page, Site,
+from .model import (PRIMARY_TYPES, SIGNIFICANCE, SOURCE_TYPES, Content, Editor, Era, Event, Licence, Name, Page, Site,
                     Source, Theme)
 from .parallel import map_in_halves
 
@@ -32,8 +32,9 @@ ARCHIVED = re.compile(r"^https?://(?:web\.archive\.org/web/\d{4,14}(?:[a-z]{2}_)
                       r"|archive\.(?:today|ph|is)/(?:[A-Za-z0-9]{4,12}/?|\d{4}\.\d\d\.\d\d-\d{6}/\S+))$")
 RESERVED_PAGES = {"events", "themes", "eras", "sources", "print", "static", "schema", "index", "404", "search"}
 
-SITE_FIELDS = {"title", "subtitle", "language", "author", "base_url", "span", "themes", "eras", "edition"}
-THEME_FIELDS = {"id", "label", "colour", "description"}
+SITE_FIELDS = {"title", "subtitle", "language", "author", "base_url", "span", "themes", "eras", "edition",
+               "licence", "editors"}
+THEME_FIELDS = {"id", "label", "colour", "colour_dark", "description"}
 ERA_FIELDS = {"id", "label", "start", "end", "intro"}
 EVENT_FIELDS = {"title", "date", "calendar", "end", "names", "place", "themes", "significance", "summary",
                 "body", "sources", "related"}
@@ -239,10 +240,11 @@ def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
         if t is None:
             continue
         tid = _unique_id(f, t.get("id"), ("themes", i, "id"), seen, "theme")
-        colour = f.text(t.get("colour"), ("themes", i, "colour"))
-        if colour and not COLOUR.match(colour):
-            f.error(("themes", i, "colour"), f"'{excerpt(colour)}' is not a colour like '#2166ac'")
-        themes.append(Theme(tid, f.text(t.get("label"), ()), colour, f.text(t.get("description"), ())))
+        colour, dark = (f.text(t.get(k), ("themes", i, k)) for k in ("colour", "colour_dark"))
+        for name, value in (("colour", colour), ("colour_dark", dark)):
+            if value and not COLOUR.match(value):
+                f.error(("themes", i, name), f"'{excerpt(value)}' is not a colour like '#2166ac'")
+        themes.append(Theme(tid, f.text(t.get("label"), ()), colour, f.text(t.get("description"), ()), dark))
     eras, seen = [], set()
     for i, raw in enumerate(_list(f, data, "eras")):
         e = f.mapping(raw, ("eras", i), ERA_FIELDS, ("id", "label", "start", "end"), what="era")
@@ -271,11 +273,30 @@ def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
     if data.get("edition") is not None:
         parsed = f.date(data["edition"], ("edition",))
         edition = parsed.iso() if parsed else None
+    licence, editors = _credits(f, data)
     if report.errors:
         return None if not themes or not eras else Site(
             f.text(data.get("title"), ("title",)), "", language, "", base, start, end, tuple(themes), tuple(eras))
     return Site(f.text(data.get("title"), ("title",)), f.text(data.get("subtitle"), ("subtitle",)), language,
-                f.text(data.get("author"), ("author",)), base, start, end, tuple(themes), tuple(eras), edition)
+                f.text(data.get("author"), ("author",)), base, start, end, tuple(themes), tuple(eras), edition,
+                licence, editors)
+
+
+def _credits(f: _File, data: dict) -> tuple[Licence | None, tuple[Editor, ...]]:
+    """licence: {name, url} (the text's licence, shown on every page) and editors: [{name, role}]."""
+    licence = None
+    raw = data.get("licence")
+    if raw is not None and f.mapping(raw, ("licence",), {"name", "url"}, ("name",), what="licence") is not None:
+        url = f.text(raw.get("url"), ("licence", "url"))
+        if url and not URL.match(url):
+            f.error(("licence", "url"), f"'{excerpt(url)}' is not an http(s) URL")
+        licence = Licence(f.text(raw.get("name"), ("licence", "name")), url)
+    editors = []
+    for i, raw in enumerate(_list(f, data, "editors")):
+        if f.mapping(raw, ("editors", i), {"name", "role"}, ("name",), what="editor") is not None:
+            editors.append(Editor(f.text(raw.get("name"), ("editors", i, "name")),
+                                  f.text(raw.get("role"), ("editors", i, "role"))))
+    return licence, tuple(editors)
 
 
 def _list(f: _File, data: dict, key: str) -> list:

@@ -20,6 +20,7 @@ class Theme:
     label: str
     colour: str
     description: str = ""
+    colour_dark: str = ""     # for the dark scheme; empty: the same as colour
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,19 @@ class Era:
     start: int
     end: int
     intro: str = ""
+
+
+@dataclass(frozen=True)
+class Editor:
+    name: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Licence:
+    """The licence of the site's text: its name, and the address of its terms if it has one."""
+    name: str
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,8 @@ class Site:
     themes: tuple[Theme, ...]
     eras: tuple[Era, ...]
     edition: str | None = None
+    licence: Licence | None = None
+    editors: tuple[Editor, ...] = ()
 
 
 @dataclass(frozen=True)
