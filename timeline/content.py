@@ -31,7 +31,8 @@ URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 # 14 digits, optionally with a mode such as id_), or archive.today's short id or dated form.
 ARCHIVED = re.compile(r"^https?://(?:web\.archive\.org/web/\d{4,14}(?:[a-z]{2}_)?/(?:https?://)?[^\s/]+\.\S+"
                       r"|archive\.(?:today|ph|is)/(?:[A-Za-z0-9]{4,12}/?|\d{4}\.\d\d\.\d\d-\d{6}/\S+))$")
-RESERVED_PAGES = {"events", "themes", "eras", "sources", "print", "static", "schema", "index", "404", "search"}
+RESERVED_PAGES = {"events", "themes", "eras", "sources", "print", "static", "schema", "index", "404", "search",
+                  "data"}
 
 SITE_FIELDS = {"title", "subtitle", "language", "author", "base_url", "span", "themes", "eras", "edition",
                "licence", "editors"}
@@ -293,12 +294,12 @@ def _credits(f: _File, data: dict) -> tuple[Licence | None, tuple[Editor, ...]]:
         url = f.text(raw.get("url"), ("licence", "url"))
         if url and not URL.match(url):
             f.error(("licence", "url"), f"'{excerpt(url)}' is not an http(s) URL")
-        licence = Licence(f.text(raw.get("name"), ("licence", "name")), url)
+        licence = Licence(quotes(f.text(raw.get("name"), ("licence", "name"))), url)
     editors = []
     for i, raw in enumerate(_list(f, data, "editors")):
         if f.mapping(raw, ("editors", i), {"name", "role"}, ("name",), what="editor") is not None:
-            editors.append(Editor(f.text(raw.get("name"), ("editors", i, "name")),
-                                  f.text(raw.get("role"), ("editors", i, "role"))))
+            editors.append(Editor(quotes(f.text(raw.get("name"), ("editors", i, "name"))),
+                                  quotes(f.text(raw.get("role"), ("editors", i, "role")))))
     return licence, tuple(editors)
 
 

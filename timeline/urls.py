@@ -13,7 +13,7 @@ LISTS = ("events", "themes", "eras")  # kinds with a page per item under their o
 def path(kind: str, ident: str = "", number: int = 1) -> str:
     """Where a page lives: path("event", "1689-treaty-of-nerchinsk") -> "events/1689-.../index.html".
 
-    kind: home, event, theme, era, themes, eras, sources, print, page (a Markdown page), or 404;
+    kind: home, event, theme, era, themes, eras, sources, print, data, page (a Markdown page), or 404;
     number: the page of a paginated theme or era list."""
     if kind == "home":
         return "index.html"
@@ -24,7 +24,7 @@ def path(kind: str, ident: str = "", number: int = 1) -> str:
     if kind in ("event", "theme", "era"):
         folder = f"{kind}s/{ident}"
         return f"{folder}/index.html" if number == 1 else f"{folder}/page/{number}/index.html"
-    if kind in ("themes", "eras", "sources", "print"):
+    if kind in ("themes", "eras", "sources", "print", "data"):
         return f"{kind}/index.html"
     raise ValueError(f"no page of kind {kind!r}")
 

@@ -19,6 +19,7 @@ PAGES = [
     "sources/index.html",
     "print/index.html",
     "about/index.html",
+    "data/index.html",
     "404.html",
 ]
 
