@@ -47,7 +47,7 @@ PAGES = {
     "print": "print/",
     "page (method)": "method/",
     "data": "data/",
-    "404": "no-such-page/",
+    "404": "404.html",   # Lighthouse will not score a page served with status 404
 }
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt"}
 
@@ -154,7 +154,18 @@ def main(argv=None) -> int:
             for kind, path in PAGES.items():
                 if args.pages and kind not in args.pages:
                     continue
-                runs = [score(command, base + path, Path(tmp) / f"report-{i}.json") for i in range(args.runs)]
+                runs, errors = [], []
+                for i in range(args.runs + 1):   # one retry: a busy machine can time Lighthouse out
+                    if len(runs) == args.runs:
+                        break
+                    try:
+                        runs.append(score(command, base + path, Path(tmp) / f"report-{kind}-{i}.json"))
+                    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                        errors.append(str(exc).splitlines()[0][:300])
+                if not runs:
+                    print(f"{kind}: no score: {errors[-1]}", file=sys.stderr)
+                    rows[kind] = {"error": errors[-1]}
+                    continue
                 row = {c: statistics.median(r[c] for r in runs) for c in CATEGORIES + ("lcp_ms", "tbt_ms", "cls")}
                 row["failed"] = sorted({a for r in runs for a in r["failed"]})
                 rows[kind] = row
@@ -164,10 +175,13 @@ def main(argv=None) -> int:
     print("| page | performance | accessibility | best practices | SEO | LCP | TBT | CLS |")
     print("|---|---|---|---|---|---|---|---|")
     for kind, row in rows.items():
+        if "error" in row:
+            print(f"| {kind} | no score: {row['error']} | | | | | | |")
+            continue
         print(f"| {kind} | {row['performance']:g} | {row['accessibility']:g} | {row['best-practices']:g} | "
               f"{row['seo']:g} | {row['lcp_ms'] / 1000:.1f} s | {row['tbt_ms']:g} ms | {row['cls']:g} |")
     for kind, row in rows.items():
-        if row["failed"]:
+        if row.get("failed"):
             print(f"- {kind}: failed audits: {', '.join(row['failed'])}")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -184,3 +184,12 @@ def test_credits_in_the_wrong_shape_are_named(site_dir, capsys, bad, message):
     (src / "site.yaml").write_text((src / "site.yaml").read_text() + bad)
     assert main(["check"]) == 1
     assert message in capsys.readouterr().err
+
+
+def test_every_page_has_a_description_for_search_results(site_dir):
+    """A page without its own description (front matter) takes the site's subtitle (Lighthouse SEO)."""
+    src = site_dir({"pages/about.md": "---\ntitle: About\n---\nText.\n"})
+    result = render_site(src)
+    for path in _pages(result.files):
+        described = re.search(r'<meta name="description" content="([^"]*)">', result.files[path].decode())
+        assert described and described[1].strip(), path
