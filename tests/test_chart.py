@@ -224,7 +224,7 @@ def test_text_from_the_content_is_escaped(site_dir):
         """})
     svg = chart.overview(timeline_of(src))
     assert "<script>" not in svg
-    assert "A &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quoted&#34; event" in svg
+    assert "A &lt;script&gt;alert(1)&lt;/script&gt; &amp; “quoted” event" in svg
     parse(svg)
 
 

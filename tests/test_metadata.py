@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from timeline.build import render_site
+from timeline.typography import quotes
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = ROOT / "tests" / "fixtures" / "good" / "site_src"
@@ -166,10 +167,10 @@ def test_a_hostile_title_cannot_break_out_of_the_json_ld_script(sites):
         assert "alert(1)" not in "".join(body for kind, body in h.scripts if kind != "application/ld+json")
         assert "<script>alert" not in page and "<img src=x" not in page
         [ld] = h.json_ld()
-        assert ld["name"] == HOSTILE
+        assert ld["name"] == quotes(HOSTILE)   # a title is shown with typographic quotes
         assert ld["location"]["name"] == "</SCRIPT ><img src=x onerror=alert(2)>"
         assert ld["startDate"] == "1700"
-        assert h.title.startswith(HOSTILE)
+        assert h.title.startswith(quotes(HOSTILE))
         # the only <script> elements are those the templates wrote, not ones from the content
         types = [kind for kind, _ in h.scripts]
         assert types.count("application/ld+json") == 1

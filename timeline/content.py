@@ -18,9 +18,10 @@ from . import dates, places, yamlfile
 from .diagnostics import Report, excerpt
 from .citations import iter_citations
 from .markup import MAX_NESTING, RAW_HTML, too_deep
-from .model import (PRIMARY_TYPES, SIGNIFICANCE, SOURCE_TYPES, Content, Era, Event, Name, Page, Site,
+from .model import (PRIMARY_TYPES, SIGNIFICANCE, SOURCE_TYPES, Content, Editor, Era, Event, Licence, Name, Page, Site,
                     Source, Theme)
 from .parallel import map_in_halves
+from .typography import quotes
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EVENT_ID = re.compile(r"^[0-9]{4}(?:-[a-z0-9]+)*$")
@@ -32,18 +33,18 @@ URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 ARCHIVED = re.compile(r"^https?://(?:web\.archive\.org/web/\d{4,14}(?:[a-z]{2}_)?/(?:https?://)?[^\s/]+\.\S+"
                       r"|archive\.(?:today|ph|is)/(?:[A-Za-z0-9]{4,12}/?|\d{4}\.\d\d\.\d\d-\d{6}/\S+))$")
 RESERVED_PAGES = {"events", "themes", "eras", "sources", "print", "static", "schema", "index", "404", "search",
-                  "map"}
+                  "map", "data"}
 
 SITE_FIELDS = {"title", "subtitle", "language", "author", "base_url", "span", "themes", "eras", "edition",
-               "languages"}  # languages: read and checked by timeline.i18n
-THEME_FIELDS = {"id", "label", "colour", "description"}
+               "languages", "licence", "editors"}  # languages: read and checked by timeline.i18n
+THEME_FIELDS = {"id", "label", "colour", "colour_dark", "description"}
 ERA_FIELDS = {"id", "label", "start", "end", "intro"}
 EVENT_FIELDS = {"title", "date", "calendar", "end", "names", "place", "themes", "significance", "summary",
                 "body", "sources", "related"}
 EVENT_REQUIRED = ("title", "date", "themes", "significance", "summary")
 SOURCE_FIELDS = {"type", "title", "author", "editor", "container-title", "publisher", "publisher-place",
                  "issued", "URL", "accessed", "archived", "note", "volume", "issue", "page", "language",
-                 "original-title", "primary", "genre"}
+                 "original-title", "primary", "genre", "title-short", "descriptive-title"}
 PAGE_FIELDS = {"title", "description", "order"}
 
 
@@ -253,10 +254,12 @@ def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
         if t is None:
             continue
         tid = _unique_id(f, t.get("id"), ("themes", i, "id"), seen, "theme")
-        colour = f.text(t.get("colour"), ("themes", i, "colour"))
-        if colour and not COLOUR.match(colour):
-            f.error(("themes", i, "colour"), f"'{excerpt(colour)}' is not a colour like '#2166ac'")
-        themes.append(Theme(tid, f.text(t.get("label"), ()), colour, f.text(t.get("description"), ())))
+        colour, dark = (f.text(t.get(k), ("themes", i, k)) for k in ("colour", "colour_dark"))
+        for name, value in (("colour", colour), ("colour_dark", dark)):
+            if value and not COLOUR.match(value):
+                f.error(("themes", i, name), f"'{excerpt(value)}' is not a colour like '#2166ac'")
+        themes.append(Theme(tid, quotes(f.text(t.get("label"), ())), colour, quotes(f.text(t.get("description"), ())),
+                            dark))
     eras, seen = [], set()
     for i, raw in enumerate(_list(f, data, "eras")):
         e = f.mapping(raw, ("eras", i), ERA_FIELDS, ("id", "label", "start", "end"), what="era")
@@ -267,7 +270,7 @@ def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
         if not all(type(b) is int and 1 <= b <= 9999 for b in bounds):
             f.error(("eras", i), "start and end must be years", field=f"eras[{i}]")
             continue
-        era = Era(eid, f.text(e.get("label"), ()), bounds[0], bounds[1], f.text(e.get("intro"), ()))
+        era = Era(eid, quotes(f.text(e.get("label"), ())), bounds[0], bounds[1], quotes(f.text(e.get("intro"), ())))
         if era.start > era.end:
             f.error(("eras", i, "end"), f"ends ({era.end}) before it starts ({era.start})")
         if eras and era.start != eras[-1].end + 1:
@@ -285,11 +288,31 @@ def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
     if data.get("edition") is not None:
         parsed = f.date(data["edition"], ("edition",))
         edition = parsed.iso() if parsed else None
+    licence, editors = _credits(f, data)
     if report.errors:
         return None if not themes or not eras else Site(
             f.text(data.get("title"), ("title",)), "", language, "", base, start, end, tuple(themes), tuple(eras))
-    return Site(f.text(data.get("title"), ("title",)), f.text(data.get("subtitle"), ("subtitle",)), language,
-                f.text(data.get("author"), ("author",)), base, start, end, tuple(themes), tuple(eras), edition)
+    return Site(quotes(f.text(data.get("title"), ("title",))), quotes(f.text(data.get("subtitle"), ("subtitle",))),
+                language,
+                f.text(data.get("author"), ("author",)), base, start, end, tuple(themes), tuple(eras), edition,
+                licence, editors)
+
+
+def _credits(f: _File, data: dict) -> tuple[Licence | None, tuple[Editor, ...]]:
+    """licence: {name, url} (the text's licence, shown on every page) and editors: [{name, role}]."""
+    licence = None
+    raw = data.get("licence")
+    if raw is not None and f.mapping(raw, ("licence",), {"name", "url"}, ("name",), what="licence") is not None:
+        url = f.text(raw.get("url"), ("licence", "url"))
+        if url and not URL.match(url):
+            f.error(("licence", "url"), f"'{excerpt(url)}' is not an http(s) URL")
+        licence = Licence(quotes(f.text(raw.get("name"), ("licence", "name"))), url)
+    editors = []
+    for i, raw in enumerate(_list(f, data, "editors")):
+        if f.mapping(raw, ("editors", i), {"name", "role"}, ("name",), what="editor") is not None:
+            editors.append(Editor(quotes(f.text(raw.get("name"), ("editors", i, "name"))),
+                                  quotes(f.text(raw.get("role"), ("editors", i, "role")))))
+    return licence, tuple(editors)
 
 
 def _list(f: _File, data: dict, key: str) -> list:
@@ -384,7 +407,7 @@ def _read_sources(src: Path, files: list[Path], report: Report, cache, unusable:
                 f.error((key, "type"), f"unknown source type '{excerpt(kind)}'{suggest(kind, SOURCE_TYPES)}")
             fields = {}
             for name in ("container-title", "publisher", "publisher-place", "note", "volume", "issue", "page",
-                         "language", "original-title", "genre", "URL", "archived"):
+                         "language", "original-title", "genre", "URL", "archived", "title-short"):
                 if entry.get(name) is not None:
                     fields[name] = f.text(entry[name], (key, name))
             if fields.get("URL") and not URL.match(fields["URL"]):
@@ -401,6 +424,10 @@ def _read_sources(src: Path, files: list[Path], report: Report, cache, unusable:
             if primary is not None and not isinstance(primary, bool):
                 f.error((key, "primary"), "expected true or false")
                 primary = None
+            if entry.get("descriptive-title") is not None and not isinstance(entry["descriptive-title"], bool):
+                f.error((key, "descriptive-title"), "expected true or false")
+            elif entry.get("descriptive-title"):
+                fields["descriptive-title"] = "true"  # the title describes the work: shown plain
             sources[key] = Source(
                 key, kind, f.text(entry.get("title"), (key, "title")), fields,
                 _names(f, entry.get("author"), (key, "author"), "author"),
@@ -516,7 +543,8 @@ def _event(f: _File, eid: str, site: Site | None) -> Event | None:
         node = f.doc.value_node(key)
         if node is not None and getattr(node, "style", None) == "|":
             lines[f"{key}:text"] = node.start_mark.line + 2
-    return Event(eid, f.text(data.get("title"), ("title",)), start, end, tuple(themes), significance,
+    # Titles are plain text, shown everywhere: typographic quotes here, as Markdown gets them from cmark.
+    return Event(eid, quotes(f.text(data.get("title"), ("title",))), start, end, tuple(themes), significance,
                  f.text(data.get("summary"), ("summary",)), f.text(data.get("body"), ("body",)), names,
                  tuple(f.str_list(data.get("place"), ("place",))), tuple(f.str_list(data.get("sources"), ("sources",))),
                  tuple(f.str_list(data.get("related"), ("related",))), f.rel, lines)
@@ -577,7 +605,7 @@ def _load_pages(src: Path, report: Report) -> list[Page]:
         raw = RAW_HTML.search(body)
         if raw:
             report.warning(rel, body_line + body.count("\n", 0, raw.start()), None, _raw_html(raw))
-        pages.append(Page(slug, f.text(meta.get("title"), ("title",)), body,
+        pages.append(Page(slug, quotes(f.text(meta.get("title"), ("title",))), body,
                           f.text(meta.get("description"), ("description",)), order, rel, body_line))
     return pages
 

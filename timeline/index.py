@@ -130,14 +130,21 @@ class _Notes:
     def __init__(self, sources: dict):
         self.sources, self.parts = sources, {}
 
-    def __call__(self, group: tuple[Citation, ...]) -> Markup:
+    def __call__(self, group: tuple[Citation, ...], earlier=()) -> Markup:
+        """The note for a group; a source already cited in the notes before it (earlier) or in the
+        group itself takes the short form."""
+        seen = {c.key for note in earlier for c in note.citations}
         texts = []
         for c in group:
+            if c.key in seen:
+                texts.append(fmt.short_note(self.sources[c.key], c.locator, c.prefix))
+                continue
+            seen.add(c.key)
             parts = self.parts.get(c.key)
             if parts is None:
                 parts = self.parts[c.key] = fmt.note_parts(self.sources[c.key])
-            texts.append(fmt.note_from_parts(parts, c.locator, c.prefix)[:-1])
-        return Markup("; ".join(texts) + ".")
+            texts.append(fmt.note_from_parts(parts, c.locator, c.prefix))
+        return fmt.join_notes(texts)
 
 
 def _with_notes(html: str, groups, notes: list[Note], by_group: dict, note_html) -> Marked:
@@ -145,7 +152,7 @@ def _with_notes(html: str, groups, notes: list[Note], by_group: dict, note_html)
     numbers = []
     for group in groups:
         if group not in by_group:
-            note = Note(len(notes) + 1, group, note_html(group))
+            note = Note(len(notes) + 1, group, note_html(group, notes))
             notes.append(note)
             by_group[group] = note
         numbers.append(by_group[group])

@@ -20,6 +20,7 @@ class Theme:
     label: str
     colour: str
     description: str = ""
+    colour_dark: str = ""     # for the dark scheme; empty: the same as colour
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,19 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Editor:
+    name: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Licence:
+    """The licence of the site's text: its name, and the address of its terms if it has one."""
+    name: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Site:
     title: str
     subtitle: str
@@ -66,6 +80,8 @@ class Site:
     eras: tuple[Era, ...]
     edition: str | None = None
     places: tuple[Place, ...] = ()       # from places.yaml (timeline.places)
+    licence: Licence | None = None
+    editors: tuple[Editor, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import jinja2
 from markupsafe import Markup
 
-from . import chart, maps, parallel, urls, yamlfile
+from . import chart, cite, maps, parallel, urls, yamlfile
 from . import printview
 from . import sources as fmt
 from .index import Timeline, language_name
@@ -257,7 +257,9 @@ def page_specs(tl: Timeline, pdf_url: str | None = None, cache=None) -> list[Pag
     primary = sorted((s for s in tl.content.sources.values() if s.primary), key=fmt.sort_key)
     secondary = sorted((s for s in tl.content.sources.values() if not s.primary), key=fmt.sort_key)
     specs.append(PageSpec(urls.path("sources"), "sources.html", {
-        "title": "Sources", "primary": primary, "secondary": secondary, "kind": "sources"}))
+        "title": "Bibliography", "primary": primary, "secondary": secondary, "kind": "sources"}))
+    specs.append(PageSpec(urls.path("data"), "data.html", {"title": "Data and citation", "kind": "data",
+                                                        "pdf_url": pdf_url}))
     specs.append(PageSpec(urls.path("print"), "print.html", {"title": f"{site.title}: print edition",
                                                           "kind": "print", "pdf_url": pdf_url}))
     for page in tl.content.pages:
@@ -285,7 +287,7 @@ class _PageRenderer:
             "site": tl.site, "timeline": tl, "entries": tl.entries, "themes": tl.site.themes,
             "eras": tl.site.eras, "pages": tl.content.pages, "sources": tl.content.sources,
             "edition": edition(tl), "piece": self.piece, "pieces": self.pieces_of,
-            "bibliography": self.bibliography,
+            "bibliography": self.bibliography, "cite": cite.citation,
             "digest_ids": lambda ids: hashlib.sha1("".join(tl.by_id[i].digest for i in ids).encode()).hexdigest(),
         }
         self.base, self.pieces = "", None

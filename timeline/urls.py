@@ -14,7 +14,7 @@ FILES = {"basemap": "map/basemap.svg", "geojson": "places.geojson"}
 def path(kind: str, ident: str = "", number: int = 1) -> str:
     """Where a page lives: path("event", "1689-treaty-of-nerchinsk") -> "events/1689-.../index.html".
 
-    kind: home, event, theme, era, themes, eras, sources, print, map, page (a Markdown page), or 404;
+    kind: home, event, theme, era, themes, eras, sources, print, map, data, page (a Markdown page), or 404;
     also basemap (the map's drawing) and geojson (the places export);
     number: the page of a paginated theme or era list."""
     if kind == "home":
@@ -28,7 +28,7 @@ def path(kind: str, ident: str = "", number: int = 1) -> str:
     if kind in ("event", "theme", "era"):
         folder = f"{kind}s/{ident}"
         return f"{folder}/index.html" if number == 1 else f"{folder}/page/{number}/index.html"
-    if kind in ("themes", "eras", "sources", "print", "map"):
+    if kind in ("themes", "eras", "sources", "print", "map", "data"):
         return f"{kind}/index.html"
     raise ValueError(f"no page of kind {kind!r}")
 

@@ -21,6 +21,7 @@ PAGES = [
     "about/index.html",
     "map/index.html",
     "map/index.html?theme=trade",               # marks hidden by the filters
+    "data/index.html",
     "404.html",
 ]
 
