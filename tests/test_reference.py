@@ -193,3 +193,10 @@ def test_every_page_has_a_description_for_search_results(site_dir):
     for path in _pages(result.files):
         described = re.search(r'<meta name="description" content="([^"]*)">', result.files[path].decode())
         assert described and described[1].strip(), path
+
+
+def test_the_data_page_links_the_places_export_when_the_site_has_places(site):
+    page = site.files["data/index.html"].decode()
+    assert 'href="../places.geojson"' in page and "places.geojson" in site.files
+    row = re.search(r'<tr>\s*<th scope="row"><a href="\.\./places\.geojson">.*?</tr>', page, re.S)[0]
+    assert "RFC 7946" in row
