@@ -295,7 +295,7 @@ def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
     return Site(quotes(f.text(data.get("title"), ("title",))), quotes(f.text(data.get("subtitle"), ("subtitle",))),
                 language,
                 f.text(data.get("author"), ("author",)), base, start, end, tuple(themes), tuple(eras), edition,
-                licence, editors)
+                licence=licence, editors=editors)
 
 
 def _credits(f: _File, data: dict) -> tuple[Licence | None, tuple[Editor, ...]]:
