@@ -245,12 +245,40 @@ def bench_reload(n_values: list[int], runs: int) -> None:
                         ("event title", save_event, lambda i: f"/events/{events[i].stem}/index.html",
                          lambda i: html.escape(f"Edited {i}: ")),
                         ("source title", save_source, page, lambda i: html.escape(f"Retitled {i}: "))):
-                    latencies = serve.measure_reload_latency(server, save, samples=samples, page=shown,
-                                                             expect=expect)
+                    latencies = measure_reload_latency(server, save, samples=samples, page=shown, expect=expect)
                     print(f"preview, {what:<12} saved -> reloaded page, {label:<13} median "
                           f"{statistics.median(latencies) * 1000:6.0f} ms  min {min(latencies) * 1000:.0f}  "
                           f"max {max(latencies) * 1000:.0f}  ({len(latencies)} saves; {server.quiet * 1000:.0f} ms "
                           f"of each is the wait for a quiet moment)")
+
+
+def measure_reload_latency(server, save, samples: int = 10, page="/", expect=None) -> list[float]:
+    """Seconds from `save(i)` (write a file under a watched folder) to the rebuilt `page` (or
+    page(i)) fetched after the reload signal, as an open tab does it; one value per sample, under a
+    running timeline.serve.PreviewServer. With `expect`, the page must contain expect(i) (else
+    ValueError: the edit did not arrive)."""
+    import http.client
+    import urllib.parse
+
+    from timeline.serve import RELOAD_PATH
+
+    address = urllib.parse.urlsplit(server.url)
+    latencies = []
+    for i in range(samples):
+        before = server.generation
+        started = time.perf_counter()
+        save(i)
+        shown = page(i) if callable(page) else page
+        for path in (f"{RELOAD_PATH}?since={before}", shown):  # signal, then the reload itself
+            conn = http.client.HTTPConnection(address.hostname, address.port, timeout=120)
+            conn.request("GET", path)
+            body = conn.getresponse().read()  # a 404 or an overlay is a reloaded page too
+            conn.close()
+        latencies.append(time.perf_counter() - started)
+        if expect is not None and expect(i).encode("utf-8") not in body:
+            raise ValueError(f"{shown} does not show the edit {expect(i)!r}")
+        time.sleep(server.quiet * 2)  # let trailing events of this save settle before the next one
+    return latencies
 
 
 def bench_pdf(runs: int) -> None:

@@ -140,10 +140,13 @@ def test_sources_page_splits_primary_and_secondary_with_backlinks(site_dir):
 
 
 def test_hostile_yaml_text_is_inert_on_every_page(site_dir):
-    src = site_dir({"events/1700-hostile.yaml": """
+    places = (FIXTURES / "good" / "site_src" / "places.yaml").read_text(encoding="utf-8")
+    src = site_dir({"places.yaml": places + 'hostile:\n  names: {en: "<img src=x onerror=alert(2)>"}\n  kind: town\n'
+                                            '  coordinates: [50, 100]\n  source: "<svg onload=alert(6)>"\n',
+                    "events/1700-hostile.yaml": """
         title: "<script>alert(1)</script>"
         date: 1700
-        place: "<img src=x onerror=alert(2)>"
+        place: hostile
         names: {zh: "<b onclick=alert(3)>x</b>"}
         themes: [territory]
         significance: major

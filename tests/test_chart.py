@@ -50,14 +50,134 @@ def test_marks_close_in_time_stack_in_rows_instead_of_overlapping():
     assert by_id["1864-year-only"][1] != by_id["1864-dated"][1]
 
 
-def test_axis_ticks_and_era_bands_cover_the_span():
+def bands(root):
+    return [(float(r.get("x")), float(r.get("width"))) for r in root.iter(f"{SVG}rect")
+            if "band" in (r.get("class") or "")]
+
+
+def marks_of(root):
+    """id -> (cx, cy, target radius, mark element) for every mark of an overview."""
+    out = {}
+    for a in root.iter(f"{SVG}a"):
+        hit = a.find(f"{SVG}circle[@class='hit']")
+        out[a.get("data-event")] = (float(hit.get("cx")), float(hit.get("cy")), float(hit.get("r")), a)
+    return out
+
+
+def test_each_era_is_as_wide_as_its_share_of_the_events_and_a_little_of_the_years():
+    tl = timeline_of(GOOD)
+    (x0, w0), (x1, w1) = bands(parse(chart.overview(tl)))
+    inner = chart.OVERVIEW_WIDTH - 2 * chart.PAD_X
+    # Early: 4 of the 6 events, 1689-1916 (228 of 337 years); late: 2 events, 1917-2025 (109 years).
+    assert x0 == chart.PAD_X and round(x0 + w0, 1) == x1
+    assert abs(w0 - inner * (0.85 * 4 / 6 + 0.15 * 228 / 337)) < 0.2
+    assert abs(w1 - inner * (0.85 * 2 / 6 + 0.15 * 109 / 337)) < 0.2
+    assert round(x1 + w1, 1) == chart.OVERVIEW_WIDTH - chart.PAD_X
+
+
+def test_within_an_era_time_runs_evenly_and_marks_sit_at_their_dates():
     tl = timeline_of(GOOD)
     root = parse(chart.overview(tl))
-    labels = [t.text for t in root.iter(f"{SVG}text")]
-    assert labels == ["Early", "Late", "1700", "1750", "1800", "1850", "1900", "1950", "2000"]
-    bands = [r for r in root.iter(f"{SVG}rect") if "band" in (r.get("class") or "")]
-    assert len(bands) == len(tl.site.eras)
-    assert float(bands[0].get("x")) + float(bands[0].get("width")) == float(bands[1].get("x"))
+    (x0, w0), (x1, w1) = bands(root)
+    marks = marks_of(root)
+    # Zhenbao, 2 March 1969: 52.2 of the late era's 109 years in
+    into = 1969 + 2 / 12 + 1.5 / 365 - 1917
+    assert abs(marks["1969-zhenbao-island"][0] - (x1 + w1 * into / 109)) < 0.1
+    # the year-only event of 1864 sits at mid-year, before the dated one of October
+    assert abs(marks["1864-year-only"][0] - (x0 + w0 * (1864.5 - 1689) / 228)) < 0.1
+    assert marks["1864-year-only"][0] < marks["1864-dated"][0]
+
+
+def test_crowded_recent_years_get_room_in_the_real_timeline(site):
+    """The linear scale gave 2022-2025 1.2% of the width; by its share of events it gets several times that."""
+    tl = site.timeline
+    root = parse(chart.overview(tl))
+    widths = dict(zip((e.id for e in tl.site.eras), (w for _, w in bands(root))))
+    recent = [e for e in tl.site.eras if e.start >= 2022][0]
+    share = widths[recent.id] / (chart.OVERVIEW_WIDTH - 2 * chart.PAD_X)
+    assert share > 0.85 * len(tl.by_era[recent.id]) / len(tl.entries) > 0.05
+    # and a phone's first view (about 340 px of the chart) shows a good part of the history, not a band
+    first_view = [m for m in marks_of(root).values() if m[0] < 340]
+    assert len(first_view) >= len(tl.entries) // 4
+
+
+def test_every_mark_is_a_24_pixel_target_and_no_two_targets_overlap_in_the_real_timeline(site):
+    root = parse(chart.overview(site.timeline))
+    marks = sorted(marks_of(root).values(), key=lambda m: m[0])
+    assert len(marks) == len(site.timeline.entries)
+    for i, (x1, y1, r1, _) in enumerate(marks):
+        assert r1 >= 12
+        for x2, y2, r2, _ in marks[i + 1:]:
+            if x2 - x1 >= r1 + r2:
+                break
+            assert (x1 - x2) ** 2 + (y1 - y2) ** 2 >= (r1 + r2) ** 2, "two marks' targets overlap"
+    assert float(root.get("width")) == chart.OVERVIEW_WIDTH     # shown at >= 1000 px (style.css)
+
+
+def test_major_events_are_named_beside_their_marks_without_overlapping_anything(site):
+    tl = site.timeline
+    root = parse(chart.overview(tl))
+    named, boxes = 0, []
+    for cx, cy, r, a in marks_of(root).values():
+        boxes.append((cx - r, cx + r, cy))
+        text = a.find(f"{SVG}text")
+        if text is None:
+            continue
+        named += 1
+        entry = tl.by_id[a.get("data-event")]
+        assert entry.event.significance == "major"
+        assert text.get("aria-hidden") == "true"          # the link's name is its aria-label
+        title = text.text.rstrip("…")
+        assert entry.event.title.startswith(title) or title in entry.event.title
+        width = len(text.text) * chart.MARK_CHAR
+        x = float(text.get("x"))
+        left, right = (x, x + width) if text.get("text-anchor") == "start" else (x - width, x)
+        assert 0 <= left and right <= chart.OVERVIEW_WIDTH
+        boxes.append((left, right, cy))
+    majors = sum(1 for e in tl.entries if e.event.significance == "major")
+    assert named >= majors // 2
+    boxes.sort()
+    for i, (l1, r1, y1) in enumerate(boxes):
+        for l2, r2, y2 in boxes[i + 1:]:
+            if l2 >= r1:
+                break
+            assert y1 != y2, "a name overlaps a mark or another name in its row"
+
+
+def test_a_short_title_is_cut_at_a_word_or_left_out():
+    assert chart.short_title("Treaty of Nerchinsk") == "Treaty of Nerchinsk"
+    assert chart.short_title("Protocol of Chuguchak (Tarbagatai)") == "Protocol of Chuguchak"
+    assert chart.short_title("Samarkand: Putin acknowledges China's concerns") == "Samarkand"
+    assert chart.short_title("Treaty of Friendship, Alliance and Mutual Assistance") == "Treaty of Friendship…"
+    assert chart.short_title("Declaration of a constructive partnership") is None     # "Declaration…" says too little
+    assert chart.short_title("FT: leaked Russian military files on the threshold") == "FT: leaked Russian military…"
+
+
+def test_the_chart_is_one_tab_stop_the_first_mark():
+    tl = timeline_of(GOOD)
+    tabindex = [a.get("tabindex") for a in parse(chart.overview(tl)).iter(f"{SVG}a")]
+    assert tabindex == ["0"] + ["-1"] * (len(tl.entries) - 1)
+
+
+def test_axis_years_are_round_where_sparse_finer_where_crowded_and_never_collide(site):
+    for tl in (timeline_of(GOOD), site.timeline):
+        root = parse(chart.overview(tl))
+        axis = [g for g in root.iter(f"{SVG}g") if g.get("class") == "axis"][0]
+        years = [int(t.text) for t in axis.iter(f"{SVG}text")]
+        xs = [float(t.get("x")) for t in axis.iter(f"{SVG}text")]
+        assert years == sorted(years) and len(years) == len(set(years))
+        assert all(b - a >= 4 * chart.CHAR + 10 - 0.1 for a, b in zip(xs, xs[1:]))
+        assert years[0] == 1700
+    # the real timeline: the sparse eighteenth century by half-centuries, the crowded twentieth by decades
+    assert [y for y in years if y < 1850] == [1700, 1750, 1800]
+    assert {1920, 1930, 1940, 1950, 1960, 1970, 1980, 1990, 2000, 2010, 2020} <= set(years)
+
+
+def test_era_labels_and_bands_cover_the_span():
+    tl = timeline_of(GOOD)
+    root = parse(chart.overview(tl))
+    assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "era-label"] == ["Early", "Late"]
+    assert len(bands(root)) == len(tl.site.eras)
 
 
 def test_decade_counts_stack_each_event_once_under_its_first_theme():
@@ -69,9 +189,29 @@ def test_decade_counts_stack_each_event_once_under_its_first_theme():
     assert by_decade[1860] == (1, 1, 0)          # territory (year-only), diplomacy (dated)
     assert by_decade[1720] == (0, 0, 1)          # Kyakhta: trade first, territory second
     svg = parse(chart.decades(tl))
-    assert svg.get("role") == "img" and svg.find(f"{SVG}title").text
+    assert svg.find(f"{SVG}title").text
     bars = [g for g in svg.iter(f"{SVG}g") if g.find(f"{SVG}title") is not None]
     assert len(bars) == sum(1 for r in rows if r.total)
+
+
+def test_each_decade_bar_links_to_the_first_listed_event_of_its_decade_with_a_24_pixel_target():
+    tl = timeline_of(GOOD)
+    svg = parse(chart.decades(tl, anchors=chart.decade_anchors(tl.entries)))
+    links = list(svg.iter(f"{SVG}a"))
+    assert [a.get("href") for a in links] == [
+        "#e-1689-treaty-of-nerchinsk", "#e-1727-treaty-of-kyakhta", "#e-1864-year-only", "#e-1950-treaty-of-alliance", "#e-1969-zhenbao-island"]
+    assert links[2].get("aria-label").startswith("1860s: 2 events")
+    assert [a.get("tabindex") for a in links] == ["0", "-1", "-1", "-1", "-1"]
+    for a in links:
+        hit = a.find(f"{SVG}rect[@class='hit']")
+        assert float(hit.get("width")) >= 24 and float(hit.get("height")) >= 24
+    # a decade with no listed event is drawn but not linked
+    only_late = [e for e in tl.entries if e.era.id == "late"]
+    svg = parse(chart.decades(tl, anchors=chart.decade_anchors(only_late)))
+    assert [a.get("href") for a in svg.iter(f"{SVG}a")] == ["#e-1950-treaty-of-alliance", "#e-1969-zhenbao-island"]
+    assert chart.home(tl).decade_links == [(1680, "1689-treaty-of-nerchinsk", 1), (1720, "1727-treaty-of-kyakhta", 1),
+                                           (1860, "1864-year-only", 2), (1950, "1950-treaty-of-alliance", 1),
+                                           (1960, "1969-zhenbao-island", 1)]
 
 
 def test_text_from_the_content_is_escaped(site_dir):
@@ -84,7 +224,7 @@ def test_text_from_the_content_is_escaped(site_dir):
         """})
     svg = chart.overview(timeline_of(src))
     assert "<script>" not in svg
-    assert "A &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quoted&#34; event" in svg
+    assert "A &lt;script&gt;alert(1)&lt;/script&gt; &amp; “quoted” event" in svg
     parse(svg)
 
 

@@ -311,7 +311,7 @@ def test_repo_copy_of_the_event_schema_is_up_to_date():
 def test_build_publishes_the_event_schema_with_the_sites_themes(built):
     published = load(built, "schema/event.schema.json")
     themes = [t.id for t in built.timeline.site.themes]
-    assert published == schema.event_file_schema(themes)
+    assert published == schema.event_file_schema(themes, [p.id for p in built.timeline.site.places])
     assert published["properties"]["themes"]["anyOf"][0]["enum"] == sorted(themes)
 
 

@@ -222,6 +222,9 @@ def test_hostile_input_gets_a_clean_answer(case, baseline, tmp_path):
         assert len(run.text) < 5000, f"{run.command}: {len(run.text)} characters of output"
         for text in case.absent:
             assert text not in run.text, f"{run.command} printed {text!r}: {run.text[-3000:]}"
+        for line in run.err.splitlines():  # second red team: 'site_src/events: …go in site_src/events/'
+            path, _, rest = line.partition(": ")
+            assert path.split(":")[0] not in rest, f"{run.command} names the path twice: {line}"
         if case.where is not None:
             prefix = case.where if case.line is None else case.where + ":"
             named = [ln for ln in run.err.splitlines() if ln.startswith(prefix)]
@@ -344,6 +347,39 @@ def test_odd_entries_in_the_theme_folder_give_no_traceback(site_dir, tmp_path, c
     err = capsys.readouterr().err
     assert "Traceback" not in err and "out:" not in err
     assert (tmp_path / "out" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("name", ["event.html", "partials/macros.html"])  # a page's own template, an imported one
+def test_a_template_that_is_a_fifo_is_named_for_what_it_is_not_as_missing(site_dir, tmp_path, capsys, name):
+    """Second red team: a named pipe in place of a template was reported as 'template not found'."""
+    from timeline.cli import main
+    site_dir()
+    theme = tmp_path / "theme"
+    shutil.copytree(BUNDLED_TEMPLATES, theme)
+    (theme / name).unlink()
+    os.mkfifo(theme / name)
+    for command in (["check"], ["build", "--out", "out"]):
+        assert main([*command, "--templates", "theme"]) == 1
+        err = capsys.readouterr().err
+        assert err.splitlines()[0] == f"theme/{name}: template error: cannot read: a named pipe (FIFO), not a file"
+        assert "not found" not in err
+
+
+def test_a_huge_static_file_is_refused_before_it_is_read(site_dir, tmp_path, capsys):
+    """Second red team: a 3 GB sparse file in the theme's static folder was read whole into memory
+    (and would have been written whole into the output)."""
+    from timeline.cli import main
+    site_dir()
+    theme = tmp_path / "theme"
+    shutil.copytree(BUNDLED_TEMPLATES, theme)
+    with open(theme / "static" / "huge.bin", "wb") as handle:
+        handle.truncate(3 * 2**30)  # sparse: no disk space used
+    for command in (["check"], ["build", "--out", "out"]):
+        assert main([*command, "--templates", "theme"]) == 1
+        err = capsys.readouterr().err
+        assert err.splitlines()[0] == ("theme/static/huge.bin: cannot read: 3,221,225,472 bytes, "
+                                       "more than the 100 MB a static file may have")
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("denied, says", [

@@ -620,7 +620,7 @@ def test_the_archived_copy_is_shown_beside_the_live_link_in_notes_and_bibliograp
     live = '<a href="https://example.org/kept">https://example.org/kept</a>'
     aside = f'(accessed 15 March 2024; <a href="{copy}">archived copy</a>)'
     assert str(fmt.note(source)) == f"“E,” {live} {aside}."
-    assert str(fmt.bibliography(source)) == f"“E”. {live} {aside}."
+    assert str(fmt.bibliography(source)) == f"“E.” {live} {aside}."   # Chicago: the full stop inside the quotation mark
     content, _ = _check_content(site_dir({"sources.yaml": _source_with(copy, url=False)}))
     assert str(fmt.note(content.sources["example-web"])) == f'“E,” <a href="{copy}">archived copy</a>.'
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from timeline.build import render_site
+from timeline.typography import quotes
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = ROOT / "tests" / "fixtures" / "good" / "site_src"
@@ -22,7 +23,7 @@ EXTRA = {
     "events/1700-hostile.yaml": f"""
         title: {json.dumps(HOSTILE)}
         date: "1700~"
-        place: {json.dumps("</SCRIPT ><img src=x onerror=alert(2)>")}
+        place: hostile
         themes: [diplomacy]
         significance: minor
         summary: "A closing </script> tag in the summary [@mancall-1971]."
@@ -70,6 +71,8 @@ class Head(HTMLParser):
 def make_site(tmp_path: Path) -> Path:
     src = tmp_path / "site_src"
     shutil.copytree(GOOD, src)
+    with open(src / "places.yaml", "a", encoding="utf-8") as f:
+        f.write(f"hostile:\n  names: {{en: {json.dumps('</SCRIPT ><img src=x onerror=alert(2)>')}}}\n  kind: town\n")
     for rel, text in EXTRA.items():
         (src / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return src
@@ -140,7 +143,9 @@ def test_every_event_page_describes_an_event_with_start_date_location_and_citati
         assert ld["name"] == ev.title
         assert ld["startDate"] == ev.date.iso().rstrip("~?")
         assert ld["url"] == BASE + f"events/{entry.id}/"
-        assert ld.get("location") == ({"@type": "Place", "name": ev.place} if ev.place else None)
+        places = [{"@type": "Place", "name": p.name, **({"geo": {"@type": "GeoCoordinates", "latitude": p.lat,
+                   "longitude": p.lon}} if p.lat is not None else {})} for p in entry.places]
+        assert ld.get("location") == (places[0] if len(places) == 1 else places or None)
         cited = dict.fromkeys([c.key for n in entry.notes for c in n.citations] + [s.key for s in entry.further])
         assert [c["name"] for c in ld["citation"]] == [sources[k].title for k in cited], path
         assert ld["citation"], path
@@ -149,7 +154,8 @@ def test_every_event_page_describes_an_event_with_start_date_location_and_citati
 def test_julian_dates_go_into_json_ld_as_gregorian(sites):
     [ld] = head(sites[0], "events/1689-treaty-of-nerchinsk/index.html").json_ld()
     assert ld["startDate"] == "1689-09-06"
-    assert ld["location"] == {"@type": "Place", "name": "Nerchinsk"}
+    assert ld["location"] == {"@type": "Place", "name": "Nerchinsk",
+                              "geo": {"@type": "GeoCoordinates", "latitude": 51.9833, "longitude": 116.5833}}
     mancall = next(c for c in ld["citation"] if c["name"].startswith("Russia and China"))
     assert mancall["@type"] == "Book" and mancall["author"] == [{"@type": "Person", "name": "Mark Mancall"}]
 
@@ -161,10 +167,10 @@ def test_a_hostile_title_cannot_break_out_of_the_json_ld_script(sites):
         assert "alert(1)" not in "".join(body for kind, body in h.scripts if kind != "application/ld+json")
         assert "<script>alert" not in page and "<img src=x" not in page
         [ld] = h.json_ld()
-        assert ld["name"] == HOSTILE
+        assert ld["name"] == quotes(HOSTILE)   # a title is shown with typographic quotes
         assert ld["location"]["name"] == "</SCRIPT ><img src=x onerror=alert(2)>"
         assert ld["startDate"] == "1700"
-        assert h.title.startswith(HOSTILE)
+        assert h.title.startswith(quotes(HOSTILE))
         # the only <script> elements are those the templates wrote, not ones from the content
         types = [kind for kind, _ in h.scripts]
         assert types.count("application/ld+json") == 1

@@ -151,19 +151,72 @@ def test_an_unchanged_file_behind_a_linked_folder_is_not_taken_as_unchanged(site
     assert _tree(out / "events") == _tree(copy)
 
 
-def test_the_preview_writer_replaces_links_too(tmp_path):
-    """REDTEAM 2, for write_site (the preview's writer): a planted link is replaced, not followed."""
+def test_a_site_written_from_memory_replaces_links_too(tmp_path):
+    """REDTEAM 2, for a site held in memory and written at once (as the preview does): a planted link
+    is replaced, not followed."""
     out, victim = tmp_path / "out", tmp_path / "victim"
     kept = _victim(victim)
     files = {"index.html": b"<p>home</p>", "events/a/index.html": b"<p>a</p>"}
-    writer.write_site(out, files)
+    writer.write_files(writer.Writer(out), files)
     shutil.rmtree(out / "events")
     (out / "events").symlink_to(victim)
     (out / "index.html").unlink()
     (out / "index.html").symlink_to(victim / "keep.txt")
-    writer.write_site(out, files)
+    writer.write_files(writer.Writer(out), files)
     assert _files(victim) == kept
     assert _tree(out) == files
+    # The preview remembers what it wrote and rewrites a changed page in place: never through a link.
+    known: dict = {}
+    writer.write_files(writer.Writer(out, known), files)
+    (out / "index.html").unlink()
+    (out / "index.html").symlink_to(victim / "keep.txt")
+    shutil.rmtree(out / "events" / "a")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "index.html").write_bytes(b"theirs")
+    (out / "events" / "a").symlink_to(other)  # a linked folder that holds a file of the page's name
+    changed = {path: data + b"<!-- changed -->" for path, data in files.items()}
+    assert writer.write_files(writer.Writer(out, known), changed).written == 2
+    assert _files(victim) == kept and (other / "index.html").read_bytes() == b"theirs"
+    assert _tree(out) == changed and not any(p.is_symlink() for p in out.rglob("*"))
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="needs fork")
+def test_files_put_by_a_forked_process_are_committed_with_the_parents(tmp_path):
+    """The output protocol holds across a fork (pages rendered on two cores): commit writes what
+    either process put, counts what was unchanged, and removes only what neither put."""
+    out = tmp_path / "out"
+
+    def write(files: dict[str, bytes]) -> writer.WriteStats:
+        output, paths = writer.Writer(out), sorted(files)
+        parallel.in_two(lambda: [output.put(p, files[p]) for p in paths[::2]],
+                        lambda: [output.put(p, files[p]) for p in paths[1::2]])
+        return output.commit()
+
+    first = {f"events/{i}/index.html": f"<p>{i}</p>".encode() for i in range(6)} | {"index.html": b"home"}
+    assert write(first) == writer.WriteStats(written=7)
+    assert _tree(out) == first
+    second = dict(first, **{"events/1/index.html": b"<p>one</p>", "events/2/index.html": b"<p>two</p>"})
+    del second["events/5/index.html"]
+    assert write(second) == writer.WriteStats(written=2, unchanged=4, removed=1)
+    assert _tree(out) == second
+    assert [p.name for p in out.iterdir() if p.name.startswith(writer.STAGING)] == []
+
+
+def test_an_aborted_write_leaves_the_output_as_it_was(tmp_path):
+    out = tmp_path / "out"
+    writer.write_files(writer.Writer(out), {"index.html": b"home", "old.html": b"old"})
+    before = _files(out)
+    output = writer.Writer(out)
+    output.put("index.html", b"a new home")
+    output.put("new.html", b"new")
+    output.abort()
+    assert _files(out) == before
+    empty = tmp_path / "empty"
+    output = writer.Writer(empty)
+    output.put("index.html", b"home")
+    output.abort()
+    assert list(empty.iterdir()) == []
 
 
 # 3 -------------------------------------------------------------------------------------------------
@@ -207,12 +260,12 @@ def test_two_builds_at_once_end_with_one_whole_site_never_a_mix_reported_as_up_t
     slow_b = _python(f"""
         import time
         from timeline import build, writer
-        commit = writer.Stager.commit
+        commit = writer.Writer.commit
         def slow_commit(self, *args, **kwargs):
             print("committing", flush=True)
             time.sleep(1.5)
             return commit(self, *args, **kwargs)
-        writer.Stager.commit = slow_commit
+        writer.Writer.commit = slow_commit
         result = build.build_site({str(src_b)!r}, {str(out)!r})
         print("ok" if result.ok else result.diagnostics, flush=True)
         """)
@@ -313,6 +366,9 @@ def test_a_write_that_fails_part_way_says_the_output_is_incomplete(site_dir, tmp
     assert "left unchanged" not in err
     assert "Permission denied" in err and "changed files were written before this" in err
     assert f"{out} left incomplete" in err
+    # The diagnostic names the file that failed, once (it read 'out: out/events/…: Permission denied').
+    first = err.splitlines()[0]
+    assert first.startswith(f"{out}/events/1689-treaty-of-nerchinsk/") and first.count(str(out)) == 1, first
     monkeypatch.setattr(os, "replace", replace)
     again = build_site(src, out)
     assert again.ok and not again.reused
@@ -399,7 +455,7 @@ def test_a_first_build_killed_before_its_record_is_written_does_not_lock_the_fol
         from timeline import build, writer
         def die(*args):
             os.kill(os.getpid(), signal.SIGKILL)
-        writer._stat_tree = die  # runs after the moves, before the record
+        writer.stat_tree = die  # runs after the moves, before the record
         build.build_site({str(src)!r}, {str(out)!r})
         """)
     killed.communicate(timeout=60)
@@ -409,6 +465,39 @@ def test_a_first_build_killed_before_its_record_is_written_does_not_lock_the_fol
     assert result.ok, result.diagnostics
     assert build_site(src, fresh).ok
     assert _tree(out) == _tree(fresh)
+
+
+def test_a_build_stopped_by_sigterm_leaves_nothing_behind_after_the_next_build(site_dir, tmp_path):
+    """Second red team: SIGTERM ends a build without any cleanup, leaving its staging folder and the
+    lock in the output; the next build, finding the site up to date, kept them for good."""
+    src = site_dir()
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    assert build_site(src, out).ok
+    names = {p.name for p in out.iterdir()}
+    _retitle(src, "A new title")  # every page changes
+    stopped = _python(f"""
+        import os, signal
+        from timeline import build, writer
+        put = writer.Writer.put
+        def put_then_stop(self, *args):
+            put(self, *args)
+            os.kill(os.getpid(), signal.SIGTERM)
+        writer.Writer.put = put_then_stop
+        build.build_site({str(src)!r}, {str(out)!r})
+        """)
+    stopped.communicate(timeout=60)
+    assert stopped.returncode == -signal.SIGTERM
+    left = {p.name for p in out.iterdir()} - names
+    assert writer.LOCK in left and any(name.startswith(writer.STAGING) for name in left)
+    assert build_site(src, out).ok and build_site(src, fresh).ok
+    assert {p.name for p in out.iterdir()} == names and _tree(out) == _tree(fresh)
+    # Stopped before it staged a file (an empty staging folder), the next build finds the site up to
+    # date: it removes what was left all the same.
+    (out / (writer.STAGING + "abc")).mkdir()
+    (out / writer.LOCK).write_text("12345\n")
+    again = build_site(src, out)
+    assert again.ok and again.reused
+    assert {p.name for p in out.iterdir()} == names
 
 
 # 25 ------------------------------------------------------------------------------------------------

@@ -55,9 +55,9 @@ def test_every_published_file_is_one_a_reader_should_get(published):
     on_disk = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
     assert on_disk == sorted(files)
     kinds = {p.suffix for p in on_disk}
-    assert kinds <= {".html", ".css", ".js", ".json", ".xml", ".txt", ".pdf"}, kinds
+    assert kinds <= {".html", ".css", ".js", ".json", ".xml", ".txt", ".pdf", ".svg", ".geojson"}, kinds
     for name in ("index.html", "events.json", "sources.json", "timelinejs.json", "feed.xml", "sitemap.xml",
-                 "robots.txt", "404.html"):
+                 "robots.txt", "404.html", "places.geojson", "map/index.html", "map/basemap.svg"):
         assert (out / name).is_file(), name
 
 

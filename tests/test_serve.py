@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import http.client
 import io
 import os
@@ -18,7 +19,8 @@ import pytest
 
 from support import FakeResult
 from timeline import serve
-from timeline.cli import serve_arguments
+from timeline.cli import cmd_serve, serve_arguments
+from timeline.serve.hosts import is_loopback
 from timeline.diagnostics import Diagnostic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -287,19 +289,20 @@ def test_ten_changes_within_100_ms_give_one_build(server):
     assert server.fake.calls == 2
 
 
-def test_garbage_is_collected_once_the_editor_is_idle_not_during_a_burst(server, monkeypatch):
+def test_garbage_is_collected_once_the_editor_is_idle_not_during_a_burst(site, monkeypatch):
     collected = []
-    monkeypatch.setattr(serve, "IDLE_COLLECT_SECONDS", 0.3)
-    monkeypatch.setattr(serve.gc, "collect", lambda *a: collected.append(server.fake.calls))
-    server.changed()
-    assert wait_until(lambda: server.fake.calls == 2)
-    time.sleep(0.15)
-    server.changed()  # a new change before the idle moment: build again, collect only after it
-    assert wait_until(lambda: server.fake.calls == 3)
-    assert collected == []
-    assert wait_until(lambda: collected == [3])
-    time.sleep(0.5)
-    assert collected == [3]  # once per idle moment, not again and again
+    builder = FakeBuilder(site)
+    monkeypatch.setattr(gc, "collect", lambda *a: collected.append(builder.calls))
+    with serve.PreviewServer(builder, site, idle_collect=0.3, log=io.StringIO()) as server:
+        server.changed()
+        assert wait_until(lambda: builder.calls == 2)
+        time.sleep(0.15)
+        server.changed()  # a new change before the idle moment: build again, collect only after it
+        assert wait_until(lambda: builder.calls == 3)
+        assert collected == []
+        assert wait_until(lambda: collected == [3])
+        time.sleep(0.5)
+        assert collected == [3]  # once per idle moment, not again and again
 
 
 # --- watching -------------------------------------------------------------------------------------
@@ -385,7 +388,7 @@ def test_polling_observer_sees_changes(tmp_path):
     with serve.PreviewServer(builder, out, watch=[src], poll=True, log=io.StringIO()) as srv:
         from watchdog.observers.polling import PollingObserver
 
-        assert isinstance(srv._observer, PollingObserver)
+        assert isinstance(srv.watcher.observer, PollingObserver)
         (src / "new.yaml").write_text("title: New\n")
         assert wait_until(lambda: builder.calls == 2, timeout=5)
 
@@ -399,9 +402,15 @@ def test_is_ignored(name, ignored):
     assert serve.is_ignored(Path("/work/site_src/events") / name) is ignored
 
 
-def test_measure_reload_latency(watched):
+def test_the_benchmark_measures_save_to_reloaded_page(watched):
+    """scripts/bench.py's helper, which times the preview from an editor's save to the reloaded page."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from bench import measure_reload_latency
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
     srv, src = watched
-    latencies = serve.measure_reload_latency(
+    latencies = measure_reload_latency(
         srv, lambda i: (src / "events" / "a.yaml").write_text(f"title: A{i}\n"), samples=3)
     assert len(latencies) == 3
     assert all(srv.quiet <= t < 5 for t in latencies), latencies
@@ -423,7 +432,7 @@ def test_port_in_use_is_a_one_line_message_with_a_free_port(tmp_path, capsys):
         serve_arguments(parser)
         (tmp_path / "site_src").mkdir()
         args = parser.parse_args(["--src", str(tmp_path / "site_src"), "--port", str(port)])
-        assert serve.run(args) == 1
+        assert cmd_serve(args) == 1
     err = capsys.readouterr().err
     assert err.strip().count("\n") == 0, err
     assert f"port {port}" in err and "in use" in err and "--port " in err
@@ -433,13 +442,13 @@ def test_port_in_use_is_a_one_line_message_with_a_free_port(tmp_path, capsys):
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.1", "LOCALHOST", "localhost.", "localhost", "::1", "[::1]",
                                   "127.0.0.2", "0x7f.1", "::ffff:127.0.0.1", "app.localhost"])
 def test_every_spelling_of_loopback_is_loopback(host):
-    assert serve._is_loopback(host)
+    assert is_loopback(host)
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.5", "example.org", "localhost.example.org",
                                   "127.0.0.1.example.org", "[::2]", ""])
 def test_other_addresses_are_not_loopback(host):
-    assert not serve._is_loopback(host)
+    assert not is_loopback(host)
 
 
 def test_defaults():
@@ -455,8 +464,7 @@ def test_run_warns_off_loopback_and_ctrl_c_removes_its_temp_folder(tmp_path, sto
     temp = tmp_path / "tmp"
     temp.mkdir()
     (tmp_path / "site_src").mkdir()
-    code = ("import argparse, sys; from timeline import serve; from timeline.cli import serve_arguments; "
-            "p = argparse.ArgumentParser(); serve_arguments(p); sys.exit(serve.run(p.parse_args(sys.argv[1:])))")
+    code = "import sys; from timeline.cli import main; sys.exit(main(['serve', *sys.argv[1:]]))"
     proc = subprocess.Popen(
         [sys.executable, "-c", code, "--src", str(tmp_path / "site_src"), "--host", "0.0.0.0", "--port", "0"],
         cwd=tmp_path, env={**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(ROOT)},
@@ -485,8 +493,7 @@ def test_run_does_not_warn_about_the_network_for_a_loopback_spelling(tmp_path, h
     if host == "[::1]" and not socket.has_ipv6:
         pytest.skip("no IPv6 here")
     (tmp_path / "site_src").mkdir()
-    code = ("import argparse, sys; from timeline import serve; from timeline.cli import serve_arguments; "
-            "p = argparse.ArgumentParser(); serve_arguments(p); sys.exit(serve.run(p.parse_args(sys.argv[1:])))")
+    code = "import sys; from timeline.cli import main; sys.exit(main(['serve', *sys.argv[1:]]))"
     proc = subprocess.Popen([sys.executable, "-c", code, "--src", "site_src", "--host", host, "--port", "0"],
                             cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, stderr=subprocess.PIPE,
                             text=True)

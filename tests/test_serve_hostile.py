@@ -15,6 +15,7 @@ import pytest
 
 from support import FakeResult
 from timeline import serve
+from timeline.serve.server import LONG_POLL_SECONDS, SOCKET_TIMEOUT_SECONDS
 
 ANSWER_WITHIN = 10.0  # seconds; a hang fails the test instead of blocking the suite
 
@@ -145,12 +146,11 @@ def test_an_http_1_0_request_without_host_is_served(preview):
     assert status_of(exchange(preview, b"GET / HTTP/1.0\r\n\r\n")) == 200
 
 
-def test_idle_and_http_0_9_clients_are_dropped_after_the_socket_timeout(tmp_path, monkeypatch):
-    assert serve._Handler.timeout is not None and 0 < serve._Handler.timeout <= 30
-    monkeypatch.setattr(serve._Handler, "timeout", 0.5)
+def test_idle_and_http_0_9_clients_are_dropped_after_the_socket_timeout(tmp_path):
+    assert 0 < SOCKET_TIMEOUT_SECONDS <= 30
     (tmp_path / "index.html").write_text("<body>hi</body>")
     log = io.StringIO()
-    with serve.PreviewServer(lambda: FakeResult(), tmp_path, log=log) as srv:
+    with serve.PreviewServer(lambda: FakeResult(), tmp_path, socket_timeout=0.5, log=log) as srv:
         host, port = srv._httpd.server_address[:2]
         idle = socket.create_connection((host, port), timeout=5)
         half = socket.create_connection((host, port), timeout=5)
@@ -163,12 +163,11 @@ def test_idle_and_http_0_9_clients_are_dropped_after_the_socket_timeout(tmp_path
         assert "Traceback" not in log.getvalue()
 
 
-def test_a_long_poll_outlasts_the_socket_timeout_and_is_answered_by_the_next_build(tmp_path, monkeypatch):
+def test_a_long_poll_outlasts_the_socket_timeout_and_is_answered_by_the_next_build(tmp_path):
     """The timeout is on socket reads and writes; a long-poll waits (up to 25 s) without either."""
-    assert 0 < serve._Handler.timeout < serve.LONG_POLL_SECONDS
-    monkeypatch.setattr(serve._Handler, "timeout", 0.3)
+    assert 0 < SOCKET_TIMEOUT_SECONDS < LONG_POLL_SECONDS
     (tmp_path / "index.html").write_text("<body>hi</body>")
-    with serve.PreviewServer(lambda: FakeResult(), tmp_path, log=io.StringIO()) as srv:
+    with serve.PreviewServer(lambda: FakeResult(), tmp_path, socket_timeout=0.3, log=io.StringIO()) as srv:
         since = srv.generation
         timer = threading.Timer(1.0, srv.rebuild)
         timer.start()

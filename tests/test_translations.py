@@ -1,60 +1,373 @@
-"""The translations in site_src/translations/<language>/ say what the English says: the same events and
-fields, the same citations in the same order, the glossary's agreed forms, and no English left over.
+"""Languages and translations: `languages:` in site.yaml, and site_src/translations/<language>/ read and
+checked by the engine (timeline.i18n) against the English: the same events and fields, the same
+citations in the same order, the glossary's agreed forms; a missing text is a warning.
 
-The engine does not read translations yet; these checks keep the texts faithful until it does (issue 14).
+The bundled translations are checked by the same engine code the build runs; the last test keeps the
+texts free of English left over, a check on the writing rather than on the format.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
+import textwrap
+from types import MappingProxyType
 
 import pytest
 import yaml
 
 from support import ROOT
-from timeline.citations import extract_citations
+from timeline import content, i18n
+from timeline.cli import main
+from timeline.diagnostics import Report
 
 SRC = ROOT / "site_src"
 LANGUAGES = ("zh-Hans", "ru")
-EVENT_KEYS = {"title", "summary", "body", "place"}
-FIELDS = ("title", "summary", "body")
+
+THREE = textwrap.dedent("""\
+    languages:
+      - {code: en, name: English, timelinejs: en}
+      - {code: zh-Hans, path: zh, name: 中文, timelinejs: zh-cn, csl: china-national-standard-gb-t-7714-2015-note}
+      - {code: ru, path: ru, name: Русский, timelinejs: ru}
+    """)
+
+NERCHINSK_ZH = textwrap.dedent("""\
+    title: 尼布楚条约
+    summary: 清朝与俄国的第一个条约[@mancall-1971, 第150页]。
+    body: |
+      边界沿额尔古纳河划分[@nerchinsk-treaty]。
+
+      第二项[@mancall-1971, 第150页]，第三项[@example-web]。
+    """)
 
 
-def _load(path: Path):
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+def _bundled() -> tuple[content.Content, i18n.Languages, Report]:
+    report = Report()
+    loaded = content.load(SRC, report)
+    assert loaded is not None, [str(d) for d in report.items]
+    return loaded, i18n.load(SRC, loaded, report), report
 
 
-def _english() -> dict[str, dict]:
-    events = {}
-    for path in sorted((SRC / "events").glob("*.yaml")):
-        data = _load(path)
-        events[path.stem] = {k: str(data.get(k) or "") for k in (*FIELDS, "place", "significance")}
-    return events
+BUNDLED = _bundled()
 
 
-ENGLISH = _english()
+def _site(site_dir, files: dict, languages: str = THREE):
+    """The fixture site with `languages` added to its site.yaml and files written; (Languages, messages)."""
+    src = site_dir()
+    site = (src / "site.yaml").read_text(encoding="utf-8").split("languages:")[0]
+    site_dir({"site.yaml": site + languages, **files})
+    report = Report()
+    loaded = content.load(src, report)
+    assert loaded is not None, [str(d) for d in report.items]
+    found = i18n.load(src, loaded, report)
+    return found, [str(d) for d in report.sorted()]
 
 
-def _translations(language: str) -> dict[str, tuple[Path, dict]]:
-    folder = SRC / "translations" / language / "events"
-    return {p.stem: (p, _load(p)) for p in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}
+def _errors(messages):
+    return [m for m in messages if ": warning: " not in m]
 
 
-def _glossary(language: str) -> dict[str, str]:
-    terms: dict[str, str] = {}
-    for path in sorted((SRC / "translations" / language / "glossary").glob("*.yaml")):
-        for en, agreed in (_load(path) or {}).items():
-            terms[str(en)] = str(agreed)
-    return terms
+# ---------------------------------------------------------------------------------------------------
+# The bundled site
 
 
-def _cases():
-    return [(lang, eid) for lang in LANGUAGES for eid in _translations(lang)]
+def test_the_bundled_translations_pass_every_engine_check():
+    """Fields, citations in the same groups and order, glossary forms: the build's own checks."""
+    _, languages, report = BUNDLED
+    assert [str(d) for d in report.items] == []
+    assert [lang.code for lang in languages.languages] == ["en", "zh-Hans", "ru"]
 
 
-def _groups(text: str) -> list[tuple[str, ...]]:
-    return [tuple(c.key for c in group) for group in extract_citations(text)[1]]
+def test_the_bundled_languages_are_configured_as_issue_14_asks():
+    _, languages, _ = BUNDLED
+    en, zh, ru = languages.languages
+    assert (en.default, en.path, en.prefix) == (True, "", "")
+    assert (zh.path, zh.prefix, zh.timelinejs, zh.locale, zh.name) == ("zh", "zh/", "zh-cn", "zh_Hans", "中文")
+    assert (ru.path, ru.timelinejs, ru.name) == ("ru", "ru", "Русский")
+    assert zh.csl == "china-national-standard-gb-t-7714-2015-note" and ru.csl == "gost-r-7-0-5-2008"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_event_page_and_label_of_the_bundled_site_is_translated(language):
+    loaded, languages, _ = BUNDLED
+    texts = languages.texts[language]
+    bodies = sum(1 for e in loaded.events if e.body)
+    labels = 2 + 2 * len(loaded.site.themes) + 2 * len(loaded.site.eras)
+    assert texts.coverage == i18n.Coverage(len(loaded.events), len(loaded.events), bodies, bodies,
+                                           len(loaded.pages), len(loaded.pages), labels, labels)
+    assert texts.coverage_line() == (f"{language}: {len(loaded.events)}/{len(loaded.events)} events, {bodies} bodies "
+                                     f"of {bodies}, 1/1 pages, {labels}/{labels} labels")
+
+
+def test_the_frozen_record_holds_each_events_translated_fields_read_from_its_file():
+    _, languages, _ = BUNDLED
+    zh = languages.texts["zh-Hans"]
+    raw = yaml.safe_load((SRC / "translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml").read_text(encoding="utf-8"))
+    text = zh.events["1689-treaty-of-nerchinsk"]
+    assert (text.title, text.summary) == (raw["title"], raw["summary"].strip())
+    assert isinstance(zh.events, MappingProxyType)
+    with pytest.raises(TypeError):
+        zh.events["x"] = text
+    with pytest.raises(AttributeError):
+        text.title = "changed"  # frozen
+    assert zh.site.themes["territory"]["label"] and zh.site.eras["alliance"]["label"]
+    assert zh.pages["method"].title
+
+
+def test_check_reports_translation_coverage_per_language(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["check", "--strict"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^  zh-Hans: 191/191 events, \d+ bodies of \d+, 1/1 pages, \d+/\d+ labels$", out, re.M), out
+    assert re.search(r"^  ru: 191/191 events, ", out, re.M), out
+
+
+# ---------------------------------------------------------------------------------------------------
+# languages: in site.yaml
+
+
+def test_a_site_without_languages_has_its_default_language_alone(site_dir):
+    found, messages = _site(site_dir, {}, languages="")
+    assert messages == []
+    assert [(lang.code, lang.path, lang.default) for lang in found.languages] == [("en", "", True)]
+    assert dict(found.texts) == {}
+
+
+def test_a_fourth_language_is_configuration_plus_translations_only(site_dir):
+    found, messages = _site(site_dir, {
+        "translations/de/events/1727-treaty-of-kyakhta.yaml":
+            "title: Vertrag von Kjachta\nsummary: Der Karawanenhandel bleibt in Kjachta [@mancall-1971].\n",
+        "translations/de/glossary/terms.yaml": "Kyakhta: Kjachta\n",
+    }, languages=THREE + "  - {code: de, path: de, name: Deutsch, timelinejs: de}\n")
+    assert [lang.code for lang in found.languages] == ["en", "zh-Hans", "ru", "de"]
+    de = found.texts["de"]
+    assert de.events["1727-treaty-of-kyakhta"].title == "Vertrag von Kjachta"
+    assert de.coverage.events == 1 and de.coverage.of_events == 6
+    assert _errors(messages) == []
+    assert "site_src/translations/de/events/1689-treaty-of-nerchinsk.yaml: warning: event '1689-treaty-of-nerchinsk' " \
+           "is not translated into 'de' yet (the English is shown)" in messages
+
+
+@pytest.mark.parametrize("languages, expected", [
+    ("languages:\n  - {code: en, name: English}\n  - {code: xx-Qqqq, path: xx, name: X}\n",
+     "site_src/site.yaml:15: languages[1].code: unknown language code 'xx-Qqqq'"),
+    ("languages:\n  - {code: en, name: English}\n  - {code: zh-Hans, path: zh, name: 中文}\n"
+     "  - {code: ru, path: zh, name: Русский}\n",
+     "site_src/site.yaml:16: languages[2].path: path 'zh' is already 'zh-Hans''s (line 15)"),
+    ("languages:\n  - {code: zh-Hans, path: zh, name: 中文}\n",
+     "site_src/site.yaml:13: languages: the default language 'en' (site.yaml language:) is not listed"),
+    ("languages:\n  - {code: en, path: en, name: English}\n",
+     "site_src/site.yaml:14: languages[0].path: 'en' is the default language"),
+    ("languages:\n  - {code: en, name: English}\n  - {code: ru, name: Русский}\n",
+     "site_src/site.yaml:15: languages[1].path: 'ru' needs a path"),
+    ("languages:\n  - {code: en, name: English}\n  - {code: ru, path: events, name: Русский}\n",
+     "site_src/site.yaml:15: languages[1].path: 'events' is the site's own folder"),
+    ("languages:\n  - {code: en, name: English}\n  - {code: ru, path: about, name: Русский}\n",
+     "site_src/site.yaml:15: languages[1].path: 'about' is a page's folder"),
+    ("languages:\n  - {code: en, name: English}\n  - {code: ru, path: Ru/x, name: Русский}\n",
+     "site_src/site.yaml:15: languages[1].path: 'Ru/x' is not a folder name"),
+    ("languages:\n  - {code: en, name: English}\n  - {code: en, name: English}\n",
+     "site_src/site.yaml:15: languages[1].code: language 'en' listed twice (first at line 14)"),
+    ("languages:\n  - {code: en, name: English, locale: en}\n",
+     "site_src/site.yaml:14: languages[0].locale: unknown field"),
+    ("languages:\n  - {code: en}\n",
+     "site_src/site.yaml:14: languages[0].name: missing required field 'name'"),
+    ("languages:\n  - {code: en, name: English, timelinejs: 'zh_CN'}\n",
+     "site_src/site.yaml:14: languages[0].timelinejs: 'zh_CN' is not a TimelineJS locale"),
+    ("languages:\n  - {code: en, name: English, csl: 'Chicago Style'}\n",
+     "site_src/site.yaml:14: languages[0].csl: 'Chicago Style' is not a CSL style name"),
+    ("languages: en\n", "site_src/site.yaml:13: languages: expected a list of languages, got 'en'"),
+    ("languages:\n  - en\n", "site_src/site.yaml:14: languages[0]: expected a mapping"),
+])
+def test_bad_languages_are_errors_at_their_line(site_dir, languages, expected):
+    _, messages = _site(site_dir, {}, languages=languages)
+    assert any(m.startswith(expected) for m in messages), messages
+    assert all(": warning: " not in m for m in messages if m.startswith("site_src/site.yaml"))
+
+
+def test_every_language_problem_is_reported_in_one_run(site_dir):
+    _, messages = _site(site_dir, {}, languages="languages:\n  - {code: en, name: English}\n"
+                                                "  - {code: qq, path: q, name: Q}\n  - {code: ru, name: R}\n")
+    assert [m.split(":")[1] for m in messages if m.startswith("site_src/site.yaml")] == ["15", "16"]
+
+
+def test_a_build_with_a_bad_languages_entry_fails_and_says_where(site_dir, capsys):
+    src = site_dir()
+    site_dir({"site.yaml": (src / "site.yaml").read_text() + "languages:\n  - {code: en, name: English}\n"
+                                                             "  - {code: zz, path: zz, name: Z}\n"})
+    assert main(["check", "--src", str(src)]) == 1
+    assert "site_src/site.yaml:15: languages[1].code: unknown language code 'zz'" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------------
+# Translated events, pages and site texts
+
+
+def test_a_faithful_translation_loads_without_a_word(site_dir):
+    found, messages = _site(site_dir, {"translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml": NERCHINSK_ZH})
+    assert [m for m in messages if "1689-treaty-of-nerchinsk" in m] == []
+    text = found.texts["zh-Hans"].events["1689-treaty-of-nerchinsk"]
+    assert text.title == "尼布楚条约" and text.body.startswith("边界")
+
+
+def test_a_translation_of_an_unknown_event_is_an_error_with_a_suggestion(site_dir):
+    _, messages = _site(site_dir, {"translations/ru/events/1689-treaty-of-nerchinks.yaml": "title: Х\nsummary: Х\n"})
+    assert ("site_src/translations/ru/events/1689-treaty-of-nerchinks.yaml:1: a translation of no event: there is no "
+            "events/1689-treaty-of-nerchinks.yaml (did you mean '1689-treaty-of-nerchinsk'?)") in messages
+
+
+def test_an_unknown_field_in_a_translation_is_an_error_at_its_line(site_dir):
+    _, messages = _site(site_dir, {"translations/ru/events/1727-treaty-of-kyakhta.yaml":
+                                   "title: Кяхтинский договор\nsumary: Торговля в Кяхте [@mancall-1971].\n"
+                                   "date: 1727\n"})
+    errors = _errors(messages)
+    assert ("site_src/translations/ru/events/1727-treaty-of-kyakhta.yaml:2: sumary: unknown field (did you mean "
+            "'summary'?): a translation has only title, summary, body") in errors
+    assert any(m.startswith("site_src/translations/ru/events/1727-treaty-of-kyakhta.yaml:3: date: unknown field")
+               for m in errors)
+    # and the summary it lacks is a warning, not silence
+    assert any(":1: summary: warning: not translated yet" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("body, line, expected", [
+    ("边界[@nerchinsk-treaty]。\n\n第二项[@mancall-1971]。\n",  # a claim dropped
+     3, "citation 3 is nothing where the English has [@example-web]"),
+    ("边界[@nerchinsk-treaty]。\n\n第二项[@mancall-1971]，第三项[@example-web]，第四[@example-web]。\n",  # one added
+     6, "citation 4 is [@example-web] where the English has nothing"),
+    ("边界[@mancall-1971]。\n\n第二项[@nerchinsk-treaty]，第三项[@example-web]。\n",  # reordered
+     4, "citation 1 is [@mancall-1971] where the English has [@nerchinsk-treaty]"),
+    ("边界[@nerchinsk-treaty]。\n\n第二项[@mancall-1971; @example-web]。\n",  # regrouped
+     6, "citation 2 is [@mancall-1971; @example-web] where the English has [@mancall-1971]"),
+])
+def test_a_translation_must_cite_what_the_english_cites_in_the_same_groups_and_order(site_dir, body, line, expected):
+    text = NERCHINSK_ZH.split("body: |\n")[0] + "body: |\n" + textwrap.indent(body, "  ")
+    _, messages = _site(site_dir, {"translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml": text})
+    assert f"site_src/translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml:{line}: body: {expected} " \
+           f"(a translation carries the English citations, in the same groups and order)" in messages, messages
+
+
+def test_a_body_the_english_lacks_is_an_error_and_a_missing_body_a_warning(site_dir):
+    _, messages = _site(site_dir, {
+        "translations/ru/events/1727-treaty-of-kyakhta.yaml":
+            "title: Кяхтинский договор\nsummary: Торговля в Кяхте [@mancall-1971].\nbody: Ещё.\n",
+        "translations/ru/events/1689-treaty-of-nerchinsk.yaml":
+            "title: Нерчинский договор\nsummary: Первый договор [@mancall-1971, с. 150].\n",
+    })
+    assert any(m.startswith("site_src/translations/ru/events/1727-treaty-of-kyakhta.yaml:3: body: the English event "
+                            "has no body to translate") for m in _errors(messages)), messages
+    assert "site_src/translations/ru/events/1689-treaty-of-nerchinsk.yaml:1: body: warning: not translated yet " \
+           "(the English body is shown)" in messages
+
+
+def test_a_glossary_term_of_the_english_must_appear_in_its_agreed_form(site_dir):
+    glossary = {"translations/ru/glossary/terms.yaml": "Nerchinsk: Нерчинск\nArgun: Аргун\nManchuria: Маньчжури\n"}
+    good = ("title: Нерчинский договор\nsummary: Первый договор [@mancall-1971, с. 150].\n"
+            "body: |\n  Граница по Аргуни [@nerchinsk-treaty].\n\n  Второе [@mancall-1971, с. 150] и третье [@example-web].\n")
+    _, messages = _site(site_dir, {**glossary, "translations/ru/events/1689-treaty-of-nerchinsk.yaml": good})
+    assert [m for m in _errors(messages) if "nerchinsk" in m] == []  # in any case: "нерчинский" has "Нерчинск"
+    bad = good.replace("Нерчинский договор", "Договор в Нерчинске").replace("по Аргуни", "по реке")
+    _, messages = _site(site_dir, {**glossary, "translations/ru/events/1689-treaty-of-nerchinsk.yaml": bad})
+    assert "site_src/translations/ru/events/1689-treaty-of-nerchinsk.yaml:3: body: the English says 'Argun': the " \
+           "translation must use its agreed form 'Аргун' (glossary)" in messages, messages
+    assert not any("title: the English says" in m for m in messages)
+
+
+def test_a_glossary_term_counts_only_as_a_whole_word():
+    glossary = i18n.Glossary({"Manchuria": "Маньчжури"})
+    assert glossary.missing("Manchurian railways", "Железные дороги") == []
+    assert glossary.missing("Railways in Manchuria", "Железные дороги") == [("Manchuria", "Маньчжури")]
+    assert glossary.missing("Railways in Manchuria", "Дороги в маньчжурии") == []
+
+
+def test_a_term_agreed_two_ways_in_the_glossary_is_an_error_naming_both(site_dir):
+    _, messages = _site(site_dir, {"translations/ru/glossary/a.yaml": "Amur: Амур\n",
+                                   "translations/ru/glossary/b.yaml": "# note\nAmur: Амура\nBad: [x]\n"})
+    assert ("site_src/translations/ru/glossary/b.yaml:2: Amur: agreed as 'Амура' here but as 'Амур' at "
+            "site_src/translations/ru/glossary/a.yaml:1") in messages
+    assert "site_src/translations/ru/glossary/b.yaml:3: Bad: the agreed form must be one line of text, got a list" \
+           in messages
+
+
+def test_a_missing_translation_is_a_warning_and_strict_check_fails_on_it(site_dir, capsys):
+    src = site_dir()
+    site_dir({"site.yaml": (src / "site.yaml").read_text() + THREE,
+              "translations/ru/events/1727-treaty-of-kyakhta.yaml":
+                  "title: Кяхтинский договор\nsummary: Торговля в Кяхте [@mancall-1971].\n"})
+    assert main(["check", "--src", str(src)]) == 0
+    captured = capsys.readouterr()
+    assert "site_src/translations/zh-Hans: warning: no translations into 'zh-Hans' yet" in captured.err
+    assert "site_src/translations/ru/events/1864-dated.yaml: warning: event '1864-dated' is not translated into 'ru' " \
+           "yet (the English is shown)" in captured.err
+    assert "  ru: 1/6 events, 0 bodies of 1, 0/1 pages, 0/12 labels" in captured.out
+    assert main(["check", "--strict", "--src", str(src)]) == 1
+
+
+def test_a_translated_site_yaml_names_only_known_themes_eras_and_fields(site_dir):
+    _, messages = _site(site_dir, {"translations/ru/site.yaml": textwrap.dedent("""\
+        title: Хронология
+        subtitle: Тест
+        themes:
+          territory: {label: Территория, description: Границы.}
+          teritory: {label: Х}
+          trade: {label: Торговля, colour: '#000000'}
+        eras:
+          early: {label: Ранний, intro: Ранний период.}
+        author: Я
+        """)})
+    errors = _errors(messages)
+    assert ("site_src/translations/ru/site.yaml:5: themes.teritory: no theme 'teritory' in site.yaml (did you mean "
+            "'territory'?)") in errors
+    assert "site_src/translations/ru/site.yaml:6: themes.trade.colour: unknown field" in errors
+    assert "site_src/translations/ru/site.yaml:9: author: unknown field" in errors
+    assert "site_src/translations/ru/site.yaml:7: eras.late.label: warning: not translated yet (the English is shown)" \
+           in messages
+
+
+def test_a_translated_page_must_cite_as_the_english_page_does(site_dir):
+    _, messages = _site(site_dir, {
+        "translations/ru/pages/about.md": "---\ntitle: О сайте\nlayout: x\n---\nЭта страница.\n\nЦитирует [@example-web].\n",
+        "translations/ru/pages/abuot.md": "---\ntitle: X\n---\nX\n",
+    })
+    assert "site_src/translations/ru/pages/about.md:3: layout: unknown field: a translated page has only title and " \
+           "description" in messages
+    assert any(m.startswith("site_src/translations/ru/pages/about.md:7: citation 1 is [@example-web] where the English "
+                            "has [@mancall-1971]") for m in messages), messages
+    assert any(m.startswith("site_src/translations/ru/pages/abuot.md:1: a translation of no page") and "'about'" in m
+               for m in messages)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("title: [unclosed\n", "site_src/translations/ru/events/1864-dated.yaml:2:1: YAML syntax error"),
+    ("", "site_src/translations/ru/events/1864-dated.yaml:1: expected a mapping of translated fields"),
+    ("- a list\n", "site_src/translations/ru/events/1864-dated.yaml:1: expected a mapping of translated fields"),
+    ("title: {a: 1}\n", "site_src/translations/ru/events/1864-dated.yaml:1: title: expected text, got a mapping"),
+    ("title: A\ntitle: B\n", "site_src/translations/ru/events/1864-dated.yaml:2: title: key given twice"),
+    ("title: X\nsummary: x <script>alert(1)</script> [@mancall-1971]\n",
+     "site_src/translations/ru/events/1864-dated.yaml:2: summary: warning: raw HTML"),
+])
+def test_a_broken_translation_file_is_a_message_not_a_traceback(site_dir, text, expected):
+    _, messages = _site(site_dir, {"translations/ru/events/1864-dated.yaml": text})
+    assert any(m.startswith(expected) for m in messages), messages
+
+
+def test_translations_into_an_unlisted_language_are_a_warning(site_dir):
+    _, messages = _site(site_dir, {"translations/ru-RU/events/1864-dated.yaml": "title: X\n"})
+    assert any(m.startswith("site_src/translations/ru-RU: warning: translations into 'ru-RU', which site.yaml's "
+                            "languages: does not list") for m in messages), messages
+
+
+def test_the_build_refuses_a_site_whose_translation_is_wrong(site_dir):
+    from timeline.build import render_site
+    src = site_dir()
+    site_dir({"site.yaml": (src / "site.yaml").read_text() + THREE,
+              "translations/ru/events/1727-treaty-of-kyakhta.yaml": "title: К\nsummary: Торговля [@example-web].\n"})
+    result = render_site(src, sink=None)
+    assert not result.ok
+    assert any(str(d).startswith("site_src/translations/ru/events/1727-treaty-of-kyakhta.yaml:2: summary: citation 1 "
+                                 "is [@example-web] where the English has [@mancall-1971]") for d in result.diagnostics)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The writing itself
 
 
 def _prose(text: str) -> str:
@@ -65,80 +378,25 @@ def _prose(text: str) -> str:
     return re.sub(r"`[^`]*`", " ", text)
 
 
-@pytest.mark.parametrize("language, event_id", _cases())
-def test_a_translation_names_an_event_and_has_only_its_fields(language, event_id):
-    path, data = _translations(language)[event_id]
-    assert event_id in ENGLISH, f"{path}: no English event '{event_id}'"
-    assert isinstance(data, dict) and set(data) <= EVENT_KEYS, f"{path}: fields {sorted(data or {})}"
-    assert str(data.get("title") or "").strip() and str(data.get("summary") or "").strip(), path
-    # Every body and place the English gives is translated (issue 14 asks for the major events' bodies
-    # at least; all of them are), and nothing the English lacks is added.
-    for field in ("body", "place"):
-        assert bool(str(data.get(field) or "").strip()) == bool(ENGLISH[event_id][field].strip()), f"{path}: {field}"
-
-
-@pytest.mark.parametrize("language, event_id", _cases())
-def test_a_translation_carries_the_same_citations_in_the_same_order(language, event_id):
-    path, data = _translations(language)[event_id]
-    for field in ("summary", "body"):
-        if field == "body" and not data.get("body"):
-            continue
-        assert _groups(str(data.get(field) or "")) == _groups(ENGLISH[event_id][field]), f"{path}: {field}"
-
-
-@pytest.mark.parametrize("language, event_id", _cases())
-def test_glossary_terms_keep_their_agreed_form(language, event_id):
-    path, data = _translations(language)[event_id]
-    glossary = _glossary(language)
-    for field in FIELDS:
-        text = str(data.get(field) or "")
-        if not text:
-            continue
-        for en, agreed in glossary.items():
-            # A whole English word or phrase ("Manchuria" is not in "Manchurian"); the agreed form in
-            # any case, since Russian adjectives and sentence starts change only the first letter.
-            if re.search(rf"\b{re.escape(en)}\b", " ".join(ENGLISH[event_id][field].split())):
-                assert agreed.lower() in " ".join(text.split()).lower(), f"{path}: {field}: '{en}' must read '{agreed}'"
-
-
-@pytest.mark.parametrize("language, event_id", _cases())
-def test_no_english_is_left_in_a_translation(language, event_id):
-    path, data = _translations(language)[event_id]
-    for field in FIELDS:
-        prose = _prose(str(data.get(field) or ""))
-        run = re.search(r"(?:\b[A-Za-z][a-z'’-]+\b[\s,;:]+){6,}", prose)
-        assert run is None, f"{path}: {field}: English left: {run.group(0)[:80] if run else ''}"
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_glossary_entries_are_plain_text_and_agree_across_files(language):
-    seen: dict[str, tuple[str, str]] = {}
-    for path in sorted((SRC / "translations" / language / "glossary").glob("*.yaml")):
-        for en, agreed in (_load(path) or {}).items():
-            en, agreed = str(en), str(agreed)
-            assert en.strip() and agreed.strip() and "\n" not in agreed, (path, en)
-            if en in seen:
-                assert seen[en][0] == agreed, f"{path}: '{en}' is '{agreed}' here, '{seen[en][0]}' in {seen[en][1]}"
-            seen[en] = (agreed, path.name)
+def test_no_english_is_left_in_a_translation(language):
+    _, languages, _ = BUNDLED
+    left = []
+    for eid, text in languages.texts[language].events.items():
+        for field in ("title", "summary", "body"):
+            run = re.search(r"(?:\b[A-Za-z][a-z'’-]+\b[\s,;:]+){6,}", _prose(getattr(text, field)))
+            if run:
+                left.append(f"{text.path}: {field}: English left: {run.group(0)[:80]}")
+    assert left == []
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_event_has_a_translation_and_every_major_event_a_body(language):
-    """Issue 14: every event's title and summary, and every major event's body, in both languages."""
-    done = _translations(language)
-    missing = sorted(set(ENGLISH) - set(done))
-    assert missing == [], f"{len(missing)} events not yet translated into {language}: {missing[:5]}"
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_the_site_texts_and_the_method_page_are_translated(language):
-    folder = SRC / "translations" / language
-    site = _load(folder / "site.yaml")
-    english = _load(SRC / "site.yaml")
-    assert site["title"] and site["subtitle"]
-    assert set(site["themes"]) == {t["id"] for t in english["themes"]}
-    assert set(site["eras"]) == {e["id"] for e in english["eras"]}
-    for page in (SRC / "pages").glob("*.md"):
-        translated = folder / "pages" / page.name
-        assert translated.is_file(), translated
-        assert _groups(translated.read_text(encoding="utf-8")) == _groups(page.read_text(encoding="utf-8"))
+def test_a_translation_that_is_a_pipe_or_a_folder_is_reported_without_hanging(site_dir):
+    import os
+    src = site_dir()
+    folder = src / "translations" / "ru" / "events"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "1864-dated.yaml")
+    (folder / "1727-treaty-of-kyakhta.yaml").mkdir()
+    _, messages = _site(site_dir, {})
+    assert "site_src/translations/ru/events/1864-dated.yaml: cannot read: a named pipe (FIFO), not a file" in messages
+    assert "site_src/translations/ru/events/1727-treaty-of-kyakhta.yaml: cannot read: a folder, not a file" in messages

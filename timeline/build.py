@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, content, exports, incremental, index, render, templating, urls, writer
+from . import __version__, content, exports, i18n, incremental, index, render, templating, urls, writer
 from .diagnostics import Diagnostic, Report
 from .incremental import Memo, Stage
 from .markup import Renderer
@@ -20,6 +20,7 @@ from .pages import Limits
 
 WRITTEN = Stage("build.written")                 # page path -> its file's stamp in the output
 PREVIEW_WRITES = Stage("build.preview", saved=False)  # output folder -> what the preview wrote there
+TRANSLATIONS = Stage("build.translations", saved=False)  # "parsed" -> i18n's parsed translation files
 
 
 @dataclass
@@ -36,6 +37,7 @@ class BuildResult:
     pdf_kept: bool = False      # ... and that output includes the PDF
     incomplete: bool = False    # writing failed part-way: the output mixes the old and new site
     inputs: dict = field(default_factory=dict, repr=False)  # page path -> digest of its inputs
+    languages: object = field(default=None, repr=False)   # i18n.Languages: the translations, checked
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -61,23 +63,26 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
                 kept=None) -> BuildResult:
     """Everything but the write: the whole site in memory, or the diagnostics that prevent it.
     memo: an incremental.Memo (the preview's, or one saved by the last build); none: an empty one.
-    With a sink (writer.Stager), pages go to it as they are rendered instead (files then maps each
-    page's path to None); kept: see render.render_pages."""
+    With a sink (a writer.Output), pages are put to it as they are rendered instead (files then maps
+    each page's path to None); kept: see render.render_pages."""
     src = Path(src)
     templates = Path(templates) if templates else default_templates(src)
     memo = Memo() if memo is None else memo
     report = Report()
     loaded = content.load(src, report, base_url, memo)
+    languages = None if loaded is None else \
+        i18n.load(src, loaded, report, memo.get(TRANSLATIONS, "parsed", "", dict))
     if not templates.is_dir():
         report.error(str(templates), None, None, "no templates folder here (use --templates)")
+    static = templating.static_files(templates, report)
     if loaded is None or report.errors:
         return BuildResult(False, report.sorted())
     timeline = index.build(loaded, Renderer(), memo)
     try:
         theme = templating.templates_digest(templates)
         # `check` writes nothing anywhere, not even compiled templates (a build keeps them).
-        env = templating.environment(templates, memo, theme, keep_compiled=not isinstance(sink, Discard))
-        rendered = render.render_pages(timeline, env, templating.static_files(templates), memo, theme,
+        env = templating.environment(templates, memo, theme, keep_compiled=not isinstance(sink, writer.Discard))
+        rendered = render.render_pages(timeline, env, static, memo, theme,
                                        pdf_url=urls.PDF if pdf else None, limits=limits,
                                        parallel_min=parallel_min, sink=sink, kept=kept)
         files = rendered.files
@@ -92,7 +97,7 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
     ok = not (strict and report.warnings)
     pages = sum(1 for p in files if p.endswith(".html"))
     return BuildResult(ok, diagnostics, pages=pages, files=files, timeline=timeline, events=len(timeline.entries),
-                       inputs=rendered.inputs)
+                       inputs=rendered.inputs, languages=languages)
 
 
 ENGINE_DIR = Path(__file__).resolve().parent
@@ -138,7 +143,7 @@ def _digest_folder(h, rel: str, folder: str, above: tuple, code_only: bool) -> N
             if entry.name != "__pycache__":
                 h.update(f"{name}/\n".encode(errors="surrogateescape"))
                 _digest_folder(h, name, entry.path, above, code_only)
-        elif not code_only or entry.name.endswith(".py"):
+        elif not code_only or entry.name.endswith((".py", ".svg")):  # the code and its base map
             changed = "" if code_only else f"\0{st.st_ctime_ns}"  # the engine: a copy of the same code is the same
             line = f"{name}\0{st.st_mode >> 12}\0{st.st_size}\0{st.st_mtime_ns}{changed}\n"
             h.update(line.encode(errors="surrogateescape"))
@@ -172,17 +177,7 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
         # The preview (writing to a folder of its own) keeps every page in memory anyway, to reuse
         # unchanged ones, so it writes them at the end; a one-off build streams each page to a
         # staging folder as it is rendered.
-        memo.begin()
-        result = render_site(src, memo=memo, **options)
-        if not result.ok:
-            return result
-        try:
-            stats = writer.write_site(out, result.files, None, memo.get(PREVIEW_WRITES, str(out), "", dict))
-        except (writer.OutputRefused, OSError) as exc:
-            return _failed(result, out, exc)
-        memo.end()
-        result.written, result.removed = stats.written, stats.removed
-        return result
+        return _build_in_memory(src, out, memo, options)
     with contextlib.ExitStack() as held:
         try:
             held.enter_context(writer.locked(out))
@@ -192,6 +187,23 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
         if result.ok and after is not None:
             after(result)
         return result
+
+
+def _build_in_memory(src, out: Path, memo: Memo, options: dict) -> BuildResult:
+    memo.begin()
+    result = render_site(src, memo=memo, **options)
+    if not result.ok:
+        return result
+    try:
+        stats = writer.write_files(writer.Writer(out, memo.get(PREVIEW_WRITES, str(out), "", dict)), result.files)
+    except writer.WriteIncomplete as exc:
+        result.incomplete = True
+        return _failed(result, out, exc)
+    except (writer.OutputRefused, OSError) as exc:
+        return _failed(result, out, exc)
+    memo.end()
+    result.written, result.removed = stats.written, stats.removed
+    return result
 
 
 def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict) -> BuildResult:
@@ -212,29 +224,29 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict) ->
     memo.begin()
     result = BuildResult(False)
     try:
-        stager = writer.Stager(out)
+        output = writer.Writer(out)
     except (writer.OutputRefused, OSError) as exc:
         return _failed(result, out, exc)
     try:
-        result = render_site(src, memo=memo, sink=stager, kept=_kept(out, memo), **options)
+        result = render_site(src, memo=memo, sink=output, kept=_kept(out, memo, output), **options)
         if not result.ok:
-            stager.abort()
+            output.abort()
             return result
         for path, data in result.files.items():
-            if data is not None:  # static files and exports; pages went to the stager already
-                stager(path, data)
+            if data is not None:  # static files and exports; pages went to the output already
+                output.put(path, data)
         manifest = None if digest is None else {
             "inputs": digest, "pages": result.pages, "events": result.events,
             "diagnostics": [vars(d) for d in result.diagnostics]}
-        stats = stager.commit(result.files, manifest)
+        stats = output.commit(manifest)
     except writer.WriteIncomplete as exc:
         result.incomplete = True
         return _failed(result, out, exc)
     except (writer.OutputRefused, OSError) as exc:
-        stager.abort()
+        output.abort()
         return _failed(result, out, exc)
     except BaseException:
-        stager.abort()
+        output.abort()
         raise
     result.written, result.removed = stats.written, stats.removed
     _note_written(out, memo, result.inputs)
@@ -262,9 +274,9 @@ def _note_written(out: Path, memo: Memo, inputs: dict) -> None:
             memo.put(WRITTEN, path, made_from, stamp)
 
 
-def _kept(out: Path, memo: Memo):
+def _kept(out: Path, memo: Memo, output: writer.Writer):
     """kept(path, inputs): the output holds that page exactly as a build from those inputs left it,
-    reached through real folders only (never through a link)."""
+    reached through real folders only (never through a link); such a page is kept by output as it is."""
     base, real = str(out), set()
 
     def real_folder(folder: str) -> bool:
@@ -281,30 +293,21 @@ def _kept(out: Path, memo: Memo):
     def kept(path: str, inputs: str) -> bool:
         stamp = memo.peek(WRITTEN, path, inputs)
         full = os.path.join(base, path)
-        return stamp is not None and _stamp(full) == stamp and real_folder(os.path.dirname(full))
+        if stamp is not None and _stamp(full) == stamp and real_folder(os.path.dirname(full)):
+            output.keep(path)
+            return True
+        return False
     return kept
-
-
-class Discard:
-    """A sink for `check`: pages are rendered (so every template error is found) and dropped."""
-
-    def __init__(self):
-        self.staged, self.unchanged = [], 0
-
-    def __call__(self, path: str, data: bytes) -> None:
-        pass
-
-    def merge(self, staged, unchanged) -> None:
-        pass
 
 
 def _failed(result: BuildResult, out, exc: Exception) -> BuildResult:
     result.ok = False
-    if isinstance(exc, OSError) and exc.filename is not None:  # names its own file: no need to repeat out
-        message = f"{exc.filename}: {exc.strerror or exc}"
+    filename = getattr(exc, "filename", None)
+    if filename is not None:  # names its own file: the diagnostic is that file's, without out before it
+        path, message = str(filename), (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
     else:
-        message = str(exc)
-    result.diagnostics.append(Diagnostic(str(out), None, None, None, message))
+        path, message = str(out), str(exc)
+    result.diagnostics.append(Diagnostic(path, None, None, None, message))
     return result
 
 

@@ -18,18 +18,26 @@ from markupsafe import Markup, escape
 from . import urls
 from .index import Entry, Timeline
 
-# Sizes in viewBox units. The overview is drawn 1000 units wide and shown at 800-1000 px, so a unit is
-# about a pixel: text stays readable because narrow screens scroll the chart rather than shrink it.
+# Sizes in viewBox units. The overview is drawn 1000 units wide and never shown narrower than 1000 px
+# (narrow screens scroll it sideways), so a unit is at least a pixel: text stays readable and every
+# mark keeps a target of at least 24 x 24 px (WCAG 2.5.8).
 OVERVIEW_WIDTH = 1000
 DECADES_WIDTH = 700
 PAD_X = 12
 RADIUS = {"major": 7.0, "notable": 5.0, "minor": 3.5}
-HIT = 2.0                  # transparent ring around a mark that widens its target and spaces its row
-ROW = 2 * (RADIUS["major"] + HIT) + 2
-MAX_ROWS = 16              # beyond this, marks overlap in the emptiest row rather than grow the chart
+TARGET = 12.0              # radius of the transparent circle that takes a tap: 24 units across
+ROW = 2 * TARGET + 2
+MAX_ROWS = 24              # beyond this, marks overlap in the least crowded row rather than grow the chart
+LABEL_ROWS = 8             # names of major events go in the first rows only, to keep the chart short
 LABEL_ROW = 18
 FONT = 13
+MARK_FONT = 12             # the names beside major events
 CHAR = 0.58 * FONT         # a generous average advance for the sans fonts the page uses
+MARK_CHAR = 0.58 * MARK_FONT
+SHORT = 28                 # at most this many characters of a title beside its mark
+# The scale gives each era a share of the width: mostly by its number of events, so that a crowded
+# decade gets room, and a little by its length in years, so that a quiet century is not a sliver.
+TIME_SHARE = 0.15
 
 
 def _n(value: float) -> str:
@@ -48,31 +56,88 @@ def _year_position(date, end: bool = False) -> float:
 
 
 class _Scale:
-    def __init__(self, start: int, end: int, width: float):
-        self.start, self.span, self.width = start, (end + 1) - start, width - 2 * PAD_X
+    """Years to x, piecewise linear: one segment per era (and per stretch of the span no era covers),
+    each as wide as its share of the events and of the years says."""
+
+    def __init__(self, start: int, end: int, width: float, eras=(), positions=()):
+        cuts = sorted({start, end + 1, *(e.start for e in eras if start < e.start <= end),
+                       *(e.end + 1 for e in eras if start < e.end + 1 <= end)})
+        counts = [0] * (len(cuts) - 1)
+        for year in positions:
+            counts[self._segment(cuts, year)] += 1
+        total, years = sum(counts), (end + 1) - start
+        shares = [(1 - TIME_SHARE) * (c / total if total else (b - a) / years) + TIME_SHARE * (b - a) / years
+                  for c, a, b in zip(counts, cuts, cuts[1:])]
+        self.cuts, self.xs = cuts, [PAD_X]
+        for share in shares:
+            self.xs.append(self.xs[-1] + share * (width - 2 * PAD_X))
+
+    @staticmethod
+    def _segment(cuts: list, year: float) -> int:
+        i = 0
+        while i < len(cuts) - 2 and year >= cuts[i + 1]:
+            i += 1
+        return i
 
     def __call__(self, year: float) -> float:
-        year = min(max(year, self.start), self.start + self.span)
-        return PAD_X + (year - self.start) / self.span * self.width
+        year = min(max(year, self.cuts[0]), self.cuts[-1])
+        i = self._segment(self.cuts, year)
+        a, b = self.cuts[i], self.cuts[i + 1]
+        return self.xs[i] + (year - a) / (b - a) * (self.xs[i + 1] - self.xs[i])
+
+
+class _Rows:
+    """Rows of occupied intervals; a new interval goes in the first row where it overlaps nothing."""
+
+    def __init__(self, max_rows: int, gap: float):
+        self.rows: list[list[tuple[float, float]]] = []
+        self.max_rows, self.gap = max_rows, gap
+
+    def _fits(self, row: list, left: float, right: float) -> bool:
+        return all(r + self.gap <= left or right + self.gap <= l for l, r in row)
+
+    def place(self, left: float, right: float, forced: bool = True, within: int | None = None) -> int | None:
+        """The row taken, or None when nothing fits in the first `within` rows and not `forced`."""
+        within = self.max_rows if within is None else min(within, self.max_rows)
+        for i, row in enumerate(self.rows[:within]):
+            if self._fits(row, left, right):
+                break
+        else:
+            if len(self.rows) < within:
+                self.rows.append([])
+                i = len(self.rows) - 1
+            elif not forced:
+                return None
+            else:  # full: the row whose intervals overlap this one least
+                i = min(range(len(self.rows)), key=lambda k: sum(
+                    max(0.0, min(r, right) - max(l, left)) for l, r in self.rows[k]))
+        self.rows[i].append((left, right))
+        return i
 
 
 def _pack(items: list[tuple[float, float]], max_rows: int, gap: float = 0.0) -> list[int]:
     """Greedy rows for intervals (left, right) in order: each goes in the first row where it fits."""
-    ends: list[float] = []
-    rows = []
-    for left, right in items:
-        for i, last in enumerate(ends):
-            if last + gap <= left:
-                break
-        else:
-            if len(ends) < max_rows:
-                ends.append(float("-inf"))
-                i = len(ends) - 1
-            else:
-                i = min(range(len(ends)), key=ends.__getitem__)
-        ends[i] = max(ends[i], right)
-        rows.append(i)
-    return rows
+    rows = _Rows(max_rows, gap)
+    return [rows.place(left, right) for left, right in items]
+
+
+_LINKING = {"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+
+
+def short_title(title: str, limit: int = SHORT) -> str | None:
+    """A title cut for a label beside its mark (before a parenthesis, or a colon after a place name,
+    then at a word), or None when what is left would say too little to be worth the room."""
+    for stop in (" (", ": "):
+        at = title.find(stop, 1)
+        if at >= 6:
+            title = title[:at]
+    if len(title) <= limit:
+        return title
+    words = title[:limit].split(" ")[:-1]          # whole words only
+    while words and (words[-1].lower() in _LINKING or not words[-1].strip(",;:–-")):
+        words.pop()
+    kept = " ".join(words).rstrip(",;:–- ")
+    return kept + "…" if len(words) >= 2 and len(kept) >= 12 else None
 
 
 def mark_label(entry: Entry) -> str:
@@ -81,30 +146,53 @@ def mark_label(entry: Entry) -> str:
 
 
 def overview(tl: Timeline, root: str = "", entries: list | None = None) -> str:
-    """The 1689-2025 overview: era bands, labelled ticks, one linked mark per event."""
+    """The overview: era bands, labelled years, one linked mark per event, names beside major events.
+
+    The marks form one stop for the keyboard: the first is in the tab order, the others are reached
+    with the arrow keys (timeline.js); without the script every event is still in the list below."""
     site = tl.site
-    x = _Scale(site.span_start, site.span_end, OVERVIEW_WIDTH)
+    entries = tl.entries if entries is None else entries
+    x = _Scale(site.span_start, site.span_end, OVERVIEW_WIDTH, site.eras,
+               [_year_position(e.event.date) for e in entries])
     right_edge = OVERVIEW_WIDTH - PAD_X
 
     # Era labels sit above the bands, in as many rows as needed so that none overlaps another.
     spans = []
     for era in site.eras:
         width = len(era.label) * CHAR
-        left = min(x(era.start), right_edge - width)
+        left = max(PAD_X, min(x(era.start), right_edge - width))
         spans.append((left, left + width))
     label_rows = _pack(spans, len(site.eras), gap=CHAR)
     n_label_rows = max(label_rows, default=-1) + 1
     band_top = n_label_rows * LABEL_ROW + 4
 
+    # Major events are placed first, each with its name beside it if a row has room (to the right,
+    # else to the left); then every other mark goes in the first row where its target is free.
     marks = []
-    entries = tl.entries if entries is None else entries
     for entry in entries:
         r = RADIUS.get(entry.event.significance, RADIUS["minor"])
         cx = x(_year_position(entry.event.date))
         far = x(_year_position(entry.event.end, end=True)) if entry.event.end else cx
-        marks.append((entry, r, cx, max(far, cx)))
-    rows = _pack([(cx - r - HIT, max(far, cx + r + HIT)) for _, r, cx, far in marks], MAX_ROWS, gap=1.0)
-    n_rows = max(rows, default=0) + 1
+        marks.append([entry, r, cx, max(far, cx), None, None])   # ..., row, label side
+    rows = _Rows(MAX_ROWS, gap=1.0)
+    for mark in marks:
+        entry, r, cx, far, _, _ = mark
+        name = short_title(entry.event.title)
+        if entry.event.significance != "major" or name is None:
+            continue
+        width = len(name) * MARK_CHAR + 4
+        for side, left, right in (("right", cx - TARGET, max(far, cx + TARGET) + width),
+                                  ("left", cx - TARGET - width, max(far, cx + TARGET))):
+            if left >= 0 and right <= OVERVIEW_WIDTH:
+                row = rows.place(left, right, forced=False, within=LABEL_ROWS)
+                if row is not None:
+                    mark[4:] = [row, side]
+                    break
+    for mark in marks:
+        entry, r, cx, far, row, _ = mark
+        if row is None:
+            mark[4] = rows.place(cx - TARGET, max(far, cx + TARGET))
+    n_rows = max(len(rows.rows), 1)
     marks_top = band_top + 6
     axis_y = marks_top + n_rows * ROW + 6
     height = axis_y + 8 + FONT + 6
@@ -131,31 +219,48 @@ def overview(tl: Timeline, root: str = "", entries: list | None = None) -> str:
 
     out.append(f'<g class="axis" aria-hidden="true"><line x1="{PAD_X}" x2="{_n(right_edge)}" y1="{_n(axis_y)}" '
                f'y2="{_n(axis_y)}" stroke="currentColor" stroke-width="1"/>')
-    first = -(-site.span_start // 10) * 10
-    years = range(first, site.span_end + 1, 10)
-    ticks = " ".join(f"M{_n(x(year))} {_n(axis_y)}v{6 if year % 50 == 0 else 3}" for year in years)
+    years = axis_years(x, site.span_start, site.span_end)
+    ticks = " ".join(f"M{_n(x(year))} {_n(axis_y)}v6" for year in years)
     out.append(f'<path d="{ticks}" stroke="currentColor" stroke-width="1"/>')
     for year in years:
-        if year % 50 == 0:
-            out.append(f'<text x="{_n(x(year))}" y="{_n(axis_y + 8 + FONT)}" text-anchor="middle" '
-                       f'fill="currentColor">{year}</text>')
+        out.append(f'<text x="{_n(x(year))}" y="{_n(axis_y + 8 + FONT)}" text-anchor="middle" '
+                   f'fill="currentColor">{year}</text>')
     out.append('</g>')
 
     out.append('<g class="marks">')
-    for (entry, r, cx, far), row in zip(marks, rows):
+    for i, (entry, r, cx, far, row, side) in enumerate(marks):
         cy = marks_top + row * ROW + ROW / 2
         colour = entry.themes[0].colour if entry.themes else "#777777"
         label = escape(mark_label(entry))
         span = (f'<rect class="span" x="{_n(cx)}" y="{_n(cy - 1.5)}" width="{_n(far - cx)}" height="3" '
                 f'fill="{escape(colour)}"/>' if far - cx > r else "")
+        name = ""
+        if side:
+            tx = max(far, cx + TARGET) + 2 if side == "right" else cx - TARGET - 2
+            anchor = "start" if side == "right" else "end"
+            name = (f'<text class="mark-name" x="{_n(tx)}" y="{_n(cy + MARK_FONT * 0.35)}" text-anchor="{anchor}" '
+                    f'font-size="{MARK_FONT}" fill="currentColor" aria-hidden="true">'
+                    f'{escape(short_title(entry.event.title))}</text>')
         out.append(
             f'<a class="mark sig-{escape(entry.event.significance)}" href="{escape(root + urls.path("event", entry.id))}" '
-            f'data-event="{escape(entry.id)}" aria-label="{label}"><title>{label}</title>{span}'
-            f'<circle class="hit" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r + HIT)}" fill="transparent"/>'
+            f'data-event="{escape(entry.id)}" tabindex="{0 if i == 0 else -1}" aria-label="{label}">'
+            f'<title>{label}</title>{span}'
+            f'<circle class="hit" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(TARGET)}" fill="transparent"/>'
             f'<circle class="dot" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="{escape(colour)}" '
-            f'stroke="#ffffff" stroke-width="1"/></a>')
+            f'stroke="#ffffff" stroke-width="1"/>{name}</a>')
     out.append('</g></svg>')
     return "\n".join(out)
+
+
+def axis_years(x, start: int, end: int, room: float = 4 * CHAR + 10) -> list[int]:
+    """Years to label on the axis, in order: the round ones first (50, then 10, 5 and single years),
+    each only where it keeps `room` from the labels already chosen, so crowded eras get finer years."""
+    chosen: list[int] = []
+    for step in (50, 10, 5, 1):
+        for year in range(-(-start // step) * step, end + 1, step):
+            if year not in chosen and all(abs(x(year) - x(c)) >= room for c in chosen):
+                chosen.append(year)
+    return sorted(chosen)
 
 
 @dataclass(frozen=True)
@@ -189,30 +294,47 @@ def _nice_max(value: int) -> tuple[int, int]:
     return -(-value // step) * step, step
 
 
-def decades(tl: Timeline, rows: list[DecadeRow] | None = None) -> str:
-    """Events per decade, stacked by each event's first theme (rows: decade_counts(tl), if known)."""
+def decade_anchors(entries: list) -> dict[int, str]:
+    """Decade -> the id of its first event among `entries` (those the page lists, in time order)."""
+    anchors: dict[int, str] = {}
+    for entry in entries:
+        anchors.setdefault(entry.event.date.gregorian[0] // 10 * 10, entry.id)
+    return anchors
+
+
+def decades(tl: Timeline, rows: list[DecadeRow] | None = None, anchors: dict[int, str] | None = None) -> str:
+    """Events per decade, stacked by each event's first theme (rows: decade_counts(tl), if known).
+
+    anchors: decade -> event id; each such decade's bar links to that event in the page's list, and
+    the bars, like the overview's marks, are one stop for the keyboard."""
     site = tl.site
     rows = decade_counts(tl) if rows is None else rows
+    anchors = {} if anchors is None else anchors
     top, step = _nice_max(max((r.total for r in rows), default=0) or 1)
-    left, right, chart_top, plot_h = 34, DECADES_WIDTH - 8, 8, 150
+    left, chart_top, plot_h = 34, 8, 150
+    # A slot (bar and gap) of at least 2 x TARGET units, so that every bar is a 24 px target.
+    width = max(DECADES_WIDTH, round(left + 8 + len(rows) * (2 * TARGET + 2)))
+    right = width - 8
     base = chart_top + plot_h
     height = base + 8 + FONT + 4
     slot = (right - left) / max(len(rows), 1)
     bar = slot * 0.78
 
-    out = [f'<svg class="chart decades-chart" viewBox="0 0 {DECADES_WIDTH} {_n(height)}" width="{DECADES_WIDTH}" '
-           f'height="{_n(height)}" role="img" aria-labelledby="decades-title decades-desc" font-size="{FONT}">',
+    out = [f'<svg class="chart decades-chart" viewBox="0 0 {width} {_n(height)}" width="{width}" '
+           f'height="{_n(height)}" aria-labelledby="decades-title decades-desc" font-size="{FONT}">',
            '<title id="decades-title">Events per decade, stacked by theme</title>',
            f'<desc id="decades-desc">{len(rows)} decades from {rows[0].decade}s to {rows[-1].decade}s; '
-           f'the busiest has {max(r.total for r in rows)} events. The table below gives every count.</desc>'
+           f'the busiest has {max(r.total for r in rows)} events. Select a decade to go to its events; '
+           f'the table below gives every count.</desc>'
            if rows else '<desc id="decades-desc">No events.</desc>',
-           '<g class="grid">']
+           '<g class="grid" aria-hidden="true">']
     for value in range(0, top + 1, step):
         y = base - value / top * plot_h
-        out.append(f'<line x1="{left}" x2="{right}" y1="{_n(y)}" y2="{_n(y)}" stroke="currentColor" '
+        out.append(f'<line x1="{left}" x2="{_n(right)}" y1="{_n(y)}" y2="{_n(y)}" stroke="currentColor" '
                    f'stroke-opacity="{1 if value == 0 else 0.2}" stroke-width="1"/>'
                    f'<text x="{left - 6}" y="{_n(y + FONT * 0.35)}" text-anchor="end" fill="currentColor">{value}</text>')
     out.append('</g><g class="bars">')
+    first_link = True
     for i, row in enumerate(rows):
         bx = left + i * slot + (slot - bar) / 2
         y = base
@@ -226,11 +348,20 @@ def decades(tl: Timeline, rows: list[DecadeRow] | None = None) -> str:
                          f'fill="{escape(theme.colour)}" stroke="#ffffff" stroke-width="0.5"/>')
         if parts:
             detail = ", ".join(f"{t.label} {c}" for t, c in zip(site.themes, row.counts) if c)
-            out.append(f'<g><title>{row.decade}s: {row.total} event{"s" if row.total != 1 else ""} '
-                       f'({escape(detail)})</title>{"".join(parts)}</g>')
+            name = f'{row.decade}s: {row.total} event{"s" if row.total != 1 else ""} ({escape(detail)})'
+            target = anchors.get(row.decade)
+            if target:
+                # The whole column takes the tap, not only the bar, however short the bar is.
+                out.append(f'<a class="mark decade" href="#e-{escape(target)}" tabindex="{0 if first_link else -1}" '
+                           f'aria-label="{name}"><title>{name}</title>'
+                           f'<rect class="hit" x="{_n(left + i * slot)}" y="{chart_top}" width="{_n(slot)}" '
+                           f'height="{plot_h}" fill="transparent"/>{"".join(parts)}</a>')
+                first_link = False
+            else:
+                out.append(f'<g><title>{name}</title>{"".join(parts)}</g>')
         if row.decade % 50 == 0:
             out.append(f'<text x="{_n(bx + bar / 2)}" y="{_n(base + 8 + FONT)}" text-anchor="middle" '
-                       f'fill="currentColor">{row.decade}s</text>')
+                       f'fill="currentColor" aria-hidden="true">{row.decade}s</text>')
     out.append('</g></svg>')
     return "\n".join(out)
 
@@ -240,6 +371,7 @@ class Charts:
     overview: Markup
     decades: Markup
     counts: list
+    decade_links: list      # (decade, id of its first listed event, events listed), for a jump list
 
 
 def home(tl: Timeline, root: str = "", entries: list | None = None, memo: dict | None = None) -> Charts:
@@ -250,6 +382,7 @@ def home(tl: Timeline, root: str = "", entries: list | None = None, memo: dict |
     memo = {} if memo is None else memo
     entries = list(tl.entries if entries is None else entries)
     rows = decade_counts(tl)
+    anchors = decade_anchors(entries)
     hit = memo.get("overview")
     # (A list compares its items by identity first: the same entries cost little.)
     if hit is not None and hit[0] == (tl.site, root) and hit[1] == entries:
@@ -258,9 +391,13 @@ def home(tl: Timeline, root: str = "", entries: list | None = None, memo: dict |
         marks = Markup(overview(tl, root, entries))
         memo["overview"] = ((tl.site, root), entries, marks)
     hit = memo.get("decades")
-    if hit is not None and hit[0] == (tl.site, rows):
+    if hit is not None and hit[0] == (tl.site, rows, anchors):
         bars = hit[1]
     else:
-        bars = Markup(decades(tl, rows))
-        memo["decades"] = ((tl.site, rows), bars)
-    return Charts(marks, bars, rows)
+        bars = Markup(decades(tl, rows, anchors))
+        memo["decades"] = ((tl.site, rows, anchors), bars)
+    listed: dict[int, int] = {}
+    for entry in entries:
+        decade = entry.event.date.gregorian[0] // 10 * 10
+        listed[decade] = listed.get(decade, 0) + 1
+    return Charts(marks, bars, rows, [(d, anchors[d], n) for d, n in listed.items()])

@@ -1,15 +1,17 @@
-"""The `timeline` command: build, check, new, serve."""
+"""The `timeline` command: build, check, new, links, serve."""
 
 from __future__ import annotations
 
 import argparse
 import re
+import shutil
+import signal
 import sys
-import unicodedata
+import tempfile
+import threading
 from pathlib import Path
 
 from . import __version__
-from .dates import parse as parse_date
 
 DESCRIPTION = "Build the Sino-Russian relations timeline: dated, sourced YAML events into a static site."
 
@@ -30,10 +32,33 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="timeline", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"timeline {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    build_arguments(sub.add_parser(
+        "build", help="build the site into the output folder",
+        description="Load, validate and render every page, then write only changed files to "
+                    "--out and remove stale ones. On any error nothing is written."))
+    _common(sub.add_parser(
+        "check", help="validate the content and render it without writing anything",
+        description="Everything 'build' does except writing: lists every problem with file and line."))
+    new_arguments(sub.add_parser(
+        "new", help="create a new event file from a title and a date",
+        description="Write site_src/events/<year>-<slug>.yaml with the fields to fill in. "
+                    "Refuses to overwrite an existing file."))
+    links_arguments(sub.add_parser(
+        "links", help="check every web address the content cites (needs the network)",
+        description="Ask each cited URL (sources and Markdown links) whether it still answers; "
+                    "report broken, moved, blocked and unreachable ones at their lines. Results "
+                    "are kept in .cache/timeline/links.json beside the content folder. Exit "
+                    "status 1 when a link is broken."))
+    # The preview's package (a web server, a file watcher) is imported only to run it: a build does
+    # not pay for it.
+    serve_arguments(sub.add_parser(
+        "serve", help="preview the site locally, rebuilding and reloading on every save",
+        description="Build into a temporary folder, serve it on http://HOST:PORT/ and "
+                    "rebuild and reload open pages whenever the content or theme changes."))
+    return parser
 
-    p = sub.add_parser("build", help="build the site into the output folder",
-                       description="Load, validate and render every page, then write only changed files to "
-                                   "--out and remove stale ones. On any error nothing is written.")
+
+def build_arguments(p: argparse.ArgumentParser) -> None:
     _common(p)
     p.add_argument("--out", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build)")
     p.add_argument("--pdf", action="store_true",
@@ -42,13 +67,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true",
                    help="render everything even when nothing changed since the last build into --out")
 
-    p = sub.add_parser("check", help="validate the content and render it without writing anything",
-                       description="Everything 'build' does except writing: lists every problem with file and line.")
-    _common(p)
 
-    p = sub.add_parser("new", help="create a new event file from a title and a date",
-                       description="Write site_src/events/<year>-<slug>.yaml with the fields to fill in. "
-                                   "Refuses to overwrite an existing file.")
+def new_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("title", help="the event's title, e.g. 'Treaty of Kyakhta'")
     p.add_argument("date", help="its date: YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~ or ?")
     p.add_argument("--src", type=Path, default=Path("site_src"), metavar="DIR",
@@ -56,11 +76,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--julian", action="store_true", help="the date is Old Style (Julian calendar)")
     p.add_argument("--theme", action="append", default=[], metavar="ID", help="a theme id (repeatable)")
 
-    p = sub.add_parser("links", help="check every web address the content cites (needs the network)",
-                       description="Ask each cited URL (sources and Markdown links) whether it still answers; "
-                                   "report broken, moved, blocked and unreachable ones at their lines. Results "
-                                   "are kept in .cache/timeline/links.json beside the content folder. Exit "
-                                   "status 1 when a link is broken.")
+
+def links_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--src", type=Path, default=Path("site_src"), metavar="DIR",
                    help="content folder (default: site_src)")
     p.add_argument("--max-age", default="30d", metavar="AGE",
@@ -68,14 +85,6 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="check every address, whatever the cache says")
     p.add_argument("--json", action="store_true", help="print the results as JSON on standard output")
     p.add_argument("--warn-only", action="store_true", help="exit with status 0 even when a link is broken")
-
-    # The preview's module (a web server, a file watcher) is imported only to run it: a build does
-    # not pay for it.
-    p = sub.add_parser("serve", help="preview the site locally, rebuilding and reloading on every save",
-                       description="Build into a temporary folder, serve it on http://HOST:PORT/ and "
-                                   "rebuild and reload open pages whenever the content or theme changes.")
-    serve_arguments(p)
-    return parser
 
 
 def serve_arguments(parser: argparse.ArgumentParser) -> None:
@@ -147,7 +156,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .build import Discard, render_site
+    from .build import render_site
+    from .writer import Discard
     result = render_site(args.src, templates=args.templates, base_url=args.base_url, strict=args.strict,
                          sink=Discard())
     _print_diagnostics(result)
@@ -156,128 +166,76 @@ def cmd_check(args) -> int:
         return 1
     print(f"ok: {len(result.timeline.entries)} events, {len(result.timeline.content.sources)} sources, "
           f"{result.pages} pages ({_summary(result)})")
+    for texts in (result.languages.texts.values() if result.languages else ()):
+        print(f"  {texts.coverage_line()}")  # translation coverage, per language
     return 0
 
 
-SLUG_LIMIT = 80  # characters of title in a file name: well under the 255 bytes a file name may have
+def cmd_serve(args) -> int:
+    """`timeline serve`: preview the site from a temporary folder until Ctrl-C (or SIGTERM)."""
+    try:
+        from . import serve
+    except ImportError as exc:  # watchdog missing: the other commands still work
+        print(f"error: 'timeline serve' needs {exc.name or 'watchdog'}: pip install watchdog", file=sys.stderr)
+        return 1
+    src, templates = Path(args.src), Path(args.templates)
+    if not src.is_dir():
+        print(f"error: content folder {src} not found", file=sys.stderr)
+        return 1
+    out = Path(tempfile.mkdtemp(prefix="timeline-preview-"))
+    try:
+        server = _preview_server(serve, args, src, templates, out)
+        return 1 if server is None else _serve_until_stopped(server, src)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
 
 
-def slugify(text: str, limit: int | None = None) -> str:
-    """The file-name form of a title: ASCII letters and digits joined by hyphens. With `limit`, cut
-    at the last hyphen within it, keeping whole words ("" when the first word alone is longer)."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    if limit is not None and len(slug) > limit:
-        slug = slug[:max(slug.rfind("-", 0, limit + 1), 0)]
-    return slug
+def _preview_server(serve, args, src: Path, templates: Path, out: Path):
+    """The preview server for `timeline serve`, or None after saying why it cannot listen."""
+    from .build import build_site
+    from .incremental import Memo
 
+    memo = Memo()  # kept between rebuilds, so that an edit costs work in proportion to the edit
 
-def _yaml_str(key: str, value) -> str:
-    """`key: value` as one line of YAML, escaped by the YAML library whatever `value` holds (control
-    characters, quotes, `]`, line breaks). Always double-quoted: PyYAML's plain and single-quoted
-    styles fold some line separators (U+0085, U+2028) into spaces."""
-    import yaml
-
-    if isinstance(value, list):
-        return f"{key}: [" + ", ".join(_yaml_str("", item)[2:] for item in value) + "]"
-    return f"{key}: " + yaml.safe_dump(value, default_style='"', allow_unicode=True, width=float("inf")).rstrip("\n")
-
-
-def _site(src: Path):
-    """site.yaml as the build reads it, for the span and theme ids; None when it has errors (then
-    `new` checks only the form of what it writes and `check` reports site.yaml)."""
-    from .content import load_site
-    from .diagnostics import Report
+    def builder():
+        return build_site(src, out, templates=templates if templates.is_dir() else None, memo=memo)
 
     try:
-        return load_site(src, Report(), None)
-    except Exception:  # noqa: BLE001 - whatever is wrong with site.yaml is for `check` to say
+        server = serve.PreviewServer(builder, out, watch=[src, templates], ignore=[Path("build")],
+                                     host=args.host, port=args.port, poll=args.poll)
+    except serve.PortInUse as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return None
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return None
+    if not server.loopback_only:
+        print(f"warning: listening on {args.host}: the preview is reachable from the network", file=sys.stderr)
+    return server
 
 
-def _new_problems(args, date, site) -> list[str]:
-    from .content import SLUG
-
-    problems = []
+def _serve_until_stopped(server, src: Path) -> int:
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM stops as Ctrl-C does, removing the folder; SIGINT too when started with `&`,
+        # which leaves it ignored
+        previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        args.title.encode("utf-8")
-    except UnicodeEncodeError:
-        problems.append("title: is not valid text (it holds bytes that are not UTF-8)")
-    if not slugify(args.title):
-        problems.append("title: needs at least one letter or digit for the file name")
-    elif not slugify(args.title, SLUG_LIMIT):
-        problems.append(f"title: its first word makes a file name of {len(slugify(args.title).split('-')[0])} "
-                        f"characters; the limit is {SLUG_LIMIT} characters: shorten the title")
-    for theme in args.theme:
-        if not SLUG.match(theme):
-            problems.append(f"theme: {theme!r} is not a valid theme id (lower-case letters, digits, hyphens)")
-        elif site is not None and theme not in [t.id for t in site.themes]:
-            problems.append(f"theme: '{theme}' is not a theme of site.yaml ({', '.join(t.id for t in site.themes)})")
-    if site is not None and not site.span_start <= date.gregorian[0] <= site.span_end:
-        problems.append(f"date: {date.source_text()} is outside the timeline's span "
-                        f"({site.span_start}–{site.span_end}, site.yaml)")
-    return problems
-
-
-def cmd_new(args) -> int:
-    import yaml
-
-    try:
-        date = parse_date(args.date, "julian" if args.julian else "gregorian")
-    except ValueError as exc:
-        print(f"timeline new: date: {exc}", file=sys.stderr)
-        return 1
-    if not (args.src / "site.yaml").is_file():
-        print(f"timeline new: {args.src}/site.yaml not found: is --src the content folder?", file=sys.stderr)
-        return 1
-    problems = _new_problems(args, date, _site(args.src))
-    for problem in problems:
-        print(f"timeline new: {problem}", file=sys.stderr)
-    if problems:
-        return 1
-    slug = slugify(args.title, SLUG_LIMIT)
-    # Four digits, as the date is written and as ids sort: year 1 is 0001, not 1.
-    path = args.src / "events" / f"{date.year:04d}-{slug}.yaml"
-    if path.exists():
-        print(f"timeline new: {path} already exists; not overwritten", file=sys.stderr)
-        return 1
-    if path.parent.exists() and not path.parent.is_dir():
-        print(f"timeline new: {path.parent}: is not a folder", file=sys.stderr)
-        return 1
-    values = {"title": args.title, "date": date.source_text()}
-    # The schema line gives editors completion and checking in any editor with the YAML language server.
-    lines = ["# yaml-language-server: $schema=../event.schema.json",
-             _yaml_str("title", values["title"]), _yaml_str("date", values["date"])]
-    if args.julian:
-        lines.append("calendar: julian        # the date above is Old Style")
-        values["calendar"] = "julian"
-    if args.theme:
-        values["themes"] = list(args.theme)
-        lines.append(_yaml_str("themes", values["themes"]))
-    else:
-        lines.append("themes: []            # e.g. [territory, diplomacy]")
-    lines += ["significance: notable   # major | notable | minor",
-              'summary: ""             # one or two sentences in your own words, with [@source-key] citations',
-              "# body: |\n#   Longer text for the event page; cite every claim: [@source-key, p. 12].",
-              "# names: {zh: ..., ru: ...}", "# place: ...", "# sources: [source-key]", "# related: [event-id]", ""]
-    text = "\n".join(lines)
-    read_back = yaml.safe_load(text)
-    if {key: read_back.get(key) for key in values} != values:  # a guard: the YAML library escapes everything
-        print("timeline new: title: cannot be written as YAML that reads back the same", file=sys.stderr)
-        return 1
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-            handle.write(text)
-    except OSError as exc:  # made meanwhile; events/ is a file, a read-only folder; a full disk
-        why = "already exists; not overwritten" if isinstance(exc, FileExistsError) and exc.filename == str(path) \
-            else exc.strerror or str(exc)
-        print(f"timeline new: {exc.filename or path}: {why}", file=sys.stderr)
-        return 1
-    shortened = f" (the file name keeps the title's first words: at most {SLUG_LIMIT} characters)" \
-        if slug != slugify(args.title) else ""
-    print(f"created {path}{shortened}")
+        print(f"building {src} into a temporary folder...", file=sys.stderr)
+        server.start()
+        print(f"serving on {server.url} (Ctrl-C to stop)", file=sys.stderr)
+        server.wait()
+    except KeyboardInterrupt:
+        print("\nstopping", file=sys.stderr)
+    finally:
+        server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -288,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return cmd_check(args)
         if args.command == "new":
+            from .newevent import cmd_new
             return cmd_new(args)
         if args.command == "links":
             try:
@@ -296,12 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             except ImportError as exc:  # httpx missing: the other commands still work
                 print(f"error: 'timeline links' needs {exc.name or 'httpx'}: pip install httpx", file=sys.stderr)
                 return 1
-        try:
-            from . import serve
-        except ImportError as exc:  # watchdog missing: the other commands still work
-            print(f"error: 'timeline serve' needs {exc.name or 'watchdog'}: pip install watchdog", file=sys.stderr)
-            return 1
-        return serve.run(args)
+        return cmd_serve(args)
     except KeyboardInterrupt:
         return 130
 

@@ -9,25 +9,26 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
-from . import dates, yamlfile
+from . import dates, places, yamlfile
 from .crosscheck import cross_check
 from .diagnostics import Report, excerpt
 from .fields import (COLOUR, EVENT_ID, LANG, SLUG, TOO_DEEP, URL, YamlFile, list_field, listed,  # noqa: F401
                      parse, raw_html, read, relative, suggest, text_digest, unique_id)
 from .incremental import Memo, Stage, digest
 from .markup import RAW_HTML, too_deep
-from .model import SIGNIFICANCE, Content, Era, Event, Page, Site, Theme
+from .model import SIGNIFICANCE, Content, Event, Page, Site
 from .parallel import map_in_halves
+from .sitefile import load_places, load_site  # noqa: F401 - schema reads the site through content
 from .sourcefile import load_sources
+from .typography import quotes
 
 EVENTS = Stage("content.event")      # an event file's path -> EventRead
-RESERVED_PAGES = {"events", "themes", "eras", "sources", "print", "static", "schema", "index", "404", "search"}
-SITE_FIELDS = {"title", "subtitle", "language", "author", "base_url", "span", "themes", "eras", "edition"}
-THEME_FIELDS = {"id", "label", "colour", "description"}
-ERA_FIELDS = {"id", "label", "start", "end", "intro"}
+RESERVED_PAGES = {"events", "themes", "eras", "sources", "print", "static", "schema", "index", "404", "search",
+                  "map", "data"}
 EVENT_FIELDS = {"title", "date", "calendar", "end", "names", "place", "themes", "significance", "summary",
                 "body", "sources", "related"}
 EVENT_REQUIRED = ("title", "date", "themes", "significance", "summary")
@@ -62,86 +63,23 @@ def load(src: Path, report: Report, base_url: str | None = None, memo: Memo | No
     if not (src / "events").is_dir():
         # Without this, a moved folder would build an empty site and prune every event page.
         what = "is not a folder" if os.path.lexists(src / "events") else "no events folder"
-        report.error(relative(src / "events", src), None, None, f"{what}: the event files go in {src / 'events'}/")
+        report.error(relative(src / "events", src), None, None, f"{what}: the event files go in a folder of this name")
     site = load_site(src, report, base_url)
+    known = load_places(src, report) if site is not None else None   # None: places.yaml unusable
+    if site is not None:
+        site = replace(site, places=known or ())
     sources, whole = load_sources(src, report, memo)
     events = _load_events(src, report, site, memo)
     pages = _load_pages(src, report)
     if site is not None:
         # With a sources file unusable, every citation of it would be "no source": one error is enough.
         cross_check(site, events, pages, sources if whole else None, report, memo)
+        if known is not None:
+            places.check_events(site.places, events, report)
     if report.errors or site is None:
         return None
     events.sort(key=lambda e: (e.date.sort_key, e.end.sort_key if e.end else (0, 0, 0), e.id))
     return Content(site, tuple(events), sources, tuple(sorted(pages, key=lambda p: (p.order, p.slug))))
-
-
-def _themes(f: YamlFile, data: dict) -> list[Theme]:
-    themes, seen = [], set()
-    for i, raw in enumerate(list_field(f, data, "themes")):
-        t = f.mapping(raw, ("themes", i), THEME_FIELDS, ("id", "label", "colour"), what="theme")
-        if t is None:
-            continue
-        tid = unique_id(f, t.get("id"), ("themes", i, "id"), seen, "theme")
-        colour = f.text(t.get("colour"), ("themes", i, "colour"))
-        if colour and not COLOUR.match(colour):
-            f.error(("themes", i, "colour"), f"'{excerpt(colour)}' is not a colour like '#2166ac'")
-        themes.append(Theme(tid, f.text(t.get("label"), ()), colour, f.text(t.get("description"), ())))
-    return themes
-
-
-def _eras(f: YamlFile, data: dict) -> list[Era]:
-    eras, seen = [], set()
-    for i, raw in enumerate(list_field(f, data, "eras")):
-        e = f.mapping(raw, ("eras", i), ERA_FIELDS, ("id", "label", "start", "end"), what="era")
-        if e is None:
-            continue
-        eid = unique_id(f, e.get("id"), ("eras", i, "id"), seen, "era")
-        bounds = [e.get("start"), e.get("end")]
-        if not all(type(b) is int and 1 <= b <= 9999 for b in bounds):
-            f.error(("eras", i), "start and end must be years", field=f"eras[{i}]")
-            continue
-        era = Era(eid, f.text(e.get("label"), ()), bounds[0], bounds[1], f.text(e.get("intro"), ()))
-        if era.start > era.end:
-            f.error(("eras", i, "end"), f"ends ({era.end}) before it starts ({era.start})")
-        if eras and era.start != eras[-1].end + 1:
-            f.error(("eras", i, "start"), f"should start in {eras[-1].end + 1}, the year after "
-                                          f"'{eras[-1].id}' ends (eras run in order without gaps or overlaps)")
-        eras.append(era)
-    return eras
-
-
-def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
-    f = YamlFile(relative(src / "site.yaml", src), report, parse(read(src / "site.yaml")))
-    if f.doc is None:
-        return None
-    data = f.mapping(f.doc.data, (), SITE_FIELDS, ("title", "themes", "eras"), what="site")
-    if data is None:
-        return None
-    span = data.get("span") or {"start": 1689, "end": 2025}
-    start, end = 1689, 2025
-    if isinstance(span, dict) and all(type(span.get(k)) is int and 1 <= span[k] <= 9999 for k in ("start", "end")) \
-            and span["start"] <= span["end"]:
-        start, end = span["start"], span["end"]
-    else:
-        f.error(("span",), "expected {start: YEAR, end: YEAR}, four-digit years with start before end")
-    themes, eras = _themes(f, data), _eras(f, data)
-    base = base_url if base_url is not None else data.get("base_url")
-    if base is not None:
-        base = str(base).strip()
-        if base and not URL.match(base):
-            f.error(("base_url",), f"'{excerpt(base)}' is not an http(s) URL")
-        base = (base.rstrip("/") + "/") if base else None
-    language = f.text(data.get("language"), ("language",)) or "en"
-    edition = None
-    if data.get("edition") is not None:
-        parsed = f.date(data["edition"], ("edition",))
-        edition = parsed.iso() if parsed else None
-    if report.errors:
-        return None if not themes or not eras else Site(
-            f.text(data.get("title"), ("title",)), "", language, "", base, start, end, tuple(themes), tuple(eras))
-    return Site(f.text(data.get("title"), ("title",)), f.text(data.get("subtitle"), ("subtitle",)), language,
-                f.text(data.get("author"), ("author",)), base, start, end, tuple(themes), tuple(eras), edition)
 
 
 def _load_events(src: Path, report: Report, site: Site | None, memo: Memo) -> list[Event]:
@@ -250,9 +188,10 @@ def _event(f: YamlFile, eid: str, site: Site | None) -> Event | None:
         node = f.doc.value_node(key)
         if node is not None and getattr(node, "style", None) == "|":
             lines[f"{key}:text"] = node.start_mark.line + 2
-    return Event(eid, f.text(data.get("title"), ("title",)), start, end, tuple(themes), significance,
+    # Titles are plain text, shown everywhere: typographic quotes here, as Markdown gets them from cmark.
+    return Event(eid, quotes(f.text(data.get("title"), ("title",))), start, end, tuple(themes), significance,
                  f.text(data.get("summary"), ("summary",)), f.text(data.get("body"), ("body",)), names,
-                 f.text(data.get("place"), ("place",)), tuple(f.str_list(data.get("sources"), ("sources",))),
+                 tuple(f.str_list(data.get("place"), ("place",))), tuple(f.str_list(data.get("sources"), ("sources",))),
                  tuple(f.str_list(data.get("related"), ("related",))), f.rel, lines)
 
 
@@ -300,6 +239,6 @@ def _load_pages(src: Path, report: Report) -> list[Page]:
         raw = RAW_HTML.search(body)
         if raw:
             report.warning(rel, body_line + body.count("\n", 0, raw.start()), None, raw_html(raw))
-        pages.append(Page(slug, f.text(meta.get("title"), ("title",)), body,
+        pages.append(Page(slug, quotes(f.text(meta.get("title"), ("title",))), body,
                           f.text(meta.get("description"), ("description",)), order, rel, body_line))
     return pages

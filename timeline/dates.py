@@ -164,3 +164,146 @@ def display_span(start: HistDate, end: HistDate | None) -> str:
         return f"{start.year}–{end.year}"
     return f"{start.display()} – {end.display()}"
 
+
+
+# ----------------------------------------------------------------------------------------------------
+# Dates in other languages, with Babel (CLDR's month names and patterns) and the engine's catalog
+# (timeline/locale/) for the phrases CLDR lacks. English keeps the functions above, byte for byte.
+
+def N_(message: str) -> str:  # marks a message for Babel's extraction (timeline.catalogs)
+    return message
+
+
+# Formatted with str.format; the placeholders are dates already written in the language.
+APPROXIMATE = N_("c. {date}")
+UNCERTAIN = N_("{date}?")
+OLD_STYLE_MONTH = N_("{date} (O.S.)")
+# day and month Old Style, then New Style, then the year: "27 August (6 September N.S.) 1689"
+OLD_STYLE_SAME_YEAR = N_("{old} ({new} N.S.) {year}")
+# two whole dates when the New Style one falls in the next year
+OLD_STYLE_OTHER_YEAR = N_("{old} ({new} N.S.)")
+DECADE = N_("{year}s")
+CENTURY = N_("{ordinal} century")
+
+
+def _english(code: str) -> bool:
+    return code == "en" or code.startswith("en-")
+
+
+def _phrase(message: str, code: str, **parts) -> str:
+    from .catalogs import engine
+    return engine(code).gettext(message).format(**parts)
+
+
+def _locale(code: str):
+    from babel import Locale
+    return Locale.parse(code, sep="-")
+
+
+def _skeleton(skeleton: str, y: int, m: int | None, d: int | None, code: str) -> str:
+    from babel.dates import format_skeleton
+    return format_skeleton(skeleton, _dt.date(y, m or 1, d or 1), locale=_locale(code))
+
+
+def _own_form(date: HistDate, code: str) -> str:
+    """The date at its precision in the language: 1689年8月27日, август 1689 г., 1689年."""
+    skeleton = {"day": "yMMMMd", "month": "yMMMM", "year": "y"}[date.precision]
+    return _skeleton(skeleton, date.year, date.month, date.day, code)
+
+
+def display_in(date: HistDate, code: str) -> str:
+    """A date as a reader of the language writes it, with its qualifier and the Old Style note:
+    `27 августа (6 сентября н. ст.) 1689 г.`, `约1650年`. English is HistDate.display()."""
+    if _english(code):
+        return date.display()
+    return _qualify_in(_plain_in(date, code), date.qualifier, code)
+
+
+def _plain_in(date: HistDate, code: str) -> str:
+    if date.calendar != "julian" or date.precision == "year":
+        return _own_form(date, code)
+    if date.precision == "month":
+        return _phrase(OLD_STYLE_MONTH, code, date=_own_form(date, code))
+    gy, gm, gd = date.gregorian
+    if gy == date.year:
+        return _phrase(OLD_STYLE_SAME_YEAR, code, old=_skeleton("MMMMd", date.year, date.month, date.day, code),
+                       new=_skeleton("MMMMd", gy, gm, gd, code), year=_skeleton("y", date.year, None, None, code))
+    return _phrase(OLD_STYLE_OTHER_YEAR, code, old=_own_form(date, code), new=_skeleton("yMMMMd", gy, gm, gd, code))
+
+
+def _qualify_in(text: str, qualifier: str, code: str) -> str:
+    if qualifier == "~":
+        return _phrase(APPROXIMATE, code, date=text)
+    if qualifier == "?":
+        return _phrase(UNCERTAIN, code, date=text)
+    return text
+
+
+# CLDR's interval patterns abbreviate months ("31 июл. — 3 авг."); spans here spell them out as the
+# single dates do.
+_ABBREVIATED_MONTH = re.compile(r"(?<![ML])([ML])\1\1(?![ML])")
+
+
+def _interval(start: HistDate, end: HistDate, code: str) -> str:
+    from babel.dates import parse_pattern
+
+    locale = _locale(code)
+    skeleton = {"day": "yMMMd", "month": "yMMMM", "year": "y"}[start.precision]
+    s = _dt.date(start.year, start.month or 1, start.day or 1)
+    e = _dt.date(end.year, end.month or 1, end.day or 1)
+    field = "y" if s.year != e.year else "M" if s.month != e.month else "d"
+    patterns = locale.interval_formats.get(skeleton, {}).get(field)
+    if not patterns or s == e:
+        return display_in(start, code) if s == e else locale.interval_formats[None].format(
+            display_in(start, code), display_in(end, code))
+    if "MMMM" in locale.date_formats["long"].pattern:  # where single dates spell months out (not 8月)
+        patterns = [_ABBREVIATED_MONTH.sub(r"\1\1\1\1", pattern) for pattern in patterns]
+    return "".join(parse_pattern(pattern).apply(instant, locale) for pattern, instant in zip(patterns, (s, e)))
+
+
+def display_span_in(start: HistDate, end: HistDate | None, code: str) -> str:
+    """A span in the language: `15–18 мая 1989 г.`, `1958年7月31日 – 8月3日`; English is display_span()."""
+    if _english(code):
+        return display_span(start, end)
+    if end is None:
+        return display_in(start, code)
+    plain = start.calendar == end.calendar == "gregorian" and not start.qualifier and not end.qualifier
+    if plain and start.precision == end.precision:
+        return _interval(start, end, code)
+    return _locale(code).interval_formats[None].format(display_in(start, code), display_in(end, code))
+
+
+def decade_label(year: int, code: str = "en") -> str:
+    """The decade a year falls in: 1860s, 1860年代, 1860-е годы."""
+    decade = year // 10 * 10
+    if _english(code):
+        return DECADE.format(year=decade)
+    return _phrase(DECADE, code, year=decade)
+
+
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def _roman(n: int) -> str:
+    out = []
+    for value, letters in _ROMAN:
+        while n >= value:
+            out.append(letters)
+            n -= value
+    return "".join(out)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def century_label(year: int, code: str = "en") -> str:
+    """The century of a year as charts count them (1800-1899 is the 19th): 19th century, 19世纪, XIX век. The
+    catalog's phrase may use {ordinal} (19th), {number} (19) or {roman} (XIX)."""
+    number = year // 100 + 1
+    parts = {"ordinal": _ordinal(number), "number": number, "roman": _roman(number)}
+    if _english(code):
+        return CENTURY.format(**parts)
+    return _phrase(CENTURY, code, **parts)

@@ -1,5 +1,6 @@
 """Machine-readable outputs: events.json (with its JSON Schema), sources.json (CSL-JSON), timelinejs.json,
-feed.xml (Atom), sitemap.xml, robots.txt. Built from the Timeline; deterministic (sorted keys, no clock).
+places.geojson (GeoJSON, RFC 7946), feed.xml (Atom), sitemap.xml, robots.txt; and the map's drawing.
+Built from the Timeline; deterministic (sorted keys, no clock).
 
 Dates: the only date these files need that the content may not give is the Atom `updated`. It is the
 edition date (pages.edition: site.yaml's edition, else the latest date in the content); with no date
@@ -14,7 +15,8 @@ import json
 import os
 import uuid
 
-from . import schema
+from . import maps, schema
+from .places import names as place_text
 from .index import Timeline
 from . import urls
 from .incremental import Memo, Stage, digest
@@ -113,7 +115,8 @@ def events_json(tl: Timeline, memo: Memo | None = None) -> bytes:
         return {
             "id": ev.id, "title": ev.title, "url": urls.path("event", ev.id), "date": date(ev.date),
             "end": date(ev.end), "date_display": e.date_display, "names": dict(sorted(ev.names.items())),
-            "place": ev.place or None, "themes": list(ev.themes), "era": e.era.id,
+            "place": place_text(e.places) or None, "places": [_place(p) for p in e.places],
+            "themes": list(ev.themes), "era": e.era.id,
             "significance": ev.significance, "summary_text": e.summary_text,
             "summary_html": str(e.summary_list_html), "body_html": str(e.body_html),
             "notes": [{"number": n.number, "citations": [
@@ -130,6 +133,38 @@ def events_json(tl: Timeline, memo: Memo | None = None) -> bytes:
                        for t in site.themes],
             "eras": [{"id": r.id, "label": r.label, "start": r.start, "end": r.end, "intro": r.intro}
                      for r in site.eras]}, "events", events)
+
+
+def _place(place) -> dict:
+    return {"id": place.id, "name": place.name, "kind": place.kind, "coordinates": _lon_lat(place)}
+
+
+def _lon_lat(place) -> list | None:
+    # GeoJSON's order, longitude first; six decimals are 0.1 m, more than any gazetteer gives.
+    return None if place.lat is None else [round(place.lon, 6), round(place.lat, 6)]
+
+
+def geojson(tl: Timeline) -> bytes:
+    """Every place that has events as a GeoJSON Feature (RFC 7946): a Point where the place has
+    checked coordinates, else no geometry (null, as the RFC allows); its events in the properties."""
+    events: dict[str, list] = {}
+    for e in tl.entries:
+        for p in e.places:
+            events.setdefault(p.id, []).append(e)
+    features = []
+    for place in tl.site.places:
+        if place.id not in events:
+            continue
+        where = _lon_lat(place)
+        features.append({
+            "type": "Feature", "id": place.id,
+            "geometry": {"type": "Point", "coordinates": where} if where else None,
+            "properties": {"name": place.name, "names": dict(place.names), "kind": place.kind,
+                           "source": place.source or None, "url": place.url or None,
+                           "events": [{"id": e.id, "title": e.event.title, "date": e.event.date.iso(),
+                                       "date_display": e.date_display, "url": urls.path("event", e.id)}
+                                      for e in events[place.id]]}})
+    return _json({"type": "FeatureCollection", "features": features})
 
 
 def timelinejs(tl: Timeline, memo: Memo | None = None) -> bytes:
@@ -228,12 +263,16 @@ def export_files(tl: Timeline, paths=(), memo: Memo | None = None) -> dict[str, 
     files = {
         "events.json": events_json(tl, memo),
         EVENTS_SCHEMA: schema.dumps(schema.events_json_schema()),
-        EVENT_FILE_SCHEMA: schema.dumps(schema.event_file_schema([t.id for t in tl.site.themes])),
+        EVENT_FILE_SCHEMA: schema.dumps(schema.event_file_schema([t.id for t in tl.site.themes],
+                                                                 [p.id for p in tl.site.places])),
         "sources.json": _json(sources_csl(tl)),
         "timelinejs.json": timelinejs(tl, memo),
         "feed.xml": feed(tl),
         "robots.txt": robots(base),
     }
+    if tl.site.places:
+        files[urls.path("geojson")] = geojson(tl)
+        files[urls.path("basemap")] = maps.basemap().data
     if base:
         files["sitemap.xml"] = sitemap(base, list(paths) + ["index.html"])
     return files

@@ -86,6 +86,7 @@ class Entry:
     digest: str = ""            # of everything above that comes from the event and the sources it
                                 # cites (for page caching)
     cited: dict = field(default_factory=dict)  # key -> Source: every source the event cites or lists
+    places: list = field(default_factory=list)  # model.Place for each id of event.place
 
     @property
     def id(self) -> str:
@@ -127,14 +128,21 @@ class _Notes:
     def __init__(self, sources: dict):
         self.sources, self.parts = sources, {}
 
-    def __call__(self, group: tuple[Citation, ...]) -> Markup:
+    def __call__(self, group: tuple[Citation, ...], earlier=()) -> Markup:
+        """The note for a group; a source already cited in the notes before it (earlier) or in the
+        group itself takes the short form."""
+        seen = {c.key for note in earlier for c in note.citations}
         texts = []
         for c in group:
+            if c.key in seen:
+                texts.append(fmt.short_note(self.sources[c.key], c.locator, c.prefix))
+                continue
+            seen.add(c.key)
             parts = self.parts.get(c.key)
             if parts is None:
                 parts = self.parts[c.key] = fmt.note_parts(self.sources[c.key])
-            texts.append(fmt.note_from_parts(parts, c.locator, c.prefix)[:-1])
-        return Markup("; ".join(texts) + ".")
+            texts.append(fmt.note_from_parts(parts, c.locator, c.prefix))
+        return fmt.join_notes(texts)
 
 
 def _with_notes(html: str, groups, notes: list[Note], by_group: dict, note_html) -> Marked:
@@ -142,7 +150,7 @@ def _with_notes(html: str, groups, notes: list[Note], by_group: dict, note_html)
     numbers = []
     for group in groups:
         if group not in by_group:
-            note = Note(len(notes) + 1, group, note_html(group))
+            note = Note(len(notes) + 1, group, note_html(group, notes))
             notes.append(note)
             by_group[group] = note
         numbers.append(by_group[group])
@@ -236,6 +244,7 @@ def build(content: Content, renderer: Renderer | None = None, memo: Memo | None 
     renderer = renderer or Renderer()
     memo = Memo() if memo is None else memo
     themes = {t.id: t for t in site.themes}
+    places = {p.id: p for p in site.places}
     related = _related(events)
     texts = _texts(events, sources, renderer, memo)
     entries, cited_by = [], {key: [] for key in sources}
@@ -245,7 +254,7 @@ def build(content: Content, renderer: Renderer | None = None, memo: Memo | None 
         entries.append(Entry(event, era_for(event.date.gregorian[0], site.eras), [themes[t] for t in event.themes],
                              display_span(event.date, event.end), text.summary, text.summary_list_html,
                              text.summary_text, text.body, text.notes, text.further, related[event.id], prev,
-                             next_, text.digest, text.cited))
+                             next_, text.digest, text.cited, [places[p] for p in event.place]))
         for key in text.cited:
             cited_by[key].append(event.id)
     by_id = dict(zip(ids, entries))

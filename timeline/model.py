@@ -20,6 +20,7 @@ class Theme:
     label: str
     colour: str
     description: str = ""
+    colour_dark: str = ""     # for the dark scheme; empty: the same as colour
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,41 @@ class Era:
     start: int
     end: int
     intro: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place events name by id (site_src/places.yaml): its names, kind and, where a gazetteer gives
+    them, its coordinates with their source."""
+    id: str
+    kind: str
+    names: tuple[tuple[str, str], ...]   # ((language, name), ...), English first
+    lat: float | None = None
+    lon: float | None = None
+    source: str = ""
+    url: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.name_in("en")
+
+    def name_in(self, language: str) -> str:
+        """The name in a language ("zh-Hans" finds "zh"), else the English one."""
+        names = dict(self.names)
+        return names.get(language) or names.get(language.split("-")[0]) or names.get("en") or self.id
+
+
+@dataclass(frozen=True)
+class Editor:
+    name: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Licence:
+    """The licence of the site's text: its name, and the address of its terms if it has one."""
+    name: str
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +79,9 @@ class Site:
     themes: tuple[Theme, ...]
     eras: tuple[Era, ...]
     edition: str | None = None
+    places: tuple[Place, ...] = ()       # from places.yaml (timeline.places)
+    licence: Licence | None = None
+    editors: tuple[Editor, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,7 +133,7 @@ class Event:
     summary: str                      # Markdown
     body: str = ""                    # Markdown
     names: dict = field(default_factory=dict)   # {"zh": ..., "ru": ...}
-    place: str = ""
+    place: tuple[str, ...] = ()      # ids of places.yaml
     sources: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     path: str = ""

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import jinja2
 
-from . import chart, urls
+from . import chart, maps, urls
 from . import sources as fmt
 from .fragments import Fragments
 from .incremental import Memo, Stage, digest
@@ -119,12 +119,16 @@ class Planner:
         for era in site.eras:
             specs += self.paginate("eras", era.id, tl.by_era[era.id], {
                 "title": era.label, "era": era, "kind": "era", "description": era.intro})
-        specs += [self.sources(), self.print_view()]
+        specs.append(self.sources())
+        specs.append(self.spec(urls.path("data"), "data.html", {"title": "Data and citation", "kind": "data",
+                                                             "pdf_url": self.pdf_url}))
+        specs.append(self.print_view())
         for page in tl.content.pages:
             html, notes = tl.pages_html[page.slug]
             specs.append(self.spec(urls.path("page", page.slug), "page.html", {
                 "title": page.title, "page": page, "html": html, "notes": notes, "kind": "page",
                 "description": page.description}))
+        specs += [self.map()] if site.places else []
         specs.append(self.spec(urls.path("404"), "404.html", {"title": "Page not found", "kind": "404"}))
         return specs
 
@@ -173,9 +177,13 @@ class Planner:
         sources = self.tl.content.sources.values()
         path = urls.path("sources")
         return self.spec(path, "sources.html", {
-            "title": "Sources", "kind": "sources", "source_items": self.frag.source_items(urls.root_of(path)),
+            "title": "Bibliography", "kind": "sources", "source_items": self.frag.source_items(urls.root_of(path)),
             "primary": sorted((s for s in sources if s.primary), key=fmt.sort_key),
             "secondary": sorted((s for s in sources if not s.primary), key=fmt.sort_key)})
+
+    def map(self) -> PageSpec:
+        path, template, context = maps.map_page(self.tl)
+        return self.spec(path, template, dict(context, search_data=self.frag.search_data(context["entries"])))
 
     def print_view(self) -> PageSpec:
         tl, path = self.tl, urls.path("print")

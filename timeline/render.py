@@ -9,7 +9,7 @@ from typing import Callable, NamedTuple
 
 import jinja2
 
-from . import parallel, templating, urls
+from . import cite, parallel, templating, urls
 from .incremental import Memo, Stage, digest
 from .index import Timeline
 from .pages import Limits, PageSpec, Planner, edition  # noqa: F401 - edition: the exports' date too
@@ -34,7 +34,7 @@ class _PageRenderer:
         self.common = {
             "site": tl.site, "timeline": tl, "entries": tl.entries, "themes": tl.site.themes,
             "eras": tl.site.eras, "pages": tl.content.pages, "sources": tl.content.sources,
-            "edition": edition(tl), "bibliography": planner.frag.bibliography,
+            "edition": edition(tl), "bibliography": planner.frag.bibliography, "cite": cite.citation,
         }
 
     def __call__(self, spec: PageSpec) -> bytes:
@@ -62,8 +62,8 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
     a page in the memo is not rendered again.
 
     theme: the digest of the templates; pdf_url (site-relative) when the build also writes the PDF.
-    sink: a writer.Stager (or any callable(path, bytes) with .staged, .unchanged and .merge()); each
-    page goes to it as soon as it is rendered and is not kept (its value in the result is None).
+    sink: a writer.Output; each page is put to it as soon as it is rendered, by whichever process
+    renders it, and is not kept (its value in the result is None).
     kept(path, inputs): True when the output already holds that page as made from those inputs.
     """
     # A content hash in asset URLs lets browsers cache them for ever and still see a new version.
@@ -94,7 +94,7 @@ def _deliver(renderer: _PageRenderer, spec: PageSpec, memo: Memo, sink):
     memo.put(PAGES, spec.path, spec.inputs, page)
     if sink is None:
         return page
-    sink(spec.path, page)
+    sink.put(spec.path, page)
     return None
 
 
@@ -112,7 +112,7 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, memo: 
     """Render on two cores: one forked child and this process, each taking half the estimated work.
 
     The child inherits the timeline and the compiled templates through fork (see timeline.parallel)
-    and sends back its pages (or with a sink only their names) and what it added to the memo.
+    and sends back its pages (with a sink, it puts them there itself) and what it added to the memo.
     """
     for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
         try:
@@ -134,18 +134,10 @@ def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, memo: 
 
     def there():
         memo.note()
-        if sink is None:
-            return [_deliver(renderer, specs[i], memo, None) for i in shares[1]], memo.delta()
-        sink.staged, sink.unchanged = [], 0
-        for i in shares[1]:
-            _deliver(renderer, specs[i], memo, sink)
-        return (sink.staged, sink.unchanged), memo.delta()
+        return [_deliver(renderer, specs[i], memo, sink) for i in shares[1]], memo.delta()
 
     pages, (payload, delta) = parallel.in_two(here, there)
     memo.merge(delta)
-    if sink is not None:
-        sink.merge(*payload)  # the child staged its pages itself; only their names come back
-        return pages
     for i, page in zip(shares[1], payload):
         pages[i] = page
     return pages

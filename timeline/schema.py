@@ -28,7 +28,8 @@ EVENT_FIELD_DOCS = {
     "calendar": "Only for Old Style dates: 'julian'. The site then shows both O.S. and N.S.",
     "end": "End of a span, same form and calendar as date.",
     "names": "The event's name in other languages, keyed by language code: {zh: 尼布楚条约, ru: Нерчинский договор}.",
-    "place": "Where it happened, plain text.",
+    "place": "Where it happened: the id of a place in places.yaml, or a list of ids; leave it out when no "
+             "single place fits (a policy, a war on several fronts).",
     "themes": "One to three theme ids from site.yaml; the first is the main one.",
     "significance": "How prominently the event is shown.",
     "summary": "One or two sentences of Markdown shown in lists; citations as [@key] or [@key, p. 12].",
@@ -48,8 +49,9 @@ def _one_or_many(item: dict) -> dict:
     return {"anyOf": [item, {"type": "array", "items": item, "uniqueItems": True}]}
 
 
-def event_file_schema(theme_ids=()) -> dict:
-    """Schema of one site_src/events/<id>.yaml file; with theme ids, themes complete from site.yaml."""
+def event_file_schema(theme_ids=(), place_ids=()) -> dict:
+    """Schema of one site_src/events/<id>.yaml file; with theme and place ids, themes complete from
+    site.yaml and places from places.yaml."""
     slug = {"type": "string", "pattern": _ecma(content.SLUG.pattern)}
     date = {"anyOf": [{"type": "string", "pattern": _ecma(dates.DATE_PATTERN.pattern)},
                       {"type": "integer", "minimum": 1, "maximum": 9999}]}
@@ -61,7 +63,7 @@ def event_file_schema(theme_ids=()) -> dict:
         "end": date,
         "names": {"type": "object", "propertyNames": {"pattern": _ecma(content.LANG.pattern)},
                   "additionalProperties": {"type": "string"}},
-        "place": {"type": "string"},
+        "place": _one_or_many({"type": "string", "enum": sorted(place_ids)} if place_ids else slug),
         "themes": {"anyOf": [theme, {"type": "array", "items": theme, "minItems": 1, "uniqueItems": True}]},
         "significance": {"type": "string", "enum": list(SIGNIFICANCE)},
         "summary": {"type": "string", "minLength": 1},
@@ -109,7 +111,14 @@ def events_json_schema() -> dict:
             "id": ident, "title": string, "url": {"type": "string", "description": "Relative to the site root."},
             "date": date, "end": {"anyOf": [date, {"type": "null"}]}, "date_display": string,
             "names": {"type": "object", "additionalProperties": string},
-            "place": nullable,
+            "place": {"type": ["string", "null"], "description": "The places' English names, joined."},
+            "places": {"type": "array", "items": {
+                "type": "object",
+                "properties": {"id": ident, "name": string, "kind": string, "coordinates": {"anyOf": [
+                    {"type": "null"},
+                    {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
+                     "description": "[longitude, latitude] in degrees (WGS 84), as GeoJSON has them."}]}},
+                "required": ["id", "name", "kind", "coordinates"], "additionalProperties": False}},
             "themes": {"type": "array", "items": ident, "minItems": 1},
             "era": ident,
             "significance": {"enum": list(SIGNIFICANCE)},
@@ -128,7 +137,7 @@ def events_json_schema() -> dict:
                         "description": "Every source the event cites, as ids into sources.json."},
             "related": {"type": "array", "items": ident, "uniqueItems": True},
         },
-        "required": ["id", "title", "url", "date", "end", "date_display", "names", "place", "themes", "era",
+        "required": ["id", "title", "url", "date", "end", "date_display", "names", "place", "places", "themes", "era",
                      "significance", "summary_text", "summary_html", "body_html", "notes", "sources", "related"],
         "additionalProperties": False,
     }
@@ -164,7 +173,8 @@ def dumps(schema: dict) -> bytes:
 def repo_schema_bytes(src: Path) -> bytes:
     """What site_src/event.schema.json should hold: the schema with the themes of src/site.yaml."""
     site = content.load_site(Path(src), Report(), None)
-    return dumps(event_file_schema([t.id for t in site.themes] if site else ()))
+    return dumps(event_file_schema([t.id for t in site.themes] if site else (),
+                                   [p.id for p in content.load_places(Path(src), Report()) or ()]))
 
 
 def main(argv=None) -> int:

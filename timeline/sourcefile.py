@@ -15,7 +15,7 @@ from .model import PRIMARY_TYPES, SOURCE_TYPES, Source
 SOURCES = Stage("content.sources")   # "sources" -> SourcesRead
 SOURCE_FIELDS = {"type", "title", "author", "editor", "container-title", "publisher", "publisher-place",
                  "issued", "URL", "accessed", "archived", "note", "volume", "issue", "page", "language",
-                 "original-title", "primary", "genre"}
+                 "original-title", "primary", "genre", "title-short", "descriptive-title"}
 # A copy that names its capture: the Wayback Machine's /web/<timestamp>/<address> (a timestamp of 4 to
 # 14 digits, optionally with a mode such as id_), or archive.today's short id or dated form.
 ARCHIVED = re.compile(r"^https?://(?:web\.archive\.org/web/\d{4,14}(?:[a-z]{2}_)?/(?:https?://)?[^\s/]+\.\S+"
@@ -91,7 +91,7 @@ def _source(f: YamlFile, key: str, raw, line: int) -> Source | None:
         f.error((key, "type"), f"unknown source type '{excerpt(kind)}'{suggest(kind, SOURCE_TYPES)}")
     fields = {}
     for name in ("container-title", "publisher", "publisher-place", "note", "volume", "issue", "page",
-                 "language", "original-title", "genre", "URL", "archived"):
+                 "language", "original-title", "genre", "URL", "archived", "title-short"):
         if entry.get(name) is not None:
             fields[name] = f.text(entry[name], (key, name))
     if fields.get("URL") and not URL.match(fields["URL"]):
@@ -108,6 +108,10 @@ def _source(f: YamlFile, key: str, raw, line: int) -> Source | None:
     if primary is not None and not isinstance(primary, bool):
         f.error((key, "primary"), "expected true or false")
         primary = None
+    if entry.get("descriptive-title") is not None and not isinstance(entry["descriptive-title"], bool):
+        f.error((key, "descriptive-title"), "expected true or false")
+    elif entry.get("descriptive-title"):
+        fields["descriptive-title"] = "true"  # the title describes the work: shown plain
     return Source(
         key, kind, f.text(entry.get("title"), (key, "title")), fields,
         name_list(f, entry.get("author"), (key, "author"), "author"),

@@ -1,26 +1,44 @@
 """Citations and bibliography entries in one style, after the Chicago Manual's notes-bibliography system.
 
-Each function takes a Source and returns safe HTML (every field escaped; only http(s) URLs, which
-validation has already checked, become links). Markup is built with f-strings around escape():
-Markup.format runs a formatter written in Python, several times slower.
+Each function takes a Source and returns safe HTML (every field escaped, with typographic quotes;
+only http(s) URLs, which validation has already checked, become links). A later note of a source on
+the same page takes the short form (short_note: surname, short title, locator; CMOS 14.29-14.36).
+Markup is built with f-strings around escape(): Markup.format runs a formatter written in Python,
+several times slower.
 """
 
 from __future__ import annotations
+
+import re
 
 from markupsafe import Markup, escape
 
 from .dates import HistDate
 from .model import Name, Source
+from .typography import nested, quotes
 
 QUOTED = ("article-journal", "article-newspaper", "article-magazine", "webpage", "chapter", "entry-encyclopedia")
+# A short title ends before one of these once it has two words of substance ("The Treaty of Nerchinsk
+# between Russia and China" -> "Treaty of Nerchinsk"), and never on one.
+_BREAK = {"of", "on", "in", "to", "for", "with", "between", "and", "by", "from", "at", "as", "or", "over",
+          "after", "before", "during", "against", "about", "into", "under", "via", "since", "through", "its",
+          "their", "his", "her",
+          "в", "во", "и", "по", "на", "с", "со", "о", "об", "к", "от", "для", "при", "между", "из", "за",
+          "de", "du", "des", "et", "à", "der", "die", "das", "und", "von", "zu", "y", "en", "el"}
+_ARTICLES = {"a", "an", "the", "la", "le", "les"}
+
+
+def _t(value: str) -> Markup:
+    """A field as shown: typographic quotes, then escaped."""
+    return escape(quotes(value))
 
 
 def _name(name: Name, inverted: bool = False) -> str:
     if name.literal:
-        return name.literal
+        return quotes(name.literal)
     if inverted and name.given:
-        return f"{name.family}, {name.given}"
-    return " ".join(part for part in (name.given, name.family) if part)
+        return quotes(f"{name.family}, {name.given}")
+    return quotes(" ".join(part for part in (name.given, name.family) if part))
 
 
 def _join(names: list[str]) -> str:
@@ -45,11 +63,15 @@ def _date(date: HistDate | None) -> str:
     return date.display() if date else "n.d."
 
 
-def _title(source: Source):
-    title = escape(source.title)
+def _title(source: Source, title: str | None = None):
+    """The title as Chicago sets it: quoted for a part of a larger work, italic for a whole work, and
+    plain for a description that stands in for a title (descriptive-title: true)."""
+    title = quotes(source.title if title is None else title)
+    if source.fields.get("descriptive-title"):
+        return escape(title)
     if source.type in QUOTED:
-        return Markup(f"“{title}”")
-    return Markup(f"<cite>{title}</cite>")
+        return Markup(f"“{escape(nested(title))}”")
+    return Markup(f"<cite>{escape(title)}</cite>")
 
 
 def _link(url: str) -> Markup:
@@ -62,28 +84,28 @@ def _tail(source: Source) -> list:
     f = source.fields
     parts: list = []
     if source.type == "chapter" and f.get("container-title"):
-        inner = Markup(f"in <cite>{escape(f['container-title'])}</cite>")
+        inner = Markup(f"in <cite>{_t(f['container-title'])}</cite>")
         if source.editors:
             inner += Markup(f", ed. {escape(_join([_name(n) for n in source.editors]))}")
         parts.append(inner)
     elif source.type in ("article-journal",) and f.get("container-title"):
-        journal = Markup(f"<cite>{escape(f['container-title'])}</cite>")
+        journal = Markup(f"<cite>{_t(f['container-title'])}</cite>")
         if f.get("volume"):
-            journal += Markup(f" {escape(f['volume'])}")
+            journal += Markup(f" {_t(f['volume'])}")
         if f.get("issue"):
-            journal += Markup(f", no. {escape(f['issue'])}")
+            journal += Markup(f", no. {_t(f['issue'])}")
         journal += Markup(f" ({escape(_date(source.issued))})")
         parts.append(journal)
         return parts
     elif f.get("container-title"):
-        parts.append(Markup(f"<cite>{escape(f['container-title'])}</cite>"))
+        parts.append(Markup(f"<cite>{_t(f['container-title'])}</cite>"))
     if source.type in ("book", "chapter", "report", "thesis"):
         place, publisher = f.get("publisher-place", ""), f.get("publisher", "")
-        pub = ": ".join(p for p in (place, publisher) if p)
+        pub = quotes(": ".join(p for p in (place, publisher) if p))
         parts.append(escape(", ".join(p for p in (pub, _date(source.issued) if source.issued else "") if p)))
     else:
         if f.get("publisher"):
-            parts.append(escape(f["publisher"]))
+            parts.append(_t(f["publisher"]))
         if source.issued:
             parts.append(escape(_date(source.issued)))
     return [p for p in parts if p]
@@ -121,7 +143,7 @@ def note_parts(source: Source) -> tuple[str, list[str], list[str], str]:
             text += Markup(f" ({Markup(', ').join(tail)})")
     else:
         facts = [str(t) for t in tail]
-    trailing = str(escape(source.fields["note"].rstrip("."))) if source.fields.get("note") else ""
+    trailing = str(_t(source.fields["note"].rstrip("."))) if source.fields.get("note") else ""
     return str(text), facts, [str(a) for a in _access(source)], trailing
 
 
@@ -136,8 +158,66 @@ def note_from_parts(parts: tuple[str, list[str], list[str], str], locator: str =
     if trailing:
         text += ". " + trailing
     if prefix:
-        text = str(escape(prefix)) + " " + text
-    return Markup(text + ".")
+        text = str(_t(prefix)) + " " + text
+    return Markup(_stop(text))
+
+
+def _stop(text: str) -> str:
+    """The full stop at the end of a note, inside a closing quotation mark (as Chicago puts it)."""
+    return text[:-1] + ".”" if text.endswith("”") else text + "."
+
+
+def short_title(source: Source) -> str:
+    """title-short if given, else the key words of the main title (before a colon or a parenthesis):
+    a title of four words or fewer whole, a longer one from its first words of substance up to a
+    preposition or conjunction (at most four), without a leading article (CMOS 14.32)."""
+    if source.fields.get("title-short"):
+        return source.fields["title-short"]
+    main = re.split(r":\s| \(|\? |! ", source.title, maxsplit=1)[0].strip()
+    words = main.split()
+    if len(words) <= 4:
+        return main.rstrip(",;.")
+    if words[0].lower() in _ARTICLES:
+        words = words[1:]
+    out, substance = [], 0
+    for word in words:
+        bare = word.lower().rstrip(",;.")
+        if bare in _BREAK and substance >= 2:
+            break
+        out.append(word)
+        substance += bare not in _BREAK and bare not in _ARTICLES
+        # Four words of substance, or the end of a sentence (not an abbreviation: "Mr.", "N.S.").
+        if substance >= 4 or word[-1] == ";" or (word[-1] == "." and len(word) > 3 and word.count(".") == 1):
+            break
+    while len(out) > 1 and out[-1].lower() in _BREAK | _ARTICLES:
+        out.pop()
+    return " ".join(out).rstrip(",;.")
+
+
+def _surnames(names: tuple[Name, ...]) -> str:
+    families = [n.literal or n.family or n.given for n in names]
+    if len(families) > 3:
+        return quotes(f"{families[0]} et al.")
+    return quotes(_join(families))
+
+
+def short_note(source: Source, locator: str = "", prefix: str = "") -> Markup:
+    """Short form for a source already cited in full on the page: Family, Short Title, locator."""
+    text = str(_title(source, short_title(source)))
+    if source.authors:
+        text = str(escape(_surnames(source.authors))) + ", " + text
+    if locator:
+        text = (text[:-1] + ",” " if text.endswith("”") else text + ", ") + str(escape(locator))
+    if prefix:
+        text = str(_t(prefix)) + " " + text
+    return Markup(_stop(text))
+
+
+def join_notes(texts: list[Markup]) -> Markup:
+    """Several citations in one note, separated by semicolons (outside any quotation mark), with one
+    full stop at the end."""
+    bare = [t[:-2] + "”" if t.endswith(".”") else t[:-1] for t in texts]
+    return Markup(_stop("; ".join(bare)))
 
 
 def note(source: Source, locator: str = "", prefix: str = "") -> Markup:
@@ -156,10 +236,15 @@ def bibliography(source: Source) -> Markup:
         parts.append(Markup(", ").join(tail))
     parts.extend(_access(source))
     if source.fields.get("note"):
-        parts.append(escape(source.fields["note"].rstrip(".")))
-    return Markup(". ").join(p.rstrip(".") if isinstance(p, str) else p for p in parts) + Markup(".")
+        parts.append(_t(source.fields["note"].rstrip(".")))
+    text = ""
+    for part in parts:
+        part = str(part).rstrip(".")
+        # Each element ends with a full stop, inside a closing quotation mark.
+        text += (part[:-1] + ".” " if part.endswith("”") else part + ". ")
+    return Markup(text.rstrip(" "))
 
 
 def sort_key(source: Source) -> tuple:
     lead = authors_bibliography(source.authors) if source.authors else source.title
-    return (lead.lower().lstrip("“\"'"), source.issued.sort_key if source.issued else (0, 0, 0), source.key)
+    return (lead.lower().lstrip("“‘\"'"), source.issued.sort_key if source.issued else (0, 0, 0), source.key)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import printview
+from . import maps, printview, yamlfile
 from .incremental import Memo, Stage, digest
 from .index import language_name
 
@@ -84,12 +84,17 @@ def _make(templates: Path, keep_compiled: bool) -> jinja2.Environment:
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
     env.filters["language_name"] = language_name
     printview.register(env)
+    maps.register(env)
     return env
 
 
-def static_files(templates: Path) -> dict[str, bytes]:
+MAX_STATIC_BYTES = 100 * 2**20  # a theme's asset larger than this is a mistake (a sparse file, a dump)
+
+
+def static_files(templates: Path, report=None) -> dict[str, bytes]:
     """The theme's static assets, path -> bytes: regular files only, and a link only to a file inside
-    the theme (a link out of it, to /etc/passwd say, must not be published; a pipe would block)."""
+    the theme (a link out of it, to /etc/passwd say, must not be published; a pipe would block).
+    A file over MAX_STATIC_BYTES is left out, and an error for it added to report."""
     folder = os.path.realpath(templates / "static")
     files = {}
     if not os.path.isdir(folder):
@@ -102,8 +107,15 @@ def static_files(templates: Path) -> dict[str, bytes]:
             real = os.path.realpath(path)
             if name.startswith(".") or not real.startswith(theme) or not os.path.isfile(real):
                 continue
+            rel = os.path.relpath(path, folder).replace(os.sep, "/")
+            size = os.stat(real).st_size
+            if size > MAX_STATIC_BYTES:
+                if report is not None:
+                    report.error(str(templates / "static" / rel), None, None, f"cannot read: {size:,} bytes, "
+                                 f"more than the {MAX_STATIC_BYTES // 2**20} MB a static file may have")
+                continue
             with open(real, "rb") as handle:
-                files["static/" + os.path.relpath(path, folder).replace(os.sep, "/")] = handle.read()
+                files["static/" + rel] = handle.read(MAX_STATIC_BYTES + 1)
     return dict(sorted(files.items()))
 
 
@@ -114,9 +126,22 @@ def render(env: jinja2.Environment, name: str, context: dict) -> str:
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(exc.filename or exc.name or name, exc.lineno, exc.message) from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateProblem(name, None, f"template not found: {exc.name}") from None
+        raise _not_found(env, exc.name, name) from None
     except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, KeyError, LookupError) as exc:
         raise TemplateProblem(*_location(exc, name), f"{type(exc).__name__}: {exc}") from None
+
+
+def _not_found(env, name: str, page: str) -> TemplateProblem:
+    """A template Jinja2 did not find: missing, or there but not a file it can read (a named pipe, a
+    folder, a broken link), which Jinja2 calls missing too."""
+    for folder in getattr(env.loader, "searchpath", []):
+        path = os.path.join(folder, name)
+        if os.path.lexists(path):
+            try:
+                yamlfile.read_text(path)
+            except yamlfile.InputError as exc:
+                return TemplateProblem(name, None, exc.message)
+    return TemplateProblem(page, None, f"template not found: {name}")
 
 
 def _location(exc: Exception, fallback: str):

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 PDF = "timeline.pdf"                 # the whole timeline as a PDF, beside the home page
 LISTS = ("events", "themes", "eras")  # kinds with a page per item under their own folder
+FILES = {"basemap": "map/basemap.svg", "geojson": "places.geojson"}
 
 
 def path(kind: str, ident: str = "", number: int = 1) -> str:
     """Where a page lives: path("event", "1689-treaty-of-nerchinsk") -> "events/1689-.../index.html".
 
-    kind: home, event, theme, era, themes, eras, sources, print, page (a Markdown page), or 404;
+    kind: home, event, theme, era, themes, eras, sources, print, map, data, page (a Markdown page), or 404;
+    also basemap (the map's drawing) and geojson (the places export);
     number: the page of a paginated theme or era list."""
     if kind == "home":
         return "index.html"
+    if kind in FILES:
+        return FILES[kind]
     if kind == "404":
         return "404.html"
     if kind == "page":
@@ -24,7 +28,7 @@ def path(kind: str, ident: str = "", number: int = 1) -> str:
     if kind in ("event", "theme", "era"):
         folder = f"{kind}s/{ident}"
         return f"{folder}/index.html" if number == 1 else f"{folder}/page/{number}/index.html"
-    if kind in ("themes", "eras", "sources", "print"):
+    if kind in ("themes", "eras", "sources", "print", "map", "data"):
         return f"{kind}/index.html"
     raise ValueError(f"no page of kind {kind!r}")
 

@@ -1,4 +1,5 @@
-/* Filters and search on the home page. Plain script, no network: it also works opened from disk.
+/* Filters and search on the home page (and on the map page, where the list holds the places' events
+   and each place's mark and name on the map are hidden with its list). Plain script, no network: it also works opened from disk.
 
    The state lives in the query string so that a filtered view can be shared or bookmarked:
      ?theme=territory&theme=diplomacy&era=the-split&q=treaty
@@ -8,7 +9,14 @@
      names (case, accents and full-width forms are ignored, so "kiakhta" ≠ "kyakhta" but "ё" = "е").
    The three combine with AND. Unknown values in the URL are ignored.
 
-   Content never goes through innerHTML: the script only toggles `hidden`, classes and textContent. */
+   The search box sits in the page's header and belongs to the form through its form="filters"
+   attribute (so its events do not bubble through the form: it has listeners of its own).
+
+   Below the filters: the charts' keyboard and touch handling, the year jump and the marker that
+   names the era and year while the list scrolls.
+
+   Content never goes through innerHTML: the script only toggles `hidden`, classes, attributes and
+   textContent. */
 (function () {
   "use strict";
 
@@ -28,7 +36,8 @@
   }
 
   var items = Array.prototype.map.call(timeline.querySelectorAll("li.event"), function (li) {
-    var id = li.id.replace(/^e-/, "");
+    // The map page lists an event under each of its places, so it names the event in data-event.
+    var id = li.getAttribute("data-event") || li.id.replace(/^e-/, "");
     return {
       li: li,
       id: id,
@@ -37,14 +46,23 @@
       text: fold(Object.prototype.hasOwnProperty.call(searchData, id) ? searchData[id] : li.textContent)
     };
   });
-  var sections = Array.prototype.slice.call(timeline.querySelectorAll("section.era"));
+  var sections = Array.prototype.slice.call(timeline.querySelectorAll("section.era, section.place"));
+  var total = {};
+  items.forEach(function (item) { total[item.id] = true; });
+  total = Object.keys(total).length;
+  var places = {};
+  Array.prototype.forEach.call(document.querySelectorAll(".map [data-section]"), function (el) {
+    (places[el.getAttribute("data-section")] = places[el.getAttribute("data-section")] || []).push(el);
+  });
   var marks = {};
   Array.prototype.forEach.call(document.querySelectorAll(".overview-chart .mark"), function (a) {
     marks[a.getAttribute("data-event")] = a;
   });
   var boxes = Array.prototype.slice.call(form.querySelectorAll('input[name="theme"]'));
   var eraSelect = form.querySelector('select[name="era"]');
-  var query = form.querySelector('input[name="q"]');
+  var query = document.getElementById("filter-q");
+  var searchBox = document.getElementById("site-search");
+  var searchCount = document.getElementById("search-count");
   var count = document.getElementById("filter-count");
   var empty = document.getElementById("filter-empty");
 
@@ -60,22 +78,30 @@
     var s = state();
     var words = fold(s.q).split(/\s+/).filter(Boolean);
     var active = s.themes.length > 0 || s.era !== "" || words.length > 0;
-    var shown = 0;
+    var shown = 0, seen = {};
     items.forEach(function (item) {
       var match = (s.themes.length === 0 || s.themes.some(function (t) { return item.themes.indexOf(t) >= 0; })) &&
         (s.era === "" || item.era === s.era) &&
         words.every(function (w) { return item.text.indexOf(w) >= 0; });
       item.li.hidden = !match;
-      if (match) shown += 1;
+      if (match && !seen[item.id]) shown += 1;
+      if (match) seen[item.id] = true;
       var mark = marks[item.id];
       if (mark) mark.classList.toggle("dimmed", active && !match);
     });
+    // A filtered list is short: every event in it shows its summary, not only the major ones.
+    timeline.classList.toggle("filtered", active);
     // An era with no matching event would be an empty heading; unfiltered, every era shows as without JS.
     sections.forEach(function (section) {
       section.hidden = active && !section.querySelector("li.event:not([hidden])");
+      (places[section.id] || []).forEach(function (el) { el.classList.toggle("filtered-out", section.hidden); });
     });
-    count.textContent = shown + " of " + items.length + " event" + (items.length === 1 ? "" : "s");
+    count.textContent = shown + " of " + total + " event" + (total === 1 ? "" : "s");
     empty.hidden = shown !== 0;
+    // The header's search box is far from the list: it says how many match, and links to them.
+    searchCount.textContent = shown + " found";
+    searchCount.hidden = !active;
+    visible = items.filter(function (item) { return !item.li.hidden; });
     return s;
   }
 
@@ -105,16 +131,174 @@
 
   form.addEventListener("input", update);
   form.addEventListener("change", update);
+  query.addEventListener("input", update);
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     update();
+    // Enter in the search box: go to what it found.
+    if (document.activeElement === query) timeline.scrollIntoView();
   });
   form.addEventListener("reset", function () {
     // The reset event fires before the fields are cleared.
     setTimeout(update, 0);
   });
 
+  var visible = items;
   restore();
   apply();
   form.hidden = false;
+  searchBox.hidden = false;
+  // The skip link, and the filter form's link back up to the search box, focus the box itself.
+  Array.prototype.forEach.call(document.querySelectorAll('a[href="#filter-q"]'), function (a) {
+    a.hidden = false;
+    a.addEventListener("click", function (event) {
+      event.preventDefault();
+      query.focus();
+    });
+  });
+
+  /* The year of each event, from its <time datetime="1860-11-14">. */
+  items.forEach(function (item) {
+    var time = item.li.querySelector(".event-date time");
+    item.year = time ? parseInt(time.getAttribute("datetime"), 10) : NaN;
+    var section = item.li.closest("section.era");
+    var heading = section && section.querySelector("h2 a");
+    item.eraLabel = heading ? heading.textContent : "";
+  });
+
+  /* Go to a year: the first listed event of that year, or of the nearest year that has one. */
+  var yearForm = document.getElementById("year-jump");
+  var yearInput = document.getElementById("year-input");
+  var yearResult = document.getElementById("year-result");
+  if (yearForm && yearInput && yearResult) {
+    yearForm.hidden = false;
+    yearForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var wanted = parseInt(yearInput.value, 10);
+      var pool = visible.length ? visible : items;
+      if (isNaN(wanted) || !pool.length) {
+        yearResult.textContent = "Type a year, for example " + (pool.length ? pool[0].year : "") + ".";
+        return;
+      }
+      var best = null;
+      pool.forEach(function (item) {
+        if (isNaN(item.year)) return;
+        if (!best || Math.abs(item.year - wanted) < Math.abs(best.year - wanted)) best = item;
+      });
+      if (!best) return;
+      var same = pool.filter(function (item) { return item.year === best.year; }).length;
+      yearResult.textContent = (best.year === wanted ? "" : "Nothing listed in " + wanted + "; the nearest is ") +
+        best.year + ": " + same + " event" + (same === 1 ? "" : "s") + ".";
+      goTo(best.li);
+    });
+  }
+
+  function goTo(li) {
+    li.scrollIntoView();
+    var link = li.querySelector(".event-title a");
+    if (link) link.focus({ preventScroll: true });
+    li.classList.add("landed");
+    setTimeout(function () { li.classList.remove("landed"); }, 2000);
+  }
+
+  /* While the list scrolls, a marker at the top of the screen names the era and year in view. */
+  var where = document.getElementById("where");
+  if (where) {
+    var pending = false;
+    var place = function () {
+      pending = false;
+      var box = timeline.getBoundingClientRect();
+      var line = where.offsetHeight + 20;
+      if (box.top > 0 || box.bottom < line || !visible.length) {
+        where.hidden = true;
+        return;
+      }
+      // the first event not wholly under the marker (the list is in time order)
+      var lo = 0, hi = visible.length - 1, found = visible.length - 1;
+      while (lo <= hi) {
+        var mid = (lo + hi) >> 1;
+        if (visible[mid].li.getBoundingClientRect().bottom > line) {
+          found = mid;
+          hi = mid - 1;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      var item = visible[found];
+      where.textContent = item.eraLabel + " · " + (isNaN(item.year) ? "" : item.year);
+      where.hidden = false;
+    };
+    window.addEventListener("scroll", function () {
+      if (!pending) {
+        pending = true;
+        requestAnimationFrame(place);
+      }
+    }, { passive: true });
+    place();
+  }
+})();
+
+/* The charts: each is one stop for the Tab key. The arrow keys (and Home, End, Page Up and Page Down)
+   move through its marks in order, Enter opens one; the mark focused, hovered or tapped is named in
+   a visible label under the chart. On a touch screen the first tap names a mark, a second opens it. */
+(function () {
+  "use strict";
+
+  Array.prototype.forEach.call(document.querySelectorAll(".chart-scroll"), function (box) {
+    var svg = box.querySelector("svg");
+    var label = box.nextElementSibling;
+    if (!svg || !label || !label.classList.contains("chart-label")) return;
+    var marks = Array.prototype.slice.call(svg.querySelectorAll("a.mark"));
+    if (!marks.length) return;
+    var current = null;
+    var tapped = null;   // on touch: the mark under the finger, if it was already the one named
+
+    function select(mark, focus) {
+      marks.forEach(function (m) {
+        m.setAttribute("tabindex", m === mark ? "0" : "-1");
+        m.classList.toggle("current", m === mark);
+      });
+      current = mark;
+      if (focus) mark.focus();
+      while (label.firstChild) label.removeChild(label.firstChild);
+      var link = document.createElement("a");
+      link.href = mark.getAttribute("href");
+      link.textContent = mark.getAttribute("aria-label");
+      label.appendChild(link);
+    }
+
+    svg.addEventListener("keydown", function (event) {
+      var i = marks.indexOf(document.activeElement);
+      if (i < 0) return;
+      var next = {
+        ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1,
+        Home: 0, End: marks.length - 1, PageDown: i + 10, PageUp: i - 10
+      }[event.key];
+      if (next === undefined) return;
+      event.preventDefault();
+      select(marks[Math.max(0, Math.min(marks.length - 1, next))], true);
+    });
+    svg.addEventListener("focusin", function (event) {
+      var mark = event.target.closest ? event.target.closest("a.mark") : null;
+      if (mark && mark !== current) select(mark, false);
+    });
+    // (Read before the tap focuses the mark, which names it.)
+    svg.addEventListener("pointerdown", function (event) {
+      var mark = event.target.closest("a.mark");
+      tapped = event.pointerType === "touch" ? { mark: mark, named: mark !== null && mark === current } : null;
+    });
+    svg.addEventListener("pointerover", function (event) {
+      var mark = event.target.closest("a.mark");
+      if (mark && event.pointerType === "mouse") select(mark, false);
+    });
+    svg.addEventListener("click", function (event) {
+      var mark = event.target.closest("a.mark");
+      var tap = tapped;
+      tapped = null;
+      if (mark && event.detail > 0 && tap && tap.mark === mark && !tap.named) {
+        event.preventDefault();
+        select(mark, false);
+      }
+    });
+  });
 })();

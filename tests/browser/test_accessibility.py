@@ -19,6 +19,9 @@ PAGES = [
     "sources/index.html",
     "print/index.html",
     "about/index.html",
+    "map/index.html",
+    "map/index.html?theme=trade",               # marks hidden by the filters
+    "data/index.html",
     "404.html",
 ]
 

@@ -166,8 +166,8 @@ def test_the_site_works_opened_from_disk(chromium_browser, tmp_path):
     assert visible_titles(page) == [NERCHINSK]
     page.locator(".overview-chart a.mark").nth(1).click()
     assert page.url == (out / "events" / "1727-treaty-of-kyakhta" / "index.html").as_uri()
-    page.get_by_role("link", name="Sources", exact=True).first.click()
-    assert page.locator("h1").inner_text() == "Sources"
+    page.get_by_role("link", name="Bibliography", exact=True).first.click()
+    assert page.locator("h1").inner_text() == "Bibliography"
     context.close()
     assert errors == []
 

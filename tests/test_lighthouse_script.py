@@ -1,0 +1,66 @@
+"""scripts/lighthouse.py measures the site as a real host serves it: compressed, with the 404 page
+for a missing address, and long-lived caching only for the assets whose URLs carry a content hash."""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import http.server
+import importlib.util
+import threading
+
+import pytest
+
+from support import ROOT
+
+spec = importlib.util.spec_from_file_location("lighthouse_script", ROOT / "scripts" / "lighthouse.py")
+lighthouse = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(lighthouse)
+
+
+@pytest.fixture
+def server(tmp_path):
+    (tmp_path / "index.html").write_text("<!DOCTYPE html><title>home</title>" + "x" * 2000, encoding="utf-8")
+    (tmp_path / "404.html").write_text("<!DOCTYPE html><title>missing</title>", encoding="utf-8")
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "style.css").write_text("body{}" * 100, encoding="utf-8")
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                            lambda *a: lighthouse.Handler(*a, directory=str(tmp_path)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield httpd.server_address[1]
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _get(port, path, gzip_ok=True):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path, headers={"Accept-Encoding": "gzip"} if gzip_ok else {})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response, body
+
+
+def test_pages_are_served_gzipped_to_a_browser_that_accepts_it(server):
+    response, body = _get(server, "/")
+    assert response.status == 200 and response.getheader("Content-Encoding") == "gzip"
+    assert gzip.decompress(body).decode().endswith("x" * 2000) and len(body) < 200
+    assert response.getheader("Cache-Control") == "no-cache"
+    plain, body = _get(server, "/", gzip_ok=False)
+    assert plain.getheader("Content-Encoding") is None and body.endswith(b"x" * 2000)
+
+
+def test_hashed_assets_are_cached_for_a_year(server):
+    response, _ = _get(server, "/static/style.css?v=abc123")
+    assert response.getheader("Cache-Control") == "public, max-age=31536000, immutable"
+    assert response.getheader("Content-Type") == "text/css"
+
+
+def test_a_missing_address_gets_the_404_page(server):
+    response, body = _get(server, "/no-such-page/")
+    assert response.status == 404 and b"<title>missing</title>" in gzip.decompress(body)
+
+
+def test_every_page_kind_is_scored():
+    assert set(lighthouse.PAGES) >= {"home", "event", "theme", "era", "bibliography", "print", "data", "404"}
+    assert lighthouse.CATEGORIES == ("performance", "accessibility", "best-practices", "seo")

@@ -1,0 +1,134 @@
+"""gettext catalogs: the interface strings of the theme and the engine in each language.
+
+The ecosystem's convention: strings are marked in the templates ({% trans %}, {{ _("...") }}) and in
+Python (N_("...")), extracted with Babel (babel.cfg at the project's root: `pybabel extract -F babel.cfg
+-o messages.pot .`), translated in .po files, and compiled here at build time, in memory: no .mo file is
+kept in git or written anywhere.
+
+Where the catalogs live:
+    <theme>/locale/<locale>/LC_MESSAGES/messages.po     the templates' strings
+    timeline/locale/<locale>/LC_MESSAGES/timeline.po    the engine's own (date phrases)
+<locale> is Babel's form of the language code: zh_Hans for zh-Hans.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import os
+from functools import lru_cache
+
+ENGINE_LOCALE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locale")
+ENGINE_DOMAIN = "timeline"
+THEME_DOMAIN = "messages"
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction without translating it (gettext's convention)."""
+    return message
+
+
+class CatalogError(Exception):
+    """A .po file that cannot be read: its path, line and why."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+        self.path, self.line, self.message = path, line, message
+
+
+def locale_of(code: str) -> str:
+    """Babel's and gettext's folder name for a BCP 47 code: zh-Hans -> zh_Hans."""
+    return code.replace("-", "_")
+
+
+def po_path(folder: str, code: str, domain: str = THEME_DOMAIN) -> str:
+    return os.path.join(folder, locale_of(code), "LC_MESSAGES", f"{domain}.po")
+
+
+def read_catalog(path: str, code: str):
+    """The babel Catalog of one .po file, or CatalogError with the line."""
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        with open(path, "rb") as handle:
+            return read_po(handle, locale=locale_of(code), abort_invalid=True)
+    except PoFileError as exc:
+        raise CatalogError(path, getattr(exc, "lineno", None), str(exc)) from None
+    except (OSError, ValueError) as exc:
+        raise CatalogError(path, None, f"cannot read: {exc}") from None
+
+
+def compile_catalog(catalog) -> gettext.GNUTranslations:
+    """A catalog compiled to gettext's form in memory (fuzzy entries left out, as msgfmt does)."""
+    from babel.messages.mofile import write_mo
+
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def load(folder: str, code: str, domain: str = THEME_DOMAIN) -> gettext.NullTranslations:
+    """The compiled catalog of a language; NullTranslations (English as written) when there is none.
+    zh-Hans falls back to zh when only a zh catalog exists."""
+    for candidate in (code, code.split("-")[0]):
+        path = po_path(folder, candidate, domain)
+        if os.path.isfile(path):
+            return compile_catalog(read_catalog(path, candidate))
+    return gettext.NullTranslations()
+
+
+@lru_cache(maxsize=None)
+def engine(code: str) -> gettext.NullTranslations:
+    """The engine's own catalog for a language (date phrases), compiled once per process."""
+    return load(ENGINE_LOCALE, code, ENGINE_DOMAIN)
+
+
+def install(env, translations: gettext.NullTranslations) -> None:
+    """Give a Jinja environment the i18n extension and a language's catalog ({% trans %}, _(),
+    gettext(), ngettext() in its templates; new-style, so placeholders are escaped and %(name)s is
+    formatted by the call)."""
+    if "jinja2.ext.InternationalizationExtension" not in env.extensions:
+        env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_translations(translations, newstyle=True)
+
+
+def extract_templates(folder: str):
+    """(file, line, msgid) of every translatable string in the templates of a folder, with Babel's
+    Jinja2 extractor as babel.cfg configures it."""
+    from babel.messages.extract import extract_from_dir
+
+    method_map = [("**.html", "jinja2"), ("**.xml", "jinja2")]
+    options = {"**.html": {"extensions": "jinja2.ext.i18n"}, "**.xml": {"extensions": "jinja2.ext.i18n"}}
+    found = []
+    for filename, line, message, _comments, _context in extract_from_dir(folder, method_map, options):
+        msgid = message[0] if isinstance(message, tuple) else message
+        if msgid:
+            found.append((filename, line, msgid))
+    return sorted(found)
+
+
+def extract_python(path: str):
+    """(file, line, msgid) of every N_()/_() message in a Python file."""
+    from babel.messages.extract import extract_python as extract
+
+    with open(path, "rb") as handle:
+        found = [(os.path.basename(path), line, message[0] if isinstance(message, tuple) else message)
+                 for line, _func, message, _comments in extract(handle, ("N_", "_", "gettext"), [], {})
+                 if (message[0] if isinstance(message, tuple) else message)]
+    return sorted(found)
+
+
+def untranslated(messages, folder: str, codes, domain: str = THEME_DOMAIN) -> list[str]:
+    """'file:line: language: no translation of "msgid"' for each extracted message that a configured
+    language's catalog lacks (or has only as fuzzy); a language without a catalog lacks them all."""
+    problems = []
+    for code in codes:
+        path = po_path(folder, code, domain)
+        catalog = read_catalog(path, code) if os.path.isfile(path) else None
+        for filename, line, msgid in messages:
+            entry = catalog.get(msgid) if catalog is not None else None
+            if entry is None or entry.fuzzy or not (entry.string if isinstance(entry.string, str)
+                                                    else all(entry.string)):
+                problems.append(f"{filename}:{line}: {code}: no translation of \"{msgid}\"")
+    return problems

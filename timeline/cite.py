@@ -1,0 +1,78 @@
+"""How to cite the site or one of its pages: Chicago (notes-bibliography, as for a web page: CMOS
+14.206), BibTeX and CSL-JSON, from site.yaml's editors (else its author), title and edition date.
+
+Pure: the template shows the three forms as text (nothing to run to read or copy them). A page's
+address is given only when the site has a base URL: a relative address cites nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from markupsafe import Markup, escape
+
+from . import dates
+from .model import Site
+
+_BIBTEX_SPECIAL = re.compile(r"([\\{}%&$#_^~])")
+
+
+def _people(site: Site) -> list[str]:
+    return [e.name for e in site.editors] or ([site.author] if site.author else [])
+
+
+def _bibtex(value: str) -> str:
+    """A BibTeX field value: its special characters escaped, braced whole so that case is kept."""
+    def sub(m):
+        ch = m[1]
+        return {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}.get(ch, "\\" + ch)
+    return "{" + _BIBTEX_SPECIAL.sub(sub, value) + "}"
+
+
+def citation(site: Site, title: str | None, url: str | None, edition: str, key: str) -> dict:
+    """{"chicago": Markup, "bibtex": str, "csl": str} for a page titled `title` (None: the whole site)."""
+    people = _people(site)
+    edition_date = dates.parse(edition) if edition else None
+    shown = edition_date.display() if edition_date else ""
+    # Chicago: Editors, eds. "Page." Site. Edition of date. URL.
+    parts = []
+    if people:
+        names = " and ".join(people) if len(people) <= 2 else ", ".join(people[:-1]) + ", and " + people[-1]
+        plural = "eds." if len(people) > 1 else "ed."
+        parts.append(f"{escape(names)}, {plural}" if site.editors else str(escape(names)))
+    if title is not None:
+        parts.append(f"“{escape(title)}.”")
+    parts.append(f"<cite>{escape(site.title)}</cite>")
+    if shown:
+        parts.append(f"Edition of {escape(shown)}")
+    if url:
+        parts.append(f'<a href="{escape(url)}">{escape(url)}</a>')
+    chicago = " ".join(p if p.endswith((".", ".”")) else p + "." for p in parts)
+    # BibTeX: one @misc entry; editors as authors (braced whole: a name of an organisation is not
+    # split into given and family names).
+    fields = []
+    if people:
+        fields.append(("author", "{" + " and ".join(_bibtex(p) for p in people) + "}"))
+    fields.append(("title", _bibtex(title if title is not None else site.title)))
+    if title is not None:
+        fields.append(("howpublished", _bibtex(site.title)))
+    if edition_date:
+        fields.append(("year", _bibtex(str(edition_date.gregorian[0]))))
+        fields.append(("note", _bibtex(f"Edition of {shown}")))
+    if url:
+        fields.append(("url", _bibtex(url)))
+    bibkey = re.sub(r"[^A-Za-z0-9:_-]", "", key) or "timeline"
+    bibtex = "@misc{" + bibkey + ",\n" + ",\n".join(f"  {k} = {v}" for k, v in fields) + "\n}"
+    # CSL-JSON: a web page within the site (or the site itself).
+    item = {"id": bibkey, "type": "webpage", "title": title if title is not None else site.title}
+    if title is not None:
+        item["container-title"] = site.title
+    if people:
+        item["author" if not site.editors else "editor"] = [{"literal": p} for p in people]
+    if edition_date:
+        item["issued"] = {"date-parts": [[n for n in edition_date.gregorian if n]]}
+    if url:
+        item["URL"] = url
+    csl = json.dumps([item], ensure_ascii=False, indent=2, sort_keys=True)
+    return {"chicago": Markup(chicago), "bibtex": bibtex, "csl": csl}

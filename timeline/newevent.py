@@ -1,0 +1,137 @@
+"""`timeline new`: write a new event file from a title and a date, with the fields to fill in."""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+from .dates import parse as parse_date
+
+SLUG_LIMIT = 80  # characters of title in a file name: well under the 255 bytes a file name may have
+
+
+def slugify(text: str, limit: int | None = None) -> str:
+    """The file-name form of a title: ASCII letters and digits joined by hyphens. With `limit`, cut
+    at the last hyphen within it, keeping whole words ("" when the first word alone is longer)."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if limit is not None and len(slug) > limit:
+        slug = slug[:max(slug.rfind("-", 0, limit + 1), 0)]
+    return slug
+
+
+def _yaml_str(key: str, value) -> str:
+    """`key: value` as one line of YAML, escaped by the YAML library whatever `value` holds (control
+    characters, quotes, `]`, line breaks). Always double-quoted: PyYAML's plain and single-quoted
+    styles fold some line separators (U+0085, U+2028) into spaces."""
+    import yaml
+
+    if isinstance(value, list):
+        return f"{key}: [" + ", ".join(_yaml_str("", item)[2:] for item in value) + "]"
+    return f"{key}: " + yaml.safe_dump(value, default_style='"', allow_unicode=True, width=float("inf")).rstrip("\n")
+
+
+def _site(src: Path):
+    """site.yaml as the build reads it, for the span and theme ids; None when it has errors (then
+    `new` checks only the form of what it writes and `check` reports site.yaml)."""
+    from .content import load_site
+    from .diagnostics import Report
+
+    try:
+        return load_site(src, Report(), None)
+    except Exception:  # noqa: BLE001 - whatever is wrong with site.yaml is for `check` to say
+        return None
+
+
+def _new_problems(args, date, site) -> list[str]:
+    from .content import SLUG
+
+    problems = []
+    try:
+        args.title.encode("utf-8")
+    except UnicodeEncodeError:
+        problems.append("title: is not valid text (it holds bytes that are not UTF-8)")
+    if not slugify(args.title):
+        problems.append("title: needs at least one letter or digit for the file name")
+    elif not slugify(args.title, SLUG_LIMIT):
+        problems.append(f"title: its first word makes a file name of {len(slugify(args.title).split('-')[0])} "
+                        f"characters; the limit is {SLUG_LIMIT} characters: shorten the title")
+    for theme in args.theme:
+        if not SLUG.match(theme):
+            problems.append(f"theme: {theme!r} is not a valid theme id (lower-case letters, digits, hyphens)")
+        elif site is not None and theme not in [t.id for t in site.themes]:
+            problems.append(f"theme: '{theme}' is not a theme of site.yaml ({', '.join(t.id for t in site.themes)})")
+    if site is not None and not site.span_start <= date.gregorian[0] <= site.span_end:
+        problems.append(f"date: {date.source_text()} is outside the timeline's span "
+                        f"({site.span_start}–{site.span_end}, site.yaml)")
+    return problems
+
+
+def cmd_new(args) -> int:
+    try:
+        date = parse_date(args.date, "julian" if args.julian else "gregorian")
+    except ValueError as exc:
+        print(f"timeline new: date: {exc}", file=sys.stderr)
+        return 1
+    if not (args.src / "site.yaml").is_file():
+        print(f"timeline new: {args.src}/site.yaml not found: is --src the content folder?", file=sys.stderr)
+        return 1
+    problems = _new_problems(args, date, _site(args.src))
+    for problem in problems:
+        print(f"timeline new: {problem}", file=sys.stderr)
+    if problems:
+        return 1
+    slug = slugify(args.title, SLUG_LIMIT)
+    # Four digits, as the date is written and as ids sort: year 1 is 0001, not 1.
+    path = args.src / "events" / f"{date.year:04d}-{slug}.yaml"
+    if path.exists():
+        print(f"timeline new: {path} already exists; not overwritten", file=sys.stderr)
+        return 1
+    if path.parent.exists() and not path.parent.is_dir():
+        print(f"timeline new: {path.parent}: is not a folder", file=sys.stderr)
+        return 1
+    text = _new_event_text(args, date)
+    if text is None:
+        print("timeline new: title: cannot be written as YAML that reads back the same", file=sys.stderr)
+        return 1
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+            handle.write(text)
+    except OSError as exc:  # made meanwhile; events/ is a file, a read-only folder; a full disk
+        why = "already exists; not overwritten" if isinstance(exc, FileExistsError) and exc.filename == str(path) \
+            else exc.strerror or str(exc)
+        print(f"timeline new: {exc.filename or path}: {why}", file=sys.stderr)
+        return 1
+    shortened = f" (the file name keeps the title's first words: at most {SLUG_LIMIT} characters)" \
+        if slug != slugify(args.title) else ""
+    print(f"created {path}{shortened}")
+    return 0
+
+
+def _new_event_text(args, date) -> str | None:
+    """The new event file's text; None if the YAML would not read back as the values given."""
+    import yaml
+
+    values = {"title": args.title, "date": date.source_text()}
+    # The schema line gives editors completion and checking in any editor with the YAML language server.
+    lines = ["# yaml-language-server: $schema=../event.schema.json",
+             _yaml_str("title", values["title"]), _yaml_str("date", values["date"])]
+    if args.julian:
+        lines.append("calendar: julian        # the date above is Old Style")
+        values["calendar"] = "julian"
+    if args.theme:
+        values["themes"] = list(args.theme)
+        lines.append(_yaml_str("themes", values["themes"]))
+    else:
+        lines.append("themes: []            # e.g. [territory, diplomacy]")
+    lines += ["significance: notable   # major | notable | minor",
+              'summary: ""             # one or two sentences in your own words, with [@source-key] citations',
+              "# body: |\n#   Longer text for the event page; cite every claim: [@source-key, p. 12].",
+              "# names: {zh: ..., ru: ...}", "# place: ...", "# sources: [source-key]", "# related: [event-id]", ""]
+    text = "\n".join(lines)
+    read_back = yaml.safe_load(text)
+    # A guard: the YAML library escapes everything.
+    return text if {key: read_back.get(key) for key in values} == values else None

@@ -1,0 +1,253 @@
+"""The preview server: rebuilds its folder on a save, serves it while no build writes, answers reload polls.
+
+It knows nothing of the site beyond a `builder` callable and the folder it writes, so tests run it
+in-process with a fake builder on port 0. Its thresholds are parameters, for tests to shorten.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import sys
+import threading
+import time
+import urllib.parse
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterable, TextIO
+
+from timeline.diagnostics import Diagnostic
+
+from .handler import listen
+from .hosts import allowed_hosts, check_request, is_loopback
+from .overlay import PLAIN_404, exception_diagnostic, inject
+from .watch import Debouncer, Watcher
+
+QUIET_SECONDS = 0.1  # a build starts once no save has come for this long
+IDLE_COLLECT_SECONDS = 1.0  # after a build, this long without a change: collect garbage
+LONG_POLL_SECONDS = 25.0  # a reload request waits at most this long for the next build
+SOCKET_TIMEOUT_SECONDS = 10.0  # a read or write of a client's socket may take this long
+_MAX_URL_PATH = 1024  # characters; the deepest page of a site is far shorter
+
+
+class _ReadWriteLock:
+    """Many requests read at once; a build writes alone. A waiting build stops new readers from
+    entering, so fifty busy clients cannot starve it."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    @contextmanager
+    def reading(self):
+        with self._cond:
+            while self._writing or self._writers_waiting:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def writing(self):
+        with self._cond:
+            self._writers_waiting += 1
+            while self._writing or self._readers:
+                self._cond.wait()
+            self._writers_waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+class PreviewServer:
+    """Serves `site_dir`, rebuilding it with `builder()` after each quiet burst of changes in `watch`."""
+
+    def __init__(self, builder: Callable[[], object], site_dir: Path, *, watch: Iterable[Path] = (),
+                 ignore: Iterable[Path] = (), host: str = "127.0.0.1", port: int = 0, poll: bool = False,
+                 quiet: float = QUIET_SECONDS, log: TextIO | None = None, long_poll: float = LONG_POLL_SECONDS,
+                 socket_timeout: float = SOCKET_TIMEOUT_SECONDS, idle_collect: float = IDLE_COLLECT_SECONDS):
+        self.builder = builder
+        self.site_dir = Path(site_dir).resolve()
+        self.quiet, self.long_poll, self.socket_timeout = quiet, long_poll, socket_timeout
+        self._log = log if log is not None else sys.stderr
+        watch = list(watch)
+        self.watcher = Watcher(watch, [self.site_dir, *ignore], self.changed, poll=poll, warn=self.say) \
+            if watch else None
+        self._debounce = Debouncer(self._rebuild_and_follow, quiet, idle_collect)
+        self._lock = _ReadWriteLock()
+        self._state = threading.Condition()  # guards generation/errors/stopping; wakes long-polls
+        self.generation = 0
+        self.errors: list[Diagnostic] = []
+        self._warned: set[Diagnostic] = set()
+        self._stopping = False
+        self._threads: list[threading.Thread] = []
+        host = host.strip("[]")  # "[::1]", as in a URL
+        self._httpd = listen(host, port, self)
+        # What was bound decides, not how it was spelt: "LOCALHOST" and "127.1" are loopback too.
+        self.loopback_only = is_loopback(self._httpd.server_address[0])
+        self._hosts = allowed_hosts(host, self.loopback_only)
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{'[%s]' % host if ':' in host else host}:{port}/"
+
+    def __enter__(self) -> "PreviewServer":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """Build once, then serve and watch; returns at once, the work runs on threads."""
+        self.rebuild()
+        for target in (self._httpd.serve_forever, self._debounce.run):
+            thread = threading.Thread(target=target, daemon=True, name=f"preview-{target.__name__}")
+            thread.start()
+            self._threads.append(thread)
+        if self.watcher is not None:
+            self.watcher.start()
+
+    def stop(self) -> None:
+        with self._state:
+            self._stopping = True
+            self._state.notify_all()
+        self._debounce.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
+        if self._threads:  # shutdown() waits forever for a serve_forever() that never ran
+            self._httpd.shutdown()
+        self._httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def wait(self) -> None:
+        """Block until stop(); interruptible by Ctrl-C in the main thread."""
+        while not self._stopping:
+            time.sleep(0.5)
+
+    # --- building -------------------------------------------------------------------------------
+
+    def changed(self, path: str | Path = "") -> None:
+        """Note a change; the build starts once no change has arrived for `quiet` seconds."""
+        self._debounce.changed()
+
+    def _rebuild_and_follow(self) -> None:
+        self.rebuild()
+        if self.watcher is not None:
+            self.watcher.follow_links()  # a folder linked since the last build
+
+    def rebuild(self) -> bool:
+        """Run the builder while no request reads the site; never raises."""
+        started = time.perf_counter()
+        with self._lock.writing():
+            try:
+                result = self.builder()
+                ok = bool(result.ok)
+                diagnostics = list(result.diagnostics)
+            except Exception as exc:  # a broken template or engine bug must not stop the preview
+                result, ok, diagnostics = None, False, [exception_diagnostic(exc)]
+            errors = [d for d in diagnostics if d.severity == "error"] or ([] if ok else [
+                Diagnostic("(build)", message="the build failed without a diagnostic")])
+            with self._state:
+                self.errors = [] if ok else errors
+                self.generation += 1
+                self._state.notify_all()
+            # Under the lock, so the reports of two builds never interleave.
+            self._report(ok, errors, diagnostics, getattr(result, "pages", None), time.perf_counter() - started)
+        return ok
+
+    def _report(self, ok: bool, errors: list[Diagnostic], diagnostics: list[Diagnostic], pages, seconds: float):
+        """Errors at every build, since they block it; warnings once, or they bury the errors."""
+        warnings = [d for d in diagnostics if d.severity != "error"]
+        fresh = [d for d in warnings if d not in self._warned]
+        for d in (errors if not ok else []) + fresh:
+            self.say(str(d))
+        if len(warnings) > len(fresh):
+            self.say(f"({len(warnings) - len(fresh)} warning(s) shown before are not repeated)")
+        self._warned = set(warnings)
+        if ok:
+            self.say(f"built in {seconds:.2f} s" + (f": {pages} pages" if pages is not None else "")
+                     + f"; serving {self.url}")
+        else:
+            self.say(f"build failed with {len(errors)} error(s); serving the last good site")
+
+    def wait_for_build(self, since: int, timeout: float | None = None) -> int:
+        """Return the build generation as soon as it differs from `since` (or at timeout, by default
+        the server's long_poll)."""
+        deadline = time.monotonic() + (self.long_poll if timeout is None else timeout)
+        with self._state:
+            while self.generation == since and not self._stopping and time.monotonic() < deadline:
+                self._state.wait(deadline - time.monotonic())
+            return self.generation
+
+    # --- serving --------------------------------------------------------------------------------
+
+    def check_request(self, target: str, hosts: list[str], version: str) -> tuple[int, str] | None:
+        """(status, message) to refuse a request with, or None (see hosts.check_request)."""
+        return check_request(target, hosts, version, port=self._httpd.server_address[1], allowed=self._hosts,
+                             url=self.url)
+
+    def fetch(self, url_path: str, query: str = "") -> tuple[int, dict[str, str], bytes]:
+        """The response for a URL path, read whole while no build runs (one build per response)."""
+        with self._lock.reading():
+            target = self._resolve(url_path)
+            if target == "forbidden":
+                return 403, {"Content-Type": "text/plain; charset=utf-8"}, b"403 forbidden\n"
+            if target is not None and target.is_dir():
+                if not url_path.endswith("/"):
+                    # one leading slash only: "//host" would be a redirect to another site
+                    location = "/" + url_path.lstrip("/") + "/" + (f"?{query}" if query else "")
+                    return 301, {"Location": location}, b""
+                target = target / "index.html"
+            try:
+                if target is not None and target.is_file():
+                    status, body = 200, target.read_bytes()
+                else:
+                    target = self.site_dir / "404.html"
+                    status = 404
+                    body = target.read_bytes() if target.is_file() else PLAIN_404
+            except OSError as exc:  # unreadable, or gone: the build output is the preview's own
+                message = f"403 {exc.strerror or 'cannot be read'}\n"
+                return 403, {"Content-Type": "text/plain; charset=utf-8"}, message.encode()
+            generation, errors = self.generation, list(self.errors)
+        ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if ctype == "text/html":
+            body = inject(body, generation, errors)
+        if ctype.startswith("text/") or ctype in ("application/javascript", "application/json", "image/svg+xml"):
+            ctype += "; charset=utf-8"
+        return status, {"Content-Type": ctype}, body
+
+    def _resolve(self, url_path: str) -> Path | None | str:
+        raw = urllib.parse.unquote(url_path)
+        parts = raw.split("/")
+        if ".." in parts or "\\" in raw or "\0" in raw:
+            return "forbidden"
+        parts = [p for p in parts if p not in ("", ".")]
+        if any(p.startswith(".") for p in parts):
+            return None  # the writer's own bookkeeping (the build record, its lock), not the site
+        if len(raw) > _MAX_URL_PATH or any(len(p.encode("utf-8", "replace")) > 255 for p in parts):
+            return None  # no file has such a name: the system would answer ENAMETOOLONG
+        target = self.site_dir.joinpath(*parts)
+        try:
+            resolved = target.resolve()
+            if not resolved.is_relative_to(self.site_dir):
+                return "forbidden"  # a symlink that points out of the site
+            return resolved if resolved.exists() else None
+        except (OSError, RuntimeError, ValueError):
+            return None
+
+    def say(self, message: str) -> None:
+        """One line in the preview's log."""
+        print(message, file=self._log, flush=True)

@@ -1,0 +1,115 @@
+"""site.yaml (the site: title, themes, eras, licence, editors) and places.yaml, read and checked."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import places
+from .diagnostics import Report, excerpt
+from .fields import COLOUR, URL, YamlFile, list_field, parse, read, relative, unique_id
+from .model import Editor, Era, Licence, Site, Theme
+from .typography import quotes
+
+SITE_FIELDS = {"title", "subtitle", "language", "author", "base_url", "span", "themes", "eras", "edition",
+               "languages", "licence", "editors"}  # languages: read and checked by timeline.i18n
+THEME_FIELDS = {"id", "label", "colour", "colour_dark", "description"}
+ERA_FIELDS = {"id", "label", "start", "end", "intro"}
+
+
+def _themes(f: YamlFile, data: dict) -> list[Theme]:
+    themes, seen = [], set()
+    for i, raw in enumerate(list_field(f, data, "themes")):
+        t = f.mapping(raw, ("themes", i), THEME_FIELDS, ("id", "label", "colour"), what="theme")
+        if t is None:
+            continue
+        tid = unique_id(f, t.get("id"), ("themes", i, "id"), seen, "theme")
+        colour, dark = (f.text(t.get(k), ("themes", i, k)) for k in ("colour", "colour_dark"))
+        for name, value in (("colour", colour), ("colour_dark", dark)):
+            if value and not COLOUR.match(value):
+                f.error(("themes", i, name), f"'{excerpt(value)}' is not a colour like '#2166ac'")
+        themes.append(Theme(tid, quotes(f.text(t.get("label"), ())), colour, quotes(f.text(t.get("description"), ())),
+                            dark))
+    return themes
+
+
+def _eras(f: YamlFile, data: dict) -> list[Era]:
+    eras, seen = [], set()
+    for i, raw in enumerate(list_field(f, data, "eras")):
+        e = f.mapping(raw, ("eras", i), ERA_FIELDS, ("id", "label", "start", "end"), what="era")
+        if e is None:
+            continue
+        eid = unique_id(f, e.get("id"), ("eras", i, "id"), seen, "era")
+        bounds = [e.get("start"), e.get("end")]
+        if not all(type(b) is int and 1 <= b <= 9999 for b in bounds):
+            f.error(("eras", i), "start and end must be years", field=f"eras[{i}]")
+            continue
+        era = Era(eid, quotes(f.text(e.get("label"), ())), bounds[0], bounds[1], quotes(f.text(e.get("intro"), ())))
+        if era.start > era.end:
+            f.error(("eras", i, "end"), f"ends ({era.end}) before it starts ({era.start})")
+        if eras and era.start != eras[-1].end + 1:
+            f.error(("eras", i, "start"), f"should start in {eras[-1].end + 1}, the year after "
+                                          f"'{eras[-1].id}' ends (eras run in order without gaps or overlaps)")
+        eras.append(era)
+    return eras
+
+
+def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
+    f = YamlFile(relative(src / "site.yaml", src), report, parse(read(src / "site.yaml")))
+    if f.doc is None:
+        return None
+    data = f.mapping(f.doc.data, (), SITE_FIELDS, ("title", "themes", "eras"), what="site")
+    if data is None:
+        return None
+    span = data.get("span") or {"start": 1689, "end": 2025}
+    start, end = 1689, 2025
+    if isinstance(span, dict) and all(type(span.get(k)) is int and 1 <= span[k] <= 9999 for k in ("start", "end")) \
+            and span["start"] <= span["end"]:
+        start, end = span["start"], span["end"]
+    else:
+        f.error(("span",), "expected {start: YEAR, end: YEAR}, four-digit years with start before end")
+    themes, eras = _themes(f, data), _eras(f, data)
+    base = base_url if base_url is not None else data.get("base_url")
+    if base is not None:
+        base = str(base).strip()
+        if base and not URL.match(base):
+            f.error(("base_url",), f"'{excerpt(base)}' is not an http(s) URL")
+        base = (base.rstrip("/") + "/") if base else None
+    language = f.text(data.get("language"), ("language",)) or "en"
+    edition = None
+    if data.get("edition") is not None:
+        parsed = f.date(data["edition"], ("edition",))
+        edition = parsed.iso() if parsed else None
+    licence, editors = _credits(f, data)
+    if report.errors:
+        return None if not themes or not eras else Site(
+            f.text(data.get("title"), ("title",)), "", language, "", base, start, end, tuple(themes), tuple(eras))
+    return Site(quotes(f.text(data.get("title"), ("title",))), quotes(f.text(data.get("subtitle"), ("subtitle",))),
+                language,
+                f.text(data.get("author"), ("author",)), base, start, end, tuple(themes), tuple(eras), edition,
+                licence=licence, editors=editors)
+
+
+def _credits(f: YamlFile, data: dict) -> tuple[Licence | None, tuple[Editor, ...]]:
+    """licence: {name, url} (the text's licence, shown on every page) and editors: [{name, role}]."""
+    licence = None
+    raw = data.get("licence")
+    if raw is not None and f.mapping(raw, ("licence",), {"name", "url"}, ("name",), what="licence") is not None:
+        url = f.text(raw.get("url"), ("licence", "url"))
+        if url and not URL.match(url):
+            f.error(("licence", "url"), f"'{excerpt(url)}' is not an http(s) URL")
+        licence = Licence(quotes(f.text(raw.get("name"), ("licence", "name"))), url)
+    editors = []
+    for i, raw in enumerate(list_field(f, data, "editors")):
+        if f.mapping(raw, ("editors", i), {"name", "role"}, ("name",), what="editor") is not None:
+            editors.append(Editor(quotes(f.text(raw.get("name"), ("editors", i, "name"))),
+                                  quotes(f.text(raw.get("role"), ("editors", i, "role")))))
+    return licence, tuple(editors)
+
+
+def load_places(src: Path, report: Report) -> tuple | None:
+    """site_src/places.yaml, optional (timeline.places checks it); None if it cannot be used."""
+    path = src / "places.yaml"
+    if not os.path.lexists(path):
+        return ()
+    return places.read(YamlFile(relative(path, src), report, parse(read(path))))

@@ -1,0 +1,52 @@
+"""Typographic quotes for plain text that does not go through Markdown (titles, bibliography fields).
+
+Markdown gets them from cmark's smart option; titles and sources are plain strings, so they get them
+here, by the same rules: a quote after a letter or digit closes (or is an apostrophe: O'Neill, the
+Ministers'), one at the start of a word opens, and an apostrophe before a digit elides ('90s). Web
+addresses keep their straight quotes (they are part of the address). The text is not escaped: this
+runs before escaping, on the text as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# Before an opening quote: the start, a space, an opening bracket or quote, or a dash.
+_OPENS_AFTER = set(" \t\n([{“‘«—–-/")
+
+
+def _quotes(text: str) -> str:
+    out = []
+    for i, ch in enumerate(text):
+        if ch not in "'\"":
+            out.append(ch)
+            continue
+        before = out[-1] if out else ""
+        after = text[i + 1] if i + 1 < len(text) else ""
+        opening = (not before or before in _OPENS_AFTER) and after and not after.isspace()
+        if ch == '"':
+            out.append("“" if opening else "”")
+        elif opening and after.isdigit():
+            out.append("’")   # an elision: '90s
+        else:
+            out.append("‘" if opening else "’")
+    return "".join(out)
+
+
+def quotes(text: str) -> str:
+    """text with straight quotes made typographic, except inside web addresses."""
+    if "'" not in text and '"' not in text:
+        return text
+    out, end = [], 0
+    for match in _ADDRESS.finditer(text):
+        out.append(_quotes(text[end:match.start()]))
+        out.append(match[0])
+        end = match.end()
+    out.append(_quotes(text[end:]))
+    return "".join(out)
+
+
+def nested(title: str) -> str:
+    """A title about to be set in double quotes: its own double quotes become single (CMOS 6.11)."""
+    return title.replace("“", "‘").replace("”", "’")
