@@ -58,8 +58,9 @@ def test_the_import_graph_has_no_cycles():
 STAGES = [
     {"diagnostics", "dates", "model", "urls", "citations", "yamlfile", "parallel", "incremental", "catalogs",
      "typography"},
-    {"markup", "fields", "sitefile", "sourcefile", "crosscheck", "content", "places", "sources", "schema", "i18n", "cite"},
-    {"index", "chart", "printview", "maps"},
+    {"markup", "fields", "sitefile", "sourcefile", "crosscheck", "content", "places", "sources", "schema",
+     "languages", "translations", "i18n", "cite"},
+    {"chartlayout", "index", "chart", "printview", "maps"},
     {"templating", "fragments", "pages", "render", "exports", "citestyles"},
     {"outfolder", "writer", "build", "links", "linkcheck"},
     {"pdf", "serve", "newevent", "cli", "__main__", "__init__"},
@@ -108,11 +109,10 @@ def test_no_template_builds_a_key_or_calls_a_fragment_helper():
 
 
 def test_no_module_or_function_grows_past_its_limit():
-    """Every module of the core says its one job in its first line and stays small enough to read."""
-    core = ["incremental", "fields", "sourcefile", "crosscheck", "content", "index", "templating", "fragments",
-            "pages", "render", "build"]
-    for name in core:
-        path = ENGINE / f"{name}.py"
+    """Every module of the engine says its one job in its first line and stays small enough to read:
+    under 350 lines, and no function of 50 lines or more."""
+    for path in sorted(ENGINE.rglob("*.py")):
+        name = str(path.relative_to(ENGINE))
         text = path.read_text(encoding="utf-8")
         tree = ast.parse(text)
         assert ast.get_docstring(tree), name

@@ -1,3 +1,5 @@
+"""`python -m timeline`: the command line (timeline.cli)."""
+
 import sys
 
 from .cli import main

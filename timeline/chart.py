@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from . import urls
+from .chartlayout import PAD_X, Rows, Scale, pack, short_title, year_position
 from .index import Entry, Timeline
 
 # Sizes in viewBox units. The overview is drawn 1000 units wide and never shown narrower than 1000 px
@@ -23,7 +24,6 @@ from .index import Entry, Timeline
 # mark keeps a target of at least 24 x 24 px (WCAG 2.5.8).
 OVERVIEW_WIDTH = 1000
 DECADES_WIDTH = 700
-PAD_X = 12
 RADIUS = {"major": 7.0, "notable": 5.0, "minor": 3.5}
 TARGET = 12.0              # radius of the transparent circle that takes a tap: 24 units across
 ROW = 2 * TARGET + 2
@@ -34,110 +34,11 @@ FONT = 13
 MARK_FONT = 12             # the names beside major events
 CHAR = 0.58 * FONT         # a generous average advance for the sans fonts the page uses
 MARK_CHAR = 0.58 * MARK_FONT
-SHORT = 28                 # at most this many characters of a title beside its mark
-# The scale gives each era a share of the width: mostly by its number of events, so that a crowded
-# decade gets room, and a little by its length in years, so that a quiet century is not a sliver.
-TIME_SHARE = 0.15
 
 
 def _n(value: float) -> str:
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
-
-
-def _year_position(date, end: bool = False) -> float:
-    """A date as a fractional Gregorian year: the middle of its period, or the end of it for `end`."""
-    y, m, d = date.gregorian
-    if d:
-        return y + (m - 1) / 12 + (d - (0 if end else 0.5)) / 365
-    if m:
-        return y + (m - (0 if end else 0.5)) / 12
-    return y + (1 if end else 0.5)
-
-
-class _Scale:
-    """Years to x, piecewise linear: one segment per era (and per stretch of the span no era covers),
-    each as wide as its share of the events and of the years says."""
-
-    def __init__(self, start: int, end: int, width: float, eras=(), positions=()):
-        cuts = sorted({start, end + 1, *(e.start for e in eras if start < e.start <= end),
-                       *(e.end + 1 for e in eras if start < e.end + 1 <= end)})
-        counts = [0] * (len(cuts) - 1)
-        for year in positions:
-            counts[self._segment(cuts, year)] += 1
-        total, years = sum(counts), (end + 1) - start
-        shares = [(1 - TIME_SHARE) * (c / total if total else (b - a) / years) + TIME_SHARE * (b - a) / years
-                  for c, a, b in zip(counts, cuts, cuts[1:])]
-        self.cuts, self.xs = cuts, [PAD_X]
-        for share in shares:
-            self.xs.append(self.xs[-1] + share * (width - 2 * PAD_X))
-
-    @staticmethod
-    def _segment(cuts: list, year: float) -> int:
-        i = 0
-        while i < len(cuts) - 2 and year >= cuts[i + 1]:
-            i += 1
-        return i
-
-    def __call__(self, year: float) -> float:
-        year = min(max(year, self.cuts[0]), self.cuts[-1])
-        i = self._segment(self.cuts, year)
-        a, b = self.cuts[i], self.cuts[i + 1]
-        return self.xs[i] + (year - a) / (b - a) * (self.xs[i + 1] - self.xs[i])
-
-
-class _Rows:
-    """Rows of occupied intervals; a new interval goes in the first row where it overlaps nothing."""
-
-    def __init__(self, max_rows: int, gap: float):
-        self.rows: list[list[tuple[float, float]]] = []
-        self.max_rows, self.gap = max_rows, gap
-
-    def _fits(self, row: list, left: float, right: float) -> bool:
-        return all(r + self.gap <= left or right + self.gap <= l for l, r in row)
-
-    def place(self, left: float, right: float, forced: bool = True, within: int | None = None) -> int | None:
-        """The row taken, or None when nothing fits in the first `within` rows and not `forced`."""
-        within = self.max_rows if within is None else min(within, self.max_rows)
-        for i, row in enumerate(self.rows[:within]):
-            if self._fits(row, left, right):
-                break
-        else:
-            if len(self.rows) < within:
-                self.rows.append([])
-                i = len(self.rows) - 1
-            elif not forced:
-                return None
-            else:  # full: the row whose intervals overlap this one least
-                i = min(range(len(self.rows)), key=lambda k: sum(
-                    max(0.0, min(r, right) - max(l, left)) for l, r in self.rows[k]))
-        self.rows[i].append((left, right))
-        return i
-
-
-def _pack(items: list[tuple[float, float]], max_rows: int, gap: float = 0.0) -> list[int]:
-    """Greedy rows for intervals (left, right) in order: each goes in the first row where it fits."""
-    rows = _Rows(max_rows, gap)
-    return [rows.place(left, right) for left, right in items]
-
-
-_LINKING = {"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
-
-
-def short_title(title: str, limit: int = SHORT) -> str | None:
-    """A title cut for a label beside its mark (before a parenthesis, or a colon after a place name,
-    then at a word), or None when what is left would say too little to be worth the room."""
-    for stop in (" (", ": "):
-        at = title.find(stop, 1)
-        if at >= 6:
-            title = title[:at]
-    if len(title) <= limit:
-        return title
-    words = title[:limit].split(" ")[:-1]          # whole words only
-    while words and (words[-1].lower() in _LINKING or not words[-1].strip(",;:–-")):
-        words.pop()
-    kept = " ".join(words).rstrip(",;:–- ")
-    return kept + "…" if len(words) >= 2 and len(kept) >= 12 else None
 
 
 def mark_label(entry: Entry) -> str:
@@ -152,46 +53,15 @@ def overview(tl: Timeline, root: str = "", entries: list | None = None) -> str:
     with the arrow keys (timeline.js); without the script every event is still in the list below."""
     site = tl.site
     entries = tl.entries if entries is None else entries
-    x = _Scale(site.span_start, site.span_end, OVERVIEW_WIDTH, site.eras,
-               [_year_position(e.event.date) for e in entries])
+    x = Scale(site.span_start, site.span_end, OVERVIEW_WIDTH, site.eras,
+              [year_position(e.event.date) for e in entries])
     right_edge = OVERVIEW_WIDTH - PAD_X
 
-    # Era labels sit above the bands, in as many rows as needed so that none overlaps another.
-    spans = []
-    for era in site.eras:
-        width = len(era.label) * CHAR
-        left = max(PAD_X, min(x(era.start), right_edge - width))
-        spans.append((left, left + width))
-    label_rows = _pack(spans, len(site.eras), gap=CHAR)
+    spans, label_rows = _era_labels(site.eras, x, right_edge)
     n_label_rows = max(label_rows, default=-1) + 1
     band_top = n_label_rows * LABEL_ROW + 4
 
-    # Major events are placed first, each with its name beside it if a row has room (to the right,
-    # else to the left); then every other mark goes in the first row where its target is free.
-    marks = []
-    for entry in entries:
-        r = RADIUS.get(entry.event.significance, RADIUS["minor"])
-        cx = x(_year_position(entry.event.date))
-        far = x(_year_position(entry.event.end, end=True)) if entry.event.end else cx
-        marks.append([entry, r, cx, max(far, cx), None, None])   # ..., row, label side
-    rows = _Rows(MAX_ROWS, gap=1.0)
-    for mark in marks:
-        entry, r, cx, far, _, _ = mark
-        name = short_title(entry.event.title)
-        if entry.event.significance != "major" or name is None:
-            continue
-        width = len(name) * MARK_CHAR + 4
-        for side, left, right in (("right", cx - TARGET, max(far, cx + TARGET) + width),
-                                  ("left", cx - TARGET - width, max(far, cx + TARGET))):
-            if left >= 0 and right <= OVERVIEW_WIDTH:
-                row = rows.place(left, right, forced=False, within=LABEL_ROWS)
-                if row is not None:
-                    mark[4:] = [row, side]
-                    break
-    for mark in marks:
-        entry, r, cx, far, row, _ = mark
-        if row is None:
-            mark[4] = rows.place(cx - TARGET, max(far, cx + TARGET))
+    marks, rows = _place_marks(entries, x)
     n_rows = max(len(rows.rows), 1)
     marks_top = band_top + 6
     axis_y = marks_top + n_rows * ROW + 6
@@ -217,39 +87,92 @@ def overview(tl: Timeline, root: str = "", entries: list | None = None) -> str:
             f'</g>')
     out.append('</g>')
 
+    out += _axis(x, site.span_start, site.span_end, axis_y, right_edge)
+
+    out.append('<g class="marks">')
+    out += [_mark(i, mark, marks_top, root) for i, mark in enumerate(marks)]
+    out.append('</g></svg>')
+    return "\n".join(out)
+
+
+def _era_labels(eras, x, right_edge: float) -> tuple[list, list[int]]:
+    """Era labels sit above the bands, in as many rows as needed so that none overlaps another:
+    each label's (left, right), and its row."""
+    spans = []
+    for era in eras:
+        width = len(era.label) * CHAR
+        left = max(PAD_X, min(x(era.start), right_edge - width))
+        spans.append((left, left + width))
+    return spans, pack(spans, len(eras), gap=CHAR)
+
+
+def _place_marks(entries, x) -> tuple[list, Rows]:
+    """[entry, radius, x, x of its end, row, label side] for each entry, and the rows they fill."""
+    # Major events are placed first, each with its name beside it if a row has room (to the right,
+    # else to the left); then every other mark goes in the first row where its target is free.
+    marks = []
+    for entry in entries:
+        r = RADIUS.get(entry.event.significance, RADIUS["minor"])
+        cx = x(year_position(entry.event.date))
+        far = x(year_position(entry.event.end, end=True)) if entry.event.end else cx
+        marks.append([entry, r, cx, max(far, cx), None, None])   # ..., row, label side
+    rows = Rows(MAX_ROWS, gap=1.0)
+    for mark in marks:
+        entry, r, cx, far, _, _ = mark
+        name = short_title(entry.event.title)
+        if entry.event.significance != "major" or name is None:
+            continue
+        width = len(name) * MARK_CHAR + 4
+        for side, left, right in (("right", cx - TARGET, max(far, cx + TARGET) + width),
+                                  ("left", cx - TARGET - width, max(far, cx + TARGET))):
+            if left >= 0 and right <= OVERVIEW_WIDTH:
+                row = rows.place(left, right, forced=False, within=LABEL_ROWS)
+                if row is not None:
+                    mark[4:] = [row, side]
+                    break
+    for mark in marks:
+        entry, r, cx, far, row, _ = mark
+        if row is None:
+            mark[4] = rows.place(cx - TARGET, max(far, cx + TARGET))
+    return marks, rows
+
+
+def _axis(x, start: int, end: int, axis_y: float, right_edge: float) -> list[str]:
+    out = []
     out.append(f'<g class="axis" aria-hidden="true"><line x1="{PAD_X}" x2="{_n(right_edge)}" y1="{_n(axis_y)}" '
                f'y2="{_n(axis_y)}" stroke="currentColor" stroke-width="1"/>')
-    years = axis_years(x, site.span_start, site.span_end)
+    years = axis_years(x, start, end)
     ticks = " ".join(f"M{_n(x(year))} {_n(axis_y)}v6" for year in years)
     out.append(f'<path d="{ticks}" stroke="currentColor" stroke-width="1"/>')
     for year in years:
         out.append(f'<text x="{_n(x(year))}" y="{_n(axis_y + 8 + FONT)}" text-anchor="middle" '
                    f'fill="currentColor">{year}</text>')
     out.append('</g>')
+    return out
 
-    out.append('<g class="marks">')
-    for i, (entry, r, cx, far, row, side) in enumerate(marks):
-        cy = marks_top + row * ROW + ROW / 2
-        colour = entry.themes[0].colour if entry.themes else "#777777"
-        label = escape(mark_label(entry))
-        span = (f'<rect class="span" x="{_n(cx)}" y="{_n(cy - 1.5)}" width="{_n(far - cx)}" height="3" '
-                f'fill="{escape(colour)}"/>' if far - cx > r else "")
-        name = ""
-        if side:
-            tx = max(far, cx + TARGET) + 2 if side == "right" else cx - TARGET - 2
-            anchor = "start" if side == "right" else "end"
-            name = (f'<text class="mark-name" x="{_n(tx)}" y="{_n(cy + MARK_FONT * 0.35)}" text-anchor="{anchor}" '
-                    f'font-size="{MARK_FONT}" fill="currentColor" aria-hidden="true">'
-                    f'{escape(short_title(entry.event.title))}</text>')
-        out.append(
-            f'<a class="mark sig-{escape(entry.event.significance)}" href="{escape(root + urls.path("event", entry.id))}" '
-            f'data-event="{escape(entry.id)}" tabindex="{0 if i == 0 else -1}" aria-label="{label}">'
-            f'<title>{label}</title>{span}'
-            f'<circle class="hit" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(TARGET)}" fill="transparent"/>'
-            f'<circle class="dot" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="{escape(colour)}" '
-            f'stroke="#ffffff" stroke-width="1"/>{name}</a>')
-    out.append('</g></svg>')
-    return "\n".join(out)
+
+def _mark(i: int, mark: list, marks_top: float, root: str) -> str:
+    """One event's mark: linked, named for screen readers, the first one in the tab order."""
+    entry, r, cx, far, row, side = mark
+    cy = marks_top + row * ROW + ROW / 2
+    colour = entry.themes[0].colour if entry.themes else "#777777"
+    label = escape(mark_label(entry))
+    span = (f'<rect class="span" x="{_n(cx)}" y="{_n(cy - 1.5)}" width="{_n(far - cx)}" height="3" '
+            f'fill="{escape(colour)}"/>' if far - cx > r else "")
+    name = ""
+    if side:
+        tx = max(far, cx + TARGET) + 2 if side == "right" else cx - TARGET - 2
+        anchor = "start" if side == "right" else "end"
+        name = (f'<text class="mark-name" x="{_n(tx)}" y="{_n(cy + MARK_FONT * 0.35)}" text-anchor="{anchor}" '
+                f'font-size="{MARK_FONT}" fill="currentColor" aria-hidden="true">'
+                f'{escape(short_title(entry.event.title))}</text>')
+    return (
+        f'<a class="mark sig-{escape(entry.event.significance)}" href="{escape(root + urls.path("event", entry.id))}" '
+        f'data-event="{escape(entry.id)}" tabindex="{0 if i == 0 else -1}" aria-label="{label}">'
+        f'<title>{label}</title>{span}'
+        f'<circle class="hit" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(TARGET)}" fill="transparent"/>'
+        f'<circle class="dot" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="{escape(colour)}" '
+        f'stroke="#ffffff" stroke-width="1"/>{name}</a>')
 
 
 def axis_years(x, start: int, end: int, room: float = 4 * CHAR + 10) -> list[int]:
@@ -302,6 +225,25 @@ def decade_anchors(entries: list) -> dict[int, str]:
     return anchors
 
 
+def _grid_line(y: float, value: int, left: float, right: float) -> str:
+    return (f'<line x1="{left}" x2="{_n(right)}" y1="{_n(y)}" y2="{_n(y)}" stroke="currentColor" '
+            f'stroke-opacity="{1 if value == 0 else 0.2}" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{_n(y + FONT * 0.35)}" text-anchor="end" fill="currentColor">{value}</text>')
+
+
+def _stack(themes, counts, bx: float, bar: float, base: float, top: int, plot_h: float) -> list[str]:
+    """One decade's bar: a rectangle per theme with events, stacked up from base."""
+    y, parts = base, []
+    for theme, count in zip(themes, counts):
+        if not count:
+            continue
+        h = count / top * plot_h
+        y -= h
+        parts.append(f'<rect x="{_n(bx)}" y="{_n(y)}" width="{_n(bar)}" height="{_n(h)}" '
+                     f'fill="{escape(theme.colour)}" stroke="#ffffff" stroke-width="0.5"/>')
+    return parts
+
+
 def decades(tl: Timeline, rows: list[DecadeRow] | None = None, anchors: dict[int, str] | None = None) -> str:
     """Events per decade, stacked by each event's first theme (rows: decade_counts(tl), if known).
 
@@ -328,24 +270,12 @@ def decades(tl: Timeline, rows: list[DecadeRow] | None = None, anchors: dict[int
            f'the table below gives every count.</desc>'
            if rows else '<desc id="decades-desc">No events.</desc>',
            '<g class="grid" aria-hidden="true">']
-    for value in range(0, top + 1, step):
-        y = base - value / top * plot_h
-        out.append(f'<line x1="{left}" x2="{_n(right)}" y1="{_n(y)}" y2="{_n(y)}" stroke="currentColor" '
-                   f'stroke-opacity="{1 if value == 0 else 0.2}" stroke-width="1"/>'
-                   f'<text x="{left - 6}" y="{_n(y + FONT * 0.35)}" text-anchor="end" fill="currentColor">{value}</text>')
+    out += [_grid_line(base - value / top * plot_h, value, left, right) for value in range(0, top + 1, step)]
     out.append('</g><g class="bars">')
     first_link = True
     for i, row in enumerate(rows):
         bx = left + i * slot + (slot - bar) / 2
-        y = base
-        parts = []
-        for theme, count in zip(site.themes, row.counts):
-            if not count:
-                continue
-            h = count / top * plot_h
-            y -= h
-            parts.append(f'<rect x="{_n(bx)}" y="{_n(y)}" width="{_n(bar)}" height="{_n(h)}" '
-                         f'fill="{escape(theme.colour)}" stroke="#ffffff" stroke-width="0.5"/>')
+        parts = _stack(site.themes, row.counts, bx, bar, base, top, plot_h)
         if parts:
             detail = ", ".join(f"{t.label} {c}" for t, c in zip(site.themes, row.counts) if c)
             name = f'{row.decade}s: {row.total} event{"s" if row.total != 1 else ""} ({escape(detail)})'

@@ -16,8 +16,8 @@ from typing import NamedTuple
 from . import dates, places, yamlfile
 from .crosscheck import cross_check
 from .diagnostics import Report, excerpt
-from .fields import (COLOUR, EVENT_ID, LANG, SLUG, TOO_DEEP, URL, YamlFile, list_field, listed,  # noqa: F401
-                     parse, raw_html, read, relative, suggest, text_digest, unique_id)
+from .fields import (EVENT_ID, LANG, SLUG, TOO_DEEP, YamlFile, listed,  # noqa: F401
+                     parse, raw_html, read, relative, suggest, text_digest)
 from .incremental import Memo, Stage, digest
 from .markup import RAW_HTML, too_deep
 from .model import SIGNIFICANCE, Content, Event, Page, Site

@@ -156,13 +156,7 @@ def write_pdf(build_dir: Path, pdf_path: Path | None = None, paper: str = "a4") 
         lost = _lost_footnotes(page.read_text(encoding="utf-8"), document)
         if lost:
             warnings.append(f"{len(lost)} footnote(s) did not print (WeasyPrint issue 2502): {', '.join(lost)}")
-        meta = document.metadata
-        # The page's <title> names the site page; the document's title is the timeline's own.
-        meta.title = meta.custom.pop("dcterms.title", None) or meta.title
-        meta.authors = list(dict.fromkeys(meta.authors))
-        date = _pdf_date(meta.created)
-        meta.created = meta.modified = date
-        meta.custom = {}
+        _settle_metadata(document.metadata)
         pdf_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = pdf_path.with_name(pdf_path.name + ".tmp")
         # A file ID hashed from the content, so the same content gives the same file.
@@ -173,6 +167,14 @@ def write_pdf(build_dir: Path, pdf_path: Path | None = None, paper: str = "a4") 
     seconds = time.perf_counter() - started
     warnings += [m for m in collect.messages if m not in warnings]
     return PdfResult(pdf_path, len(document.pages), seconds, warnings)
+
+
+def _settle_metadata(meta) -> None:
+    # The page's <title> names the site page; the document's title is the timeline's own.
+    meta.title = meta.custom.pop("dcterms.title", None) or meta.title
+    meta.authors = list(dict.fromkeys(meta.authors))
+    meta.created = meta.modified = _pdf_date(meta.created)
+    meta.custom = {}
 
 
 def write_pdf_cli(result, args) -> int:

@@ -84,11 +84,9 @@ def event_file_schema(theme_ids=(), place_ids=()) -> dict:
     }
 
 
-def events_json_schema() -> dict:
-    """Schema of the events.json export (timeline.exports.events_json)."""
-    string = {"type": "string"}
-    nullable = {"type": ["string", "null"]}
-    date = {
+def _export_date(string: dict) -> dict:
+    """A date of events.json."""
+    return {
         "type": "object",
         "description": "A date at its own precision. iso is proleptic Gregorian (converted from Old Style "
                        "when calendar is julian), with an EDTF ~ or ? when approximate or uncertain.",
@@ -104,8 +102,12 @@ def events_json_schema() -> dict:
         "required": ["iso", "precision", "calendar", "as_written", "approximate", "uncertain", "display"],
         "additionalProperties": False,
     }
-    ident = {"type": "string", "pattern": _ecma(content.SLUG.pattern)}
-    event = {
+
+
+def _export_event(ident: dict, string: dict, nullable: dict) -> dict:
+    """An event of events.json."""
+    date = _export_date(string)
+    return {
         "type": "object",
         "properties": {
             "id": ident, "title": string, "url": {"type": "string", "description": "Relative to the site root."},
@@ -141,6 +143,14 @@ def events_json_schema() -> dict:
                      "significance", "summary_text", "summary_html", "body_html", "notes", "sources", "related"],
         "additionalProperties": False,
     }
+
+
+def events_json_schema() -> dict:
+    """Schema of the events.json export (timeline.exports.events_json)."""
+    string = {"type": "string"}
+    nullable = {"type": ["string", "null"]}
+    ident = {"type": "string", "pattern": _ecma(content.SLUG.pattern)}
+    event = _export_event(ident, string, nullable)
     return {
         "$schema": DRAFT,
         "title": "Timeline events export",

@@ -1,0 +1,330 @@
+"""The translated texts of one language (events, pages, site labels, glossary), each read and checked
+against the English: the same citations in the same groups, glossary terms in their agreed form."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from . import yamlfile
+from .citations import iter_citations
+from .diagnostics import Report, excerpt
+from .languages import kind_of, parse_yaml, shown_path, suggest, text_of
+from .markup import MAX_NESTING, RAW_HTML, too_deep
+
+EVENT_FIELDS = ("title", "summary", "body")
+PAGE_FIELDS = ("title", "description")
+SITE_FIELDS = {"title", "subtitle", "themes", "eras"}
+THEME_FIELDS = {"label", "description"}
+ERA_FIELDS = {"label", "intro"}
+GLOSSARY_FIELDS = ("title", "summary", "body")   # the fields the glossary holds a translation to
+
+
+@dataclass(frozen=True)
+class EventText:
+    """One event's translated fields ("" where the English shows instead)."""
+    title: str = ""
+    summary: str = ""
+    body: str = ""
+    path: str = ""
+    lines: MappingProxyType = field(default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class PageText:
+    title: str
+    body: str
+    description: str = ""
+    path: str = ""
+    body_line: int = 1
+
+
+@dataclass(frozen=True)
+class SiteText:
+    title: str = ""
+    subtitle: str = ""
+    themes: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))   # id -> {label, description}
+    eras: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))     # id -> {label, intro}
+
+
+def load_glossary(folder, report: Report, memo: dict | None = None) -> dict[str, str]:
+    """English term -> agreed form, from every glossary/*.yaml; a term agreed differently in two
+    places is an error naming both."""
+    terms: dict[str, tuple[str, str, int]] = {}
+    for path in list_files(folder, ".yaml", report):
+        rel = shown_path(path)
+        doc = parse_yaml(path, report, memo)
+        if doc is None or doc.data is None:
+            continue
+        if not isinstance(doc.data, dict):
+            report.error(rel, doc.line(), None, f"expected a mapping of English terms to agreed forms, got "
+                                                f"{kind_of(doc.data)}")
+            continue
+        for en, agreed in doc.data.items():
+            line = doc.line(en)
+            if not isinstance(en, str) or not en.strip():
+                report.error(rel, line, None, f"a glossary term must be text, got {kind_of(en)}")
+                continue
+            if not isinstance(agreed, (str, int)) or isinstance(agreed, bool) or not str(agreed).strip() \
+                    or "\n" in str(agreed):
+                report.error(rel, line, en, f"the agreed form must be one line of text, got {kind_of(agreed)}")
+                continue
+            agreed = str(agreed).strip()
+            if en in terms and terms[en][0] != agreed:
+                report.error(rel, line, en, f"agreed as '{excerpt(agreed)}' here but as '{excerpt(terms[en][0])}' "
+                                            f"at {terms[en][1]}:{terms[en][2]}")
+                continue
+            terms.setdefault(en, (agreed, rel, line))
+    return {en: value[0] for en, value in sorted(terms.items())}
+
+
+class Glossary:
+    """The terms with their patterns compiled once: a whole English word or phrase ("Manchuria" is not
+    in "Manchurian"), and the agreed form in any case (Russian sentence starts and adjectives change
+    only the first letter)."""
+
+    def __init__(self, terms: dict[str, str]):
+        self.terms = [(en, agreed, re.compile(rf"\b{re.escape(en)}\b"), agreed.lower()) for en, agreed in terms.items()]
+
+    def missing(self, english: str, translation: str) -> list[tuple[str, str]]:
+        """(term, agreed form) for each term of the English text whose agreed form the translation lacks."""
+        english = " ".join(english.split())
+        translation = " ".join(translation.split()).lower()
+        return [(en, agreed) for en, agreed, pattern, low in self.terms
+                if en in english and low not in translation and pattern.search(english)]
+
+
+# ----------------------------------------------------------------------------------------------------
+# Citations
+
+
+def citation_groups(text: str) -> list[tuple[int, tuple[str, ...]]]:
+    """(offset, keys) of every citation group in Markdown text, in order."""
+    groups: list[tuple[int, list[str]]] = []
+    for offset, citation in iter_citations(text):
+        if groups and groups[-1][0] == offset:
+            groups[-1][1].append(citation.key)
+        else:
+            groups.append((offset, [citation.key]))
+    return [(offset, tuple(keys)) for offset, keys in groups]
+
+
+def _show(keys) -> str:
+    return "[" + "; ".join(f"@{k}" for k in keys) + "]" if keys is not None else "nothing"
+
+
+def compare_citations(english: str, translation: str) -> tuple[int | None, str] | None:
+    """None when the translation cites as the English does; else (offset in the translation or None,
+    what differs)."""
+    ours, theirs = citation_groups(translation), citation_groups(english)
+    if [k for _, k in ours] == [k for _, k in theirs]:
+        return None
+    for i in range(max(len(ours), len(theirs))):
+        mine = ours[i] if i < len(ours) else None
+        want = theirs[i] if i < len(theirs) else None
+        if mine is None or want is None or mine[1] != want[1]:
+            offset = mine[0] if mine else None
+            return offset, (f"citation {i + 1} is {_show(mine and mine[1])} where the English has "
+                            f"{_show(want and want[1])} (a translation carries the English citations, in the "
+                            f"same groups and order)")
+    return None  # unreachable: the lists differ somewhere
+
+
+# ----------------------------------------------------------------------------------------------------
+# The texts of one language
+
+
+def list_files(folder, suffix: str, report: Report) -> list[str]:
+    try:
+        names = os.listdir(folder) if os.path.isdir(folder) else []
+    except OSError as exc:
+        report.error(shown_path(folder), None, None, f"cannot read the folder: {exc.strerror}")
+        return []
+    return [os.path.join(folder, n) for n in sorted(names) if n.endswith(suffix) and not n.startswith(".")]
+
+
+def _field_lines(doc) -> dict:
+    """The line of each top-level key, and where a literal block's text starts."""
+    lines = dict(doc.top_lines())
+    for key in ("summary", "body"):
+        node = doc.value_node(key)
+        if node is not None and getattr(node, "style", None) == "|":
+            lines[f"{key}:text"] = node.start_mark.line + 2
+    return lines
+
+
+def _line_at(lines: dict, name: str, text: str, offset: int | None):
+    block = lines.get(f"{name}:text")
+    if block and offset is not None:
+        return block + text.count("\n", 0, offset)
+    return lines.get(name)
+
+
+def _markdown_checks(report: Report, rel: str, lines: dict, name: str, text: str) -> None:
+    deep = too_deep(text)
+    if deep is not None:
+        report.error(rel, _line_at(lines, name, text, deep), name,
+                     f"Markdown nested more than {MAX_NESTING} levels deep (block quotes or lists)")
+    raw = RAW_HTML.search(text)
+    if raw:
+        report.warning(rel, _line_at(lines, name, text, raw.start()), name,
+                       f"raw HTML ('{excerpt(raw.group(0), 40)}') is not allowed in Markdown and is left out of the page")
+
+
+def read_event(path: str, english, glossary: Glossary, report: Report, memo) -> EventText | None:
+    rel = shown_path(path)
+    doc = parse_yaml(path, report, memo)
+    if doc is None:
+        return None
+    data = doc.data
+    if not isinstance(data, dict):
+        report.error(rel, doc.line() or 1, None, f"expected a mapping of translated fields ({', '.join(EVENT_FIELDS)}), "
+                                            f"got {'an empty file' if data is None else kind_of(data)}")
+        return None
+    lines = _field_lines(doc)
+    for key in data:
+        if key not in EVENT_FIELDS:
+            report.error(rel, lines.get(key), str(key), f"unknown field{suggest(key, EVENT_FIELDS)}: a translation "
+                                                        f"has only {', '.join(EVENT_FIELDS)}")
+    texts = {name: text_of(data.get(name), report, rel, lines.get(name), name) for name in EVENT_FIELDS}
+    for name in EVENT_FIELDS:
+        theirs = getattr(english, name)
+        mine = texts[name]
+        if not mine:
+            if theirs:
+                report.warning(rel, lines.get(name, 1), name, f"not translated yet (the English {name} is shown)")
+            continue
+        if not theirs:
+            report.error(rel, lines.get(name), name, f"the English event has no {name} to translate "
+                                                     f"({english.path})")
+            continue
+        if name in ("summary", "body"):
+            differs = compare_citations(theirs, mine)
+            if differs is not None:
+                report.error(rel, _line_at(lines, name, mine, differs[0]), name, differs[1])
+            _markdown_checks(report, rel, lines, name, mine)
+        if name in GLOSSARY_FIELDS:
+            for en, agreed in glossary.missing(theirs, mine):
+                report.error(rel, lines.get(name), name, f"the English says '{excerpt(en)}': the translation must "
+                                                         f"use its agreed form '{excerpt(agreed)}' (glossary)")
+    return EventText(texts["title"], texts["summary"], texts["body"], rel, MappingProxyType(lines))
+
+
+def _split_page(text: str):
+    """(front matter, body, line where the body starts), or None without front matter."""
+    text = text.replace("\r\n", "\n")
+    if not text.startswith("---\n"):
+        return None
+    head, sep, body = text[4:].partition("\n---\n")
+    if not sep:
+        return None
+    return head, body, head.count("\n") + 4
+
+
+def read_page(path: str, english, report: Report) -> PageText | None:
+    rel = shown_path(path)
+    try:
+        split = _split_page(yamlfile.read_text(path))
+    except yamlfile.InputError as exc:
+        report.error(rel, exc.line, None, exc.message, column=exc.column)
+        return None
+    if split is None:
+        report.error(rel, 1, "title", "a page needs YAML front matter with a title (---\\ntitle: ...\\n---)")
+        return None
+    head, body, body_line = split
+    try:
+        doc = yamlfile.parse(head)
+    except yamlfile.YamlSyntaxError as exc:
+        report.error(rel, exc.line + 1 if exc.line else None, None, exc.message)
+        return None
+    meta = doc.data if isinstance(doc.data, dict) else {}
+    if not isinstance(doc.data, dict):
+        report.error(rel, 2, None, f"expected front matter fields (title, description), got {kind_of(doc.data)}")
+    for key in meta:
+        if key not in PAGE_FIELDS:
+            report.error(rel, (doc.line(key) or 0) + 1, str(key), f"unknown field{suggest(key, PAGE_FIELDS)}: a "
+                                                                  f"translated page has only title and description")
+    title = text_of(meta.get("title"), report, rel, (doc.line("title") or 0) + 1, "title")
+    if not title:
+        report.warning(rel, 2, "title", "not translated yet (the English title is shown)")
+    differs = compare_citations(english.body, body)
+    if differs is not None:
+        offset = differs[0]
+        report.error(rel, body_line + body.count("\n", 0, offset) if offset is not None else body_line, None, differs[1])
+    _markdown_checks(report, rel, {"body": body_line}, "body", body)
+    return PageText(title, body, text_of(meta.get("description"), report, rel, (doc.line("description") or 0) + 1,
+                                       "description"), rel, body_line)
+
+
+def read_site(path: str, site, report: Report) -> tuple[SiteText, int]:
+    """The translated site texts and how many of its labels and descriptions are translated."""
+    rel = shown_path(path)
+    if not os.path.lexists(path):
+        report.warning(rel, None, None, "no translation of the site's title, themes and eras yet (the English is shown)")
+        return SiteText(), 0
+    doc = parse_yaml(path, report)
+    if doc is None:
+        return SiteText(), 0
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if not isinstance(doc.data, dict):
+        report.error(rel, doc.line(), None, f"expected a mapping (title, subtitle, themes, eras), got {kind_of(doc.data)}")
+    for key in data:
+        if key not in SITE_FIELDS:
+            report.error(rel, doc.line(key), str(key), f"unknown field{suggest(key, SITE_FIELDS)}")
+    done = 0
+    values = {}
+    for key in ("title", "subtitle"):
+        values[key] = text_of(data.get(key), report, rel, doc.line(key), key)
+        english = getattr(site, key)
+        if english and not values[key]:
+            report.warning(rel, doc.line(key), key, "not translated yet (the English is shown)")
+        done += bool(values[key] and english)
+    groups = {}
+    for key, items, allowed in (("themes", site.themes, THEME_FIELDS), ("eras", site.eras, ERA_FIELDS)):
+        groups[key], count = _site_group(doc, rel, report, key, items, allowed, data.get(key))
+        done += count
+    return SiteText(values["title"], values["subtitle"], groups["themes"], groups["eras"]), done
+
+
+def _site_group(doc, rel: str, report: Report, key: str, items, allowed: set, raw) -> tuple[MappingProxyType, int]:
+    """The translated texts of the themes or the eras (key) of site.yaml, and how many are translated."""
+    done = 0
+    known = {item.id: item for item in items}
+    raw = raw or {}
+    if not isinstance(raw, dict):
+        report.error(rel, doc.line(key), key, f"expected a mapping of {key[:-1]} ids to texts, got {kind_of(raw)}")
+        raw = {}
+    out = {}
+    for ident, texts in raw.items():
+        if ident not in known:
+            report.error(rel, doc.line(key, ident), f"{key}.{excerpt(ident)}",
+                         f"no {key[:-1]} '{excerpt(ident)}' in site.yaml{suggest(ident, known)}")
+            continue
+        if not isinstance(texts, dict):
+            report.error(rel, doc.line(key, ident), f"{key}.{ident}",
+                         f"expected a mapping ({', '.join(sorted(allowed))}), got {kind_of(texts)}")
+            continue
+        for name in texts:
+            if name not in allowed:
+                report.error(rel, doc.line(key, ident, name), f"{key}.{ident}.{excerpt(name)}",
+                             f"unknown field{suggest(name, allowed)}")
+        out[ident] = MappingProxyType({name: text_of(texts.get(name), report, rel, doc.line(key, ident, name),
+                                                   f"{key}.{ident}.{name}") for name in sorted(allowed)})
+    for ident, item in known.items():
+        for name in sorted(allowed):
+            english = getattr(item, name)
+            if not english:
+                continue
+            if out.get(ident, {}).get(name):
+                done += 1
+            else:
+                report.warning(rel, doc.line(key, ident) if ident in out else doc.line(key), f"{key}.{ident}.{name}",
+                               "not translated yet (the English is shown)")
+    return MappingProxyType(out), done
+
+
+def site_labels(site) -> int:
+    return bool(site.title) + bool(site.subtitle) + sum(
+        bool(t.label) + bool(t.description) for t in site.themes) + sum(bool(e.label) + bool(e.intro) for e in site.eras)
