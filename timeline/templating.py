@@ -54,8 +54,11 @@ def templates_digest(templates: Path) -> str:
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read() if stat.S_ISREG(os.fstat(handle.fileno()).st_mode) else b""
+                # Opened without waiting: a named pipe among the templates must not hang the build
+                # (rendering reports it); only a regular file's bytes are read.
+                fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+                with open(fd, "rb") as handle:
+                    data = handle.read() if stat.S_ISREG(os.fstat(fd).st_mode) else b"not a file"
             except OSError as exc:  # a broken link or a link loop: rendering reports it
                 data = f"unreadable {exc.errno}".encode()
             parts += [path, data]
