@@ -1,8 +1,11 @@
-"""The whole timeline as a PDF: WeasyPrint typesets the built print page (print/index.html).
+"""The timeline as PDFs: WeasyPrint typesets each built print page (print/index.html, the whole
+timeline, and one page per era and per theme) into a PDF beside the home page.
 
-A thin layer over the build: everything the PDF shows, and its metadata, comes from that page and its
-stylesheet, so the PDF and a browser's "Print" cannot drift apart. WeasyPrint is an optional extra;
-this module imports without it and says how to install it.
+A thin layer over the build: everything a PDF shows, and its metadata, comes from its page and the
+stylesheet, so the PDF and a browser's "Print" cannot drift apart. The PDFs are tagged (PDF/UA-1: a
+screen reader finds headings, lists and notes in reading order), or with variant "pdf/a-3u" archival
+(PDF/A-3u, still tagged). WeasyPrint is an optional extra; this module imports without it and says
+how to install it.
 """
 
 from __future__ import annotations
@@ -21,13 +24,22 @@ from pathlib import Path
 from . import urls
 
 PDF_NAME = urls.PDF
-PRINT_PAGE = "print/index.html"
+PRINT_PAGE = urls.path("print")
+# What a reader needs (tagged, accessible) by default; the archival variant for a library's shelf.
+VARIANTS = ("pdf/ua-1", "pdf/a-3u")
+DEFAULT_VARIANT = VARIANTS[0]
+# The font families the print stylesheet asks for, and the languages whose fallback fonts it may
+# need: fontconfig's answer for these is the set of font files a PDF can be made from.
+FONT_QUERIES = ("DejaVu Serif", "Noto Serif CJK SC", "serif", ":lang=zh", ":lang=ru")
 PAPER = {"a4": "A4", "letter": "letter"}
 INSTALL_HINT = "pip install -e '.[pdf]'"
 CJK_PACKAGE = "fonts-noto-cjk"
 # A repeated note marker links to the notes list that only browsers show; in the PDF its footnote is
 # on the same page, so WeasyPrint's complaint about the missing anchor says nothing is wrong.
 _EXPECTED = re.compile(r"^No anchor #note-[a-z0-9-]+-\d+ for")
+# One line per character no font has: a missing CJK font gives some two thousand. Summed up in one
+# warning; each is kept for --verbose.
+_NO_GLYPH = re.compile(r"^\.notdef glyph rendered for Unicode string unsupported by fonts: \"(.*)\"")
 _CSS_PARSER = os.sep + "css" + os.sep
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -42,6 +54,7 @@ class PdfResult:
     pages: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)  # every warning WeasyPrint gave, for --verbose
 
 
 def _weasyprint():
@@ -122,23 +135,62 @@ def _lost_footnotes(html: str, document) -> list[str]:
     return [n for n in wanted if n not in printed]
 
 
-def write_pdf(build_dir: Path, pdf_path: Path | None = None, paper: str = "a4") -> PdfResult:
-    """Typeset build_dir/print/index.html into pdf_path (default build_dir/timeline.pdf).
+def font_inputs() -> list[str]:
+    """The font files fontconfig gives for the print stylesheet's families and fallbacks, each with
+    its size and modification time: a PDF made before a font was installed, removed or updated is
+    out of date (installing fonts-noto-cjk, as the missing-font warning says, must remake the PDF)."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return ["fc-match not found"]
+    files: dict[str, None] = {}
+    for query in FONT_QUERIES:
+        found = subprocess.run([fc_match, "-s", "--format=%{file}\\n", query],
+                               capture_output=True, text=True, check=False).stdout
+        files.update(dict.fromkeys(line for line in found.splitlines() if line))
+    out = []
+    for name in files:
+        try:
+            st = os.stat(name)
+            out.append(f"{name}\0{st.st_size}\0{st.st_mtime_ns}")
+        except OSError as exc:
+            out.append(f"{name}\0unreadable {exc.errno}")
+    return out
 
-    Returns the page count, the seconds taken and WeasyPrint's warnings. Raises PdfUnavailable
-    without WeasyPrint and FileNotFoundError when the print page has not been built.
+
+def documents(build_dir: Path) -> list[tuple[str, str]]:
+    """(print page, PDF) for each print view built in build_dir, the whole timeline's first."""
+    build_dir = Path(build_dir)
+    found = [(PRINT_PAGE, PDF_NAME)]
+    for kind in urls.PRINTED:
+        pattern = urls.path(f"print-{kind}", "*")  # print/eras/*/index.html
+        for page in sorted(build_dir.glob(pattern)):
+            ident = page.parent.name
+            found.append((urls.path(f"print-{kind}", ident), urls.pdf(f"print-{kind}", ident)))
+    return found
+
+
+def write_pdf(build_dir: Path, pdf_path: Path | None = None, paper: str = "a4",
+              variant: str = DEFAULT_VARIANT, page: str = PRINT_PAGE) -> PdfResult:
+    """Typeset build_dir/page (default the whole timeline's print page) into pdf_path (default
+    build_dir/timeline.pdf), as variant (see VARIANTS).
+
+    Returns the page count, the seconds taken and the warnings. Raises PdfUnavailable without
+    WeasyPrint and FileNotFoundError when the print page has not been built.
     """
     weasyprint = _weasyprint()
     build_dir = Path(build_dir)
-    page = build_dir / PRINT_PAGE
+    page = build_dir / page
     if not page.is_file():
         raise FileNotFoundError(f"{page} not found: build the site first")
     pdf_path = Path(pdf_path) if pdf_path else build_dir / PDF_NAME
     if paper not in PAPER:
         raise ValueError(f"paper must be one of {', '.join(PAPER)}, not {paper!r}")
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, not {variant!r}")
 
     warnings = []
-    if _CJK.search(page.read_text(encoding="utf-8")):
+    text = page.read_text(encoding="utf-8")
+    if _CJK.search(text):
         missing = cjk_font_missing()
         if missing:
             warnings.append(missing)
@@ -152,8 +204,9 @@ def write_pdf(build_dir: Path, pdf_path: Path | None = None, paper: str = "a4") 
         html = weasyprint.HTML(filename=str(page), base_url=str(page.parent) + os.sep)
         # The print stylesheet says A4; a later author sheet of the same specificity wins.
         size = weasyprint.CSS(string=f"@page {{ size: {PAPER[paper]}; }}")
-        document = html.render(stylesheets=[size])
-        lost = _lost_footnotes(page.read_text(encoding="utf-8"), document)
+        # Tags are asked for at layout: WeasyPrint then keeps the boxes' roles for the structure tree.
+        document = html.render(stylesheets=[size], pdf_variant=variant, pdf_tags=True)
+        lost = _lost_footnotes(text, document)
         if lost:
             warnings.append(f"{len(lost)} footnote(s) did not print (WeasyPrint issue 2502): {', '.join(lost)}")
         meta = document.metadata
@@ -166,24 +219,74 @@ def write_pdf(build_dir: Path, pdf_path: Path | None = None, paper: str = "a4") 
         pdf_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = pdf_path.with_name(pdf_path.name + ".tmp")
         # A file ID hashed from the content, so the same content gives the same file.
-        document.write_pdf(str(tmp), pdf_identifier=True)
+        document.write_pdf(str(tmp), pdf_identifier=True, pdf_variant=variant, pdf_tags=True)
         os.replace(tmp, pdf_path)
     finally:
         logger.removeHandler(collect)
     seconds = time.perf_counter() - started
-    warnings += [m for m in collect.messages if m not in warnings]
-    return PdfResult(pdf_path, len(document.pages), seconds, warnings)
+    return PdfResult(pdf_path, len(document.pages), seconds, warnings + _summed(collect.messages, warnings),
+                     list(collect.messages))
+
+
+def _summed(messages: list[str], shown: list[str]) -> list[str]:
+    """WeasyPrint's warnings as the user reads them: one line for all the characters no font has."""
+    missing = [m[1] for m in map(_NO_GLYPH.match, messages) if m]
+    out = [m for m in dict.fromkeys(messages) if not _NO_GLYPH.match(m) and m not in shown]
+    if missing:
+        chars = list(dict.fromkeys("".join(missing)))
+        sample = " ".join(chars[:8]) + (" ..." if len(chars) > 8 else "")
+        out.append(f"{len(chars)} character(s) printed as empty boxes, no font has them: {sample} "
+                   f"(--verbose lists each of WeasyPrint's {len(missing)} warnings)")
+    return out
+
+
+def write_pdfs(build_dir: Path, paper: str = "a4", variant: str = DEFAULT_VARIANT) -> list[PdfResult]:
+    """Every print view built in build_dir as a PDF beside the home page, the whole timeline's first;
+    on two cores, each process taking about half the pages (see parallel.in_two)."""
+    from .parallel import can_fork, in_two
+
+    build_dir = Path(build_dir)
+    docs = documents(build_dir)
+
+    def typeset(share) -> list[PdfResult]:
+        return [write_pdf(build_dir, build_dir / name, paper, variant, page) for page, name in share]
+
+    if len(docs) < 2 or not can_fork():
+        return typeset(docs)
+    # The print pages' sizes stand for their typesetting time: the largest first, each to the less loaded side.
+    sizes = sorted(((build_dir / page).stat().st_size, i) for i, (page, _) in enumerate(docs))
+    shares, loads = ([], []), [0, 0]
+    for size, i in reversed(sizes):
+        side = 0 if loads[0] <= loads[1] else 1
+        shares[side].append(i)
+        loads[side] += size
+    here, there = in_two(lambda: typeset([docs[i] for i in shares[0]]),
+                         lambda: typeset([docs[i] for i in shares[1]]))
+    made = dict(zip(shares[0], here)) | dict(zip(shares[1], there))
+    return [made[i] for i in range(len(docs))]
 
 
 def write_pdf_cli(result, args) -> int:
-    """After a successful `timeline build --pdf`: the PDF, or a clear message why not (still exit 0)."""
+    """After a successful `timeline build --pdf`: the PDFs, or a clear message why not (still exit 0)."""
     out, paper = Path(args.out), getattr(args, "paper", "a4")
+    variant = getattr(args, "pdf_variant", None) or DEFAULT_VARIANT
+    verbose = getattr(args, "verbose", False)
+    started = time.perf_counter()
     try:
-        made = write_pdf(out, out / PDF_NAME, paper)
+        made = write_pdfs(out, paper, variant)
     except PdfUnavailable as exc:
         print(f"PDF skipped: {exc}. The rest of the site was built.", file=sys.stderr)
         return 0
-    for message in made.warnings:
-        print(f"{made.path}: warning: {message}", file=sys.stderr)
-    print(f"wrote {made.path}: {made.pages} pages, {PAPER[paper]} paper ({made.seconds:.1f} s)")
+    # A warning about the fonts or the stylesheet holds for every PDF: said once, for the first.
+    said = set()
+    for one in made:
+        for message in one.warnings + one.details if verbose else one.warnings:
+            if message not in said:
+                said.add(message)
+                print(f"{one.path}: warning: {message}", file=sys.stderr)
+    whole, parts = made[0], made[1:]
+    seconds = time.perf_counter() - started
+    also = f" and {len(parts)} PDF(s) of its eras and themes" if parts else ""
+    print(f"wrote {whole.path}: {whole.pages} pages, {PAPER[paper]} paper, {variant}{also} "
+          f"({seconds:.1f} s)")
     return 0
