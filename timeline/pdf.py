@@ -10,6 +10,7 @@ how to install it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import os
@@ -103,6 +104,46 @@ class _Collect(logging.Handler):
         message = record.getMessage()
         if not _EXPECTED.search(message):
             self.messages.append(message)
+
+
+@contextlib.contextmanager
+def _richer_tags():
+    """While a PDF is written, WeasyPrint's structure tree also says what its tagging leaves out:
+    each footnote is a Note (PDF/UA-1 asks for it, with an ID), and an element with a lang
+    attribute of its own (a Chinese or Russian name) carries its language, for a screen reader's voice.
+
+    WeasyPrint builds the tree in pdf.tags._build_box_tree, a generator that calls itself through the
+    module, so wrapping it there reaches every box. A version without it gets its own tags only."""
+    try:
+        from weasyprint.pdf import tags
+        import pydyf
+        original = tags._build_box_tree
+    except (ImportError, AttributeError):
+        yield
+        return
+    ids: set[str] = set()
+
+    def build(box, *args, **kwargs):
+        for element in original(box, *args, **kwargs):
+            node = getattr(box, "element", None)
+            if node is not None and getattr(box, "element_tag", None) not in ("html", "body"):
+                lang = node.get("lang")
+                if lang:
+                    element["Lang"] = pydyf.String(lang)
+                if element.get("S") == "/Span" and "footnote" in (node.get("class") or "").split():
+                    element["S"] = "/Note"
+                    ident, n = node.get("id") or "fn", 1
+                    while (ident if n == 1 else f"{ident}-{n}") in ids:  # a note split across pages
+                        n += 1
+                    ids.add(ident if n == 1 else f"{ident}-{n}")
+                    element["ID"] = pydyf.String(ident if n == 1 else f"{ident}-{n}")
+            yield element
+
+    tags._build_box_tree = build
+    try:
+        yield
+    finally:
+        tags._build_box_tree = original
 
 
 def _lost_footnotes(html: str, document) -> list[str]:
@@ -219,7 +260,8 @@ def write_pdf(build_dir: Path, pdf_path: Path | None = None, paper: str = "a4",
         pdf_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = pdf_path.with_name(pdf_path.name + ".tmp")
         # A file ID hashed from the content, so the same content gives the same file.
-        document.write_pdf(str(tmp), pdf_identifier=True, pdf_variant=variant, pdf_tags=True)
+        with _richer_tags():
+            document.write_pdf(str(tmp), pdf_identifier=True, pdf_variant=variant, pdf_tags=True)
         os.replace(tmp, pdf_path)
     finally:
         logger.removeHandler(collect)
