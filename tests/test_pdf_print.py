@@ -256,3 +256,24 @@ def test_verbose_shows_every_warning_weasyprint_gave(tmp_path):
     run = _build(tmp_path / "out", "--verbose", fontconfig=_hiding_cjk(tmp_path))
     assert run.returncode == 0, run.stderr
     assert len(re.findall(r"\.notdef glyph rendered", run.stderr)) >= 8  # the fixture's Chinese names
+
+
+def _ink(path: Path, page: int) -> float:
+    """The share of a page's pixels that are dark, rendered by poppler at 40 dpi in grey."""
+    data = subprocess.run(["pdftoppm", "-r", "40", "-gray", "-f", str(page), "-l", str(page), str(path)],
+                          capture_output=True, check=True).stdout
+    magic, width, height, _, pixels = data.split(maxsplit=4)
+    assert magic == b"P5"
+    pixels = pixels[:int(width) * int(height)]
+    return sum(1 for value in pixels if value < 128) / len(pixels)
+
+
+def test_the_page_numbers_laid_over_the_joined_pages_hide_nothing(built):
+    """The parts are joined and numbered afterwards: a stamp that painted the page white would
+    leave the text in the file (pdftotext finds it) but show a blank page."""
+    out, _ = built
+    path = out / urls.pdf("print-era", "early")
+    assert _ink(path, 3) > 0.01  # the era's first page of events
+    assert _ink(path, 1) > 0.002  # the title page
+    text = _run("pdftotext", "-layout", "-f", "3", "-l", "3", str(path), "-")
+    assert re.search(r"^\s+3\s*$", text, re.MULTILINE), "page 3 carries its number"
