@@ -49,10 +49,16 @@ def _info(path: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The fixture site built once with --pdf: the whole PDF and one per era and per theme."""
+    """The fixture site built once with --pdf: the whole PDF and one per era and per theme, each
+    cut into parts as a large one is (front matter, one part per event, bibliography) and joined."""
     _need_tools()
+    from timeline import pdf
+
     out = tmp_path_factory.mktemp("print") / "build"
-    assert main(["build", "--src", str(GOOD), "--templates", str(TEMPLATES), "--out", str(out), "--pdf"]) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf, "WHOLE_CHARS", 0)
+        patch.setattr(pdf, "PART_CHARS", 1)
+        assert main(["build", "--src", str(GOOD), "--templates", str(TEMPLATES), "--out", str(out), "--pdf"]) == 0
     from timeline.build import render_site
 
     return out, render_site(GOOD, templates=TEMPLATES).timeline
@@ -273,7 +279,41 @@ def test_the_page_numbers_laid_over_the_joined_pages_hide_nothing(built):
     leave the text in the file (pdftotext finds it) but show a blank page."""
     out, _ = built
     path = out / urls.pdf("print-era", "early")
-    assert _ink(path, 3) > 0.01  # the era's first page of events
+    assert _ink(path, 3) > 0.004  # the era's first event (a page blanked by its stamp shows only the number and header)
     assert _ink(path, 1) > 0.002  # the title page
     text = _run("pdftotext", "-layout", "-f", "3", "-l", "3", str(path), "-")
     assert re.search(r"^\s+3\s*$", text, re.MULTILINE), "page 3 carries its number"
+
+
+def test_a_joined_pdf_numbers_its_pages_and_contents_and_bookmarks_as_one_document(built):
+    """Parts typeset apart (here: every event) make one document: the contents give the page where
+    each event begins, the bookmarks go there, the page numbers run on and each page of an era
+    continued from another part still carries the era's name at its head."""
+    import pikepdf
+
+    out, tl = built
+    era = tl.site.eras[0]
+    path = out / urls.pdf("print-era", era.id)
+    pages = _run("pdftotext", "-layout", str(path), "-").split("\f")
+    contents = [int(n) for n in re.findall(r"\.{4,}\s*(\d+)\s*$", pages[1], re.MULTILINE)]
+    with pikepdf.open(path) as doc, doc.open_outline() as outline:
+        marks = []
+
+        def walk(items):
+            for item in items:
+                marks.append((item.title, doc.pages.index(pikepdf.Page(item.destination[0])) + 1))
+                walk(item.children)
+
+        walk(outline.root)
+    assert [page for _, page in marks] == contents
+    for title, page in marks:
+        assert _squash(title) in _squash(pages[page - 1]), f"{title!r} is not on page {page}"
+    assert len(marks) == 2 + len(tl.by_era[era.id])  # the era, its events, the bibliography
+    heading = f"{era.label}, {era.start}–{era.end}"
+    for number, text in enumerate(pages[2:-1], start=3):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if not lines:
+            continue
+        assert lines[-1] == str(number), f"page {number} is numbered {lines[-1]!r}"
+        if number < len(pages) - 1 and "Bibliography" not in text:
+            assert lines[0] == heading, f"page {number} is headed {lines[0]!r}"

@@ -254,7 +254,7 @@ def write_pdfs(build_dir: Path, paper: str = "a4", variant: str = DEFAULT_VARIAN
         if not path.is_file():
             raise FileNotFoundError(f"{path} not found: build the site first")
         texts.append(path.read_text(encoding="utf-8"))
-    split = [_split(text) for text in texts]
+    split = [_split(text) if len(text) >= WHOLE_CHARS else _Split("", "", [text], whole=True) for text in texts]
     jobs = [(d, i) for d, parts in enumerate(split) for i in range(len(parts.parts))]
 
     def typeset(share):
@@ -301,6 +301,9 @@ def _in_halves(func, items: list, sizes: list[int]) -> list:
 
 # ---- Parts: a print page cut where a new page begins anyway ------------------------------------
 
+# Below this many characters of HTML (some 80 events) a document is typeset whole: cutting and
+# joining would cost more than it saves (the two cores are kept busy by the other documents).
+WHOLE_CHARS = 256 * 1024
 # Above this many characters of HTML (some 150 events) an era is typeset as several parts, so that
 # the two cores get even shares (a generated era can hold half the events). Each cut starts a page.
 PART_CHARS = 512 * 1024
@@ -317,17 +320,18 @@ class _Split:
     tail: str                   # </main> and what follows
     parts: list[str]            # the front matter (title page, contents), then the body's parts
     carried: dict = field(default_factory=dict)  # part index -> the era heading it continues
+    whole: bool = False         # one part, the page as it is (no joining)
 
 
 def _split(text: str) -> _Split:
     main = _MAIN.search(text)
     end = text.rfind("</main>")
     if main is None or end < 0:
-        return _Split("", "", [text])  # not a print page as this module knows it: typeset whole
+        return _Split("", "", [text], whole=True)  # not a print page as this module knows it
     head, body, tail = text[:main.end()], text[main.end():end], text[end:]
     starts = [m.start() for m in _BODY_PART.finditer(body)]
     if not starts:
-        return _Split(head, tail, [body])
+        return _Split("", "", [text], whole=True)
     cut = _Split(head, tail, [body[:starts[0]]])
     for begin, stop in zip(starts, starts[1:] + [len(body)]):
         section = body[begin:stop]
@@ -373,10 +377,10 @@ def _typeset(split: _Split, index: int, page: Path, paper: str, variant: str,
     weasyprint = _weasyprint()
     body = split.parts[index]
     styles = [f"@page {{ size: {PAPER[paper]}; }}"]
-    if index == 0:
+    if not split.whole and index == 0:
         styles.append(_FRONT_CSS)
         body = _TOC_LINK.sub(lambda m: f'{m[1]} data-page="{(numbers or {}).get(m[2], 999)}"{m[3]}', body)
-    else:
+    elif not split.whole:
         styles.append(_BODY_CSS)
         if index in split.carried:
             styles.append(f".era-continued {{ string-set: era {_css_string(split.carried[index])} !important; }}")
@@ -394,11 +398,14 @@ def _typeset(split: _Split, index: int, page: Path, paper: str, variant: str,
         for number, one in enumerate(document.pages):
             for name in one.anchors:
                 anchors.setdefault(name, number)
-        # A link to another part's anchor would be dropped: an anchor of that name, here on the
-        # first page, keeps it; the join points the name at the real place.
-        elsewhere = {link[1] for one in document.pages for link in one.links
-                     if link[0] == "internal" and link[1] not in anchors}
-        for name in elsewhere:
+        # The contents link to other parts' anchors; WeasyPrint would drop such a link: an anchor of
+        # that name, here on the first page, keeps it, and the join points the name at its place.
+        # (Other links to no anchor are dropped, as in a document typeset whole.)
+        elsewhere = set()
+        if index == 0 and not split.whole:
+            elsewhere = {link[1] for one in document.pages for link in one.links
+                         if link[0] == "internal" and link[1] not in anchors}
+        for name in sorted(elsewhere):
             document.pages[0].anchors[name] = (0, 0, 0, 0)
         meta = document.metadata
         # The page's <title> names the site page; the document's title is the timeline's own.
