@@ -37,7 +37,7 @@ def make_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--out", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build)")
     p.add_argument("--pdf", action="store_true",
-                   help="also write the whole timeline as a PDF (needs the 'pdf' extra: pip install -e '.[pdf]')")
+                   help="also write the timeline, each era and each theme as PDFs (needs the 'pdf' extra: pip install -e '.[pdf]')")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size (default: a4)")
     p.add_argument("--pdf-variant", choices=("pdf/ua-1", "pdf/a-3u"), default="pdf/ua-1",
                    help="pdf/ua-1: tagged for screen readers (default); pdf/a-3u: archival PDF/A, also tagged")
