@@ -140,7 +140,7 @@ def _digest_folder(h, rel: str, folder: str, above: tuple, code_only: bool) -> N
 
 def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url: str | None = None,
                strict: bool = False, use_cache: bool = True, cache: BuildCache | None = None,
-               pdf: bool = False, paper: str = "a4", after=None) -> BuildResult:
+               pdf: bool = False, paper: str = "a4", pdf_inputs: dict | None = None, after=None) -> BuildResult:
     """Build into out. On any error before writing, out is left exactly as it was; an error while
     writing says so (result.incomplete).
 
@@ -148,6 +148,8 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
     as that build left it), the output is kept and nothing is rendered; use_cache=False always renders.
     cache: a BuildCache kept by a long-lived caller (the preview) to redo only what an edit touched.
     after: called with the result after a successful build, while this build still holds out (the PDF).
+    pdf_inputs: what the PDFs depend on besides the site (the variant, the font files): part of the
+    inputs, so that a new font is a reason to build again.
     One build at a time writes to out (see writer.locked); another is refused with a message.
     """
     out = Path(out)
@@ -178,16 +180,17 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
             held.enter_context(writer.locked(out))
         except (writer.OutputRefused, OSError) as exc:
             return _failed(BuildResult(False), out, exc)
-        result = _build_locked(src, out, templates, base_url, strict, use_cache, pdf, paper)
+        result = _build_locked(src, out, templates, base_url, strict, use_cache, pdf, paper, pdf_inputs)
         if result.ok and after is not None:
             after(result)
         return result
 
 
-def _build_locked(src, out: Path, templates: Path, base_url, strict, use_cache, pdf, paper) -> BuildResult:
+def _build_locked(src, out: Path, templates: Path, base_url, strict, use_cache, pdf, paper,
+                  pdf_inputs=None) -> BuildResult:
     digest = None
     if os.path.isfile(Path(src, "site.yaml")) and templates.is_dir():  # isfile: False, never raises
-        options = {"base_url": base_url, "strict": strict, "pdf": pdf and paper}
+        options = {"base_url": base_url, "strict": strict, "pdf": pdf and paper, "pdf_inputs": pdf_inputs}
         digest = inputs_digest(src, templates, options)
         if use_cache:
             record = writer.unchanged(out, digest)

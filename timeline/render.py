@@ -260,8 +260,10 @@ def page_specs(tl: Timeline, pdf_url: str | None = None, cache=None) -> list[Pag
         "title": "Bibliography", "primary": primary, "secondary": secondary, "kind": "sources"}))
     specs.append(PageSpec(urls.path("data"), "data.html", {"title": "Data and citation", "kind": "data",
                                                         "pdf_url": pdf_url}))
-    specs.append(PageSpec(urls.path("print"), "print.html", {"title": f"{site.title}: print edition",
-                                                          "kind": "print", "pdf_url": pdf_url}))
+    for doc in printview.documents(tl):  # the whole timeline, then each era and theme, for printing
+        title = f"{site.title}: print edition" if doc.kind == "print" else f"{doc.heading}: print edition"
+        specs.append(PageSpec(doc.page, "print.html", {"title": title, "kind": "print", "doc": doc,
+                                                      "pdf_url": pdf_url and doc.pdf}))
     for page in tl.content.pages:
         html, notes = tl.pages_html[page.slug]
         specs.append(PageSpec(urls.path("page", page.slug), "page.html", {
