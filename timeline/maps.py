@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -337,8 +337,15 @@ def map_page(tl: Timeline) -> tuple[str, str, dict]:
     # Each event once, in timeline order: the search data and the filters' count read these.
     listed = {e.id for m in page.marks + page.elsewhere for e in m.listed}
     entries = [e for e in tl.entries if e.id in listed]
+    # A treaty's line belongs on the map of a timeline that has the treaty among its events, each stretch
+    # only where the timeline's bibliography holds the source that gives it.
+    shown = []
+    for line in treaty_lines():
+        segments = tuple(s for s in line.segments if s.source in tl.content.sources)
+        if line.event in tl.by_id and segments:
+            shown.append(replace(line, segments=segments))
     return urls.path("map"), "map.html", {"title": "Map", "kind": "map", "map": page, "entries": entries,
-                                          "treaty_lines": treaty_lines(), "sources": tl.content.sources,
+                                          "treaty_lines": tuple(shown), "sources": tl.content.sources,
                                           "description": "Where the events happened: every place on a map "
                                                          "of northern and central Asia, with its events."}
 
