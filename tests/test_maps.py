@@ -149,7 +149,7 @@ def test_the_map_page_lists_every_place_with_its_events_and_names_its_sources(bu
     for place in built.timeline.site.places:
         assert f'id="place-{place.id}"' in text, place.id
     assert "not on the map: no checked coordinates" in text       # the Ussuri River
-    assert "Natural Earth" in text and "line is drawn only where its source" in text   # what from where
+    assert "Natural Earth" in text and "No treaty line is drawn." in text   # what from where (none here)
     assert text.count('class="event" data-event=') == 4
     assert "Wikipedia, &#34;Kyakhta&#34;: 50°21′N 106°27′E" in text
 
@@ -372,7 +372,7 @@ def test_the_map_page_lists_every_treaty_line_with_its_sources_drawn_or_not(bund
         title = path[path.index("<title>") + 7:path.index("</title>")]
         assert title.startswith(line.treaty) and sources[seg.source].title in title
         assert f'href="#treaty-{line.id}"' in text       # the legend leads to its sources
-    assert "Heixiazi" in text and "no treaty line is drawn" in text
+    assert "line is drawn only where its source" in text and "Heixiazi" in text and "no treaty line is drawn" in text
 
 
 def test_a_timeline_without_the_treaties_sources_shows_none_of_their_lines(built):
