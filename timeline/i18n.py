@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from . import yamlfile
+from .content import RESERVED_PAGES
 from .citations import iter_citations
 from .diagnostics import Report, excerpt
 from .markup import MAX_NESTING, RAW_HTML, too_deep
@@ -44,8 +45,8 @@ PATH = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIMELINEJS = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})?$")
 STYLE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Folders at the root of the output that a language's path may not take.
-RESERVED_PATHS = {"events", "themes", "eras", "sources", "print", "static", "schema", "index", "404", "search",
-                  "page"}
+# A language's folder may not be one the site's own pages or exports use.
+RESERVED_PATHS = RESERVED_PAGES | {"page"}
 
 
 @dataclass(frozen=True)
