@@ -6,7 +6,6 @@ None when there were errors; the Report holds all of them.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import re
@@ -15,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import dates, places, yamlfile
-from .diagnostics import Report, excerpt
+from .diagnostics import Report, excerpt, suggest
 from .citations import iter_citations
 from .markup import MAX_NESTING, RAW_HTML, too_deep
 from .model import (PRIMARY_TYPES, SIGNIFICANCE, SOURCE_TYPES, Content, Editor, Era, Event, Licence, Name, Page, Site,
@@ -46,11 +45,6 @@ SOURCE_FIELDS = {"type", "title", "author", "editor", "container-title", "publis
                  "issued", "URL", "accessed", "archived", "note", "volume", "issue", "page", "language",
                  "original-title", "primary", "genre", "title-short", "descriptive-title"}
 PAGE_FIELDS = {"title", "description", "order"}
-
-
-def suggest(word: str, choices) -> str:
-    match = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
 
 
 def _parse_cached(path: str | Path, cache: dict | None):

@@ -29,7 +29,7 @@ from types import MappingProxyType
 from . import yamlfile
 from .content import RESERVED_PAGES
 from .citations import iter_citations
-from .diagnostics import Report, excerpt
+from .diagnostics import Report, excerpt, suggest
 from .markup import MAX_NESTING, RAW_HTML, too_deep
 
 LANGUAGE_FIELDS = {"code", "path", "name", "timelinejs", "csl"}
@@ -177,12 +177,6 @@ def _parse(path, report: Report, memo: dict | None = None):
     return parsed
 
 
-def _suggest(word, choices) -> str:
-    import difflib
-    match = difflib.get_close_matches(str(word), sorted(map(str, choices)), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
-
-
 def _kind(value) -> str:
     if value is None:
         return "nothing"
@@ -243,7 +237,7 @@ def load_languages(src, report: Report, default_code: str = "en", page_slugs=())
         for key in item:
             if key not in LANGUAGE_FIELDS:
                 report.error(rel, doc.line("languages", i, key), f"{where}.{key}",
-                             f"unknown field{_suggest(key, LANGUAGE_FIELDS)}")
+                             f"unknown field{suggest(key, LANGUAGE_FIELDS)}")
         at = {k: doc.line("languages", i, k) for k in LANGUAGE_FIELDS}
         code = _text(item.get("code"), report, rel, at["code"], f"{where}.code")
         if not code:
@@ -441,7 +435,7 @@ def _read_event(path: str, english, glossary: Glossary, report: Report, memo) ->
     lines = _field_lines(doc)
     for key in data:
         if key not in EVENT_FIELDS:
-            report.error(rel, lines.get(key), str(key), f"unknown field{_suggest(key, EVENT_FIELDS)}: a translation "
+            report.error(rel, lines.get(key), str(key), f"unknown field{suggest(key, EVENT_FIELDS)}: a translation "
                                                         f"has only {', '.join(EVENT_FIELDS)}")
     texts = {name: _text(data.get(name), report, rel, lines.get(name), name) for name in EVENT_FIELDS}
     for name in EVENT_FIELDS:
@@ -499,7 +493,7 @@ def _read_page(path: str, english, report: Report) -> PageText | None:
         report.error(rel, 2, None, f"expected front matter fields (title, description), got {_kind(doc.data)}")
     for key in meta:
         if key not in PAGE_FIELDS:
-            report.error(rel, (doc.line(key) or 0) + 1, str(key), f"unknown field{_suggest(key, PAGE_FIELDS)}: a "
+            report.error(rel, (doc.line(key) or 0) + 1, str(key), f"unknown field{suggest(key, PAGE_FIELDS)}: a "
                                                                   f"translated page has only title and description")
     title = _text(meta.get("title"), report, rel, (doc.line("title") or 0) + 1, "title")
     if not title:
@@ -527,7 +521,7 @@ def _read_site(path: str, site, report: Report) -> tuple[SiteText, int]:
         report.error(rel, doc.line(), None, f"expected a mapping (title, subtitle, themes, eras), got {_kind(doc.data)}")
     for key in data:
         if key not in SITE_FIELDS:
-            report.error(rel, doc.line(key), str(key), f"unknown field{_suggest(key, SITE_FIELDS)}")
+            report.error(rel, doc.line(key), str(key), f"unknown field{suggest(key, SITE_FIELDS)}")
     done = 0
     values = {}
     for key in ("title", "subtitle"):
@@ -547,7 +541,7 @@ def _read_site(path: str, site, report: Report) -> tuple[SiteText, int]:
         for ident, texts in raw.items():
             if ident not in known:
                 report.error(rel, doc.line(key, ident), f"{key}.{excerpt(ident)}",
-                             f"no {key[:-1]} '{excerpt(ident)}' in site.yaml{_suggest(ident, known)}")
+                             f"no {key[:-1]} '{excerpt(ident)}' in site.yaml{suggest(ident, known)}")
                 continue
             if not isinstance(texts, dict):
                 report.error(rel, doc.line(key, ident), f"{key}.{ident}",
@@ -556,7 +550,7 @@ def _read_site(path: str, site, report: Report) -> tuple[SiteText, int]:
             for name in texts:
                 if name not in allowed:
                     report.error(rel, doc.line(key, ident, name), f"{key}.{ident}.{excerpt(name)}",
-                                 f"unknown field{_suggest(name, allowed)}")
+                                 f"unknown field{suggest(name, allowed)}")
             out[ident] = MappingProxyType({name: _text(texts.get(name), report, rel, doc.line(key, ident, name),
                                                        f"{key}.{ident}.{name}") for name in sorted(allowed)})
         for ident, item in known.items():
@@ -593,7 +587,7 @@ def load_texts(src, language: Language, content, report: Report, memo: dict | No
         eid = os.path.basename(path)[:-len(".yaml")]
         if eid not in english_events:
             report.error(_rel(path), 1, None, f"a translation of no event: there is no events/{excerpt(eid)}.yaml"
-                                                 f"{_suggest(eid, english_events)}")
+                                                 f"{suggest(eid, english_events)}")
             continue
         text = _read_event(path, english_events[eid], glossary, report, memo)
         if text is not None:
@@ -603,7 +597,7 @@ def load_texts(src, language: Language, content, report: Report, memo: dict | No
         slug = os.path.basename(path)[:-len(".md")]
         if slug not in english_pages:
             report.error(_rel(path), 1, None, f"a translation of no page: there is no pages/{excerpt(slug)}.md"
-                                                 f"{_suggest(slug, english_pages)}")
+                                                 f"{suggest(slug, english_pages)}")
             continue
         page = _read_page(path, english_pages[slug], report)
         if page is not None:
@@ -643,5 +637,5 @@ def load(src, content, report: Report, cache=None) -> Languages:
             if not name.startswith(".") and name not in listed and os.path.isdir(os.path.join(folder, name)):
                 report.warning(_rel(os.path.join(folder, name)), None, None,
                                f"translations into '{excerpt(name)}', which site.yaml's languages: does not list "
-                               f"(they are not published){_suggest(name, listed)}")
+                               f"(they are not published){suggest(name, listed)}")
     return Languages(languages, MappingProxyType(texts))
