@@ -290,9 +290,11 @@ def test_preview_keeps_the_fragments_the_second_process_made(site_dir, tmp_path,
     _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
     assert build_site(src, out, memo=memo).ok  # on one core, where the count is kept
     # Its list item on the home page and on its theme and era pages, its line of the search data,
-    # of the print view's contents, its part of the print view: that event's alone.
+    # of the print views' contents (the same line in each), its part of each print view (the whole
+    # timeline's, its era's and its one theme's: their note numbers differ): that event's alone.
     assert made["partials/event_item.html"] == ["1864-dated", "1864-dated"]
-    assert made["partials/print_event.html"] == made["partials/print_toc_event.html"] == ["1864-dated"]
+    assert made["partials/print_toc_event.html"] == ["1864-dated"]
+    assert made["partials/print_event.html"] == ["1864-dated"] * 3
     assert made["partials/search_item.html"] == ["1864-dated"]
     assert build_site(src, fresh, use_cache=False).ok
     assert _tree(out) == _tree(fresh)

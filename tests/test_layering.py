@@ -60,10 +60,10 @@ STAGES = [
      "typography"},
     {"markup", "fields", "sitefile", "sourcefile", "crosscheck", "content", "places", "sources", "schema",
      "languages", "translations", "i18n", "cite"},
-    {"chartlayout", "index", "chart", "printview", "maps"},
+    {"chartlayout", "index", "chart", "printview", "projection", "treaties", "maps"},
     {"templating", "fragments", "pages", "render", "exports", "citestyles"},
     {"outfolder", "writer", "build", "links", "linkcheck"},
-    {"pdf", "serve", "newevent", "cli", "__main__", "__init__"},
+    {"pdfparts", "pdfjoin", "pdf", "serve", "newevent", "cli", "__main__", "__init__"},
 ]
 
 

@@ -4,6 +4,7 @@ somewhere, a projection that agrees with PROJ, GeoJSON as RFC 7946 has it."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from html.parser import HTMLParser
@@ -13,7 +14,7 @@ import jsonschema
 import pytest
 
 from support import GOOD
-from timeline import maps
+from timeline import maps, treaties
 from timeline.build import render_site
 
 
@@ -148,7 +149,7 @@ def test_the_map_page_lists_every_place_with_its_events_and_names_its_sources(bu
     for place in built.timeline.site.places:
         assert f'id="place-{place.id}"' in text, place.id
     assert "not on the map: no checked coordinates" in text       # the Ussuri River
-    assert "Natural Earth" in text and "are not drawn" in text      # what is drawn from where
+    assert "Natural Earth" in text and "No treaty line is drawn." in text   # what from where (none here)
     assert text.count('class="event" data-event=') == 4
     assert "Wikipedia, &#34;Kyakhta&#34;: 50°21′N 106°27′E" in text
 
@@ -291,3 +292,117 @@ def test_a_large_site_lists_each_places_major_events_and_says_so(site_dir, monke
     assert page.count('class="event" data-event=') == 4
     marks = {href: r for href, _, _, r in parse(result, "map/index.html").marks}
     assert marks["#place-nerchinsk"] == maps.radius(2)   # a mark still counts every event
+
+
+# Treaty lines (timeline/borders.yaml): drawn only as far as a source gives them.
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    from support import ROOT
+    result = render_site(ROOT / "site_src", templates=ROOT / "templates")
+    assert result.ok, result.diagnostics
+    return result
+
+
+def drawn_segments():
+    return [(line, seg) for line in treaties.treaty_lines() for seg in line.drawn]
+
+
+def test_each_treaty_line_names_a_source_of_the_bibliography_that_an_event_cites(bundled):
+    tl = bundled.timeline
+    for line in treaties.treaty_lines():
+        assert line.event in tl.by_id, line.id
+        for seg in line.segments:
+            assert seg.source in tl.content.sources, (line.id, seg.source)
+            assert tl.cited_by[seg.source], f"{seg.source} is in the bibliography but no event cites it"
+            assert seg.words and (seg.d or seg.why), (line.id, seg.words)
+
+
+def test_the_treaty_lines_drawn_are_the_rivers_their_sources_name():
+    drawn = {(line.id, seg.follows) for line, seg in drawn_segments()}
+    assert drawn == {("aigun-1858", "Amur"), ("peking-1860", "Ussuri"), ("peking-1860", "Sungacha")}
+    for line, seg in drawn_segments():
+        assert seg.follows in seg.words, "a stretch is drawn only along a river its source names"
+
+
+def test_every_drawn_treaty_point_is_inside_the_frame_and_its_ends_where_its_points_project():
+    base = maps.basemap()
+    heixiazi = maps.position(next(s.start for _, s in drawn_segments() if s.start.id == "heixiazi"), base)
+    gap = 40 * 1000 * base.scale
+    for line, seg in drawn_segments():
+        assert len(seg.points) >= 2
+        for x, y in seg.points:
+            assert 0 <= x <= base.width and 0 <= y <= base.height, (line.id, x, y)
+        for end, point in ((seg.points[0], seg.start), (seg.points[-1], seg.end)):
+            where = maps.position(point, base)
+            if point.id == "heixiazi":      # stops at the gap's edge, short of the island
+                assert math.dist(end, where) == pytest.approx(gap, abs=0.2), (line.id, point.id)
+            else:
+                assert math.dist(end, where) <= treaties.ON_BORDER, (line.id, point.id)
+        # Nothing drawn near Heixiazi, where no treaty says which channel the line takes.
+        assert min(math.dist(p, heixiazi) for p in seg.points) >= gap - 0.2, line.id
+
+
+def test_the_treaty_points_project_where_proj_puts_them():
+    pyproj = pyproj_or_skip()
+    base = maps.basemap()
+    proj = re.search(rb'data-proj="([^"]+)"', base.data).group(1).decode()
+    to_map = pyproj.Transformer.from_proj("EPSG:4326", proj, always_xy=True).transform
+    xmin, ymin, xmax, ymax = base.frame
+    for _, seg in drawn_segments():
+        for point in (seg.start, seg.end):
+            x, y = to_map(point.lon, point.lat)
+            assert maps.position(point, base) == pytest.approx(((x - xmin) * base.scale, (ymax - y) * base.scale),
+                                                               abs=0.11), point.id
+
+
+def test_the_map_page_lists_every_treaty_line_with_its_sources_drawn_or_not(bundled):
+    text = bundled.files["map/index.html"].decode()
+    sources = bundled.timeline.content.sources
+    for line in treaties.treaty_lines():
+        start = text.index(f'<section id="treaty-{line.id}"')
+        section = text[start:text.index("</section>", start)]
+        for seg in line.segments:
+            assert f'href="../sources/index.html#src-{seg.source}"' in section, (line.id, seg.source)
+        assert section.count("<strong>Drawn</strong>") == len(line.drawn), line.id
+        assert section.count("<strong>Not drawn:</strong>") == len(line.segments) - len(line.drawn), line.id
+    for line, seg in drawn_segments():
+        path = text[text.index(f'd="{seg.d}"'):]
+        title = path[path.index("<title>") + 7:path.index("</title>")]
+        assert title.startswith(line.treaty) and sources[seg.source].title in title
+        assert f'href="#treaty-{line.id}"' in text       # the legend leads to its sources
+    assert "line is drawn only where its source" in text and "Heixiazi" in text and "no treaty line is drawn" in text
+
+
+def test_a_timeline_without_the_treaties_sources_shows_none_of_their_lines(built):
+    # The fixture has the treaties of 1689 and 1727 among its events but none of the works that give
+    # their lines: nothing may be listed or drawn without its source.
+    assert {"1689-treaty-of-nerchinsk", "1727-treaty-of-kyakhta"} <= set(built.timeline.by_id)
+    text = built.files["map/index.html"].decode()
+    assert "treaty-line" not in text
+    assert 'id="treaty-lines"' not in text
+
+
+def test_a_treaty_stretch_is_listed_only_with_a_source_in_the_bibliography(built, monkeypatch):
+    key = next(iter(built.timeline.content.sources))
+    line = treaties.TreatyLine("t", "A treaty", "1689-treaty-of-nerchinsk", (
+        treaties.Segment(key, "Along a ridge.", why="Not placed."),
+        treaties.Segment("no-such-source", "Along a river.", why="Not placed.")))
+    monkeypatch.setattr(maps, "treaty_lines", lambda: (line,))
+    context = maps.map_page(built.timeline)[2]
+    assert [s.source for l in context["treaty_lines"] for s in l.segments] == [key]
+
+
+def test_a_treaty_stretch_whose_points_are_off_todays_border_is_refused(tmp_path, monkeypatch):
+    data = (treaties.BORDERS.read_text(encoding="utf-8")
+            .replace("coordinates: [45.5751, 133.4152]", "coordinates: [55.7558, 37.6172]"))   # Moscow
+    bad = tmp_path / "borders.yaml"
+    bad.write_text(data, encoding="utf-8")
+    monkeypatch.setattr(treaties, "BORDERS", bad)
+    treaties.treaty_lines.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="sungacha-mouth.*not a stretch of it"):
+            treaties.treaty_lines()
+    finally:
+        treaties.treaty_lines.cache_clear()

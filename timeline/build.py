@@ -151,8 +151,8 @@ def _digest_folder(h, rel: str, folder: str, above: tuple, code_only: bool) -> N
 
 def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url: str | None = None,
                strict: bool = False, use_cache: bool = True, memo: Memo | None = None,
-               pdf: bool = False, paper: str = "a4", after=None, limits: Limits = Limits(),
-               parallel_min: int = render.PARALLEL_MIN_PAGES) -> BuildResult:
+               pdf: bool = False, paper: str = "a4", pdf_inputs: dict | None = None, after=None,
+               limits: Limits = Limits(), parallel_min: int = render.PARALLEL_MIN_PAGES) -> BuildResult:
     """Build into out. On any error before writing, out is left exactly as it was; an error while
     writing says so (result.incomplete).
 
@@ -162,6 +162,8 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
     reused where its inputs are unchanged; use_cache=False starts from an empty memo.
     memo: a Memo kept in memory by a long-lived caller (the preview), instead of the saved one.
     after: called with the result after a successful build, while this build still holds out (the PDF).
+    pdf_inputs: what the PDFs depend on besides the site (the variant, the font files): part of the
+    inputs, so that a new font is a reason to build again.
     One build at a time writes to out (see writer.locked); another is refused with a message.
     """
     out = Path(out)
@@ -183,7 +185,7 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
             held.enter_context(writer.locked(out))
         except (writer.OutputRefused, OSError) as exc:
             return _failed(BuildResult(False), out, exc)
-        result = _build_locked(src, out, use_cache, paper, options)
+        result = _build_locked(src, out, use_cache, paper, options, pdf_inputs)
         if result.ok and after is not None:
             after(result)
         return result
@@ -206,12 +208,13 @@ def _build_in_memory(src, out: Path, memo: Memo, options: dict) -> BuildResult:
     return result
 
 
-def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict) -> BuildResult:
+def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict,
+                  pdf_inputs: dict | None = None) -> BuildResult:
     digest = None
     templates = options["templates"]
     if os.path.isfile(Path(src, "site.yaml")) and templates.is_dir():  # isfile: False, never raises
         given = {"base_url": options["base_url"], "strict": options["strict"], "pdf": options["pdf"] and paper,
-                 "limits": list(options["limits"]), "parallel_min": options["parallel_min"]}
+                 "pdf_inputs": pdf_inputs, "limits": list(options["limits"]), "parallel_min": options["parallel_min"]}
         digest = inputs_digest(src, templates, given)
         if use_cache:
             record = writer.unchanged(out, digest)

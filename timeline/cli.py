@@ -62,8 +62,11 @@ def build_arguments(p: argparse.ArgumentParser) -> None:
     _common(p)
     p.add_argument("--out", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build)")
     p.add_argument("--pdf", action="store_true",
-                   help="also write the whole timeline as a PDF (needs the 'pdf' extra: pip install -e '.[pdf]')")
+                   help="also write the timeline, each era and each theme as PDFs (needs the 'pdf' extra: pip install -e '.[pdf]')")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size (default: a4)")
+    p.add_argument("--pdf-variant", choices=("pdf/ua-1", "pdf/a-3u"), default="pdf/ua-1",
+                   help="pdf/ua-1: tagged for screen readers (default); pdf/a-3u: archival PDF/A, also tagged")
+    p.add_argument("--verbose", action="store_true", help="print every warning WeasyPrint gives, one per character")
     p.add_argument("--no-cache", action="store_true",
                    help="render everything even when nothing changed since the last build into --out")
 
@@ -134,18 +137,20 @@ def cmd_build(args) -> int:
         if result.pdf_kept:
             print(f"{args.out / 'timeline.pdf'} is up to date")
             return
-        try:
-            from . import pdf
-        except ImportError as exc:
-            print(f"PDF skipped: {exc}", file=sys.stderr)
-            return
         pdf_status.append(pdf.write_pdf_cli(result, args))
-        if (args.out / pdf.PDF_NAME).is_file():
-            from .writer import record_extra
-            record_extra(args.out, pdf.PDF_NAME)
+        from .writer import record_extra
+        for _, name in pdf.documents(args.out):
+            if (args.out / name).is_file():
+                record_extra(args.out, name)
 
+    pdf_inputs = None
+    if args.pdf:
+        from . import pdf
+        # The fonts a PDF is made from are among its inputs: a new font remakes it.
+        pdf_inputs = {"variant": args.pdf_variant, "fonts": pdf.font_inputs()}
     result = build_site(args.src, args.out, templates=args.templates, base_url=args.base_url, strict=args.strict,
-                        use_cache=not args.no_cache, pdf=args.pdf, paper=args.paper, after=report)
+                        use_cache=not args.no_cache, pdf=args.pdf, paper=args.paper, pdf_inputs=pdf_inputs,
+                        after=report)
     if not result.ok:
         _print_diagnostics(result)
         why = " (warnings fail the build under --strict)" if not result.errors else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 
 
@@ -68,3 +69,9 @@ class Report:
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self.items), key=lambda d: (d.path, d.line or 0, d.column or 0, d.field or "", d.message))
 
+
+
+def suggest(word, choices) -> str:
+    """" (did you mean 'x'?)" for the closest of choices to a mistyped word, or "" when none is close."""
+    match = difflib.get_close_matches(str(word), sorted(map(str, choices)), n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from pathlib import Path
 
 from . import dates, yamlfile
-from .diagnostics import Report, excerpt
+from .diagnostics import Report, excerpt, suggest  # noqa: F401 - sourcefile and crosscheck take it from here
 from .incremental import digest
 from .markup import MAX_NESTING
 from .model import Name
@@ -19,11 +18,6 @@ COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 TOO_DEEP = f"Markdown nested more than {MAX_NESTING} levels deep (block quotes or lists)"
-
-
-def suggest(word: str, choices) -> str:
-    match = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
 
 
 def read(path) -> str | yamlfile.InputError:

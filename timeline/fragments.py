@@ -12,7 +12,7 @@ from .index import Timeline
 
 ITEMS = Stage("fragments.item")              # (event id, root, heading) -> an event's list item
 SEARCH = Stage("fragments.search")           # event id -> its line of the search data
-PRINT_EVENTS = Stage("fragments.print")      # (event id, root) -> its part of the print view
+PRINT_EVENTS = Stage("fragments.print")      # (event id, root, first note number) -> its part of a print view
 TOC = Stage("fragments.toc")                 # event id -> its line of the print view's contents
 SOURCE_ITEMS = Stage("fragments.source")     # (source key, root) -> its entry on the sources page
 BIBLIOGRAPHY = Stage("fragments.bibliography")  # source key -> its bibliography entry
@@ -83,7 +83,7 @@ class Fragments:
             parts, n = [], offset
             for e in entries:
                 parts.append(self.memo.get(
-                    PRINT_EVENTS, (e.id, root), digest(self.base, e.digest, n),
+                    PRINT_EVENTS, (e.id, root, n), digest(self.base, e.digest),
                     lambda: self._render("partials/print_event.html", entry=e, offset=n, root=root)) + "\n")
                 n += len(e.notes)
             return self._render("partials/print_era.html", era=era, era_entries=entries, offset=offset,

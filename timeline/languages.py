@@ -8,16 +8,16 @@ import re
 from dataclasses import dataclass
 
 from . import yamlfile
-from .diagnostics import Report, excerpt
+from .content import RESERVED_PAGES
+from .diagnostics import Report, excerpt, suggest
 
 LANGUAGE_FIELDS = {"code", "path", "name", "timelinejs", "csl"}
 CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 PATH = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIMELINEJS = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})?$")
 STYLE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Folders at the root of the output that a language's path may not take.
-RESERVED_PATHS = {"events", "themes", "eras", "sources", "print", "static", "schema", "index", "404", "search",
-                  "page"}
+# A language's folder may not be one the site's own pages or exports use.
+RESERVED_PATHS = RESERVED_PAGES | {"page"}
 
 
 
@@ -81,12 +81,6 @@ def parse_yaml(path, report: Report, memo: dict | None = None):
     for key_name, line in parsed.duplicate_keys():
         report.error(shown_path(path), line, key_name, "key given twice (the second would silently win)")
     return parsed
-
-
-def suggest(word, choices) -> str:
-    import difflib
-    match = difflib.get_close_matches(str(word), sorted(map(str, choices)), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
 
 
 def kind_of(value) -> str:

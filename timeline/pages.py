@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import jinja2
 
-from . import chart, maps, urls
+from . import chart, maps, printview, urls
 from . import sources as fmt
 from .fragments import Fragments
 from .incremental import Memo, Stage, digest
@@ -122,7 +122,7 @@ class Planner:
         specs.append(self.sources())
         specs.append(self.spec(urls.path("data"), "data.html", {"title": "Data and citation", "kind": "data",
                                                              "pdf_url": self.pdf_url}))
-        specs.append(self.print_view())
+        specs += self.print_views()
         for page in tl.content.pages:
             html, notes = tl.pages_html[page.slug]
             specs.append(self.spec(urls.path("page", page.slug), "page.html", {
@@ -185,14 +185,18 @@ class Planner:
         path, template, context = maps.map_page(self.tl)
         return self.spec(path, template, dict(context, search_data=self.frag.search_data(context["entries"])))
 
-    def print_view(self) -> PageSpec:
-        tl, path = self.tl, urls.path("print")
-        root, toc, eras, offset = urls.root_of(path), {}, {}, 0
-        for era in tl.site.eras:
-            entries = tl.by_era[era.id]
-            if entries:
-                toc[era.id] = self.frag.print_toc(era, entries)
-                eras[era.id] = self.frag.print_era(era, entries, offset, root)
+    def print_views(self) -> list[PageSpec]:
+        """The whole timeline, then each era and theme, on one page each for printing; notes are
+        numbered through each document (offset: the notes of the parts before)."""
+        specs = []
+        for doc in printview.documents(self.tl):
+            root, toc, parts, offset = urls.root_of(doc.page), [], [], 0
+            for era, entries in doc.parts:
+                toc.append(self.frag.print_toc(era, entries))
+                parts.append(self.frag.print_era(era, entries, offset, root))
                 offset += sum(len(e.notes) for e in entries)
-        return self.spec(path, "print.html", {"title": f"{tl.site.title}: print edition", "kind": "print",
-                                              "pdf_url": self.pdf_url, "print_toc": toc, "print_eras": eras})
+            title = self.tl.site.title if doc.kind == "print" else doc.heading
+            specs.append(self.spec(doc.page, "print.html", {
+                "title": f"{title}: print edition", "kind": "print", "doc": doc,
+                "pdf_url": self.pdf_url and doc.pdf, "print_toc": toc, "print_parts": parts}))
+        return specs

@@ -1,14 +1,15 @@
-"""The whole timeline as a PDF: WeasyPrint typesets the built print page (print/index.html).
+"""The timeline as PDFs: WeasyPrint typesets each built print page (print/index.html, the whole
+timeline, and one page per era and per theme) into a PDF beside the home page.
 
-A thin layer over the build: everything the PDF shows, and its metadata, comes from that page and its
-stylesheet, so the PDF and a browser's "Print" cannot drift apart. WeasyPrint is an optional extra;
-this module imports without it and says how to install it.
+A thin layer over the build: everything a PDF shows, and its metadata, comes from its page and the
+stylesheet, so the PDF and a browser's "Print" cannot drift apart. The PDFs are tagged (PDF/UA-1: a
+screen reader finds headings, lists and notes in reading order), or with variant "pdf/a-3u" archival
+(PDF/A-3u, still tagged). WeasyPrint is an optional extra; this module imports without it and says
+how to install it.
 """
 
 from __future__ import annotations
 
-import datetime
-import logging
 import os
 import re
 import shutil
@@ -19,21 +20,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
+from .pdfjoin import join
+# What the tests and the rest of the engine read from here (one module to import for PDFs).
+from .pdfparts import (INSTALL_HINT, PAPER, PdfUnavailable, _lost_footnotes,  # noqa: F401
+                       _split, _Split, _stamps, _typeset, _weasyprint)
 
 PDF_NAME = urls.PDF
-PRINT_PAGE = "print/index.html"
-PAPER = {"a4": "A4", "letter": "letter"}
-INSTALL_HINT = "pip install -e '.[pdf]'"
+PRINT_PAGE = urls.path("print")
+# What a reader needs (tagged, accessible) by default; the archival variant for a library's shelf.
+VARIANTS = ("pdf/ua-1", "pdf/a-3u")
+DEFAULT_VARIANT = VARIANTS[0]
+# The font families the print stylesheet asks for, and the languages whose fallback fonts it may
+# need: fontconfig's answer for these is the set of font files a PDF can be made from.
+FONT_QUERIES = ("DejaVu Serif", "Noto Serif CJK SC", "serif", ":lang=zh", ":lang=ru")
 CJK_PACKAGE = "fonts-noto-cjk"
-# A repeated note marker links to the notes list that only browsers show; in the PDF its footnote is
-# on the same page, so WeasyPrint's complaint about the missing anchor says nothing is wrong.
-_EXPECTED = re.compile(r"^No anchor #note-[a-z0-9-]+-\d+ for")
-_CSS_PARSER = os.sep + "css" + os.sep
+# One line per character no font has: a missing CJK font gives some two thousand. Summed up in one
+# warning; each is kept for --verbose.
+_NO_GLYPH = re.compile(r"^\.notdef glyph rendered for Unicode string unsupported by fonts: \"(.*)\"")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-class PdfUnavailable(Exception):
-    """WeasyPrint (or a library it needs) is not installed."""
 
 
 @dataclass
@@ -42,16 +46,7 @@ class PdfResult:
     pages: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
-
-
-def _weasyprint():
-    try:
-        import weasyprint
-    except ImportError as exc:
-        raise PdfUnavailable(f"WeasyPrint is not installed ({exc}); install it with: {INSTALL_HINT}") from exc
-    except OSError as exc:  # the package is there but Pango or another system library is not
-        raise PdfUnavailable(f"WeasyPrint cannot load its libraries ({exc})") from exc
-    return weasyprint
+    details: list[str] = field(default_factory=list)  # every warning WeasyPrint gave, for --verbose
 
 
 def cjk_font_missing() -> str | None:
@@ -66,126 +61,192 @@ def cjk_font_missing() -> str | None:
             f"install one, e.g. on Debian: apt-get install {CJK_PACKAGE}")
 
 
-def _pdf_date(edition: str | None) -> str | None:
-    """The PDF's date: SOURCE_DATE_EPOCH if set (reproducible builds), else the content's edition date.
-
-    Never the clock, so the same content gives the same bytes.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        moment = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return edition
-
-
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        # The stylesheets also serve browsers: properties and queries WeasyPrint skips are expected.
-        if _CSS_PARSER in record.pathname:
-            return
-        message = record.getMessage()
-        if not _EXPECTED.search(message):
-            self.messages.append(message)
+def font_inputs() -> list[str]:
+    """The font files fontconfig gives for the print stylesheet's families and fallbacks, each with
+    its size and modification time: a PDF made before a font was installed, removed or updated is
+    out of date (installing fonts-noto-cjk, as the missing-font warning says, must remake the PDF)."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return ["fc-match not found"]
+    files: dict[str, None] = {}
+    for query in FONT_QUERIES:
+        found = subprocess.run([fc_match, "-s", "--format=%{file}\\n", query],
+                               capture_output=True, text=True, check=False).stdout
+        files.update(dict.fromkeys(line for line in found.splitlines() if line))
+    out = []
+    for name in files:
+        try:
+            st = os.stat(name)
+            out.append(f"{name}\0{st.st_size}\0{st.st_mtime_ns}")
+        except OSError as exc:
+            out.append(f"{name}\0unreadable {exc.errno}")
+    return out
 
 
-def _lost_footnotes(html: str, document) -> list[str]:
-    """Numbers of footnotes in the page that are in no page's footnote area: WeasyPrint drops some silently.
-
-    Reads WeasyPrint's laid-out boxes; if a future version lays them out differently, checks nothing.
-    """
-    try:
-        from weasyprint.formatting_structure.boxes import FootnoteAreaBox
-    except ImportError:
-        return []
-    printed: set[str] = set()
-
-    def walk(box) -> None:
-        if isinstance(box, FootnoteAreaBox):
-            for child in box.children:
-                element = getattr(child, "element", None)
-                if element is not None and element.get("data-n"):
-                    printed.add(element.get("data-n"))
-            return
-        for child in getattr(box, "children", ()):
-            walk(child)
-
-    for page in document.pages:
-        box = getattr(page, "_page_box", None)
-        if box is None:
-            return []
-        walk(box)
-    wanted = re.findall(r'<span class="footnote"[^>]*\bdata-n="(\d+)"', html)
-    return [n for n in wanted if n not in printed]
-
-
-def write_pdf(build_dir: Path, pdf_path: Path | None = None, paper: str = "a4") -> PdfResult:
-    """Typeset build_dir/print/index.html into pdf_path (default build_dir/timeline.pdf).
-
-    Returns the page count, the seconds taken and WeasyPrint's warnings. Raises PdfUnavailable
-    without WeasyPrint and FileNotFoundError when the print page has not been built.
-    """
-    weasyprint = _weasyprint()
+def documents(build_dir: Path) -> list[tuple[str, str]]:
+    """(print page, PDF) for each print view built in build_dir, the whole timeline's first."""
     build_dir = Path(build_dir)
-    page = build_dir / PRINT_PAGE
-    if not page.is_file():
-        raise FileNotFoundError(f"{page} not found: build the site first")
-    pdf_path = Path(pdf_path) if pdf_path else build_dir / PDF_NAME
+    found = [(PRINT_PAGE, PDF_NAME)]
+    for kind in urls.PRINTED:
+        pattern = urls.path(f"print-{kind}", "*")  # print/eras/*/index.html
+        for page in sorted(build_dir.glob(pattern)):
+            ident = page.parent.name
+            found.append((urls.path(f"print-{kind}", ident), urls.pdf(f"print-{kind}", ident)))
+    return found
+
+
+def write_pdf(build_dir: Path, pdf_path: Path | None = None, paper: str = "a4",
+              variant: str = DEFAULT_VARIANT, page: str = PRINT_PAGE) -> PdfResult:
+    """Typeset build_dir/page (default the whole timeline's print page) into pdf_path (default
+    build_dir/timeline.pdf), as variant (see VARIANTS).
+
+    Returns the page count, the seconds taken and the warnings. Raises PdfUnavailable without
+    WeasyPrint or pikepdf and FileNotFoundError when the print page has not been built.
+    """
+    build_dir = Path(build_dir)
+    return write_pdfs(build_dir, paper, variant, [(page, Path(pdf_path) if pdf_path else build_dir / PDF_NAME)])[0]
+
+
+def write_pdfs(build_dir: Path, paper: str = "a4", variant: str = DEFAULT_VARIANT,
+               docs: list | None = None) -> list[PdfResult]:
+    """Each print view built in build_dir (or each (page, PDF path) of docs) as a PDF, the whole
+    timeline's first.
+
+    WeasyPrint's time grows faster than the pages (it looks each line's footnotes up in a list of all
+    the document's footnotes), and it uses one core. So each document is cut into parts (the front
+    matter, each era or a run of an era's events, the bibliography), every part of every document
+    is typeset on one of two cores, and each document is joined again (see _join): the contents
+    then get their page numbers, and the pages theirs (see _stamps).
+    """
+    _weasyprint()
+    try:
+        import pikepdf  # noqa: F401
+    except ImportError as exc:
+        raise PdfUnavailable(f"pikepdf is not installed ({exc}); install it with: {INSTALL_HINT}") from exc
     if paper not in PAPER:
         raise ValueError(f"paper must be one of {', '.join(PAPER)}, not {paper!r}")
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, not {variant!r}")
+    build_dir = Path(build_dir)
+    if docs is None:
+        docs = [(page, build_dir / name) for page, name in documents(build_dir)]
+    started = time.perf_counter()
+    texts = []
+    for page, _ in docs:
+        path = build_dir / page
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} not found: build the site first")
+        texts.append(path.read_text(encoding="utf-8"))
+    split = [_split(text) if len(text) >= WHOLE_CHARS else _Split("", "", [text], whole=True) for text in texts]
+    jobs = [(d, i) for d, parts in enumerate(split) for i in range(len(parts.parts))]
 
-    warnings = []
-    if _CJK.search(page.read_text(encoding="utf-8")):
+    def typeset(share):
+        return [_typeset(split[d], i, build_dir / docs[d][0], paper, variant) for d, i in share]
+
+    done = dict(zip(jobs, _in_halves(typeset, jobs, [len(split[d].parts[i]) for d, i in jobs])))
+
+    def finish(share):
+        return [_finish(split[d], [done[(d, i)] for i in range(len(split[d].parts))], texts[d],
+                        build_dir / docs[d][0], Path(docs[d][1]), paper, variant, started) for d in share]
+
+    order = list(range(len(docs)))
+    return _in_halves(finish, order, [len(texts[d]) for d in order])
+
+
+def _summed(messages: list[str], shown: list[str]) -> list[str]:
+    """WeasyPrint's warnings as the user reads them: one line for all the characters no font has."""
+    missing = [m[1] for m in map(_NO_GLYPH.match, messages) if m]
+    out = [m for m in dict.fromkeys(messages) if not _NO_GLYPH.match(m) and m not in shown]
+    if missing:
+        chars = list(dict.fromkeys("".join(missing)))
+        sample = " ".join(chars[:8]) + (" ..." if len(chars) > 8 else "")
+        out.append(f"{len(chars)} character(s) printed as empty boxes, no font has them: {sample} "
+                   f"(--verbose lists each of WeasyPrint's {len(missing)} warnings)")
+    return out
+
+
+def _in_halves(func, items: list, sizes: list[int]) -> list:
+    """func(items), on two cores when there are two or more: each side takes about half the sizes,
+    the largest first. The results come back in the order of items."""
+    from .parallel import can_fork, in_two
+
+    if len(items) < 2 or not can_fork():
+        return func(items)
+    shares, loads = ([], []), [0, 0]
+    for _, i in sorted(((size, i) for i, size in enumerate(sizes)), reverse=True):
+        side = 0 if loads[0] <= loads[1] else 1
+        shares[side].append(i)
+        loads[side] += sizes[i]
+    here, there = in_two(lambda: func([items[i] for i in shares[0]]), lambda: func([items[i] for i in shares[1]]))
+    made = dict(zip(shares[0], here)) | dict(zip(shares[1], there))
+    return [made[i] for i in range(len(items))]
+
+
+
+# Below this many characters of HTML (some 80 events) a document is typeset whole: cutting and
+# joining would cost more than it saves (the two cores are kept busy by the other documents).
+WHOLE_CHARS = 256 * 1024
+
+
+def _finish(split: _Split, parts: list[dict], text: str, page: Path, pdf_path: Path, paper: str,
+            variant: str, started: float) -> PdfResult:
+    """The parts of one document joined into pdf_path, the contents numbered and the pages stamped."""
+    front = parts[0]
+    if len(parts) > 1:
+        # The contents' numbers need the front matter's length, which they may change (a longer
+        # number can wrap a title): typeset again until it holds still.
+        for _ in range(3):
+            first = front["pages"]
+            numbers, at = {}, first
+            for part in parts[1:]:
+                for name, n in part["anchors"].items():
+                    numbers.setdefault(name, at + n + 1)
+                at += part["pages"]
+            front = _typeset(split, 0, page, paper, variant, numbers)
+            if front["pages"] == first:
+                break
+    parts = [front] + parts[1:]
+    total = sum(part["pages"] for part in parts)
+    stamps = _stamps(split, page, paper, total) if len(parts) > 1 else None
+    data = join(parts, stamps)
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = pdf_path.with_name(pdf_path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, pdf_path)
+    shown = []
+    if _CJK.search(text):
         missing = cjk_font_missing()
         if missing:
-            warnings.append(missing)
-
-    collect = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collect)
-    started = time.perf_counter()
-    try:
-        # base_url is the page's own folder, so its relative links to ../static/ resolve in build_dir.
-        html = weasyprint.HTML(filename=str(page), base_url=str(page.parent) + os.sep)
-        # The print stylesheet says A4; a later author sheet of the same specificity wins.
-        size = weasyprint.CSS(string=f"@page {{ size: {PAPER[paper]}; }}")
-        document = html.render(stylesheets=[size])
-        lost = _lost_footnotes(page.read_text(encoding="utf-8"), document)
-        if lost:
-            warnings.append(f"{len(lost)} footnote(s) did not print (WeasyPrint issue 2502): {', '.join(lost)}")
-        _settle_metadata(document.metadata)
-        pdf_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = pdf_path.with_name(pdf_path.name + ".tmp")
-        # A file ID hashed from the content, so the same content gives the same file.
-        document.write_pdf(str(tmp), pdf_identifier=True)
-        os.replace(tmp, pdf_path)
-    finally:
-        logger.removeHandler(collect)
-    seconds = time.perf_counter() - started
-    warnings += [m for m in collect.messages if m not in warnings]
-    return PdfResult(pdf_path, len(document.pages), seconds, warnings)
-
-
-def _settle_metadata(meta) -> None:
-    # The page's <title> names the site page; the document's title is the timeline's own.
-    meta.title = meta.custom.pop("dcterms.title", None) or meta.title
-    meta.authors = list(dict.fromkeys(meta.authors))
-    meta.created = meta.modified = _pdf_date(meta.created)
-    meta.custom = {}
+            shown.append(missing)
+    lost = [n for part in parts for n in part["lost"]]
+    if lost:
+        shown.append(f"{len(lost)} footnote(s) did not print (WeasyPrint issue 2502): {', '.join(lost)}")
+    messages = [m for part in parts for m in part["messages"]]
+    return PdfResult(pdf_path, total, time.perf_counter() - started, shown + _summed(messages, shown),
+                     messages)
 
 
 def write_pdf_cli(result, args) -> int:
-    """After a successful `timeline build --pdf`: the PDF, or a clear message why not (still exit 0)."""
+    """After a successful `timeline build --pdf`: the PDFs, or a clear message why not (still exit 0)."""
     out, paper = Path(args.out), getattr(args, "paper", "a4")
+    variant = getattr(args, "pdf_variant", None) or DEFAULT_VARIANT
+    verbose = getattr(args, "verbose", False)
+    started = time.perf_counter()
     try:
-        made = write_pdf(out, out / PDF_NAME, paper)
+        made = write_pdfs(out, paper, variant)
     except PdfUnavailable as exc:
         print(f"PDF skipped: {exc}. The rest of the site was built.", file=sys.stderr)
         return 0
-    for message in made.warnings:
-        print(f"{made.path}: warning: {message}", file=sys.stderr)
-    print(f"wrote {made.path}: {made.pages} pages, {PAPER[paper]} paper ({made.seconds:.1f} s)")
+    # A warning about the fonts or the stylesheet holds for every PDF: said once, for the first.
+    said = set()
+    for one in made:
+        for message in one.warnings + one.details if verbose else one.warnings:
+            if message not in said:
+                said.add(message)
+                print(f"{one.path}: warning: {message}", file=sys.stderr)
+    whole, parts = made[0], made[1:]
+    seconds = time.perf_counter() - started
+    also = f" and {len(parts)} PDF(s) of its eras and themes" if parts else ""
+    print(f"wrote {whole.path}: {whole.pages} pages, {PAPER[paper]} paper, {variant}{also} "
+          f"({seconds:.1f} s)")
     return 0

@@ -14,10 +14,9 @@ files itself, so the messages and limits are those of every other content file.
 
 from __future__ import annotations
 
-import difflib
 import re
 
-from .diagnostics import Report, excerpt
+from .diagnostics import Report, excerpt, suggest
 from .model import Event, Place
 
 KINDS = ("town", "site", "river", "estuary", "lake", "bay", "sea", "island", "peninsula", "region",
@@ -26,11 +25,6 @@ FIELDS = {"names", "kind", "coordinates", "source", "url"}
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 WEB = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-
-
-def suggest(word: str, choices) -> str:
-    match = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
 
 
 def read(f) -> tuple[Place, ...] | None:

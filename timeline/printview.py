@@ -1,4 +1,5 @@
-"""Template filters for the print view: the whole timeline on one page, notes as footnotes.
+"""The print views and their template filters: the whole timeline on one page, notes as footnotes,
+and one such page for each era and each theme (a teacher wants the unequal treaties, not 100 pages).
 
 The event pages number notes from 1 and use ids like "note-1"; on the print page every event sits
 beside every other, so ids carry the event id ("note-<event>-1", still starting with a letter, so
@@ -8,9 +9,12 @@ footnotes are.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from markupsafe import Markup, escape
 
 from . import sources as fmt
+from . import urls
 from .dates import parse as parse_date
 from .index import noteref
 
@@ -35,6 +39,58 @@ def print_notes(text, entry, offset: int = 0) -> Markup:
                 f'data-n="{shown}">{notes[n].html}</span></span>')
 
     return text.render(marker)
+
+
+@dataclass(frozen=True)
+class PrintDoc:
+    """One printed document: its title page, and its events grouped by era (each part an era's events
+    in timeline order). kind and ident name its page and PDF in urls (kind "print": the whole)."""
+    kind: str
+    ident: str
+    heading: str                # the title page's heading and the PDF's title
+    subtitle: str
+    parts: tuple                # ((era, [entries]), ...), eras in order, none empty
+    sources: tuple              # the bibliography: every source for the whole, else those its events cite
+
+    @property
+    def events(self) -> int:
+        return sum(len(entries) for _, entries in self.parts)
+
+    @property
+    def page(self) -> str:
+        return urls.path(self.kind, self.ident)
+
+    @property
+    def pdf(self) -> str:
+        return urls.pdf(self.kind, self.ident)
+
+
+def documents(tl) -> list[PrintDoc]:
+    """The whole timeline, then each era, then each theme that has events, as print documents."""
+    site = tl.site
+
+    def parts(keep) -> tuple:
+        grouped = ((era, [e for e in tl.by_era[era.id] if keep(e)]) for era in site.eras)
+        return tuple((era, entries) for era, entries in grouped if entries)
+
+    def cited(parts) -> tuple:
+        found = {key: source for _, entries in parts for e in entries for key, source in e.cited.items()}
+        return tuple(found.values())
+
+    docs = [PrintDoc("print", "", site.title, site.subtitle, parts(lambda e: True),
+                     tuple(tl.content.sources.values()))]
+    for era in site.eras:
+        if tl.by_era[era.id]:
+            era_parts = ((era, list(tl.by_era[era.id])),)
+            docs.append(PrintDoc("print-era", era.id, f"{era.label}, {era.start}–{era.end}",
+                                 era.intro or "", era_parts, cited(era_parts)))
+    for theme in site.themes:
+        ids = {e.id for e in tl.by_theme[theme.id]}
+        theme_parts = parts(lambda e: e.id in ids)
+        if theme_parts:
+            docs.append(PrintDoc("print-theme", theme.id, theme.label, theme.description or "",
+                                 theme_parts, cited(theme_parts)))
+    return docs
 
 
 def bibliography_order(sources) -> list:

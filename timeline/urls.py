@@ -7,6 +7,7 @@ opened from disk; a link from a page prefixes the page's way back to the root ("
 from __future__ import annotations
 
 PDF = "timeline.pdf"                 # the whole timeline as a PDF, beside the home page
+PRINTED = ("era", "theme")           # kinds with a print view (and a PDF) of their own
 LISTS = ("events", "themes", "eras")  # kinds with a page per item under their own folder
 FILES = {"basemap": "map/basemap.svg", "geojson": "places.geojson"}
 
@@ -14,8 +15,9 @@ FILES = {"basemap": "map/basemap.svg", "geojson": "places.geojson"}
 def path(kind: str, ident: str = "", number: int = 1) -> str:
     """Where a page lives: path("event", "1689-treaty-of-nerchinsk") -> "events/1689-.../index.html".
 
-    kind: home, event, theme, era, themes, eras, sources, print, map, data, page (a Markdown page), or 404;
-    also basemap (the map's drawing) and geojson (the places export);
+    kind: home, event, theme, era, themes, eras, sources, print, print-era, print-theme (one era or
+    theme on one page, for printing), map, data, page (a Markdown page), or 404; also basemap (the
+    map's drawing) and geojson (the places export);
     number: the page of a paginated theme or era list."""
     if kind == "home":
         return "index.html"
@@ -28,9 +30,21 @@ def path(kind: str, ident: str = "", number: int = 1) -> str:
     if kind in ("event", "theme", "era"):
         folder = f"{kind}s/{ident}"
         return f"{folder}/index.html" if number == 1 else f"{folder}/page/{number}/index.html"
+    if kind in ("print-era", "print-theme"):
+        return f"print/{kind[6:]}s/{ident}/index.html"
     if kind in ("themes", "eras", "sources", "print", "map", "data"):
         return f"{kind}/index.html"
     raise ValueError(f"no page of kind {kind!r}")
+
+
+def pdf(kind: str = "print", ident: str = "") -> str:
+    """Where the PDF of a print view lives, beside the whole one: pdf() -> "timeline.pdf",
+    pdf("print-era", "qing") -> "timeline-era-qing.pdf" (an era and a theme may share an id)."""
+    if kind == "print":
+        return PDF
+    if kind in ("print-era", "print-theme"):
+        return f"timeline-{kind[6:]}-{ident}.pdf"
+    raise ValueError(f"no PDF of kind {kind!r}")
 
 
 def root_of(page_path: str) -> str:

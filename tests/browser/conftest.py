@@ -30,7 +30,7 @@ def unavailable():
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    """Point pytest-playwright's own fixtures (`browser`, `page`) at the system Chromium."""
+    """Point pytest-playwright's own fixtures (`browser`) at the system Chromium."""
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
 
@@ -52,3 +52,17 @@ def chromium_browser(request):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(chromium_browser):
+    """A 1280 px page on the system Chromium that fails its test on any script error or failed request;
+    it stands in for pytest-playwright's `page` (a test file may define its own)."""
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    yield page
+    context.close()
+    assert errors == [], "the page raised script errors or failed requests"

@@ -19,18 +19,6 @@ def site_url(tmp_path_factory):
         yield url
 
 
-@pytest.fixture
-def page(chromium_browser):
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    yield page
-    context.close()
-    assert errors == [], "the page raised script errors or failed requests"
-
-
 def shown_marks(page) -> list[str]:
     return sorted(a.get_attribute("href")[len("#place-"):] for a in page.locator("a.map-mark").all() if a.is_visible())
 
@@ -89,3 +77,26 @@ def test_a_narrow_screen_scrolls_only_inside_the_maps_frame(chromium_browser, si
     page.goto(site_url + path)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
+
+
+def test_the_bundled_map_with_its_treaty_lines_passes_axe_in_both_schemes(chromium_browser, tmp_path):
+    # The fixture draws no treaty line; the bundled timeline does, with a legend and a list of them.
+    from sitehelp import AXE, ROOT
+    from timeline.build import build_site
+
+    result = build_site(ROOT / "site_src", tmp_path / "out", templates=ROOT / "templates")
+    assert result.ok, [str(d) for d in result.diagnostics]
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        for scheme in ("light", "dark"):
+            page = context.new_page()
+            page.emulate_media(color_scheme=scheme)
+            page.goto((tmp_path / "out" / "map" / "index.html").as_uri())
+            assert page.locator("path.treaty-line").count() == 3
+            assert page.locator("path.treaty-line").first.is_visible()
+            page.add_script_tag(path=str(AXE))
+            found = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            assert [v["id"] for v in found["violations"]] == [], scheme
+            page.close()
+    finally:
+        context.close()

@@ -35,18 +35,6 @@ def site_url(tmp_path_factory):
         yield url
 
 
-@pytest.fixture
-def page(chromium_browser):
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    yield page
-    context.close()
-    assert errors == [], "the page raised script errors or failed requests"
-
-
 def visible_titles(page) -> list[str]:
     return page.locator("#timeline li.event:visible .event-title").all_inner_texts()
 
