@@ -14,6 +14,9 @@ ITEMS = Stage("fragments.item")              # (event id, root, heading) -> an e
 SEARCH = Stage("fragments.search")           # event id -> its line of the search data
 PRINT_EVENTS = Stage("fragments.print")      # (event id, root, first note number) -> its part of a print view
 TOC = Stage("fragments.toc")                 # event id -> its line of the print view's contents
+# A print document's part (an era's events, or the era's lines of the contents), joined from the
+# fragments above: kept in memory only (the preview), where a save then joins again one era, not all.
+PRINT_PARTS = Stage("fragments.print_part", saved=False)  # (document, era id, "toc" or "text") -> markup
 SOURCE_ITEMS = Stage("fragments.source")     # (source key, root) -> its entry on the sources page
 BIBLIOGRAPHY = Stage("fragments.bibliography")  # source key -> its bibliography entry
 
@@ -67,28 +70,34 @@ class Fragments:
             return ",\n".join(items) + "\n" if items else ""
         return Later(make)
 
-    def print_toc(self, era, entries) -> Later:
-        """One era's part of the print view's contents (partials/print_toc_era.html)."""
-        def make() -> str:
-            lines = "".join(self.memo.get(
+    def print_toc(self, doc, era, entries) -> Later:
+        """One era's part of a print document's contents (partials/print_toc_era.html); doc: which
+        document (its kind and id), as the same era has other events in another."""
+        def lines() -> str:
+            return "".join(self.memo.get(
                 TOC, e.id, digest(self.base, e.digest),
                 lambda: self._render("partials/print_toc_event.html", entry=e)) + "\n" for e in entries)
-            return self._render("partials/print_toc_era.html", era=era, era_entries=entries, events=Markup(lines))
-        return Later(make)
 
-    def print_era(self, era, entries, offset: int, root: str) -> Later:
-        """One era of the print view (partials/print_era.html); offset: the notes before it, for
+        inputs = digest(self.base, *(e.digest for e in entries))
+        return Later(lambda: self.memo.get(PRINT_PARTS, (doc, era.id, "toc"), inputs, lambda: self._render(
+            "partials/print_toc_era.html", era=era, era_entries=entries, events=Markup(lines()))))
+
+    def print_era(self, doc, era, entries, offset: int, root: str) -> Later:
+        """One era of a print document (partials/print_era.html); offset: the notes before it, for
         numbering notes through the document."""
-        def make() -> str:
+        def events() -> str:
             parts, n = [], offset
             for e in entries:
                 parts.append(self.memo.get(
                     PRINT_EVENTS, (e.id, root, n), digest(self.base, e.digest),
                     lambda: self._render("partials/print_event.html", entry=e, offset=n, root=root)) + "\n")
                 n += len(e.notes)
-            return self._render("partials/print_era.html", era=era, era_entries=entries, offset=offset,
-                                root=root, events=Markup("".join(parts)))
-        return Later(make)
+            return "".join(parts)
+
+        inputs = digest(self.base, offset, root, *(e.digest for e in entries))
+        return Later(lambda: self.memo.get(PRINT_PARTS, (doc, era.id, "text"), inputs, lambda: self._render(
+            "partials/print_era.html", era=era, era_entries=entries, offset=offset, root=root,
+            events=Markup(events()))))
 
     def source_items(self, root: str) -> dict:
         """Source key -> its entry on the sources page, with the events that cite it."""

@@ -192,8 +192,8 @@ class Planner:
         for doc in printview.documents(self.tl):
             root, toc, parts, offset = urls.root_of(doc.page), [], [], 0
             for era, entries in doc.parts:
-                toc.append(self.frag.print_toc(era, entries))
-                parts.append(self.frag.print_era(era, entries, offset, root))
+                toc.append(self.frag.print_toc((doc.kind, doc.ident), era, entries))
+                parts.append(self.frag.print_era((doc.kind, doc.ident), era, entries, offset, root))
                 offset += sum(len(e.notes) for e in entries)
             title = self.tl.site.title if doc.kind == "print" else doc.heading
             specs.append(self.spec(doc.page, "print.html", {
