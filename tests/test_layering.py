@@ -56,8 +56,8 @@ def test_the_import_graph_has_no_cycles():
 
 # The stages in the order data flows; a module may import only modules of its own or earlier stages.
 STAGES = [
-    {"diagnostics", "dates", "model", "urls", "citations", "yamlfile", "parallel", "catalogs", "typography"},
-    {"markup", "content", "places", "sources", "schema", "i18n", "cite"},
+    {"diagnostics", "dates", "model", "urls", "citations", "yamlfile", "parallel", "catalogs", "typography", "geo"},
+    {"markup", "content", "places", "treaties", "sources", "schema", "i18n", "cite"},
     {"index", "chart", "printview", "maps"},
     {"render", "exports", "cache", "citestyles"},
     {"outfolder", "writer", "build", "links", "linkcheck"},

@@ -394,15 +394,55 @@ def test_a_treaty_stretch_is_listed_only_with_a_source_in_the_bibliography(built
     assert [s.source for l in context["treaty_lines"] for s in l.segments] == [key]
 
 
-def test_a_treaty_stretch_whose_points_are_off_todays_border_is_refused(tmp_path, monkeypatch):
-    data = (maps.BORDERS.read_text(encoding="utf-8")
+def test_a_treaty_stretch_whose_points_are_off_todays_border_is_refused(tmp_path):
+    from timeline import treaties
+    data = (treaties.BORDERS.read_text(encoding="utf-8")
             .replace("coordinates: [45.5751, 133.4152]", "coordinates: [55.7558, 37.6172]"))   # Moscow
     bad = tmp_path / "borders.yaml"
     bad.write_text(data, encoding="utf-8")
-    monkeypatch.setattr(maps, "BORDERS", bad)
-    maps.treaty_lines.cache_clear()
-    try:
-        with pytest.raises(ValueError, match="sungacha-mouth.*not a stretch of it"):
-            maps.treaty_lines()
-    finally:
-        maps.treaty_lines.cache_clear()
+    lines, problems = treaties.load(bad)
+    assert lines == ()
+    # Both stretches that end at the mouth of the Sungacha are refused, each at its own line.
+    assert [re.sub(r"is [\d.]+ units", "is N units", str(p).replace(str(bad), "F")) for p in problems] == [
+        "F:87: lines.3.segments.0.from: heixiazi or sungacha-mouth is N units from today's border: not a stretch of it",
+        "F:92: lines.3.segments.1.from: sungacha-mouth or sungacha-source is N units from today's border: "
+        "not a stretch of it"]
+
+
+def dense(points, step):
+    """A polyline as points at most step apart."""
+    out = []
+    for a, b in zip(points, points[1:]):
+        n = max(1, math.ceil(math.dist(a, b) / step))
+        out += [(a[0] + (b[0] - a[0]) * i / n, a[1] + (b[1] - a[1]) * i / n) for i in range(n + 1)]
+    return out
+
+
+def circle_under_line(circle, points) -> bool:
+    """Whether a polyline passes through a circle (cx, cy, r): a point of it, densified, inside."""
+    cx, cy, r = circle
+    return any(math.dist(p, (cx, cy)) < r for p in dense(points, 0.5))
+
+
+def test_the_treaty_lines_are_drawn_above_the_marks_they_cross(bundled):
+    text = bundled.files["map/index.html"].decode()
+    page = parse(bundled, "map/index.html")
+    marks = {href[len("#place-"):]: (cx, cy, r) for href, cx, cy, r in page.marks}
+    ussuri = next(seg for line, seg in drawn_segments() if seg.follows == "Ussuri")
+    # Hulin and Zhenbao island lie on the Ussuri: their circles and the treaty band overlap.
+    crossed = [ident for ident, circle in marks.items() if circle_under_line(circle, ussuri.points)]
+    assert {"hulin", "zhenbao"} <= set(crossed)
+    lines_at = text.index('<g class="treaty-lines"')
+    for ident in crossed:     # so each circle comes before the lines in the drawing: the line shows
+        assert text.index(f'<a class="map-mark" href="#place-{ident}"') < lines_at, ident
+
+
+def test_no_name_on_the_map_is_written_over_a_treaty_line(bundled):
+    context = maps.map_page(bundled.timeline)[2]
+    along = [p for line in context["treaty_lines"] for seg in line.drawn for p in dense(seg.points, 1.0)]
+    named = [m for m in context["map"].marks if m.label]
+    assert len(named) > 20
+    for m in named:   # the label's box: 13-unit type, about 0.56 em a letter, from its anchor
+        w, y = 0.56 * 13 * len(m.place.name), getattr(m, "label_y", m.y + 4)
+        x0 = m.label_x - {"start": 0, "end": w, "middle": w / 2}[m.anchor]
+        assert not any(x0 <= x <= x0 + w and y - 9.75 <= y2 <= y + 3.25 for x, y2 in along), m.place.id
