@@ -132,14 +132,15 @@ def _dense(points, step: float = 3.0) -> list[tuple[float, float]]:
 def _labels(marks: list, width: float, avoid: list) -> None:
     """Names on the map. Areas and regions first, each at its point (it is their only sign on the map):
     centred, else above, below, right or left of it, the first place clear of the treaty lines. Then
-    the circles', largest first, right of the mark else left, skipped where neither is clear of the
-    names placed and the lines."""
+    the circles', largest first, right of the mark, else left, above or below, skipped where none is
+    clear of the names placed and the lines."""
     taken: list[tuple[float, float, float, float]] = []
     for m in marks:
         w = 0.56 * FONT * len(m.place.name)
         if m.how == "point":
-            options = [(m.x + m.r + 3, m.y + 4, "start"), (m.x - m.r - 3, m.y + 4, "end")]
-            options = [o for o in options if o[2] == "end" or o[0] + w <= width - 2]
+            options = [(m.x + m.r + 3, m.y + 4, "start"), (m.x - m.r - 3, m.y + 4, "end"),
+                       (m.x, m.y - m.r - 3, "middle"), (m.x, m.y + m.r + 11, "middle")]
+            options = [o for o in options if _box(o, w)[2] <= width - 2 and _box(o, w)[0] >= 2]
         else:
             options = [(m.x, m.y + 4, "middle"), (m.x, m.y - 8, "middle"), (m.x, m.y + 16, "middle"),
                        (m.x + 6, m.y + 4, "start"), (m.x - 6, m.y + 4, "end")]

@@ -104,7 +104,7 @@ def load(path: Path) -> tuple[tuple[TreatyLine, ...], tuple[Diagnostic, ...]]:
 def _shown(path: Path) -> str:
     """The file as messages name it: timeline/borders.yaml for the bundled one."""
     path = Path(path)
-    return f"timeline/{path.name}" if path.resolve().parent == BORDERS.parent else str(path)
+    return f"timeline/{path.name}" if path.resolve().parent == Path(__file__).resolve().parent else str(path)
 
 
 class _Checker:
@@ -113,6 +113,7 @@ class _Checker:
     def __init__(self, doc, rel: str, report: Report):
         self.doc, self.rel, self.report = doc, rel, report
         self.base = geo.basemap()
+        self.point_ids: set = set()
 
     def error(self, path: tuple, message: str) -> None:
         self.report.error(self.rel, self.doc.line(*path), ".".join(map(str, path)) or "borders", message)
@@ -158,7 +159,7 @@ class _Checker:
             if raw is not None:
                 self.error(("points",), "expected a mapping of point ids to points")
             return {}
-        out = {}
+        out, self.point_ids = {}, set(map(str, raw))
         for ident, entry in raw.items():
             path = ("points", ident)
             entry = self.mapping(entry, path, POINT, ("name", "coordinates", "source"))
@@ -195,8 +196,9 @@ class _Checker:
             if km is not None:
                 self.error(("heixiazi-gap-km",), "expected a distance in kilometres (a number, 0 or more)")
             return None
-        if GAP_POINT not in points:
-            self.error(("points",), f"no point '{GAP_POINT}': heixiazi-gap-km is measured from it")
+        if GAP_POINT not in points:   # (a point given but broken has its own message)
+            if GAP_POINT not in self.point_ids:
+                self.error(("points",), f"no point '{GAP_POINT}': heixiazi-gap-km is measured from it")
             return None
         x, y = geo.position(points[GAP_POINT], self.base)
         return x, y, km * 1000 * self.base.scale
@@ -229,7 +231,7 @@ class _Checker:
         ends = []
         for key in ("from", "to"):
             ident = self.text(raw, key, path)
-            if ident and ident not in points:
+            if ident and ident not in self.point_ids:
                 self.error(path + (key,), f"no point '{excerpt(ident)}' under points{suggest(ident, points)}")
             ends.append(points.get(ident))
         if len(drawn) < 3 or None in ends or gap is None:
