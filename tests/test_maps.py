@@ -442,7 +442,29 @@ def test_no_name_on_the_map_is_written_over_a_treaty_line(bundled):
     along = [p for line in context["treaty_lines"] for seg in line.drawn for p in dense(seg.points, 1.0)]
     named = [m for m in context["map"].marks if m.label]
     assert len(named) > 20
-    for m in named:   # the label's box: 13-unit type, about 0.56 em a letter, from its anchor
-        w, y = 0.56 * 13 * len(m.place.name), getattr(m, "label_y", m.y + 4)
+    for m in named:   # the label's box: 13-unit type, about 0.56 em a letter, lines 14 apart, from its anchor
+        lines = getattr(m, "lines", ()) or (m.place.name,)
+        w, y = 0.56 * 13 * max(map(len, lines)), getattr(m, "label_y", m.y + 4)
         x0 = m.label_x - {"start": 0, "end": w, "middle": w / 2}[m.anchor]
-        assert not any(x0 <= x <= x0 + w and y - 9.75 <= y2 <= y + 3.25 for x, y2 in along), m.place.id
+        bottom = y + 3.25 + 14 * (len(lines) - 1)
+        assert not any(x0 <= x <= x0 + w and y - 9.75 <= y2 <= bottom for x, y2 in along), m.place.id
+        assert 0 <= x0 and x0 + w <= context["map"].width, m.place.id      # and none runs off the map
+
+
+def test_no_name_on_the_map_covers_another_name_or_another_places_circle(bundled):
+    marks = maps.map_page(bundled.timeline)[2]["map"].marks
+    boxes = []
+    for m in marks:
+        if m.label:
+            w = 0.56 * maps.FONT * max(map(len, m.lines))
+            boxes.append((m, maps._box((m.label_x, m.label_y, m.anchor), w, maps.LEADING * (len(m.lines) - 1))))
+
+    def overlap(a, b):
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    for i, (m, box) in enumerate(boxes):
+        for other, other_box in boxes[i + 1:]:
+            assert not overlap(box, other_box), (m.place.id, other.place.id)
+        for c in marks:
+            if c.how == "point" and c is not m:
+                assert not overlap(box, (c.x - c.r, c.y - c.r, c.x + c.r, c.y + c.r)), (m.place.id, c.place.id)

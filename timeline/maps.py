@@ -28,6 +28,7 @@ LIST_LIMIT = 1000
 # Kinds too large for a point: without an area they are drawn as their name at the gazetteer's point.
 NAMED = ("region", "river", "sea", "peninsula", "mountain range")
 FONT = 13.0                # the labels' font size in base-map units (style.css .map-label)
+LEADING = 14.0             # from one line of a label to the next
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Mark:
     label: bool = False         # whether its name is written beside it (where there is room)
     label_x: float = 0.0
     label_y: float = 0.0
+    lines: tuple = ()           # the name as written on the map: a long one in two lines, at " ("
     anchor: str = "start"
     how: str = "point"          # point | area | name
     area: object = None         # geo.Area, for an area
@@ -130,32 +132,55 @@ def _dense(points, step: float = 3.0) -> list[tuple[float, float]]:
 
 
 def _labels(marks: list, width: float, avoid: list) -> None:
-    """Names on the map. Areas and regions first, each at its point (it is their only sign on the map):
-    centred, else above, below, right or left of it, the first place clear of the treaty lines. Then
-    the circles', largest first, right of the mark, else left, above or below, skipped where none is
-    clear of the names placed and the lines."""
-    taken: list[tuple[float, float, float, float]] = []
-    for m in marks:
-        w = 0.56 * FONT * len(m.place.name)
-        if m.how == "point":
-            options = [(m.x + m.r + 3, m.y + 4, "start"), (m.x - m.r - 3, m.y + 4, "end"),
-                       (m.x, m.y - m.r - 3, "middle"), (m.x, m.y + m.r + 11, "middle")]
-            options = [o for o in options if _box(o, w)[2] <= width - 2 and _box(o, w)[0] >= 2]
-        else:
-            options = [(m.x, m.y + 4, "middle"), (m.x, m.y - 8, "middle"), (m.x, m.y + 16, "middle"),
-                       (m.x + 6, m.y + 4, "start"), (m.x - 6, m.y + 4, "end")]
-        clear = [o for o in options if not _hits(_box(o, w), taken, avoid)]
+    """Names on the map, circles' first, the places with most events first. A circle's name goes right
+    of it, else left, above or below, the first place clear of the names placed, the circles and the
+    treaty lines; it is left out where none is. An area's or a region's name goes at its point, centred,
+    else above, below, right or left of it, likewise; as it is the place's only sign on the map, where
+    none is clear it goes where it covers least (never over a treaty line if it can help it), and the
+    circles' names it covers give way. Nothing is written beyond the frame."""
+    # The circles are taken from the start: no name is written over another place's mark.
+    taken = [(m.x - m.r, m.y - m.r, m.x + m.r, m.y + m.r) for m in marks if m.how == "point"]
+    written: list[tuple[tuple, Mark]] = []
+    for m in sorted(marks, key=lambda m: (m.how != "point", -len(m.entries))):
+        name = m.place.name
+        m.lines = tuple(name.replace(" (", "\n(", 1).split("\n")) if m.how != "point" and len(name) > 16 else (name,)
+        w, h = 0.56 * FONT * max(map(len, m.lines)), LEADING * (len(m.lines) - 1)
+        options = [o for o in _options(m) if _box(o, w, h)[2] <= width - 2 and _box(o, w, h)[0] >= 2] or _options(m)[-1:]
+        clear = [o for o in options if not _hits(_box(o, w, h), taken, avoid)]
         if not clear and m.how == "point":
             continue
-        x, y, anchor = (clear or options)[0]
-        taken.append(_box((x, y, anchor), w))
+        x, y, anchor = clear[0] if clear else min(options, key=lambda o: _cost(_box(o, w, h), taken, avoid))
+        box = _box((x, y, anchor), w, h)
+        for other_box, other in list(written):
+            if m.how != "point" and _cost(box, [other_box], []):    # a circle's name gives way
+                other.label = False
+                taken.remove(other_box)
+                written.remove((other_box, other))
+        taken.append(box)
+        written.append((box, m))
         m.label, m.label_x, m.label_y, m.anchor = True, round(x, 1), round(y, 1), anchor
 
 
-def _box(option, w: float) -> tuple[float, float, float, float]:
+def _options(m: Mark) -> list[tuple[float, float, str]]:
+    """Where a mark's name may go, in order of preference: (x, y of the baseline, text-anchor)."""
+    if m.how == "point":
+        return [(m.x + m.r + 3, m.y + 4, "start"), (m.x - m.r - 3, m.y + 4, "end"),
+                (m.x, m.y - m.r - 4, "middle"), (m.x, m.y + m.r + 11, "middle")]
+    return [(m.x, m.y + 4, "middle"), (m.x, m.y - 8, "middle"), (m.x, m.y + 16, "middle"),
+            (m.x + 6, m.y + 4, "start"), (m.x - 6, m.y + 4, "end"), (m.x, m.y - 20, "middle"),
+            (m.x, m.y + 28, "middle")]
+
+
+def _box(option, w: float, h: float = 0.0) -> tuple[float, float, float, float]:
+    """The box a label covers: w wide, one line of type plus h for the lines below the first."""
     x, y, anchor = option
     x0 = {"start": x, "end": x - w, "middle": x - w / 2}[anchor]
-    return x0, y - FONT * 0.75, x0 + w, y + FONT * 0.25
+    return x0, y - FONT * 0.75, x0 + w, y + FONT * 0.25 + h
+
+
+def _cost(box, taken, avoid) -> int:
+    overlaps = sum(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken)
+    return overlaps + 1000 * _hits(box, [], avoid)
 
 
 def _hits(box, taken, avoid) -> bool:
