@@ -96,3 +96,13 @@ def test_the_map_draws_the_provinces_as_outlines_the_regions_as_names_and_manchu
 def test_areas_are_drawn_under_the_circles():
     text = (ROOT / "templates" / "map.html").read_text(encoding="utf-8")
     assert text.index("map.shapes") < text.index("map.points") < text.index('class="treaty-lines"')
+
+
+def test_an_event_in_a_region_with_an_outline_shows_it_on_its_locator_map(bundled):
+    html = bundled.files["events/1870-przhevalsky-expeditions/index.html"].decode()
+    for code in ("MNG", "CHN-1150", "CHN-1756", "CHN-1662"):       # Mongolia, Gansu, Xinjiang, Tibet
+        assert f'class="locator-area" d="{geo.areas()[code].d}"' in html, code
+    # Mongolia has no coordinates of its own: it is marked at its outline's label point.
+    assert html.count('class="locator-point"') == 4
+    mongolia = geo.areas()["MNG"].label
+    assert f'cx="{mongolia[0]}" cy="{mongolia[1]}"' in html

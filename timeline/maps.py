@@ -197,11 +197,16 @@ class Locator:
     r: float
     width: float                               # of the whole base map
     height: float
+    areas: tuple = ()                          # geo.Area outlines of the places that have one
 
 
 def locator(places) -> Locator | None:
+    """The window around an event's places; a place with an area is shown by its outline too, and at its
+    label point when it has no coordinates of its own."""
     base = basemap()
-    points = [(p, *xy) for p in places if (xy := position(p, base)) is not None]
+    outlines = {p.id: areas()[p.area] for p in places if getattr(p, "area", "") in areas()}
+    points = [(p, *xy) for p in places
+              if (xy := position(p, base) or (outlines[p.id].label if p.id in outlines else None)) is not None]
     if not points:
         return None
     xs, ys = [p[1] for p in points], [p[2] for p in points]
@@ -212,7 +217,7 @@ def locator(places) -> Locator | None:
     x = min(max(cx - w / 2, 0), max(base.width - w, 0))
     y = min(max(cy - h / 2, 0), max(base.height - h, 0))
     return Locator((round(x, 1), round(y, 1), round(w, 1), round(h, 1)), tuple(points), round(w / 55, 1),
-                   base.width, base.height)
+                   base.width, base.height, tuple(outlines.values()))
 
 
 def map_page(tl: Timeline) -> tuple[str, str, dict]:
