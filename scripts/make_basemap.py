@@ -100,91 +100,101 @@ def main(argv=None) -> int:
     parser.add_argument("--atlas", type=Path, help="an unpacked world-atlas package folder")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    from pyproj import Transformer
-    import shapely
-    from shapely.geometry import LineString, MultiLineString, Polygon, box
-    from shapely.ops import unary_union
-
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.atlas or fetch_atlas(Path(tmp))
         topo = json.loads((folder / "countries-50m.json").read_text(encoding="utf-8"))
-    arcs = decode_arcs(topo)
-    project = Transformer.from_proj("EPSG:4326", PROJ, always_xy=True).transform
+    drawing = Drawing(topo)
+    svg = drawing.svg()
+    args.out.write_text(svg, encoding="utf-8")
+    print(f"{args.out}: {len(svg.encode()) // 1024} KB, {WIDTH}x{drawing.height}")
+    return 0
 
-    def apply(geom):
-        return shapely.make_valid(shapely.transform(geom, lambda xy: _stack(project(xy[:, 0], xy[:, 1]))))
-    xs, ys = zip(*(project(lon, lat) for lon, lat in ANCHORS))
-    frame = (min(xs) - MARGIN, min(ys) - MARGIN, max(xs) + MARGIN, max(ys) + MARGIN)
-    window = box(*frame)
-    # Cut in degrees first, well outside the frame, so that nothing near the projection's cut meridian
-    # (the antimeridian of lon_0) is projected.
-    degrees = box(0, 0, 200, 89)
-    k = WIDTH / (frame[2] - frame[0])
-    height = round((frame[3] - frame[1]) * k)
 
-    def svg_xy(x, y):
-        return round((x - frame[0]) * k, 1), round((frame[3] - y) * k, 1)
+class Drawing:
+    """The countries of one TopoJSON, projected into the map's frame and written as SVG paths."""
 
-    def path_of(geom) -> str:
+    def __init__(self, topo: dict):
+        from pyproj import Transformer
+        from shapely.geometry import box
+        self.topo, self.arcs = topo, decode_arcs(topo)
+        self.project = Transformer.from_proj("EPSG:4326", PROJ, always_xy=True).transform
+        xs, ys = zip(*(self.project(lon, lat) for lon, lat in ANCHORS))
+        self.frame = (min(xs) - MARGIN, min(ys) - MARGIN, max(xs) + MARGIN, max(ys) + MARGIN)
+        self.window = box(*self.frame)
+        # Cut in degrees first, well outside the frame, so that nothing near the projection's cut meridian
+        # (the antimeridian of lon_0) is projected.
+        self.degrees = box(0, 0, 200, 89)
+        self.k = WIDTH / (self.frame[2] - self.frame[0])
+        self.height = round((self.frame[3] - self.frame[1]) * self.k)
+
+    def apply(self, geom):
+        import shapely
+        return shapely.make_valid(shapely.transform(geom, lambda xy: _stack(self.project(xy[:, 0], xy[:, 1]))))
+
+    def path_of(self, geom) -> str:
         parts = []
         for line in _lines(geom):
-            pts = [svg_xy(x, y) for x, y in line.coords]
-            if len(pts) < 2:
-                continue
-            parts.append("M" + " ".join(f"{_n(x)},{_n(y)}" for x, y in pts))
+            pts = [(round((x - self.frame[0]) * self.k, 1), round((self.frame[3] - y) * self.k, 1))
+                   for x, y in line.coords]
+            if len(pts) >= 2:
+                parts.append("M" + " ".join(f"{_n(x)},{_n(y)}" for x, y in pts))
         return "".join(parts)
 
-    def _lines(geom):
-        if geom.is_empty:
-            return []
-        if geom.geom_type in ("Polygon",):
-            return [geom.exterior, *geom.interiors]
-        if geom.geom_type == "LineString":
-            return [geom]
-        return [g for part in geom.geoms for g in _lines(part)]
+    def land(self):
+        """The countries, not the land object: Natural Earth cuts each country at the antimeridian, while
+        Eurasia's land polygon wraps around it."""
+        import shapely
+        from shapely.geometry import Polygon
+        from shapely.ops import unary_union
+        land = []
+        for g in self.topo["objects"]["countries"]["geometries"]:
+            for poly in polygons(self.arcs, g):
+                shape = shapely.make_valid(Polygon(poly[0], poly[1:])).intersection(self.degrees)
+                if not shape.is_empty:
+                    land.append(self.apply(shape))
+        land = shapely.union_all(land, grid_size=10).intersection(self.window).simplify(SIMPLIFY)
+        return unary_union([p for p in getattr(land, "geoms", [land])
+                            if p.geom_type == "Polygon" and p.area >= MIN_AREA])
 
-    geometries = topo["objects"]["countries"]["geometries"]
-    land = []
-    # The countries, not the land object: Natural Earth cuts each country at the antimeridian, while
-    # Eurasia's land polygon wraps around it.
-    for g in geometries:
-        for poly in polygons(arcs, g):
-            shape = shapely.make_valid(Polygon(poly[0], poly[1:])).intersection(degrees)
-            if not shape.is_empty:
-                land.append(apply(shape))
-    land = shapely.union_all(land, grid_size=10).intersection(window).simplify(SIMPLIFY)
-    land = unary_union([p for p in getattr(land, "geoms", [land]) if p.geom_type == "Polygon" and p.area >= MIN_AREA])
-    # A border is an arc that two countries share; Russia and China's, drawn apart, is today's line.
-    users: dict[int, set[str]] = {}
-    for g in geometries:
-        for i in arc_ids(g):
-            users.setdefault(i, set()).add(g["properties"]["name"])
+    def borders(self, pick):
+        """A border is an arc that two countries share: the arcs whose users' names pick chooses."""
+        from shapely.geometry import LineString, MultiLineString
+        users: dict[int, set[str]] = {}
+        for g in self.topo["objects"]["countries"]["geometries"]:
+            for i in arc_ids(g):
+                users.setdefault(i, set()).add(g["properties"]["name"])
+        chosen = [LineString(self.arcs[i]) for i, names in sorted(users.items()) if pick(names)]
+        merged = MultiLineString(chosen).intersection(self.degrees)
+        return self.apply(merged).intersection(self.window).simplify(SIMPLIFY)
 
-    def lines(pick) -> object:
-        chosen = [LineString(arcs[i]) for i, names in sorted(users.items()) if pick(names)]
-        merged = MultiLineString(chosen).intersection(degrees)
-        return apply(merged).intersection(window).simplify(SIMPLIFY)
+    def svg(self) -> str:
+        borders = self.borders(lambda names: len(names) == 2 and names != {"Russia", "China"})
+        ru_cn = self.borders(lambda names: names == {"Russia", "China"})   # drawn apart: today's line
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {self.height}" '
+            f'data-proj="{PROJ}" data-frame="{" ".join(str(round(v)) for v in self.frame)}">\n'
+            "<!-- Natural Earth 1:50m admin-0 countries (public domain, naturalearthdata.com), from the npm "
+            f"package {ATLAS} (ISC licence); made by scripts/make_basemap.py: projected ({PROJ}), clipped "
+            "to this frame and simplified. Borders are today's. -->\n"
+            # Translucent greys and one red that read on a light or a dark page and on paper: the page
+            # behind the drawing (its background) sets the scheme, which an image cannot learn when printed.
+            "<style>.land{fill:#8c8578;fill-opacity:.22;stroke:#8c8578;stroke-width:.6}.border{fill:none;"
+            "stroke:#8c8578;stroke-width:.6;stroke-dasharray:3 2}.ru-cn{fill:none;stroke:#c0392b;stroke-width:1.4}"
+            "</style>\n"
+            f'<path class="land" d="{self.path_of(self.land())}"/>\n'
+            f'<path class="border" d="{self.path_of(borders)}"/>\n'
+            f'<path class="ru-cn" d="{self.path_of(ru_cn)}"/>\n'
+            "</svg>\n")
 
-    borders = lines(lambda names: len(names) == 2 and names != {"Russia", "China"})
-    ru_cn = lines(lambda names: names == {"Russia", "China"})
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'data-proj="{PROJ}" data-frame="{" ".join(str(round(v)) for v in frame)}">\n'
-        "<!-- Natural Earth 1:50m admin-0 countries (public domain, naturalearthdata.com), from the npm "
-        f"package {ATLAS} (ISC licence); made by scripts/make_basemap.py: projected ({PROJ}), clipped "
-        "to this frame and simplified. Borders are today's. -->\n"
-        # Translucent greys and one red that read on a light or a dark page and on paper: the page behind
-        # the drawing (its background) sets the scheme, which an image cannot learn when printed.
-        "<style>.land{fill:#8c8578;fill-opacity:.22;stroke:#8c8578;stroke-width:.6}.border{fill:none;"
-        "stroke:#8c8578;stroke-width:.6;stroke-dasharray:3 2}.ru-cn{fill:none;stroke:#c0392b;stroke-width:1.4}"
-        "</style>\n"
-        f'<path class="land" d="{path_of(land)}"/>\n'
-        f'<path class="border" d="{path_of(borders)}"/>\n'
-        f'<path class="ru-cn" d="{path_of(ru_cn)}"/>\n'
-        "</svg>\n")
-    args.out.write_text(svg, encoding="utf-8")
-    print(f"{args.out}: {len(svg.encode()) // 1024} KB, {WIDTH}x{height}")
-    return 0
+
+def _lines(geom):
+    if geom.is_empty:
+        return []
+    if geom.geom_type in ("Polygon",):
+        return [geom.exterior, *geom.interiors]
+    if geom.geom_type == "LineString":
+        return [geom]
+    return [g for part in geom.geoms for g in _lines(part)]
 
 
 def _stack(xy):

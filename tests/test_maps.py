@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from support import GOOD
-from timeline import maps, treaties
+from timeline import maps
 from timeline.build import render_site
 
 
@@ -306,12 +306,12 @@ def bundled():
 
 
 def drawn_segments():
-    return [(line, seg) for line in treaties.treaty_lines() for seg in line.drawn]
+    return [(line, seg) for line in maps.treaty_lines() for seg in line.drawn]
 
 
 def test_each_treaty_line_names_a_source_of_the_bibliography_that_an_event_cites(bundled):
     tl = bundled.timeline
-    for line in treaties.treaty_lines():
+    for line in maps.treaty_lines():
         assert line.event in tl.by_id, line.id
         for seg in line.segments:
             assert seg.source in tl.content.sources, (line.id, seg.source)
@@ -339,7 +339,7 @@ def test_every_drawn_treaty_point_is_inside_the_frame_and_its_ends_where_its_poi
             if point.id == "heixiazi":      # stops at the gap's edge, short of the island
                 assert math.dist(end, where) == pytest.approx(gap, abs=0.2), (line.id, point.id)
             else:
-                assert math.dist(end, where) <= treaties.ON_BORDER, (line.id, point.id)
+                assert math.dist(end, where) <= maps.ON_BORDER, (line.id, point.id)
         # Nothing drawn near Heixiazi, where no treaty says which channel the line takes.
         assert min(math.dist(p, heixiazi) for p in seg.points) >= gap - 0.2, line.id
 
@@ -360,7 +360,7 @@ def test_the_treaty_points_project_where_proj_puts_them():
 def test_the_map_page_lists_every_treaty_line_with_its_sources_drawn_or_not(bundled):
     text = bundled.files["map/index.html"].decode()
     sources = bundled.timeline.content.sources
-    for line in treaties.treaty_lines():
+    for line in maps.treaty_lines():
         start = text.index(f'<section id="treaty-{line.id}"')
         section = text[start:text.index("</section>", start)]
         for seg in line.segments:
@@ -386,23 +386,85 @@ def test_a_timeline_without_the_treaties_sources_shows_none_of_their_lines(built
 
 def test_a_treaty_stretch_is_listed_only_with_a_source_in_the_bibliography(built, monkeypatch):
     key = next(iter(built.timeline.content.sources))
-    line = treaties.TreatyLine("t", "A treaty", "1689-treaty-of-nerchinsk", (
-        treaties.Segment(key, "Along a ridge.", why="Not placed."),
-        treaties.Segment("no-such-source", "Along a river.", why="Not placed.")))
+    line = maps.TreatyLine("t", "A treaty", "1689-treaty-of-nerchinsk", (
+        maps.Segment(key, "Along a ridge.", why="Not placed."),
+        maps.Segment("no-such-source", "Along a river.", why="Not placed.")))
     monkeypatch.setattr(maps, "treaty_lines", lambda: (line,))
     context = maps.map_page(built.timeline)[2]
     assert [s.source for l in context["treaty_lines"] for s in l.segments] == [key]
 
 
-def test_a_treaty_stretch_whose_points_are_off_todays_border_is_refused(tmp_path, monkeypatch):
+def test_a_treaty_stretch_whose_points_are_off_todays_border_is_refused(tmp_path):
+    from timeline import treaties
     data = (treaties.BORDERS.read_text(encoding="utf-8")
             .replace("coordinates: [45.5751, 133.4152]", "coordinates: [55.7558, 37.6172]"))   # Moscow
     bad = tmp_path / "borders.yaml"
     bad.write_text(data, encoding="utf-8")
-    monkeypatch.setattr(treaties, "BORDERS", bad)
-    treaties.treaty_lines.cache_clear()
-    try:
-        with pytest.raises(ValueError, match="sungacha-mouth.*not a stretch of it"):
-            treaties.treaty_lines()
-    finally:
-        treaties.treaty_lines.cache_clear()
+    lines, problems = treaties.load(bad)
+    assert lines == ()
+    # Both stretches that end at the mouth of the Sungacha are refused, each at its own line.
+    assert [re.sub(r"is [\d.]+ units", "is N units", str(p).replace(str(bad), "F")) for p in problems] == [
+        "F:87: lines.3.segments.0.from: heixiazi or sungacha-mouth is N units from today's border: not a stretch of it",
+        "F:92: lines.3.segments.1.from: sungacha-mouth or sungacha-source is N units from today's border: "
+        "not a stretch of it"]
+
+
+def dense(points, step):
+    """A polyline as points at most step apart."""
+    out = []
+    for a, b in zip(points, points[1:]):
+        n = max(1, math.ceil(math.dist(a, b) / step))
+        out += [(a[0] + (b[0] - a[0]) * i / n, a[1] + (b[1] - a[1]) * i / n) for i in range(n + 1)]
+    return out
+
+
+def circle_under_line(circle, points) -> bool:
+    """Whether a polyline passes through a circle (cx, cy, r): a point of it, densified, inside."""
+    cx, cy, r = circle
+    return any(math.dist(p, (cx, cy)) < r for p in dense(points, 0.5))
+
+
+def test_the_treaty_lines_are_drawn_above_the_marks_they_cross(bundled):
+    text = bundled.files["map/index.html"].decode()
+    page = parse(bundled, "map/index.html")
+    marks = {href[len("#place-"):]: (cx, cy, r) for href, cx, cy, r in page.marks}
+    ussuri = next(seg for line, seg in drawn_segments() if seg.follows == "Ussuri")
+    # Hulin and Zhenbao island lie on the Ussuri: their circles and the treaty band overlap.
+    crossed = [ident for ident, circle in marks.items() if circle_under_line(circle, ussuri.points)]
+    assert {"hulin", "zhenbao"} <= set(crossed)
+    lines_at = text.index('<g class="treaty-lines"')
+    for ident in crossed:     # so each circle comes before the lines in the drawing: the line shows
+        assert text.index(f'<a class="map-mark" href="#place-{ident}"') < lines_at, ident
+
+
+def test_no_name_on_the_map_is_written_over_a_treaty_line(bundled):
+    context = maps.map_page(bundled.timeline)[2]
+    along = [p for line in context["treaty_lines"] for seg in line.drawn for p in dense(seg.points, 1.0)]
+    named = [m for m in context["map"].marks if m.label]
+    assert len(named) > 20
+    for m in named:   # the label's box: 13-unit type, about 0.56 em a letter, lines 14 apart, from its anchor
+        lines = getattr(m, "lines", ()) or (m.place.name,)
+        w, y = 0.56 * 13 * max(map(len, lines)), getattr(m, "label_y", m.y + 4)
+        x0 = m.label_x - {"start": 0, "end": w, "middle": w / 2}[m.anchor]
+        bottom = y + 3.25 + 14 * (len(lines) - 1)
+        assert not any(x0 <= x <= x0 + w and y - 9.75 <= y2 <= bottom for x, y2 in along), m.place.id
+        assert 0 <= x0 and x0 + w <= context["map"].width, m.place.id      # and none runs off the map
+
+
+def test_no_name_on_the_map_covers_another_name_or_another_places_circle(bundled):
+    marks = maps.map_page(bundled.timeline)[2]["map"].marks
+    boxes = []
+    for m in marks:
+        if m.label:
+            w = 0.56 * maps.FONT * max(map(len, m.lines))
+            boxes.append((m, maps._box((m.label_x, m.label_y, m.anchor), w, maps.LEADING * (len(m.lines) - 1))))
+
+    def overlap(a, b):
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    for i, (m, box) in enumerate(boxes):
+        for other, other_box in boxes[i + 1:]:
+            assert not overlap(box, other_box), (m.place.id, other.place.id)
+        for c in marks:
+            if c.how == "point" and c is not m:
+                assert not overlap(box, (c.x - c.r, c.y - c.r, c.x + c.r, c.y + c.r)), (m.place.id, c.place.id)

@@ -42,6 +42,9 @@ def test_the_fixture_site_with_its_places_checks_clean(site_dir, capsys):
      "site_src/places.yaml:{line}: bad.source: coordinates need the gazetteer entry they were taken from ('source')"),
     ("  kind: town\n  source: a gazetteer\n  url: geonames.org/1\n", 4,
      "site_src/places.yaml:{line}: bad.url: 'geonames.org/1' is not a web address (http:// or https://)"),
+    ("  kind: region\n  area: CHN-1151\n", 3,
+     "site_src/places.yaml:{line}: bad.area: no area 'CHN-1151' in timeline/areas.json (did you mean 'CHN-1150'?); "
+     "scripts/make_areas.py lists the Natural Earth units it draws"),
     ("  kind: town\n  coordiantes: [50, 100]\n", 3,
      "site_src/places.yaml:{line}: bad.coordiantes: unknown field (did you mean 'coordinates'?)"),
 ])

@@ -1,5 +1,12 @@
-"""The map page and the event pages' locator maps: the marks of the places with events, sized by
-their events, on the base map (see projection), with the treaty lines (see treaties)."""
+"""The map page and the event pages' locator maps: what is drawn for each place, and where.
+
+A place is drawn one of three ways: a town, site, island or other small place as a circle at its
+coordinates, sized by its number of events; a place with an `area` (today's province from Natural
+Earth, timeline/areas.json) as that outline with its name; a region, river, sea or peninsula without
+one as its name alone, written at the point its gazetteer entry gives. Treaty lines
+(timeline/treaties.py) are drawn above the marks, and names are placed off them, so that nothing
+hides a border line. Projection and base map: timeline/geo.py.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +15,20 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from . import urls
-from .projection import basemap, lambert, position  # noqa: F401 - lambert: tests read the formula here
-from .places import names as place_names
+from .geo import Basemap, areas, areas_source, basemap, lambert, position  # noqa: F401 (exports and tests)
 from .index import Timeline
-from .treaties import treaty_lines
+from .places import names as place_names
+from .treaties import BORDERS, ON_BORDER, Segment, TreatyLine, treaty_lines  # noqa: F401
 
 LOCATOR_WIDTH = 260        # of the base map's 1000 units: about 2,300 km around the place
 LOCATOR_RATIO = 0.62       # height / width of a locator map
 # Up to this many events the map page lists them all under their places; beyond, each place lists its
 # major events, spread over time, so that the page stays small (about 1 kB an event listed).
 LIST_LIMIT = 1000
+# Kinds too large for a point: without an area they are drawn as their name at the gazetteer's point.
+NAMED = ("region", "river", "sea", "peninsula", "mountain range")
+FONT = 13.0                # the labels' font size in base-map units (style.css .map-label)
+LEADING = 14.0             # from one line of a label to the next
 
 
 @dataclass
@@ -32,7 +43,11 @@ class Mark:
     reason: str = ""            # why a place is not drawn
     label: bool = False         # whether its name is written beside it (where there is room)
     label_x: float = 0.0
+    label_y: float = 0.0
+    lines: tuple = ()           # the name as written on the map: a long one in two lines, at " ("
     anchor: str = "start"
+    how: str = "point"          # point | area | name
+    area: object = None         # geo.Area, for an area
 
 
 @dataclass
@@ -41,6 +56,19 @@ class MapPage:
     elsewhere: list = field(default_factory=list)   # Marks of places not drawn, with their reason
     width: float = 0.0
     height: float = 0.0
+    areas_source: str = ""
+
+    @property
+    def points(self) -> list:
+        return [m for m in self.marks if m.how == "point"]
+
+    @property
+    def shapes(self) -> list:
+        return [m for m in self.marks if m.how == "area"]
+
+    @property
+    def names(self) -> list:
+        return [m for m in self.marks if m.how != "point"]
 
 
 def radius(count: int) -> float:
@@ -48,32 +76,21 @@ def radius(count: int) -> float:
     return round(3 + 2.2 * math.sqrt(count), 1)
 
 
-def layout(tl: Timeline) -> MapPage:
-    """Every place that has events: a mark where it can be drawn, else a line in the list."""
+def layout(tl: Timeline, lines=()) -> MapPage:
+    """Every place that has events: drawn where it can be, else a line in the list. lines: the treaty
+    lines drawn, which names keep off."""
     base = basemap()
-    themes = {t.id: t for t in tl.site.themes}
     by_place: dict[str, list] = {}
     for entry in tl.entries:
         for place in entry.places:
             by_place.setdefault(place.id, []).append(entry)
-    page = MapPage(width=base.width, height=base.height)
+    page = MapPage(width=base.width, height=base.height, areas_source=areas_source())
     for place in tl.site.places:
-        entries = by_place.get(place.id)
-        if not entries:
-            continue
-        where = position(place, base)
-        if where is None:
-            reason = "no checked coordinates" if place.lat is None else "beyond this map"
-            page.elsewhere.append(Mark(place, 0, 0, 0, "", entries, entries, reason=reason))
-            continue
-        # The theme that opens most of its events colours the mark (ties: the site's order of themes).
-        counts = Counter(e.event.themes[0] for e in entries)
-        order = [t.id for t in tl.site.themes]
-        main = max(counts, key=lambda t: (counts[t], -order.index(t)))
-        page.marks.append(Mark(place, where[0], where[1], radius(len(entries)), themes[main].colour, entries,
-                               entries))
-    page.marks.sort(key=lambda m: (-len(m.entries), m.place.id))
-    _labels(page.marks, base.width)
+        if entries := by_place.get(place.id):
+            mark = _mark(place, entries, _colour(tl, entries), base)
+            (page.marks if not mark.reason else page.elsewhere).append(mark)
+    page.marks.sort(key=lambda m: (m.how != "area", -len(m.entries), m.place.id))
+    _labels(page.marks, base.width, [p for line in lines for s in line.drawn for p in _dense(s.points)])
     if len(tl.entries) > LIST_LIMIT:
         share = max(1, LIST_LIMIT // max(1, len(page.marks) + len(page.elsewhere)))
         for m in page.marks + page.elsewhere:
@@ -83,19 +100,93 @@ def layout(tl: Timeline) -> MapPage:
     return page
 
 
-def _labels(marks: list, width: float, size: float = 13.0) -> None:
-    """Names beside the marks, largest first, skipping any that would overlap a name already placed."""
-    taken: list[tuple[float, float, float, float]] = []
-    for m in marks:
-        text_width = 0.56 * size * len(m.place.name)
-        right = m.x + m.r + 3 + text_width <= width - 2
-        x0 = m.x + m.r + 3 if right else m.x - m.r - 3 - text_width
-        box = (x0, m.y - size * 0.7, x0 + text_width, m.y + size * 0.4)
-        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken):
+def _colour(tl: Timeline, entries) -> str:
+    """The theme that opens most of the events colours the mark (ties: the site's order of themes)."""
+    counts = Counter(e.event.themes[0] for e in entries)
+    order = [t.id for t in tl.site.themes]
+    main = max(counts, key=lambda t: (counts[t], -order.index(t)))
+    return next(t.colour for t in tl.site.themes if t.id == main)
+
+
+def _mark(place, entries, colour: str, base: Basemap) -> Mark:
+    area = areas().get(getattr(place, "area", "") or "")
+    if area is not None:
+        x, y = area.label
+        return Mark(place, x, y, 0, colour, entries, entries, how="area", area=area)
+    where = position(place, base)
+    if where is None:
+        reason = "no checked coordinates" if place.lat is None else "beyond this map"
+        return Mark(place, 0, 0, 0, "", entries, entries, reason=reason)
+    how = "name" if place.kind in NAMED else "point"
+    return Mark(place, where[0], where[1], radius(len(entries)) if how == "point" else 0, colour, entries, entries,
+                how=how)
+
+
+def _dense(points, step: float = 3.0) -> list[tuple[float, float]]:
+    """A polyline as points at most step apart, to test boxes against."""
+    out = []
+    for a, b in zip(points, points[1:]):
+        n = max(1, math.ceil(math.dist(a, b) / step))
+        out += [(a[0] + (b[0] - a[0]) * i / n, a[1] + (b[1] - a[1]) * i / n) for i in range(n)]
+    return out + list(points[-1:])
+
+
+def _labels(marks: list, width: float, avoid: list) -> None:
+    """Names on the map, circles' first, the places with most events first. A circle's name goes right
+    of it, else left, above or below, the first place clear of the names placed, the circles and the
+    treaty lines; it is left out where none is. An area's or a region's name goes at its point, centred,
+    else above, below, right or left of it, likewise; as it is the place's only sign on the map, where
+    none is clear it goes where it covers least (never over a treaty line if it can help it), and the
+    circles' names it covers give way. Nothing is written beyond the frame."""
+    # The circles are taken from the start: no name is written over another place's mark.
+    taken = [(m.x - m.r, m.y - m.r, m.x + m.r, m.y + m.r) for m in marks if m.how == "point"]
+    written: list[tuple[tuple, Mark]] = []
+    for m in sorted(marks, key=lambda m: (m.how != "point", -len(m.entries))):
+        name = m.place.name
+        m.lines = tuple(name.replace(" (", "\n(", 1).split("\n")) if m.how != "point" and len(name) > 16 else (name,)
+        w, h = 0.56 * FONT * max(map(len, m.lines)), LEADING * (len(m.lines) - 1)
+        options = [o for o in _options(m) if _box(o, w, h)[2] <= width - 2 and _box(o, w, h)[0] >= 2] or _options(m)[-1:]
+        clear = [o for o in options if not _hits(_box(o, w, h), taken, avoid)]
+        if not clear and m.how == "point":
             continue
+        x, y, anchor = clear[0] if clear else min(options, key=lambda o: _cost(_box(o, w, h), taken, avoid))
+        box = _box((x, y, anchor), w, h)
+        for other_box, other in list(written):
+            if m.how != "point" and _cost(box, [other_box], []):    # a circle's name gives way
+                other.label = False
+                taken.remove(other_box)
+                written.remove((other_box, other))
         taken.append(box)
-        m.label, m.anchor = True, "start" if right else "end"
-        m.label_x = round(m.x + m.r + 3 if right else m.x - m.r - 3, 1)
+        written.append((box, m))
+        m.label, m.label_x, m.label_y, m.anchor = True, round(x, 1), round(y, 1), anchor
+
+
+def _options(m: Mark) -> list[tuple[float, float, str]]:
+    """Where a mark's name may go, in order of preference: (x, y of the baseline, text-anchor)."""
+    if m.how == "point":
+        return [(m.x + m.r + 3, m.y + 4, "start"), (m.x - m.r - 3, m.y + 4, "end"),
+                (m.x, m.y - m.r - 4, "middle"), (m.x, m.y + m.r + 11, "middle")]
+    return [(m.x, m.y + 4, "middle"), (m.x, m.y - 8, "middle"), (m.x, m.y + 16, "middle"),
+            (m.x + 6, m.y + 4, "start"), (m.x - 6, m.y + 4, "end"), (m.x, m.y - 20, "middle"),
+            (m.x, m.y + 28, "middle")]
+
+
+def _box(option, w: float, h: float = 0.0) -> tuple[float, float, float, float]:
+    """The box a label covers: w wide, one line of type plus h for the lines below the first."""
+    x, y, anchor = option
+    x0 = {"start": x, "end": x - w, "middle": x - w / 2}[anchor]
+    return x0, y - FONT * 0.75, x0 + w, y + FONT * 0.25 + h
+
+
+def _cost(box, taken, avoid) -> int:
+    overlaps = sum(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken)
+    return overlaps + 1000 * _hits(box, [], avoid)
+
+
+def _hits(box, taken, avoid) -> bool:
+    if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken):
+        return True
+    return any(box[0] - 2 <= x <= box[2] + 2 and box[1] - 2 <= y <= box[3] + 2 for x, y in avoid)
 
 
 @dataclass(frozen=True)
@@ -106,11 +197,16 @@ class Locator:
     r: float
     width: float                               # of the whole base map
     height: float
+    areas: tuple = ()                          # geo.Area outlines of the places that have one
 
 
 def locator(places) -> Locator | None:
+    """The window around an event's places; a place with an area is shown by its outline too, and at its
+    label point when it has no coordinates of its own."""
     base = basemap()
-    points = [(p, *xy) for p in places if (xy := position(p, base)) is not None]
+    outlines = {p.id: areas()[p.area] for p in places if getattr(p, "area", "") in areas()}
+    points = [(p, *xy) for p in places
+              if (xy := position(p, base) or (outlines[p.id].label if p.id in outlines else None)) is not None]
     if not points:
         return None
     xs, ys = [p[1] for p in points], [p[2] for p in points]
@@ -121,15 +217,11 @@ def locator(places) -> Locator | None:
     x = min(max(cx - w / 2, 0), max(base.width - w, 0))
     y = min(max(cy - h / 2, 0), max(base.height - h, 0))
     return Locator((round(x, 1), round(y, 1), round(w, 1), round(h, 1)), tuple(points), round(w / 55, 1),
-                   base.width, base.height)
+                   base.width, base.height, tuple(outlines.values()))
 
 
 def map_page(tl: Timeline) -> tuple[str, str, dict]:
     """The map page's path, template and context (render makes a PageSpec of it)."""
-    page = layout(tl)
-    # Each event once, in timeline order: the search data and the filters' count read these.
-    listed = {e.id for m in page.marks + page.elsewhere for e in m.listed}
-    entries = [e for e in tl.entries if e.id in listed]
     # A treaty's line belongs on the map of a timeline that has the treaty among its events, each stretch
     # only where the timeline's bibliography holds the source that gives it.
     shown = []
@@ -137,6 +229,10 @@ def map_page(tl: Timeline) -> tuple[str, str, dict]:
         segments = tuple(s for s in line.segments if s.source in tl.content.sources)
         if line.event in tl.by_id and segments:
             shown.append(replace(line, segments=segments))
+    page = layout(tl, shown)
+    # Each event once, in timeline order: the search data and the filters' count read these.
+    listed = {e.id for m in page.marks + page.elsewhere for e in m.listed}
+    entries = [e for e in tl.entries if e.id in listed]
     return urls.path("map"), "map.html", {"title": "Map", "kind": "map", "map": page, "entries": entries,
                                           "treaty_lines": tuple(shown), "sources": tl.content.sources,
                                           "description": "Where the events happened: every place on a map "

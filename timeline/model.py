@@ -43,6 +43,7 @@ class Place:
     lon: float | None = None
     source: str = ""
     url: str = ""
+    area: str = ""    # a Natural Earth unit whose outline the map draws (timeline/areas.json)
 
     @property
     def name(self) -> str:

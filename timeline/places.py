@@ -6,32 +6,37 @@
       coordinates: [51.9833, 116.5833]      # latitude, longitude in degrees (WGS 84)
       source: 'Wikipedia, "Nerchinsk": 51°59′N 116°35′E'
       url: https://...                      # optional: the gazetteer entry, once checked
+      area: CHN-1150                        # optional: the Natural Earth unit drawn (timeline/areas.json)
 
 A place without coordinates is listed but not drawn; coordinates without a source are an error.
-The content loader hands this module its file (a fields.YamlFile) and the events; nothing here reads
-files itself, so the messages and limits are those of every other content file.
+The content loader hands this module its file (content._File) and the events; nothing here reads
+files itself, so the messages and limits are those of every other content file. The treaty lines
+that ship with the package (timeline/borders.yaml) are checked with every places.yaml, since only a
+site with places draws them.
 """
 
 from __future__ import annotations
 
 import re
 
+from . import geo, treaties
 from .diagnostics import Report, excerpt, suggest
 from .model import Event, Place
 
 KINDS = ("town", "site", "river", "estuary", "lake", "bay", "sea", "island", "peninsula", "region",
          "mountain range")
-FIELDS = {"names", "kind", "coordinates", "source", "url"}
+FIELDS = {"names", "kind", "coordinates", "source", "url", "area"}
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 WEB = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
 def read(f) -> tuple[Place, ...] | None:
-    """The places of one parsed places.yaml (a fields.YamlFile), every problem reported on its line;
+    """The places of one parsed places.yaml (a content._File), every problem reported on its line;
     None when the file cannot be used at all (then events' ids are not looked up: one error is enough)."""
     if f.doc is None:
         return None
+    treaties.check(f.report)
     data = f.doc.data
     if data is None:
         return ()
@@ -84,7 +89,12 @@ def _place(f, ident: str, entry: dict) -> Place | None:
                 field=f"{ident}.source")
     if url and not WEB.match(url):
         f.error((ident, "url"), f"'{excerpt(url)}' is not a web address (http:// or https://)")
-    return Place(ident, kind, tuple(names), lat, lon, source, url)
+    area = f.text(entry.get("area"), (ident, "area"))
+    if area and area not in geo.areas():
+        f.error((ident, "area"), f"no area '{excerpt(area)}' in timeline/areas.json{suggest(area, geo.areas())}; "
+                                 "scripts/make_areas.py lists the Natural Earth units it draws")
+        area = ""
+    return Place(ident, kind, tuple(names), lat, lon, source, url, area)
 
 
 def _coordinates(f, ident: str, where) -> tuple[float | None, float | None]:

@@ -1,13 +1,16 @@
-"""The base map and where a place falls on it.
+"""Where a latitude and longitude fall on the base map: the projection, the frame and the areas drawn.
 
 The base map (timeline/basemap.svg, made once by scripts/make_basemap.py from Natural Earth) is
 already projected; its root element names the projection (PROJ's lcc on a sphere) and the frame it
 shows, in metres. Places are projected here with the same formula in plain Python, so a build needs
-neither pyproj nor the network (tests/test_maps.py checks the formula against pyproj).
+neither pyproj nor the network (tests/test_maps.py checks the formula against pyproj). The outlines
+of today's provinces that the map draws (timeline/areas.json, made by scripts/make_areas.py) are
+projected the same way.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -15,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 BASEMAP = Path(__file__).with_name("basemap.svg")
+AREAS_FILE = Path(__file__).with_name("areas.json")
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,8 @@ def lambert(lat: float, lon: float, proj: dict) -> tuple[float, float]:
 
 
 def position(place, base: Basemap | None = None) -> tuple[float, float] | None:
-    """Where a place falls on the base map (SVG units), or None: no coordinates, or outside the frame."""
+    """Where a place (anything with lat and lon) falls on the base map in SVG units, or None: no
+    coordinates, or outside the frame."""
     if place.lat is None or place.lon is None:
         return None
     base = base or basemap()
@@ -74,3 +79,26 @@ def position(place, base: Basemap | None = None) -> tuple[float, float] | None:
         return None
     k = base.scale
     return round((x - xmin) * k, 1), round((ymax - y) * k, 1)
+
+
+@dataclass(frozen=True)
+class Area:
+    """An outline of today's boundary from Natural Earth, already projected onto the base map."""
+    code: str            # Natural Earth's adm1_code (CHN-1150), or a country's code (MNG)
+    name: str            # Natural Earth's name of the unit
+    d: str               # the SVG path
+    label: tuple         # (x, y): Natural Earth's label point of the unit, projected
+    lat: float | None = None   # that label point in degrees (admin-1 units only)
+    lon: float | None = None
+
+
+@lru_cache(maxsize=1)
+def areas() -> dict[str, Area]:
+    """The areas of timeline/areas.json by code; the build reads it, never Natural Earth itself."""
+    data = json.loads(AREAS_FILE.read_text(encoding="utf-8"))
+    return {code: Area(code, a["name"], a["d"], tuple(a["label"]), a.get("lat"), a.get("lon"))
+            for code, a in data["areas"].items()}
+
+
+def areas_source() -> str:
+    return json.loads(AREAS_FILE.read_text(encoding="utf-8"))["source"]
