@@ -83,7 +83,10 @@ def _make(templates: Path, keep_compiled: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    # {% trans %} and _() show the English as written until a language's catalog is installed.
+    env.install_null_translations(newstyle=True)
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
     env.filters["language_name"] = language_name
     printview.register(env)

@@ -65,6 +65,13 @@
   var searchCount = document.getElementById("search-count");
   var count = document.getElementById("filter-count");
   var empty = document.getElementById("filter-empty");
+  // The words it writes come from the page, in its language: data-<name>-<plural category> on the element
+  // written to (the template fills them from the gettext catalog), with {placeholders} filled in here.
+  var plural = new Intl.PluralRules(document.documentElement.lang || "en");
+  function say(el, name, n, values) {
+    var text = el.getAttribute("data-" + name + "-" + plural.select(n)) || el.getAttribute("data-" + name + "-other") || "";
+    return text.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
+  }
 
   function state() {
     return {
@@ -96,10 +103,10 @@
       section.hidden = active && !section.querySelector("li.event:not([hidden])");
       (places[section.id] || []).forEach(function (el) { el.classList.toggle("filtered-out", section.hidden); });
     });
-    count.textContent = shown + " of " + total + " event" + (total === 1 ? "" : "s");
+    count.textContent = say(count, "count", total, { shown: shown, count: total });
     empty.hidden = shown !== 0;
     // The header's search box is far from the list: it says how many match, and links to them.
-    searchCount.textContent = shown + " found";
+    searchCount.textContent = say(searchCount, "found", shown, { count: shown });
     searchCount.hidden = !active;
     visible = items.filter(function (item) { return !item.li.hidden; });
     return s;
@@ -177,7 +184,7 @@
       var wanted = parseInt(yearInput.value, 10);
       var pool = visible.length ? visible : items;
       if (isNaN(wanted) || !pool.length) {
-        yearResult.textContent = "Type a year, for example " + (pool.length ? pool[0].year : "") + ".";
+        yearResult.textContent = say(yearResult, "prompt", 0, { year: pool.length ? pool[0].year : "" });
         return;
       }
       var best = null;
@@ -187,8 +194,8 @@
       });
       if (!best) return;
       var same = pool.filter(function (item) { return item.year === best.year; }).length;
-      yearResult.textContent = (best.year === wanted ? "" : "Nothing listed in " + wanted + "; the nearest is ") +
-        best.year + ": " + same + " event" + (same === 1 ? "" : "s") + ".";
+      yearResult.textContent = say(yearResult, best.year === wanted ? "found" : "nearest", same,
+                                   { wanted: wanted, year: best.year, count: same });
       goTo(best.li);
     });
   }
