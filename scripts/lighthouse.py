@@ -3,13 +3,16 @@
 
     python scripts/lighthouse.py                 # build the bundled site, score it, print a table
     python scripts/lighthouse.py --runs 3 --json scores.json
+    python scripts/lighthouse.py --runs 3 --pages home print --reports lh/   # keep the reports
 
 Builds the site (with its address set to the local server, so canonical links are its own) into a
 temporary folder, serves it from 127.0.0.1 with gzip (as any static host or CDN does) and runs the
 npm package `lighthouse` on Debian's Chromium (/usr/bin/chromium, headless) with its default mobile
 settings: a Moto G-class screen and simulated slow 4G with a 4x slower CPU. Each page type is scored
 for performance, accessibility, best practices and SEO; with --runs N the median of N runs is kept
-(performance varies from run to run on a busy machine).
+(performance varies from run to run on a busy machine). --reports DIR keeps Lighthouse's own JSON
+reports, whose audits say why a page scores as it does (the LCP element, long tasks, layout shifts,
+DOM size, render-blocking files).
 
 Lighthouse is installed with npm into .cache/lighthouse/ (ignored by git) the first time, or taken
 from --lighthouse PATH. Nothing is written outside .cache/ and the temporary folder.
@@ -46,6 +49,7 @@ PAGES = {
     "bibliography": "sources/",
     "print": "print/",
     "page (method)": "method/",
+    "map": "map/",
     "data": "data/",
     "404": "404.html",   # Lighthouse will not score a page served with status 404
 }
@@ -127,12 +131,17 @@ def score(command: list[str], url: str, out: Path) -> dict[str, float]:
     return scores
 
 
+def slug(kind: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in kind).strip("-")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--src", default=str(ROOT / "site_src"))
     parser.add_argument("--runs", type=int, default=1, help="runs per page; the median is reported")
     parser.add_argument("--lighthouse", help="path of a lighthouse executable (else installed with npm)")
     parser.add_argument("--json", help="also write the scores to this file")
+    parser.add_argument("--reports", help="keep Lighthouse's JSON reports in this folder (for its diagnostics)")
     parser.add_argument("--pages", nargs="*", help="only these page kinds: " + ", ".join(PAGES))
     args = parser.parse_args(argv)
     if not os.path.exists(CHROMIUM):
@@ -148,6 +157,8 @@ def main(argv=None) -> int:
         result = build_site(Path(args.src), site, base_url=base)
         if not result.ok:
             sys.exit("\n".join(map(str, result.diagnostics)))
+        reports = Path(args.reports) if args.reports else Path(tmp)
+        reports.mkdir(parents=True, exist_ok=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         rows = {}
         try:
@@ -159,7 +170,7 @@ def main(argv=None) -> int:
                     if len(runs) == args.runs:
                         break
                     try:
-                        runs.append(score(command, base + path, Path(tmp) / f"report-{kind}-{i}.json"))
+                        runs.append(score(command, base + path, reports / f"{slug(kind)}-{i}.json"))
                     except (RuntimeError, subprocess.TimeoutExpired) as exc:
                         errors.append(str(exc).splitlines()[0][:300])
                 if not runs:

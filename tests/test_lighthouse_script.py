@@ -62,5 +62,10 @@ def test_a_missing_address_gets_the_404_page(server):
 
 
 def test_every_page_kind_is_scored():
-    assert set(lighthouse.PAGES) >= {"home", "event", "theme", "era", "bibliography", "print", "data", "404"}
+    assert set(lighthouse.PAGES) >= {"home", "event", "theme", "era", "bibliography", "print", "map", "data", "404"}
     assert lighthouse.CATEGORIES == ("performance", "accessibility", "best-practices", "seo")
+
+
+def test_report_names_are_plain_file_names():
+    assert lighthouse.slug("page (method)") == "page--method"
+    assert lighthouse.slug("404") == "404"

@@ -24,11 +24,21 @@
   var timeline = document.getElementById("timeline");
   if (!form || !timeline || !window.URLSearchParams) return;
 
-  var searchData = {};
-  try {
-    searchData = JSON.parse(document.getElementById("search-data").textContent);
-  } catch (err) {
-    searchData = {};
+  // The search text (parsed, folded) is built on the first search, not at load: most readers never
+  // search, and on a slow phone parsing and folding every event's text is a long task at load.
+  var searchData = null;
+  function searchText(item) {
+    if (item.text === undefined) {
+      if (searchData === null) {
+        try {
+          searchData = JSON.parse(document.getElementById("search-data").textContent);
+        } catch (err) {
+          searchData = {};
+        }
+      }
+      item.text = fold(Object.prototype.hasOwnProperty.call(searchData, item.id) ? searchData[item.id] : item.li.textContent);
+    }
+    return item.text;
   }
 
   function fold(text) {
@@ -42,8 +52,7 @@
       li: li,
       id: id,
       themes: (li.getAttribute("data-themes") || "").split(/\s+/),
-      era: li.getAttribute("data-era") || "",
-      text: fold(Object.prototype.hasOwnProperty.call(searchData, id) ? searchData[id] : li.textContent)
+      era: li.getAttribute("data-era") || ""
     };
   });
   var sections = Array.prototype.slice.call(timeline.querySelectorAll("section.era, section.place"));
@@ -89,7 +98,7 @@
     items.forEach(function (item) {
       var match = (s.themes.length === 0 || s.themes.some(function (t) { return item.themes.indexOf(t) >= 0; })) &&
         (s.era === "" || item.era === s.era) &&
-        words.every(function (w) { return item.text.indexOf(w) >= 0; });
+        words.every(function (w) { return searchText(item).indexOf(w) >= 0; });
       item.li.hidden = !match;
       if (match && !seen[item.id]) shown += 1;
       if (match) seen[item.id] = true;

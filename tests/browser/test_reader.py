@@ -36,7 +36,9 @@ def site_url(tmp_path_factory):
 
 
 def visible_titles(page) -> list[str]:
-    return page.locator("#timeline li.event:visible .event-title").all_inner_texts()
+    # the text in the page, not the rendered text (innerText): far down the list the browser skips
+    # rendering (content-visibility) and innerText is empty until the reader gets there
+    return [t.strip() for t in page.locator("#timeline li.event:visible .event-title").all_text_contents()]
 
 
 def theme_box(page, label: str):
