@@ -60,7 +60,7 @@ STAGES = [
      "typography"},
     {"markup", "fields", "sitefile", "sourcefile", "crosscheck", "content", "places", "sources", "schema",
      "languages", "translations", "i18n", "cite"},
-    {"chartlayout", "index", "chart", "printview", "projection", "treaties", "maps"},
+    {"chartlayout", "index", "localize", "chart", "printview", "projection", "treaties", "maps"},
     {"templating", "fragments", "pages", "render", "exports", "citestyles"},
     {"outfolder", "writer", "build", "links", "linkcheck"},
     {"pdfparts", "pdfjoin", "pdf", "serve", "newevent", "cli", "__main__", "__init__"},
