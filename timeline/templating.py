@@ -9,9 +9,14 @@ from pathlib import Path
 
 import jinja2
 
-from . import catalogs, maps, printview, yamlfile
+from . import catalogs, maps, places, printview, yamlfile
+from .catalogs import N_
 from .incremental import Memo, Stage, digest
 from .index import language_name
+
+# The languages an event's names are given in (index.LANGUAGE_NAMES), for the catalogs.
+LANGUAGE_NAMES = (N_("Chinese"), N_("Russian"), N_("Mongolian"), N_("Latin"), N_("Japanese"), N_("French"),
+                  N_("English"), N_("Kazakh"), N_("Uyghur"), N_("Manchu"))
 
 ENVIRONMENTS = Stage("templating.env", saved=False)   # (templates folder, language) -> jinja2.Environment
 
@@ -97,10 +102,13 @@ def _make(templates: Path, keep_compiled: bool, code: str = "en") -> jinja2.Envi
         auto_reload=False,
     )
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
-    env.filters["language_name"] = language_name
     printview.register(env)
     maps.register(env)
-    env.install_gettext_translations(translations(templates, code), newstyle=True)
+    texts = translations(templates, code)
+    env.install_gettext_translations(texts, newstyle=True)
+    # Places and languages named in the page's language.
+    env.filters["place_names"] = lambda found: places.names(found, code)
+    env.filters["language_name"] = lambda name: texts.gettext(language_name(name))
     return env
 
 
