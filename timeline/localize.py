@@ -24,6 +24,7 @@ class Edition(NamedTuple):
     timeline: index.Timeline
     english_pages: dict        # page slug -> the texts (title, body) still in English
     gettext: gettext.NullTranslations   # the engine's own phrases in the language (pages' titles)
+    styled: dict = {}          # source key -> its bibliography entry in the language's standard (build)
 
     @property
     def code(self) -> str:

@@ -115,12 +115,12 @@ class Planner:
         # A language's whole print view has its PDF; only the default language's eras and themes do.
         self.pdf_url, self.all_pdfs = pdf_url and urls.pdf("print", "", ed.language.path), ed.language.default
         content = tl.content
-        self.base = digest(base, ed.code, repr((tl.site, content.pages)), *(html for html, _ in tl.pages_html.values()),
+        self.base = digest(base, ed.code, sorted(ed.styled.items()), repr((tl.site, content.pages)), *(html for html, _ in tl.pages_html.values()),
                            edition(tl), limits, pdf_url, sorted(ed.english_pages.items()),
                            *tl.by_id)  # the order of the events too
         self.with_sources = digest(self.base, *(s.digest for _, s in sorted(content.sources.items())))
         self.everything = digest(self.with_sources, *(e.key for e in tl.entries))
-        self.frag = Fragments(tl, env, memo, self.base, ed.code)
+        self.frag = Fragments(tl, env, memo, self.base, ed.code, ed.styled)
 
     def spec(self, path: str, template: str, context: dict, inputs: str | None = None) -> PageSpec:
         """path: the page's path in its language (urls.path); the spec's is under the language's folder."""

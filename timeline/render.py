@@ -8,14 +8,17 @@ import os
 from typing import Callable, NamedTuple
 
 import jinja2
+from markupsafe import escape
 
-from . import cite, parallel, templating, urls
+from . import cite, citestyles, parallel, templating, urls
 from .incremental import Memo, Stage, digest
 from .index import Timeline
 from .pages import Limits, PageSpec, Planner, edition  # noqa: F401 - edition: the exports' date too
 from .templating import TemplateProblem, static_files  # noqa: F401 - what build uses of the theme
 
 PAGES = Stage("render.page", saved=False)   # page path -> its bytes (kept in memory by the preview)
+STYLED = Stage("render.csl")     # (language, source key) -> its bibliography entry in the language's CSL style
+LINKED = 2                       # the version of _linked's rules, among the inputs of STYLED
 
 # Below this many pages to render, a second process costs more (fork, pipes) than it saves.
 PARALLEL_MIN_PAGES = 600
@@ -78,6 +81,44 @@ class Alternate(NamedTuple):
     current: bool
 
 
+def styled(ed, memo: Memo) -> dict:
+    """Source key -> its bibliography entry in the CSL style of a language other than the default
+    (GB/T 7714 for Chinese, GOST for Russian) with the `cite` extra; else nothing (the built-in style).
+    Formatted before rendering (which may fork), and only for sources new or changed since the memo's."""
+    style = ed.language.csl
+    if ed.language.default or not style or not citestyles.available():
+        return {}
+    sources, found, todo = ed.timeline.content.sources, {}, {}
+    for key, source in sources.items():
+        entry = memo.peek(STYLED, (ed.code, key), digest(style, source.digest, LINKED))
+        if entry is None:
+            todo[key] = source
+        else:
+            found[key] = entry
+    try:
+        made = citestyles.bibliography(todo, style, ed.code) if todo else {}
+    except citestyles.CiteUnavailable:
+        return {}
+    for key, entry in made.items():
+        entry = _linked(todo[key], str(entry))
+        memo.put(STYLED, (ed.code, key), digest(style, todo[key].digest, LINKED), entry)
+        found[key] = entry
+    return {key: entry for key, entry in sorted(found.items()) if entry}
+
+
+def _linked(source, entry: str) -> str:
+    """A CSL entry with the source's address as a link; "" (the built-in style instead) where the
+    style left the address or the note out (GOST drops addresses, both drop a treaty's note) or the
+    source has an archived copy, which CSL cannot show: a reader must be able to follow every source the English edition lets them follow."""
+    url, note = source.fields.get("URL"), source.fields.get("note")
+    if source.fields.get("archived") or note and str(escape(note)) not in entry:
+        return ""
+    if not url:
+        return entry
+    shown = str(escape(url))
+    return entry.replace(shown, f'<a href="{shown}">{shown}</a>', 1) if shown in entry else ""
+
+
 def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Memo, theme: str = "",
                  *, pdf_url: str | None = None, limits: Limits = Limits(), workers: int | None = None,
                  parallel_min: int = PARALLEL_MIN_PAGES, sink=None,
@@ -93,6 +134,7 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
     """
     # A content hash in asset URLs lets browsers cache them for ever and still see a new version.
     versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
+    editions = [ed._replace(styled=styled(ed, memo)) for ed in editions]
     languages = tuple(ed.language for ed in editions)
     base = digest(theme, sorted(versions.items()), repr(languages))
     specs, renderers = [], {}
