@@ -182,15 +182,15 @@ def test_an_untranslated_text_falls_back_to_the_english_marked_lang_en_with_a_no
     page = (out / "zh" / zhenbao).read_text(encoding="utf-8")
     assert '<h1 id="event-title" lang="en">Clashes on Zhenbao Island</h1>' in page
     assert '<div class="summary" lang="en">' in page
-    assert "not translated yet" in page  # the notice (English until the theme's catalog translates it)
+    assert "其中部分内容尚未翻译，以英文显示。" in page  # the notice, in the page's language
     translated = (out / "zh" / NERCHINSK).read_text(encoding="utf-8")
-    assert 'lang="en">尼布楚' not in translated and "not translated yet" not in translated
+    assert 'lang="en">尼布楚' not in translated and "尚未翻译" not in translated
     # in lists too: the item's title and summary
     era = (out / "zh" / "eras" / "late" / "index.html").read_text(encoding="utf-8")
-    assert 'lang="en">Clashes on Zhenbao Island</a>' in era and "not translated yet" in era
+    assert 'lang="en">Clashes on Zhenbao Island</a>' in era and "尚未翻译" in era
     # a Markdown page not translated into Russian
     about = (out / "ru" / "about" / "index.html").read_text(encoding="utf-8")
-    assert '<h1 lang="en">About</h1>' in about and "not translated yet" in about
+    assert '<h1 lang="en">About</h1>' in about and "ещё не переведены" in about
     assert '<h1>关于</h1>' in (out / "zh" / "about" / "index.html").read_text(encoding="utf-8")
 
 
