@@ -355,3 +355,33 @@ def test_chinese_and_russian_bibliographies_follow_gb_t_7714_and_gost_keeping_ev
         # what a style would drop (a treaty's note) keeps the built-in entry, as the English has it
         assert entries_["nerchinsk-treaty"] == en["nerchinsk-treaty"]
     assert "Russia and China: Their Diplomatic Relations to 1728" in ru["mancall-1971"]  # sources keep their language
+
+
+def test_each_language_has_its_pdf_in_fonts_that_cover_it_with_every_event_title(src, tmp_path):
+    """timeline-zh.pdf embeds a CJK font and holds every event's Chinese title (the English where not
+    translated); timeline-ru.pdf every Russian title; each print view links its own PDF."""
+    import subprocess
+
+    from test_pdf_print import _need_tools
+    from timeline.cli import main
+    _need_tools()
+    out = tmp_path / "build"
+    assert main(["build", "--src", str(src), "--templates", str(TEMPLATES), "--out", str(out), "--pdf"]) == 0
+    from timeline.build import render_site
+    result = render_site(src, templates=TEMPLATES)
+    texts = {code: result.languages.texts[code].events for code in ("zh-Hans", "ru")}
+    titles = {code: [getattr(found.get(e.id), "title", "") or e.title for e in result.timeline.content.events]
+              for code, found in texts.items()}
+
+    def text_of(name: str) -> str:
+        run = subprocess.run(["pdftotext", str(out / name), "-"], capture_output=True, text=True, check=True)
+        return re.sub(r"\s+", " ", run.stdout)
+
+    zh, ru = text_of("timeline-zh.pdf"), text_of("timeline-ru.pdf")
+    assert "尼布楚条约" in zh and "Clashes on Zhenbao Island" in zh   # translated, and the English fallback
+    assert [t for t in titles["zh-Hans"] if t not in zh] == []
+    assert [t for t in titles["ru"] if t not in ru] == []
+    fonts = subprocess.run(["pdffonts", str(out / "timeline-zh.pdf")], capture_output=True, text=True).stdout
+    assert re.search(r"CJK.* yes ", fonts), fonts   # embedded
+    assert 'href="../../timeline-zh.pdf"' in (out / "zh" / "print" / "index.html").read_text(encoding="utf-8")
+    assert not list(out.glob("timeline-zh-*.pdf"))   # a language's whole print view only
