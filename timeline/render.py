@@ -22,6 +22,7 @@ LINKED = 2                       # the version of _linked's rules, among the inp
 
 # Below this many pages to render, a second process costs more (fork, pipes) than it saves.
 PARALLEL_MIN_PAGES = 600
+PARALLEL_MIN_SOURCES = 40   # ... and below this many bibliography entries to format in a CSL style
 
 
 class Rendered(NamedTuple):
@@ -81,35 +82,52 @@ class Alternate(NamedTuple):
     current: bool
 
 
-def styled(ed, memo: Memo) -> dict:
-    """Source key -> its bibliography entry in the CSL style of a language other than the default
-    (GB/T 7714 for Chinese, GOST for Russian) with the `cite` extra; else nothing (the built-in style).
-    Formatted before rendering (which may fork), and only for sources new or changed since the memo's."""
-    style = ed.language.csl
-    if ed.language.default or not style or not citestyles.available():
-        return {}
-    sources, found, todo = ed.timeline.content.sources, {}, {}
-    for key, source in sources.items():
-        entry = memo.peek(STYLED, (ed.code, key), digest(style, source.digest, LINKED))
-        if entry is None:
-            todo[key] = source
-        else:
-            found[key] = entry
-    try:
-        made = citestyles.bibliography(todo, style, ed.code) if todo else {}
-    except citestyles.CiteUnavailable:
-        return {}
-    for key, entry in made.items():
-        entry = _linked(todo[key], str(entry))
-        memo.put(STYLED, (ed.code, key), digest(style, todo[key].digest, LINKED), entry)
-        found[key] = entry
-    return {key: entry for key, entry in sorted(found.items()) if entry}
+def styled(editions: list, memo: Memo) -> dict:
+    """Code -> {source key: its bibliography entry} in the CSL style of each language other than the
+    default (GB/T 7714 for Chinese, GOST for Russian) with the `cite` extra; a language without one
+    keeps the built-in style. citeproc-py is slow (a second or more for a hundred sources), so only
+    sources new or changed since the memo's are formatted, before rendering forks, and two languages'
+    on two cores."""
+    found, jobs = {}, []
+    for ed in editions:
+        style = ed.language.csl
+        found[ed.code] = {}
+        if ed.language.default or not style or not citestyles.available():
+            continue
+        todo = {}
+        for key, source in ed.timeline.content.sources.items():
+            entry = memo.peek(STYLED, (ed.code, key), digest(style, source.digest, LINKED))
+            if entry is None:
+                todo[key] = source
+            else:
+                found[ed.code][key] = entry
+        if todo:
+            jobs.append((ed.code, style, todo))
+
+    def run(some) -> list:
+        try:
+            return [{k: str(v) for k, v in citestyles.bibliography(todo, style, code).items()}
+                    for code, style, todo in some]
+        except citestyles.CiteUnavailable:
+            return [{} for _ in some]
+    if len(jobs) > 1 and parallel.can_fork() and sum(len(job[2]) for job in jobs) >= PARALLEL_MIN_SOURCES:
+        mine, theirs = parallel.in_two(lambda: run(jobs[:1]), lambda: run(jobs[1:]))
+        made = mine + theirs
+    else:
+        made = run(jobs)
+    for (code, style, todo), entries in zip(jobs, made):
+        for key, entry in entries.items():
+            entry = _linked(todo[key], entry)
+            memo.put(STYLED, (code, key), digest(style, todo[key].digest, LINKED), entry)
+            found[code][key] = entry
+    return {code: {key: entry for key, entry in sorted(entries.items()) if entry} for code, entries in found.items()}
 
 
 def _linked(source, entry: str) -> str:
     """A CSL entry with the source's address as a link; "" (the built-in style instead) where the
     style left the address or the note out (GOST drops addresses, both drop a treaty's note) or the
-    source has an archived copy, which CSL cannot show: a reader must be able to follow every source the English edition lets them follow."""
+    source has an archived copy, which CSL cannot show: a reader must be able to follow every source
+    the English edition lets them follow."""
     url, note = source.fields.get("URL"), source.fields.get("note")
     if source.fields.get("archived") or note and str(escape(note)) not in entry:
         return ""
@@ -134,7 +152,8 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
     """
     # A content hash in asset URLs lets browsers cache them for ever and still see a new version.
     versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
-    editions = [ed._replace(styled=styled(ed, memo)) for ed in editions]
+    entries = styled(editions, memo)
+    editions = [ed._replace(styled=entries[ed.code]) for ed in editions]
     languages = tuple(ed.language for ed in editions)
     base = digest(theme, sorted(versions.items()), repr(languages))
     specs, renderers = [], {}
