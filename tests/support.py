@@ -11,6 +11,24 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD = FIXTURES / "good" / "site_src"
+LANGUAGES = FIXTURES / "languages"
+# The good fixture's languages: English at the root, Chinese under zh/, Russian under ru/.
+LANGUAGES_YAML = """languages:
+  - {code: en, name: English, timelinejs: en}
+  - {code: zh-Hans, path: zh, name: 中文, timelinejs: zh-cn, csl: china-national-standard-gb-t-7714-2015-note}
+  - {code: ru, path: ru, name: Русский, timelinejs: ru, csl: gost-r-7-0-5-2008}
+"""
+
+
+def multilingual(dest: Path) -> Path:
+    """The good fixture in three languages (tests/fixtures/languages/README.md), written to dest."""
+    import shutil
+    shutil.copytree(GOOD, dest)
+    site = dest / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("language: en\n", "language: en\n" + LANGUAGES_YAML),
+                    encoding="utf-8")
+    shutil.copytree(LANGUAGES / "translations", dest / "translations")
+    return dest
 
 
 def require_tool(condition: bool, reason: str) -> None:

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOOD_SRC = ROOT / "tests" / "fixtures" / "good" / "site_src"
 BASE_URL = "https://example.org/sub/"
 LINK_ATTRS = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"),
-              ("iframe", "src"), ("area", "href"), ("use", "href"), ("form", "action")}
+              ("iframe", "src"), ("area", "href"), ("use", "href"), ("form", "action"), ("image", "href")}
 IDREF_ATTRS = ("for", "aria-labelledby", "aria-describedby", "aria-controls")
 
 

@@ -154,10 +154,14 @@ def test_without_a_pdf_the_data_page_does_not_link_one(site):
 
 
 def test_every_page_links_the_data_page_and_the_bibliography(site):
+    """... of its own language (a page under zh/ links zh/data/)."""
+    folders = [lang.prefix for lang in site.languages.languages if lang.prefix]
+    assert folders, "the bundled site is published in several languages"
     for path in _pages(site.files):
         page = site.files[path].decode()
         hrefs = {_resolve(path, h) for h in re.findall(r'href="([^"]+)"', page)}
-        assert {"data/index.html", "sources/index.html"} <= hrefs, path
+        folder = next((f for f in folders if path.startswith(f)), "")
+        assert {folder + "data/index.html", folder + "sources/index.html"} <= hrefs, path
 
 
 def _menu(page: str) -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, content, exports, i18n, incremental, index, render, templating, urls, writer
+from . import __version__, catalogs, content, exports, i18n, incremental, index, localize, render, templating, urls, writer
 from .diagnostics import Diagnostic, Report
 from .incremental import Memo, Stage
 from .markup import Renderer
@@ -80,13 +80,20 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
     timeline = index.build(loaded, Renderer(), memo)
     try:
         theme = templating.templates_digest(templates)
+        codes = [lang.code for lang in languages.languages]
+        translations = {code: templating.translations(templates, code) for code in codes}
+        editions = localize.editions(timeline, languages, memo, translations)
         # `check` writes nothing anywhere, not even compiled templates (a build keeps them).
-        env = templating.environment(templates, memo, theme, keep_compiled=not isinstance(sink, writer.Discard))
-        rendered = render.render_pages(timeline, env, static, memo, theme,
+        envs = {code: templating.environment(templates, memo, theme, not isinstance(sink, writer.Discard), code)
+                for code in codes}
+        rendered = render.render_pages(editions, envs, static, memo, theme,
                                        pdf_url=urls.PDF if pdf else None, limits=limits,
                                        parallel_min=parallel_min, sink=sink, kept=kept)
         files = rendered.files
-        files.update(exports.export_files(timeline, files, memo))
+        files.update(exports.export_files(editions, files, memo))
+    except catalogs.CatalogError as exc:
+        report.error(exc.path, exc.line, None, exc.message)
+        return BuildResult(False, report.sorted())
     except templating.TemplateProblem as exc:
         report.error(_shorten(exc.path, templates), exc.line, None, f"template error: {exc.message}")
         return BuildResult(False, report.sorted())

@@ -20,11 +20,13 @@ from .places import names as place_text
 from .index import Timeline
 from . import urls
 from .incremental import Memo, Stage, digest
+from .catalogs import N_
 from .pages import edition
 
-RECORDS = Stage("exports.record")   # (export, event id) -> the event's record, as JSON
+RECORDS = Stage("exports.record")   # (export's path, event id) -> the event's record, as JSON
 
 FEED_SIZE = 50
+MORE = N_("More, with sources")   # a TimelineJS slide's link to the event page
 EVENTS_SCHEMA = "schema/events.schema.json"
 EVENT_FILE_SCHEMA = "schema/event.schema.json"
 
@@ -103,7 +105,14 @@ def _json_with_list(data: dict, key: str, items: list[bytes]) -> bytes:
                      tail.encode("utf-8"), b"\n"])
 
 
-def events_json(tl: Timeline, memo: Memo | None = None) -> bytes:
+def _translation(entry, prefix: str) -> dict:
+    return {"title": entry.event.title, "url": prefix + urls.path("event", entry.id), "date_display": entry.date_display,
+            "summary_text": entry.summary_text, "summary_html": str(entry.summary_list_html),
+            "body_html": str(entry.body_html), "english": sorted(entry.english)}
+
+
+def events_json(tl: Timeline, memo: Memo | None = None, others=()) -> bytes:
+    """others: the editions (localize.Edition) of the other languages, whose texts each event carries."""
     def date(d):
         if d is None:
             return None
@@ -124,8 +133,21 @@ def events_json(tl: Timeline, memo: Memo | None = None) -> bytes:
             "sources": sorted({c.key for n in e.notes for c in n.citations} | set(ev.sources)),
             "related": list(e.related)}
 
-    site = digest(repr(tl.site))
-    events = [_memo(memo, "events.json", e, item, site) for e in tl.entries]
+    def with_translations(e):
+        record = item(e)
+        if others:
+            record["translations"] = {ed.code: _translation(ed.timeline.by_id[e.id], ed.language.prefix)
+                                      for ed in others}
+        return record
+
+    site = digest(repr(tl.site), *(ed.code for ed in others))
+
+    def made(e) -> bytes:
+        # The record changes with the event's text in any language.
+        inputs = digest(site, e.key, *(ed.timeline.by_id[e.id].key for ed in others))
+        make = lambda: _dumps(with_translations(e)).encode("utf-8")  # noqa: E731
+        return make() if memo is None else memo.get(RECORDS, ("events.json", e.id), inputs, make)
+    events = [made(e) for e in tl.entries]
     site = tl.site
     return _json_with_list({"$schema": (site.base_url or "") + EVENTS_SCHEMA,
             "title": site.title, "edition": edition(tl), "span": [site.span_start, site.span_end],
@@ -167,9 +189,10 @@ def geojson(tl: Timeline) -> bytes:
     return _json({"type": "FeatureCollection", "features": features})
 
 
-def timelinejs(tl: Timeline, memo: Memo | None = None) -> bytes:
+def timelinejs(tl: Timeline, memo: Memo | None = None, prefix: str = "", more: str = MORE) -> bytes:
     """TimelineJS3's JSON format. TimelineJS puts headline, display_date and group into the page as
-    HTML, so those plain-text fields are escaped here; text.text is the already sanitised summary."""
+    HTML, so those plain-text fields are escaped here; text.text is the already sanitised summary.
+    prefix: the folder of the timeline's language ("" the default); more: its link's text, translated."""
     def parts(d):
         y, m, day = d.gregorian
         out = {"year": y}
@@ -185,8 +208,8 @@ def timelinejs(tl: Timeline, memo: Memo | None = None) -> bytes:
         ev = e.event
         text = str(e.summary_list_html)
         if base:
-            link = base + urls.folder_url(urls.path("event", ev.id))
-            text += f' <a href="{html.escape(link)}">More, with sources</a>'
+            link = base + urls.folder_url(prefix + urls.path("event", ev.id))
+            text += f' <a href="{html.escape(link)}">{html.escape(more)}</a>'
         item = {"unique_id": ev.id, "start_date": parts(ev.date), "display_date": html.escape(e.date_display),
                 "text": {"headline": html.escape(ev.title), "text": text},
                 "group": html.escape(e.themes[0].label)}
@@ -194,8 +217,8 @@ def timelinejs(tl: Timeline, memo: Memo | None = None) -> bytes:
             item["end_date"] = parts(ev.end)
         return item
 
-    site = digest(repr(tl.site))
-    events = [_memo(memo, "timelinejs.json", e, item, site) for e in tl.entries]
+    site = digest(repr(tl.site), more)
+    events = [_memo(memo, prefix + "timelinejs.json", e, item, site) for e in tl.entries]
     eras = [{"start_date": {"year": r.start}, "end_date": {"year": r.end},
              "text": {"headline": html.escape(r.label)}} for r in tl.site.eras]
     title = {"text": {"headline": html.escape(tl.site.title), "text": html.escape(tl.site.subtitle)}}
@@ -214,10 +237,11 @@ def updated_date(tl: Timeline, environ=None) -> str:
     return _dt.datetime.fromtimestamp(seconds, tz=_dt.timezone.utc).date().isoformat()
 
 
-def feed(tl: Timeline, environ=None) -> bytes:
+def feed(tl: Timeline, environ=None, prefix: str = "") -> bytes:
     """Atom. No build knows when an event was added (git is not part of a build), so "newest first"
-    means latest in history first: the FEED_SIZE latest events of the timeline, latest at the top."""
-    site, base = tl.site, tl.site.base_url
+    means latest in history first: the FEED_SIZE latest events of the timeline, latest at the top.
+    prefix: the folder of the timeline's language, where its feed lives ("" the default)."""
+    site, base = tl.site, tl.site.base_url and tl.site.base_url + prefix
     updated = updated_date(tl, environ) + "T00:00:00Z"
     # Without base_url there is no URL to use as an id; a name-based UUID is stable across builds.
     namespace = uuid.uuid5(uuid.NAMESPACE_URL, "timeline:" + site.title)
@@ -246,22 +270,39 @@ def feed(tl: Timeline, environ=None) -> bytes:
     return (head + "\n" + "".join(entries) + "</feed>\n").encode("utf-8")
 
 
-def sitemap(base: str, paths) -> bytes:
-    pages = sorted({p.removesuffix("index.html") for p in paths if p.endswith(".html") and p != "404.html"})
-    body = "".join(f"<url><loc>{xml_escape(base + u)}</loc></url>\n" for u in pages)
-    return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-            "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n" + body + "</urlset>\n").encode("utf-8")
+def sitemap(base: str, paths, languages=()) -> bytes:
+    """Every page; with several languages (languages.Language, the default first), each page's
+    alternates in every language and x-default, as xhtml:link (Google's form of hreflang)."""
+    pages = sorted({p.removesuffix("index.html") for p in paths
+                    if p.endswith(".html") and not p.endswith("404.html")})
+    if len(languages) < 2:
+        body = "".join(f"<url><loc>{xml_escape(base + u)}</loc></url>\n" for u in pages)
+        return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n" + body + "</urlset>\n").encode("utf-8")
+    folders = tuple(lang.prefix for lang in languages if lang.prefix)
+    body = []
+    for u in pages:
+        own = u[len(u.split("/")[0]) + 1:] if u.startswith(folders) else u
+        links = [(lang.code, base + lang.prefix + own) for lang in languages] + [("x-default", base + own)]
+        alternates = "".join(f"<xhtml:link rel=\"alternate\" hreflang={quoteattr(code)} href={quoteattr(href)}/>"
+                             for code, href in links)
+        body.append(f"<url><loc>{xml_escape(base + u)}</loc>{alternates}</url>\n")
+    return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+            "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n" + "".join(body) + "</urlset>\n").encode("utf-8")
 
 
 def robots(base: str | None) -> bytes:
     return ("User-agent: *\nAllow: /\n" + (f"Sitemap: {base}sitemap.xml\n" if base else "")).encode("utf-8")
 
 
-def export_files(tl: Timeline, paths=(), memo: Memo | None = None) -> dict[str, bytes]:
-    """All exports; memo (an incremental.Memo) saves redoing unchanged events."""
+def export_files(editions, paths=(), memo: Memo | None = None) -> dict[str, bytes]:
+    """All exports; memo (an incremental.Memo) saves redoing unchanged events. editions: a
+    localize.Edition per language, the default's first (or a Timeline, for a site in one language).
+    Each language has its own feed and timelinejs.json in its folder; the rest is shared."""
+    tl, others = editions[0].timeline, editions[1:]
     base = tl.site.base_url
     files = {
-        "events.json": events_json(tl, memo),
+        "events.json": events_json(tl, memo, others),
         EVENTS_SCHEMA: schema.dumps(schema.events_json_schema()),
         EVENT_FILE_SCHEMA: schema.dumps(schema.event_file_schema([t.id for t in tl.site.themes],
                                                                  [p.id for p in tl.site.places])),
@@ -273,6 +314,11 @@ def export_files(tl: Timeline, paths=(), memo: Memo | None = None) -> dict[str, 
     if tl.site.places:
         files[urls.path("geojson")] = geojson(tl)
         files[urls.path("basemap")] = maps.basemap().data
+    for ed in others:
+        prefix = ed.language.prefix
+        files[prefix + "timelinejs.json"] = timelinejs(ed.timeline, memo, prefix, ed.gettext.gettext(MORE))
+        files[prefix + "feed.xml"] = feed(ed.timeline, prefix=prefix)
     if base:
-        files["sitemap.xml"] = sitemap(base, list(paths) + ["index.html"])
+        files["sitemap.xml"] = sitemap(base, list(paths) + ["index.html"], [ed.language for ed in editions])
     return files
+

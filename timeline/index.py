@@ -87,6 +87,7 @@ class Entry:
                                 # cites (for page caching)
     cited: dict = field(default_factory=dict)  # key -> Source: every source the event cites or lists
     places: list = field(default_factory=list)  # model.Place for each id of event.place
+    english: frozenset = frozenset()  # in a translated edition, the texts still in English (localize)
 
     @property
     def id(self) -> str:

@@ -10,11 +10,18 @@ import jinja2
 
 from . import chart, maps, printview, urls
 from . import sources as fmt
+from .catalogs import N_
 from .fragments import Fragments
 from .incremental import Memo, Stage, digest
 from .index import Timeline
 
-CHARTS = Stage("pages.charts")   # "home" -> the home page's charts
+CHARTS = Stage("pages.charts")   # (language, "home") -> the home page's charts
+
+# The titles the engine gives pages, translated with the language's catalog when a page is planned.
+THEMES, ERAS, BIBLIOGRAPHY = N_("Themes"), N_("Eras"), N_("Bibliography")
+DATA, NOT_FOUND = N_("Data and citation"), N_("Page not found")
+PAGE_OF, PRINTED = N_("{title} (page {number} of {count})"), N_("{title}: print edition")
+MAP = N_("Map")   # maps.map_page's title
 
 
 class Limits(NamedTuple):
@@ -30,6 +37,7 @@ class PageSpec(NamedTuple):
     template: str
     context: dict
     inputs: str        # digest of everything the page shows (with the theme and the site's base)
+    language: str = ""  # the code of the page's language (its edition)
 
 
 def home_selection(tl: Timeline, limit: int) -> dict[str, list]:
@@ -81,6 +89,11 @@ def _hidden(name: str, kind: str):
              f"use the page's own entries")
 
 
+def _untranslated(entries) -> bool:
+    """Whether a list of entries shows a text in English in a translated edition (titles, summaries)."""
+    return any(e.english - {"body"} for e in entries)
+
+
 def edition(tl: Timeline) -> str:
     """The edition date: site.yaml's 'edition', else the latest date in the content (never the clock)."""
     if tl.site.edition:
@@ -91,45 +104,53 @@ def edition(tl: Timeline) -> str:
 
 
 class Planner:
-    """Makes the PageSpecs of one build. base: the digest every page's inputs start from (theme,
-    static files, options); to it are added the site and, per page, what that page shows."""
+    """Makes the PageSpecs of one language's pages (one localize.Edition). base: the digest every
+    page's inputs start from (theme, static files, options, the site's languages); to it are added
+    the site and, per page, what that page shows. Paths are the language's: under its folder."""
 
-    def __init__(self, tl: Timeline, env, memo: Memo, base: str, limits: Limits, pdf_url: str | None = None):
-        self.tl, self.memo, self.limits, self.pdf_url = tl, memo, limits, pdf_url
+    def __init__(self, ed, env, memo: Memo, base: str, limits: Limits, pdf_url: str | None = None):
+        tl = ed.timeline
+        self.tl, self.memo, self.limits, self.ed = tl, memo, limits, ed
+        self.prefix, self.code, self._ = ed.language.prefix, ed.code, ed.gettext.gettext
+        # A language's whole print view has its PDF; only the default language's eras and themes do.
+        self.pdf_url, self.all_pdfs = pdf_url and urls.pdf("print", "", ed.language.path), ed.language.default
         content = tl.content
-        self.base = digest(base, repr((tl.site, content.pages)), *(html for html, _ in tl.pages_html.values()),
-                           edition(tl), limits, pdf_url, *tl.by_id)  # the order of the events too
+        self.base = digest(base, ed.code, sorted(ed.styled.items()), repr((tl.site, content.pages)), *(html for html, _ in tl.pages_html.values()),
+                           edition(tl), limits, pdf_url, sorted((k, sorted(v)) for k, v in ed.english_pages.items()),
+                           *tl.by_id)  # the order of the events too
         self.with_sources = digest(self.base, *(s.digest for _, s in sorted(content.sources.items())))
         self.everything = digest(self.with_sources, *(e.key for e in tl.entries))
-        self.frag = Fragments(tl, env, memo, self.base)
+        self.frag = Fragments(tl, env, memo, self.base, ed.code, ed.styled)
 
     def spec(self, path: str, template: str, context: dict, inputs: str | None = None) -> PageSpec:
-        return PageSpec(path, template, context, digest(path, inputs or self.everything))
+        """path: the page's path in its language (urls.path); the spec's is under the language's folder."""
+        return PageSpec(self.prefix + path, template, context, digest(path, inputs or self.everything), self.code)
 
     def all(self) -> list[PageSpec]:
         """Every page of the site with what its template sees."""
         site, tl = self.tl.site, self.tl
         specs = [self.home()]
         specs += [self.event(entry) for entry in tl.entries]
-        specs.append(self.spec(urls.path("themes"), "themes.html", {"title": "Themes", "kind": "themes"}))
+        specs.append(self.spec(urls.path("themes"), "themes.html", {"title": self._(THEMES), "kind": "themes"}))
         for theme in site.themes:
             specs += self.paginate("themes", theme.id, tl.by_theme[theme.id], {
                 "title": theme.label, "theme": theme, "kind": "theme", "description": theme.description})
-        specs.append(self.spec(urls.path("eras"), "eras.html", {"title": "Eras", "kind": "eras"}))
+        specs.append(self.spec(urls.path("eras"), "eras.html", {"title": self._(ERAS), "kind": "eras"}))
         for era in site.eras:
             specs += self.paginate("eras", era.id, tl.by_era[era.id], {
                 "title": era.label, "era": era, "kind": "era", "description": era.intro})
         specs.append(self.sources())
-        specs.append(self.spec(urls.path("data"), "data.html", {"title": "Data and citation", "kind": "data",
+        specs.append(self.spec(urls.path("data"), "data.html", {"title": self._(DATA), "kind": "data",
                                                              "pdf_url": self.pdf_url}))
         specs += self.print_views()
         for page in tl.content.pages:
             html, notes = tl.pages_html[page.slug]
             specs.append(self.spec(urls.path("page", page.slug), "page.html", {
                 "title": page.title, "page": page, "html": html, "notes": notes, "kind": "page",
-                "description": page.description}))
+                "description": page.description, "english": self.ed.english_pages.get(page.slug, frozenset()),
+                "untranslated": bool(self.ed.english_pages.get(page.slug))}))
         specs += [self.map()] if site.places else []
-        specs.append(self.spec(urls.path("404"), "404.html", {"title": "Page not found", "kind": "404"}))
+        specs.append(self.spec(urls.path("404"), "404.html", {"title": self._(NOT_FOUND), "kind": "404"}))
         return specs
 
     def home(self) -> PageSpec:
@@ -137,12 +158,12 @@ class Planner:
         home = home_selection(tl, self.limits.home_limit)
         shown = [entry for era in tl.site.eras for entry in home[era.id]]
         # The home page sits at the root, so its chart links need no prefix.
-        charts = self.memo.get(CHARTS, "home", digest(self.everything, *(e.id for e in shown)),
+        charts = self.memo.get(CHARTS, (self.code, "home"), digest(self.everything, *(e.id for e in shown)),
                                lambda: chart.home(tl, entries=shown))
         return self.spec("index.html", "index.html", {
             "title": tl.site.title, "kind": "home", "charts": charts, "home_by_era": home, "entries": shown,
             "home_items": {era_id: self.frag.event_items(entries, "") for era_id, entries in home.items()},
-            "search_data": self.frag.search_data(shown)})
+            "search_data": self.frag.search_data(shown), "untranslated": _untranslated(shown)})
 
     def event(self, entry) -> PageSpec:
         """An event page sees its own entry, its neighbours and the sources it cites; its inputs
@@ -152,6 +173,7 @@ class Planner:
         inputs = digest(self.base, entry.key, *((n.id, n.event.title, n.date_display) for n in near))
         return self.spec(urls.path("event", entry.event.id), "event.html", {
             "title": entry.event.title, "entry": entry, "kind": "event", "description": entry.summary_text,
+            "untranslated": bool(entry.english),
             "timeline": Neighbours({n.event.id: n for n in near}), "entries": _hidden("entries", "event"),
             "sources": Cited(entry.cited)}, inputs)
 
@@ -165,11 +187,13 @@ class Planner:
             pagination = {"number": n, "count": len(chunks), "urls": pages, "total": len(entries),
                           "first": (n - 1) * size + 1, "last": (n - 1) * size + len(chunk),
                           "prev": pages[n - 2] if n > 1 else None, "next": pages[n] if n < len(chunks) else None}
-            title = context["title"] if n == 1 else f"{context['title']} (page {n} of {len(chunks)})"
+            title = context["title"] if n == 1 else self._(PAGE_OF).format(title=context["title"], number=n,
+                                                                             count=len(chunks))
             inputs = digest(self.with_sources, repr((pagination, context)), *(e.digest for e in chunk))
             specs.append(self.spec(pages[n - 1], f"{kind[:-1]}.html", dict(
                 context, title=title, entries=chunk, pagination=pagination,
                 items=self.frag.event_items(chunk, urls.root_of(pages[n - 1]) if n > 1 else root, "h2"),
+                untranslated=_untranslated(chunk),
                 timeline=_hidden("timeline", kind[:-1])), inputs))
         return specs
 
@@ -177,26 +201,28 @@ class Planner:
         sources = self.tl.content.sources.values()
         path = urls.path("sources")
         return self.spec(path, "sources.html", {
-            "title": "Bibliography", "kind": "sources", "source_items": self.frag.source_items(urls.root_of(path)),
+            "title": self._(BIBLIOGRAPHY), "kind": "sources", "source_items": self.frag.source_items(urls.root_of(path)),
             "primary": sorted((s for s in sources if s.primary), key=fmt.sort_key),
             "secondary": sorted((s for s in sources if not s.primary), key=fmt.sort_key)})
 
     def map(self) -> PageSpec:
         path, template, context = maps.map_page(self.tl)
-        return self.spec(path, template, dict(context, search_data=self.frag.search_data(context["entries"])))
+        return self.spec(path, template, dict(context, title=self._(context["title"]),
+                                              search_data=self.frag.search_data(context["entries"])))
 
     def print_views(self) -> list[PageSpec]:
         """The whole timeline, then each era and theme, on one page each for printing; notes are
         numbered through each document (offset: the notes of the parts before)."""
         specs = []
-        for doc in printview.documents(self.tl):
+        for doc in printview.documents(self.tl, self.ed.language.path):
             root, toc, parts, offset = urls.root_of(doc.page), [], [], 0
             for era, entries in doc.parts:
                 toc.append(self.frag.print_toc((doc.kind, doc.ident), era, entries))
                 parts.append(self.frag.print_era((doc.kind, doc.ident), era, entries, offset, root))
                 offset += sum(len(e.notes) for e in entries)
             title = self.tl.site.title if doc.kind == "print" else doc.heading
+            has_pdf = self.pdf_url and (self.all_pdfs or doc.kind == "print")
             specs.append(self.spec(doc.page, "print.html", {
-                "title": f"{title}: print edition", "kind": "print", "doc": doc,
-                "pdf_url": self.pdf_url and doc.pdf, "print_toc": toc, "print_parts": parts}))
+                "title": self._(PRINTED).format(title=title), "kind": "print", "doc": doc,
+                "pdf_url": has_pdf and doc.pdf, "print_toc": toc, "print_parts": parts}))
         return specs

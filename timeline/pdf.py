@@ -84,9 +84,12 @@ def font_inputs() -> list[str]:
 
 
 def documents(build_dir: Path) -> list[tuple[str, str]]:
-    """(print page, PDF) for each print view built in build_dir, the whole timeline's first."""
+    """(print page, PDF) for each print view built in build_dir, the whole timeline's first; then
+    the whole timeline in each other language (zh/print/ -> timeline-zh.pdf)."""
     build_dir = Path(build_dir)
     found = [(PRINT_PAGE, PDF_NAME)]
+    for page in sorted(build_dir.glob("*/" + PRINT_PAGE)):
+        found.append((f"{page.parent.parent.name}/{PRINT_PAGE}", urls.pdf("print", "", page.parent.parent.name)))
     for kind in urls.PRINTED:
         pattern = urls.path(f"print-{kind}", "*")  # print/eras/*/index.html
         for page in sorted(build_dir.glob(pattern)):

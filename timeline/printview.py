@@ -51,6 +51,7 @@ class PrintDoc:
     subtitle: str
     parts: tuple                # ((era, [entries]), ...), eras in order, none empty
     sources: tuple              # the bibliography: every source for the whole, else those its events cite
+    language: str = ""          # the folder of its language ("" the default), for its PDF's name
 
     @property
     def events(self) -> int:
@@ -62,11 +63,12 @@ class PrintDoc:
 
     @property
     def pdf(self) -> str:
-        return urls.pdf(self.kind, self.ident)
+        return urls.pdf(self.kind, self.ident, self.language)
 
 
-def documents(tl) -> list[PrintDoc]:
-    """The whole timeline, then each era, then each theme that has events, as print documents."""
+def documents(tl, language: str = "") -> list[PrintDoc]:
+    """The whole timeline, then each era, then each theme that has events, as print documents
+    (language: the folder of the timeline's language, "" for the default)."""
     site = tl.site
 
     def parts(keep) -> tuple:
@@ -78,18 +80,18 @@ def documents(tl) -> list[PrintDoc]:
         return tuple(found.values())
 
     docs = [PrintDoc("print", "", site.title, site.subtitle, parts(lambda e: True),
-                     tuple(tl.content.sources.values()))]
+                     tuple(tl.content.sources.values()), language)]
     for era in site.eras:
         if tl.by_era[era.id]:
             era_parts = ((era, list(tl.by_era[era.id])),)
             docs.append(PrintDoc("print-era", era.id, f"{era.label}, {era.start}–{era.end}",
-                                 era.intro or "", era_parts, cited(era_parts)))
+                                 era.intro or "", era_parts, cited(era_parts), language))
     for theme in site.themes:
         ids = {e.id for e in tl.by_theme[theme.id]}
         theme_parts = parts(lambda e: e.id in ids)
         if theme_parts:
             docs.append(PrintDoc("print-theme", theme.id, theme.label, theme.description or "",
-                                 theme_parts, cited(theme_parts)))
+                                 theme_parts, cited(theme_parts), language))
     return docs
 
 

@@ -8,17 +8,21 @@ import os
 from typing import Callable, NamedTuple
 
 import jinja2
+from markupsafe import escape
 
-from . import cite, parallel, templating, urls
+from . import cite, citestyles, parallel, templating, urls
 from .incremental import Memo, Stage, digest
 from .index import Timeline
 from .pages import Limits, PageSpec, Planner, edition  # noqa: F401 - edition: the exports' date too
 from .templating import TemplateProblem, static_files  # noqa: F401 - what build uses of the theme
 
 PAGES = Stage("render.page", saved=False)   # page path -> its bytes (kept in memory by the preview)
+STYLED = Stage("render.csl")     # (language, source key) -> its bibliography entry in the language's CSL style
+LINKED = 2                       # the version of _linked's rules, among the inputs of STYLED
 
 # Below this many pages to render, a second process costs more (fork, pipes) than it saves.
 PARALLEL_MIN_PAGES = 600
+PARALLEL_MIN_SOURCES = 40   # ... and below this many bibliography entries to format in a CSL style
 
 
 class Rendered(NamedTuple):
@@ -27,10 +31,12 @@ class Rendered(NamedTuple):
 
 
 class _PageRenderer:
-    """Renders one PageSpec; holds what every page shares (a forked process inherits it)."""
+    """Renders one language's PageSpecs; holds what its pages share (a forked process inherits it).
+    languages: every language of the site, the default first, for each page's alternates."""
 
-    def __init__(self, tl: Timeline, env: jinja2.Environment, versions: dict, planner: Planner):
-        self.site, self.env, self.versions = tl.site, env, versions
+    def __init__(self, ed, env: jinja2.Environment, versions: dict, planner: Planner, languages: tuple):
+        tl = ed.timeline
+        self.site, self.env, self.versions, self.language, self.languages = tl.site, env, versions, ed.language, languages
         self.common = {
             "site": tl.site, "timeline": tl, "entries": tl.entries, "themes": tl.site.themes,
             "eras": tl.site.eras, "pages": tl.content.pages, "sources": tl.content.sources,
@@ -39,28 +45,106 @@ class _PageRenderer:
 
     def __call__(self, spec: PageSpec) -> bytes:
         site, versions = self.site, self.versions
-        root = urls.root_of(spec.path)
-        if spec.path == "404.html":
+        own = spec.path[len(self.language.prefix):]      # the page's path within its language
+        site_root, root = urls.root_of(spec.path), urls.root_of(own)  # assets and shared exports: the site's
+        if own == "404.html" and site.base_url:
             # Served for any missing URL at any depth: only absolute links can work there.
-            root = site.base_url or ""
+            site_root, root = site.base_url, site.base_url + self.language.prefix
 
         def asset(name: str) -> str:
             key = "static/" + name
-            return f"{root}{key}?v={versions[key]}" if key in versions else f"{root}{key}"
+            return f"{site_root}{key}?v={versions[key]}" if key in versions else f"{site_root}{key}"
 
-        context = dict(self.common, **spec.context, root=root, url=urls.Linker(root), path=spec.path, asset=asset,
+        context = dict(self.common, **spec.context, root=root, site_root=site_root, url=urls.Linker(root),
+                       site_url=urls.Linker(site_root),  # files shared by the languages (exports)
+                       path=spec.path, asset=asset, language=self.language,
+                       alternates=self.alternates(own, site_root),
                        canonical=(site.base_url + urls.folder_url(spec.path)) if site.base_url else None)
         context.setdefault("description", site.subtitle)
         return templating.render(self.env, spec.template, context).encode("utf-8")
 
+    def alternates(self, own: str, site_root: str) -> list:
+        """The same page in each language (none for a site in one language): its language, the link
+        from this page (the switcher), the address for hreflang (absolute with a base URL), and
+        whether it is this page."""
+        if len(self.languages) < 2:
+            return []
+        base = self.site.base_url
+        return [Alternate(lang, site_root + lang.prefix + own,
+                          base + urls.folder_url(lang.prefix + own) if base else site_root + lang.prefix + own,
+                          lang == self.language) for lang in self.languages]
 
-def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes], memo: Memo, theme: str = "",
+
+class Alternate(NamedTuple):
+    language: object      # languages.Language
+    href: str             # from the page, relative (works from disk)
+    hreflang_href: str    # for <link rel="alternate" hreflang>: absolute when the site has a base URL
+    current: bool
+
+
+def styled(editions: list, memo: Memo) -> dict:
+    """Code -> {source key: its bibliography entry} in the CSL style of each language other than the
+    default (GB/T 7714 for Chinese, GOST for Russian) with the `cite` extra; a language without one
+    keeps the built-in style. citeproc-py is slow (a second or more for a hundred sources), so only
+    sources new or changed since the memo's are formatted, before rendering forks, and two languages'
+    on two cores."""
+    found, jobs = {}, []
+    for ed in editions:
+        style = ed.language.csl
+        found[ed.code] = {}
+        if ed.language.default or not style or not citestyles.available():
+            continue
+        todo = {}
+        for key, source in ed.timeline.content.sources.items():
+            entry = memo.peek(STYLED, (ed.code, key), digest(style, source.digest, LINKED))
+            if entry is None:
+                todo[key] = source
+            else:
+                found[ed.code][key] = entry
+        if todo:
+            jobs.append((ed.code, style, todo))
+
+    def run(some) -> list:
+        try:
+            return [{k: str(v) for k, v in citestyles.bibliography(todo, style, code).items()}
+                    for code, style, todo in some]
+        except citestyles.CiteUnavailable:
+            return [{} for _ in some]
+    if len(jobs) > 1 and parallel.can_fork() and sum(len(job[2]) for job in jobs) >= PARALLEL_MIN_SOURCES:
+        mine, theirs = parallel.in_two(lambda: run(jobs[:1]), lambda: run(jobs[1:]))
+        made = mine + theirs
+    else:
+        made = run(jobs)
+    for (code, style, todo), entries in zip(jobs, made):
+        for key, entry in entries.items():
+            entry = _linked(todo[key], entry)
+            memo.put(STYLED, (code, key), digest(style, todo[key].digest, LINKED), entry)
+            found[code][key] = entry
+    return {code: {key: entry for key, entry in sorted(entries.items()) if entry} for code, entries in found.items()}
+
+
+def _linked(source, entry: str) -> str:
+    """A CSL entry with the source's address as a link; "" (the built-in style instead) where the
+    style left the address or the note out (GOST drops addresses, both drop a treaty's note) or the
+    source has an archived copy, which CSL cannot show: a reader must be able to follow every source
+    the English edition lets them follow."""
+    url, note = source.fields.get("URL"), source.fields.get("note")
+    if source.fields.get("archived") or note and str(escape(note)) not in entry:
+        return ""
+    if not url:
+        return entry
+    shown = str(escape(url))
+    return entry.replace(shown, f'<a href="{shown}">{shown}</a>', 1) if shown in entry else ""
+
+
+def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Memo, theme: str = "",
                  *, pdf_url: str | None = None, limits: Limits = Limits(), workers: int | None = None,
                  parallel_min: int = PARALLEL_MIN_PAGES, sink=None,
                  kept: Callable[[str, str], bool] | None = None) -> Rendered:
-    """Every page of the site and the static files, path -> bytes. A page whose inputs are those of
-    a page in the memo is not rendered again.
+    """Every page of the site in every language and the static files, path -> bytes. A page whose
+    inputs are those of a page in the memo is not rendered again.
 
+    editions: a localize.Edition per language, the default's first; envs: code -> its Jinja environment.
     theme: the digest of the templates; pdf_url (site-relative) when the build also writes the PDF.
     sink: a writer.Output; each page is put to it as soon as it is rendered, by whichever process
     renders it, and is not kept (its value in the result is None).
@@ -68,9 +152,18 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
     """
     # A content hash in asset URLs lets browsers cache them for ever and still see a new version.
     versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
-    planner = Planner(tl, env, memo, digest(theme, sorted(versions.items())), limits, pdf_url)
-    specs = planner.all()
-    renderer = _PageRenderer(tl, env, versions, planner)
+    entries = styled(editions, memo)
+    editions = [ed._replace(styled=entries[ed.code]) for ed in editions]
+    languages = tuple(ed.language for ed in editions)
+    base = digest(theme, sorted(versions.items()), repr(languages))
+    specs, renderers = [], {}
+    for ed in editions:
+        planner = Planner(ed, envs[ed.code], memo, base, limits, pdf_url)
+        specs += planner.all()
+        renderers[ed.code] = _PageRenderer(ed, envs[ed.code], versions, planner, languages)
+    renderer = _Dispatch(renderers)
+    env = envs[editions[0].code]
+    n_events = len(editions[0].timeline.entries)
     files: dict = {}
     todo = []
     for spec in specs:
@@ -80,7 +173,7 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
         files[spec.path] = page
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers > 1 and len(todo) >= parallel_min and parallel.can_fork():
-        fresh = _render_parallel(renderer, todo, env, memo, len(tl.entries), sink)
+        fresh = _render_parallel(renderer, todo, list(envs.values()), memo, n_events, sink)
     else:
         fresh = [_deliver(renderer, spec, memo, sink) for spec in todo]
     for spec, page in zip(todo, fresh):
@@ -89,7 +182,17 @@ def render_pages(tl: Timeline, env: jinja2.Environment, static: dict[str, bytes]
     return Rendered(files, {spec.path: spec.inputs for spec in specs})
 
 
-def _deliver(renderer: _PageRenderer, spec: PageSpec, memo: Memo, sink):
+class _Dispatch:
+    """Each spec to its language's renderer."""
+
+    def __init__(self, renderers: dict):
+        self.renderers = renderers
+
+    def __call__(self, spec: PageSpec) -> bytes:
+        return self.renderers[spec.language](spec)
+
+
+def _deliver(renderer: _Dispatch, spec: PageSpec, memo: Memo, sink):
     page = renderer(spec)
     memo.put(PAGES, spec.path, spec.inputs, page)
     if sink is None:
@@ -107,18 +210,19 @@ def _cost(spec: PageSpec, n_events: int) -> float:
     return 1 + (0.2 * len(entries) if isinstance(entries, list) else 0)
 
 
-def _render_parallel(renderer: _PageRenderer, specs: list[PageSpec], env, memo: Memo, n_events: int,
+def _render_parallel(renderer: _Dispatch, specs: list[PageSpec], envs: list, memo: Memo, n_events: int,
                      sink=None) -> list:
     """Render on two cores: one forked child and this process, each taking half the estimated work.
 
     The child inherits the timeline and the compiled templates through fork (see timeline.parallel)
     and sends back its pages (with a sink, it puts them there itself) and what it added to the memo.
     """
-    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
-        try:
-            env.get_template(name)  # compile once, before the fork, so the child does not compile again
-        except jinja2.TemplateError:
-            pass  # reported, with its line, when a page uses it
+    for env in envs:
+        for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+            try:
+                env.get_template(name)  # compile once, before the fork, so the child does not compile again
+            except jinja2.TemplateError:
+                pass  # reported, with its line, when a page uses it
     shares: list[list[int]] = [[], []]
     loads = [0.0, 0.0]
     for cost, i in sorted(((_cost(spec, n_events), i) for i, spec in enumerate(specs)), reverse=True):

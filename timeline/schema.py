@@ -138,6 +138,17 @@ def _export_event(ident: dict, string: dict, nullable: dict) -> dict:
             "sources": {"type": "array", "items": ident, "uniqueItems": True,
                         "description": "Every source the event cites, as ids into sources.json."},
             "related": {"type": "array", "items": ident, "uniqueItems": True},
+            "translations": {
+                "type": "object", "description": "The event in each other language of the site, by code.",
+                "additionalProperties": {
+                    "type": "object",
+                    "properties": {"title": string, "url": string, "date_display": string, "summary_text": string,
+                                   "summary_html": string, "body_html": string,
+                                   "english": {"type": "array", "items": {"enum": ["title", "summary", "body"]},
+                                               "description": "Texts not yet translated (the English is given)."}},
+                    "required": ["title", "url", "date_display", "summary_text", "summary_html", "body_html",
+                                 "english"],
+                    "additionalProperties": False}},
         },
         "required": ["id", "title", "url", "date", "end", "date_display", "names", "place", "places", "themes", "era",
                      "significance", "summary_text", "summary_html", "body_html", "notes", "sources", "related"],

