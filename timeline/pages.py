@@ -11,10 +11,9 @@ import jinja2
 from . import chart, maps, printview, urls
 from . import sources as fmt
 from .fragments import Fragments
-from .incremental import Memo, Stage, digest
+from .incremental import Memo, digest
 from .index import Timeline
 
-CHARTS = Stage("pages.charts")   # "home" -> the home page's charts
 
 
 class Limits(NamedTuple):
@@ -137,8 +136,7 @@ class Planner:
         home = home_selection(tl, self.limits.home_limit)
         shown = [entry for era in tl.site.eras for entry in home[era.id]]
         # The home page sits at the root, so its chart links need no prefix.
-        charts = self.memo.get(CHARTS, "home", digest(self.everything, *(e.id for e in shown)),
-                               lambda: chart.home(tl, entries=shown))
+        charts = chart.home(tl, entries=shown, memo=self.memo)
         return self.spec("index.html", "index.html", {
             "title": tl.site.title, "kind": "home", "charts": charts, "home_by_era": home, "entries": shown,
             "home_items": {era_id: self.frag.event_items(entries, "") for era_id, entries in home.items()},
