@@ -142,3 +142,11 @@ def test_a_home_page_showing_major_events_only_equals_an_uncached_build_after_ed
         assert old in event.read_text()
         event.write_text(event.read_text().replace(old, new))
         _same_as_uncached(src, out, memo, limits=limits)
+
+
+def test_digests_keep_their_parts_apart_whatever_the_strings_hold():
+    from timeline.incremental import digest
+    cases = [("ab", "c"), ("a", "bc"), ("a\0", "b"), ("a", "\0b"), (None,), ("None",), (3,), ("3",), ("3", ""),
+             ("\1'a\\x00'",), ("a\0",), (), ("",), ("", ""), (b"x",), ("b'x'",), (("a", "b"),), ("('a', 'b')",)]
+    assert len({digest(*case) for case in cases}) == len(cases)
+    assert digest("a", 1, None) == digest("a", 1, None)
