@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from . import urls
 from .chartlayout import PAD_X, Rows, Scale, pack, short_title, year_position
+from .incremental import Memo, Stage, digest
 from .index import Entry, Timeline
 
 # Sizes in viewBox units. The overview is drawn 1000 units wide and never shown narrower than 1000 px
@@ -304,28 +305,25 @@ class Charts:
     decade_links: list      # (decade, id of its first listed event, events listed), for a jump list
 
 
-def home(tl: Timeline, root: str = "", entries: list | None = None, memo: dict | None = None) -> Charts:
-    """Everything the home page's overview partial shows (marks for `entries`, counts for all).
+# Each chart is drawn again only when what it shows changed: in the preview, an edit to an event the
+# home page does not show (at 10,000 events it shows the major ones) leaves the charts as they were.
+OVERVIEW = Stage("chart.overview")     # (language, root) -> the overview's markup
+DECADES = Stage("chart.decades")       # language -> the decades chart's markup
 
-    memo: a dict kept by a long-lived caller; each chart is drawn again only when what it shows
-    changed (the same site, and for the overview the very same entry objects, keep it)."""
-    memo = {} if memo is None else memo
+
+def home(tl: Timeline, root: str = "", entries: list | None = None, memo: Memo | None = None) -> Charts:
+    """Everything the home page's overview partial shows (marks for `entries`, counts for all)."""
+    memo = Memo() if memo is None else memo
+    site = tl.site
     entries = list(tl.entries if entries is None else entries)
     rows = decade_counts(tl)
     anchors = decade_anchors(entries)
-    hit = memo.get("overview")
-    # (A list compares its items by identity first: the same entries cost little.)
-    if hit is not None and hit[0] == (tl.site, root) and hit[1] == entries:
-        marks = hit[2]
-    else:
-        marks = Markup(overview(tl, root, entries))
-        memo["overview"] = ((tl.site, root), entries, marks)
-    hit = memo.get("decades")
-    if hit is not None and hit[0] == (tl.site, rows, anchors):
-        bars = hit[1]
-    else:
-        bars = Markup(decades(tl, rows, anchors))
-        memo["decades"] = ((tl.site, rows, anchors), bars)
+    # What the overview reads: the span, the eras, and of each mark its event, date and themes.
+    shown = digest(site.span_start, site.span_end, site.eras, root, *(
+        (e.id, e.event.title, e.event.date, e.event.end, e.event.significance, e.date_display,
+         tuple((t.label, t.colour) for t in e.themes)) for e in entries))
+    marks = memo.get(OVERVIEW, (site.language, root), shown, lambda: Markup(overview(tl, root, entries)))
+    bars = memo.get(DECADES, site.language, digest(site.themes, rows, anchors), lambda: Markup(decades(tl, rows, anchors)))
     listed: dict[int, int] = {}
     for entry in entries:
         decade = entry.event.date.gregorian[0] // 10 * 10

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
@@ -27,6 +28,12 @@ from .sourcefile import load_sources
 from .typography import quotes
 
 EVENTS = Stage("content.event")      # an event file's path -> EventRead
+# The preview only (never saved): an event file's path -> the digest of its text, while its stat
+# signature is unchanged, so that a save does not read and hash 10,000 unchanged files again.
+READ = Stage("content.read", saved=False)
+# A signature is trusted only for a file last changed this long before it was taken: a file written
+# twice within one tick of a coarse file clock keeps its time (git's "racily clean" entries).
+SETTLED_NS = 2_000_000_000
 RESERVED_PAGES = {"events", "themes", "eras", "sources", "print", "static", "schema", "index", "404", "search",
                   "map", "data"}
 EVENT_FIELDS = {"title", "date", "calendar", "end", "names", "place", "themes", "significance", "summary",
@@ -97,15 +104,29 @@ def _load_events(src: Path, report: Report, site: Site | None, memo: Memo) -> li
     paths = [prefix + name for name in names]
     for odd in sorted(name for name in listed if name.endswith(".yml")):
         report.error(relative(folder / odd, src), None, None, "event files end in .yaml (this one is ignored)")
-    span = (site.span_start, site.span_end) if site is not None else None
-    texts = [(path, read(path)) for path in paths]
     # Messages name files relative to the working folder: it is an input too.
-    here = os.getcwd()
-    inputs = [digest(text_digest(path, text), span, here) for path, text in texts]
+    shared = digest((site.span_start, site.span_end) if site is not None else None, os.getcwd())
+    texts = {}
+
+    def text_of(path: str) -> str:
+        """The digest of the file's text: known by its signature (the preview), or read now."""
+        signature = _signature(path)
+        known = memo.peek(READ, path, signature) if signature else None
+        if known is None:
+            texts[path] = read(path)
+            known = text_digest(path, texts[path])
+            if signature:
+                memo.put(READ, path, signature, known)
+        return known
+
+    inputs = [text_of(path) + shared for path in paths]
     hits = [memo.peek(EVENTS, path, key) for path, key in zip(paths, inputs)]
     todo = [i for i, hit in enumerate(hits) if hit is None]
+    for i in todo:
+        if paths[i] not in texts:  # known by its signature, but made with other inputs (the span)
+            texts[paths[i]] = read(paths[i])
     # Each file is read and checked on its own: many of them (a first build) on two cores.
-    for i, hit in zip(todo, map_in_halves(lambda i: _read_event(*texts[i], src, site), todo)):
+    for i, hit in zip(todo, map_in_halves(lambda i: _read_event(paths[i], texts[paths[i]], src, site), todo)):
         memo.put(EVENTS, paths[i], inputs[i], hit)
         hits[i] = hit
     for hit in hits:
@@ -113,6 +134,18 @@ def _load_events(src: Path, report: Report, site: Site | None, memo: Memo) -> li
             events.append(hit.event)
         report.items.extend(hit.diagnostics)
     return events
+
+
+def _signature(path: str) -> str | None:
+    """What stat says of a file, which any write, rename or touch changes; None if the file cannot
+    be stat'ed or changed too recently for its time to tell a later change apart."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if max(st.st_mtime_ns, st.st_ctime_ns) >= time.time_ns() - SETTLED_NS:
+        return None
+    return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}"
 
 
 class EventRead(NamedTuple):

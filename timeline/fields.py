@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -39,7 +40,10 @@ def parse(text: str | yamlfile.InputError):
 
 
 def text_digest(path, text) -> str:
-    return digest(path, text if isinstance(text, str) else f"{type(text).__name__}{text.args}")
+    """The digest of a file's path and text (or of the error that stopped it being read)."""
+    if not isinstance(text, str):
+        return digest(path, f"{type(text).__name__}{text.args}")
+    return hashlib.sha1(f"{path}\0{text}".encode("utf-8", "surrogateescape")).hexdigest()
 
 
 class YamlFile:

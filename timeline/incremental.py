@@ -45,9 +45,14 @@ class Record:
 
 
 def digest(*parts) -> str:
-    """One digest of strings, bytes and other values with a stable repr (a tuple's repr keeps its
-    parts apart: ("ab", "c") differs from ("a", "bc"))."""
-    return hashlib.sha1(repr(parts).encode("utf-8", "surrogateescape")).hexdigest()
+    """One digest of strings, bytes and other values with a stable repr, which keeps its parts apart
+    (("ab", "c") differs from ("a", "bc")): strings joined by NUL as they are (most parts are strings,
+    often long lists of other digests, and repr would copy each), anything else (or a string holding
+    NUL or SOH) by its repr, marked with SOH, which such a string cannot begin with; the number of
+    parts first (() differs from ("",))."""
+    text = "\0".join([str(len(parts)), *(p if type(p) is str and "\0" not in p and "\1" not in p
+                                          else "\1" + repr(p) for p in parts)])
+    return hashlib.sha1(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 # An entry no build has asked for in this many builds is dropped (a deleted event's, an old page's).
@@ -261,9 +266,13 @@ def save(memo: Memo, folder: Path) -> None:
         return
     with _collector_paused():
         _write(folder, "generation", memo.generation)
-        for stage, part in sorted(memo.dirty, key=lambda d: (d[0].name, d[1])):
-            if stage.saved:
-                table = {k: v for k, v in memo.tables.get(stage, {}).items() if shard(k) == part}
+        for stage in sorted({stage for stage, _ in memo.dirty if stage.saved}, key=lambda s: s.name):
+            parts = {part: {} for s, part in memo.dirty if s == stage}
+            for key, record in memo.tables.get(stage, {}).items():  # each key's shard worked out once
+                table = parts.get(shard(key))
+                if table is not None:
+                    table[key] = record
+            for part, table in sorted(parts.items()):
                 _write(folder, f"{stage.name}.{part}.pickle", table)
     memo.dirty = set()
 

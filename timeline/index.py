@@ -22,6 +22,9 @@ from .model import Citation, Content, Era, Event, Source, Theme
 
 CITES = Stage("index.cites")               # event id -> the source keys it cites or lists
 ENTRY_TEXTS = Stage("index.entry-text")   # event id -> EntryText
+# The preview only (too many objects to be worth saving): event id -> Entry, made again when its text,
+# its links or the site's eras, themes and places changed.
+ENTRIES = Stage("index.entry", saved=False)
 
 LANGUAGE_NAMES = {"zh": "Chinese", "ru": "Russian", "mn": "Mongolian", "la": "Latin", "ja": "Japanese",
                   "fr": "French", "en": "English", "kk": "Kazakh", "ug": "Uyghur", "mnc": "Manchu"}
@@ -238,24 +241,38 @@ def _texts(events, sources: dict, renderer: Renderer, memo: Memo) -> list[EntryT
     return texts
 
 
+def _entries(events, texts: list[EntryText], site, related: dict, memo: Memo) -> list[Entry]:
+    """Each event's Entry, made again only when its text, its links or the site's eras, themes and
+    places changed."""
+    themes = {t.id: t for t in site.themes}
+    places = {p.id: p for p in site.places}
+    ids = [event.id for event in events]
+    shared = digest(site.eras, site.themes, site.places)
+    entries = []
+    for i, (event, text) in enumerate(zip(events, texts)):
+        prev, next_ = ids[i - 1] if i else None, ids[i + 1] if i < len(ids) - 1 else None
+        links = related[event.id]
+        entries.append(memo.get(ENTRIES, event.id, f"{text.digest} {prev} {next_} {' '.join(links)} {shared}",
+                                lambda: Entry(event, era_for(event.date.gregorian[0], site.eras),
+                                              [themes[t] for t in event.themes], display_span(event.date, event.end),
+                                              text.summary, text.summary_list_html, text.summary_text, text.body,
+                                              text.notes, text.further, links, prev, next_, text.digest,
+                                              text.cited, [places[p] for p in event.place])))
+    return entries
+
+
 def build(content: Content, renderer: Renderer | None = None, memo: Memo | None = None) -> Timeline:
     """The Timeline of the content. memo: an incremental.Memo, from which an unchanged event (with
     unchanged sources) keeps its rendered text and notes."""
     site, sources, events = content.site, content.sources, content.events
     renderer = renderer or Renderer()
     memo = Memo() if memo is None else memo
-    themes = {t.id: t for t in site.themes}
-    places = {p.id: p for p in site.places}
     related = _related(events)
     texts = _texts(events, sources, renderer, memo)
-    entries, cited_by = [], {key: [] for key in sources}
+    entries = _entries(events, texts, site, related, memo)
     ids = [event.id for event in events]
-    for i, (event, text) in enumerate(zip(events, texts)):
-        prev, next_ = ids[i - 1] if i else None, ids[i + 1] if i < len(ids) - 1 else None
-        entries.append(Entry(event, era_for(event.date.gregorian[0], site.eras), [themes[t] for t in event.themes],
-                             display_span(event.date, event.end), text.summary, text.summary_list_html,
-                             text.summary_text, text.body, text.notes, text.further, related[event.id], prev,
-                             next_, text.digest, text.cited, [places[p] for p in event.place]))
+    cited_by = {key: [] for key in sources}
+    for event, text in zip(events, texts):
         for key in text.cited:
             cited_by[key].append(event.id)
     by_id = dict(zip(ids, entries))

@@ -12,10 +12,8 @@ from . import chart, maps, printview, urls
 from . import sources as fmt
 from .catalogs import N_
 from .fragments import Fragments
-from .incremental import Memo, Stage, digest
+from .incremental import Memo, digest
 from .index import Timeline
-
-CHARTS = Stage("pages.charts")   # (language, "home") -> the home page's charts
 
 # The titles the engine gives pages, translated with the language's catalog when a page is planned.
 THEMES, ERAS, BIBLIOGRAPHY = N_("Themes"), N_("Eras"), N_("Bibliography")
@@ -158,8 +156,7 @@ class Planner:
         home = home_selection(tl, self.limits.home_limit)
         shown = [entry for era in tl.site.eras for entry in home[era.id]]
         # The home page sits at the root, so its chart links need no prefix.
-        charts = self.memo.get(CHARTS, (self.code, "home"), digest(self.everything, *(e.id for e in shown)),
-                               lambda: chart.home(tl, entries=shown))
+        charts = chart.home(tl, entries=shown, memo=self.memo)
         return self.spec("index.html", "index.html", {
             "title": tl.site.title, "kind": "home", "charts": charts, "home_by_era": home, "entries": shown,
             "home_items": {era_id: self.frag.event_items(entries, "") for era_id, entries in home.items()},
