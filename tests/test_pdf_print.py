@@ -319,13 +319,15 @@ def test_a_joined_pdf_numbers_its_pages_and_contents_and_bookmarks_as_one_docume
             assert lines[0] == heading, f"page {number} is headed {lines[0]!r}"
 
 
-def test_each_part_is_typeset_once_the_contents_twice_and_the_page_numbers_once(built, tmp_path, monkeypatch):
+def test_each_part_is_typeset_once_the_contents_twice_and_the_page_numbers_once(tmp_path, monkeypatch):
     """Issue 17 item 4 (speed): the front matter is typeset once with placeholder numbers (beside the
     other parts) and once numbered, and the page numbers are made once, for the pages after it: not
     the front matter again and again until it holds still, nor a stamp for every page."""
     from timeline import parallel, pdf as pdfmod, pdfparts
 
-    out, _ = built
+    _need_tools()
+    out = tmp_path / "build"
+    assert main(["build", "--src", str(GOOD), "--templates", str(TEMPLATES), "--out", str(out)]) == 0
     calls, stamped = [], []
     typeset, stamps = pdfmod._typeset, pdfmod._stamps
 
