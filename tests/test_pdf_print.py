@@ -317,3 +317,37 @@ def test_a_joined_pdf_numbers_its_pages_and_contents_and_bookmarks_as_one_docume
         assert lines[-1] == str(number), f"page {number} is numbered {lines[-1]!r}"
         if number < len(pages) - 1 and "Bibliography" not in text:
             assert lines[0] == heading, f"page {number} is headed {lines[0]!r}"
+
+
+def test_each_part_is_typeset_once_the_contents_twice_and_the_page_numbers_once(tmp_path, monkeypatch):
+    """Issue 17 item 4 (speed): the front matter is typeset once with placeholder numbers (beside the
+    other parts) and once numbered, and the page numbers are made once, for the pages after it: not
+    the front matter again and again until it holds still, nor a stamp for every page."""
+    from timeline import parallel, pdf as pdfmod, pdfparts
+
+    _need_tools()
+    out = tmp_path / "build"
+    assert main(["build", "--src", str(GOOD), "--templates", str(TEMPLATES), "--out", str(out)]) == 0
+    calls, stamped = [], []
+    typeset, stamps = pdfmod._typeset, pdfmod._stamps
+
+    def counting(split, index, *args, **kwargs):
+        calls.append(index)
+        return typeset(split, index, *args, **kwargs)
+
+    def counting_stamps(split, page, paper, first, count):
+        stamped.append((first, count))
+        return stamps(split, page, paper, first, count)
+
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)  # every call in this process, counted
+    monkeypatch.setattr(pdfmod, "WHOLE_CHARS", 0)
+    monkeypatch.setattr(pdfparts, "PART_CHARS", 1)
+    monkeypatch.setattr(pdfmod, "_typeset", counting)
+    monkeypatch.setattr(pdfmod, "_stamps", counting_stamps)
+    made = pdfmod.write_pdf(out, tmp_path / "whole.pdf")
+    parts = max(calls) + 1
+    assert parts > 3 and sorted(calls) == [0, 0] + list(range(1, parts))
+    front = made.pages - stamped[0][1]
+    assert stamped == [(front + 1, made.pages - front)] and front >= 2
+    text = _run("pdftotext", "-layout", "-f", str(front + 1), "-l", str(front + 1), str(made.path), "-")
+    assert re.search(rf"^\s+{front + 1}\s*$", text, re.MULTILINE), "the first stamped page carries its number"

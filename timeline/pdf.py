@@ -118,18 +118,11 @@ def write_pdfs(build_dir: Path, paper: str = "a4", variant: str = DEFAULT_VARIAN
     WeasyPrint's time grows faster than the pages (it looks each line's footnotes up in a list of all
     the document's footnotes), and it uses one core. So each document is cut into parts (the front
     matter, each era or a run of an era's events, the bibliography), every part of every document
-    is typeset on one of two cores, and each document is joined again (see _join): the contents
-    then get their page numbers, and the pages theirs (see _stamps).
+    is typeset on one of two cores (the front matter with placeholder numbers). Then, again on the
+    two cores, each joined document's contents are typeset with their page numbers and its page
+    numbers are made (see _stamps), and each document is joined (see pdfjoin.join).
     """
-    _weasyprint()
-    try:
-        import pikepdf  # noqa: F401
-    except ImportError as exc:
-        raise PdfUnavailable(f"pikepdf is not installed ({exc}); install it with: {INSTALL_HINT}") from exc
-    if paper not in PAPER:
-        raise ValueError(f"paper must be one of {', '.join(PAPER)}, not {paper!r}")
-    if variant not in VARIANTS:
-        raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, not {variant!r}")
+    _usable(paper, variant)
     build_dir = Path(build_dir)
     if docs is None:
         docs = [(page, build_dir / name) for page, name in documents(build_dir)]
@@ -147,13 +140,62 @@ def write_pdfs(build_dir: Path, paper: str = "a4", variant: str = DEFAULT_VARIAN
         return [_typeset(split[d], i, build_dir / docs[d][0], paper, variant) for d, i in share]
 
     done = dict(zip(jobs, _in_halves(typeset, jobs, [len(split[d].parts[i]) for d, i in jobs])))
+    parts = [[done[(d, i)] for i in range(len(one.parts))] for d, one in enumerate(split)]
+    # Each joined document's contents numbered and its page numbers made, on the two cores: the
+    # numbers follow from the front matter's length as typeset with placeholders (see _finish).
+    tail = [(d, job) for d in range(len(docs)) if len(parts[d]) > 1 for job in ("front", "stamps")]
+
+    def number(share):
+        return [_front(split[d], parts[d], build_dir / docs[d][0], paper, variant) if job == "front"
+                else _stamps(split[d], build_dir / docs[d][0], paper, *_stamped(parts[d])) for d, job in share]
+
+    made = dict(zip(tail, _in_halves(number, tail, [_tail_size(split[d], parts[d], job) for d, job in tail])))
 
     def finish(share):
-        return [_finish(split[d], [done[(d, i)] for i in range(len(split[d].parts))], texts[d],
+        return [_finish(split[d], parts[d], made.get((d, "front")), made.get((d, "stamps")), texts[d],
                         build_dir / docs[d][0], Path(docs[d][1]), paper, variant, started) for d in share]
 
     order = list(range(len(docs)))
     return _in_halves(finish, order, [len(texts[d]) for d in order])
+
+
+def _usable(paper: str, variant: str) -> None:
+    _weasyprint()
+    try:
+        import pikepdf  # noqa: F401
+    except ImportError as exc:
+        raise PdfUnavailable(f"pikepdf is not installed ({exc}); install it with: {INSTALL_HINT}") from exc
+    if paper not in PAPER:
+        raise ValueError(f"paper must be one of {', '.join(PAPER)}, not {paper!r}")
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, not {variant!r}")
+
+
+def _numbers(parts: list[dict], front: int) -> dict:
+    """Each anchor's page number in the joined document, the front matter being front pages long."""
+    numbers, at = {}, front
+    for part in parts[1:]:
+        for name, n in part["anchors"].items():
+            numbers.setdefault(name, at + n + 1)
+        at += part["pages"]
+    return numbers
+
+
+def _front(split: _Split, parts: list[dict], page: Path, paper: str, variant: str) -> dict:
+    """The front matter typeset again, its contents numbered as if it kept the length it had with
+    placeholders (it mostly does: the placeholders are as wide as three digits)."""
+    return _typeset(split, 0, page, paper, variant, _numbers(parts, parts[0]["pages"]))
+
+
+def _stamped(parts: list[dict]) -> tuple[int, int]:
+    """(first number, count) of the pages stamped: those after the front matter."""
+    return parts[0]["pages"] + 1, sum(part["pages"] for part in parts[1:])
+
+
+def _tail_size(split: _Split, parts: list[dict], job: str) -> int:
+    # Measured: a stamped page costs about what 600 characters of a part do; the contents, with
+    # their leaders and links, about twice their characters.
+    return sum(part["pages"] for part in parts[1:]) * 600 if job == "stamps" else 2 * len(split.parts[0])
 
 
 def _summed(messages: list[str], shown: list[str]) -> list[str]:
@@ -191,26 +233,23 @@ def _in_halves(func, items: list, sizes: list[int]) -> list:
 WHOLE_CHARS = 256 * 1024
 
 
-def _finish(split: _Split, parts: list[dict], text: str, page: Path, pdf_path: Path, paper: str,
-            variant: str, started: float) -> PdfResult:
-    """The parts of one document joined into pdf_path, the contents numbered and the pages stamped."""
-    front = parts[0]
-    if len(parts) > 1:
-        # The contents' numbers need the front matter's length, which they may change (a longer
-        # number can wrap a title): typeset again until it holds still.
+def _finish(split: _Split, parts: list[dict], front: dict | None, stamps: bytes | None, text: str,
+            page: Path, pdf_path: Path, paper: str, variant: str, started: float) -> PdfResult:
+    """The parts of one document joined into pdf_path with the front matter numbered (front) and the
+    pages stamped (stamps), both made for the front matter's length with placeholders."""
+    if front is not None:
+        # A longer number can wrap a title and so lengthen the front matter, which moves every
+        # number: typeset again until it holds still (rarely needed).
         for _ in range(3):
-            first = front["pages"]
-            numbers, at = {}, first
-            for part in parts[1:]:
-                for name, n in part["anchors"].items():
-                    numbers.setdefault(name, at + n + 1)
-                at += part["pages"]
-            front = _typeset(split, 0, page, paper, variant, numbers)
-            if front["pages"] == first:
+            if front["pages"] == parts[0]["pages"]:
                 break
-    parts = [front] + parts[1:]
+            parts = [front] + parts[1:]
+            front = _front(split, parts, page, paper, variant)
+            stamps = None
+        parts = [front] + parts[1:]
+        if stamps is None:
+            stamps = _stamps(split, page, paper, *_stamped(parts))
     total = sum(part["pages"] for part in parts)
-    stamps = _stamps(split, page, paper, total) if len(parts) > 1 else None
     data = join(parts, stamps)
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = pdf_path.with_name(pdf_path.name + ".tmp")

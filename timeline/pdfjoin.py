@@ -116,7 +116,7 @@ def _stamp(base, stamps, front: int) -> None:
 
     for number in range(front, len(base.pages)):
         page = base.pages[number]
-        form = base.copy_foreign(stamps.make_indirect(stamps.pages[number].as_form_xobject()))
+        form = base.copy_foreign(stamps.make_indirect(stamps.pages[number - front].as_form_xobject()))
         # A name of the page's own: WeasyPrint's pages share one resource dictionary.
         name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(f"/PageNumber{number + 1}"))
         # The page's own drawing is closed first, so the stamp starts from the default state.
