@@ -233,3 +233,12 @@ def test_the_same_timeline_gives_the_same_bytes():
     assert (a.overview, a.decades) == (b.overview, b.decades)
     coordinate = r'\b(?:c?x|c?y|r|width|height|[xy][12])="-?\d+\.\d{2,}"'
     assert not re.search(coordinate, a.overview + a.decades), "coordinates are rounded to one place"
+
+
+def test_a_chinese_label_is_measured_about_twice_as_wide_as_its_character_count():
+    """The chart lays labels out by an estimate of their width: a Chinese character takes about two
+    Latin letters' room, so that Chinese labels on the zh home page do not run into each other."""
+    from timeline.chart import text_units
+    assert text_units("Nerchinsk") == 9
+    assert text_units("尼布楚条约") == 10
+    assert text_units("1689 尼布楚") == 11

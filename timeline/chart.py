@@ -11,6 +11,8 @@ their theme colour.
 
 from __future__ import annotations
 
+import unicodedata
+
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -35,6 +37,11 @@ FONT = 13
 MARK_FONT = 12             # the names beside major events
 CHAR = 0.58 * FONT         # a generous average advance for the sans fonts the page uses
 MARK_CHAR = 0.58 * MARK_FONT
+
+
+def text_units(text: str) -> int:
+    """A label's width in Latin letters: a Chinese character (East Asian wide) takes about two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _n(value: float) -> str:
@@ -101,7 +108,7 @@ def _era_labels(eras, x, right_edge: float) -> tuple[list, list[int]]:
     each label's (left, right), and its row."""
     spans = []
     for era in eras:
-        width = len(era.label) * CHAR
+        width = text_units(era.label) * CHAR
         left = max(PAD_X, min(x(era.start), right_edge - width))
         spans.append((left, left + width))
     return spans, pack(spans, len(eras), gap=CHAR)
@@ -123,7 +130,7 @@ def _place_marks(entries, x) -> tuple[list, Rows]:
         name = short_title(entry.event.title)
         if entry.event.significance != "major" or name is None:
             continue
-        width = len(name) * MARK_CHAR + 4
+        width = text_units(name) * MARK_CHAR + 4
         for side, left, right in (("right", cx - TARGET, max(far, cx + TARGET) + width),
                                   ("left", cx - TARGET - width, max(far, cx + TARGET))):
             if left >= 0 and right <= OVERVIEW_WIDTH:
