@@ -385,3 +385,14 @@ def test_each_language_has_its_pdf_in_fonts_that_cover_it_with_every_event_title
     assert re.search(r"CJK.* yes ", fonts), fonts   # embedded
     assert 'href="../../timeline-zh.pdf"' in (out / "zh" / "print" / "index.html").read_text(encoding="utf-8")
     assert not list(out.glob("timeline-zh-*.pdf"))   # a language's whole print view only
+
+
+def test_the_map_names_its_places_in_the_pages_language(out):
+    """The map's labels, titles and list headings name each place in the page's language."""
+    pages = {code: (out / folder / "map" / "index.html").read_text(encoding="utf-8")
+             for code, folder in (("en", ""), ("zh", "zh"), ("ru", "ru"))}
+    for code, name in (("en", "Nerchinsk"), ("zh", "尼布楚"), ("ru", "Нерчинск")):
+        page = pages[code]
+        assert re.search(r'<text class="map-label"[^>]*>' + name + "</text>", page), code
+        assert re.search(r'<h3 id="h-place-nerchinsk">' + name + " ", page), code
+    assert "Nerchinsk" not in pages["zh"].split('id="place-nerchinsk"')[1].split("</h3>")[0]
