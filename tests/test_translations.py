@@ -179,7 +179,7 @@ def test_a_fourth_language_is_configuration_plus_translations_only(site_dir):
      "site_src/site.yaml:14: languages[0].timelinejs: 'zh_CN' is not a TimelineJS locale"),
     ("languages:\n  - {code: en, name: English, csl: 'Chicago Style'}\n",
      "site_src/site.yaml:14: languages[0].csl: 'Chicago Style' is not a CSL style name"),
-    ("languages: en\n", "site_src/site.yaml:13: languages: expected a list of languages, got 'en'"),
+    ("languages: en\n", "site_src/site.yaml:13: languages: expected a list of languages, got text 'en'"),
     ("languages:\n  - en\n", "site_src/site.yaml:14: languages[0]: expected a mapping"),
 ])
 def test_bad_languages_are_errors_at_their_line(site_dir, languages, expected):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from . import yamlfile
 from .content import RESERVED_PAGES
 from .diagnostics import Report, excerpt, suggest
+from .fields import kind_of  # noqa: F401 - translations takes it from here
 
 LANGUAGE_FIELDS = {"code", "path", "name", "timelinejs", "csl"}
 CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -81,16 +82,6 @@ def parse_yaml(path, report: Report, memo: dict | None = None):
     for key_name, line in parsed.duplicate_keys():
         report.error(shown_path(path), line, key_name, "key given twice (the second would silently win)")
     return parsed
-
-
-def kind_of(value) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return f"'{excerpt(value)}'"
 
 
 def text_of(value, report: Report, rel: str, line, name: str) -> str:
