@@ -357,7 +357,7 @@ def test_chinese_and_russian_bibliographies_follow_gb_t_7714_and_gost_keeping_ev
     assert "Russia and China: Their Diplomatic Relations to 1728" in ru["mancall-1971"]  # sources keep their language
 
 
-def test_each_language_has_its_pdf_in_fonts_that_cover_it_with_every_event_title(src, tmp_path):
+def test_each_language_has_its_pdf_in_fonts_that_cover_it_with_every_event_title(src, tmp_path, capsys):
     """timeline-zh.pdf embeds a CJK font and holds every event's Chinese title (the English where not
     translated); timeline-ru.pdf every Russian title; each print view links its own PDF."""
     import subprocess
@@ -367,6 +367,8 @@ def test_each_language_has_its_pdf_in_fonts_that_cover_it_with_every_event_title
     _need_tools()
     out = tmp_path / "build"
     assert main(["build", "--src", str(src), "--templates", str(TEMPLATES), "--out", str(out), "--pdf"]) == 0
+    said = capsys.readouterr().out
+    assert " in 2 other language(s) and " in said and " PDF(s) of its eras and themes" in said, said
     from timeline.build import render_site
     result = render_site(src, templates=TEMPLATES)
     texts = {code: result.languages.texts[code].events for code in ("zh-Hans", "ru")}

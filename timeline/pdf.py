@@ -286,9 +286,13 @@ def write_pdf_cli(result, args) -> int:
             if message not in said:
                 said.add(message)
                 print(f"{one.path}: warning: {message}", file=sys.stderr)
-    whole, parts = made[0], made[1:]
+    whole = made[0]
+    # documents() lists the whole timeline, then it in the other languages, then the eras and themes.
+    languages = sum(1 for page, _ in documents(out)[1:] if not page.startswith(PRINT_PAGE.split("/")[0] + "/"))
+    sections = len(made) - 1 - languages
     seconds = time.perf_counter() - started
-    also = f" and {len(parts)} PDF(s) of its eras and themes" if parts else ""
+    also = f", the whole in {languages} other language(s)" if languages else ""
+    also += f" and {sections} PDF(s) of its eras and themes" if sections else ""
     print(f"wrote {whole.path}: {whole.pages} pages, {PAPER[paper]} paper, {variant}{also} "
           f"({seconds:.1f} s)")
     return 0
