@@ -115,8 +115,8 @@ def _render_fixture(monkeypatch, code: str) -> dict[str, str]:
     per-language site itself is built elsewhere: this is the templates and catalogs alone)."""
     make = templating._make
 
-    def with_catalog(templates, keep_compiled):
-        env = make(templates, keep_compiled)
+    def with_catalog(templates, keep_compiled, language="en"):   # the fixture site is English only
+        env = make(templates, keep_compiled, language)
         catalogs.install(env, catalogs.load(str(Path(templates) / "locale"), code))
         return env
 
