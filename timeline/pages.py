@@ -199,6 +199,8 @@ class Planner:
         path = urls.path("sources")
         return self.spec(path, "sources.html", {
             "title": self._(BIBLIOGRAPHY), "kind": "sources", "source_items": self.frag.source_items(urls.root_of(path)),
+            # The CSL style some entries are in (GB/T 7714, GOST), where the language has one; the lede says so.
+            "csl_styled": len(self.ed.styled), "csl_style": self.ed.language.csl if self.ed.styled else "",
             "primary": sorted((s for s in sources if s.primary), key=fmt.sort_key),
             "secondary": sorted((s for s in sources if not s.primary), key=fmt.sort_key)})
 
