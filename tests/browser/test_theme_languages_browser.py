@@ -18,8 +18,8 @@ def russian_home(tmp_path_factory):
     out = tmp_path_factory.mktemp("ru") / "site"
     make = templating._make
 
-    def with_catalog(templates, keep_compiled):
-        env = make(templates, keep_compiled)
+    def with_catalog(templates, keep_compiled, language="en"):   # the fixture site is English only
+        env = make(templates, keep_compiled, language)
         catalogs.install(env, catalogs.load(str(TEMPLATES / "locale"), "ru"))
         return env
 
