@@ -45,12 +45,12 @@ lines:
 EXPECTED = [
     "F:4: points.argun-mouth.coordinates: [153.3, 121.48] is not a latitude (-90..90) and a longitude (-180..180)",
     "F:6: points.heixiazi.source: missing required field 'source'",
-    "F:19: lines.0.segments.0.source: missing required field 'source'",
-    "F:22: lines.0.segments.0.to: no point 'sungacha-mout' under points (did you mean 'sungacha-mouth'?)",
-    "F:23: lines.0.segments.1.why: a stretch not drawn says why ('why'), or gives follows, from and to",
-    "F:25: lines.0.segments.2.to: missing required field 'to' (a drawn stretch gives follows, from and to)",
-    "F:32: lines.1.colour: unknown field",
-    "F:33: lines.1.segments: missing required field 'segments'",
+    "F:19: lines[0].segments[0].source: missing required field 'source'",
+    "F:22: lines[0].segments[0].to: no point 'sungacha-mout' under points (did you mean 'sungacha-mouth'?)",
+    "F:23: lines[0].segments[1].why: a stretch not drawn says why ('why'), or gives follows, from and to",
+    "F:25: lines[0].segments[2].to: missing required field 'to' (a drawn stretch gives follows, from and to)",
+    "F:32: lines[1].colour: unknown field",
+    "F:33: lines[1].segments: missing required field 'segments'",
 ]
 
 

@@ -404,8 +404,8 @@ def test_a_treaty_stretch_whose_points_are_off_todays_border_is_refused(tmp_path
     assert lines == ()
     # Both stretches that end at the mouth of the Sungacha are refused, each at its own line.
     assert [re.sub(r"is [\d.]+ units", "is N units", str(p).replace(str(bad), "F")) for p in problems] == [
-        "F:87: lines.3.segments.0.from: heixiazi or sungacha-mouth is N units from today's border: not a stretch of it",
-        "F:92: lines.3.segments.1.from: sungacha-mouth or sungacha-source is N units from today's border: "
+        "F:87: lines[3].segments[0].from: heixiazi or sungacha-mouth is N units from today's border: not a stretch of it",
+        "F:92: lines[3].segments[1].from: sungacha-mouth or sungacha-source is N units from today's border: "
         "not a stretch of it"]
 
 

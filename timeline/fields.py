@@ -79,8 +79,9 @@ class YamlFile:
             if key not in allowed:
                 self.error(path + (key,), f"unknown field{suggest(key, allowed)}")
         for key in required:
-            if value.get(key) in (None, "", []):
-                self.error(path, f"missing required field '{key}'", field=dotted(path + (key,)))
+            if value.get(key) in (None, "", []):  # an empty one is named at its own line
+                self.error(path + (key,) if key in value else path, f"missing required field '{key}'",
+                           field=dotted(path + (key,)))
         return value
 
     def text(self, value, path: tuple, required=False) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import geo, yamlfile
+from . import fields, geo, yamlfile
 from .diagnostics import Diagnostic, Report, excerpt, suggest
 
 BORDERS = Path(__file__).with_name("borders.yaml")
@@ -92,12 +92,11 @@ def load(path: Path) -> tuple[tuple[TreatyLine, ...], tuple[Diagnostic, ...]]:
     rel = _shown(path)
     report = Report()
     try:
-        doc = yamlfile.parse(yamlfile.read_text(path))
+        parsed = yamlfile.parse(yamlfile.read_text(path))
     except yamlfile.YamlSyntaxError as exc:
-        report.error(rel, exc.line, None, exc.message, column=exc.column)
-        return (), tuple(report.sorted())
-    c = _Checker(doc, rel, report)
-    lines = c.lines()
+        parsed = exc
+    c = _Checker(rel, report, parsed)
+    lines = c.lines() if c.doc is not None else ()
     return (() if report.errors else lines), tuple(report.sorted())
 
 
@@ -107,30 +106,18 @@ def _shown(path: Path) -> str:
     return f"timeline/{path.name}" if path.resolve().parent == Path(__file__).resolve().parent else str(path)
 
 
-class _Checker:
+class _Checker(fields.YamlFile):
     """One pass over the parsed file: every problem reported at its line, the lines built from the rest."""
 
-    def __init__(self, doc, rel: str, report: Report):
-        self.doc, self.rel, self.report = doc, rel, report
+    def __init__(self, rel: str, report: Report, parsed):
+        super().__init__(rel, report, parsed)
         self.base = geo.basemap()
         self.point_ids: set = set()
 
-    def error(self, path: tuple, message: str) -> None:
-        self.report.error(self.rel, self.doc.line(*path), ".".join(map(str, path)) or "borders", message)
+    def error(self, path: tuple, message: str, field: str | None = None) -> None:
+        super().error(path, message, field or (None if path else "borders"))
 
-    def mapping(self, value, path: tuple, allowed: set, required: tuple) -> dict | None:
-        if not isinstance(value, dict):
-            self.error(path, f"expected a mapping, got {type(value).__name__ if value is not None else 'nothing'}")
-            return None
-        for key in value:
-            if key not in allowed:
-                self.error(path + (key,), f"unknown field{suggest(key, allowed)}")
-        for key in required:
-            if value.get(key) in (None, "", []):
-                self.error(path + (key,), f"missing required field '{key}'")
-        return value
-
-    def text(self, raw: dict, key: str, path: tuple) -> str:
+    def text_of(self, raw: dict, key: str, path: tuple) -> str:
         value = raw.get(key)
         if value is None:
             return ""
@@ -152,7 +139,7 @@ class _Checker:
             return ()
         border = _border(self.base)
         return tuple(line for i, raw in enumerate(raw_lines)
-                     if (line := self.line(raw, ("lines", i), points, gap, border)) is not None)
+                     if (line := self.treaty_line(raw, ("lines", i), points, gap, border)) is not None)
 
     def points(self, raw) -> dict[str, Point]:
         if not isinstance(raw, dict):
@@ -166,12 +153,12 @@ class _Checker:
             if entry is None:
                 continue
             where = self.coordinates(entry.get("coordinates"), path + ("coordinates",))
-            url = self.text(entry, "url", path)
+            url = self.text_of(entry, "url", path)
             if url and not WEB.match(url):
                 self.error(path + ("url",), f"'{excerpt(url)}' is not a web address (http:// or https://)")
             if where and entry.get("source"):
-                out[str(ident)] = Point(str(ident), self.text(entry, "name", path), *where,
-                                        self.text(entry, "source", path), url)
+                out[str(ident)] = Point(str(ident), self.text_of(entry, "name", path), *where,
+                                        self.text_of(entry, "source", path), url)
         return out
 
     def coordinates(self, where, path: tuple) -> tuple[float, float] | None:
@@ -203,7 +190,7 @@ class _Checker:
         x, y = geo.position(points[GAP_POINT], self.base)
         return x, y, km * 1000 * self.base.scale
 
-    def line(self, raw, path: tuple, points, gap, border) -> TreatyLine | None:
+    def treaty_line(self, raw, path: tuple, points, gap, border) -> TreatyLine | None:
         raw = self.mapping(raw, path, LINE, tuple(sorted(LINE)))
         if raw is None:
             return None
@@ -213,30 +200,30 @@ class _Checker:
                 self.error(path + ("segments",), "expected a list of stretches")
             return None
         built = [self.segment(seg, path + ("segments", i), points, gap, border) for i, seg in enumerate(segments)]
-        return TreatyLine(self.text(raw, "id", path), self.text(raw, "treaty", path), self.text(raw, "event", path),
+        return TreatyLine(self.text_of(raw, "id", path), self.text_of(raw, "treaty", path), self.text_of(raw, "event", path),
                           tuple(s for s in built if s is not None))
 
     def segment(self, raw, path: tuple, points, gap, border) -> Segment | None:
         raw = self.mapping(raw, path, SEGMENT, ("source", "words"))
         if raw is None:
             return None
-        source, words = self.text(raw, "source", path), self.text(raw, "words", path)
+        source, words = self.text_of(raw, "source", path), self.text_of(raw, "words", path)
         drawn = [k for k in ("follows", "from", "to") if k in raw]
         if not drawn:
             if not raw.get("why"):
                 self.error(path + ("why",), "a stretch not drawn says why ('why'), or gives follows, from and to")
-            return Segment(source, words, why=self.text(raw, "why", path))
+            return Segment(source, words, why=self.text_of(raw, "why", path))
         for key in {"follows", "from", "to"} - set(drawn):
             self.error(path + (key,), f"missing required field '{key}' (a drawn stretch gives follows, from and to)")
         ends = []
         for key in ("from", "to"):
-            ident = self.text(raw, key, path)
+            ident = self.text_of(raw, key, path)
             if ident and ident not in self.point_ids:
                 self.error(path + (key,), f"no point '{excerpt(ident)}' under points{suggest(ident, points)}")
             ends.append(points.get(ident))
         if len(drawn) < 3 or None in ends or gap is None:
             return None
-        return self.lay(Segment(source, words, self.text(raw, "follows", path), *ends), path, gap, border)
+        return self.lay(Segment(source, words, self.text_of(raw, "follows", path), *ends), path, gap, border)
 
     def lay(self, seg: Segment, path: tuple, gap, border) -> Segment | None:
         """The stretch laid along today's border between its points, stopping short of the gap."""
