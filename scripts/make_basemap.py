@@ -37,10 +37,10 @@ MIN_AREA = 2e8              # square metres: islands smaller than this are left 
 OUT = Path(__file__).resolve().parent.parent / "timeline" / "basemap.svg"
 
 
-def fetch_atlas(tmp: Path) -> Path:
-    subprocess.run(["npm", "pack", ATLAS, "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
-    tgz = next(tmp.glob("world-atlas-*.tgz"))
-    with tarfile.open(tgz) as tar:
+def npm_package(spec: str, tmp: Path) -> Path:
+    """The npm package spec (name@version) unpacked into tmp; returns its folder."""
+    subprocess.run(["npm", "pack", spec, "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+    with tarfile.open(next(tmp.glob(spec.split("@")[0] + "-*.tgz"))) as tar:
         tar.extractall(tmp, filter="data")
     return tmp / "package"
 
@@ -101,7 +101,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        folder = args.atlas or fetch_atlas(Path(tmp))
+        folder = args.atlas or npm_package(ATLAS, Path(tmp))
         topo = json.loads((folder / "countries-50m.json").read_text(encoding="utf-8"))
     drawing = Drawing(topo)
     svg = drawing.svg()
