@@ -35,12 +35,15 @@ WORDS = ("treaty border caravan envoy railway alliance tea fur river garrison mi
          "frontier protocol convention delegation steppe harbour pipeline exercise summit").split()
 
 
-def generate(dest: Path, n: int, seed: int = 1689) -> Path:
-    """Write a site with n events into dest/site_src (deterministic for a given n and seed)."""
+def generate(dest: Path, n: int, seed: int = 1689, languages: list[str] | None = None) -> Path:
+    """Write a site with n events into dest/site_src (deterministic for a given n and seed), in the
+    given languages of site_src/site.yaml (default: all of them)."""
     rng = random.Random(seed)
     src = dest / "site_src"
     (src / "events").mkdir(parents=True, exist_ok=True)
     site = yaml.safe_load((ROOT / "site_src" / "site.yaml").read_text(encoding="utf-8"))
+    if languages:
+        site["languages"] = [lang for lang in site["languages"] if lang["code"] in languages]
     (src / "site.yaml").write_text(yaml.safe_dump(site, allow_unicode=True, sort_keys=False), encoding="utf-8")
     themes = [t["id"] for t in site["themes"]]
     keys = [f"source-{i:03d}" for i in range(200)]
@@ -135,13 +138,13 @@ def edit_event(path: Path, i: int) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def bench_events(n: int, runs: int, extra: list[str], hugo: str | None = None) -> dict:
+def bench_events(n: int, runs: int, extra: list[str], hugo: str | None = None, languages=None) -> dict:
     """Cold build, nothing changed, one edited event (a different one each run), check; with hugo,
     Hugo's cold build and its build after the same edit, in the same runs."""
     timeline = [sys.executable, "-m", "timeline"]
     with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
         tmp = Path(tmp)
-        src = generate(tmp, n)
+        src = generate(tmp, n, languages=languages)
         site = hugo_site(src, tmp) if hugo else None
         files = sorted((src / "events").glob("*-event-*.yaml"))
         cold, warm, edit, check, h_cold, h_edit = [], [], [], [], [], []
@@ -191,7 +194,7 @@ def bench_bundled(runs: int) -> None:
         print(median_line("bundled site: build (fresh output)", cold))
 
 
-def bench_reload(n_values: list[int], runs: int) -> None:
+def bench_reload(n_values: list[int], runs: int, languages=None) -> None:
     """Under a running preview server, as an editor saves a file: change the title of an event (a
     different one each time, spread over the timeline), then of a source an event cites, and time
     until the reloaded event page (fetched after the reload signal, as an open tab does) shows it."""
@@ -204,7 +207,7 @@ def bench_reload(n_values: list[int], runs: int) -> None:
     for n in n_values:
         with tempfile.TemporaryDirectory(prefix=f"bench-reload-{n}-") as tmp:
             if n:
-                src = generate(Path(tmp), n)
+                src = generate(Path(tmp), n, languages=languages)
             else:
                 src = Path(shutil.copytree(ROOT / "site_src", Path(tmp) / "site_src"))
             out = Path(tmp) / "out"
@@ -306,16 +309,20 @@ def main() -> None:
     parser.add_argument("--generate", type=int, metavar="N", help="only write an N-event site to ./bench-site")
     parser.add_argument("--no-cache", action="store_true", help="pass --no-cache to builds")
     parser.add_argument("--hugo", action="store_true", help="also time Hugo on the same events (needs `hugo`)")
+    parser.add_argument("--languages", nargs="*", default=["en"],
+                        help="language codes of the generated sites (default en: the pages Hugo builds; "
+                             "'all' for every language of site_src/site.yaml)")
     args = parser.parse_args()
+    languages = None if args.languages == ["all"] else args.languages
     if args.generate:
-        print(generate(Path("bench-site"), args.generate))
+        print(generate(Path("bench-site"), args.generate, languages=languages))
         return
     extra = ["--no-cache"] if args.no_cache else []
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, languages: {' '.join(args.languages)}")
     hugo = shutil.which("hugo") if args.hugo else None
     if args.hugo and not hugo:
         raise SystemExit("--hugo: no hugo on PATH (apt-get install hugo)")
-    results = {n: bench_events(n, args.runs, extra, hugo) for n in args.events if not args.reload}
+    results = {n: bench_events(n, args.runs, extra, hugo, languages) for n in args.events if not args.reload}
     if len(results) >= 2:
         small, large = min(results), max(results)
         print(f"\ncold build ratio {large}/{small} events: {results[large]['cold'] / results[small]['cold']:.1f}x "
@@ -323,7 +330,7 @@ def main() -> None:
     if args.bundled:
         bench_bundled(args.runs)
     if args.reload:
-        bench_reload(args.events or [0], args.runs)
+        bench_reload(args.events or [0], args.runs, languages)
     if args.pdf:
         bench_pdf(args.runs)
 
