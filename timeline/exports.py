@@ -140,7 +140,8 @@ def events_json(tl: Timeline, memo: Memo | None = None, others=()) -> bytes:
                                       for ed in others}
         return record
 
-    site = digest(repr(tl.site), *(ed.code for ed in others))
+    # Each language's code and folder: a translation's url is under its folder.
+    site = digest(repr(tl.site), *((ed.code, ed.language.prefix) for ed in others))
 
     def made(e) -> bytes:
         # The record changes with the event's text in any language.
