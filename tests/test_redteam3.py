@@ -81,3 +81,82 @@ def test_a_memo_file_planted_beside_the_content_cannot_run_code(three, tmp_path)
     _edit(src / "translations/zh-Hans/site.yaml", "title: 测试年表", "title: 测试年表二")
     assert build_site(src, out).ok
     assert not marker.exists()
+
+
+# Bad input: file:line: field: message, exit status 1, no traceback ------------------------------
+
+def _check(src: Path, capsys) -> tuple[int, str]:
+    from timeline.cli import main
+    status = main(["check", "--src", str(src)])
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+def _languages(src: Path, extra: str) -> None:
+    site = src / "site.yaml"
+    text = site.read_text(encoding="utf-8")
+    site.write_text(text.replace("  - {code: ru,", extra + "  - {code: ru,", 1), encoding="utf-8")
+
+
+@pytest.fixture
+def copy(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return multilingual(tmp_path / "site_src")
+
+
+def test_a_language_code_listed_twice_in_another_case_is_an_error(copy, capsys):
+    """BCP 47 tags are case-insensitive (zh-hans is zh-Hans), and translations/zh-hans/ is
+    translations/zh-Hans/ on macOS and Windows: the second entry was published as a fourth language."""
+    _languages(copy, "  - {code: zh-hans, path: zs, name: 中文, timelinejs: zh-cn}\n")
+    status, out = _check(copy, capsys)
+    assert status == 1
+    assert "site_src/site.yaml:7: languages[2].code: language 'zh-hans' listed twice (first at line 6" in out
+
+
+def test_a_language_path_too_long_for_a_folder_name_is_an_error_at_its_line_not_a_failed_write(copy, capsys):
+    """A path of 300 letters passed `check`; the build then failed with 'File name too long' naming a
+    file in its staging folder."""
+    _languages(copy, "  - {code: de, path: " + "x" * 300 + ", name: Deutsch, timelinejs: de}\n")
+    status, out = _check(copy, capsys)
+    assert status == 1
+    assert "site_src/site.yaml:7: languages[2].path: 'xxxx" in out and "at most 64 characters" in out
+
+
+@pytest.mark.parametrize("folder", ["events", "pages", "glossary"])
+def test_a_file_where_a_translations_folder_belongs_is_an_error_not_an_untranslated_language(copy, capsys, folder):
+    """translations/zh-Hans/events as a file: every Chinese translation was silently dropped, with only
+    'not translated yet' warnings and exit status 0."""
+    target = copy / "translations" / "zh-Hans" / folder
+    shutil.rmtree(target, ignore_errors=True)
+    target.write_text("title: x\n", encoding="utf-8")
+    status, out = _check(copy, capsys)
+    assert status == 1
+    assert f"site_src/translations/zh-Hans/{folder}: expected a folder of translations, found a file" in out
+
+
+def test_a_file_where_a_languages_translations_belong_is_an_error(copy, capsys):
+    shutil.rmtree(copy / "translations" / "zh-Hans")
+    (copy / "translations" / "zh-Hans").write_text("title: x\n", encoding="utf-8")
+    status, out = _check(copy, capsys)
+    assert status == 1
+    assert "site_src/translations/zh-Hans: expected a folder of translations, found a file" in out
+
+
+# The map ----------------------------------------------------------------------------------------
+
+def test_a_place_at_the_south_pole_is_left_off_the_map_without_a_traceback(copy, capsys):
+    """coordinates: [-90, 95] made the projection divide by zero (ZeroDivisionError in geo.lambert)."""
+    places = copy / "places.yaml"
+    places.write_text(places.read_text(encoding="utf-8").replace("coordinates: [50.35, 106.45]",
+                                                                 "coordinates: [-90, 95]"), encoding="utf-8")
+    status, out = _check(copy, capsys)
+    assert "Traceback" not in out
+    assert status == 0
+
+
+def test_a_file_where_the_translations_folder_belongs_is_an_error(copy, capsys):
+    shutil.rmtree(copy / "translations")
+    (copy / "translations").write_text("zh-Hans: x\n", encoding="utf-8")
+    status, out = _check(copy, capsys)
+    assert status == 1
+    assert "site_src/translations: expected a folder of translations, found a file" in out

@@ -73,6 +73,8 @@ def position(place, base: Basemap | None = None) -> tuple[float, float] | None:
     # The projection is cut at the meridian opposite its centre; nothing that far is on this map.
     if abs((place.lon - base.proj["lon_0"] + 180) % 360 - 180) > 150:
         return None
+    if place.lat <= -90:  # the conic's other pole: no point of the plane, and far off this map
+        return None
     x, y = lambert(place.lat, place.lon, base.proj)
     xmin, ymin, xmax, ymax = base.frame
     if not (xmin <= x <= xmax and ymin <= y <= ymax):

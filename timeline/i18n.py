@@ -29,7 +29,7 @@ from types import MappingProxyType
 from .diagnostics import Report, excerpt
 from .languages import Language, load_languages, shown_path, suggest  # noqa: F401 - the package's names
 from .translations import (EventText, Glossary, PageText, SiteText, load_glossary,  # noqa: F401
-                           list_files, read_event, read_page, read_site, site_labels)
+                           list_files, not_a_folder, read_event, read_page, read_site, site_labels)
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def load_texts(src, language: Language, content, report: Report, memo: dict | No
     folder = os.path.join(src, "translations", language.code)
     english_events = {e.id: e for e in content.events}
     english_pages = {p.slug: p for p in content.pages}
-    if not os.path.isdir(folder):
+    if not os.path.isdir(folder) and not not_a_folder(folder, report):
         report.warning(shown_path(folder), None, None, f"no translations into '{language.code}' yet: every page in this "
                                                  "language shows the English")
     terms = load_glossary(os.path.join(folder, "glossary"), report, memo)
@@ -133,7 +133,9 @@ def load(src, content, report: Report, memo: dict | None = None) -> Languages:
     languages = load_languages(src, report, content.site.language, [p.slug for p in content.pages])
     texts = {lang.code: load_texts(src, lang, content, report, memo) for lang in languages if not lang.default}
     folder = os.path.join(src, "translations")
-    if os.path.isdir(folder):
+    if not_a_folder(folder, report):
+        pass
+    elif os.path.isdir(folder):
         listed = {lang.code for lang in languages}
         for name in sorted(os.listdir(folder)):
             if not name.startswith(".") and name not in listed and os.path.isdir(os.path.join(folder, name)):

@@ -16,6 +16,7 @@ LANGUAGE_FIELDS = {"code", "path", "name", "timelinejs", "csl"}
 CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 PATH = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIMELINEJS = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})?$")
+MAX_PATH = 64   # a folder name every file system takes, with room for the pages' paths below it
 STYLE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A language's folder may not be one the site's own pages or exports use.
 RESERVED_PATHS = RESERVED_PAGES | {"page"}
@@ -129,7 +130,7 @@ def load_languages(src, report: Report, default_code: str = "en", page_slugs=())
         language = _language(doc, rel, i, item, report, default_code, codes, paths, slugs)
         if language is not None:
             found.append(language)
-    if default_code not in codes:
+    if not any(lang.default for lang in found):
         report.error(rel, doc.line("languages"), "languages",
                      f"the default language '{default_code}' (site.yaml language:) is not listed")
         return fallback + tuple(found)
@@ -158,10 +159,11 @@ def _language(doc, rel: str, i: int, item, report: Report, default_code: str, co
                      f"unknown language code '{excerpt(code)}' (a BCP 47 code that Babel knows, such as "
                      "en, zh-Hans or ru)")
         return None
-    if code in codes:
-        report.error(rel, at["code"], f"{where}.code", f"language '{code}' listed twice (first at line {codes[code]})")
+    if code.lower() in codes:  # BCP 47 ignores case: zh-hans is zh-Hans (and so is its folder on some systems)
+        report.error(rel, at["code"], f"{where}.code",
+                     f"language '{code}' listed twice (first at line {codes[code.lower()]})")
         return None
-    codes[code] = at["code"]
+    codes[code.lower()] = at["code"]
     default = code == default_code
     lang_path = _language_path(item, report, rel, at["path"], line, where, code, default, paths, slugs)
     name = text_of(item.get("name"), report, rel, at["name"], f"{where}.name")
@@ -192,9 +194,9 @@ def _language_path(item, report: Report, rel: str, at: int | None, line, where: 
         if not lang_path:
             report.error(rel, line, f"{where}.path", f"'{code}' needs a path, the folder its pages go in (e.g. "
                                                      f"{code.split('-')[0].lower()})")
-        elif not PATH.match(lang_path):
-            report.error(rel, at, f"{where}.path",
-                         f"'{excerpt(lang_path)}' is not a folder name (lower-case letters, digits, hyphens)")
+        elif not PATH.match(lang_path) or len(lang_path) > MAX_PATH:
+            report.error(rel, at, f"{where}.path", f"'{excerpt(lang_path)}' is not a folder name (lower-case letters, "
+                                                   f"digits, hyphens; at most {MAX_PATH} characters)")
         elif lang_path in paths:
             report.error(rel, at, f"{where}.path",
                          f"path '{lang_path}' is already '{paths[lang_path][0]}''s (line {paths[lang_path][1]})")

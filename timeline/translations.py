@@ -137,12 +137,24 @@ def compare_citations(english: str, translation: str) -> tuple[int | None, str] 
 
 
 def list_files(folder, suffix: str, report: Report) -> list[str]:
+    if not_a_folder(folder, report):
+        return []
     try:
         names = os.listdir(folder) if os.path.isdir(folder) else []
     except OSError as exc:
         report.error(shown_path(folder), None, None, f"cannot read the folder: {exc.strerror}")
         return []
     return [os.path.join(folder, n) for n in sorted(names) if n.endswith(suffix) and not n.startswith(".")]
+
+
+def not_a_folder(folder, report: Report) -> bool:
+    """True, with an error, when something other than a folder is where a folder of translations belongs
+    (its translations would otherwise be dropped with nothing but 'not translated yet')."""
+    if os.path.isdir(folder) or not os.path.lexists(folder):
+        return False
+    found = "a file" if os.path.isfile(folder) else "something else (a broken link, a pipe or a device)"
+    report.error(shown_path(folder), None, None, f"expected a folder of translations, found {found}")
+    return True
 
 
 def _field_lines(doc) -> dict:
