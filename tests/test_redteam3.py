@@ -205,3 +205,20 @@ def test_an_edited_treaty_line_in_the_engines_borders_yaml_is_built_as_an_uncach
     assert "down the Gorbitsa (edited)" in (tmp_path / "fresh/map/index.html").read_text(encoding="utf-8")
     assert "up to date" not in said
     assert _tree(tmp_path / "out") == _tree(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("kind", ["themes", "eras"])
+def test_a_theme_or_era_id_too_long_for_a_file_name_is_an_error_at_its_line(tmp_path, monkeypatch, capsys, kind):
+    """A theme id of 300 letters passed `check`; the build then failed writing themes/<id>/ with 'File
+    name too long' naming its staging folder (and timeline-theme-<id>.pdf could never be written)."""
+    from support import GOOD
+    monkeypatch.chdir(tmp_path)
+    src = tmp_path / "site_src"
+    shutil.copytree(GOOD, src)
+    long = "x" * 300
+    old = "{id: trade," if kind == "themes" else "{id: late,"
+    _edit(src / "site.yaml", old, old.replace("trade", long).replace("late", long))
+    status, out = _check(src, capsys)
+    assert status == 1
+    line = 9 if kind == "themes" else 12
+    assert f"site_src/site.yaml:{line}: {kind}[" in out and "300 characters long; an id has at most 64" in out

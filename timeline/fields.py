@@ -14,6 +14,7 @@ from .markup import MAX_NESTING
 from .model import Name
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ID = 64  # a theme's or era's id
 EVENT_ID = re.compile(r"^[0-9]{4}(?:-[a-z0-9]+)*$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -141,6 +142,8 @@ def unique_id(f: YamlFile, value, path: tuple, seen: set, kind: str) -> str:
     ident = f.text(value, path)
     if ident and not SLUG.match(ident):
         f.error(path, f"'{excerpt(ident)}' is not a valid id (lower-case letters, digits, hyphens)")
+    elif len(ident) > MAX_ID:  # it names a folder and a PDF (timeline-theme-<id>.pdf): file names end at 255 bytes
+        f.error(path, f"'{excerpt(ident)}' is {len(ident)} characters long; an id has at most {MAX_ID}")
     if ident in seen:
         f.error(path, f"{kind} '{excerpt(ident)}' defined twice")
     seen.add(ident)
