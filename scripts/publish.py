@@ -166,14 +166,28 @@ def machine_traces(work: Path, files: list[Path]) -> list[str]:
     return found
 
 
-def publish(src: Path, out: Path, base_url: str, paper: str = "a4", install: bool = True,
-            work: Path | None = None) -> list[Path]:
+def check_out(out: Path, work: Path) -> None:
+    """Refuse, before minutes of building, an --out that is not a new or empty folder, that overlaps the
+    private build folder (a build there removes what is not the site), or whose place cannot hold a folder."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise PublishError(f"{out} exists and is not an empty folder; choose a new or empty one "
                            "(this script never deletes files it did not write)")
+    real_out, real_work = os.path.realpath(out), os.path.realpath(work)
+    if os.path.commonpath([real_out, real_work]) in (real_out, real_work):
+        raise PublishError(f"{out} overlaps the private build folder {work}; choose a folder outside it")
+    parent = Path(real_out).parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise PublishError(f"{out} cannot be made: {parent} is not a folder this user may write in")
+
+
+def publish(src: Path, out: Path, base_url: str, paper: str = "a4", install: bool = True,
+            work: Path | None = None) -> list[Path]:
+    work = work or ROOT / ".cache" / "publish" / "build"
+    check_out(out, work)
     if install:
         install_requirements()
-    work = work or ROOT / ".cache" / "publish" / "build"
     work.parent.mkdir(parents=True, exist_ok=True)
     build(src, work, base_url, paper)
     check(work)
@@ -211,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except subprocess.CalledProcessError as exc:
         say(f"error: {' '.join(map(str, exc.cmd))} failed with exit status {exc.returncode}")
+        return 1
+    except OSError as exc:  # a folder that went away or filled up while copying: said, not a traceback
+        say(f"error: {exc.filename or args.out}: {exc.strerror or exc}")
         return 1
     say(f"{len(files)} files in {args.out}, for {base}")
     return 0

@@ -121,3 +121,42 @@ def test_the_pages_workflow_publishes_with_the_script():
     assert "timeline build" not in workflow  # no second way to build
     assert "pdffonts" in workflow  # fails visibly without an embedded CJK font
     assert "cache: pip" in workflow and "APT_ARCHIVES" in workflow
+
+
+def _no_build(publish, monkeypatch, calls: list):
+    """The build and its checks replaced by a small site, so that only the script's own steps run."""
+    def build(src, work, base_url, paper):
+        calls.append(work)
+        work.mkdir(parents=True, exist_ok=True)
+        (work / "index.html").write_text("<p>site</p>", encoding="utf-8")
+    monkeypatch.setattr(publish, "build", build)
+    monkeypatch.setattr(publish, "check", lambda work: None)
+
+
+def test_an_out_folder_that_cannot_be_made_is_refused_before_the_build_without_a_traceback(tmp_path, monkeypatch,
+                                                                                             capsys):
+    """--out under a file: the script built the whole site (PDF included, minutes) and then died with
+    a NotADirectoryError traceback while copying."""
+    publish = _script()
+    calls = []
+    _no_build(publish, monkeypatch, calls)
+    (tmp_path / "afile").write_text("mine", encoding="utf-8")
+    status = publish.main(["--base-url", BASE, "--out", str(tmp_path / "afile" / "public"), "--no-install"])
+    assert status == 1
+    assert "afile" in capsys.readouterr().err
+    assert calls == []
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("where", ["work", "inside work", "holds work"])
+def test_an_out_folder_that_is_the_private_build_folder_or_overlaps_it_is_refused(tmp_path, monkeypatch, where):
+    """--out .cache/publish/build (new): shutil.SameFileError traceback after the build; --out inside it:
+    the next publication's build removes it as a file not in the site."""
+    publish = _script()
+    calls = []
+    _no_build(publish, monkeypatch, calls)
+    work = tmp_path / "cache" / "build"
+    out = {"work": work, "inside work": work / "public", "holds work": tmp_path / "cache"}[where]
+    with pytest.raises(publish.PublishError, match="private build folder"):
+        publish.publish(ROOT / "site_src", out, BASE, install=False, work=work)
+    assert calls == []
