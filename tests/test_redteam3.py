@@ -232,3 +232,13 @@ def test_a_csl_style_that_does_not_exist_is_an_error_at_its_line(copy, capsys):
     status, out = _check(copy, capsys)
     assert status == 1
     assert "site_src/site.yaml:7: languages[2].csl: no CSL style 'gost-r-7-0-5-2008x'" in out
+
+
+@pytest.mark.parametrize("path", ["era-early", "theme-trade"])
+def test_a_language_path_that_would_name_its_pdf_as_an_eras_or_themes_pdf_is_an_error(copy, capsys, path):
+    """`path: era-early` passed: with --pdf, the language's whole timeline and the era 'early' were both
+    typeset to timeline-era-early.pdf, one over the other, and the era's print page linked the wrong one."""
+    _edit(copy / "site.yaml", "path: ru,", f"path: {path},")
+    status, out = _check(copy, capsys)
+    assert status == 1
+    assert f"site_src/site.yaml:7: languages[2].path: '{path}' would name its PDF timeline-{path}.pdf" in out

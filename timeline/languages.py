@@ -20,6 +20,8 @@ MAX_PATH = 64   # a folder name every file system takes, with room for the pages
 STYLE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A language's folder may not be one the site's own pages or exports use.
 RESERVED_PATHS = RESERVED_PAGES | {"page"}
+# A language's whole timeline is timeline-<path>.pdf, an era's timeline-era-<id>.pdf (urls.pdf).
+PDF_PREFIXES = ("era-", "theme-")
 
 
 
@@ -216,6 +218,9 @@ def _language_path(item, report: Report, rel: str, at: int | None, line, where: 
         elif lang_path in paths:
             report.error(rel, at, f"{where}.path",
                          f"path '{lang_path}' is already '{paths[lang_path][0]}''s (line {paths[lang_path][1]})")
+        elif lang_path.startswith(PDF_PREFIXES):
+            report.error(rel, at, f"{where}.path", f"'{lang_path}' would name its PDF timeline-{lang_path}.pdf, the "
+                                                   f"name of an era's or a theme's PDF; choose another path")
         elif lang_path in RESERVED_PATHS or lang_path in slugs:
             what = "a page's" if lang_path in slugs else "the site's own"
             report.error(rel, at, f"{where}.path", f"'{lang_path}' is {what} folder; choose another path")
