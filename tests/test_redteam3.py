@@ -133,6 +133,19 @@ def test_a_huge_damaged_memo_file_is_ignored_not_read_into_memory(three, tmp_pat
     assert done.returncode == 0
 
 
+
+@pytest.mark.xfail(strict=True, reason="nothing keeps --out apart from the memo's folder (build.build_site's "
+                                       "check_apart names --src and --templates only): core-speed's build.py")
+def test_an_output_that_is_the_memo_folder_gets_neither_the_memo_nor_loses_it(tmp_path, monkeypatch):
+    """`--out .timeline-cache` beside the content: the first build published the memo's pickles inside
+    the site, the next removed them all as files not in the site (133 files), and so on in turn."""
+    monkeypatch.chdir(tmp_path)
+    src = multilingual(tmp_path / "site_src")
+    out = tmp_path / ".timeline-cache"
+    first = build_site(src, out)
+    assert not first.ok or not list(out.rglob("*.pickle"))
+
+
 # Bad input: file:line: field: message, exit status 1, no traceback ------------------------------
 
 def _check(src: Path, capsys) -> tuple[int, str]:
