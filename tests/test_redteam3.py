@@ -305,3 +305,17 @@ def test_a_language_path_that_would_name_its_pdf_as_an_eras_or_themes_pdf_is_an_
     status, out = _check(copy, capsys)
     assert status == 1
     assert f"site_src/site.yaml:7: languages[2].path: '{path}' would name its PDF timeline-{path}.pdf" in out
+
+
+@pytest.mark.parametrize("gap", [".nan", ".inf"])
+def test_a_gap_around_heixiazi_that_is_not_a_finite_distance_is_an_error_at_its_line(tmp_path, gap):
+    """borders.yaml `heixiazi-gap-km: .nan` gave a ValueError traceback, `.inf` a RecursionError."""
+    from support import ROOT
+    from timeline import treaties
+    path = tmp_path / "borders.yaml"
+    text = (ROOT / "timeline" / "borders.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("heixiazi-gap-km: 40", f"heixiazi-gap-km: {gap}"), encoding="utf-8")
+    lines, problems = treaties.load(path)
+    assert lines == ()
+    assert [str(p) for p in problems if p.severity == "error"] == [
+        f"{path}:31: heixiazi-gap-km: expected a distance in kilometres (a number, 0 or more)"]

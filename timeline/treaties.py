@@ -179,7 +179,7 @@ class _Checker(fields.YamlFile):
 
     def gap(self, km, points) -> tuple[float, float, float] | None:
         """Where no line is drawn: (x, y, radius) around the gap point, in SVG units."""
-        if not isinstance(km, (int, float)) or isinstance(km, bool) or km < 0:
+        if not isinstance(km, (int, float)) or isinstance(km, bool) or not 0 <= km < math.inf:  # .nan, .inf too
             if km is not None:
                 self.error(("heixiazi-gap-km",), "expected a distance in kilometres (a number, 0 or more)")
             return None
