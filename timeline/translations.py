@@ -62,8 +62,9 @@ def load_glossary(folder, report: Report, memo: dict | None = None) -> dict[str,
             report.error(rel, doc.line(), None, f"expected a mapping of English terms to agreed forms, got "
                                                 f"{kind_of(doc.data)}")
             continue
+        at = doc.top_lines()  # each term's line at once: a lookup per term walks the file (quadratic)
         for en, agreed in doc.data.items():
-            line = doc.line(en)
+            line = at.get(str(en)) or doc.line()
             if not isinstance(en, str) or not en.strip():
                 report.error(rel, line, None, f"a glossary term must be text, got {kind_of(en)}")
                 continue
