@@ -146,6 +146,23 @@ def test_an_output_that_is_the_memo_folder_gets_neither_the_memo_nor_loses_it(tm
     assert not first.ok or not list(out.rglob("*.pickle"))
 
 
+
+@pytest.mark.xfail(strict=True, reason="incremental._write makes its temporary file outside its try: core-speed's")
+def test_a_memo_folder_that_cannot_be_written_is_skipped_without_a_traceback(three, monkeypatch):
+    """`chattr +i .timeline-cache/memo-*` (or a folder made read-only by its owner), then an edit and a
+    build: the site was written, then the memo's save died with PermissionError from tempfile.mkstemp,
+    a traceback and exit status 1 after a build that had succeeded."""
+    import tempfile
+    src, out = three
+
+    def refused(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    _edit(src / "translations/zh-Hans/site.yaml", "title: 测试年表", "title: 测试年表二")
+    assert build_site(src, out).ok
+    assert "测试年表二" in (out / "zh/index.html").read_text(encoding="utf-8")
+
+
 # Bad input: file:line: field: message, exit status 1, no traceback ------------------------------
 
 def _check(src: Path, capsys) -> tuple[int, str]:
