@@ -382,3 +382,15 @@ def test_no_pdf_links_into_the_folder_it_was_built_in(tmp_path, monkeypatch):
         local[pdf.name] = [u for u in urls.split() if u.startswith("file:")]
     assert "timeline-zh.pdf" in local
     assert {name: found for name, found in local.items() if found} == {}
+
+
+def test_a_glossary_term_that_ends_in_punctuation_is_enforced_like_any_other():
+    """`U.S.: 美国`: the term's pattern ended in \\b after the full stop, which needs a letter next, so
+    'The U.S. and ...' never matched and the term was silently never checked."""
+    from timeline.translations import Glossary
+    glossary = Glossary({"U.S.": "美国", "Manchuria": "满洲", "(Outer) Khingan": "外兴安岭"})
+    assert glossary.missing("The U.S. and the Argun.", "美国和额尔古纳河。") == []
+    assert glossary.missing("The U.S. and the Argun.", "额尔古纳河。") == [("U.S.", "美国")]
+    assert glossary.missing("Treaty with the U.S.", "条约") == [("U.S.", "美国")]
+    assert glossary.missing("the (Outer) Khingan range", "山脉") == [("(Outer) Khingan", "外兴安岭")]
+    assert glossary.missing("Manchurian towns", "城镇") == []  # a whole word or phrase only

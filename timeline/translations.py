@@ -87,7 +87,9 @@ class Glossary:
     only the first letter)."""
 
     def __init__(self, terms: dict[str, str]):
-        self.terms = [(en, agreed, re.compile(rf"\b{re.escape(en)}\b"), agreed.lower()) for en, agreed in terms.items()]
+        # Not \b: after "U.S." it would need a letter next, and the term would never match.
+        self.terms = [(en, agreed, re.compile(rf"(?<!\w){re.escape(en)}(?!\w)"), agreed.lower())
+                      for en, agreed in terms.items()]
 
     def missing(self, english: str, translation: str) -> list[tuple[str, str]]:
         """(term, agreed form) for each term of the English text whose agreed form the translation lacks."""
