@@ -394,3 +394,17 @@ def test_a_glossary_term_that_ends_in_punctuation_is_enforced_like_any_other():
     assert glossary.missing("Treaty with the U.S.", "条约") == [("U.S.", "美国")]
     assert glossary.missing("the (Outer) Khingan range", "山脉") == [("(Outer) Khingan", "外兴安岭")]
     assert glossary.missing("Manchurian towns", "城镇") == []  # a whole word or phrase only
+
+
+@pytest.mark.parametrize("code", ["'../x'", "'en\"><b>'", "EN_us"])
+def test_a_default_language_that_is_not_a_language_code_is_an_error_at_its_line(tmp_path, monkeypatch, capsys, code):
+    """Without `languages:`, site.yaml's `language:` was never checked: `language: '../x'` built a site of
+    `<html lang="../x">` pages with exit status 0."""
+    from support import GOOD
+    monkeypatch.chdir(tmp_path)
+    src = tmp_path / "site_src"
+    shutil.copytree(GOOD, src)
+    _edit(src / "site.yaml", "language: en\n", f"language: {code}\n")
+    status, out = _check(src, capsys)
+    assert status == 1
+    assert "site_src/site.yaml:3: language: '" in out and "is not a language code such as en, zh-Hans or ru" in out

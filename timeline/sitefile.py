@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import places
 from .diagnostics import Report, excerpt
-from .fields import COLOUR, URL, YamlFile, list_field, parse, read, relative, unique_id
+from .fields import COLOUR, LANG, URL, YamlFile, list_field, parse, read, relative, unique_id
 from .model import Editor, Era, Licence, Site, Theme
 from .typography import quotes
 
@@ -76,6 +76,9 @@ def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
             f.error(("base_url",), f"'{excerpt(base)}' is not an http(s) URL")
         base = (base.rstrip("/") + "/") if base else None
     language = f.text(data.get("language"), ("language",)) or "en"
+    if not LANG.match(language):  # <html lang>, Babel's dates and the default of `languages:`
+        f.error(("language",), f"'{excerpt(language)}' is not a language code such as en, zh-Hans or ru")
+        language = "en"
     edition = None
     if data.get("edition") is not None:
         parsed = f.date(data["edition"], ("edition",))
