@@ -359,8 +359,6 @@ def test_a_large_glossary_is_read_in_time_proportional_to_its_size(tmp_path):
 
 # Print views and PDFs ---------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="a print page's relative link to another page (the translation note's "
-                                       "'English') becomes file://<out>/...: pdfparts.py, pdf-speed2's")
 def test_no_pdf_links_into_the_folder_it_was_built_in(tmp_path, monkeypatch):
     """timeline-zh.pdf and timeline-ru.pdf link the translation note's 'English' to
     file:///<the output folder>/print/index.html, with --base-url too: a dead link naming the build

@@ -242,6 +242,11 @@ def _typeset(split: _Split, index: int, page: Path, paper: str, variant: str,
                          if link[0] == "internal" and link[1] not in anchors}
         for name in sorted(elsewhere):
             document.pages[0].anchors[name] = (0, 0, 0, 0)
+        # A relative link to another page of the site (the translation notice's "English") would
+        # resolve against the output folder: a file: address naming the build machine's folder, dead
+        # for a reader, and one that makes the PDF differ by where it was built. Such a link is dropped.
+        for one in document.pages:
+            one.links[:] = [link for link in one.links if not (link[0] == "external" and link[1].startswith("file:"))]
         meta = document.metadata
         # The page's <title> names the site page; the document's title is the timeline's own.
         meta.title = meta.custom.pop("dcterms.title", None) or meta.title
