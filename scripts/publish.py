@@ -120,11 +120,11 @@ def check(work: Path) -> None:
     if f'href="../{PDF_NAME}"' not in print_page:
         raise PublishError(f"the print page does not link to {PDF_NAME}")
     pdfinfo = shutil.which("pdfinfo")
-    if pdfinfo:  # links in the PDF that point into the build machine's disk instead of the web
-        urls = subprocess.run([pdfinfo, "-url", str(pdf)], capture_output=True, text=True, check=False).stdout
+    for one in sorted(work.glob("*.pdf")) if pdfinfo else ():  # links into the build machine's disk
+        urls = subprocess.run([pdfinfo, "-url", str(one)], capture_output=True, text=True, check=False).stdout
         local = [u for u in re.findall(r"\s(\S+:\S*)\s*$", urls, re.M) if u.lower().startswith("file:")]
         if local:
-            raise PublishError(f"{PDF_NAME} links to files on this machine: {', '.join(local[:3])}")
+            raise PublishError(f"{one.name} links to files on this machine: {', '.join(local[:3])}")
     if re.search(r"[\u3400-\u9fff]", print_page):
         fonts = embedded_fonts(pdf)
         if not any(re.search(r"CJK|SC|TC|JP|KR|Hei|Song|Ming|Kai|Gothic|Mincho", f) for f in fonts):

@@ -160,3 +160,28 @@ def test_an_out_folder_that_is_the_private_build_folder_or_overlaps_it_is_refuse
     with pytest.raises(publish.PublishError, match="private build folder"):
         publish.publish(ROOT / "site_src", out, BASE, install=False, work=work)
     assert calls == []
+
+
+def test_a_language_pdf_that_links_into_the_build_folder_stops_the_publication(tmp_path):
+    """The check read only timeline.pdf's links; timeline-zh.pdf linked file:///<build>/print/."""
+    pikepdf = pytest.importorskip("pikepdf")
+    require_tool(shutil.which("pdfinfo") is not None, "pdfinfo (poppler-utils) is needed")
+    publish = _script()
+    (tmp_path / "print").mkdir()
+    (tmp_path / "print" / "index.html").write_text('<a href="../timeline.pdf">PDF</a>', encoding="utf-8")
+
+    def pdf(name: str, uri: str | None) -> None:
+        doc = pikepdf.new()
+        doc.add_blank_page()
+        if uri:
+            doc.pages[0].Annots = doc.make_indirect(pikepdf.Array([pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 10, 10],
+                A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String(uri)))]))
+        doc.save(tmp_path / name)
+
+    pdf("timeline.pdf", "https://example.org/")
+    pdf("timeline-zh.pdf", None)
+    publish.check(tmp_path)  # web links only: fine
+    pdf("timeline-zh.pdf", f"file://{tmp_path}/print/index.html")
+    with pytest.raises(publish.PublishError, match="timeline-zh.pdf links to files on this machine"):
+        publish.check(tmp_path)
