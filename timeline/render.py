@@ -201,13 +201,32 @@ def _deliver(renderer: _Dispatch, spec: PageSpec, memo: Memo, sink):
     return None
 
 
-def _cost(spec: PageSpec, n_events: int) -> float:
+def _cost(spec: PageSpec) -> float:
     """Rough rendering cost in event-page units (measured at 10,000 events: a list page costs about
-    0.2 an event listed, the print page 0.6 an event)."""
-    if spec.template == "print.html":
-        return 0.6 * n_events
+    0.2 an event listed)."""
     entries = spec.context.get("entries")
     return 1 + (0.2 * len(entries) if isinstance(entries, list) else 0)
+
+
+def _shares(specs: list[PageSpec], n_events: int) -> list[list[int]]:
+    """The indexes of specs for each of two processes, each about half the estimated work. The print
+    views of a language go together, as they share their events' parts: split, both processes would
+    render every part (about half an event page's cost; joining the views costs as much again)."""
+    prints: dict = {}   # language -> the indexes of its print views
+    units = []
+    for i, spec in enumerate(specs):
+        if spec.template == "print.html":
+            prints.setdefault(spec.language, []).append(i)
+        else:
+            units.append((_cost(spec), [i]))
+    units += [(1.0 * n_events, indexes) for indexes in prints.values()]
+    shares: list[list[int]] = [[], []]
+    loads = [0.0, 0.0]
+    for cost, indexes in sorted(units, key=lambda unit: (-unit[0], unit[1][0])):
+        side = 0 if loads[0] <= loads[1] else 1  # largest first, each to the less loaded side
+        shares[side] += indexes
+        loads[side] += cost
+    return shares
 
 
 def _render_parallel(renderer: _Dispatch, specs: list[PageSpec], envs: list, memo: Memo, n_events: int,
@@ -223,12 +242,7 @@ def _render_parallel(renderer: _Dispatch, specs: list[PageSpec], envs: list, mem
                 env.get_template(name)  # compile once, before the fork, so the child does not compile again
             except jinja2.TemplateError:
                 pass  # reported, with its line, when a page uses it
-    shares: list[list[int]] = [[], []]
-    loads = [0.0, 0.0]
-    for cost, i in sorted(((_cost(spec, n_events), i) for i, spec in enumerate(specs)), reverse=True):
-        side = 0 if loads[0] <= loads[1] else 1  # largest first, each to the less loaded side
-        shares[side].append(i)
-        loads[side] += cost
+    shares = _shares(specs, n_events)
 
     def here() -> list:
         pages: list = [None] * len(specs)
