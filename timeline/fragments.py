@@ -116,8 +116,10 @@ def _numbered(text: str) -> Numbered | None:
 
 class Fragments:
     """Renders the fragments of one build; `base` is the digest of what every page depends on (the
-    theme, the site), to which each fragment adds the digests of its own arguments; code: the
-    language of the timeline's edition, rendered with its own environment (env)."""
+    theme, the site), to which each fragment adds the digests of its own arguments (an event's
+    fragment: base and the entry's digest side by side, base being of fixed length, which keeps them
+    apart without hashing 10,000 strings again); code: the language of the timeline's edition,
+    rendered with its own environment (env)."""
 
     def __init__(self, tl: Timeline, env, memo: Memo, base: str, code: str = "", styled: dict | None = None):
         self.tl, self.env, self.memo, self.base, self.code = tl, env, memo, base, code
@@ -138,7 +140,7 @@ class Fragments:
         """The list items of entries (partials/event_item.html), one a line."""
         def make() -> str:
             return "".join(self.memo.get(
-                ITEMS, (self.code, e.id, root, heading), digest(self.base, e.digest),
+                ITEMS, (self.code, e.id, root, heading), self.base + e.digest,
                 lambda: self._render("partials/event_item.html", entry=e, root=root, heading=heading)) + "\n"
                 for e in entries)
         return Later(make)
@@ -146,7 +148,7 @@ class Fragments:
     def search_data(self, entries) -> Later:
         """The search records of entries (partials/search_item.html), separated by commas."""
         def make() -> str:
-            items = [self.memo.get(SEARCH, (self.code, e.id), digest(self.base, e.digest),
+            items = [self.memo.get(SEARCH, (self.code, e.id), self.base + e.digest,
                                    lambda: self._render("partials/search_item.html", entry=e)) for e in entries]
             return ",\n".join(items) + "\n" if items else ""
         return Later(make)
@@ -156,7 +158,7 @@ class Fragments:
         document (its kind and id), as the same era has other events in another."""
         def lines() -> str:
             return "".join(self.memo.get(
-                TOC, (self.code, e.id), digest(self.base, e.digest),
+                TOC, (self.code, e.id), self.base + e.digest,
                 lambda: self._render("partials/print_toc_event.html", entry=e)) + "\n" for e in entries)
 
         inputs = digest(self.base, *(e.digest for e in entries))
@@ -169,7 +171,7 @@ class Fragments:
         def events() -> str:
             parts, n = [], offset
             for e in entries:
-                part = self.memo.get(PRINT_EVENTS, (self.code, e.id), digest(self.base, e.digest),
+                part = self.memo.get(PRINT_EVENTS, (self.code, e.id), self.base + e.digest,
                                      lambda: self._print_event(e))
                 parts.append(self._render("partials/print_event.html", entry=e, offset=n, root=root)
                              if part is None else part.text(n, root))
