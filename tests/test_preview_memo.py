@@ -150,3 +150,21 @@ def test_digests_keep_their_parts_apart_whatever_the_strings_hold():
              ("\1'a\\x00'",), ("a\0",), (), ("",), ("", ""), (b"x",), ("b'x'",), (("a", "b"),), ("('a', 'b')",)]
     assert len({digest(*case) for case in cases}) == len(cases)
     assert digest("a", 1, None) == digest("a", 1, None)
+
+
+def test_the_preview_leaves_the_print_views_to_render_when_asked_and_they_equal_an_uncached_build(site_dir, tmp_path):
+    src, out, memo = site_dir(), tmp_path / "build", Memo()
+    fresh = tmp_path / "fresh"
+    event = src / "events" / "1864-dated.yaml"
+    for edit in (None, ("A dated event", "A renamed event"), ("significance: ", "significance: major\n#")):
+        if edit:
+            event.write_text(event.read_text().replace(*edit, 1))
+        result = build_site(src, out, memo=memo, on_demand=True, base_url="https://example.org/sub/")
+        assert result.ok and "print/index.html" in result.deferred
+        assert not (out / "print").exists()
+        shutil.rmtree(fresh, ignore_errors=True)
+        assert build_site(src, fresh, use_cache=False, base_url="https://example.org/sub/").ok
+        assert b"print/" in (fresh / "sitemap.xml").read_bytes()
+        served = _tree(out) | {path: make() for path, make in result.deferred.items()}
+        assert served == _tree(fresh)
+    assert "A renamed event" in result.deferred["print/index.html"]().decode()
