@@ -161,9 +161,9 @@ class Fragments:
                 TOC, (self.code, e.id), self.base + e.digest,
                 lambda: self._render("partials/print_toc_event.html", entry=e)) + "\n" for e in entries)
 
-        inputs = digest(self.base, *(e.digest for e in entries))
-        return Later(lambda: self.memo.get(PRINT_PARTS, (self.code, doc, era.id, "toc"), inputs, lambda: self._render(
-            "partials/print_toc_era.html", era=era, era_entries=entries, events=Markup(lines()))))
+        return Later(lambda: self.memo.get(
+            PRINT_PARTS, (self.code, doc, era.id, "toc"), digest(self.base, *(e.digest for e in entries)),
+            lambda: self._render("partials/print_toc_era.html", era=era, era_entries=entries, events=Markup(lines()))))
 
     def print_era(self, doc, era, entries, offset: int, root: str) -> Later:
         """One era of a print document (partials/print_era.html); offset: the notes before it, for
@@ -179,10 +179,10 @@ class Fragments:
                 n += len(e.notes)
             return "".join(parts)
 
-        inputs = digest(self.base, offset, root, *(e.digest for e in entries))
-        return Later(lambda: self.memo.get(PRINT_PARTS, (self.code, doc, era.id, "text"), inputs, lambda: self._render(
-            "partials/print_era.html", era=era, era_entries=entries, offset=offset, root=root,
-            events=Markup(events()))))
+        return Later(lambda: self.memo.get(
+            PRINT_PARTS, (self.code, doc, era.id, "text"), digest(self.base, offset, root, *(e.digest for e in entries)),
+            lambda: self._render("partials/print_era.html", era=era, era_entries=entries, offset=offset, root=root,
+                                 events=Markup(events()))))
 
     def _print_event(self, entry) -> Numbered | None:
         """An event's part of the print views, rendered once for every document it is in (None: its
