@@ -242,7 +242,8 @@ def bench_reload(n_values: list[int], runs: int, languages=None) -> None:
                 source_file.write_text(source_texts[i], encoding="utf-8")
 
             label = f"{n} events" if n else "bundled site"
-            with serve.PreviewServer(lambda: build_site(src, out, templates=ROOT / "templates", memo=memo), out,
+            with serve.PreviewServer(lambda: build_site(src, out, templates=ROOT / "templates", memo=memo,
+                                                        on_demand=True), out,
                                      watch=[src], log=io.StringIO()) as server:
                 for what, save, shown, expect in (
                         ("event title", save_event, lambda i: f"/events/{events[i].stem}/index.html",

@@ -317,3 +317,18 @@ def test_static_files_publish_only_the_themes_own_regular_files(tmp_path):
     files = static_files(templates)
     assert sorted(files) == ["static/css/a.css", "static/inside.css"]
     assert files["static/inside.css"] == b"a{}"
+
+
+def test_two_processes_share_the_pages_and_each_language_s_print_views_stay_together():
+    """The print views of a language share their events' parts: split between the two processes,
+    both would render every part."""
+    from timeline.render import PageSpec, _shares
+    specs = [PageSpec(f"{lang}events/{i}/index.html", "event.html", {}, "", lang) for lang in ("", "zh/") for i in range(50)]
+    specs += [PageSpec(f"{lang}print/{kind}/index.html", "print.html", {}, "", lang)
+              for lang in ("", "zh/") for kind in ("all", "era-a", "era-b", "theme-a")]
+    shares = _shares(specs, 50)
+    assert sorted(shares[0] + shares[1]) == list(range(len(specs)))
+    for lang in ("", "zh/"):
+        prints = {i for i, spec in enumerate(specs) if spec.template == "print.html" and spec.language == lang}
+        assert prints <= set(shares[0]) or prints <= set(shares[1])
+    assert all(len(share) > 25 for share in shares)

@@ -290,11 +290,11 @@ def test_preview_keeps_the_fragments_the_second_process_made(site_dir, tmp_path,
     _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
     assert build_site(src, out, memo=memo).ok  # on one core, where the count is kept
     # Its list item on the home page and on its theme and era pages, its line of the search data,
-    # of the print views' contents (the same line in each), its part of each print view (the whole
-    # timeline's, its era's and its one theme's: their note numbers differ): that event's alone.
+    # of the print views' contents (the same line in each), its part of the print views (once for the
+    # whole timeline's, its era's and its theme's: numbered as each document is joined): that event's alone.
     assert made["partials/event_item.html"] == ["1864-dated", "1864-dated"]
     assert made["partials/print_toc_event.html"] == ["1864-dated"]
-    assert made["partials/print_event.html"] == ["1864-dated"] * 3
+    assert made["partials/print_event.html"] == ["1864-dated"]
     assert made["partials/search_item.html"] == ["1864-dated"]
     assert build_site(src, fresh, use_cache=False).ok
     assert _tree(out) == _tree(fresh)
@@ -499,3 +499,71 @@ def test_the_memo_is_never_written_through_a_link_or_into_a_folder_not_ours(site
     (src.parent / ".timeline-cache").write_text("a file of the user's")
     assert build_site(src, tmp_path / "build", use_cache=False).ok
     assert (src.parent / ".timeline-cache").read_text() == "a file of the user's"
+
+
+# The print views' parts: an event's part is rendered once and numbered as each document is joined
+# (the notes before it and the page's root differ from one document to another).
+
+def _print_marks(out: Path, page: str) -> list[tuple[int, str]]:
+    import re
+    text = (out / page).read_text()
+    return [(int(n), root) for n, root in re.findall(r'<i class="probe" data-offset="(\d+)" data-root="([^"]*)"', text)]
+
+
+def _notes_before(entries) -> list[int]:
+    before, n = [], 0
+    for e in entries:
+        before.append(n)
+        n += len(e.notes)
+    return before
+
+
+def test_each_print_view_numbers_an_event_part_made_once_from_the_notes_before_it(site_dir, tmp_path, monkeypatch):
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    part = templates / "partials" / "print_event.html"
+    part.write_text(part.read_text() + '<i class="probe" data-offset="{{ offset }}" data-root="{{ root }}"></i>\n')
+    made = _count_fragments(monkeypatch)
+    result = build_site(src, tmp_path / "build", templates=templates)
+    assert result.ok
+    tl = result.timeline
+    assert sorted(made["partials/print_event.html"]) == sorted(e.id for e in tl.entries)  # once each
+    whole = _print_marks(tmp_path / "build", "print/index.html")
+    assert whole == [(n, "../") for n in _notes_before(tl.entries)]
+    assert any(n for n, _ in whole)
+    for era_id, entries in tl.by_era.items():
+        if entries:
+            page = f"print/eras/{era_id}/index.html"
+            assert _print_marks(tmp_path / "build", page) == [(n, "../../../") for n in _notes_before(entries)]
+
+
+def test_a_print_part_that_compares_its_offset_is_rendered_for_each_document_with_its_real_numbers(site_dir, tmp_path):
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    part = templates / "partials" / "print_event.html"
+    part.write_text(part.read_text() + '<i class="probe" data-offset="{{ offset if offset > 0 else 0 }}" '
+                                       'data-root="{{ root }}"></i>\n')
+    result = build_site(src, tmp_path / "build", templates=templates)
+    assert result.ok
+    assert _print_marks(tmp_path / "build", "print/index.html") == [
+        (n, "../") for n in _notes_before(result.timeline.entries)]
+    assert build_site(src, tmp_path / "fresh", templates=templates, use_cache=False).ok
+    assert _tree(tmp_path / "build") == _tree(tmp_path / "fresh")
+
+
+def test_a_note_added_to_the_first_event_renders_no_other_print_part_again(site_dir, tmp_path, monkeypatch):
+    src = site_dir()
+    out = tmp_path / "build"
+    memo = Memo()
+    assert build_site(src, out, memo=memo).ok
+    made = _count_fragments(monkeypatch)
+    event = src / "events" / "1689-treaty-of-nerchinsk.yaml"
+    _touch_later(event, event.read_text().replace("a third [@example-web].", "a third [@example-web].\n\n  A fourth "
+                                                                              "[@mancall-1971, p. 9]."))
+    assert build_site(src, out, memo=memo).ok
+    assert made["partials/print_event.html"] == ["1689-treaty-of-nerchinsk"]
+    shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
+    assert build_site(src, tmp_path / "fresh", use_cache=False).ok
+    assert _tree(out) == _tree(tmp_path / "fresh")

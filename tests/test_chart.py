@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from support import GOOD, ROOT
 from timeline import chart
 from timeline.build import render_site
@@ -242,3 +244,43 @@ def test_a_chinese_label_is_measured_about_twice_as_wide_as_its_character_count(
     assert text_units("Nerchinsk") == 9
     assert text_units("尼布楚条约") == 10
     assert text_units("1689 尼布楚") == 11
+
+
+class _PlainRows:
+    """Rows as first written (every interval of every row looked at), to check the faster one against."""
+
+    def __init__(self, max_rows, gap):
+        self.rows, self.max_rows, self.gap = [], max_rows, gap
+
+    def place(self, left, right, forced=True, within=None):
+        within = self.max_rows if within is None else min(within, self.max_rows)
+        for i, row in enumerate(self.rows[:within]):
+            if all(r + self.gap <= left or right + self.gap <= l for l, r in row):
+                break
+        else:
+            if len(self.rows) < within:
+                self.rows.append([])
+                i = len(self.rows) - 1
+            elif not forced:
+                return None
+            else:
+                i = min(range(len(self.rows)), key=lambda k: sum(
+                    max(0.0, min(r, right) - max(l, left)) for l, r in self.rows[k]))
+        self.rows[i].append((left, right))
+        return i
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_rows_place_every_interval_where_looking_at_every_interval_would(seed):
+    import random
+    from timeline.chartlayout import Rows
+    rng = random.Random(seed)
+    fast, plain = Rows(6, gap=1.0), _PlainRows(6, gap=1.0)
+    x = 0.0
+    for n in range(600):
+        # Mostly in order of time, as marks come, with labels and some out of order.
+        x = x + rng.uniform(0, 3) if rng.random() < 0.9 else rng.uniform(0, 1000)
+        width = rng.choice((7.0, 14.0, rng.uniform(0, 120)))
+        forced, within = rng.random() < 0.7, rng.choice((None, 2, 4))
+        assert fast.place(x, x + width, forced, within) == plain.place(x, x + width, forced, within), n
+    assert fast.rows == plain.rows

@@ -72,15 +72,36 @@ def test_a_file_rewritten_with_the_same_size_and_time_is_still_read_again(site_d
     assert "A dated even!" in (out / "events" / "1864-dated" / "index.html").read_text()
 
 
-def test_the_command_line_reads_every_event_file_whatever_its_signature(site_dir, tmp_path, monkeypatch):
+def test_the_command_line_reads_again_only_the_event_files_whose_signature_changed(site_dir, tmp_path, monkeypatch):
+    """The last build saved each file's signature (size, times, inode): an unchanged file is not read
+    again; a rewritten one is, even with its size and modification time put back (its ctime tells)."""
     src, out = site_dir(), tmp_path / "build"
     monkeypatch.setattr(content, "SETTLED_NS", 0)
     assert build_site(src, out).ok
     event = src / "events" / "1864-dated.yaml"
+    before = event.stat()
+    event.write_text(event.read_text().replace("A dated event", "A dated evenT"))
+    os.utime(event, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert event.stat().st_size == before.st_size
+    reads = _count_reads(monkeypatch)
+    assert build_site(src, out).ok
+    assert reads == ["1864-dated.yaml"]
+    assert "A dated evenT" in (out / "events" / "1864-dated" / "index.html").read_text()
+    reads.clear()
+    assert build_site(src, out, use_cache=False).ok    # no saved memo: every file
+    assert sorted(reads) == sorted(p.name for p in (src / "events").glob("*.yaml"))
+
+
+def test_the_command_line_reads_every_file_changed_too_recently_for_its_signature_to_tell(site_dir, tmp_path,
+                                                                                         monkeypatch):
+    src, out = site_dir(), tmp_path / "build"
+    assert build_site(src, out).ok                     # the files were written just now: no signature kept
+    event = src / "events" / "1864-dated.yaml"
     event.write_text(event.read_text().replace("A dated event", "A renamed event"))
     reads = _count_reads(monkeypatch)
-    assert build_site(src, out).ok       # the saved memo: judged by the files' bytes, never their times
+    assert build_site(src, out).ok
     assert sorted(reads) == sorted(p.name for p in (src / "events").glob("*.yaml"))
+    _same_as_uncached(src, out, None)
 
 
 def test_the_preview_keeps_an_unchanged_entry_and_remakes_one_whose_neighbours_changed(site_dir):
@@ -150,3 +171,21 @@ def test_digests_keep_their_parts_apart_whatever_the_strings_hold():
              ("\1'a\\x00'",), ("a\0",), (), ("",), ("", ""), (b"x",), ("b'x'",), (("a", "b"),), ("('a', 'b')",)]
     assert len({digest(*case) for case in cases}) == len(cases)
     assert digest("a", 1, None) == digest("a", 1, None)
+
+
+def test_the_preview_leaves_the_print_views_to_render_when_asked_and_they_equal_an_uncached_build(site_dir, tmp_path):
+    src, out, memo = site_dir(), tmp_path / "build", Memo()
+    fresh = tmp_path / "fresh"
+    event = src / "events" / "1864-dated.yaml"
+    for edit in (None, ("A dated event", "A renamed event"), ("significance: ", "significance: major\n#")):
+        if edit:
+            event.write_text(event.read_text().replace(*edit, 1))
+        result = build_site(src, out, memo=memo, on_demand=True, base_url="https://example.org/sub/")
+        assert result.ok and "print/index.html" in result.deferred
+        assert not (out / "print").exists()
+        shutil.rmtree(fresh, ignore_errors=True)
+        assert build_site(src, fresh, use_cache=False, base_url="https://example.org/sub/").ok
+        assert b"print/" in (fresh / "sitemap.xml").read_bytes()
+        served = _tree(out) | {path: make() for path, make in result.deferred.items()}
+        assert served == _tree(fresh)
+    assert "A renamed event" in result.deferred["print/index.html"]().decode()

@@ -417,6 +417,33 @@ def test_the_benchmark_measures_save_to_reloaded_page(watched):
     assert srv.fake.calls == 4
 
 
+def test_the_print_views_are_rendered_when_asked_for_as_a_full_build_has_them(site_dir, tmp_path):
+    """The preview leaves its print views (megabytes each) to render when a browser asks for one."""
+    from timeline.build import build_site
+    from timeline.incremental import Memo
+    src, out, memo = site_dir(), tmp_path / "out", Memo()
+    assert build_site(src, tmp_path / "full", use_cache=False).ok
+    with serve.PreviewServer(lambda: build_site(src, out, memo=memo, on_demand=True), out,
+                             log=io.StringIO()) as srv:
+        assert not (out / "print").exists()
+        status, headers, body = get(srv, "/print/")
+        _, _, home = get(srv, "/")
+        assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+        assert body == (tmp_path / "full" / "print" / "index.html").read_bytes().replace(
+            b"</body>", _injected(home) + b"</body>")
+        era = next(p for p in (tmp_path / "full" / "print" / "eras").iterdir())
+        assert get(srv, f"/print/eras/{era.name}/index.html")[0] == 200
+        status, headers, _ = get(srv, f"/print/eras/{era.name}?x=1")
+        assert status == 301 and headers["Location"] == f"/print/eras/{era.name}/?x=1"
+        assert get(srv, "/print/eras/nowhere/")[0] == 404
+
+
+def _injected(page: bytes) -> bytes:
+    """What the preview put before a served page's last </body>: its reload script."""
+    start = page.rindex(b"<script")
+    return page[start:page.rindex(b"</body>")]
+
+
 # --- the command --------------------------------------------------------------------------------
 
 def test_port_in_use_is_a_one_line_message_with_a_free_port(tmp_path, capsys):

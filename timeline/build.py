@@ -38,6 +38,7 @@ class BuildResult:
     incomplete: bool = False    # writing failed part-way: the output mixes the old and new site
     inputs: dict = field(default_factory=dict, repr=False)  # page path -> digest of its inputs
     languages: object = field(default=None, repr=False)   # i18n.Languages: the translations, checked
+    deferred: dict = field(default_factory=dict, repr=False)  # page path -> renders it when asked (on_demand)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -60,11 +61,12 @@ def default_templates(src: Path) -> Path:
 def render_site(src: Path, *, templates: Path | None = None, base_url: str | None = None,
                 strict: bool = False, memo: Memo | None = None, pdf: bool = False, sink=None,
                 limits: Limits = Limits(), parallel_min: int = render.PARALLEL_MIN_PAGES,
-                kept=None) -> BuildResult:
+                kept=None, on_demand: bool = False) -> BuildResult:
     """Everything but the write: the whole site in memory, or the diagnostics that prevent it.
     memo: an incremental.Memo (the preview's, or one saved by the last build); none: an empty one.
     With a sink (a writer.Output), pages are put to it as they are rendered instead (files then maps
-    each page's path to None); kept: see render.render_pages."""
+    each page's path to None); kept: see render.render_pages. on_demand: the print views are not
+    rendered but left in result.deferred, to render when asked for (the preview)."""
     src = Path(src)
     templates = Path(templates) if templates else default_templates(src)
     memo = Memo() if memo is None else memo
@@ -88,9 +90,10 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
                 for code in codes}
         rendered = render.render_pages(editions, envs, static, memo, theme,
                                        pdf_url=urls.PDF if pdf else None, limits=limits,
-                                       parallel_min=parallel_min, sink=sink, kept=kept)
+                                       parallel_min=parallel_min, sink=sink, kept=kept,
+                                       defer=_print_view if on_demand else None)
         files = rendered.files
-        files.update(exports.export_files(editions, files, memo))
+        files.update(exports.export_files(editions, [*files, *rendered.deferred], memo))
     except catalogs.CatalogError as exc:
         report.error(exc.path, exc.line, None, exc.message)
         return BuildResult(False, report.sorted())
@@ -100,11 +103,14 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
     except jinja2.TemplateError as exc:
         report.error(str(templates), None, None, f"template error: {exc}")
         return BuildResult(False, report.sorted())
-    diagnostics = report.sorted()
-    ok = not (strict and report.warnings)
-    pages = sum(1 for p in files if p.endswith(".html"))
-    return BuildResult(ok, diagnostics, pages=pages, files=files, timeline=timeline, events=len(timeline.entries),
-                       inputs=rendered.inputs, languages=languages)
+    pages = sum(1 for p in files if p.endswith(".html")) + len(rendered.deferred)
+    return BuildResult(not (strict and report.warnings), report.sorted(), pages=pages, files=files, timeline=timeline,
+                       events=len(timeline.entries), inputs=rendered.inputs, languages=languages,
+                       deferred=rendered.deferred)
+
+
+def _print_view(spec) -> bool:
+    return spec.context.get("kind") == "print"
 
 
 ENGINE_DIR = Path(__file__).resolve().parent
@@ -159,7 +165,8 @@ def _digest_folder(h, rel: str, folder: str, above: tuple, code_only: bool) -> N
 def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url: str | None = None,
                strict: bool = False, use_cache: bool = True, memo: Memo | None = None,
                pdf: bool = False, paper: str = "a4", pdf_inputs: dict | None = None, after=None,
-               limits: Limits = Limits(), parallel_min: int = render.PARALLEL_MIN_PAGES) -> BuildResult:
+               limits: Limits = Limits(), parallel_min: int = render.PARALLEL_MIN_PAGES,
+               on_demand: bool = False) -> BuildResult:
     """Build into out. On any error before writing, out is left exactly as it was; an error while
     writing says so (result.incomplete).
 
@@ -167,7 +174,8 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
     as that build left it), the output is kept and nothing is rendered; use_cache=False always renders.
     Otherwise what the last build derived (incremental.Memo, saved beside the content folder) is
     reused where its inputs are unchanged; use_cache=False starts from an empty memo.
-    memo: a Memo kept in memory by a long-lived caller (the preview), instead of the saved one.
+    memo: a Memo kept in memory by a long-lived caller (the preview), instead of the saved one;
+    with on_demand, the print views are then not written but rendered when asked for (result.deferred).
     after: called with the result after a successful build, while this build still holds out (the PDF).
     pdf_inputs: what the PDFs depend on besides the site (the variant, the font files): part of the
     inputs, so that a new font is a reason to build again.
@@ -186,7 +194,7 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
         # The preview (writing to a folder of its own) keeps every page in memory anyway, to reuse
         # unchanged ones, so it writes them at the end; a one-off build streams each page to a
         # staging folder as it is rendered.
-        return _build_in_memory(src, out, memo, options)
+        return _build_in_memory(src, out, memo, dict(options, on_demand=on_demand))
     with contextlib.ExitStack() as held:
         try:
             held.enter_context(writer.locked(out))

@@ -52,31 +52,55 @@ class Scale:
 
 
 class Rows:
-    """Rows of occupied intervals; a new interval goes in the first row where it overlaps nothing."""
+    """Rows of occupied intervals; a new interval goes in the first row where it overlaps nothing.
+
+    Marks come mostly in order of time, so each row also keeps its longest interval and whether its
+    intervals came in order of their left ends: then a look back from its newest interval can stop
+    at the first that ends (with a margin for rounding) before the new one begins, which only
+    intervals further back could not either."""
 
     def __init__(self, max_rows: int, gap: float):
         self.rows: list[list[tuple[float, float]]] = []
         self.max_rows, self.gap = max_rows, gap
+        self._longest: list[float] = []
+        self._ordered: list[bool] = []
 
-    def _fits(self, row: list, left: float, right: float) -> bool:
-        return all(r + self.gap <= left or right + self.gap <= l for l, r in row)
+    def _near(self, k: int, left: float):
+        """The intervals of row k that may reach left (newest first; others end before it)."""
+        row, longest = self.rows[k], self._longest[k] + self.gap + 1.0
+        for l, r in reversed(row):
+            if self._ordered[k] and l + longest < left:
+                return
+            yield l, r
+
+    def _fits(self, k: int, left: float, right: float) -> bool:
+        return all(r + self.gap <= left or right + self.gap <= l for l, r in self._near(k, left))
+
+    def _overlap(self, k: int, left: float, right: float) -> float:
+        # Summed oldest first, as the intervals came: the very same float whatever the look back skipped.
+        return sum(reversed([max(0.0, min(r, right) - max(l, left)) for l, r in self._near(k, left)
+                             if r > left and l < right]))
 
     def place(self, left: float, right: float, forced: bool = True, within: int | None = None) -> int | None:
         """The row taken, or None when nothing fits in the first `within` rows and not `forced`."""
         within = self.max_rows if within is None else min(within, self.max_rows)
-        for i, row in enumerate(self.rows[:within]):
-            if self._fits(row, left, right):
+        for i in range(min(within, len(self.rows))):
+            if self._fits(i, left, right):
                 break
         else:
             if len(self.rows) < within:
                 self.rows.append([])
+                self._longest.append(0.0)
+                self._ordered.append(True)
                 i = len(self.rows) - 1
             elif not forced:
                 return None
             else:  # full: the row whose intervals overlap this one least
-                i = min(range(len(self.rows)), key=lambda k: sum(
-                    max(0.0, min(r, right) - max(l, left)) for l, r in self.rows[k]))
-        self.rows[i].append((left, right))
+                i = min(range(len(self.rows)), key=lambda k: self._overlap(k, left, right))
+        row = self.rows[i]
+        self._ordered[i] = self._ordered[i] and (not row or row[-1][0] <= left)
+        self._longest[i] = max(self._longest[i], right - left)
+        row.append((left, right))
         return i
 
 

@@ -203,7 +203,7 @@ def _preview_server(serve, args, src: Path, templates: Path, out: Path):
     memo = Memo()  # kept between rebuilds, so that an edit costs work in proportion to the edit
 
     def builder():
-        return build_site(src, out, templates=templates if templates.is_dir() else None, memo=memo)
+        return build_site(src, out, templates=templates if templates.is_dir() else None, memo=memo, on_demand=True)
 
     try:
         server = serve.PreviewServer(builder, out, watch=[src, templates], ignore=[Path("build")],

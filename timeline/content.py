@@ -28,9 +28,10 @@ from .sourcefile import load_sources
 from .typography import quotes
 
 EVENTS = Stage("content.event")      # an event file's path -> EventRead
-# The preview only (never saved): an event file's path -> the digest of its text, while its stat
-# signature is unchanged, so that a save does not read and hash 10,000 unchanged files again.
-READ = Stage("content.read", saved=False)
+# An event file's path -> the digest of its text, while its stat signature is unchanged, so that a
+# save in the preview, or a build after one edit, does not read and hash 10,000 unchanged files again.
+# Saved too: the signature holds the change time, which any write sets and no user can set back.
+READ = Stage("content.read")
 # A signature is trusted only for a file last changed this long before it was taken: a file written
 # twice within one tick of a coarse file clock keeps its time (git's "racily clean" entries).
 SETTLED_NS = 2_000_000_000

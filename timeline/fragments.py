@@ -3,6 +3,9 @@ view, a bibliography entry), each rendered once per distinct input and handed to
 
 from __future__ import annotations
 
+import os
+from typing import NamedTuple
+
 from markupsafe import Markup
 
 from . import templating, urls
@@ -13,7 +16,7 @@ from .index import Timeline
 # Every key starts with the language's code: the editions' fragments are kept side by side.
 ITEMS = Stage("fragments.item")              # (language, event id, root, heading) -> an event's list item
 SEARCH = Stage("fragments.search")           # (language, event id) -> its line of the search data
-PRINT_EVENTS = Stage("fragments.print")      # (language, event id, root, first note number) -> its part of a print view
+PRINT_EVENTS = Stage("fragments.print")      # (language, event id) -> its part of every print view, Numbered
 TOC = Stage("fragments.toc")                 # (language, event id) -> its line of the print view's contents
 # A print document's part (an era's events, or the era's lines of the contents), joined from the
 # fragments above: kept in memory only (the preview), where a save then joins again one era, not all.
@@ -38,10 +41,85 @@ class Later:
     __str__ = __html__
 
 
+# Where a print part shows a note number or its root: the notes before it and the root differ from one
+# document to another, so the part is rendered once with these marks and numbered when a document
+# is joined. Random, so that no text can hold one (and the loader refuses control characters anyway).
+_MARK = f"\0{os.urandom(8).hex()}:"
+_ROOT = f"{_MARK}r{_MARK}"
+
+
+class _Number:
+    """A note's number in the document while a part is rendered (offset + n), written as a mark. What
+    a mark cannot stand for (a comparison, a truth value) is a TypeError: the part is then rendered
+    for each document with its real numbers."""
+
+    __slots__ = ("n",)
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def __add__(self, k: int) -> _Number:
+        return _Number(self.n + k) if type(k) is int else NotImplemented
+
+    __radd__ = __add__
+
+    def __str__(self) -> str:
+        return f"{_MARK}{self.n}{_MARK}"
+
+    def __html__(self) -> Markup:
+        return Markup(str(self))
+
+    def __format__(self, spec: str) -> str:
+        if spec:
+            raise TypeError("a note number in a print part cannot be formatted")
+        return str(self)
+
+    def __bool__(self):
+        raise TypeError("a note number in a print part has no truth value")
+
+    def __eq__(self, other):
+        raise TypeError("a note number in a print part cannot be compared")
+
+    __hash__ = None
+
+
+_OFFSET = _Number(0)    # the offset itself: the notes before the part
+
+
+class Numbered(NamedTuple):
+    """A print part without its document's numbers: text between the places where a note number
+    (offset + parts[i]) or the root (parts[i] None) goes, at the odd indices of parts."""
+    parts: tuple
+
+    def text(self, offset: int, root: str) -> str:
+        parts = list(self.parts)
+        for i in range(1, len(parts), 2):
+            parts[i] = root if parts[i] is None else str(offset + parts[i])
+        return "".join(parts)
+
+
+def _numbered(text: str) -> Numbered | None:
+    """The marks of a part rendered with _OFFSET and _ROOT as data; None if they are not as made."""
+    parts: list = text.split(_MARK)
+    if len(parts) % 2 == 0:
+        return None
+    for i in range(1, len(parts), 2):
+        mark = parts[i]
+        if mark == "r":
+            parts[i] = None
+        elif mark.isdigit() and mark.isascii():
+            parts[i] = int(mark)
+        else:
+            return None
+    return Numbered(tuple(parts))
+
+
 class Fragments:
     """Renders the fragments of one build; `base` is the digest of what every page depends on (the
-    theme, the site), to which each fragment adds the digests of its own arguments; code: the
-    language of the timeline's edition, rendered with its own environment (env)."""
+    theme, the site), to which each fragment adds the digests of its own arguments (an event's
+    fragment: base and the entry's digest side by side, base being of fixed length, which keeps them
+    apart without hashing 10,000 strings again); code: the language of the timeline's edition,
+    rendered with its own environment (env)."""
 
     def __init__(self, tl: Timeline, env, memo: Memo, base: str, code: str = "", styled: dict | None = None):
         self.tl, self.env, self.memo, self.base, self.code = tl, env, memo, base, code
@@ -62,7 +140,7 @@ class Fragments:
         """The list items of entries (partials/event_item.html), one a line."""
         def make() -> str:
             return "".join(self.memo.get(
-                ITEMS, (self.code, e.id, root, heading), digest(self.base, e.digest),
+                ITEMS, (self.code, e.id, root, heading), self.base + e.digest,
                 lambda: self._render("partials/event_item.html", entry=e, root=root, heading=heading)) + "\n"
                 for e in entries)
         return Later(make)
@@ -70,7 +148,7 @@ class Fragments:
     def search_data(self, entries) -> Later:
         """The search records of entries (partials/search_item.html), separated by commas."""
         def make() -> str:
-            items = [self.memo.get(SEARCH, (self.code, e.id), digest(self.base, e.digest),
+            items = [self.memo.get(SEARCH, (self.code, e.id), self.base + e.digest,
                                    lambda: self._render("partials/search_item.html", entry=e)) for e in entries]
             return ",\n".join(items) + "\n" if items else ""
         return Later(make)
@@ -80,12 +158,12 @@ class Fragments:
         document (its kind and id), as the same era has other events in another."""
         def lines() -> str:
             return "".join(self.memo.get(
-                TOC, (self.code, e.id), digest(self.base, e.digest),
+                TOC, (self.code, e.id), self.base + e.digest,
                 lambda: self._render("partials/print_toc_event.html", entry=e)) + "\n" for e in entries)
 
-        inputs = digest(self.base, *(e.digest for e in entries))
-        return Later(lambda: self.memo.get(PRINT_PARTS, (self.code, doc, era.id, "toc"), inputs, lambda: self._render(
-            "partials/print_toc_era.html", era=era, era_entries=entries, events=Markup(lines()))))
+        return Later(lambda: self.memo.get(
+            PRINT_PARTS, (self.code, doc, era.id, "toc"), digest(self.base, *(e.digest for e in entries)),
+            lambda: self._render("partials/print_toc_era.html", era=era, era_entries=entries, events=Markup(lines()))))
 
     def print_era(self, doc, era, entries, offset: int, root: str) -> Later:
         """One era of a print document (partials/print_era.html); offset: the notes before it, for
@@ -93,16 +171,27 @@ class Fragments:
         def events() -> str:
             parts, n = [], offset
             for e in entries:
-                parts.append(self.memo.get(
-                    PRINT_EVENTS, (self.code, e.id, root, n), digest(self.base, e.digest),
-                    lambda: self._render("partials/print_event.html", entry=e, offset=n, root=root)) + "\n")
+                part = self.memo.get(PRINT_EVENTS, (self.code, e.id), self.base + e.digest,
+                                     lambda: self._print_event(e))
+                parts.append(self._render("partials/print_event.html", entry=e, offset=n, root=root)
+                             if part is None else part.text(n, root))
+                parts.append("\n")
                 n += len(e.notes)
             return "".join(parts)
 
-        inputs = digest(self.base, offset, root, *(e.digest for e in entries))
-        return Later(lambda: self.memo.get(PRINT_PARTS, (self.code, doc, era.id, "text"), inputs, lambda: self._render(
-            "partials/print_era.html", era=era, era_entries=entries, offset=offset, root=root,
-            events=Markup(events()))))
+        return Later(lambda: self.memo.get(
+            PRINT_PARTS, (self.code, doc, era.id, "text"), digest(self.base, offset, root, *(e.digest for e in entries)),
+            lambda: self._render("partials/print_era.html", era=era, era_entries=entries, offset=offset, root=root,
+                                 events=Markup(events()))))
+
+    def _print_event(self, entry) -> Numbered | None:
+        """An event's part of the print views, rendered once for every document it is in (None: its
+        template uses the offset in a way that cannot be marked; each document renders it then)."""
+        try:
+            text = self._render("partials/print_event.html", entry=entry, offset=_OFFSET, root=_ROOT)
+        except templating.TemplateProblem:
+            return None
+        return _numbered(text)
 
     def source_items(self, root: str) -> dict:
         """Source key -> its entry on the sources page, with the events that cite it."""

@@ -71,27 +71,31 @@ def documents(tl, language: str = "") -> list[PrintDoc]:
     (language: the folder of the timeline's language, "" for the default)."""
     site = tl.site
 
-    def parts(keep) -> tuple:
-        grouped = ((era, [e for e in tl.by_era[era.id] if keep(e)]) for era in site.eras)
-        return tuple((era, entries) for era, entries in grouped if entries)
+    def by_era(entries) -> tuple:
+        """Entries (in timeline order; each once, though an event may list a theme twice) grouped by
+        era, eras in order, none empty."""
+        grouped = {}
+        for e in entries:
+            grouped.setdefault(e.era.id, {})[e.id] = e
+        return tuple((era, list(grouped[era.id].values())) for era in site.eras if era.id in grouped)
 
-    def cited(parts) -> tuple:
-        found = {key: source for _, entries in parts for e in entries for key, source in e.cited.items()}
+    def cited(entries) -> tuple:
+        found = {}
+        for e in entries:
+            found.update(e.cited)
         return tuple(found.values())
 
-    docs = [PrintDoc("print", "", site.title, site.subtitle, parts(lambda e: True),
+    docs = [PrintDoc("print", "", site.title, site.subtitle, by_era(tl.entries),
                      tuple(tl.content.sources.values()), language)]
     for era in site.eras:
         if tl.by_era[era.id]:
-            era_parts = ((era, list(tl.by_era[era.id])),)
-            docs.append(PrintDoc("print-era", era.id, f"{era.label}, {era.start}–{era.end}",
-                                 era.intro or "", era_parts, cited(era_parts), language))
+            docs.append(PrintDoc("print-era", era.id, f"{era.label}, {era.start}–{era.end}", era.intro or "",
+                                 ((era, list(tl.by_era[era.id])),), cited(tl.by_era[era.id]), language))
     for theme in site.themes:
-        ids = {e.id for e in tl.by_theme[theme.id]}
-        theme_parts = parts(lambda e: e.id in ids)
-        if theme_parts:
+        entries = tl.by_theme[theme.id]
+        if entries:
             docs.append(PrintDoc("print-theme", theme.id, theme.label, theme.description or "",
-                                 theme_parts, cited(theme_parts), language))
+                                 by_era(entries), cited(entries), language))
     return docs
 
 

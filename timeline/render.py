@@ -28,6 +28,7 @@ PARALLEL_MIN_SOURCES = 40   # ... and below this many bibliography entries to fo
 class Rendered(NamedTuple):
     files: dict            # path -> bytes; None for a page handed to the sink or kept in the output
     inputs: dict           # page path -> the digest of its inputs
+    deferred: dict = {}    # path -> a function that renders that page when it is asked for (see defer)
 
 
 class _PageRenderer:
@@ -140,7 +141,8 @@ def _linked(source, entry: str) -> str:
 def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Memo, theme: str = "",
                  *, pdf_url: str | None = None, limits: Limits = Limits(), workers: int | None = None,
                  parallel_min: int = PARALLEL_MIN_PAGES, sink=None,
-                 kept: Callable[[str, str], bool] | None = None) -> Rendered:
+                 kept: Callable[[str, str], bool] | None = None,
+                 defer: Callable[[PageSpec], bool] | None = None) -> Rendered:
     """Every page of the site in every language and the static files, path -> bytes. A page whose
     inputs are those of a page in the memo is not rendered again.
 
@@ -149,6 +151,8 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
     sink: a writer.Output; each page is put to it as soon as it is rendered, by whichever process
     renders it, and is not kept (its value in the result is None).
     kept(path, inputs): True when the output already holds that page as made from those inputs.
+    defer(spec): True for a page not rendered now but when it is asked for (the preview's print
+    views: several megabytes each, rarely looked at while editing); it is in result.deferred.
     """
     # A content hash in asset URLs lets browsers cache them for ever and still see a new version.
     versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
@@ -165,8 +169,11 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
     env = envs[editions[0].code]
     n_events = len(editions[0].timeline.entries)
     files: dict = {}
-    todo = []
+    todo, deferred = [], {}
     for spec in specs:
+        if defer is not None and defer(spec):
+            deferred[spec.path] = _later(renderer, spec, memo)
+            continue
         page = memo.peek(PAGES, spec.path, spec.inputs)
         if page is None and not (kept is not None and kept(spec.path, spec.inputs)):
             todo.append(spec)
@@ -179,7 +186,15 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
     for spec, page in zip(todo, fresh):
         files[spec.path] = page
     files.update(static)
-    return Rendered(files, {spec.path: spec.inputs for spec in specs})
+    return Rendered(files, {spec.path: spec.inputs for spec in specs}, deferred)
+
+
+def _later(renderer: "_Dispatch", spec: PageSpec, memo: Memo) -> Callable[[], bytes]:
+    """A deferred page: the memo's, or rendered when first asked for (then kept in the memo)."""
+    def page() -> bytes:
+        made = memo.peek(PAGES, spec.path, spec.inputs)
+        return made if made is not None else _deliver(renderer, spec, memo, None)
+    return page
 
 
 class _Dispatch:
@@ -201,13 +216,32 @@ def _deliver(renderer: _Dispatch, spec: PageSpec, memo: Memo, sink):
     return None
 
 
-def _cost(spec: PageSpec, n_events: int) -> float:
+def _cost(spec: PageSpec) -> float:
     """Rough rendering cost in event-page units (measured at 10,000 events: a list page costs about
-    0.2 an event listed, the print page 0.6 an event)."""
-    if spec.template == "print.html":
-        return 0.6 * n_events
+    0.2 an event listed)."""
     entries = spec.context.get("entries")
     return 1 + (0.2 * len(entries) if isinstance(entries, list) else 0)
+
+
+def _shares(specs: list[PageSpec], n_events: int) -> list[list[int]]:
+    """The indexes of specs for each of two processes, each about half the estimated work. The print
+    views of a language go together, as they share their events' parts: split, both processes would
+    render every part (about half an event page's cost; joining the views costs as much again)."""
+    prints: dict = {}   # language -> the indexes of its print views
+    units = []
+    for i, spec in enumerate(specs):
+        if spec.template == "print.html":
+            prints.setdefault(spec.language, []).append(i)
+        else:
+            units.append((_cost(spec), [i]))
+    units += [(1.0 * n_events, indexes) for indexes in prints.values()]
+    shares: list[list[int]] = [[], []]
+    loads = [0.0, 0.0]
+    for cost, indexes in sorted(units, key=lambda unit: (-unit[0], unit[1][0])):
+        side = 0 if loads[0] <= loads[1] else 1  # largest first, each to the less loaded side
+        shares[side] += indexes
+        loads[side] += cost
+    return shares
 
 
 def _render_parallel(renderer: _Dispatch, specs: list[PageSpec], envs: list, memo: Memo, n_events: int,
@@ -223,12 +257,7 @@ def _render_parallel(renderer: _Dispatch, specs: list[PageSpec], envs: list, mem
                 env.get_template(name)  # compile once, before the fork, so the child does not compile again
             except jinja2.TemplateError:
                 pass  # reported, with its line, when a page uses it
-    shares: list[list[int]] = [[], []]
-    loads = [0.0, 0.0]
-    for cost, i in sorted(((_cost(spec, n_events), i) for i, spec in enumerate(specs)), reverse=True):
-        side = 0 if loads[0] <= loads[1] else 1  # largest first, each to the less loaded side
-        shares[side].append(i)
-        loads[side] += cost
+    shares = _shares(specs, n_events)
 
     def here() -> list:
         pages: list = [None] * len(specs)

@@ -88,6 +88,7 @@ class PreviewServer:
         self._state = threading.Condition()  # guards generation/errors/stopping; wakes long-polls
         self.generation = 0
         self.errors: list[Diagnostic] = []
+        self._deferred: dict = {}   # page path -> renders that page of the last good build (result.deferred)
         self._warned: set[Diagnostic] = set()
         self._stopping = False
         self._threads: list[threading.Thread] = []
@@ -160,6 +161,8 @@ class PreviewServer:
                 result, ok, diagnostics = None, False, [exception_diagnostic(exc)]
             errors = [d for d in diagnostics if d.severity == "error"] or ([] if ok else [
                 Diagnostic("(build)", message="the build failed without a diagnostic")])
+            if ok:
+                self._deferred = dict(getattr(result, "deferred", None) or {})
             with self._state:
                 self.errors = [] if ok else errors
                 self.generation += 1
@@ -202,6 +205,12 @@ class PreviewServer:
     def fetch(self, url_path: str, query: str = "") -> tuple[int, dict[str, str], bytes]:
         """The response for a URL path, read whole while no build runs (one build per response)."""
         with self._lock.reading():
+            page = self._on_demand(url_path)
+            if page is not None:
+                if not page.endswith(url_path.rpartition("/")[2] or "index.html"):  # the folder without its "/"
+                    return 301, {"Location": "/" + url_path.lstrip("/") + "/" + (f"?{query}" if query else "")}, b""
+                body, generation, errors = self._deferred[page](), self.generation, list(self.errors)
+                return 200, {"Content-Type": "text/html; charset=utf-8"}, inject(body, generation, errors)
             target = self._resolve(url_path)
             if target == "forbidden":
                 return 403, {"Content-Type": "text/plain; charset=utf-8"}, b"403 forbidden\n"
@@ -228,6 +237,17 @@ class PreviewServer:
         if ctype.startswith("text/") or ctype in ("application/javascript", "application/json", "image/svg+xml"):
             ctype += "; charset=utf-8"
         return status, {"Content-Type": ctype}, body
+
+    def _on_demand(self, url_path: str) -> str | None:
+        """The path of the page a URL asks for, if it is one the build left to render when asked for."""
+        if not self._deferred:
+            return None
+        parts = [p for p in urllib.parse.unquote(url_path).split("/") if p not in ("", ".")]
+        path = "/".join(parts)
+        for candidate in (path, f"{path}/index.html" if path else "index.html"):
+            if candidate in self._deferred:
+                return candidate
+        return None
 
     def _resolve(self, url_path: str) -> Path | None | str:
         raw = urllib.parse.unquote(url_path)
