@@ -5,6 +5,7 @@ languages, and English output that only gains the alternates."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -416,3 +417,100 @@ def test_the_bibliographys_lede_names_the_style_its_entries_are_in(out):
     assert "gost-r-7-0-5-2008" in lede("ru/") and "в стиле CSL" in lede("ru/")
     styled = len(re.findall(r'<li id="src-', (out / "ru" / "sources" / "index.html").read_text(encoding="utf-8")))
     assert re.search(r"\d+", lede("ru/")) and int(re.search(r"(\d+) запис", lede("ru/"))[1]) <= styled
+
+
+class _EnglishWords(HTMLParser):
+    """Text and accessible names of a Chinese or Russian page that hold English words (lowercase ASCII
+    words of three letters or more: the interface's words, where names are capitalised), outside what
+    is English by design: an element marked lang="en" (an untranslated text, announced), code and
+    scripts, and the citations (a source is cited in its own language; the cite-this-page block's
+    BibTeX and CSL-JSON are data)."""
+
+    WORD = re.compile(r"(?<![\w./#@-])[a-z]{3,}(?![\w./@-])")
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    CITED = {"notes", "bibliography", "further", "print-notes", "footnote", "cite", "place-source"}
+
+    def __init__(self, allowed: set[str]):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.found, self.allowed = [], [], allowed
+
+    def _skipped(self) -> bool:
+        for tag, lang, classes in reversed(self.stack):
+            if tag in ("script", "style", "code", "pre", "cite") or self.CITED & classes:
+                return True
+            if lang:
+                return lang == "en"
+        return False
+
+    def _check(self, text: str) -> None:
+        for known in self.allowed:
+            text = text.replace(known, "")
+        if self.WORD.search(text) and not self._skipped():
+            self.found.append(" ".join(text.split()))
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag not in self.VOID:
+            self.stack.append((tag, a.get("lang"), set((a.get("class") or "").split())))
+        for name in ("aria-label", "title", "alt", "placeholder"):
+            if a.get(name):
+                self._check(a[name])
+        if tag in self.VOID and tag == "meta" and a.get("name") == "description":
+            self._check(a.get("content") or "")
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        if data.strip():
+            self._check(data)
+
+
+def english_words(out: Path, folder: str, allowed: set[str]) -> dict[str, list[str]]:
+    found = {}
+    for path in sorted((out / folder).rglob("*.html")):
+        parser = _EnglishWords(allowed)
+        parser.feed(path.read_text(encoding="utf-8"))
+        if parser.found:
+            found[str(path.relative_to(out))] = parser.found
+    return found
+
+
+def _english_content(src: Path, out: Path, code: str) -> set[str]:
+    """What the fixture leaves in English on purpose: the titles and summaries of the texts it does not
+    translate (where a page names them outside the marked fallback: links, <title>, the description),
+    the about page's description, the site's author; and a program's name."""
+    import yaml
+
+    left = set()
+    for path in (src / "events").glob("*.yaml"):
+        event = yaml.safe_load(path.read_text(encoding="utf-8"))
+        mine = src / "translations" / code / "events" / path.name
+        mine = yaml.safe_load(mine.read_text(encoding="utf-8")) if mine.exists() else {}
+        if "title" not in mine:
+            left.add(event["title"])
+        if "summary" not in mine:   # as the English page describes the event (plain text)
+            english = (out / "events" / path.stem / "index.html").read_text(encoding="utf-8")
+            left.add(html.unescape(re.search(r'<meta name="description" content="([^"]*)"', english)[1]))
+    site = yaml.safe_load((src / "site.yaml").read_text(encoding="utf-8"))
+    about = (src / "pages" / "about.md").read_text(encoding="utf-8")
+    return left | {site["author"], "pandoc", re.search(r"description: (.*)", about)[1].strip()}
+
+
+@pytest.mark.parametrize("code", ["zh-Hans", "ru"])
+def test_chinese_and_russian_pages_hold_no_english_interface_words(src, out, code):
+    """The charts' names and descriptions for screen readers, the kinds of places and why a place is
+    not drawn, the map's description, the engine's page titles and the citation's edition line."""
+    found = english_words(out, FOLDERS[code], _english_content(src, out, code))
+    assert found == {}, json.dumps(found, ensure_ascii=False, indent=1)[:3000]
+
+
+def test_the_english_word_scan_finds_english_words_outside_lang_en():
+    parser = _EnglishWords(set())
+    parser.feed('<p lang="zh-Hans">地图 <span>town</span> <span lang="en">Treaty of Nerchinsk</span> '
+                '<a aria-label="Overview of 3 events">概览</a> <code>events.json</code> <cite>Russia and China</cite>'
+                '<ol class="notes"><li>accessed 1 May</li></ol> Нерчинск BibTeX feed.xml</p>')
+    assert parser.found == ["town", "Overview of 3 events"]
