@@ -110,11 +110,9 @@ def styled(editions: list, memo: Memo) -> dict:
                     for code, style, todo in some]
         except citestyles.CiteUnavailable:
             return [{} for _ in some]
-    if parallel.can_fork() and sum(len(job[2]) for job in jobs) >= PARALLEL_MIN_SOURCES:
-        # Each language's sources in two halves, one to each core (GB/T takes twice as long as GOST).
-        halves = [[(code, style, dict(sorted(todo.items())[i::2])) for code, style, todo in jobs] for i in (0, 1)]
-        mine, theirs = parallel.in_two(lambda: run(halves[0]), lambda: run(halves[1]))
-        made = [{**one, **other} for one, other in zip(mine, theirs)]
+    if len(jobs) > 1 and parallel.can_fork() and sum(len(job[2]) for job in jobs) >= PARALLEL_MIN_SOURCES:
+        mine, theirs = parallel.in_two(lambda: run(jobs[:1]), lambda: run(jobs[1:]))
+        made = mine + theirs
     else:
         made = run(jobs)
     for (code, style, todo), entries in zip(jobs, made):
