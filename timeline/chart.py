@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from . import urls
-from .catalogs import N_, NP_, engine
+from .chartwords import (DECADES_TITLE, EVENTS, ERAS, OVERVIEW_TITLE, count as _count, decade_bar, decades_desc,
+                         mark_label, texts as _texts)
 from .chartlayout import PAD_X, Rows, Scale, pack, short_title, year_position
 from .dates import decade_label
 from .incremental import Memo, Stage, digest
-from .index import Entry, Timeline
+from .index import Timeline
 
 # Sizes in viewBox units. The overview is drawn 1000 units wide and never shown narrower than 1000 px
 # (narrow screens scroll it sideways), so a unit is at least a pixel: text stays readable and every
@@ -46,39 +47,9 @@ def text_units(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-# What the charts say to screen readers, in the page's language (the engine's catalog, timeline/locale/).
-OVERVIEW_TITLE = N_("Overview of {events}, {start}–{end}, in {eras}")
-EVENTS, ERAS, DECADE_COUNT = NP_("{count} event", "{count} events"), NP_("{count} era", "{count} eras"), \
-    NP_("{count} decade", "{count} decades")
-MARK = N_("{title}, {date} ({themes}; {significance})")
-SIGNIFICANCE = {"major": N_("major"), "notable": N_("notable"), "minor": N_("minor")}
-DECADES_TITLE = N_("Events per decade, stacked by theme")
-DECADES_DESC = N_("{decades} from {first} to {last}; the busiest has {busiest}. Select a decade to go to its "
-                  "events; the table below gives every count.")
-NO_EVENTS = N_("No events.")
-DECADE_BAR = N_("{decade}: {events} ({detail})")
-
-
-def _texts(code: str):
-    return engine(code or "en")
-
-
-def _count(code: str, forms: tuple[str, str], n: int) -> str:
-    return _texts(code).ngettext(*forms, n).format(count=n)
-
-
 def _n(value: float) -> str:
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
-
-
-def mark_label(entry: Entry, code: str = "en") -> str:
-    """An event's name for screen readers: title, date, themes and significance, in the language."""
-    _ = _texts(code).gettext
-    significance = entry.event.significance
-    return _(MARK).format(title=entry.event.title, date=entry.date_display,
-                          themes=", ".join(t.label for t in entry.themes),
-                          significance=_(SIGNIFICANCE[significance]) if significance in SIGNIFICANCE else significance)
 
 
 def overview(tl: Timeline, root: str = "", entries: list | None = None) -> str:
@@ -300,14 +271,10 @@ def decades(tl: Timeline, rows: list[DecadeRow] | None = None, anchors: dict[int
     slot = (right - left) / max(len(rows), 1)
     bar = slot * 0.78
 
-    desc = _(DECADES_DESC).format(
-        decades=_count(code, DECADE_COUNT, len(rows)), first=decade_label(rows[0].decade, code),
-        last=decade_label(rows[-1].decade, code), busiest=_count(code, EVENTS, max(r.total for r in rows))
-    ) if rows else _(NO_EVENTS)
     out = [f'<svg class="chart decades-chart" viewBox="0 0 {width} {_n(height)}" width="{width}" '
            f'height="{_n(height)}" aria-labelledby="decades-title decades-desc" font-size="{FONT}">',
            f'<title id="decades-title">{escape(_(DECADES_TITLE))}</title>',
-           f'<desc id="decades-desc">{escape(desc)}</desc>',
+           f'<desc id="decades-desc">{escape(decades_desc(rows, code))}</desc>',
            '<g class="grid" aria-hidden="true">']
     out += [_grid_line(base - value / top * plot_h, value, left, right) for value in range(0, top + 1, step)]
     out.append('</g><g class="bars">')
@@ -316,9 +283,7 @@ def decades(tl: Timeline, rows: list[DecadeRow] | None = None, anchors: dict[int
         bx = left + i * slot + (slot - bar) / 2
         parts = _stack(site.themes, row.counts, bx, bar, base, top, plot_h)
         if parts:
-            detail = ", ".join(f"{t.label} {c}" for t, c in zip(site.themes, row.counts) if c)
-            name = escape(_(DECADE_BAR).format(decade=decade_label(row.decade, code),
-                                               events=_count(code, EVENTS, row.total), detail=detail))
+            name = escape(decade_bar(row, site.themes, code))
             target = anchors.get(row.decade)
             if target:
                 # The whole column takes the tap, not only the bar, however short the bar is.

@@ -131,12 +131,9 @@ def bibliography(sources, style: str, code: str, memo: dict | None = None) -> di
     """key -> the source as a bibliography entry in the style and the language's CSL locale, for every
     source in sources (key -> model.Source).
 
-    citeproc-py is slow (about 30 ms a source for GB/T 7714, 15 ms for GOST: 20 s for the bundled 459
-    in both), so a build keeps memo between runs: entries are keyed by style, language and the source's
-    digest, and only new or changed sources are formatted."""
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
-    from citeproc.source.json import CiteProcJSON
-
+    citeproc-py is slow (about 2 ms a source for GB/T 7714, 1 ms for GOST, once _remember_lookups
+    keeps its lookups: 1.3 s for the bundled 464 in both), so a build keeps memo between runs: entries
+    are keyed by style, language and the source's digest, and only new or changed sources are formatted."""
     memo = {} if memo is None else memo
     todo = sorted(key for key in sources if (style, code, sources[key].digest) not in memo)
     if todo:
