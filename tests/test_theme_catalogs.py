@@ -178,3 +178,50 @@ def test_the_scripts_words_come_from_the_page_in_its_language(monkeypatch):
     assert 'data-count-one="{shown} of {count} event"' in english
     assert 'data-count-other="{shown} of {count} events"' in english
     assert 'data-prompt-other="Type a year, for example {year}."' in english
+
+
+def engine_messages(folder: Path = ROOT / "timeline") -> list:
+    """Every message the engine's Python marks (N_, NP_), with its file and line."""
+    return [m for path in sorted(folder.rglob("*.py")) for m in catalogs.extract_python(str(path))]
+
+
+def test_every_engine_string_has_a_translation_in_every_configured_language():
+    """The words the engine writes itself (the charts' names for screen readers, kinds of places, pages'
+    titles, the citation's "Edition of") come from timeline/locale/<locale>/LC_MESSAGES/timeline.po."""
+    messages = engine_messages()
+    assert {"town", "mountain range", "beyond this map", "{count} event", "Edition of {date}", "{year}s",
+            "Overview of {events}, {start}–{end}, in {eras}", "{title}: print edition"} <= {m[2] for m in messages}
+    problems = catalogs.untranslated(messages, catalogs.ENGINE_LOCALE, configured_languages(), catalogs.ENGINE_DOMAIN)
+    assert problems == [], "\n".join(problems)
+
+
+def test_an_engine_string_added_without_a_translation_fails_the_check(tmp_path):
+    engine = tmp_path / "timeline"
+    engine.mkdir()
+    (engine / "new.py").write_text('from .catalogs import N_, NP_\nBACK = N_("Back to the top")\n'
+                                   'PAGES = NP_("{count} page", "{count} pages")\n', encoding="utf-8")
+    problems = catalogs.untranslated(engine_messages(engine), catalogs.ENGINE_LOCALE, ["zh-Hans", "ru"],
+                                     catalogs.ENGINE_DOMAIN)
+    assert problems == ['new.py:2: zh-Hans: no translation of "Back to the top"',
+                        'new.py:3: zh-Hans: no translation of "{count} page"',
+                        'new.py:2: ru: no translation of "Back to the top"',
+                        'new.py:3: ru: no translation of "{count} page"']
+
+
+@pytest.mark.parametrize("code, forms", [("zh-Hans", 1), ("ru", 3)])
+def test_engine_translations_keep_their_placeholders_and_plural_forms(code, forms):
+    cat = catalogs.read_catalog(catalogs.po_path(catalogs.ENGINE_LOCALE, code, catalogs.ENGINE_DOMAIN), code)
+    assert cat.num_plurals == forms
+    problems = []
+    for message in cat:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.pluralizable and (len(strings) != forms or not all(strings)):
+            problems.append(f"{message.lineno}: {len(strings)} forms for {ids[0]!r}")
+        for string in strings:
+            # "{ordinal} century" is given the century as an ordinal, a Roman and an Arabic number.
+            if ids[0] != "{ordinal} century" and set(re.findall(r"{\w+}", string)) != set(re.findall(r"{\w+}", ids[-1])):
+                problems.append(f"{message.lineno}: {string!r} for {ids[-1]!r}")
+    assert problems == [], "\n".join(problems)

@@ -28,6 +28,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message with plural forms for extraction: the pair to give ngettext with the count."""
+    return singular, plural
+
+
 class CatalogError(Exception):
     """A .po file that cannot be read: its path, line and why."""
 
@@ -108,13 +113,17 @@ def extract_templates(folder: str):
     return sorted(found)
 
 
+# The markers of the engine's messages, as pybabel's -k options give them (babel.cfg).
+PYTHON_KEYWORDS = {"N_": None, "_": None, "gettext": None, "NP_": (1, 2), "ngettext": (1, 2)}
+
+
 def extract_python(path: str):
     """(file, line, msgid) of every N_()/_() message in a Python file."""
     from babel.messages.extract import extract_python as extract
 
     with open(path, "rb") as handle:
         found = [(os.path.basename(path), line, message[0] if isinstance(message, tuple) else message)
-                 for line, _func, message, _comments in extract(handle, ("N_", "_", "gettext"), [], {})
+                 for line, _func, message, _comments in extract(handle, PYTHON_KEYWORDS, [], {})
                  if (message[0] if isinstance(message, tuple) else message)]
     return sorted(found)
 

@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from . import urls
+from .chartwords import (DECADES_TITLE, EVENTS, ERAS, OVERVIEW_TITLE, count as _count, decade_bar, decades_desc,
+                         mark_label, texts as _texts)
 from .chartlayout import PAD_X, Rows, Scale, pack, short_title, year_position
+from .dates import decade_label
 from .incremental import Memo, Stage, digest
-from .index import Entry, Timeline
+from .index import Timeline
 
 # Sizes in viewBox units. The overview is drawn 1000 units wide and never shown narrower than 1000 px
 # (narrow screens scroll it sideways), so a unit is at least a pixel: text stays readable and every
@@ -49,17 +52,12 @@ def _n(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def mark_label(entry: Entry) -> str:
-    themes = ", ".join(t.label for t in entry.themes)
-    return f"{entry.event.title}, {entry.date_display} ({themes}; {entry.event.significance})"
-
-
 def overview(tl: Timeline, root: str = "", entries: list | None = None) -> str:
     """The overview: era bands, labelled years, one linked mark per event, names beside major events.
 
     The marks form one stop for the keyboard: the first is in the tab order, the others are reached
     with the arrow keys (timeline.js); without the script every event is still in the list below."""
-    site = tl.site
+    site, code = tl.site, tl.site.language
     entries = tl.entries if entries is None else entries
     x = Scale(site.span_start, site.span_end, OVERVIEW_WIDTH, site.eras,
               [year_position(e.event.date) for e in entries])
@@ -75,11 +73,13 @@ def overview(tl: Timeline, root: str = "", entries: list | None = None) -> str:
     axis_y = marks_top + n_rows * ROW + 6
     height = axis_y + 8 + FONT + 6
 
+    title = _texts(code).gettext(OVERVIEW_TITLE).format(
+        events=_count(code, EVENTS, len(entries)), start=site.span_start, end=site.span_end,
+        eras=_count(code, ERAS, len(site.eras)))
     out = [f'<svg class="chart overview-chart" viewBox="0 0 {OVERVIEW_WIDTH} {_n(height)}" '
            f'width="{OVERVIEW_WIDTH}" height="{_n(height)}" aria-labelledby="overview-title" '
            f'font-size="{FONT}">',
-           f'<title id="overview-title">Overview of {len(entries)} events, {site.span_start}–{site.span_end}, '
-           f'in {len(site.eras)} eras</title>']
+           f'<title id="overview-title">{escape(title)}</title>']
 
     out.append('<g class="eras">')
     for i, (era, row, (left, _)) in enumerate(zip(site.eras, label_rows, spans)):
@@ -98,7 +98,7 @@ def overview(tl: Timeline, root: str = "", entries: list | None = None) -> str:
     out += _axis(x, site.span_start, site.span_end, axis_y, right_edge)
 
     out.append('<g class="marks">')
-    out += [_mark(i, mark, marks_top, root) for i, mark in enumerate(marks)]
+    out += [_mark(i, mark, marks_top, root, code) for i, mark in enumerate(marks)]
     out.append('</g></svg>')
     return "\n".join(out)
 
@@ -159,12 +159,12 @@ def _axis(x, start: int, end: int, axis_y: float, right_edge: float) -> list[str
     return out
 
 
-def _mark(i: int, mark: list, marks_top: float, root: str) -> str:
+def _mark(i: int, mark: list, marks_top: float, root: str, code: str = "en") -> str:
     """One event's mark: linked, named for screen readers, the first one in the tab order."""
     entry, r, cx, far, row, side = mark
     cy = marks_top + row * ROW + ROW / 2
     colour = entry.themes[0].colour if entry.themes else "#777777"
-    label = escape(mark_label(entry))
+    label = escape(mark_label(entry, code))
     span = (f'<rect class="span" x="{_n(cx)}" y="{_n(cy - 1.5)}" width="{_n(far - cx)}" height="3" '
             f'fill="{escape(colour)}"/>' if far - cx > r else "")
     name = ""
@@ -257,7 +257,8 @@ def decades(tl: Timeline, rows: list[DecadeRow] | None = None, anchors: dict[int
 
     anchors: decade -> event id; each such decade's bar links to that event in the page's list, and
     the bars, like the overview's marks, are one stop for the keyboard."""
-    site = tl.site
+    site, code = tl.site, tl.site.language
+    _ = _texts(code).gettext
     rows = decade_counts(tl) if rows is None else rows
     anchors = {} if anchors is None else anchors
     top, step = _nice_max(max((r.total for r in rows), default=0) or 1)
@@ -272,11 +273,8 @@ def decades(tl: Timeline, rows: list[DecadeRow] | None = None, anchors: dict[int
 
     out = [f'<svg class="chart decades-chart" viewBox="0 0 {width} {_n(height)}" width="{width}" '
            f'height="{_n(height)}" aria-labelledby="decades-title decades-desc" font-size="{FONT}">',
-           '<title id="decades-title">Events per decade, stacked by theme</title>',
-           f'<desc id="decades-desc">{len(rows)} decades from {rows[0].decade}s to {rows[-1].decade}s; '
-           f'the busiest has {max(r.total for r in rows)} events. Select a decade to go to its events; '
-           f'the table below gives every count.</desc>'
-           if rows else '<desc id="decades-desc">No events.</desc>',
+           f'<title id="decades-title">{escape(_(DECADES_TITLE))}</title>',
+           f'<desc id="decades-desc">{escape(decades_desc(rows, code))}</desc>',
            '<g class="grid" aria-hidden="true">']
     out += [_grid_line(base - value / top * plot_h, value, left, right) for value in range(0, top + 1, step)]
     out.append('</g><g class="bars">')
@@ -285,8 +283,7 @@ def decades(tl: Timeline, rows: list[DecadeRow] | None = None, anchors: dict[int
         bx = left + i * slot + (slot - bar) / 2
         parts = _stack(site.themes, row.counts, bx, bar, base, top, plot_h)
         if parts:
-            detail = ", ".join(f"{t.label} {c}" for t, c in zip(site.themes, row.counts) if c)
-            name = f'{row.decade}s: {row.total} event{"s" if row.total != 1 else ""} ({escape(detail)})'
+            name = escape(decade_bar(row, site.themes, code))
             target = anchors.get(row.decade)
             if target:
                 # The whole column takes the tap, not only the bar, however short the bar is.
@@ -299,7 +296,7 @@ def decades(tl: Timeline, rows: list[DecadeRow] | None = None, anchors: dict[int
                 out.append(f'<g><title>{name}</title>{"".join(parts)}</g>')
         if row.decade % 50 == 0:
             out.append(f'<text x="{_n(bx + bar / 2)}" y="{_n(base + 8 + FONT)}" text-anchor="middle" '
-                       f'fill="currentColor" aria-hidden="true">{row.decade}s</text>')
+                       f'fill="currentColor" aria-hidden="true">{escape(decade_label(row.decade, code))}</text>')
     out.append('</g></svg>')
     return "\n".join(out)
 

@@ -2,7 +2,9 @@
 14.206), BibTeX and CSL-JSON, from site.yaml's editors (else its author), title and edition date.
 
 Pure: the template shows the three forms as text (nothing to run to read or copy them). A page's
-address is given only when the site has a base URL: a relative address cites nothing.
+address is given only when the site has a base URL: a relative address cites nothing. The Chicago form's
+own words ("ed.", "Edition of") and its date are in the site's language (the engine's catalog); BibTeX and
+CSL-JSON are data, the same in every language.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import re
 from markupsafe import Markup, escape
 
 from . import dates
+from .catalogs import N_, engine
 from .model import Site
 
+EDITOR, EDITORS, EDITION = N_("ed."), N_("eds."), N_("Edition of {date}")
 _BIBTEX_SPECIAL = re.compile(r"([\\{}%&$#_^~])")
 
 
@@ -35,17 +39,18 @@ def citation(site: Site, title: str | None, url: str | None, edition: str, key: 
     people = _people(site)
     edition_date = dates.parse(edition) if edition else None
     shown = edition_date.display() if edition_date else ""
+    _ = engine(site.language or "en").gettext
     # Chicago: Editors, eds. "Page." Site. Edition of date. URL.
     parts = []
     if people:
         names = " and ".join(people) if len(people) <= 2 else ", ".join(people[:-1]) + ", and " + people[-1]
-        plural = "eds." if len(people) > 1 else "ed."
+        plural = _(EDITORS) if len(people) > 1 else _(EDITOR)
         parts.append(f"{escape(names)}, {plural}" if site.editors else str(escape(names)))
     if title is not None:
         parts.append(f"“{escape(title)}.”")
     parts.append(f"<cite>{escape(site.title)}</cite>")
     if shown:
-        parts.append(f"Edition of {escape(shown)}")
+        parts.append(str(escape(_(EDITION).format(date=dates.display_in(edition_date, site.language or "en")))))
     if url:
         parts.append(f'<a href="{escape(url)}">{escape(url)}</a>')
     chicago = " ".join(p if p.endswith((".", ".”")) else p + "." for p in parts)

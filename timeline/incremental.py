@@ -145,11 +145,12 @@ _engine = None
 
 
 def _engine_digest() -> str:
-    """The engine's code (every .py file's bytes): an edited engine never reuses a saved memo."""
+    """The engine's code (every .py file's bytes, and its catalogs'): an edited engine never reuses a
+    saved memo."""
     global _engine
     if _engine is None:
         h = hashlib.sha1()
-        for path in sorted(_ENGINE_DIR.rglob("*.py")):
+        for path in sorted([*_ENGINE_DIR.rglob("*.py"), *_ENGINE_DIR.rglob("*.po")]):
             h.update(path.relative_to(_ENGINE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
         _engine = h.hexdigest()
     return _engine

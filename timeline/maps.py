@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from . import urls
+from .catalogs import N_, engine
 from .geo import Basemap, areas, areas_source, basemap, lambert, position  # noqa: F401 (exports and tests)
 from .index import Timeline
 from .places import names as place_names
@@ -115,7 +116,7 @@ def _mark(place, entries, colour: str, base: Basemap) -> Mark:
         return Mark(place, x, y, 0, colour, entries, entries, how="area", area=area)
     where = position(place, base)
     if where is None:
-        reason = "no checked coordinates" if place.lat is None else "beyond this map"
+        reason = N_("no checked coordinates") if place.lat is None else N_("beyond this map")
         return Mark(place, 0, 0, 0, "", entries, entries, reason=reason)
     how = "name" if place.kind in NAMED else "point"
     return Mark(place, where[0], where[1], radius(len(entries)) if how == "point" else 0, colour, entries, entries,
@@ -220,6 +221,9 @@ def locator(places) -> Locator | None:
                    base.width, base.height, tuple(outlines.values()))
 
 
+DESCRIPTION = N_("Where the events happened: every place on a map of northern and central Asia, with its events.")
+
+
 def map_page(tl: Timeline) -> tuple[str, str, dict]:
     """The map page's path, template and context (render makes a PageSpec of it)."""
     # A treaty's line belongs on the map of a timeline that has the treaty among its events, each stretch
@@ -235,8 +239,7 @@ def map_page(tl: Timeline) -> tuple[str, str, dict]:
     entries = [e for e in tl.entries if e.id in listed]
     return urls.path("map"), "map.html", {"title": "Map", "kind": "map", "map": page, "entries": entries,
                                           "treaty_lines": tuple(shown), "sources": tl.content.sources,
-                                          "description": "Where the events happened: every place on a map "
-                                                         "of northern and central Asia, with its events."}
+                                          "description": engine(tl.site.language).gettext(DESCRIPTION)}
 
 
 def json_ld_place(place) -> dict:

@@ -20,11 +20,13 @@ from __future__ import annotations
 import re
 
 from . import geo, treaties
+from .catalogs import N_
 from .diagnostics import Report, excerpt, suggest
 from .model import Event, Place
 
-KINDS = ("town", "site", "river", "estuary", "lake", "bay", "sea", "island", "peninsula", "region",
-         "mountain range")
+# The kinds, as written in places.yaml; pages name them in their language (the engine's catalog).
+KINDS = (N_("town"), N_("site"), N_("river"), N_("estuary"), N_("lake"), N_("bay"), N_("sea"), N_("island"),
+         N_("peninsula"), N_("region"), N_("mountain range"))
 FIELDS = {"names", "kind", "coordinates", "source", "url", "area"}
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
