@@ -62,8 +62,16 @@ def test_a_missing_address_gets_the_404_page(server):
 
 
 def test_every_page_kind_is_scored():
-    assert set(lighthouse.PAGES) >= {"home", "event", "theme", "era", "bibliography", "print", "map", "data", "404"}
+    assert set(lighthouse.PAGES) >= {"home", "event", "theme", "era", "bibliography", "print", "map", "data", "404",
+                                     "print (an era)", "print (a theme)", "print (zh)", "print (ru)"}
     assert lighthouse.CATEGORIES == ("performance", "accessibility", "best-practices", "seo")
+
+
+def test_every_page_it_scores_is_a_page_of_the_bundled_site(site):
+    # A renamed era or theme would otherwise be scored as the 404 page, silently.
+    for kind, path in lighthouse.PAGES.items():
+        page = path if path.endswith(".html") else path + "index.html"
+        assert page in site.files, kind
 
 
 def test_report_names_are_plain_file_names():
