@@ -85,3 +85,17 @@ def test_the_screen_rules_of_the_print_views_are_in_the_sitewide_stylesheet():
     # They come last, so that on paper they still precede print.css, as they did inside it.
     assert rules.index(".footnote") > rules.index("ol.bibliography, .notes, .further, .prose, .body, "
                                                   ".summary, .event-summary, dl.facts dd")
+
+
+def test_the_print_views_screen_rules_reach_no_other_page():
+    # The home page has era intros and event names too: a print-view rule for them must be scoped.
+    css = (STATIC / "style.css").read_text(encoding="utf-8")
+    print_part = css[css.index("==== The print views"):]
+    others = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "templates").rglob("*.html")
+                      if not p.name.startswith("print"))
+    shared = {c for c in re.findall(r"\.([a-z][a-z0-9-]*)", print_part) if re.search(rf'class="[^"]*\b{c}\b', others)}
+    assert {"era-intro", "event-names"} <= shared
+    for rule in _top_level_rules(print_part):
+        for selector in rule.split(","):
+            if set(re.findall(r"\.([a-z][a-z0-9-]*)", selector)) & shared:
+                assert selector.strip().startswith(":where(.page-print) "), selector
