@@ -128,6 +128,10 @@ def score(command: list[str], url: str, out: Path) -> dict[str, float]:
     if run.returncode != 0 or not out.exists():
         raise RuntimeError(f"lighthouse failed on {url}: {run.stderr[-2000:]}")
     report = json.loads(out.read_text(encoding="utf-8"))
+    unscored = [c for c in CATEGORIES if report["categories"][c].get("score") is None]
+    if unscored:  # an audit erred (a busy machine can time out gathering 2,700 links): run again
+        erred = "; ".join(f"{k}: {a['errorMessage'][:120]}" for k, a in report["audits"].items() if a.get("errorMessage"))
+        raise RuntimeError(f"{', '.join(unscored)} not scored on {url}: {erred}")
     scores = {c: round(report["categories"][c]["score"] * 100) for c in CATEGORIES}
     failed = sorted(a["id"] for a in report["audits"].values()
                     if a.get("score") is not None and a["score"] < 0.9 and a.get("scoreDisplayMode") == "binary")
