@@ -7,6 +7,7 @@ import gzip
 import http.client
 import http.server
 import importlib.util
+import sys
 import threading
 
 import pytest
@@ -62,10 +63,45 @@ def test_a_missing_address_gets_the_404_page(server):
 
 
 def test_every_page_kind_is_scored():
-    assert set(lighthouse.PAGES) >= {"home", "event", "theme", "era", "bibliography", "print", "map", "data", "404"}
+    assert set(lighthouse.PAGES) >= {"home", "event", "theme", "era", "bibliography", "print", "map", "data", "404",
+                                     "print (an era)", "print (a theme)", "print (zh)", "print (ru)"}
     assert lighthouse.CATEGORIES == ("performance", "accessibility", "best-practices", "seo")
+
+
+def test_every_page_it_scores_is_a_page_of_the_bundled_site(site):
+    # A renamed era or theme would otherwise be scored as the 404 page, silently.
+    for kind, path in lighthouse.PAGES.items():
+        page = path if path.endswith(".html") else path + "index.html"
+        assert page in site.files, kind
 
 
 def test_report_names_are_plain_file_names():
     assert lighthouse.slug("page (method)") == "page--method"
     assert lighthouse.slug("404") == "404"
+
+
+def _fake_lighthouse(tmp_path, categories, audits=None):
+    """A stand-in for the lighthouse command that writes the given report where it is told to."""
+    report = {"categories": categories, "audits": audits or {
+        "largest-contentful-paint": {"numericValue": 1000}, "total-blocking-time": {"numericValue": 0},
+        "cumulative-layout-shift": {"numericValue": 0}}}
+    script = tmp_path / "fake_lighthouse.py"
+    script.write_text("import json, sys\n"
+                      "out = [a.split('=', 1)[1] for a in sys.argv if a.startswith('--output-path=')][0]\n"
+                      f"open(out, 'w').write(json.dumps({report!r}))\n", encoding="utf-8")
+    return [sys.executable, str(script)]
+
+
+def test_a_run_scores_each_category_out_of_100(tmp_path):
+    command = _fake_lighthouse(tmp_path, {c: {"score": 0.97} for c in lighthouse.CATEGORIES})
+    scores = lighthouse.score(command, "http://127.0.0.1:1/", tmp_path / "r.json")
+    assert [scores[c] for c in lighthouse.CATEGORIES] == [97, 97, 97, 97] and scores["lcp_ms"] == 1000
+
+
+def test_a_category_lighthouse_could_not_score_fails_the_run_with_the_audits_that_erred(tmp_path):
+    # On a busy machine Lighthouse can time out gathering a page's links and score SEO as null.
+    categories = {c: {"score": 1} for c in lighthouse.CATEGORIES} | {"seo": {"score": None}}
+    audits = {"crawlable-anchors": {"errorMessage": "AnchorElements gatherer encountered an error: PROTOCOL_TIMEOUT"}}
+    command = _fake_lighthouse(tmp_path, categories, audits)
+    with pytest.raises(RuntimeError, match="seo not scored.*crawlable-anchors.*PROTOCOL_TIMEOUT"):
+        lighthouse.score(command, "http://127.0.0.1:1/", tmp_path / "r.json")
