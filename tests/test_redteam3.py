@@ -5,6 +5,7 @@ public commands, and fails without its fix (or is marked xfail where the fix is 
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 import time
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from support import multilingual
-from timeline import incremental
+from timeline import incremental, memokey
 from timeline.build import build_site
 
 
@@ -64,8 +65,6 @@ def test_moving_a_language_to_another_path_moves_its_links_in_events_json_as_an_
 
 # The saved memo is data, never code ---------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="incremental._Unpickler.find_class resolves dotted names "
-                                       "('os.system' in timeline.incremental): core-speed's module")
 def test_a_memo_file_planted_beside_the_content_cannot_run_code(three, tmp_path):
     """.timeline-cache/ sits beside the content, so it comes with a cloned repository or an unpacked
     archive, owned by the user who builds. Its checksum is no secret, and the unpickler let through
@@ -76,16 +75,31 @@ def test_a_memo_file_planted_beside_the_content_cannot_run_code(three, tmp_path)
     module, name, arg = b"timeline.incremental", b"os.system", f"touch {marker}".encode()
     body = (b"\x80\x04\x8c" + bytes([len(module)]) + module + b"\x8c" + bytes([len(name)]) + name + b"\x93"
             + b"\x8c" + bytes([len(arg)]) + arg + b"\x85R.")
-    (folder / "generation").write_bytes(incremental._header() + hashlib.sha1(body).hexdigest().encode() + b"\n"
-                                        + body)
-    _edit(src / "translations/zh-Hans/site.yaml", "title: 测试年表", "title: 测试年表二")
-    assert build_site(src, out).ok
-    assert not marker.exists()
+    for check in (hashlib.sha1(body).hexdigest().encode() + b"\n", memokey.signature(b"k" * 64, body),
+                  hashlib.sha256(body).hexdigest().encode() + b"\n"):
+        (folder / "generation").write_bytes(incremental._header() + check + body)
+        _edit(src / "translations/zh-Hans/site.yaml", "title: 测试年表", "title: 测试年表二")
+        assert build_site(src, out).ok
+        assert not marker.exists()
+        _edit(src / "translations/zh-Hans/site.yaml", "title: 测试年表二", "title: 测试年表")
+
+
+def test_the_unpickler_builds_only_classes_never_a_dotted_name_or_a_function():
+    import pickle
+    module, name = b"timeline.incremental", b"os.system"
+    body = b"\x80\x04\x8c" + bytes([len(module)]) + module + b"\x8c" + bytes([len(name)]) + name + b"\x93."
+    with pytest.raises(pickle.UnpicklingError):
+        incremental._Unpickler(io.BytesIO(body)).load()
+    body = b"\x80\x04\x8c\x14timeline.incremental\x8c\x06digest\x93."
+    with pytest.raises(pickle.UnpicklingError):
+        incremental._Unpickler(io.BytesIO(body)).load()
+    record = pickle.dumps(incremental.Memo, protocol=pickle.HIGHEST_PROTOCOL)
+    assert incremental._Unpickler(io.BytesIO(record)).load() is incremental.Memo
 
 
 
-@pytest.mark.xfail(strict=True, reason="the saved memo is trusted on a public checksum; a planted file with the "
-                                       "engine's own record types changes pages: incremental.py, core-speed's")
+
+
 def test_a_memo_planted_beside_the_content_never_changes_what_is_built(three, tmp_path):
     """Even with no code run, a memo file from elsewhere (a repository, an archive: .timeline-cache/ is
     beside the content and its checksum is plain SHA-1) is believed: list items altered in it went into
@@ -96,20 +110,19 @@ def test_a_memo_planted_beside_the_content_never_changes_what_is_built(three, tm
     head = incremental._header()
     for path in folder.glob("fragments.item.*.pickle"):
         data = path.read_bytes()
-        table = pickle.loads(data[len(head) + 41:])
+        table = pickle.loads(data[len(head) + 65:])
         for record in table.values():
             if isinstance(record.value, str):
                 record.value = type(record.value)(record.value.replace("</li>", "<script>planted()</script></li>", 1))
         body = pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
-        path.write_bytes(head + hashlib.sha1(body).hexdigest().encode() + b"\n" + body)
+        # signed as the engine signs, but with a key of the attacker's (another user's, another machine's)
+        path.write_bytes(head + memokey.signature(b"k" * 64, body) + body)
     shutil.rmtree(out)
     _same_as_uncached(src, out, tmp_path)
     assert not [p for p, data in _tree(out).items() if b"planted()" in data]
 
 
 
-@pytest.mark.xfail(strict=True, reason="incremental._read reads a whole memo file before checking its header: "
-                                       "core-speed's module")
 def test_a_huge_damaged_memo_file_is_ignored_not_read_into_memory(three, tmp_path):
     """A memo file damaged to a huge size (here 64 GB, sparse): the build read all of it before looking
     at its header, and died with a MemoryError traceback (under a 4 GB address-space limit; without
@@ -134,8 +147,6 @@ def test_a_huge_damaged_memo_file_is_ignored_not_read_into_memory(three, tmp_pat
 
 
 
-@pytest.mark.xfail(strict=True, reason="nothing keeps --out apart from the memo's folder (build.build_site's "
-                                       "check_apart names --src and --templates only): core-speed's build.py")
 def test_an_output_that_is_the_memo_folder_gets_neither_the_memo_nor_loses_it(tmp_path, monkeypatch):
     """`--out .timeline-cache` beside the content: the first build published the memo's pickles inside
     the site, the next removed them all as files not in the site (133 files), and so on in turn."""
@@ -147,7 +158,6 @@ def test_an_output_that_is_the_memo_folder_gets_neither_the_memo_nor_loses_it(tm
 
 
 
-@pytest.mark.xfail(strict=True, reason="incremental._write makes its temporary file outside its try: core-speed's")
 def test_a_memo_folder_that_cannot_be_written_is_skipped_without_a_traceback(three, monkeypatch):
     """`chattr +i .timeline-cache/memo-*` (or a folder made read-only by its owner), then an edit and a
     build: the site was written, then the memo's save died with PermissionError from tempfile.mkstemp,
@@ -263,8 +273,6 @@ def _run(engine: Path, cwd: Path, *args: str) -> str:
     return done.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="build.inputs_digest counts only the engine's .py and .svg files and "
-                                       "incremental._engine_digest only its .py files: core-speed's modules")
 def test_an_edited_treaty_line_in_the_engines_borders_yaml_is_built_as_an_uncached_build_builds_it(tmp_path):
     """timeline/borders.yaml (reported like content, `timeline/borders.yaml:LINE: ...`), areas.json and
     the date phrases in timeline/locale/*.po are the engine's data: after an edit (or a new release

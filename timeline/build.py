@@ -156,7 +156,7 @@ def _digest_folder(h, rel: str, folder: str, above: tuple, code_only: bool) -> N
             if entry.name != "__pycache__":
                 h.update(f"{name}/\n".encode(errors="surrogateescape"))
                 _digest_folder(h, name, entry.path, above, code_only)
-        elif not code_only or entry.name.endswith((".py", ".svg")):  # the code and its base map
+        elif not code_only or entry.name.endswith(incremental.ENGINE_FILES):  # the code and its data
             changed = "" if code_only else f"\0{st.st_ctime_ns}"  # the engine: a copy of the same code is the same
             line = f"{name}\0{st.st_mode >> 12}\0{st.st_size}\0{st.st_mtime_ns}{changed}\n"
             h.update(line.encode(errors="surrogateescape"))
@@ -186,7 +186,8 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
     options = dict(templates=templates, base_url=base_url, strict=strict, pdf=pdf, limits=limits,
                    parallel_min=parallel_min)
     try:
-        writer.check_apart(out, {"--src": Path(src), "--templates": templates})
+        writer.check_apart(out, {"--src": Path(src), "--templates": templates,
+                                 "memo": incremental.folder_for(src, out).parent})
         writer.check_target(out)
     except writer.OutputRefused as exc:
         return _failed(BuildResult(False), out, exc)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import hmac
 import io
 import os
 import pickle
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import __version__
+from . import __version__, memokey
 
 
 @dataclass(frozen=True)
@@ -141,16 +142,18 @@ def _header() -> bytes:
 
 
 _ENGINE_DIR = Path(__file__).resolve().parent
+# What of the engine's folder makes the output: its code and its data (base map, outlines, treaty
+# lines, date phrases).
+ENGINE_FILES = (".py", ".svg", ".json", ".yaml", ".po")
 _engine = None
 
 
 def _engine_digest() -> str:
-    """The engine's code (every .py file's bytes, and its catalogs'): an edited engine never reuses a
-    saved memo."""
+    """The engine's code and data (see ENGINE_FILES): an edited engine never reuses a saved memo."""
     global _engine
     if _engine is None:
         h = hashlib.sha1()
-        for path in sorted([*_ENGINE_DIR.rglob("*.py"), *_ENGINE_DIR.rglob("*.po")]):
+        for path in sorted(p for p in _ENGINE_DIR.rglob("*") if p.suffix in ENGINE_FILES):
             h.update(path.relative_to(_ENGINE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
         _engine = h.hexdigest()
     return _engine
@@ -173,12 +176,15 @@ def folder_for(src: Path, out: Path) -> Path:
 
 
 class _Unpickler(pickle.Unpickler):
-    """Builds only the engine's records and the few standard types they hold."""
+    """Builds only the engine's record classes and the few standard types they hold (a second line
+    of defence behind the signature)."""
     ALLOWED = {("markupsafe", "Markup"), ("builtins", "set"), ("builtins", "frozenset")}
 
     def find_class(self, module: str, name: str):
-        if module.split(".")[0] == "timeline" or (module, name) in self.ALLOWED:
-            return super().find_class(module, name)
+        if "." not in name and (module.split(".")[0] == "timeline" or (module, name) in self.ALLOWED):
+            found = super().find_class(module, name)
+            if isinstance(found, type):
+                return found
         raise pickle.UnpicklingError(f"{module}.{name} is not a memo record")
 
 
@@ -195,6 +201,10 @@ def _collector_paused():
             gc.enable()
 
 
+# A memo file larger than this is damaged (10,000 events save some 110 MB in 16 files a stage).
+MAX_FILE = 1 << 30
+
+
 def _read(path: str):
     """The object saved at path, or None unless it is a regular file of ours, of this engine, whole."""
     try:
@@ -203,12 +213,13 @@ def _read(path: str):
         return None
     with open(fd, "rb") as handle:
         st = os.fstat(handle.fileno())
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+        key = memokey.key()
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_size > MAX_FILE or key is None:
             return None
         data = handle.read()
     header = _header()
-    check, body = data[len(header):len(header) + 41], data[len(header) + 41:]
-    if not data.startswith(header) or check != hashlib.sha1(body).hexdigest().encode() + b"\n":
+    check, body = data[len(header):len(header) + 65], data[len(header) + 65:]
+    if not data.startswith(header) or not hmac.compare_digest(check, memokey.signature(key, body)):
         return None
     try:
         return _Unpickler(io.BytesIO(body)).load()
@@ -279,11 +290,18 @@ def save(memo: Memo, folder: Path) -> None:
 
 
 def _write(folder: Path, name: str, value) -> None:
+    """Save value as folder/name, signed; a folder that refuses it is left (the memo only saves time)."""
+    key = memokey.key()
+    if key is None:
+        return
     body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    fd, tmp = tempfile.mkstemp(prefix=".memo-", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".memo-", dir=folder)
+    except OSError:
+        return
     try:
         with open(fd, "wb") as handle:
-            handle.write(_header() + hashlib.sha1(body).hexdigest().encode() + b"\n" + body)
+            handle.write(_header() + memokey.signature(key, body) + body)
         os.replace(tmp, os.path.join(folder, name))
     except OSError:
         try:

@@ -240,13 +240,8 @@ def _typeset(split: _Split, index: int, page: Path, paper: str, variant: str,
         if index == 0 and not split.whole:
             elsewhere = {link[1] for one in document.pages for link in one.links
                          if link[0] == "internal" and link[1] not in anchors}
-        for name in sorted(elsewhere):
-            document.pages[0].anchors[name] = (0, 0, 0, 0)
-        # A relative link to another page of the site (the translation notice's "English") would
-        # resolve against the output folder: a file: address naming the build machine's folder, dead
-        # for a reader, and one that makes the PDF differ by where it was built. Such a link is dropped.
-        for one in document.pages:
-            one.links[:] = [link for link in one.links if not (link[0] == "external" and link[1].startswith("file:"))]
+        document.pages[0].anchors.update((name, (0, 0, 0, 0)) for name in sorted(elsewhere))
+        _drop_file_links(document)
         meta = document.metadata
         # The page's <title> names the site page; the document's title is the timeline's own.
         meta.title = meta.custom.pop("dcterms.title", None) or meta.title
@@ -259,6 +254,14 @@ def _typeset(split: _Split, index: int, page: Path, paper: str, variant: str,
         logger.removeHandler(collect)
     return {"pdf": data, "pages": len(document.pages), "anchors": anchors, "elsewhere": elsewhere,
             "messages": collect.messages, "lost": _lost_footnotes(text, document)}
+
+
+def _drop_file_links(document) -> None:
+    """A relative link to another page of the site (the translation notice's "English") resolves
+    against the output folder: a file: address naming the build machine's folder, dead for a reader,
+    and one that makes the PDF differ by where it was built. Such links are dropped."""
+    for one in document.pages:
+        one.links[:] = [link for link in one.links if not (link[0] == "external" and link[1].startswith("file:"))]
 
 
 def _stamps(split: _Split, page: Path, paper: str, first: int, count: int) -> bytes:

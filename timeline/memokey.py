@@ -1,0 +1,49 @@
+"""The user's secret that signs the saved memo, kept in the user's cache folder, never beside the content."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import stat
+from pathlib import Path
+
+
+def key_file() -> Path:
+    """Where this user's memo key is kept: in the user's cache folder, never beside the content."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "timeline" / "memo-key"
+
+
+_key = None
+
+
+def key() -> bytes | None:
+    """This user's secret for the memo's checks, made once (0600). A memo folder travels with the
+    content (a cloned repository, an unpacked archive): a check anyone can compute would let a planted
+    file put its own HTML in the pages, so a file is trusted only if this key signed it. None (no
+    memo saved or read) when no key can be kept."""
+    global _key
+    if _key is None:
+        path = key_file()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+                with open(fd, "wb") as handle:
+                    handle.write(os.urandom(32).hex().encode())
+            except FileExistsError:
+                pass
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+            with open(fd, "rb") as handle:
+                st = os.fstat(handle.fileno())
+                key = handle.read(65)
+            ok = stat.S_ISREG(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077 and len(key) == 64
+            _key = key if ok else b""
+        except OSError:
+            _key = b""
+    return _key or None
+
+
+def signature(key: bytes, body: bytes) -> bytes:
+    return hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n"
