@@ -63,7 +63,7 @@ STAGES = [
     {"chartlayout", "chartwords", "index", "localize", "chart", "printview", "maps"},
     {"templating", "fragments", "pages", "render", "exports", "citestyles"},
     {"outfolder", "writer", "build", "links", "linkcheck"},
-    {"pdfparts", "pdfjoin", "pdf", "serve", "newevent", "cli", "__main__", "__init__"},
+    {"pdfnotes", "pdfparts", "pdfjoin", "pdf", "serve", "newevent", "cli", "__main__", "__init__"},
 ]
 
 

@@ -269,8 +269,10 @@ def test_a_footnote_that_does_not_print_is_reported(fixture_pdf):
     import weasyprint
 
     from timeline import pdf
+    from timeline.pdfnotes import footnotes
 
     page = fixture_pdf.path.parent / pdf.PRINT_PAGE
-    document = weasyprint.HTML(filename=str(page)).render(
+    text = footnotes(page.read_text(encoding="utf-8"))
+    document = weasyprint.HTML(string=text, base_url=str(page)).render(
         stylesheets=[weasyprint.CSS(string='.footnote[data-n="2"] { display: none !important; }')])
-    assert pdf._lost_footnotes(page.read_text(encoding="utf-8"), document) == ["2"]
+    assert pdf._lost_footnotes(text, document) == ["2"]

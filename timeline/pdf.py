@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import urls
 from .pdfjoin import join
+from .pdfnotes import footnotes
 # What the tests and the rest of the engine read from here (one module to import for PDFs).
 from .pdfparts import (INSTALL_HINT, PAPER, PdfUnavailable, _lost_footnotes,  # noqa: F401
                        _split, _Split, _stamps, _typeset, _weasyprint)
@@ -132,7 +133,8 @@ def write_pdfs(build_dir: Path, paper: str = "a4", variant: str = DEFAULT_VARIAN
         path = build_dir / page
         if not path.is_file():
             raise FileNotFoundError(f"{path} not found: build the site first")
-        texts.append(path.read_text(encoding="utf-8"))
+        # The page has each note once, in the lists browsers show: the footnotes are made from them.
+        texts.append(footnotes(path.read_text(encoding="utf-8")))
     split = [_split(text) if len(text) >= WHOLE_CHARS else _Split("", "", [text], whole=True) for text in texts]
     jobs = [(d, i) for d, parts in enumerate(split) for i in range(len(parts.parts))]
 

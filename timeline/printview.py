@@ -4,15 +4,15 @@ and one such page for each era and each theme (a teacher wants the unequal treat
 The event pages number notes from 1 and use ids like "note-1"; on the print page every event sits
 beside every other, so notes are numbered through the whole document, as a printed book's footnotes
 are, and the markers' and notes' ids take that number ("ref-12", "note-12"), unique on the page and
-short: a page of 800 notes carried their event ids some 4,000 times (100 KB). A footnote's id keeps
-its event id ("fn-<event>-1"): it names the note in the PDF's structure tree.
+short: a page of 800 notes carried their event ids some 4,000 times (100 KB). Each note is in the
+page once, in the list after its event; the PDF's footnotes are made from it (see pdfnotes).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import sources as fmt
 from . import urls
@@ -20,24 +20,16 @@ from .dates import parse as parse_date
 from .index import noteref
 
 
-def print_notes(text, entry, offset: int = 0) -> Markup:
-    """An event's text (an index.Marked) with its note markers numbered from offset + 1, each note's
-    text carried at its first marker.
+def print_notes(text, offset: int = 0) -> Markup:
+    """An event's text (an index.Marked) with its note markers numbered from offset + 1.
 
-    The text goes in a `span.footnote` beside the marker: WeasyPrint floats it to the foot of the page
-    (`float: footnote`), and browsers, which cannot, hide it and show the list after the event.
+    The notes are in the list after the event, which browsers show; the PDF step copies each beside
+    its first marker as a footnote for WeasyPrint to float to the foot of the page (pdfnotes).
     """
-    notes = {note.number: note for note in entry.notes}
-    prefix = escape(entry.id)
-
     def marker(ref) -> str:
-        n, again = ref.note, ref.ref[len(f"ref-{ref.note}"):]  # "-2" for a second marker of the note
-        shown = offset + n
-        mark = noteref(ref, shown, f"ref-{shown}{again}", f"#note-{shown}")
-        if again or n not in notes:
-            return mark
-        return (f'<span class="fn-call">{mark}<span class="footnote" id="fn-{prefix}-{n}" '
-                f'data-n="{shown}">{notes[n].html}</span></span>')
+        again = ref.ref[len(f"ref-{ref.note}"):]  # "-2" for a second marker of the note
+        shown = offset + ref.note
+        return noteref(ref, shown, f"ref-{shown}{again}", f"#note-{shown}")
 
     return text.render(marker)
 
