@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from . import sources as fmt
 from . import urls
-from .dates import parse as parse_date
+from .dates import display_in, parse as parse_date
 from .index import noteref
 
 
@@ -33,7 +33,7 @@ def print_notes(text, entry, offset: int = 0) -> Markup:
     def marker(ref) -> str:
         n, again = ref.note, ref.ref[len(f"ref-{ref.note}"):]  # "-2" for a second marker of the note
         shown = offset + n
-        mark = noteref(ref, shown, f"ref-{shown}{again}", f"#note-{shown}")
+        mark = noteref(ref, shown, f"ref-{shown}{again}", f"#note-{shown}", entry.language)
         if again or n not in notes:
             return mark
         return (f'<span class="fn-call">{mark}<span class="footnote" id="fn-{prefix}-{n}" '
@@ -105,10 +105,11 @@ def bibliography_order(sources) -> list:
     return sorted(sources, key=fmt.sort_key)
 
 
-def long_date(iso: str) -> str:
-    """'2026-11-28' as a reader writes it, '28 November 2026'; anything else unchanged."""
+def long_date(iso: str, code: str = "en") -> str:
+    """'2026-11-28' as a reader of the language writes it, '28 November 2026', '2026年11月28日';
+    anything else unchanged."""
     try:
-        return parse_date(iso).display()
+        return display_in(parse_date(iso), code)
     except (ValueError, TypeError):
         return iso
 
