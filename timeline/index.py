@@ -136,8 +136,8 @@ class Timeline:
 class _Notes:
     """Formats notes, formatting each source's fixed parts only once however often it is cited."""
 
-    def __init__(self, sources: dict):
-        self.sources, self.parts = sources, {}
+    def __init__(self, sources: dict, code: str = "en"):
+        self.sources, self.parts, self.words = sources, {}, fmt.words(code)   # the style's words in the language
 
     def __call__(self, group: tuple[Citation, ...], earlier=()) -> Markup:
         """The note for a group; a source already cited in the notes before it (earlier) or in the
@@ -146,12 +146,12 @@ class _Notes:
         texts = []
         for c in group:
             if c.key in seen:
-                texts.append(fmt.short_note(self.sources[c.key], c.locator, c.prefix))
+                texts.append(fmt.short_note(self.sources[c.key], c.locator, c.prefix, self.words))
                 continue
             seen.add(c.key)
             parts = self.parts.get(c.key)
             if parts is None:
-                parts = self.parts[c.key] = fmt.note_parts(self.sources[c.key])
+                parts = self.parts[c.key] = fmt.note_parts(self.sources[c.key], self.words)
             texts.append(fmt.note_from_parts(parts, c.locator, c.prefix))
         return fmt.join_notes(texts)
 
@@ -231,8 +231,9 @@ def _related(events) -> dict:
     return related
 
 
-def _texts(events, sources: dict, renderer: Renderer, memo: Memo) -> list[EntryText]:
-    """Each event's EntryText, made again only when the event or a source it cites changed."""
+def _texts(events, sources: dict, renderer: Renderer, memo: Memo, code: str = "en") -> list[EntryText]:
+    """Each event's EntryText, made again only when the event or a source it cites changed (notes in
+    the language of code)."""
     inputs = []
     for event in events:
         keys = memo.get(CITES, event.id, event.digest, lambda: _cites(event))
@@ -241,7 +242,7 @@ def _texts(events, sources: dict, renderer: Renderer, memo: Memo) -> list[EntryT
     todo = [i for i, text in enumerate(texts) if text is None]
     # Markdown costs most of a first build's indexing: many texts are rendered on two cores.
     renderer.prefill([t for i in todo for t in (events[i].summary, events[i].body) if t])
-    note_html = _Notes(sources)
+    note_html = _Notes(sources, code)
     for i in todo:
         texts[i] = _entry_text(events[i], sources, renderer, note_html)
         memo.put(ENTRY_TEXTS, events[i].id, inputs[i], texts[i])
@@ -276,7 +277,7 @@ def build(content: Content, renderer: Renderer | None = None, memo: Memo | None 
     renderer = renderer or Renderer()
     memo = Memo() if memo is None else memo
     related = _related(events)
-    texts = _texts(events, sources, renderer, memo)
+    texts = _texts(events, sources, renderer, memo, site.language)
     entries = _entries(events, texts, site, related, memo)
     ids = [event.id for event in events]
     cited_by = {key: [] for key in sources}
@@ -290,7 +291,7 @@ def build(content: Content, renderer: Renderer | None = None, memo: Memo | None 
         by_era[entry.era.id].append(entry)
         for t in entry.event.themes:
             by_theme[t].append(entry)
-    note_html = _Notes(sources)
+    note_html = _Notes(sources, site.language)
     pages_html = {}
     for page in content.pages:
         html, groups = renderer.render(page.body)

@@ -1,0 +1,63 @@
+"""The built-in citation style's own words in the edition's language (issue 14): "accessed" and its
+date, "archived copy", "n.d.", "ed.", "no.", "in", "and", "et al." come from the engine's catalog on
+Chinese and Russian pages; the sources' own fields stay as written; English is unchanged."""
+
+from __future__ import annotations
+
+from timeline import dates
+from timeline.index import _Notes
+from timeline.model import Citation, Name, Source
+from timeline.sources import bibliography, note, short_note
+
+
+def src(**kw):
+    base = dict(key="k", type="book", title="Russia and China", fields={}, authors=(), issued=None)
+    base.update(kw)
+    return Source(**base)
+
+
+WEB = src(key="web", type="webpage", title="An example page", accessed=dates.parse("2026-11-28"),
+          fields={"URL": "https://example.org/page", "container-title": "Example Site",
+                  "archived": "https://web.archive.org/web/2024/https://example.org/page"})
+CHAPTER = src(key="ch", type="chapter", title="The Amur", issued=dates.parse(1999),
+              authors=tuple(Name(f, "A") for f in ("Ivanov", "Petrov", "Li", "Wang")),
+              editors=(Name("Smith", "J."), Name("Jones", "K.")),
+              fields={"container-title": "Borders", "publisher": "Routledge", "publisher-place": "London"})
+ARTICLE = src(key="art", type="article-journal", title="On Kyakhta", authors=(Name("Ivanov", "A"), Name("Li", "B")),
+              fields={"container-title": "Journal", "volume": "3", "issue": "2"})
+
+
+def test_english_notes_keep_the_chicago_words():
+    assert note(WEB) == ("“An example page,” <cite>Example Site</cite>, <a href=\"https://example.org/page\">"
+                         "https://example.org/page</a> (accessed 28 November 2026; <a href=\"https://web.archive.org/"
+                         "web/2024/https://example.org/page\">archived copy</a>).")
+    assert note(CHAPTER, "p. 3") == ("A Ivanov et al., “The Amur,” in <cite>Borders</cite>, ed. J. Smith and K. Jones, "
+                                     "London: Routledge, 1999, p. 3.")
+    assert note(ARTICLE) == "A Ivanov and B Li, “On Kyakhta,” <cite>Journal</cite> 3, no. 2 (n.d.)."
+    assert str(short_note(CHAPTER)).startswith("Ivanov et al., ")
+
+
+def test_chinese_and_russian_notes_say_the_styles_words_in_the_language():
+    zh, ru = note(WEB, code="zh-Hans"), note(WEB, code="ru").replace("\u202f", " ")
+    assert "(访问日期：2026年11月28日; " in zh and ">存档副本</a>)" in zh
+    assert "(дата обращения: 28 ноября 2026 г.; " in ru and ">архивная копия</a>)" in ru
+    assert note(CHAPTER, "p. 3", code="zh-Hans") == ("A Ivanov等, “The Amur,” 载<cite>Borders</cite>, J. Smith、K. Jones编, "
+                                                    "London: Routledge, 1999年, p. 3.")
+    assert note(CHAPTER, code="ru").replace("\u202f", " ").startswith("A Ivanov и др., “The Amur,” в кн.: <cite>Borders</cite>, под ред. "
+                                               "J. Smith и K. Jones, London: Routledge, 1999.")
+    assert note(ARTICLE, code="ru").replace("\xa0", " ") == "A Ivanov и B Li, “On Kyakhta,” <cite>Journal</cite> 3, № 2 (б. г.)."
+    assert "第2期 (出版年不详)" in note(ARTICLE, code="zh-Hans")
+    for code in ("zh-Hans", "ru"):
+        text = str(note(WEB, code=code)) + str(bibliography(CHAPTER, code)) + str(note(ARTICLE, code=code))
+        for english in ("accessed", "archived copy", "n.d.", " ed. ", "et al.", " and ", ", no. ", " in <cite>"):
+            assert english not in text, (code, english)
+        assert "Example Site" in text and "Routledge" in text   # the sources' own words stay
+
+
+def test_an_editions_notes_use_its_language_and_its_short_forms_too():
+    sources = {"ch": CHAPTER}
+    group = (Citation("ch", "p. 3"),)
+    first = _Notes(sources, "ru")(group)
+    later = _Notes(sources, "ru")(group, earlier=[type("N", (), {"citations": group})()])
+    assert first.startswith("A Ivanov и др.,") and later.startswith("Ivanov и др., ")
+    assert _Notes(sources)(group).startswith("A Ivanov et al.,")
