@@ -613,6 +613,8 @@ def test_the_maps_areas_and_treaty_lines_are_named_in_the_pages_language(bundled
         assert "(контур: нынешняя территория Приморский край, Natural Earth)" in page
         assert "Айгунский договор (1858): вдоль реки Амур, от устья Аргуни до острова Хэйсяцзы" in page
     assert re.search(r'<a href="https://en\.wikipedia\.org/wiki/Songacha_River" lang="en">', page)
+    sources = re.findall(r'<p class="place-source">[^<]*<(a|span)[^>]*?( lang="en")?>', page)
+    assert len(sources) > 20 and all(lang for _, lang in sources), sources[:3]
 
 
 @pytest.mark.parametrize("code", ["zh-Hans", "ru"])
