@@ -133,6 +133,15 @@ def _remember_lookups() -> None:
             root = roots[self] = get_root(self)
         return root
     model.CitationStylesElement.get_root = kept_root
+    owners = {}
+
+    def kept_formatter(self):   # the formatter's owner, the style, for each element (100,000 times)
+        owner = owners.get(self)
+        if owner is None:
+            root = kept_root(self)
+            owner = owners[self] = root.style if isinstance(root, model.Locale) else root
+        return owner.formatter
+    model.CitationStylesElement.get_formatter = kept_formatter
     _remember_options(model)
     _remember_references()
 
