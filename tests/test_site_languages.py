@@ -441,11 +441,12 @@ class _EnglishWords(HTMLParser):
     there are the content's). Where a reader or a screen reader meets only names and labels (an
     attribute: aria-label, title, alt, placeholder; an SVG's <title>, <desc> and labels; the print view's
     title page) a capitalised word counts too ("Note 1", "28 November 2026", "Xinjiang"). In the notes
-    and the bibliography the citation style's own words count ("accessed", "archived copy", "n.d.")."""
+    and the bibliography the citation style's own words count ("accessed", "archived copy", "n.d.",
+    a locator's "p. 12")."""
 
     WORD = re.compile(r"(?<![\w./#@-])[a-z]{3,}(?![\w./@-])")
     NAME = re.compile(r"(?<![\w./#@-])[A-Za-z][a-z]{2,}(?![\w./@-])")   # not an acronym (PDF, CSL)
-    STYLE = re.compile(r"\b(accessed|archived copy|n\.d\.|et al\.)")
+    STYLE = re.compile(r"\b(accessed|archived copy|n\.d\.|et al\.|pp?\. \d)")
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
     CITED = {"notes", "bibliography", "further", "print-notes", "footnote", "cite", "place-source",
              "treaty-source"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from timeline import dates
 from timeline.index import _Notes
 from timeline.model import Citation, Name, Source
-from timeline.sources import bibliography, note, short_note
+from timeline.sources import bibliography, note, short_note, words
 
 
 def src(**kw):
@@ -42,7 +42,7 @@ def test_chinese_and_russian_notes_say_the_styles_words_in_the_language():
     assert "(访问日期：2026年11月28日; " in zh and ">存档副本</a>)" in zh
     assert "(дата обращения: 28 ноября 2026 г.; " in ru and ">архивная копия</a>)" in ru
     assert note(CHAPTER, "p. 3", code="zh-Hans") == ("A Ivanov等, “The Amur,” 载<cite>Borders</cite>, J. Smith、K. Jones编, "
-                                                    "London: Routledge, 1999年, p. 3.")
+                                                    "London: Routledge, 1999年, 第3页.")
     assert note(CHAPTER, code="ru").replace("\u202f", " ").startswith("A Ivanov и др., “The Amur,” в кн.: <cite>Borders</cite>, под ред. "
                                                "J. Smith и K. Jones, London: Routledge, 1999.")
     assert note(ARTICLE, code="ru").replace("\xa0", " ") == "A Ivanov и B Li, “On Kyakhta,” <cite>Journal</cite> 3, № 2 (б. г.)."
@@ -61,3 +61,17 @@ def test_an_editions_notes_use_its_language_and_its_short_forms_too():
     later = _Notes(sources, "ru")(group, earlier=[type("N", (), {"citations": group})()])
     assert first.startswith("A Ivanov и др.,") and later.startswith("Ivanov и др., ")
     assert _Notes(sources)(group).startswith("A Ivanov et al.,")
+
+
+def test_a_citations_locator_is_written_in_the_language_and_an_unknown_form_as_written():
+    """The texts write locators in Latin letters in every language ("p. 12", "pp. 3–5", "ch. 2"): the
+    notes give them as each language writes them."""
+    book = src(title="Russia and China", authors=(Name("Mancall", "Mark"),), issued=dates.parse(1971))
+    assert note(book, "pp. 265–266") == "Mark Mancall, <cite>Russia and China</cite> (1971), pp. 265–266."
+    assert note(book, "p. 12", code="zh-Hans").endswith("(1971年), 第12页.")
+    assert note(book, "pp. 265–266", code="ru").endswith("(1971), с. 265–266.")
+    assert note(book, "ch. 2", code="ru").endswith(", гл. 2.") and note(book, "ch. 2", code="zh-Hans").endswith(", 第2章.")
+    assert note(book, "fol. 3", code="ru").endswith(", fol. 3.") and note(book, "p.12", code="ru").endswith(", p.12.")
+    assert str(short_note(book, "p. 7", w=words("ru"))).endswith(", с. 7.")
+    later = _Notes({"k": book}, "zh-Hans")((Citation("k", "pp. 3–5"),))
+    assert later.endswith("第3–5页.")

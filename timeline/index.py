@@ -152,7 +152,7 @@ class _Notes:
             parts = self.parts.get(c.key)
             if parts is None:
                 parts = self.parts[c.key] = fmt.note_parts(self.sources[c.key], self.words)
-            texts.append(fmt.note_from_parts(parts, c.locator, c.prefix))
+            texts.append(fmt.note_from_parts(parts, c.locator, c.prefix, self.words))
         return fmt.join_notes(texts)
 
 

@@ -46,6 +46,9 @@ class Words(NamedTuple):
     editors: str = N_("ed. {names}")                   # a chapter's book's editors
     issue: str = N_("no. {issue}")                     # a journal's issue
     within: str = N_("in {title}")                     # a chapter's book
+    page: str = N_("p. {page}")                        # a citation's locator, as written in the text
+    pages: str = N_("pp. {pages}")
+    chapter: str = N_("ch. {chapter}")
     code: str = "en"                                   # the language, for dates
 
 
@@ -96,6 +99,20 @@ def authors_bibliography(names: tuple[Name, ...], w: Words = ENGLISH) -> str:
 
 def _date(date: HistDate | None, w: Words = ENGLISH) -> str:
     return display_in(date, w.code) if date else w.undated
+
+
+_LOCATOR = re.compile(r"^(p|pp|ch)\. (\S.*)$")
+
+
+def _locator(locator: str, w: Words = ENGLISH) -> str:
+    """A locator as the text writes it ("p. 12", "pp. 3–5", "ch. 2") in the style's language; any
+    other form as written."""
+    found = _LOCATOR.match(locator)
+    if not found or w is ENGLISH:
+        return locator
+    kind, value = found.groups()
+    return {"p": w.page.format(page=value), "pp": w.pages.format(pages=value),
+            "ch": w.chapter.format(chapter=value)}[kind]
 
 
 def _title(source: Source, title: str | None = None):
@@ -182,10 +199,11 @@ def note_parts(source: Source, w: Words = ENGLISH) -> tuple[str, list[str], list
     return str(text), facts, [str(a) for a in _access(source, w)], trailing
 
 
-def note_from_parts(parts: tuple[str, list[str], list[str], str], locator: str = "", prefix: str = "") -> Markup:
+def note_from_parts(parts: tuple[str, list[str], list[str], str], locator: str = "", prefix: str = "",
+                    w: Words = ENGLISH) -> Markup:
     """Full note form: Given Family, Title (Place: Publisher, Year), locator."""
     text, facts, access, trailing = parts
-    rest = facts + ([str(escape(locator))] if locator else []) + access
+    rest = facts + ([str(escape(_locator(locator, w)))] if locator else []) + access
     if rest:
         # Chicago puts the comma after a quoted title inside the closing quotation mark.
         text = text[:-1] + ",” " if text.endswith("”") else text + ", "
@@ -242,7 +260,7 @@ def short_note(source: Source, locator: str = "", prefix: str = "", w: Words = E
     if source.authors:
         text = str(escape(_surnames(source.authors, w))) + ", " + text
     if locator:
-        text = (text[:-1] + ",” " if text.endswith("”") else text + ", ") + str(escape(locator))
+        text = (text[:-1] + ",” " if text.endswith("”") else text + ", ") + str(escape(_locator(locator, w)))
     if prefix:
         text = str(_t(prefix)) + " " + text
     return Markup(_stop(text))
@@ -257,7 +275,7 @@ def join_notes(texts: list[Markup]) -> Markup:
 
 def note(source: Source, locator: str = "", prefix: str = "", code: str = "en") -> Markup:
     """Full note form: Given Family, Title (Place: Publisher, Year), locator."""
-    return note_from_parts(note_parts(source, words(code)), locator, prefix)
+    return note_from_parts(note_parts(source, words(code)), locator, prefix, words(code))
 
 
 def bibliography(source: Source, code: str = "en") -> Markup:
