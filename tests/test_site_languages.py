@@ -631,3 +631,15 @@ def test_every_text_of_the_maps_data_has_a_translation(code):
     assert sorted(areas - set(words["areas"])) == [] and sorted(borders - set(words["borders"])) == []
     assert not [k for k, v in {**words["areas"], **words["borders"]}.items() if not v or v == k]
     assert catalogs.map_words("fr") == {"areas": {}, "borders": {}}
+
+
+@pytest.mark.parametrize("folder", ["zh/", "ru/"])
+def test_the_bundled_method_page_describes_itself_in_the_pages_language(bundled_maps, folder):
+    """A translated page's description (the search engines' and the link previews' text) is its own."""
+    result, _ = bundled_maps
+    page = result.files[folder + "method/index.html"]
+    page = page.decode("utf-8") if isinstance(page, bytes) else page
+    description = html.unescape(re.search(r'<meta name="description" content="([^"]*)"', page)[1])
+    parser = _EnglishWords(set())
+    parser.feed(f"<p>{html.escape(description)}</p>")
+    assert description and parser.found == [], description
