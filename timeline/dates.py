@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from .diagnostics import excerpt
 
@@ -211,6 +211,7 @@ def _own_form(date: HistDate, code: str) -> str:
     return _skeleton(skeleton, date.year, date.month, date.day, code)
 
 
+@lru_cache(maxsize=8192)   # Babel takes ~150 µs a date; notes and lists ask for the same ones again
 def display_in(date: HistDate, code: str) -> str:
     """A date as a reader of the language writes it, with its qualifier and the Old Style note:
     `27 августа (6 сентября н. ст.) 1689 г.`, `约1650年`. English is HistDate.display()."""

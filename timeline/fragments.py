@@ -134,7 +134,7 @@ class Fragments:
         """A source as the bibliography lists it: in the language's own standard where it has one."""
         if source.key in self.styled:
             return Markup(self.styled[source.key])
-        return self.memo.get(BIBLIOGRAPHY, (self.code, source.key), source.digest, lambda: fmt.bibliography(source))
+        return self.memo.get(BIBLIOGRAPHY, (self.code, source.key), source.digest, lambda: fmt.bibliography(source, self.code))
 
     def event_items(self, entries, root: str, heading: str = "h3") -> Later:
         """The list items of entries (partials/event_item.html), one a line."""

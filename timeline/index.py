@@ -14,6 +14,7 @@ from typing import NamedTuple
 from markupsafe import Markup
 
 from . import sources as fmt
+from .catalogs import N_, engine
 from .dates import display_span
 from .citations import PLACEHOLDER, iter_citations
 from .incremental import Memo, Stage, digest
@@ -28,6 +29,7 @@ ENTRIES = Stage("index.entry", saved=False)
 
 LANGUAGE_NAMES = {"zh": "Chinese", "ru": "Russian", "mn": "Mongolian", "la": "Latin", "ja": "Japanese",
                   "fr": "French", "en": "English", "kk": "Kazakh", "ug": "Uyghur", "mnc": "Manchu"}
+NOTE = N_("Note {number}")   # a note marker's accessible name
 
 
 @dataclass
@@ -58,16 +60,20 @@ class Marked:
         refs = iter(self.refs)
         return Markup(PLACEHOLDER.sub(lambda m: marker(next(refs)), self.text))
 
-    def html(self) -> Markup:
-        return self.render(noteref)
+    def html(self, code: str = "en") -> Markup:
+        """With the standard markers, named in the language of code."""
+        return self.render(lambda ref: noteref(ref, code=code))
 
 
-def noteref(ref: NoteRef, number: int | None = None, ident: str | None = None, href: str | None = None) -> str:
-    """The one form of a note marker: a superscript link to the note (number, ids and link may be
-    given for documents that number notes their own way, as the print view does)."""
+def noteref(ref: NoteRef, number: int | None = None, ident: str | None = None, href: str | None = None,
+            code: str = "en") -> str:
+    """The one form of a note marker: a superscript link to the note, its accessible name in the
+    language of code (number, ids and link may be given for documents that number notes their own
+    way, as the print view does)."""
     number = ref.note if number is None else number
+    label = engine(code).gettext(NOTE).format(number=number)
     return (f'<sup class="noteref"><a id="{ident or ref.ref}" href="{href or f"#note-{ref.note}"}" '
-            f'role="doc-noteref" aria-label="Note {number}">{number}</a></sup>')
+            f'role="doc-noteref" aria-label="{label}">{number}</a></sup>')
 
 
 @dataclass
@@ -91,6 +97,7 @@ class Entry:
     cited: dict = field(default_factory=dict)  # key -> Source: every source the event cites or lists
     places: list = field(default_factory=list)  # model.Place for each id of event.place
     english: frozenset = frozenset()  # in a translated edition, the texts still in English (localize)
+    language: str = "en"        # the edition's language: the note markers' names are in it
 
     @property
     def id(self) -> str:
@@ -99,11 +106,11 @@ class Entry:
     @cached_property
     def summary_html(self) -> Markup:
         """With note markers (the event page)."""
-        return self.summary.html()
+        return self.summary.html(self.language)
 
     @cached_property
     def body_html(self) -> Markup:
-        return self.body.html()
+        return self.body.html(self.language)
 
     @cached_property
     def key(self) -> str:
@@ -129,8 +136,8 @@ class Timeline:
 class _Notes:
     """Formats notes, formatting each source's fixed parts only once however often it is cited."""
 
-    def __init__(self, sources: dict):
-        self.sources, self.parts = sources, {}
+    def __init__(self, sources: dict, code: str = "en"):
+        self.sources, self.parts, self.words = sources, {}, fmt.words(code)   # the style's words in the language
 
     def __call__(self, group: tuple[Citation, ...], earlier=()) -> Markup:
         """The note for a group; a source already cited in the notes before it (earlier) or in the
@@ -139,13 +146,13 @@ class _Notes:
         texts = []
         for c in group:
             if c.key in seen:
-                texts.append(fmt.short_note(self.sources[c.key], c.locator, c.prefix))
+                texts.append(fmt.short_note(self.sources[c.key], c.locator, c.prefix, self.words))
                 continue
             seen.add(c.key)
             parts = self.parts.get(c.key)
             if parts is None:
-                parts = self.parts[c.key] = fmt.note_parts(self.sources[c.key])
-            texts.append(fmt.note_from_parts(parts, c.locator, c.prefix))
+                parts = self.parts[c.key] = fmt.note_parts(self.sources[c.key], self.words)
+            texts.append(fmt.note_from_parts(parts, c.locator, c.prefix, self.words))
         return fmt.join_notes(texts)
 
 
@@ -224,8 +231,9 @@ def _related(events) -> dict:
     return related
 
 
-def _texts(events, sources: dict, renderer: Renderer, memo: Memo) -> list[EntryText]:
-    """Each event's EntryText, made again only when the event or a source it cites changed."""
+def _texts(events, sources: dict, renderer: Renderer, memo: Memo, code: str = "en") -> list[EntryText]:
+    """Each event's EntryText, made again only when the event or a source it cites changed (notes in
+    the language of code)."""
     inputs = []
     for event in events:
         keys = memo.get(CITES, event.id, event.digest, lambda: _cites(event))
@@ -234,7 +242,7 @@ def _texts(events, sources: dict, renderer: Renderer, memo: Memo) -> list[EntryT
     todo = [i for i, text in enumerate(texts) if text is None]
     # Markdown costs most of a first build's indexing: many texts are rendered on two cores.
     renderer.prefill([t for i in todo for t in (events[i].summary, events[i].body) if t])
-    note_html = _Notes(sources)
+    note_html = _Notes(sources, code)
     for i in todo:
         texts[i] = _entry_text(events[i], sources, renderer, note_html)
         memo.put(ENTRY_TEXTS, events[i].id, inputs[i], texts[i])
@@ -247,7 +255,7 @@ def _entries(events, texts: list[EntryText], site, related: dict, memo: Memo) ->
     themes = {t.id: t for t in site.themes}
     places = {p.id: p for p in site.places}
     ids = [event.id for event in events]
-    shared = digest(site.eras, site.themes, site.places)
+    shared = digest(site.eras, site.themes, site.places, site.language)
     entries = []
     for i, (event, text) in enumerate(zip(events, texts)):
         prev, next_ = ids[i - 1] if i else None, ids[i + 1] if i < len(ids) - 1 else None
@@ -257,7 +265,8 @@ def _entries(events, texts: list[EntryText], site, related: dict, memo: Memo) ->
                                               [themes[t] for t in event.themes], display_span(event.date, event.end),
                                               text.summary, text.summary_list_html, text.summary_text, text.body,
                                               text.notes, text.further, links, prev, next_, text.digest,
-                                              text.cited, [places[p] for p in event.place])))
+                                              text.cited, [places[p] for p in event.place],
+                                              language=site.language)))
     return entries
 
 
@@ -268,7 +277,7 @@ def build(content: Content, renderer: Renderer | None = None, memo: Memo | None 
     renderer = renderer or Renderer()
     memo = Memo() if memo is None else memo
     related = _related(events)
-    texts = _texts(events, sources, renderer, memo)
+    texts = _texts(events, sources, renderer, memo, site.language)
     entries = _entries(events, texts, site, related, memo)
     ids = [event.id for event in events]
     cited_by = {key: [] for key in sources}
@@ -282,12 +291,13 @@ def build(content: Content, renderer: Renderer | None = None, memo: Memo | None 
         by_era[entry.era.id].append(entry)
         for t in entry.event.themes:
             by_theme[t].append(entry)
-    note_html = _Notes(sources)
+    note_html = _Notes(sources, site.language)
     pages_html = {}
     for page in content.pages:
         html, groups = renderer.render(page.body)
         notes, by_group = [], {}
-        pages_html[page.slug] = (_with_notes(html, groups, notes, by_group, note_html).html(), notes)
+        marked = _with_notes(html, groups, notes, by_group, note_html)
+        pages_html[page.slug] = (marked.html(site.language), notes)
     return Timeline(content, entries, by_id, by_era, by_theme, cited_by, pages_html)
 
 

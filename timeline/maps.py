@@ -14,8 +14,10 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from jinja2 import pass_context
+
 from . import urls
-from .catalogs import N_, engine
+from .catalogs import N_, engine, map_words
 from .geo import Basemap, areas, areas_source, basemap, lambert, position  # noqa: F401 (exports and tests)
 from .index import Timeline
 from .places import names as place_names
@@ -224,16 +226,29 @@ def locator(places) -> Locator | None:
 DESCRIPTION = N_("Where the events happened: every place on a map of northern and central Asia, with its events.")
 
 
+def _in_language(line: TreatyLine, words: dict) -> TreatyLine:
+    """A treaty line with its words in the page's language (words: English -> translation)."""
+    def w(text: str) -> str:
+        return words.get(text, text)
+
+    def point(p):
+        return replace(p, name=w(p.name)) if p else p
+    return replace(line, treaty=w(line.treaty), segments=tuple(
+        replace(s, words=w(s.words), why=w(s.why), follows=w(s.follows), start=point(s.start), end=point(s.end))
+        for s in line.segments))
+
+
 def map_page(tl: Timeline) -> tuple[str, str, dict]:
     """The map page's path, template and context (render makes a PageSpec of it)."""
     # A treaty's line belongs on the map of a timeline that has the treaty among its events, each stretch
     # only where the timeline's bibliography holds the source that gives it.
-    shown = []
+    shown, words = [], map_words(tl.site.language)["borders"]
     for line in treaty_lines():
         segments = tuple(s for s in line.segments if s.source in tl.content.sources)
         if line.event in tl.by_id and segments:
             shown.append(replace(line, segments=segments))
     page = layout(tl, shown)
+    shown = [_in_language(line, words) for line in shown]   # laid out as in English: the same marks
     # Each event once, in timeline order: the search data and the filters' count read these.
     listed = {e.id for m in page.marks + page.elsewhere for e in m.listed}
     entries = [e for e in tl.entries if e.id in listed]
@@ -250,7 +265,14 @@ def json_ld_place(place) -> dict:
     return ld
 
 
+@pass_context
+def area_name(context, name: str) -> str:
+    """An area's name (or the areas' source) in the page's language."""
+    return map_words(context["site"].language)["areas"].get(name, name)
+
+
 def register(env) -> None:
+    env.filters["area_name"] = area_name
     env.filters["place_names"] = place_names
     env.filters["json_ld_place"] = json_ld_place
     env.globals["locator"] = locator

@@ -16,12 +16,13 @@ from markupsafe import Markup
 
 from . import sources as fmt
 from . import urls
-from .dates import parse as parse_date
+from .dates import display_in, parse as parse_date
 from .index import noteref
 
 
-def print_notes(text, offset: int = 0) -> Markup:
-    """An event's text (an index.Marked) with its note markers numbered from offset + 1.
+def print_notes(text, offset: int = 0, code: str = "en") -> Markup:
+    """An event's text (an index.Marked) with its note markers numbered from offset + 1, named in the
+    language of code.
 
     The notes are in the list after the event, which browsers show; the PDF step copies each beside
     its first marker as a footnote for WeasyPrint to float to the foot of the page (pdfnotes).
@@ -29,7 +30,7 @@ def print_notes(text, offset: int = 0) -> Markup:
     def marker(ref) -> str:
         again = ref.ref[len(f"ref-{ref.note}"):]  # "-2" for a second marker of the note
         shown = offset + ref.note
-        return noteref(ref, shown, f"ref-{shown}{again}", f"#note-{shown}")
+        return noteref(ref, shown, f"ref-{shown}{again}", f"#note-{shown}", code)
 
     return text.render(marker)
 
@@ -97,10 +98,11 @@ def bibliography_order(sources) -> list:
     return sorted(sources, key=fmt.sort_key)
 
 
-def long_date(iso: str) -> str:
-    """'2026-11-28' as a reader writes it, '28 November 2026'; anything else unchanged."""
+def long_date(iso: str, code: str = "en") -> str:
+    """'2026-11-28' as a reader of the language writes it, '28 November 2026', '2026年11月28日';
+    anything else unchanged."""
     try:
-        return parse_date(iso).display()
+        return display_in(parse_date(iso), code)
     except (ValueError, TypeError):
         return iso
 

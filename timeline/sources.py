@@ -5,15 +5,22 @@ only http(s) URLs, which validation has already checked, become links). A later 
 the same page takes the short form (short_note: surname, short title, locator; CMOS 14.29-14.36).
 Markup is built with f-strings around escape(): Markup.format runs a formatter written in Python,
 several times slower.
+
+The style's own words ("accessed", "archived copy", "n.d.", "ed.", "et al.", "and") and the access
+date are in the edition's language (Words, from the engine's catalog); the sources' own fields stay
+in theirs. English is written as it always was.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
-from .dates import HistDate
+from .catalogs import N_, engine
+from .dates import HistDate, display_in
 from .model import Name, Source
 from .typography import nested, quotes
 
@@ -26,6 +33,35 @@ _BREAK = {"of", "on", "in", "to", "for", "with", "between", "and", "by", "from",
           "в", "во", "и", "по", "на", "с", "со", "о", "об", "к", "от", "для", "при", "между", "из", "за",
           "de", "du", "des", "et", "à", "der", "die", "das", "und", "von", "zu", "y", "en", "el"}
 _ARTICLES = {"a", "an", "the", "la", "le", "les"}
+
+
+class Words(NamedTuple):
+    """The style's own words in one language: str.format patterns, placeholders filled by the style."""
+    accessed: str = N_("accessed {date}")
+    archived: str = N_("archived copy")
+    undated: str = N_("n.d.")
+    pair: str = N_("{first} and {second}")             # two names
+    series: str = N_("{names}, and {last}")            # the last of three or more names
+    et_al: str = N_("{name} et al.")
+    editors: str = N_("ed. {names}")                   # a chapter's book's editors
+    issue: str = N_("no. {issue}")                     # a journal's issue
+    within: str = N_("in {title}")                     # a chapter's book
+    page: str = N_("p. {page}")                        # a citation's locator, as written in the text
+    pages: str = N_("pp. {pages}")
+    chapter: str = N_("ch. {chapter}")
+    code: str = "en"                                   # the language, for dates
+
+
+ENGLISH = Words()
+
+
+@lru_cache(maxsize=None)
+def words(code: str = "en") -> Words:
+    """The style's words in the language of code ("" or "en": English)."""
+    if not code or code == "en":
+        return ENGLISH
+    _ = engine(code).gettext
+    return Words(*(_(w) for w in ENGLISH[:-1]), code=code)
 
 
 def _t(value: str) -> Markup:
@@ -41,26 +77,42 @@ def _name(name: Name, inverted: bool = False) -> str:
     return quotes(" ".join(part for part in (name.given, name.family) if part))
 
 
-def _join(names: list[str]) -> str:
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + ", and " + names[-1]
+def _join(names: list[str], w: Words = ENGLISH) -> str:
+    if len(names) == 2:
+        return w.pair.format(first=names[0], second=names[1])
+    if len(names) < 2:
+        return "".join(names)
+    return w.series.format(names=", ".join(names[:-1]), last=names[-1])
 
 
-def authors_note(names: tuple[Name, ...]) -> str:
+def authors_note(names: tuple[Name, ...], w: Words = ENGLISH) -> str:
     if len(names) > 3:
-        return f"{_name(names[0])} et al."
-    return _join([_name(n) for n in names])
+        return w.et_al.format(name=_name(names[0]))
+    return _join([_name(n) for n in names], w)
 
 
-def authors_bibliography(names: tuple[Name, ...]) -> str:
+def authors_bibliography(names: tuple[Name, ...], w: Words = ENGLISH) -> str:
     if not names:
         return ""
-    return _join([_name(names[0], inverted=True)] + [_name(n) for n in names[1:]])
+    return _join([_name(names[0], inverted=True)] + [_name(n) for n in names[1:]], w)
 
 
-def _date(date: HistDate | None) -> str:
-    return date.display() if date else "n.d."
+def _date(date: HistDate | None, w: Words = ENGLISH) -> str:
+    return display_in(date, w.code) if date else w.undated
+
+
+_LOCATOR = re.compile(r"^(p|pp|ch)\. (\S.*)$")
+
+
+def _locator(locator: str, w: Words = ENGLISH) -> str:
+    """A locator as the text writes it ("p. 12", "pp. 3–5", "ch. 2") in the style's language; any
+    other form as written."""
+    found = _LOCATOR.match(locator)
+    if not found or w is ENGLISH:
+        return locator
+    kind, value = found.groups()
+    return {"p": w.page.format(page=value), "pp": w.pages.format(pages=value),
+            "ch": w.chapter.format(chapter=value)}[kind]
 
 
 def _title(source: Source, title: str | None = None):
@@ -79,22 +131,22 @@ def _link(url: str) -> Markup:
     return Markup(f'<a href="{url}">{url}</a>')
 
 
-def _tail(source: Source) -> list:
+def _tail(source: Source, w: Words = ENGLISH) -> list:
     """Publication facts after the title, shared by note and bibliography forms."""
     f = source.fields
     parts: list = []
     if source.type == "chapter" and f.get("container-title"):
-        inner = Markup(f"in <cite>{_t(f['container-title'])}</cite>")
+        inner = Markup(str(escape(w.within)).replace("{title}", f"<cite>{_t(f['container-title'])}</cite>"))
         if source.editors:
-            inner += Markup(f", ed. {escape(_join([_name(n) for n in source.editors]))}")
+            inner += Markup(", ") + escape(w.editors.format(names=_join([_name(n) for n in source.editors], w)))
         parts.append(inner)
     elif source.type in ("article-journal",) and f.get("container-title"):
         journal = Markup(f"<cite>{_t(f['container-title'])}</cite>")
         if f.get("volume"):
             journal += Markup(f" {_t(f['volume'])}")
         if f.get("issue"):
-            journal += Markup(f", no. {_t(f['issue'])}")
-        journal += Markup(f" ({escape(_date(source.issued))})")
+            journal += Markup(", ") + escape(w.issue.format(issue=quotes(f["issue"])))
+        journal += Markup(f" ({escape(_date(source.issued, w))})")
         parts.append(journal)
         return parts
     elif f.get("container-title"):
@@ -102,22 +154,22 @@ def _tail(source: Source) -> list:
     if source.type in ("book", "chapter", "report", "thesis"):
         place, publisher = f.get("publisher-place", ""), f.get("publisher", "")
         pub = quotes(": ".join(p for p in (place, publisher) if p))
-        parts.append(escape(", ".join(p for p in (pub, _date(source.issued) if source.issued else "") if p)))
+        parts.append(escape(", ".join(p for p in (pub, _date(source.issued, w) if source.issued else "") if p)))
     else:
         if f.get("publisher"):
             parts.append(_t(f["publisher"]))
         if source.issued:
-            parts.append(escape(_date(source.issued)))
+            parts.append(escape(_date(source.issued, w)))
     return [p for p in parts if p]
 
 
-def _access(source: Source) -> list:
+def _access(source: Source, w: Words = ENGLISH) -> list:
     """The live address with its access date, and beside it the archived copy if there is one."""
     f, parts = source.fields, []
-    archived = Markup(f'<a href="{escape(f["archived"])}">archived copy</a>') if f.get("archived") else None
+    archived = Markup(f'<a href="{escape(f["archived"])}">{escape(w.archived)}</a>') if f.get("archived") else None
     if f.get("URL"):
         link = _link(f["URL"])
-        aside = [Markup(f"accessed {escape(source.accessed.display())}")] if source.accessed else []
+        aside = [escape(w.accessed.format(date=_date(source.accessed, w)))] if source.accessed else []
         aside += [archived] if archived else []
         if aside:
             link += Markup(" (") + Markup("; ").join(aside) + Markup(")")
@@ -127,15 +179,15 @@ def _access(source: Source) -> list:
     return parts
 
 
-def note_parts(source: Source) -> tuple[str, list[str], list[str], str]:
+def note_parts(source: Source, w: Words = ENGLISH) -> tuple[str, list[str], list[str], str]:
     """The pieces of a note that do not depend on the locator, as escaped HTML strings:
     (head, publication facts after the title, access facts, trailing note). Computed once per
     source and reused for every citation of it."""
     head = []
     if source.authors:
-        head.append(escape(authors_note(source.authors)))
+        head.append(escape(authors_note(source.authors, w)))
     head.append(_title(source))
-    tail = _tail(source)
+    tail = _tail(source, w)
     text = Markup(", ").join(head)
     facts: list[str] = []
     if source.type in ("book", "report", "thesis"):
@@ -144,13 +196,14 @@ def note_parts(source: Source) -> tuple[str, list[str], list[str], str]:
     else:
         facts = [str(t) for t in tail]
     trailing = str(_t(source.fields["note"].rstrip("."))) if source.fields.get("note") else ""
-    return str(text), facts, [str(a) for a in _access(source)], trailing
+    return str(text), facts, [str(a) for a in _access(source, w)], trailing
 
 
-def note_from_parts(parts: tuple[str, list[str], list[str], str], locator: str = "", prefix: str = "") -> Markup:
+def note_from_parts(parts: tuple[str, list[str], list[str], str], locator: str = "", prefix: str = "",
+                    w: Words = ENGLISH) -> Markup:
     """Full note form: Given Family, Title (Place: Publisher, Year), locator."""
     text, facts, access, trailing = parts
-    rest = facts + ([str(escape(locator))] if locator else []) + access
+    rest = facts + ([str(escape(_locator(locator, w)))] if locator else []) + access
     if rest:
         # Chicago puts the comma after a quoted title inside the closing quotation mark.
         text = text[:-1] + ",” " if text.endswith("”") else text + ", "
@@ -194,20 +247,20 @@ def short_title(source: Source) -> str:
     return " ".join(out).rstrip(",;.")
 
 
-def _surnames(names: tuple[Name, ...]) -> str:
+def _surnames(names: tuple[Name, ...], w: Words = ENGLISH) -> str:
     families = [n.literal or n.family or n.given for n in names]
     if len(families) > 3:
-        return quotes(f"{families[0]} et al.")
-    return quotes(_join(families))
+        return quotes(w.et_al.format(name=families[0]))
+    return quotes(_join(families, w))
 
 
-def short_note(source: Source, locator: str = "", prefix: str = "") -> Markup:
+def short_note(source: Source, locator: str = "", prefix: str = "", w: Words = ENGLISH) -> Markup:
     """Short form for a source already cited in full on the page: Family, Short Title, locator."""
     text = str(_title(source, short_title(source)))
     if source.authors:
-        text = str(escape(_surnames(source.authors))) + ", " + text
+        text = str(escape(_surnames(source.authors, w))) + ", " + text
     if locator:
-        text = (text[:-1] + ",” " if text.endswith("”") else text + ", ") + str(escape(locator))
+        text = (text[:-1] + ",” " if text.endswith("”") else text + ", ") + str(escape(_locator(locator, w)))
     if prefix:
         text = str(_t(prefix)) + " " + text
     return Markup(_stop(text))
@@ -220,21 +273,23 @@ def join_notes(texts: list[Markup]) -> Markup:
     return Markup(_stop("; ".join(bare)))
 
 
-def note(source: Source, locator: str = "", prefix: str = "") -> Markup:
+def note(source: Source, locator: str = "", prefix: str = "", code: str = "en") -> Markup:
     """Full note form: Given Family, Title (Place: Publisher, Year), locator."""
-    return note_from_parts(note_parts(source), locator, prefix)
+    return note_from_parts(note_parts(source, words(code)), locator, prefix, words(code))
 
 
-def bibliography(source: Source) -> Markup:
-    """Bibliography form: Family, Given. Title. Place: Publisher, Year."""
+def bibliography(source: Source, code: str = "en") -> Markup:
+    """Bibliography form: Family, Given. Title. Place: Publisher, Year (the style's words in the
+    language of code)."""
+    w = words(code)
     parts = []
     if source.authors:
-        parts.append(escape(authors_bibliography(source.authors)))
+        parts.append(escape(authors_bibliography(source.authors, w)))
     parts.append(_title(source))
-    tail = _tail(source)
+    tail = _tail(source, w)
     if tail:
         parts.append(Markup(", ").join(tail))
-    parts.extend(_access(source))
+    parts.extend(_access(source, w))
     if source.fields.get("note"):
         parts.append(_t(source.fields["note"].rstrip(".")))
     text = ""
