@@ -114,8 +114,9 @@ class Planner:
         self.pdf_url, self.all_pdfs = pdf_url and urls.pdf("print", "", ed.language.path), ed.language.default
         content = tl.content
         self.base = digest(base, ed.code, sorted(ed.styled.items()), repr((tl.site, content.pages)), *(html for html, _ in tl.pages_html.values()),
-                           edition(tl), limits, pdf_url, sorted((k, sorted(v)) for k, v in ed.english_pages.items()),
-                           *tl.by_id)  # the order of the events too
+                           edition(tl), limits, pdf_url, sorted((k, sorted(v)) for k, v in ed.english_pages.items()))
+        # Not the order of the events: a page or fragment that shows an event adds its key (its place
+        # in the order: previous, next, related), a page that shows them all adds every key, in order.
         self.with_sources = digest(self.base, *(s.digest for _, s in sorted(content.sources.items())))
         self.everything = digest(self.with_sources, *(e.key for e in tl.entries))
         self.frag = Fragments(tl, env, memo, self.base, ed.code, ed.styled)
@@ -167,12 +168,15 @@ class Planner:
         are those (anything else in a template is an error, not a page that would go stale)."""
         by_id = self.tl.by_id
         near = [by_id[rid] for rid in (*entry.related, entry.prev, entry.next) if rid]
-        inputs = digest(self.base, entry.key, *((n.id, n.event.title, n.date_display) for n in near))
-        return self.spec(urls.path("event", entry.event.id), "event.html", {
+        path = urls.path("event", entry.event.id)
+        shown = [path, self.base, entry.key]  # strings only: digest's fast path (10,000 of these a build)
+        for n in near:
+            shown += (n.id, n.event.title, n.date_display)
+        return PageSpec(self.prefix + path, "event.html", {
             "title": entry.event.title, "entry": entry, "kind": "event", "description": entry.summary_text,
             "untranslated": bool(entry.english),
             "timeline": Neighbours({n.event.id: n for n in near}), "entries": _hidden("entries", "event"),
-            "sources": Cited(entry.cited)}, inputs)
+            "sources": Cited(entry.cited)}, digest(*shown), self.code)
 
     def paginate(self, kind: str, ident: str, entries: list, context: dict) -> list[PageSpec]:
         size = self.limits.list_page_size
@@ -186,7 +190,7 @@ class Planner:
                           "prev": pages[n - 2] if n > 1 else None, "next": pages[n] if n < len(chunks) else None}
             title = context["title"] if n == 1 else self._(PAGE_OF).format(title=context["title"], number=n,
                                                                              count=len(chunks))
-            inputs = digest(self.with_sources, repr((pagination, context)), *(e.digest for e in chunk))
+            inputs = digest(self.with_sources, repr((pagination, context)), *(e.key for e in chunk))
             specs.append(self.spec(pages[n - 1], f"{kind[:-1]}.html", dict(
                 context, title=title, entries=chunk, pagination=pagination,
                 items=self.frag.event_items(chunk, urls.root_of(pages[n - 1]) if n > 1 else root, "h2"),
