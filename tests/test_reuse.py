@@ -104,3 +104,37 @@ def test_a_source_change_renders_again_the_pages_of_the_events_that_cite_it(site
     redone = _rebuild(src, out, tmp_path, rendered)
     assert _events(redone) == {"1689-treaty-of-nerchinsk", "1727-treaty-of-kyakhta", "1864-year-only"}
     assert "Harvard UP" in (out / "sources" / "index.html").read_text()
+
+
+def test_a_source_edit_encodes_again_that_source_alone_in_sources_json(site_dir, tmp_path, monkeypatch):
+    from timeline import exports
+    src = site_dir()
+    out = tmp_path / "build"
+    assert build_site(src, out).ok
+    encoded = []
+    item = exports.csl_item
+    monkeypatch.setattr(exports, "csl_item", lambda s: encoded.append(s.key) or item(s))
+    _edit(src / "sources.yaml", "publisher: Harvard University Press", "publisher: Harvard UP")
+    _rebuild(src, out, tmp_path, [])
+    assert encoded[:1] == ["mancall-1971"]  # then the uncached build encodes every source
+    assert b'"publisher":"Harvard UP"' in (out / "sources.json").read_bytes()
+
+
+def test_the_preview_plans_again_only_the_event_pages_whose_inputs_changed(site_dir, tmp_path, monkeypatch):
+    from timeline import pages
+    from timeline.incremental import Memo
+    src = site_dir()
+    out = tmp_path / "build"
+    memo = Memo()
+    assert build_site(src, out, memo=memo).ok
+    planned = []
+    made = pages.Neighbours.__init__
+    monkeypatch.setattr(pages.Neighbours, "__init__", lambda self, by_id: planned.append(sorted(by_id)) or made(self, by_id))
+    _edit(src / "events" / "1950-treaty-of-alliance.yaml", "title: Treaty", "title: The Treaty")
+    assert build_site(src, out, memo=memo).ok
+    # The edited event and its previous and next (which show its title); no other event page.
+    assert len(planned) == 3
+    assert "The Treaty of Friendship" in (out / "events" / "1969-zhenbao-island" / "index.html").read_text()
+    fresh = tmp_path / "fresh"
+    assert build_site(src, fresh, use_cache=False).ok
+    assert _tree(out) == _tree(fresh)

@@ -12,8 +12,10 @@ from . import chart, maps, printview, urls
 from . import sources as fmt
 from .catalogs import N_
 from .fragments import Fragments
-from .incremental import Memo, digest
+from .incremental import Memo, Stage, digest
 from .index import Timeline
+
+PLANNED = Stage("pages.event", saved=False)   # (language, event id) -> its event page's PageSpec
 
 # The titles the engine gives pages, translated with the language's catalog when a page is planned.
 THEMES, ERAS, BIBLIOGRAPHY = N_("Themes"), N_("Eras"), N_("Bibliography")
@@ -169,14 +171,17 @@ class Planner:
         by_id = self.tl.by_id
         near = [by_id[rid] for rid in (*entry.related, entry.prev, entry.next) if rid]
         path = urls.path("event", entry.event.id)
-        shown = [path, self.base, entry.key]  # strings only: digest's fast path (10,000 of these a build)
+        shown = [path, self.base, entry.key]
         for n in near:
             shown += (n.id, n.event.title, n.date_display)
-        return PageSpec(self.prefix + path, "event.html", {
-            "title": entry.event.title, "entry": entry, "kind": "event", "description": entry.summary_text,
-            "untranslated": bool(entry.english),
-            "timeline": Neighbours({n.event.id: n for n in near}), "entries": _hidden("entries", "event"),
-            "sources": Cited(entry.cited)}, digest(*shown), self.code)
+        # Planned again only when what it shows changed (the preview keeps the plan: a save re-plans
+        # one page or a few, not 10,000); ids and texts hold no NUL (the loader refuses it).
+        return self.memo.get(PLANNED, (self.code, entry.id), "\0".join(shown), lambda: PageSpec(
+            self.prefix + path, "event.html", {
+                "title": entry.event.title, "entry": entry, "kind": "event", "description": entry.summary_text,
+                "untranslated": bool(entry.english),
+                "timeline": Neighbours({n.event.id: n for n in near}), "entries": _hidden("entries", "event"),
+                "sources": Cited(entry.cited)}, digest(*shown), self.code))
 
     def paginate(self, kind: str, ident: str, entries: list, context: dict) -> list[PageSpec]:
         size = self.limits.list_page_size
