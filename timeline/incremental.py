@@ -25,15 +25,15 @@ import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from . import __version__, memokey
 
 
-@dataclass(frozen=True)
-class Stage:
+class Stage(NamedTuple):
     """A kind of derived value. saved: kept in the file between command-line builds (a value too
-    large to save, a rendered page, is kept only by the preview, in memory)."""
+    large to save, a rendered page, is kept only by the preview, in memory). A tuple, as it is hashed
+    on every look-up (a frozen dataclass's hash is Python code: a tenth of a preview's save)."""
     name: str
     saved: bool = True
 

@@ -92,8 +92,8 @@ class Entry:
     places: list = field(default_factory=list)  # model.Place for each id of event.place
     english: frozenset = frozenset()  # in a translated edition, the texts still in English (localize)
 
-    @property
-    def id(self) -> str:
+    @cached_property
+    def id(self) -> str:  # read some 20 times an event a build: an attribute after the first
         return self.event.id
 
     @cached_property
