@@ -62,6 +62,11 @@ def test_a_title_renders_again_the_list_pages_that_show_it_and_no_other(site_dir
     for page in ("eras/early/index.html", "themes/trade/index.html", "themes/territory/index.html"):
         assert page in redone and "Treaty of Kiakhta" in (out / page).read_text()
     assert "eras/late/index.html" not in redone and "themes/diplomacy/index.html" not in redone
+    # The print views likewise: the whole timeline's, and its era's and themes'.
+    assert {p for p in redone if p.startswith("print/")} == {
+        "print/index.html", "print/eras/early/index.html", "print/themes/trade/index.html",
+        "print/themes/territory/index.html"}
+    assert "Treaty of Kiakhta" in (out / "print" / "themes" / "trade" / "index.html").read_text()
     assert _events(redone) == {"1727-treaty-of-kyakhta", "1689-treaty-of-nerchinsk", "1864-year-only"}
 
 

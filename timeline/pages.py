@@ -230,7 +230,12 @@ class Planner:
                 offset += sum(len(e.notes) for e in entries)
             title = self.tl.site.title if doc.kind == "print" else doc.heading
             has_pdf = self.pdf_url and (self.all_pdfs or doc.kind == "print")
+            # What the document shows: its own events (an edit elsewhere leaves it as it is), every
+            # source (with_sources), the site; not the whole timeline (hidden from its template).
+            shown = digest(self.with_sources, repr((doc.kind, doc.ident, doc.heading, doc.subtitle, doc.pdf, has_pdf)),
+                           *(x for era, entries in doc.parts for x in (era.id, *(e.key for e in entries))))
             specs.append(self.spec(doc.page, "print.html", {
                 "title": self._(PRINTED).format(title=title), "kind": "print", "doc": doc,
-                "pdf_url": has_pdf and doc.pdf, "print_toc": toc, "print_parts": parts}))
+                "pdf_url": has_pdf and doc.pdf, "print_toc": toc, "print_parts": parts,
+                "timeline": _hidden("timeline", "print"), "entries": _hidden("entries", "print")}, shown))
         return specs
