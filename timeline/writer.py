@@ -116,6 +116,7 @@ class Writer:
         self.held: dict[str, bytes] = {}  # path -> the bytes put, for `known`
         self.folders: set[str] = set()  # made in the tree (fresh) / known to be real in out (not fresh)
         self.listing: int | None = None  # in a forked process: the file listing what it put
+        self.stamps: dict[str, list] = {}  # after commit with a record: path -> its file's stamp, as recorded
 
     def put(self, path: str, data: bytes) -> None:
         last = self.known.get(path) if self.known is not None else None
@@ -205,7 +206,8 @@ class Writer:
             self.known.clear()
             self.known.update((path, self.held[path]) for path in puts if path in self.held)
         if record is not None:
-            write_record(self.out, dict(record, note=NOTE, files=stat_tree(self.out, puts)))
+            self.stamps = stat_tree(self.out, puts)
+            write_record(self.out, dict(record, note=NOTE, files=self.stamps))
         return stats
 
     def _move_in(self, staged: list[tuple[str, str]], stats: WriteStats) -> None:
