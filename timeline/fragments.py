@@ -93,8 +93,7 @@ class Numbered(NamedTuple):
 
     def text(self, offset: int, root: str) -> str:
         parts = list(self.parts)
-        for i in range(1, len(parts), 2):
-            parts[i] = root if parts[i] is None else str(offset + parts[i])
+        parts[1::2] = [root if n is None else str(offset + n) for n in parts[1::2]]
         return "".join(parts)
 
 
