@@ -268,7 +268,7 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict,
         output.abort()
         raise
     result.written, result.removed = stats.written, stats.removed
-    _note_written(out, memo, result.inputs)
+    _note_written(memo, result.inputs, output.stamps)
     memo.end()
     incremental.save(memo, memo_folder)
     return result
@@ -284,11 +284,11 @@ def _stamp(path: str) -> list | None:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns] if stat.S_ISREG(st.st_mode) else None
 
 
-def _note_written(out: Path, memo: Memo, inputs: dict) -> None:
-    """Remember each page's file as this build left it, with the inputs it was made from."""
-    base = str(out)
+def _note_written(memo: Memo, inputs: dict, stamps: dict) -> None:
+    """Remember each page's file as this build left it (stamps: the writer's, taken as it committed),
+    with the inputs it was made from."""
     for path, made_from in inputs.items():
-        stamp = _stamp(os.path.join(base, path))
+        stamp = stamps.get(path)
         if stamp is not None and memo.peek(WRITTEN, path, made_from) != stamp:
             memo.put(WRITTEN, path, made_from, stamp)
 

@@ -81,6 +81,14 @@ def sources_csl(tl: Timeline) -> list[dict]:
     return [csl_item(s) for s in sorted(tl.content.sources.values(), key=lambda s: s.key)]
 
 
+def sources_json(tl: Timeline, memo: Memo | None = None) -> bytes:
+    """sources.json: as _json(sources_csl(tl)) writes it, each source's item kept while it is unchanged."""
+    def item(s) -> bytes:
+        made = lambda: _dumps(csl_item(s)).encode("utf-8")  # noqa: E731
+        return made() if memo is None else memo.get(RECORDS, ("sources.json", s.key), s.digest, made)
+    return b"[" + b",".join(item(s) for s in sorted(tl.content.sources.values(), key=lambda s: s.key)) + b"]\n"
+
+
 def _memo(memo: Memo | None, kind: str, entry, make, site: str) -> bytes:
     """make(entry) as compact JSON (UTF-8), kept in the memo while the entry, its links and the site
     (site: its digest) are unchanged."""
@@ -88,7 +96,7 @@ def _memo(memo: Memo | None, kind: str, entry, make, site: str) -> bytes:
         return _dumps(make(entry)).encode("utf-8")
     if memo is None:
         return made()
-    return memo.get(RECORDS, (kind, entry.id), digest(site, entry.key), made)
+    return memo.get(RECORDS, (kind, entry.id), site + entry.key, made)  # site: of fixed length, first
 
 
 def _dumps(data) -> str:
@@ -145,7 +153,7 @@ def events_json(tl: Timeline, memo: Memo | None = None, others=()) -> bytes:
 
     def made(e) -> bytes:
         # The record changes with the event's text in any language.
-        inputs = digest(site, e.key, *(ed.timeline.by_id[e.id].key for ed in others))
+        inputs = site + e.key if not others else digest(site, e.key, *(ed.timeline.by_id[e.id].key for ed in others))
         make = lambda: _dumps(with_translations(e)).encode("utf-8")  # noqa: E731
         return make() if memo is None else memo.get(RECORDS, ("events.json", e.id), inputs, make)
     events = [made(e) for e in tl.entries]
@@ -307,7 +315,7 @@ def export_files(editions, paths=(), memo: Memo | None = None) -> dict[str, byte
         EVENTS_SCHEMA: schema.dumps(schema.events_json_schema()),
         EVENT_FILE_SCHEMA: schema.dumps(schema.event_file_schema([t.id for t in tl.site.themes],
                                                                  [p.id for p in tl.site.places])),
-        "sources.json": _json(sources_csl(tl)),
+        "sources.json": sources_json(tl, memo),
         "timelinejs.json": timelinejs(tl, memo),
         "feed.xml": feed(tl),
         "robots.txt": robots(base),

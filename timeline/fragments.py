@@ -93,8 +93,7 @@ class Numbered(NamedTuple):
 
     def text(self, offset: int, root: str) -> str:
         parts = list(self.parts)
-        for i in range(1, len(parts), 2):
-            parts[i] = root if parts[i] is None else str(offset + parts[i])
+        parts[1::2] = [root if n is None else str(offset + n) for n in parts[1::2]]
         return "".join(parts)
 
 
@@ -117,7 +116,7 @@ def _numbered(text: str) -> Numbered | None:
 class Fragments:
     """Renders the fragments of one build; `base` is the digest of what every page depends on (the
     theme, the site), to which each fragment adds the digests of its own arguments (an event's
-    fragment: base and the entry's digest side by side, base being of fixed length, which keeps them
+    fragment: base and the entry's key side by side, base being of fixed length, which keeps them
     apart without hashing 10,000 strings again); code: the language of the timeline's edition,
     rendered with its own environment (env)."""
 
@@ -140,7 +139,7 @@ class Fragments:
         """The list items of entries (partials/event_item.html), one a line."""
         def make() -> str:
             return "".join(self.memo.get(
-                ITEMS, (self.code, e.id, root, heading), self.base + e.digest,
+                ITEMS, (self.code, e.id, root, heading), self.base + e.key,
                 lambda: self._render("partials/event_item.html", entry=e, root=root, heading=heading)) + "\n"
                 for e in entries)
         return Later(make)
@@ -148,7 +147,7 @@ class Fragments:
     def search_data(self, entries) -> Later:
         """The search records of entries (partials/search_item.html), separated by commas."""
         def make() -> str:
-            items = [self.memo.get(SEARCH, (self.code, e.id), self.base + e.digest,
+            items = [self.memo.get(SEARCH, (self.code, e.id), self.base + e.key,
                                    lambda: self._render("partials/search_item.html", entry=e)) for e in entries]
             return ",\n".join(items) + "\n" if items else ""
         return Later(make)
@@ -158,11 +157,11 @@ class Fragments:
         document (its kind and id), as the same era has other events in another."""
         def lines() -> str:
             return "".join(self.memo.get(
-                TOC, (self.code, e.id), self.base + e.digest,
+                TOC, (self.code, e.id), self.base + e.key,
                 lambda: self._render("partials/print_toc_event.html", entry=e)) + "\n" for e in entries)
 
         return Later(lambda: self.memo.get(
-            PRINT_PARTS, (self.code, doc, era.id, "toc"), digest(self.base, *(e.digest for e in entries)),
+            PRINT_PARTS, (self.code, doc, era.id, "toc"), digest(self.base, *(e.key for e in entries)),
             lambda: self._render("partials/print_toc_era.html", era=era, era_entries=entries, events=Markup(lines()))))
 
     def print_era(self, doc, era, entries, offset: int, root: str) -> Later:
@@ -171,7 +170,7 @@ class Fragments:
         def events() -> str:
             parts, n = [], offset
             for e in entries:
-                part = self.memo.get(PRINT_EVENTS, (self.code, e.id), self.base + e.digest,
+                part = self.memo.get(PRINT_EVENTS, (self.code, e.id), self.base + e.key,
                                      lambda: self._print_event(e))
                 parts.append(self._render("partials/print_event.html", entry=e, offset=n, root=root)
                              if part is None else part.text(n, root))
@@ -180,7 +179,7 @@ class Fragments:
             return "".join(parts)
 
         return Later(lambda: self.memo.get(
-            PRINT_PARTS, (self.code, doc, era.id, "text"), digest(self.base, offset, root, *(e.digest for e in entries)),
+            PRINT_PARTS, (self.code, doc, era.id, "text"), digest(self.base, offset, root, *(e.key for e in entries)),
             lambda: self._render("partials/print_era.html", era=era, era_entries=entries, offset=offset, root=root,
                                  events=Markup(events()))))
 
@@ -199,7 +198,7 @@ class Fragments:
 
         def item(s) -> Later:
             cited = cited_by[s.key]
-            inputs = digest(self.base, s.digest, *(by_id[eid].digest for eid in cited))
+            inputs = digest(self.base, s.digest, *(by_id[eid].key for eid in cited))
             return Later(lambda: self.memo.get(SOURCE_ITEMS, (self.code, s.key, root), inputs, lambda: self._render(
                 "partials/source_item.html", s=s, cited=cited, timeline=self.tl, root=root)))
         return {key: item(s) for key, s in self.tl.content.sources.items()}

@@ -25,15 +25,15 @@ import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from . import __version__, memokey
 
 
-@dataclass(frozen=True)
-class Stage:
+class Stage(NamedTuple):
     """A kind of derived value. saved: kept in the file between command-line builds (a value too
-    large to save, a rendered page, is kept only by the preview, in memory)."""
+    large to save, a rendered page, is kept only by the preview, in memory). A tuple, as it is hashed
+    on every look-up (a frozen dataclass's hash is Python code: a tenth of a preview's save)."""
     name: str
     saved: bool = True
 
@@ -43,6 +43,7 @@ class Record:
     inputs: str         # digest of the inputs the value was made from
     value: Any
     used: int           # the last build (Memo.generation) that asked for it
+    shard: int = 0      # the file of its stage it is saved in (shard(key), worked out once)
 
 
 def digest(*parts) -> str:
@@ -89,9 +90,9 @@ class Memo:
 
     def put(self, stage: Stage, key, inputs: str, value) -> None:
         if stage.saved or self.in_memory:
-            record = Record(inputs, value, self.generation)
+            record = Record(inputs, value, self.generation, shard(key))
             self.tables.setdefault(stage, {})[key] = record
-            self.dirty.add((stage, shard(key)))
+            self.dirty.add((stage, record.shard))
             if self.journal is not None:
                 self.journal.append((stage, key, record))
 
@@ -109,10 +110,10 @@ class Memo:
         """A build ended well: drop what no build asked for in the last KEEP_UNUSED builds."""
         oldest = self.generation - KEEP_UNUSED
         for stage, table in self.tables.items():
-            stale = [key for key, record in table.items() if record.used < oldest]
-            for key in stale:
+            stale = [(key, record.shard) for key, record in table.items() if record.used < oldest]
+            for key, part in stale:
                 del table[key]
-                self.dirty.add((stage, shard(key)))
+                self.dirty.add((stage, part))
 
     def note(self) -> None:
         """From now on, note what is computed and asked for (a forked process sends it back: merge)."""
@@ -126,7 +127,7 @@ class Memo:
         for stage, key, record in delta:
             if record is not None:
                 self.tables.setdefault(stage, {})[key] = record
-                self.dirty.add((stage, shard(key)))
+                self.dirty.add((stage, record.shard))
             else:
                 hit = self.tables.get(stage, {}).get(key)
                 if hit is not None:
@@ -243,6 +244,9 @@ def load(folder: Path) -> Memo:
             table = _read(os.path.join(folder, name))
             if isinstance(table, dict):
                 memo.tables.setdefault(Stage(stage_name.rpartition(".")[0]), {}).update(table)
+        # Millions of objects, alive until the build ends: out of the collector's sight, or its first
+        # full collection after this walks them all (half a second at 10,000 events).
+        gc.freeze()
     return memo
 
 
@@ -280,8 +284,8 @@ def save(memo: Memo, folder: Path) -> None:
         _write(folder, "generation", memo.generation)
         for stage in sorted({stage for stage, _ in memo.dirty if stage.saved}, key=lambda s: s.name):
             parts = {part: {} for s, part in memo.dirty if s == stage}
-            for key, record in memo.tables.get(stage, {}).items():  # each key's shard worked out once
-                table = parts.get(shard(key))
+            for key, record in memo.tables.get(stage, {}).items():
+                table = parts.get(record.shard)
                 if table is not None:
                     table[key] = record
             for part, table in sorted(parts.items()):

@@ -99,8 +99,8 @@ class Entry:
     english: frozenset = frozenset()  # in a translated edition, the texts still in English (localize)
     language: str = "en"        # the edition's language: the note markers' names are in it
 
-    @property
-    def id(self) -> str:
+    @cached_property
+    def id(self) -> str:  # read some 20 times an event a build: an attribute after the first
         return self.event.id
 
     @cached_property

@@ -12,8 +12,10 @@ from . import chart, maps, printview, urls
 from . import sources as fmt
 from .catalogs import N_
 from .fragments import Fragments
-from .incremental import Memo, digest
+from .incremental import Memo, Stage, digest
 from .index import Timeline
+
+PLANNED = Stage("pages.event", saved=False)   # (language, event id) -> its event page's PageSpec
 
 # The titles the engine gives pages, translated with the language's catalog when a page is planned.
 THEMES, ERAS, BIBLIOGRAPHY = N_("Themes"), N_("Eras"), N_("Bibliography")
@@ -114,8 +116,9 @@ class Planner:
         self.pdf_url, self.all_pdfs = pdf_url and urls.pdf("print", "", ed.language.path), ed.language.default
         content = tl.content
         self.base = digest(base, ed.code, sorted(ed.styled.items()), repr((tl.site, content.pages)), *(html for html, _ in tl.pages_html.values()),
-                           edition(tl), limits, pdf_url, sorted((k, sorted(v)) for k, v in ed.english_pages.items()),
-                           *tl.by_id)  # the order of the events too
+                           edition(tl), limits, pdf_url, sorted((k, sorted(v)) for k, v in ed.english_pages.items()))
+        # Not the order of the events: a page or fragment that shows an event adds its key (its place
+        # in the order: previous, next, related), a page that shows them all adds every key, in order.
         self.with_sources = digest(self.base, *(s.digest for _, s in sorted(content.sources.items())))
         self.everything = digest(self.with_sources, *(e.key for e in tl.entries))
         self.frag = Fragments(tl, env, memo, self.base, ed.code, ed.styled)
@@ -167,12 +170,18 @@ class Planner:
         are those (anything else in a template is an error, not a page that would go stale)."""
         by_id = self.tl.by_id
         near = [by_id[rid] for rid in (*entry.related, entry.prev, entry.next) if rid]
-        inputs = digest(self.base, entry.key, *((n.id, n.event.title, n.date_display) for n in near))
-        return self.spec(urls.path("event", entry.event.id), "event.html", {
-            "title": entry.event.title, "entry": entry, "kind": "event", "description": entry.summary_text,
-            "untranslated": bool(entry.english),
-            "timeline": Neighbours({n.event.id: n for n in near}), "entries": _hidden("entries", "event"),
-            "sources": Cited(entry.cited)}, inputs)
+        path = urls.path("event", entry.event.id)
+        shown = [path, self.base, entry.key]
+        for n in near:
+            shown += (n.id, n.event.title, n.date_display)
+        # Planned again only when what it shows changed (the preview keeps the plan: a save re-plans
+        # one page or a few, not 10,000); ids and texts hold no NUL (the loader refuses it).
+        return self.memo.get(PLANNED, (self.code, entry.id), "\0".join(shown), lambda: PageSpec(
+            self.prefix + path, "event.html", {
+                "title": entry.event.title, "entry": entry, "kind": "event", "description": entry.summary_text,
+                "untranslated": bool(entry.english),
+                "timeline": Neighbours({n.event.id: n for n in near}), "entries": _hidden("entries", "event"),
+                "sources": Cited(entry.cited)}, digest(*shown), self.code))
 
     def paginate(self, kind: str, ident: str, entries: list, context: dict) -> list[PageSpec]:
         size = self.limits.list_page_size
@@ -186,7 +195,7 @@ class Planner:
                           "prev": pages[n - 2] if n > 1 else None, "next": pages[n] if n < len(chunks) else None}
             title = context["title"] if n == 1 else self._(PAGE_OF).format(title=context["title"], number=n,
                                                                              count=len(chunks))
-            inputs = digest(self.with_sources, repr((pagination, context)), *(e.digest for e in chunk))
+            inputs = digest(self.with_sources, repr((pagination, context)), *(e.key for e in chunk))
             specs.append(self.spec(pages[n - 1], f"{kind[:-1]}.html", dict(
                 context, title=title, entries=chunk, pagination=pagination,
                 items=self.frag.event_items(chunk, urls.root_of(pages[n - 1]) if n > 1 else root, "h2"),
@@ -221,7 +230,12 @@ class Planner:
                 offset += sum(len(e.notes) for e in entries)
             title = self.tl.site.title if doc.kind == "print" else doc.heading
             has_pdf = self.pdf_url and (self.all_pdfs or doc.kind == "print")
+            # What the document shows: its own events (an edit elsewhere leaves it as it is), every
+            # source (with_sources), the site; not the whole timeline (hidden from its template).
+            shown = digest(self.with_sources, repr((doc.kind, doc.ident, doc.heading, doc.subtitle, doc.pdf, has_pdf)),
+                           *(x for era, entries in doc.parts for x in (era.id, *(e.key for e in entries))))
             specs.append(self.spec(doc.page, "print.html", {
                 "title": self._(PRINTED).format(title=title), "kind": "print", "doc": doc,
-                "pdf_url": has_pdf and doc.pdf, "print_toc": toc, "print_parts": parts}))
+                "pdf_url": has_pdf and doc.pdf, "print_toc": toc, "print_parts": parts,
+                "timeline": _hidden("timeline", "print"), "entries": _hidden("entries", "print")}, shown))
         return specs
