@@ -20,6 +20,7 @@ from timeline.build import render_site
 from timeline.incremental import Memo
 
 TEMPLATES = ROOT / "templates"
+MAKE = templating._make   # as it is before any test replaces it
 LOCALE = TEMPLATES / "locale"
 
 
@@ -113,12 +114,8 @@ def test_a_catalog_that_drops_a_placeholder_is_caught(tmp_path):
 def _render_fixture(monkeypatch, code: str) -> dict[str, str]:
     """The fixture site rendered by the real environment with a language's catalog installed (the
     per-language site itself is built elsewhere: this is the templates and catalogs alone)."""
-    make = templating._make
-
     def with_catalog(templates, keep_compiled, language="en"):   # the fixture site is English only
-        env = make(templates, keep_compiled, language)
-        catalogs.install(env, catalogs.load(str(Path(templates) / "locale"), code))
-        return env
+        return MAKE(templates, keep_compiled, code)   # its strings are compiled in: made for the language
 
     monkeypatch.setattr(templating, "_make", with_catalog)
     monkeypatch.chdir(FIXTURES / "good")

@@ -83,6 +83,20 @@ def load(folder: str, code: str, domain: str = THEME_DOMAIN) -> gettext.NullTran
     return gettext.NullTranslations()
 
 
+def digest(translations: gettext.NullTranslations) -> str:
+    """What a catalog and those it falls back to translate, as one digest: templates are compiled with
+    their strings translated in, and kept by it."""
+    import hashlib
+
+    h = hashlib.sha256()
+    while translations is not None:
+        # gettext's own fields: the message table (none in NullTranslations) and the next catalog.
+        h.update(repr(sorted(getattr(translations, "_catalog", {}).items(), key=repr)).encode("utf-8", "surrogateescape"))
+        h.update(b"\0")
+        translations = getattr(translations, "_fallback", None)
+    return h.hexdigest()
+
+
 @lru_cache(maxsize=None)
 def map_words(code: str) -> dict:
     """The map's data in a language: {"areas": {...}, "borders": {...}}, each English text of

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from sitehelp import GOOD_SRC, TEMPLATES
-from timeline import catalogs, templating
+from timeline import templating
 from timeline.build import build_site
 
 pytestmark = pytest.mark.browser
@@ -19,9 +19,7 @@ def russian_home(tmp_path_factory):
     make = templating._make
 
     def with_catalog(templates, keep_compiled, language="en"):   # the fixture site is English only
-        env = make(templates, keep_compiled, language)
-        catalogs.install(env, catalogs.load(str(TEMPLATES / "locale"), "ru"))
-        return env
+        return make(templates, keep_compiled, "ru")   # its strings are compiled in: made for the language
 
     templating._make = with_catalog
     try:

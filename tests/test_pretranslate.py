@@ -1,0 +1,112 @@
+"""Interface strings compiled into each language's templates (timeline/pretranslate.py): the pages are
+those Jinja2's own gettext gives, for every form a theme may write, and compiled templates kept on
+disk are never shared between languages or catalogs."""
+
+from __future__ import annotations
+
+import tempfile
+
+import jinja2
+import pytest
+
+from timeline import templating
+from timeline.incremental import Memo
+
+PO = """msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"
+
+msgid "Date"
+msgstr "{date}"
+
+msgid "Fish & chips <b>"
+msgstr "Рыба & картофель <b>"
+
+msgid "%(n)s of %(m)s"
+msgstr "%(n)s из %(m)s"
+
+msgid "100%% sure"
+msgstr "на 100%% уверен"
+
+msgid "Hello %(x)s"
+msgstr "Привет, %(x)s"
+
+msgid "%(num)s day"
+msgid_plural "%(num)s days"
+msgstr[0] "%(num)s день"
+msgstr[1] "%(num)s дня"
+msgstr[2] "%(num)s дней"
+"""
+
+PAGE = """{{ _("Date") }}|{{ _("Fish & chips <b>") }}|{{ _("%(n)s of %(m)s", n="<i>", m=3) }}|{{ _("100%% sure") }}
+{% trans x="<a>" %}Hello {{ x }}{% endtrans %}|{% trans %}Fish & chips <b>{% endtrans %}
+{% set s = _("Date") ~ "<br>" %}{{ s }}|{{ gettext("Untranslated & kept") }}|{{ _("Date")|upper }}
+{% autoescape false %}{{ _("Fish & chips <b>") ~ "<br>" }}|{{ _("%(n)s of %(m)s", n="<i>", m=1) }}{% endautoescape %}
+{% if false %}{{ _("50% off") }}{% endif %}{{ ngettext("%(num)s day", "%(num)s days", 3) }}
+{% macro tip(text) %}<abbr title="{{ text }}">?</abbr>{% endmacro %}{{ tip(_("Fish & chips <b>")) }}
+"""
+
+
+def theme(tmp_path, date="Дата", page=PAGE):
+    folder = tmp_path / "templates"
+    (folder / "locale/ru/LC_MESSAGES").mkdir(parents=True, exist_ok=True)
+    (folder / "locale/ru/LC_MESSAGES/messages.po").write_text(PO.replace("{date}", date), encoding="utf-8")
+    (folder / "page.html").write_text(page, encoding="utf-8")
+    return folder
+
+
+def by_gettext(folder, code="ru") -> str:
+    """The page as Jinja2's newstyle gettext renders it, called on every page."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, trim_blocks=True,
+                             lstrip_blocks=True, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(templating.translations(folder, code), newstyle=True)
+    return env.get_template("page.html").render()
+
+
+def compiled(folder, code="ru", keep=False) -> str:
+    env = templating.environment(folder, Memo(), "theme", keep, code)
+    return env.get_template("page.html").render()
+
+
+@pytest.mark.parametrize("code", ["ru", "en"])
+def test_pages_are_those_gettext_gives(tmp_path, code):
+    folder = theme(tmp_path)
+    expected = by_gettext(folder, code)
+    assert compiled(folder, code) == expected
+    if code == "ru":
+        assert "Рыба & картофель <b>|&lt;i&gt; из 3|на 100% уверен" in expected
+        assert "Привет, &lt;a&gt;" in expected and "Дата&lt;br&gt;" in expected and "ДАТА" in expected
+        assert "Рыба & картофель <b><br>|<i> из 1" in expected and "3 дня" in expected
+        assert 'title="Рыба & картофель <b>"' in expected   # safe, as gettext returns it
+
+
+def test_a_constant_string_is_compiled_in_and_a_call_left_only_where_it_must_be(tmp_path):
+    folder = theme(tmp_path)
+    env = templating.environment(folder, Memo(), "theme", False, "ru")
+    code = env.compile(PAGE, "page.html", raw=True)
+    assert "Дата" in code and "Рыба" in code
+    assert "'Date'" not in code and "'Fish & chips <b>'" not in code
+    assert "'50% off'" in code and "ngettext" in code   # would fail in gettext too; plural forms
+
+
+@pytest.mark.parametrize("assign", ['{% set _ = my_gettext %}', '{% macro _(s) %}[{{ s }}]{% endmacro %}',
+                                    '{% for gettext in [1] %}{% endfor %}',
+                                    '{% from "lib.html" import tr as _ %}'])
+def test_a_template_that_gives_gettext_another_meaning_is_compiled_as_written(tmp_path, assign):
+    folder = theme(tmp_path, page=assign + '{{ _("Date") }}')
+    (folder / "lib.html").write_text('{% macro tr(s) %}<{{ s }}>{% endmacro %}', encoding="utf-8")
+    env = templating.environment(folder, Memo(), "theme", False, "ru")
+    assert "'Date'" in env.compile(assign + '{{ _("Date") }}', "page.html", raw=True)
+
+
+def test_compiled_templates_kept_on_disk_are_per_language_and_per_catalog(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    folder = theme(tmp_path, page='{{ _("Date") }}')
+    assert compiled(folder, "ru", keep=True) == "Дата"
+    assert compiled(folder, "en", keep=True) == "Date"      # same template, same cache folder
+    assert compiled(folder, "ru", keep=True) == "Дата"      # read back from disk, in its own language
+    assert any((tmp_path / "tmp").rglob("*.cache"))
+    theme(tmp_path, date="Число", page='{{ _("Date") }}')  # the catalog changes, the template does not
+    assert compiled(folder, "ru", keep=True) == "Число"
