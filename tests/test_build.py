@@ -321,14 +321,16 @@ def test_static_files_publish_only_the_themes_own_regular_files(tmp_path):
 
 def test_two_processes_share_the_pages_and_each_language_s_print_views_stay_together():
     """The print views of a language share their events' parts: split between the two processes,
-    both would render every part."""
-    from timeline.render import PageSpec, _shares
+    both would render every part. The costliest groups come first, so that the two end together."""
+    from timeline.render import PageSpec, _units
     specs = [PageSpec(f"{lang}events/{i}/index.html", "event.html", {}, "", lang) for lang in ("", "zh/") for i in range(50)]
     specs += [PageSpec(f"{lang}print/{kind}/index.html", "print.html", {}, "", lang)
               for lang in ("", "zh/") for kind in ("all", "era-a", "era-b", "theme-a")]
-    shares = _shares(specs, 50)
-    assert sorted(shares[0] + shares[1]) == list(range(len(specs)))
+    specs.append(PageSpec("eras/a/index.html", "era.html", {"entries": list(range(40))}, "", ""))
+    units = _units(specs, 50)
+    assert sorted(i for unit in units for i in unit) == list(range(len(specs)))
     for lang in ("", "zh/"):
-        prints = {i for i, spec in enumerate(specs) if spec.template == "print.html" and spec.language == lang}
-        assert prints <= set(shares[0]) or prints <= set(shares[1])
-    assert all(len(share) > 25 for share in shares)
+        prints = [i for i, spec in enumerate(specs) if spec.template == "print.html" and spec.language == lang]
+        assert prints in units
+    assert [specs[i].template for unit in units[:3] for i in unit[:1]] == ["print.html", "print.html", "era.html"]
+    assert all(len(unit) == 1 for unit in units[3:])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -68,3 +69,18 @@ def test_markdown_rendered_on_two_cores_equals_one(monkeypatch):
     split.prefill(texts + texts[:5])  # repeated texts are rendered once
     assert len(split.cache) == 40
     assert [split.render(t) for t in texts] == expected
+
+
+def test_two_processes_taking_from_one_counter_take_every_number_once():
+    take = parallel.counter()
+
+    def taken():
+        mine = []
+        while (n := take()) < 200:
+            mine.append(n)
+            time.sleep(0.002)   # work, during which the other process takes the next number
+        return mine
+
+    here, there = parallel.in_two(taken, taken)
+    assert sorted(here + there) == list(range(200))
+    assert len(here) > 20 and len(there) > 20

@@ -82,6 +82,21 @@ def _die_with(parent: int) -> None:
 PR_SET_PDEATHSIG = 1
 
 
+def counter() -> Callable[[], int]:
+    """take(): 0, 1, 2, ... across this process and a child forked after counter() (shared memory):
+    two processes that each take the next item of one list when done with the last share work of
+    uneven cost evenly, where halves fixed in advance left one waiting for the other."""
+    import multiprocessing
+    value = multiprocessing.get_context("fork").Value("q", 0)
+
+    def take() -> int:
+        with value.get_lock():
+            taken = value.value
+            value.value = taken + 1
+        return taken
+    return take
+
+
 def map_in_halves(func: Callable[[T], R], items: Sequence[T], min_items: int = 1000) -> list[R]:
     """[func(item) for item in items], the second half computed in a forked child."""
     if len(items) < min_items or not can_fork():

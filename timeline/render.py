@@ -223,10 +223,10 @@ def _cost(spec: PageSpec) -> float:
     return 1 + (0.2 * len(entries) if isinstance(entries, list) else 0)
 
 
-def _shares(specs: list[PageSpec], n_events: int) -> list[list[int]]:
-    """The indexes of specs for each of two processes, each about half the estimated work. The print
-    views of a language go together, as they share their events' parts: split, both processes would
-    render every part (about half an event page's cost; joining the views costs as much again)."""
+def _units(specs: list[PageSpec], n_events: int) -> list[list[int]]:
+    """The indexes of specs in groups rendered by one process, the costliest first (so that the last
+    ones taken are small and the two processes end together). The print views of a language go
+    together, as they share their events' parts: split, both processes would render every part."""
     prints: dict = {}   # language -> the indexes of its print views
     units = []
     for i, spec in enumerate(specs):
@@ -235,18 +235,13 @@ def _shares(specs: list[PageSpec], n_events: int) -> list[list[int]]:
         else:
             units.append((_cost(spec), [i]))
     units += [(1.0 * n_events, indexes) for indexes in prints.values()]
-    shares: list[list[int]] = [[], []]
-    loads = [0.0, 0.0]
-    for cost, indexes in sorted(units, key=lambda unit: (-unit[0], unit[1][0])):
-        side = 0 if loads[0] <= loads[1] else 1  # largest first, each to the less loaded side
-        shares[side] += indexes
-        loads[side] += cost
-    return shares
+    return [indexes for _, indexes in sorted(units, key=lambda unit: (-unit[0], unit[1][0]))]
 
 
 def _render_parallel(renderer: _Dispatch, specs: list[PageSpec], envs: list, memo: Memo, n_events: int,
                      sink=None) -> list:
-    """Render on two cores: one forked child and this process, each taking half the estimated work.
+    """Render on two cores: one forked child and this process, each taking the next group of pages
+    (see _units) when done with the last.
 
     The child inherits the timeline and the compiled templates through fork (see timeline.parallel)
     and sends back its pages (with a sink, it puts them there itself) and what it added to the memo.
@@ -257,20 +252,21 @@ def _render_parallel(renderer: _Dispatch, specs: list[PageSpec], envs: list, mem
                 env.get_template(name)  # compile once, before the fork, so the child does not compile again
             except jinja2.TemplateError:
                 pass  # reported, with its line, when a page uses it
-    shares = _shares(specs, n_events)
+    units, take = _units(specs, n_events), parallel.counter()
 
-    def here() -> list:
-        pages: list = [None] * len(specs)
-        for i in shares[0]:
-            pages[i] = _deliver(renderer, specs[i], memo, sink)
-        return pages
+    def work() -> list:
+        done = []
+        while (k := take()) < len(units):
+            done += [(i, _deliver(renderer, specs[i], memo, sink)) for i in units[k]]
+        return done
 
     def there():
         memo.note()
-        return [_deliver(renderer, specs[i], memo, sink) for i in shares[1]], memo.delta()
+        return work(), memo.delta()
 
-    pages, (payload, delta) = parallel.in_two(here, there)
+    mine, (theirs, delta) = parallel.in_two(work, there)
     memo.merge(delta)
-    for i, page in zip(shares[1], payload):
+    pages: list = [None] * len(specs)
+    for i, page in mine + theirs:
         pages[i] = page
     return pages
