@@ -611,7 +611,7 @@ def test_the_maps_areas_and_treaty_lines_are_named_in_the_pages_language(bundled
     if folder == "zh/":
         assert "（轮廓：今天的新疆，据 Natural Earth）" in page and "瑷珲条约（1858年）：沿黑龙江，从额尔古纳河口至" in page
     else:
-        assert "(контур: нынешняя территория Приморский край, Natural Earth)" in page
+        assert "(контур: Приморский край в нынешних границах, Natural Earth)" in page
         assert "Айгунский договор (1858): вдоль реки Амур, от устья Аргуни до острова Хэйсяцзы" in page
     assert re.search(r'<a href="https://en\.wikipedia\.org/wiki/Songacha_River" lang="en">', page)
     sources = re.findall(r'<p class="place-source">[^<]*<(a|span)[^>]*?( lang="en")?>', page)
