@@ -69,7 +69,7 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
     rendered but left in result.deferred, to render when asked for (the preview)."""
     src = Path(src)
     templates = Path(templates) if templates else default_templates(src)
-    memo = Memo() if memo is None else memo
+    memo = Memo(in_memory=False) if memo is None else memo  # as a command-line build: pages are not kept
     report = Report()
     loaded = content.load(src, report, base_url, memo)
     languages = None if loaded is None else \
