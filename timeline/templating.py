@@ -38,6 +38,8 @@ class _Environment(jinja2.Environment):
     texts = None
 
     def _parse(self, source, name, filename):
+        # Jinja2's one step between parsing a template and generating its code (compile() calls it);
+        # it has no public hook there.
         tree = super()._parse(source, name, filename)
         if self.texts is not None:
             tree = pretranslate.constants(tree, self.texts.gettext)
