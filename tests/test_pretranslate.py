@@ -32,6 +32,9 @@ msgstr "на 100%% уверен"
 msgid "Hello %(x)s"
 msgstr "Привет, %(x)s"
 
+msgid "It's"
+msgstr "C'est"
+
 msgid "%(num)s day"
 msgid_plural "%(num)s days"
 msgstr[0] "%(num)s день"
@@ -45,6 +48,8 @@ PAGE = """{{ _("Date") }}|{{ _("Fish & chips <b>") }}|{{ _("%(n)s of %(m)s", n="
 {% autoescape false %}{{ _("Fish & chips <b>") ~ "<br>" }}|{{ _("%(n)s of %(m)s", n="<i>", m=1) }}{% endautoescape %}
 {% if false %}{{ _("50% off") }}{% endif %}{{ ngettext("%(num)s day", "%(num)s days", 3) }}
 {% macro tip(text) %}<abbr title="{{ text }}">?</abbr>{% endmacro %}{{ tip(_("Fish & chips <b>")) }}
+{{ _("It's") ~ "!" }}|{{ _("Fish & chips <b>") ~ "<" }}|{{ _("%(n)s of %(m)s", n="<i>", m=1) ~ "<" }}|{{ tip(_("It's") ~ "<") }}
+{% macro words() %}{{ _("Fish & chips <b>") }}{% endmacro %}{% autoescape false %}{{ words() }}{% endautoescape %}
 """
 
 
@@ -79,6 +84,7 @@ def test_pages_are_those_gettext_gives(tmp_path, code):
         assert "Привет, &lt;a&gt;" in expected and "Дата&lt;br&gt;" in expected and "ДАТА" in expected
         assert "Рыба & картофель <b><br>|<i> из 1" in expected and "3 дня" in expected
         assert 'title="Рыба & картофель <b>"' in expected   # safe, as gettext returns it
+        assert "C'est!|Рыба & картофель <b>&lt;|&lt;i&gt; из 1&lt;" in expected   # joined as Markup
 
 
 def test_a_constant_string_is_compiled_in_and_a_call_left_only_where_it_must_be(tmp_path):
@@ -110,3 +116,46 @@ def test_compiled_templates_kept_on_disk_are_per_language_and_per_catalog(tmp_pa
     assert any((tmp_path / "tmp").rglob("*.cache"))
     theme(tmp_path, date="Число", page='{{ _("Date") }}')  # the catalog changes, the template does not
     assert compiled(folder, "ru", keep=True) == "Число"
+
+
+def test_a_repeated_keyword_is_refused_as_gettext_refuses_it(tmp_path):
+    folder = theme(tmp_path, page='{{ _("%(n)s of %(m)s", n=1, n=2, m=3) }}')
+    with pytest.raises(SyntaxError):
+        by_gettext(folder)
+    with pytest.raises(SyntaxError):
+        compiled(folder)
+
+
+@pytest.mark.parametrize("page,child", [
+    ('{% set _ = up %}{% include "child.html" %}', '{{ _("Date") }}'),
+    ('{% set gettext = up %}{% include "child.html" %}', '{{ _("Date") }}|{{ gettext("Date") }}'),
+    ('{% extends "child.html" %}{% set _ = up %}', '{{ _("Date") }}'),
+    ('{% with _ = up %}{% include "child.html" %}{% endwith %}', '{{ _("Date") }}')])
+def test_gettext_given_a_meaning_in_another_template_reaches_the_templates_it_includes(tmp_path, page, child):
+    folder = theme(tmp_path, page=page)
+    (folder / "child.html").write_text(child, encoding="utf-8")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(templating.translations(folder, "ru"), newstyle=True)
+    expected = env.get_template("page.html").render(up=str.upper)
+    assert "DATE" in expected
+    ours = templating.environment(folder, Memo(), "theme", False, "ru")
+    assert ours.get_template("page.html").render(up=str.upper) == expected
+    (folder / "page.html").write_text('{% include "child.html" %}', encoding="utf-8")   # no longer
+    again = templating.environment(folder, Memo(), "theme-2", False, "ru")
+    assert "Дата" in again.compile(child, "child.html", raw=True)
+
+
+def test_compiled_templates_kept_on_disk_are_compiled_again_by_a_changed_engine(tmp_path, monkeypatch):
+    """The key of a kept template covers the engine's code that compiles it, not only the template
+    and the catalogs: an engine that compiles differently never reads the old one."""
+    from jinja2 import nodes
+
+    from timeline import pretranslate
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    folder = theme(tmp_path, page='{{ _("Date") }}')
+    assert compiled(folder, "ru", keep=True) == "Дата"
+    monkeypatch.setattr(pretranslate, "_safe_as_gettext", lambda text: nodes.Const("new engine"))
+    assert compiled(folder, "ru", keep=True) == "Дата"      # the same engine, as far as the key says
+    monkeypatch.setattr(templating, "_compile_step", lambda: "another engine's code")
+    assert compiled(folder, "ru", keep=True) == "new engine"

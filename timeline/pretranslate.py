@@ -2,17 +2,40 @@
 
 Each language has its own Jinja2 environment, so `{{ _("Date") }}` always gives the same text in it.
 Called at run time, Jinja2's newstyle gettext cost a seventh of a cold build (a context call, a
-catalog look-up and a Markup format for each of some seventy strings a page); compiled in, a constant
-string becomes part of the template's own text. The result is the one gettext gives: the translation,
-marked safe where autoescaping is on, formatted with the call's variables (%% is then %), escaped.
+catalog look-up and a Markup format for each of some seventy strings a page); compiled in, the
+translation is a constant. What the page gets is what gettext gives: the translation, marked safe
+where the calling context autoescapes (decided at run time, as gettext decides it), formatted with the
+call's variables, escaped (%% is then %).
 """
 
 from __future__ import annotations
+
+import re
 
 from jinja2 import nodes
 from jinja2.visitor import NodeTransformer
 
 GETTEXT = ("_", "gettext")    # the names jinja2.ext.i18n installs for gettext (ngettext is left as it is)
+
+# Where a template may give a name a value ({% set %}, for, with, macro and call arguments, import ...
+# as): a theme whose templates might give _ or gettext one is parsed to be sure (see redefined).
+_MAY_ASSIGN = re.compile(r"{%[-+]?\s*(set|for|with|macro|call|import|from)\b[^%]*\b(_|gettext)\b")
+
+
+def redefined(sources) -> bool:
+    """True if a template among sources (their texts) gives _ or gettext a value: it would reach the
+    templates it includes, extends or imports with context, so the theme is then compiled as written."""
+    from jinja2 import Environment
+
+    parse = Environment(extensions=["jinja2.ext.i18n"]).parse
+    for source in sources:
+        if _MAY_ASSIGN.search(source):
+            try:
+                if _assigned(parse(source)) & set(GETTEXT):
+                    return True
+            except Exception:  # noqa: BLE001 - a template that does not parse is reported where it is used
+                return True
+    return False
 
 
 def constants(tree: nodes.Template, gettext) -> nodes.Template:
@@ -33,24 +56,33 @@ def _assigned(tree: nodes.Template) -> set:
     return names
 
 
+def _safe_as_gettext(text: str) -> nodes.Expr:
+    """text, marked safe if the context autoescapes when it runs. The condition (both branches the
+    same) keeps Jinja2's optimiser from deciding at compile time: it would join `_("x") ~ "y"` as plain
+    text and escape the translation, and mark a macro's words safe for a caller that does not escape."""
+    same = nodes.CondExpr(nodes.EnvironmentAttribute("autoescape"), nodes.Const(text), nodes.Const(text))
+    return nodes.MarkSafeIfAutoescape(same)
+
+
 class _Translator(NodeTransformer):
     def __init__(self, gettext):
         self.gettext = gettext
 
     def visit_Call(self, node: nodes.Call):
         node = self.generic_visit(node)
+        keys = [k.key for k in node.kwargs]
         if not (isinstance(node.node, nodes.Name) and node.node.name in GETTEXT and len(node.args) == 1
                 and isinstance(node.args[0], nodes.Const) and isinstance(node.args[0].value, str)
-                and node.dyn_args is None and node.dyn_kwargs is None):
-            return node
+                and node.dyn_args is None and node.dyn_kwargs is None and len(set(keys)) == len(keys)):
+            return node   # a repeated keyword is left for Python to refuse, as it refuses the call
         text = self.gettext(node.args[0].value)
         if node.kwargs:
             variables = nodes.Dict([nodes.Pair(nodes.Const(k.key), k.value) for k in node.kwargs])
-            made = nodes.Mod(nodes.MarkSafeIfAutoescape(nodes.Const(text)), variables)
+            made = nodes.Mod(_safe_as_gettext(text), variables)
         else:
             try:
                 text %= {}  # as gettext formats it; a string it would fail on is left to fail there
             except (KeyError, ValueError, TypeError):
                 return node
-            made = nodes.MarkSafeIfAutoescape(nodes.Const(text))
+            made = _safe_as_gettext(text)
         return made.set_lineno(node.lineno)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -80,7 +82,11 @@ def _compiled_read_only(salt: str):
 
 def templates_digest(templates: Path) -> str:
     """A digest of every file under the theme's folder: its path and its bytes."""
-    parts = []
+    return digest(*(part for path, data in _theme_files(templates) for part in (path, data)))
+
+
+def _theme_files(templates: Path):
+    """(path, bytes) of every file under the theme's folder, in order."""
     for dirpath, dirnames, filenames in os.walk(templates):
         dirnames.sort()
         for name in sorted(filenames):
@@ -93,8 +99,13 @@ def templates_digest(templates: Path) -> str:
                     data = handle.read() if stat.S_ISREG(os.fstat(fd).st_mode) else b"not a file"
             except OSError as exc:  # a broken link or a link loop: rendering reports it
                 data = f"unreadable {exc.errno}".encode()
-            parts += [path, data]
-    return digest(*parts)
+            yield path, data
+
+
+@lru_cache(maxsize=None)
+def _compile_step() -> str:
+    """The engine's code that compiles templates: part of the key of every compiled template kept."""
+    return digest(*(Path(module.__file__).read_bytes() for module in (pretranslate, sys.modules[__name__])))
 
 
 def translations(templates: Path, code: str):
@@ -116,7 +127,10 @@ def environment(templates: Path, memo: Memo, inputs: str, keep_compiled: bool = 
 
 def _make(templates: Path, keep_compiled: bool, code: str = "en") -> jinja2.Environment:
     texts = translations(templates, code)
-    salt = digest(code, catalogs.digest(texts))
+    # A theme whose templates give _ or gettext a meaning of their own is compiled as written.
+    plain = pretranslate.redefined(data.decode("utf-8", "replace") for path, data in _theme_files(templates)
+                                   if not path.startswith(os.path.join(str(templates), "static", "")))
+    salt = digest(code, catalogs.digest(texts), _compile_step(), plain)
     env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         # Compiled templates are kept between runs: compiling the theme took 0.2 s of a 0.6 s build.
@@ -136,7 +150,7 @@ def _make(templates: Path, keep_compiled: bool, code: str = "en") -> jinja2.Envi
     printview.register(env)
     maps.register(env)
     env.install_gettext_translations(texts, newstyle=True)
-    env.texts = texts
+    env.texts = None if plain else texts
     # Places and languages named in the page's language.
     env.filters["place_names"] = lambda found: places.names(found, code)
     env.filters["language_name"] = lambda name: texts.gettext(language_name(name))
