@@ -18,6 +18,8 @@ import io
 import os
 from functools import lru_cache
 
+from . import incremental
+
 ENGINE_LOCALE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locale")
 ENGINE_DOMAIN = "timeline"
 THEME_DOMAIN = "messages"
@@ -86,15 +88,12 @@ def load(folder: str, code: str, domain: str = THEME_DOMAIN) -> gettext.NullTran
 def digest(translations: gettext.NullTranslations) -> str:
     """What a catalog and those it falls back to translate, as one digest: templates are compiled with
     their strings translated in, and kept by it."""
-    import hashlib
-
-    h = hashlib.sha256()
+    tables = []
     while translations is not None:
         # gettext's own fields: the message table (none in NullTranslations) and the next catalog.
-        h.update(repr(sorted(getattr(translations, "_catalog", {}).items(), key=repr)).encode("utf-8", "surrogateescape"))
-        h.update(b"\0")
+        tables.append(sorted(getattr(translations, "_catalog", {}).items(), key=repr))
         translations = getattr(translations, "_fallback", None)
-    return h.hexdigest()
+    return incremental.digest(*tables)
 
 
 @lru_cache(maxsize=None)

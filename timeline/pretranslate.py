@@ -40,9 +40,7 @@ def redefined(sources) -> bool:
 
 def constants(tree: nodes.Template, gettext) -> nodes.Template:
     """The template's tree with each gettext call on a literal string replaced by its result, given
-    gettext (str -> str: the language's catalog). A template that assigns either name is left alone."""
-    if _assigned(tree) & set(GETTEXT):
-        return tree
+    gettext (str -> str: the language's catalog). Only for a theme that redefined() clears."""
     return _Translator(gettext).visit(tree)
 
 

@@ -85,10 +85,10 @@ def templates_digest(templates: Path) -> str:
     return digest(*(part for path, data in _theme_files(templates) for part in (path, data)))
 
 
-def _theme_files(templates: Path):
-    """(path, bytes) of every file under the theme's folder, in order."""
+def _theme_files(templates: Path, skip: tuple = ()):
+    """(path, bytes) of every file under the theme's folder, in order; skip: folders of it left out."""
     for dirpath, dirnames, filenames in os.walk(templates):
-        dirnames.sort()
+        dirnames[:] = sorted(d for d in dirnames if dirpath != str(templates) or d not in skip)
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
             try:
@@ -128,8 +128,7 @@ def environment(templates: Path, memo: Memo, inputs: str, keep_compiled: bool = 
 def _make(templates: Path, keep_compiled: bool, code: str = "en") -> jinja2.Environment:
     texts = translations(templates, code)
     # A theme whose templates give _ or gettext a meaning of their own is compiled as written.
-    plain = pretranslate.redefined(data.decode("utf-8", "replace") for path, data in _theme_files(templates)
-                                   if not path.startswith(os.path.join(str(templates), "static", "")))
+    plain = pretranslate.redefined(data.decode("utf-8", "replace") for _, data in _theme_files(templates, ("static",)))
     salt = digest(code, catalogs.digest(texts), _compile_step(), plain)
     env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
