@@ -402,6 +402,73 @@ def test_an_edited_event_renders_again_only_the_pages_that_show_it(site_dir, tmp
     assert _tree(out) == _tree(tmp_path / "fresh")
 
 
+def test_an_edit_reads_the_saved_texts_of_the_pages_it_makes_again_only(site_dir, tmp_path, monkeypatch):
+    from timeline import incremental, index
+    src = site_dir()
+    out = tmp_path / "build"
+    assert build_site(src, out).ok
+    unpacked, unpack = [], incremental._unpack
+    monkeypatch.setattr(incremental, "_unpack", lambda record: unpack(record) and not unpacked.append(record.value))
+    event = src / "events" / "1950-treaty-of-alliance.yaml"
+    _touch_later(event, event.read_text().replace("title: Treaty", "title: The Treaty"))
+    result = build_site(src, out)
+    assert result.ok and result.events > 5
+    # The edited event's text is made again; of the others, only its neighbours' (their pages show
+    # its title) are read from the memo: every other page is kept, or made from kept fragments.
+    texts = [value for value in unpacked if isinstance(value, index.EntryText)]
+    assert sorted(str(t.summary_list_html)[:20] for t in texts) == sorted(
+        str(result.timeline.by_id[i].summary_list_html)[:20] for i in ("1864-dated", "1969-zhenbao-island"))
+    shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
+    assert build_site(src, tmp_path / "fresh", use_cache=False).ok
+    assert _tree(out) == _tree(tmp_path / "fresh")
+
+
+def test_a_site_in_three_languages_edited_gives_the_output_of_an_uncached_build(tmp_path, monkeypatch):
+    from support import multilingual
+    src = multilingual(tmp_path / "site_src")
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "build"
+    assert build_site(src, out).ok
+    event = src / "events" / "1689-treaty-of-nerchinsk.yaml"
+    _touch_later(event, event.read_text().replace("title: ", "title: Edited ", 1))
+    assert _cli_same_as_uncached(src, out, tmp_path).ok
+    assert "Edited " in (out / "events" / "1689-treaty-of-nerchinsk" / "index.html").read_text()
+
+
+def test_a_lazy_stage_s_values_are_read_when_asked_for_and_a_foreign_one_is_made_again(tmp_path):
+    import os
+    import pickle
+    from timeline import incremental
+    stage = incremental.Stage("test.lazy", lazy=True)
+    memo = Memo(in_memory=False)
+    memo.begin()
+    memo.put(stage, "a", "in", {"x": 1})
+    memo.put(stage, "b", "in", [2])
+    memo.end()
+    folder = tmp_path / "memo"
+    incremental.save(memo, folder)
+    loaded = incremental.load(folder)
+    assert loaded.later(stage, "a", "other inputs", lambda: 0) is None
+    later = loaded.later(stage, "a", "in", lambda: "made again")
+    assert later is not None and later() == {"x": 1}
+    assert loaded.peek(stage, "b", "in") == [2] and loaded.peek(stage, "b", "other") is None
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return os.system, (f"touch {marker}",)
+
+    # A value that is not a memo record, in a file this user's key signed: never built, made again.
+    for path in folder.glob("test.lazy.*.pickle"):
+        path.unlink()
+    record = incremental.Record("in", None, memo.generation, incremental.shard("a"), pickle.dumps(Payload()))
+    incremental._write(folder, f"test.lazy.{record.shard}.pickle", {"a": record})
+    loaded = incremental.load(folder)
+    assert loaded.later(stage, "a", "in", lambda: "made again")() == "made again"
+    assert loaded.get(stage, "a", "in", lambda: "not asked") == "made again"
+    assert not marker.exists()
+
+
 def test_a_page_altered_in_the_output_is_rendered_again_not_kept(site_dir, tmp_path):
     src = site_dir()
     out = tmp_path / "build"

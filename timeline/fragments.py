@@ -175,7 +175,7 @@ class Fragments:
                 parts.append(self._render("partials/print_event.html", entry=e, offset=n, root=root)
                              if part is None else part.text(n, root))
                 parts.append("\n")
-                n += len(e.notes)
+                n += e.note_count
             return "".join(parts)
 
         return Later(lambda: self.memo.get(

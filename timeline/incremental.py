@@ -36,6 +36,7 @@ class Stage(NamedTuple):
     on every look-up (a frozen dataclass's hash is Python code: a tenth of a preview's save)."""
     name: str
     saved: bool = True
+    lazy: bool = False  # saved value by value, each read when a build asks for it (see later())
 
 
 @dataclass(slots=True)
@@ -44,6 +45,7 @@ class Record:
     value: Any
     used: int           # the last build (Memo.generation) that asked for it
     shard: int = 0      # the file of its stage it is saved in (shard(key), worked out once)
+    packed: bytes | None = None   # the value as saved, until a build asks for it (then unpickled)
 
 
 def digest(*parts) -> str:
@@ -73,7 +75,7 @@ class Memo:
     def get(self, stage: Stage, key, inputs: str, compute: Callable[[], Any]):
         """The value of (stage, key) for these inputs: kept, or computed now and kept."""
         hit = self.tables.get(stage, {}).get(key)
-        if hit is not None and hit.inputs == inputs:
+        if hit is not None and hit.inputs == inputs and (hit.packed is None or _unpack(hit)):
             self._used(stage, key, hit)
             return hit.value
         value = compute()
@@ -83,10 +85,20 @@ class Memo:
     def peek(self, stage: Stage, key, inputs: str):
         """The value kept for (stage, key) and these inputs, or None (nothing is computed)."""
         hit = self.tables.get(stage, {}).get(key)
-        if hit is None or hit.inputs != inputs:
+        if hit is None or hit.inputs != inputs or hit.packed is not None and not _unpack(hit):
             return None
         self._used(stage, key, hit)
         return hit.value
+
+    def later(self, stage: Stage, key, inputs: str, compute: Callable[[], Any]) -> Callable[[], Any] | None:
+        """None if nothing is kept for (stage, key) and these inputs; else a function that gives
+        get()'s value when called: a value saved by the last build is read only if a page needs it
+        (an event's text, when most pages are kept as they are)."""
+        hit = self.tables.get(stage, {}).get(key)
+        if hit is None or hit.inputs != inputs:
+            return None
+        self._used(stage, key, hit)
+        return lambda: self.get(stage, key, inputs, compute)
 
     def put(self, stage: Stage, key, inputs: str, value) -> None:
         if stage.saved or self.in_memory:
@@ -135,7 +147,7 @@ class Memo:
 
 
 # What the file begins with: the format and the engine's version. Any other file is not read.
-MAGIC = b"timeline-memo 1\n"
+MAGIC = b"timeline-memo 2\n"
 
 
 def _header() -> bytes:
@@ -180,12 +192,16 @@ class _Unpickler(pickle.Unpickler):
     """Builds only the engine's record classes and the few standard types they hold (a second line
     of defence behind the signature)."""
     ALLOWED = {("markupsafe", "Markup"), ("builtins", "set"), ("builtins", "frozenset")}
+    found: dict = {}    # (module, name) -> the class: a lazy stage's values are read one by one
 
     def find_class(self, module: str, name: str):
-        if "." not in name and (module.split(".")[0] == "timeline" or (module, name) in self.ALLOWED):
+        found = self.found.get((module, name))
+        if found is None and "." not in name and (module.split(".")[0] == "timeline" or (module, name) in self.ALLOWED):
             found = super().find_class(module, name)
             if isinstance(found, type):
-                return found
+                self.found[module, name] = found
+        if isinstance(found, type):
+            return found
         raise pickle.UnpicklingError(f"{module}.{name} is not a memo record")
 
 
@@ -230,7 +246,8 @@ def _read(path: str):
 
 def load(folder: Path) -> Memo:
     """The memo saved in folder; a file that cannot be trusted (another engine version, truncated,
-    altered, not ours) is ignored, and what it held is computed again."""
+    altered, not ours) is ignored, and what it held is computed again. A lazy stage's values stay
+    as saved (Record.packed) until a build asks for one: an edit reads a few of 10,000 events' texts."""
     memo = Memo(in_memory=False)
     if not _ours(folder):
         return memo
@@ -242,12 +259,24 @@ def load(folder: Path) -> Memo:
             if rest != "pickle" or not stage_name:
                 continue
             table = _read(os.path.join(folder, name))
-            if isinstance(table, dict):
-                memo.tables.setdefault(Stage(stage_name.rpartition(".")[0]), {}).update(table)
-        # Millions of objects, alive until the build ends: out of the collector's sight, or its first
-        # full collection after this walks them all (half a second at 10,000 events).
+            if isinstance(table, dict) and table and all(type(r) is Record for r in table.values()):
+                lazy = next(iter(table.values())).packed is not None
+                if all((type(r.packed) is bytes) == lazy for r in table.values()):
+                    memo.tables.setdefault(Stage(stage_name.rpartition(".")[0], lazy=lazy), {}).update(table)
+        # Many objects, alive until the build ends: out of the collector's sight, or its first full
+        # collection after this walks them all.
         gc.freeze()
     return memo
+
+
+def _unpack(record: Record) -> bool:
+    """Make the value of a record read from a file; False if it cannot be (it is then made again)."""
+    try:
+        record.value = _Unpickler(io.BytesIO(record.packed)).load()
+    except Exception:  # noqa: BLE001 - whatever is wrong with it, it is made again
+        return False
+    record.packed = None
+    return True
 
 
 def _ours(folder: Path) -> bool:
@@ -284,10 +313,13 @@ def save(memo: Memo, folder: Path) -> None:
         _write(folder, "generation", memo.generation)
         for stage in sorted({stage for stage, _ in memo.dirty if stage.saved}, key=lambda s: s.name):
             parts = {part: {} for s, part in memo.dirty if s == stage}
-            for key, record in memo.tables.get(stage, {}).items():
-                table = parts.get(record.shard)
-                if table is not None:
-                    table[key] = record
+            for key, r in memo.tables.get(stage, {}).items():
+                table = parts.get(r.shard)
+                if table is not None and stage.lazy:  # each value pickled on its own, to be read on its own
+                    packed = r.packed if r.packed is not None else pickle.dumps(r.value, pickle.HIGHEST_PROTOCOL)
+                    table[key] = Record(r.inputs, None, r.used, r.shard, packed)
+                elif table is not None:
+                    table[key] = r
             for part, table in sorted(parts.items()):
                 _write(folder, f"{stage.name}.{part}.pickle", table)
     memo.dirty = set()

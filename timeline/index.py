@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from markupsafe import Markup
 
@@ -22,7 +22,9 @@ from .markup import Renderer, fill, plain_text
 from .model import Citation, Content, Era, Event, Source, Theme
 
 CITES = Stage("index.cites")               # event id -> the source keys it cites or lists
-ENTRY_TEXTS = Stage("index.entry-text")   # event id -> EntryText
+ENTRY_HEADS = Stage("index.entry-head")   # event id -> EntryHead
+# event id -> EntryText: read only for the pages being made (most pages of an edit are kept)
+ENTRY_TEXTS = Stage("index.entry-text", lazy=True)
 # The preview only (too many objects to be worth saving): event id -> Entry, made again when its text,
 # its links or the site's eras, themes and places changed.
 ENTRIES = Stage("index.entry", saved=False)
@@ -78,17 +80,15 @@ def noteref(ref: NoteRef, number: int | None = None, ident: str | None = None, h
 
 @dataclass
 class Entry:
-    """One event with everything a page needs about it."""
+    """One event with everything a page needs about it. Its rendered text (summary, body, notes,
+    further) is read when first asked for: a build that keeps most pages never reads most texts."""
     event: Event
     era: Era
     themes: list[Theme]
     date_display: str
-    summary: Marked             # with its note markers as data
-    summary_list_html: Markup   # without markers (lists)
     summary_text: str
-    body: Marked
-    notes: list[Note]
-    further: list[Source]       # sources: entries not already cited in a note
+    note_count: int
+    text: Callable[[], EntryText] = field(repr=False, compare=False)
     related: list[str] = field(default_factory=list)
     prev: str | None = None
     next: str | None = None
@@ -102,6 +102,26 @@ class Entry:
     @cached_property
     def id(self) -> str:  # read some 20 times an event a build: an attribute after the first
         return self.event.id
+
+    @cached_property
+    def summary(self) -> Marked:  # with its note markers as data
+        return self.text().summary
+
+    @cached_property
+    def summary_list_html(self) -> Markup:  # without markers (lists)
+        return self.text().summary_list_html
+
+    @cached_property
+    def body(self) -> Marked:
+        return self.text().body
+
+    @cached_property
+    def notes(self) -> list[Note]:
+        return self.text().notes
+
+    @cached_property
+    def further(self) -> list[Source]:  # sources: entries not already cited in a note
+        return self.text().further
 
     @cached_property
     def summary_html(self) -> Markup:
@@ -182,19 +202,24 @@ def era_for(year: int, eras) -> Era:
 
 
 class EntryText(NamedTuple):
-    """An event's own rendered text and notes: everything of an Entry that depends on the event and
-    the sources it cites alone."""
+    """An event's own rendered text and notes: what of an Entry depends on the event and the sources
+    it cites alone."""
     summary: Marked
     summary_list_html: Markup
-    summary_text: str
     body: Marked
     notes: list
     further: list
-    cited: dict                # key -> Source, every source the event cites or lists
+
+
+class EntryHead(NamedTuple):
+    """What every build needs of an event's text, its pages made or kept: small, read for all."""
+    summary_text: str
+    note_count: int
+    cited: tuple                # the key of every source the event cites or lists
     digest: str
 
 
-def _entry_text(event: Event, sources: dict, renderer: Renderer, note_html) -> EntryText:
+def _entry_text(event: Event, sources: dict, renderer: Renderer, note_html) -> tuple[EntryHead, EntryText]:
     notes: list[Note] = []
     by_group: dict = {}
     s_html, s_groups = renderer.render_inline(event.summary)
@@ -203,12 +228,12 @@ def _entry_text(event: Event, sources: dict, renderer: Renderer, note_html) -> E
     body = _with_notes(b_html, b_groups, notes, by_group, note_html)
     cited = [c.key for note in notes for c in note.citations]
     further = [sources[k] for k in dict.fromkeys(event.sources) if k not in cited]
-    used = {k: sources[k] for k in dict.fromkeys(cited + list(event.sources))}
+    used = tuple(dict.fromkeys(cited + list(event.sources)))
     digest = hashlib.sha1("\0".join(
-        [repr(event), repr(summary), repr(body), *(n.html for n in notes), *(s.digest for s in used.values())]
+        [repr(event), repr(summary), repr(body), *(n.html for n in notes), *(sources[k].digest for k in used)]
     ).encode("utf-8")).hexdigest()
-    return EntryText(summary, Markup(fill(s_html, lambda i: "")), plain_text(s_html), body, notes, further,
-                     used, digest)
+    return (EntryHead(plain_text(s_html), len(notes), used, digest),
+            EntryText(summary, Markup(fill(s_html, lambda i: "")), body, notes, further))
 
 
 def _cites(event: Event) -> tuple:
@@ -231,25 +256,32 @@ def _related(events) -> dict:
     return related
 
 
-def _texts(events, sources: dict, renderer: Renderer, memo: Memo, code: str = "en") -> list[EntryText]:
-    """Each event's EntryText, made again only when the event or a source it cites changed (notes in
-    the language of code)."""
+def _texts(events, sources: dict, renderer: Renderer, memo: Memo, code: str = "en") -> list[tuple]:
+    """Each event's (EntryHead, a function giving its EntryText), made again only when the event or a
+    source it cites changed (notes in the language of code)."""
     inputs = []
     for event in events:
         keys = memo.get(CITES, event.id, event.digest, lambda: _cites(event))
         inputs.append(digest(event.digest, *(sources[k].digest if k in sources else "" for k in keys)))
-    texts = [memo.peek(ENTRY_TEXTS, e.id, key) for e, key in zip(events, inputs)]
+    texts: list = []
+    for e, key in zip(events, inputs):
+        head = memo.peek(ENTRY_HEADS, e.id, key)
+        text = head and memo.later(ENTRY_TEXTS, e.id, key,
+                                   lambda e=e: _entry_text(e, sources, renderer, _Notes(sources, code))[1])
+        texts.append((head, text) if text else None)
     todo = [i for i, text in enumerate(texts) if text is None]
     # Markdown costs most of a first build's indexing: many texts are rendered on two cores.
     renderer.prefill([t for i in todo for t in (events[i].summary, events[i].body) if t])
     note_html = _Notes(sources, code)
     for i in todo:
-        texts[i] = _entry_text(events[i], sources, renderer, note_html)
-        memo.put(ENTRY_TEXTS, events[i].id, inputs[i], texts[i])
+        head, text = _entry_text(events[i], sources, renderer, note_html)
+        memo.put(ENTRY_HEADS, events[i].id, inputs[i], head)
+        memo.put(ENTRY_TEXTS, events[i].id, inputs[i], text)
+        texts[i] = (head, lambda text=text: text)
     return texts
 
 
-def _entries(events, texts: list[EntryText], site, related: dict, memo: Memo) -> list[Entry]:
+def _entries(events, texts: list[tuple], site, sources: dict, related: dict, memo: Memo) -> list[Entry]:
     """Each event's Entry, made again only when its text, its links or the site's eras, themes and
     places changed."""
     themes = {t.id: t for t in site.themes}
@@ -257,16 +289,15 @@ def _entries(events, texts: list[EntryText], site, related: dict, memo: Memo) ->
     ids = [event.id for event in events]
     shared = digest(site.eras, site.themes, site.places, site.language)
     entries = []
-    for i, (event, text) in enumerate(zip(events, texts)):
+    for i, (event, (head, text)) in enumerate(zip(events, texts)):
         prev, next_ = ids[i - 1] if i else None, ids[i + 1] if i < len(ids) - 1 else None
         links = related[event.id]
-        entries.append(memo.get(ENTRIES, event.id, f"{text.digest} {prev} {next_} {' '.join(links)} {shared}",
+        entries.append(memo.get(ENTRIES, event.id, f"{head.digest} {prev} {next_} {' '.join(links)} {shared}",
                                 lambda: Entry(event, era_for(event.date.gregorian[0], site.eras),
                                               [themes[t] for t in event.themes], display_span(event.date, event.end),
-                                              text.summary, text.summary_list_html, text.summary_text, text.body,
-                                              text.notes, text.further, links, prev, next_, text.digest,
-                                              text.cited, [places[p] for p in event.place],
-                                              language=site.language)))
+                                              head.summary_text, head.note_count, text, links, prev, next_,
+                                              head.digest, {k: sources[k] for k in head.cited},
+                                              [places[p] for p in event.place], language=site.language)))
     return entries
 
 
@@ -278,11 +309,11 @@ def build(content: Content, renderer: Renderer | None = None, memo: Memo | None 
     memo = Memo() if memo is None else memo
     related = _related(events)
     texts = _texts(events, sources, renderer, memo, site.language)
-    entries = _entries(events, texts, site, related, memo)
+    entries = _entries(events, texts, site, sources, related, memo)
     ids = [event.id for event in events]
     cited_by = {key: [] for key in sources}
-    for event, text in zip(events, texts):
-        for key in text.cited:
+    for event, (head, _) in zip(events, texts):
+        for key in head.cited:
             cited_by[key].append(event.id)
     by_id = dict(zip(ids, entries))
     by_era = {era.id: [] for era in site.eras}

@@ -44,6 +44,9 @@ class _InLanguage:
     def peek(self, stage, key, inputs):
         return self.memo.peek(stage, (self.code, key), inputs)
 
+    def later(self, stage, key, inputs, compute):
+        return self.memo.later(stage, (self.code, key), inputs, compute)
+
     def put(self, stage, key, inputs, value):
         self.memo.put(stage, (self.code, key), inputs, value)
 

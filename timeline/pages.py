@@ -227,7 +227,7 @@ class Planner:
             for era, entries in doc.parts:
                 toc.append(self.frag.print_toc((doc.kind, doc.ident), era, entries))
                 parts.append(self.frag.print_era((doc.kind, doc.ident), era, entries, offset, root))
-                offset += sum(len(e.notes) for e in entries)
+                offset += sum(e.note_count for e in entries)
             title = self.tl.site.title if doc.kind == "print" else doc.heading
             has_pdf = self.pdf_url and (self.all_pdfs or doc.kind == "print")
             # What the document shows: its own events (an edit elsewhere leaves it as it is), every
