@@ -313,7 +313,7 @@ def _kept(out: Path, memo: Memo, output: writer.Writer):
         stamp = memo.peek(WRITTEN, path, inputs)
         full = os.path.join(base, path)
         if stamp is not None and _stamp(full) == stamp and real_folder(os.path.dirname(full)):
-            output.keep(path)
+            output.keep(path, stamp)
             return True
         return False
     return kept

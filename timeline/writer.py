@@ -117,6 +117,7 @@ class Writer:
         self.folders: set[str] = set()  # made in the tree (fresh) / known to be real in out (not fresh)
         self.listing: int | None = None  # in a forked process: the file listing what it put
         self.stamps: dict[str, list] = {}  # after commit with a record: path -> its file's stamp, as recorded
+        self.kept: dict[str, list] = {}    # path -> the stamp of a file kept (keep)
 
     def put(self, path: str, data: bytes) -> None:
         last = self.known.get(path) if self.known is not None else None
@@ -139,10 +140,13 @@ class Writer:
             name = self._stage(data)
         self._note(path, name, data)
 
-    def keep(self, path: str) -> None:
+    def keep(self, path: str, stamp: list | None = None) -> None:
         """The file at path is the one this build would put (the caller knows it from the memo, without
-        rendering it): it stays as it is, like a file put with the bytes it holds. This process only."""
+        rendering it): it stays as it is, like a file put with the bytes it holds. This process only.
+        stamp: the file's stamp as the caller just checked it (the record then need not stat it again)."""
         self.puts[path] = ""
+        if stamp is not None:
+            self.kept[path] = stamp
 
     def _stage(self, data: bytes) -> str:
         """Write data to the staging folder under a new flat name (unique per process: making every
@@ -206,7 +210,9 @@ class Writer:
             self.known.clear()
             self.known.update((path, self.held[path]) for path in puts if path in self.held)
         if record is not None:
-            self.stamps = stat_tree(self.out, puts)
+            kept = {path: stamp for path, stamp in self.kept.items() if puts.get(path) == ""}  # not put since
+            self.stamps = stat_tree(self.out, [path for path in puts if path not in kept])
+            self.stamps.update(kept)
             write_record(self.out, dict(record, note=NOTE, files=self.stamps))
         return stats
 
