@@ -418,6 +418,7 @@ def test_an_edit_reads_the_saved_texts_of_the_pages_it_makes_again_only(site_dir
     texts = [value for value in unpacked if isinstance(value, index.EntryText)]
     assert sorted(str(t.summary_list_html)[:20] for t in texts) == sorted(
         str(result.timeline.by_id[i].summary_list_html)[:20] for i in ("1864-dated", "1969-zhenbao-island"))
+    assert build_site(src, out).reused  # and the record says what the output holds, kept pages too
     shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
     assert build_site(src, tmp_path / "fresh", use_cache=False).ok
     assert _tree(out) == _tree(tmp_path / "fresh")
@@ -461,8 +462,8 @@ def test_a_lazy_stage_s_values_are_read_when_asked_for_and_a_foreign_one_is_made
     # A value that is not a memo record, in a file this user's key signed: never built, made again.
     for path in folder.glob("test.lazy.*.pickle"):
         path.unlink()
-    record = incremental.Record("in", None, memo.generation, incremental.shard("a"), pickle.dumps(Payload()))
-    incremental._write(folder, f"test.lazy.{record.shard}.pickle", {"a": record})
+    saved = (True, {"a": ("in", memo.generation, pickle.dumps(Payload()))})   # as save() writes a lazy stage
+    incremental._write(folder, f"test.lazy.{incremental.shard('a')}.pickle", saved)
     loaded = incremental.load(folder)
     assert loaded.later(stage, "a", "in", lambda: "made again")() == "made again"
     assert loaded.get(stage, "a", "in", lambda: "not asked") == "made again"

@@ -256,13 +256,16 @@ def load(folder: Path) -> Memo:
         memo.generation = meta if isinstance(meta, int) else 0
         for name in sorted(os.listdir(folder)):
             stage_name, _, rest = name.rpartition(".")
-            if rest != "pickle" or not stage_name:
-                continue
-            table = _read(os.path.join(folder, name))
-            if isinstance(table, dict) and table and all(type(r) is Record for r in table.values()):
-                lazy = next(iter(table.values())).packed is not None
-                if all((type(r.packed) is bytes) == lazy for r in table.values()):
-                    memo.tables.setdefault(Stage(stage_name.rpartition(".")[0], lazy=lazy), {}).update(table)
+            stage_name, _, part = stage_name.rpartition(".")
+            if rest == "pickle" and stage_name and part.isdigit():
+                saved = _read(os.path.join(folder, name))
+                try:
+                    (lazy, table), n = saved, int(part)
+                    records = {key: Record(inputs, None, used, n, value) if lazy is True else Record(inputs, value, used, n)
+                               for key, (inputs, used, value) in table.items()}
+                except (TypeError, ValueError, AttributeError):
+                    continue  # not what save() writes
+                memo.tables.setdefault(Stage(stage_name, lazy=lazy is True), {}).update(records)
         # Many objects, alive until the build ends: out of the collector's sight, or its first full
         # collection after this walks them all.
         gc.freeze()
@@ -315,13 +318,11 @@ def save(memo: Memo, folder: Path) -> None:
             parts = {part: {} for s, part in memo.dirty if s == stage}
             for key, r in memo.tables.get(stage, {}).items():
                 table = parts.get(r.shard)
-                if table is not None and stage.lazy:  # each value pickled on its own, to be read on its own
-                    packed = r.packed if r.packed is not None else pickle.dumps(r.value, pickle.HIGHEST_PROTOCOL)
-                    table[key] = Record(r.inputs, None, r.used, r.shard, packed)
-                elif table is not None:
-                    table[key] = r
+                if table is not None:  # a lazy stage's values pickled one by one, to be read one by one
+                    table[key] = (r.inputs, r.used, r.value if not stage.lazy else r.packed if r.packed is not None
+                                  else pickle.dumps(r.value, pickle.HIGHEST_PROTOCOL))
             for part, table in sorted(parts.items()):
-                _write(folder, f"{stage.name}.{part}.pickle", table)
+                _write(folder, f"{stage.name}.{part}.pickle", (stage.lazy, table))
     memo.dirty = set()
 
 
