@@ -26,19 +26,22 @@ BIBLIOGRAPHY = Stage("fragments.bibliography")  # (language, source key) -> its 
 
 
 class Later:
-    """Markup made when a template first shows it (a page served from the memo never needs it)."""
+    """Markup made when a template first shows it (a page served from the memo never needs it).
+    __html__ gives the text as a plain str, which escape() marks safe as it is: a print part is
+    megabytes, and every Markup made of a Markup is one more copy of them."""
 
     __slots__ = ("make", "value")
 
     def __init__(self, make):
         self.make, self.value = make, None
 
-    def __html__(self) -> Markup:
+    def __html__(self) -> str:
         if self.value is None:
-            self.value = Markup(self.make())
+            self.value = str(self.make())
         return self.value
 
-    __str__ = __html__
+    def __str__(self) -> Markup:
+        return Markup(self.__html__())
 
 
 # Where a print part shows a note number or its root: the notes before it and the root differ from one
@@ -162,7 +165,7 @@ class Fragments:
 
         return Later(lambda: self.memo.get(
             PRINT_PARTS, (self.code, doc, era.id, "toc"), digest(self.base, *(e.key for e in entries)),
-            lambda: self._render("partials/print_toc_era.html", era=era, era_entries=entries, events=Markup(lines()))))
+            lambda: self._render("partials/print_toc_era.html", era=era, era_entries=entries, events=Later(lines))))
 
     def print_era(self, doc, era, entries, offset: int, root: str) -> Later:
         """One era of a print document (partials/print_era.html); offset: the notes before it, for
@@ -181,7 +184,7 @@ class Fragments:
         return Later(lambda: self.memo.get(
             PRINT_PARTS, (self.code, doc, era.id, "text"), digest(self.base, offset, root, *(e.key for e in entries)),
             lambda: self._render("partials/print_era.html", era=era, era_entries=entries, offset=offset, root=root,
-                                 events=Markup(events()))))
+                                 events=Later(events))))
 
     def _print_event(self, entry) -> Numbered | None:
         """An event's part of the print views, rendered once for every document it is in (None: its
