@@ -1,0 +1,50 @@
+"""What a tester found breaking after the lazy memo (cfce323..598778a)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from support import GOOD, ROOT
+from timeline import incremental
+from timeline.build import build_site
+
+
+@pytest.mark.parametrize("shown", ["{{ events|indent(6) }}", "{{ events|length }} {{ events }}",
+                                   "{{ events|truncate(100000000) }}"],
+                         ids=["indent", "length", "truncate"])
+def test_a_theme_s_print_era_templates_may_filter_the_era_s_events_as_text(tmp_path, shown):
+    """partials/print_era.html and print_toc_era.html get `events`, their events' text: a theme may
+    indent it, measure it or cut it, as it could before 598778a (a Later has no len(), no +=)."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    for name in ("print_era.html", "print_toc_era.html"):
+        part = templates / "partials" / name
+        part.write_text(part.read_text(encoding="utf-8").replace("{{ events }}", shown), encoding="utf-8")
+    result = build_site(Path(GOOD), tmp_path / "out", templates=templates, use_cache=False)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    assert "Treaty of Nerchinsk" in (tmp_path / "out" / "print" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("payload", [
+    # Constructs an engine class with side effects: Writer(path) makes the folder and writes a file in it.
+    lambda target: b"\x80\x04ctimeline.writer\nWriter\n(V" + str(target).encode() + b"\ntR.",
+    # Imports timeline.__main__, which runs the command line (and raises SystemExit) as it is imported.
+    lambda target: b"\x80\x04ctimeline.__main__\nX\n.",
+], ids=["writer", "main"])
+def test_a_signed_lazy_value_naming_an_engine_class_with_effects_is_never_built(tmp_path, payload, monkeypatch):
+    """The restricted unpickler is the second line of defence behind the signature: a value in a
+    file this user's key signed is built only of the engine's data records (dataclasses, named
+    tuples), never by calling another engine class or importing a module."""
+    monkeypatch.setattr("sys.argv", ["timeline", "--version"])
+    target = tmp_path / "elsewhere"
+    stage = incremental.Stage("index.entry-text", lazy=True)
+    folder = tmp_path / "memo"
+    folder.mkdir()
+    incremental._write(folder, f"index.entry-text.{incremental.shard('k')}.pickle",
+                       (True, {"k": ("in", 0, payload(target))}))
+    memo = incremental.load(folder)
+    assert memo.get(stage, "k", "in", lambda: "made again") == "made again"
+    assert not target.exists()
