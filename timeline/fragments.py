@@ -165,7 +165,7 @@ class Fragments:
 
         return Later(lambda: self.memo.get(
             PRINT_PARTS, (self.code, doc, era.id, "toc"), digest(self.base, *(e.key for e in entries)),
-            lambda: self._render("partials/print_toc_era.html", era=era, era_entries=entries, events=Later(lines))))
+            lambda: self._render("partials/print_toc_era.html", era=era, era_entries=entries, events=Markup(lines()))))
 
     def print_era(self, doc, era, entries, offset: int, root: str) -> Later:
         """One era of a print document (partials/print_era.html); offset: the notes before it, for
@@ -184,7 +184,7 @@ class Fragments:
         return Later(lambda: self.memo.get(
             PRINT_PARTS, (self.code, doc, era.id, "text"), digest(self.base, offset, root, *(e.key for e in entries)),
             lambda: self._render("partials/print_era.html", era=era, era_entries=entries, offset=offset, root=root,
-                                 events=Later(events))))
+                                 events=Markup(events()))))
 
     def _print_event(self, entry) -> Numbered | None:
         """An event's part of the print views, rendered once for every document it is in (None: its
