@@ -20,10 +20,11 @@ import io
 import os
 import pickle
 import stat
+import sys
 import tempfile
 import zlib
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
@@ -189,17 +190,18 @@ def folder_for(src: Path, out: Path) -> Path:
 
 
 class _Unpickler(pickle.Unpickler):
-    """Builds only the engine's record classes and the few standard types they hold (a second line
-    of defence behind the signature)."""
+    """Builds only the engine's data records (dataclasses, named tuples: Writer(path) would write there), of
+    modules imported (importing timeline.__main__ runs it), and a few standard types (behind the signature)."""
     ALLOWED = {("markupsafe", "Markup"), ("builtins", "set"), ("builtins", "frozenset")}
     found: dict = {}    # (module, name) -> the class: a lazy stage's values are read one by one
 
     def find_class(self, module: str, name: str):
         found = self.found.get((module, name))
         if found is None and "." not in name and (module.split(".")[0] == "timeline" or (module, name) in self.ALLOWED):
-            found = super().find_class(module, name)
-            if isinstance(found, type):
-                self.found[module, name] = found
+            found = getattr(sys.modules.get(module), name, None)
+            ok = isinstance(found, type) and found.__module__ == module and (
+                (module, name) in self.ALLOWED or is_dataclass(found) or hasattr(found, "_fields"))
+            found = self.found.setdefault((module, name), found) if ok else None
         if isinstance(found, type):
             return found
         raise pickle.UnpicklingError(f"{module}.{name} is not a memo record")
