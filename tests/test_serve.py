@@ -305,6 +305,25 @@ def test_garbage_is_collected_once_the_editor_is_idle_not_during_a_burst(site, m
         assert collected == [3]  # once per idle moment, not again and again
 
 
+def test_what_the_caches_hold_is_out_of_the_collector_s_sight_while_a_save_builds(site):
+    """A full collection during a build walks every object the memo holds (half a second at 10,000
+    events): the objects alive when a save's build starts are frozen for it, and thawed when the
+    editor is idle (then collected) or the server stops."""
+    frozen = []
+    builder = FakeBuilder(site)
+    held = [object() for _ in range(1000)]  # what the caches would hold
+    with serve.PreviewServer(lambda: frozen.append(gc.get_freeze_count()) or builder(), site,
+                             idle_collect=0.3, log=io.StringIO()) as server:
+        assert frozen == [0]   # the first build, before serving: nothing to spare it yet
+        server.changed()
+        assert wait_until(lambda: builder.calls == 2)
+        assert frozen[1] >= len(held)
+        assert wait_until(lambda: gc.get_freeze_count() == 0)   # idle: thawed, and collected
+        server.changed()
+        assert wait_until(lambda: builder.calls == 3)
+    assert frozen[2] >= len(held) and gc.get_freeze_count() == 0
+
+
 # --- watching -------------------------------------------------------------------------------------
 
 @pytest.fixture
