@@ -44,7 +44,7 @@ def cross_check(site: Site, events: list[Event], pages: list[Page], sources: dic
         return Checked(tuple(own.items), tuple(keys))
 
     for e in events:
-        hit = memo.get(CHECKS, e.id, digest(e.digest, repr(e.lines), context), lambda: check(e))
+        hit = memo.get(CHECKS, e.id, f"{e.digest} {e.where} {context}", lambda: check(e))
         report.items.extend(hit.diagnostics)
         cited.update(hit.keys)
     for page in pages:

@@ -262,7 +262,8 @@ def _texts(events, sources: dict, renderer: Renderer, memo: Memo, code: str = "e
     inputs = []
     for event in events:
         keys = memo.get(CITES, event.id, event.digest, lambda: _cites(event))
-        inputs.append(digest(event.digest, *(sources[k].digest if k in sources else "" for k in keys)))
+        # Digests side by side (a missing source's "-"): a text's inputs, for 10,000 events a save.
+        inputs.append(" ".join([event.digest, *(sources[k].digest if k in sources else "-" for k in keys)]))
     texts: list = []
     for e, key in zip(events, inputs):
         head = memo.peek(ENTRY_HEADS, e.id, key)
@@ -320,7 +321,7 @@ def build(content: Content, renderer: Renderer | None = None, memo: Memo | None 
     by_theme = {t.id: [] for t in site.themes}
     for entry in entries:
         by_era[entry.era.id].append(entry)
-        for t in entry.event.themes:
+        for t in dict.fromkeys(entry.event.themes):   # a theme listed twice is an error, not two entries
             by_theme[t].append(entry)
     note_html = _Notes(sources, site.language)
     pages_html = {}

@@ -146,6 +146,11 @@ class Event:
         """Of everything above (what derived values made from this event depend on)."""
         return hashlib.sha1(repr(self).encode("utf-8")).hexdigest()
 
+    @cached_property
+    def where(self) -> str:
+        """Of where its fields are written (lines), which messages name and digest leaves out."""
+        return hashlib.sha1(repr(self.lines).encode("utf-8")).hexdigest()
+
 
 @dataclass(frozen=True)
 class Page:

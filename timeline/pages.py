@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
+from itertools import chain
+from operator import attrgetter
 from typing import NamedTuple
 
 import jinja2
@@ -227,13 +229,13 @@ class Planner:
             for era, entries in doc.parts:
                 toc.append(self.frag.print_toc((doc.kind, doc.ident), era, entries))
                 parts.append(self.frag.print_era((doc.kind, doc.ident), era, entries, offset, root))
-                offset += sum(e.note_count for e in entries)
+                offset += sum(map(attrgetter("note_count"), entries))
             title = self.tl.site.title if doc.kind == "print" else doc.heading
             has_pdf = self.pdf_url and (self.all_pdfs or doc.kind == "print")
             # What the document shows: its own events (an edit elsewhere leaves it as it is), every
             # source (with_sources), the site; not the whole timeline (hidden from its template).
             shown = digest(self.with_sources, repr((doc.kind, doc.ident, doc.heading, doc.subtitle, doc.pdf, has_pdf)),
-                           *(x for era, entries in doc.parts for x in (era.id, *(e.key for e in entries))))
+                           *chain.from_iterable((era.id, *map(attrgetter("key"), entries)) for era, entries in doc.parts))
             specs.append(self.spec(doc.page, "print.html", {
                 "title": self._(PRINTED).format(title=title), "kind": "print", "doc": doc,
                 "pdf_url": has_pdf and doc.pdf, "print_toc": toc, "print_parts": parts,

@@ -11,6 +11,9 @@ page once, in the list after its event; the PDF's footnotes are made from it (se
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import groupby
+from operator import attrgetter
 
 from markupsafe import Markup
 
@@ -44,8 +47,20 @@ class PrintDoc:
     heading: str                # the title page's heading and the PDF's title
     subtitle: str
     parts: tuple                # ((era, [entries]), ...), eras in order, none empty
-    sources: tuple              # the bibliography: every source for the whole, else those its events cite
     language: str = ""          # the folder of its language ("" the default), for its PDF's name
+    every_source: tuple | None = None   # the whole's bibliography (every source); None: those cited
+
+    @cached_property
+    def sources(self) -> tuple:
+        """The bibliography: every source for the whole, else those its events cite (made when a
+        template asks: a save in the preview plans every document and renders none)."""
+        if self.every_source is not None:
+            return self.every_source
+        found = {}
+        for _, entries in self.parts:
+            for e in entries:
+                found.update(e.cited)
+        return tuple(found.values())
 
     @property
     def events(self) -> int:
@@ -66,30 +81,22 @@ def documents(tl, language: str = "") -> list[PrintDoc]:
     site = tl.site
 
     def by_era(entries) -> tuple:
-        """Entries (in timeline order; each once, though an event may list a theme twice) grouped by
-        era, eras in order, none empty."""
-        grouped = {}
-        for e in entries:
-            grouped.setdefault(e.era.id, {})[e.id] = e
-        return tuple((era, list(grouped[era.id].values())) for era in site.eras if era.id in grouped)
+        """Entries (in timeline order, so each era's together) grouped by era, eras in order, none empty."""
+        groups = (list(group) for _, group in groupby(entries, key=attrgetter("era.id")))
+        return tuple((group[0].era, group) for group in groups)
 
-    def cited(entries) -> tuple:
-        found = {}
-        for e in entries:
-            found.update(e.cited)
-        return tuple(found.values())
-
-    docs = [PrintDoc("print", "", site.title, site.subtitle, by_era(tl.entries),
-                     tuple(tl.content.sources.values()), language)]
+    # The timeline's own grouping (each event once, in order) is the whole's.
+    whole = tuple((era, list(tl.by_era[era.id])) for era in site.eras if tl.by_era[era.id])
+    docs = [PrintDoc("print", "", site.title, site.subtitle, whole, language, tuple(tl.content.sources.values()))]
     for era in site.eras:
         if tl.by_era[era.id]:
             docs.append(PrintDoc("print-era", era.id, f"{era.label}, {era.start}–{era.end}", era.intro or "",
-                                 ((era, list(tl.by_era[era.id])),), cited(tl.by_era[era.id]), language))
+                                 ((era, list(tl.by_era[era.id])),), language))
     for theme in site.themes:
         entries = tl.by_theme[theme.id]
         if entries:
             docs.append(PrintDoc("print-theme", theme.id, theme.label, theme.description or "",
-                                 by_era(entries), cited(entries), language))
+                                 by_era(entries), language))
     return docs
 
 
