@@ -635,3 +635,24 @@ def test_a_note_added_to_the_first_event_renders_no_other_print_part_again(site_
     shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
     assert build_site(src, tmp_path / "fresh", use_cache=False).ok
     assert _tree(out) == _tree(tmp_path / "fresh")
+
+
+def test_a_cross_check_message_follows_its_field_when_lines_are_added_above(site_dir, tmp_path):
+    """An event's cross-checks are kept by its content and by where its fields are written: a line
+    added above a wrong field moves the message's line, in the preview's memo and the saved one."""
+    src = site_dir()
+    event = src / "events" / "1864-dated.yaml"
+    wrong = event.read_text() + "related: [1864-no-such-event]\n"
+    _touch_later(event, wrong)
+
+    def lines(**options) -> list[int]:
+        result = build_site(src, tmp_path / "out", **options)
+        found = [d.line for d in result.errors if "1864-no-such-event" in d.message]
+        assert not result.ok and len(found) == 1, result.errors
+        return found
+
+    memo = Memo()
+    first = lines(memo=memo)
+    assert lines() == first   # the saved memo written
+    _touch_later(event, "# a comment above every field\n" + wrong)
+    assert lines(memo=memo) == lines() == lines(use_cache=False) == [first[0] + 1]
