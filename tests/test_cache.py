@@ -439,7 +439,7 @@ def test_a_site_in_three_languages_edited_gives_the_output_of_an_uncached_build(
 def test_a_lazy_stage_s_values_are_read_when_asked_for_and_a_foreign_one_is_made_again(tmp_path):
     import os
     import pickle
-    from timeline import incremental
+    from timeline import incremental, memofile
     stage = incremental.Stage("test.lazy", lazy=True)
     memo = Memo(in_memory=False)
     memo.begin()
@@ -447,8 +447,8 @@ def test_a_lazy_stage_s_values_are_read_when_asked_for_and_a_foreign_one_is_made
     memo.put(stage, "b", "in", [2])
     memo.end()
     folder = tmp_path / "memo"
-    incremental.save(memo, folder)
-    loaded = incremental.load(folder)
+    memofile.save(memo, folder)
+    loaded = memofile.load(folder)
     assert loaded.later(stage, "a", "other inputs", lambda: 0) is None
     later = loaded.later(stage, "a", "in", lambda: "made again")
     assert later is not None and later() == {"x": 1}
@@ -463,8 +463,8 @@ def test_a_lazy_stage_s_values_are_read_when_asked_for_and_a_foreign_one_is_made
     for path in folder.glob("test.lazy.*.pickle"):
         path.unlink()
     saved = (True, {"a": ("in", memo.generation, pickle.dumps(Payload()))})   # as save() writes a lazy stage
-    incremental._write(folder, f"test.lazy.{incremental.shard('a')}.pickle", saved)
-    loaded = incremental.load(folder)
+    memofile._write(folder, f"test.lazy.{incremental.shard('a')}.pickle", saved)
+    loaded = memofile.load(folder)
     assert loaded.later(stage, "a", "in", lambda: "made again")() == "made again"
     assert loaded.get(stage, "a", "in", lambda: "not asked") == "made again"
     assert not marker.exists()
@@ -487,12 +487,12 @@ def test_a_damaged_or_foreign_memo_file_is_ignored_and_rebuilt(site_dir, tmp_pat
     import hashlib
     import os
     import pickle
-    from timeline import incremental
+    from timeline import memofile
     src = site_dir()
     out = tmp_path / "build"
     assert build_site(src, out).ok
     [folder] = (src.parent / ".timeline-cache").glob("memo-*")
-    head = incremental._header()
+    head = memofile._header()
     marker = tmp_path / "ran"
 
     class Payload:
@@ -513,26 +513,55 @@ def test_a_damaged_or_foreign_memo_file_is_ignored_and_rebuilt(site_dir, tmp_pat
         else:
             data = data.replace(head, head.replace(b"engine ", b"engine 0.0.0-old ", 1), 1)
         path.write_bytes(data)
-    assert incremental.load(folder).tables == {}
+    assert memofile.load(folder).tables == {}
     event = src / "events" / "1864-dated.yaml"
     _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
     assert _cli_same_as_uncached(src, out, tmp_path).ok
     assert not marker.exists()
-    assert incremental.load(folder).tables  # written afresh
+    assert memofile.load(folder).tables  # written afresh
 
 
 def test_an_engine_version_change_never_reuses_a_saved_memo(site_dir, tmp_path, monkeypatch):
-    from timeline import incremental
+    from timeline import memofile
     src = site_dir()
     out = tmp_path / "build"
     assert build_site(src, out).ok
     [folder] = (src.parent / ".timeline-cache").glob("memo-*")
-    assert incremental.load(folder).tables
-    monkeypatch.setattr(incremental, "__version__", "999.0")
-    assert incremental.load(folder).tables == {}
+    assert memofile.load(folder).tables
+    monkeypatch.setattr(memofile, "__version__", "999.0")
+    assert memofile.load(folder).tables == {}
+    assert not list(folder.glob("*.pickle"))  # another engine's files are deleted, not read at every build
     monkeypatch.undo()
-    monkeypatch.setattr(incremental, "_engine", "another engine's code")
-    assert incremental.load(folder).tables == {}
+    event = src / "events" / "1864-dated.yaml"
+    _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
+    assert build_site(src, out).ok and memofile.load(folder).tables
+    monkeypatch.setattr(memofile, "_engine", "another engine's code")
+    assert memofile.load(folder).tables == {}
+
+
+def test_the_files_of_a_stage_another_engine_had_are_deleted_and_no_other(site_dir, tmp_path):
+    """An engine upgrade may drop a stage: its files, which nothing overwrites, would be read by every
+    build. The memo's own files of another engine go; anything else in the folder stays."""
+    from timeline import memofile
+    src = site_dir()
+    out = tmp_path / "build"
+    assert build_site(src, out).ok
+    [folder] = (src.parent / ".timeline-cache").glob("memo-*")
+    gone = folder / "render.old-stage.3.pickle"
+    gone.write_bytes(memofile.MAGIC + b"engine 0.0.1 0123abcd\n" + b"x" * 1000)
+    older = folder / "render.older.0.pickle"
+    older.write_bytes(b"timeline-memo 1\nengine 0.0.0\n" + b"y" * 1000)
+    kept = folder / "notes.9.pickle"
+    kept.write_bytes(b"an editor's own file, named like ours")
+    elsewhere = tmp_path / "elsewhere.pickle"
+    elsewhere.write_bytes(memofile.MAGIC + b"engine 0.0.1 0123abcd\n")
+    (folder / "linked.1.pickle").symlink_to(elsewhere)
+    event = src / "events" / "1864-dated.yaml"
+    _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
+    assert _cli_same_as_uncached(src, out, tmp_path).ok
+    assert not gone.exists() and not older.exists()
+    assert kept.read_bytes() == b"an editor's own file, named like ours" and elsewhere.exists()
+    assert (folder / "linked.1.pickle").is_symlink()
 
 
 def test_an_edit_rewrites_a_few_of_the_memo_files_only(site_dir, tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from support import GOOD, ROOT
-from timeline import incremental
+from timeline import incremental, memofile
 from timeline.build import build_site
 
 
@@ -43,8 +43,8 @@ def test_a_signed_lazy_value_naming_an_engine_class_with_effects_is_never_built(
     stage = incremental.Stage("index.entry-text", lazy=True)
     folder = tmp_path / "memo"
     folder.mkdir()
-    incremental._write(folder, f"index.entry-text.{incremental.shard('k')}.pickle",
+    memofile._write(folder, f"index.entry-text.{incremental.shard('k')}.pickle",
                        (True, {"k": ("in", 0, payload(target))}))
-    memo = incremental.load(folder)
+    memo = memofile.load(folder)
     assert memo.get(stage, "k", "in", lambda: "made again") == "made again"
     assert not target.exists()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from support import multilingual
-from timeline import incremental, memokey
+from timeline import incremental, memofile, memokey
 from timeline.build import build_site
 
 
@@ -77,7 +77,7 @@ def test_a_memo_file_planted_beside_the_content_cannot_run_code(three, tmp_path)
             + b"\x8c" + bytes([len(arg)]) + arg + b"\x85R.")
     for check in (hashlib.sha1(body).hexdigest().encode() + b"\n", memokey.signature(b"k" * 64, body),
                   hashlib.sha256(body).hexdigest().encode() + b"\n"):
-        (folder / "generation").write_bytes(incremental._header() + check + body)
+        (folder / "generation").write_bytes(memofile._header() + check + body)
         _edit(src / "translations/zh-Hans/site.yaml", "title: 测试年表", "title: 测试年表二")
         assert build_site(src, out).ok
         assert not marker.exists()
@@ -107,7 +107,7 @@ def test_a_memo_planted_beside_the_content_never_changes_what_is_built(three, tm
     import pickle
     src, out = three
     [folder] = (src.parent / ".timeline-cache").glob("memo-*")
-    head = incremental._header()
+    head = memofile._header()
     for path in folder.glob("fragments.item.*.pickle"):
         data = path.read_bytes()
         lazy, table = pickle.loads(data[len(head) + 65:])   # as save() writes: (lazy, {key: (inputs, used, value)})

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, catalogs, content, exports, i18n, incremental, index, localize, render, templating, urls, writer
+from . import __version__, catalogs, content, exports, i18n, index, localize, memofile, render, templating, urls, writer
 from .diagnostics import Diagnostic, Report
 from .incremental import Memo, Stage
 from .markup import Renderer
@@ -156,7 +156,7 @@ def _digest_folder(h, rel: str, folder: str, above: tuple, code_only: bool) -> N
             if entry.name != "__pycache__":
                 h.update(f"{name}/\n".encode(errors="surrogateescape"))
                 _digest_folder(h, name, entry.path, above, code_only)
-        elif not code_only or entry.name.endswith(incremental.ENGINE_FILES):  # the code and its data
+        elif not code_only or entry.name.endswith(memofile.ENGINE_FILES):  # the code and its data
             changed = "" if code_only else f"\0{st.st_ctime_ns}"  # the engine: a copy of the same code is the same
             line = f"{name}\0{st.st_mode >> 12}\0{st.st_size}\0{st.st_mtime_ns}{changed}\n"
             h.update(line.encode(errors="surrogateescape"))
@@ -187,7 +187,7 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
                    parallel_min=parallel_min)
     try:
         writer.check_apart(out, {"--src": Path(src), "--templates": templates,
-                                 "memo": incremental.folder_for(src, out).parent})
+                                 "memo": memofile.folder_for(src, out).parent})
         writer.check_target(out)
     except writer.OutputRefused as exc:
         return _failed(BuildResult(False), out, exc)
@@ -238,8 +238,8 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict,
                 return BuildResult(True, [Diagnostic(**d) for d in record.get("diagnostics", [])],
                                    pages=record.get("pages", 0), events=record.get("events", 0), reused=True,
                                    pdf_kept=urls.PDF in record["files"])
-    memo_folder = incremental.folder_for(src, out)
-    memo = incremental.load(memo_folder) if use_cache else Memo(in_memory=False)
+    memo_folder = memofile.folder_for(src, out)
+    memo = memofile.load(memo_folder) if use_cache else Memo(in_memory=False)
     memo.begin()
     result = BuildResult(False)
     try:
@@ -270,7 +270,7 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict,
     result.written, result.removed = stats.written, stats.removed
     _note_written(memo, result.inputs, output.stamps)
     memo.end()
-    incremental.save(memo, memo_folder)
+    memofile.save(memo, memo_folder)
     return result
 
 
