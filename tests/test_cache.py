@@ -436,6 +436,27 @@ def test_a_site_in_three_languages_edited_gives_the_output_of_an_uncached_build(
     assert "Edited " in (out / "events" / "1689-treaty-of-nerchinsk" / "index.html").read_text()
 
 
+def test_a_translation_that_gives_the_english_text_itself_is_seen_by_the_preview(tmp_path, monkeypatch):
+    """A translated text equal to the English one leaves the event as it was but is no longer "in
+    English": the preview's kept entry was marked again, in place, and its pages were not made again."""
+    import yaml
+    from support import multilingual
+    src = multilingual(tmp_path / "site_src")
+    monkeypatch.chdir(tmp_path)
+    out, fresh = tmp_path / "build", tmp_path / "fresh"
+    memo = Memo()
+    assert build_site(src, out, memo=memo).ok
+    title = yaml.safe_load((src / "events" / "1864-dated.yaml").read_text())["title"]
+    translated = src / "translations" / "zh-Hans" / "events" / "1864-dated.yaml"
+    assert not translated.exists()
+    translated.write_text(yaml.safe_dump({"title": title}, allow_unicode=True), encoding="utf-8")
+    for _ in range(2):   # and a second build with nothing changed keeps it so
+        assert build_site(src, out, memo=memo).ok
+        shutil.rmtree(fresh, ignore_errors=True)
+        assert build_site(src, fresh, use_cache=False).ok
+        assert _tree(out) == _tree(fresh)
+
+
 def test_a_lazy_stage_s_values_are_read_when_asked_for_and_a_foreign_one_is_made_again(tmp_path):
     import os
     import pickle

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from . import sources as fmt
 from .catalogs import N_, engine
-from .dates import display_span
+from .dates import display_span, display_span_in
 from .citations import PLACEHOLDER, iter_citations
 from .incremental import Memo, Stage, digest
 from .markup import Renderer, fill, plain_text
@@ -282,35 +282,46 @@ def _texts(events, sources: dict, renderer: Renderer, memo: Memo, code: str = "e
     return texts
 
 
-def _entries(events, texts: list[tuple], site, sources: dict, related: dict, memo: Memo) -> list[Entry]:
-    """Each event's Entry, made again only when its text, its links or the site's eras, themes and
-    places changed."""
+def _entries(events, texts: list[tuple], site, sources: dict, related: dict, memo: Memo,
+             english: dict | None = None) -> list[Entry]:
+    """Each event's Entry, made again only when its text, its links, the site's eras, themes and
+    places or (a translated edition) which of its texts are still in English changed."""
     themes = {t.id: t for t in site.themes}
     places = {p.id: p for p in site.places}
     ids = [event.id for event in events]
     shared = digest(site.eras, site.themes, site.places, site.language)
+
+    def entry(event, head: EntryHead, text, links, prev, next_, left) -> Entry:
+        shown, key = display_span(event.date, event.end), head.digest
+        if left is not None:   # a translated edition: dates in its language; what a page shows of the
+            shown = display_span_in(event.date, event.end, site.language)   # entry includes both
+            key = digest(head.digest, site.language, shown, sorted(left))
+        return Entry(event, era_for(event.date.gregorian[0], site.eras), [themes[t] for t in event.themes], shown,
+                     head.summary_text, head.note_count, text, links, prev, next_, key,
+                     {k: sources[k] for k in head.cited}, [places[p] for p in event.place],
+                     left or frozenset(), site.language)
+
     entries = []
     for i, (event, (head, text)) in enumerate(zip(events, texts)):
         prev, next_ = ids[i - 1] if i else None, ids[i + 1] if i < len(ids) - 1 else None
-        links = related[event.id]
-        entries.append(memo.get(ENTRIES, event.id, f"{head.digest} {prev} {next_} {' '.join(links)} {shared}",
-                                lambda: Entry(event, era_for(event.date.gregorian[0], site.eras),
-                                              [themes[t] for t in event.themes], display_span(event.date, event.end),
-                                              head.summary_text, head.note_count, text, links, prev, next_,
-                                              head.digest, {k: sources[k] for k in head.cited},
-                                              [places[p] for p in event.place], language=site.language)))
+        links, left = related[event.id], english[event.id] if english is not None else None
+        inputs = f"{head.digest} {prev} {next_} {' '.join(links)} {shared}" + (f" {sorted(left)}" if left is not None else "")
+        entries.append(memo.get(ENTRIES, event.id, inputs,
+                                lambda: entry(event, head, text, links, prev, next_, left)))
     return entries
 
 
-def build(content: Content, renderer: Renderer | None = None, memo: Memo | None = None) -> Timeline:
+def build(content: Content, renderer: Renderer | None = None, memo: Memo | None = None,
+          english: dict | None = None) -> Timeline:
     """The Timeline of the content. memo: an incremental.Memo, from which an unchanged event (with
-    unchanged sources) keeps its rendered text and notes."""
+    unchanged sources) keeps its rendered text and notes. english: for a translated edition
+    (localize), event id -> which of its texts are still in English."""
     site, sources, events = content.site, content.sources, content.events
     renderer = renderer or Renderer()
     memo = Memo() if memo is None else memo
     related = _related(events)
     texts = _texts(events, sources, renderer, memo, site.language)
-    entries = _entries(events, texts, site, sources, related, memo)
+    entries = _entries(events, texts, site, sources, related, memo, english)
     ids = [event.id for event in events]
     cited_by = {key: [] for key in sources}
     for event, (head, _) in zip(events, texts):

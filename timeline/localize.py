@@ -10,8 +10,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from . import catalogs, index
-from .dates import display_span_in
-from .incremental import Memo, digest
+from .incremental import Memo
 from .languages import Language
 from .markup import Renderer
 
@@ -90,13 +89,7 @@ def _edition(tl: index.Timeline, language: Language, texts, memo: Memo, translat
         pages.append(replace(page, **values))
     site = _site(content.site, texts.site, code)
     local = index.build(replace(content, site=site, events=tuple(events), pages=tuple(pages)), Renderer(),
-                        _InLanguage(memo, code))
-    for entry in local.entries:
-        ev = entry.event
-        entry.date_display = display_span_in(ev.date, ev.end, code)
-        entry.english = english[ev.id]
-        # What a page shows of the entry: its text in this language, and what is left in English.
-        entry.digest = digest(entry.digest, code, entry.date_display, sorted(entry.english))
+                        _InLanguage(memo, code), english)
     return Edition(language, local, english_pages, translations)
 
 
