@@ -98,10 +98,14 @@ class Entry:
     places: list = field(default_factory=list)  # model.Place for each id of event.place
     english: frozenset = frozenset()  # in a translated edition, the texts still in English (localize)
     language: str = "en"        # the edition's language: the note markers' names are in it
+    # Read for every event by every build (plain attributes: a cached_property's first read costs
+    # microseconds, and a command-line build makes 10,000 entries afresh).
+    id: str = field(init=False, compare=False, repr=False)
+    key: str = field(init=False, compare=False, repr=False)  # what pages show of it: digest and links
 
-    @cached_property
-    def id(self) -> str:  # read some 20 times an event a build: an attribute after the first
-        return self.event.id
+    def __post_init__(self):
+        self.id = self.event.id
+        self.key = f"{self.digest}{self.related}{self.prev}{self.next}"
 
     @cached_property
     def summary(self) -> Marked:  # with its note markers as data
@@ -132,10 +136,6 @@ class Entry:
     def body_html(self) -> Markup:
         return self.body.html(self.language)
 
-    @cached_property
-    def key(self) -> str:
-        """What pages show of this entry, for their fingerprints: its digest and its links."""
-        return f"{self.digest}{self.related}{self.prev}{self.next}"
 
 
 @dataclass

@@ -178,12 +178,13 @@ class Planner:
             shown += (n.id, n.event.title, n.date_display)
         # Planned again only when what it shows changed (the preview keeps the plan: a save re-plans
         # one page or a few, not 10,000); ids and texts hold no NUL (the loader refuses it).
-        return self.memo.get(PLANNED, (self.code, entry.id), "\0".join(shown), lambda: PageSpec(
+        joined = "\0".join(shown)
+        return self.memo.get(PLANNED, (self.code, entry.id), joined, lambda: PageSpec(
             self.prefix + path, "event.html", {
                 "title": entry.event.title, "entry": entry, "kind": "event", "description": entry.summary_text,
                 "untranslated": bool(entry.english),
                 "timeline": Neighbours({n.event.id: n for n in near}), "entries": _hidden("entries", "event"),
-                "sources": Cited(entry.cited)}, digest(*shown), self.code))
+                "sources": Cited(entry.cited)}, digest(joined), self.code))
 
     def paginate(self, kind: str, ident: str, entries: list, context: dict) -> list[PageSpec]:
         size = self.limits.list_page_size
