@@ -137,7 +137,6 @@ class Entry:
         return self.body.html(self.language)
 
 
-
 @dataclass
 class Timeline:
     content: Content
@@ -262,7 +261,7 @@ def _texts(events, sources: dict, renderer: Renderer, memo: Memo, code: str = "e
     inputs = []
     for event in events:
         keys = memo.get(CITES, event.id, event.digest, lambda: _cites(event))
-        # Digests side by side (a missing source's "-"): a text's inputs, for 10,000 events a save.
+        # The event's digest and its sources' side by side ("-": no such source), not hashed again.
         inputs.append(" ".join([event.digest, *(sources[k].digest if k in sources else "-" for k in keys)]))
     texts: list = []
     for e, key in zip(events, inputs):
@@ -293,8 +292,9 @@ def _entries(events, texts: list[tuple], site, sources: dict, related: dict, mem
 
     def entry(event, head: EntryHead, text, links, prev, next_, left) -> Entry:
         shown, key = display_span(event.date, event.end), head.digest
-        if left is not None:   # a translated edition: dates in its language; what a page shows of the
-            shown = display_span_in(event.date, event.end, site.language)   # entry includes both
+        if left is not None:
+            # A translated edition: dates in its language, and pages show what is still in English.
+            shown = display_span_in(event.date, event.end, site.language)
             key = digest(head.digest, site.language, shown, sorted(left))
         return Entry(event, era_for(event.date.gregorian[0], site.eras), [themes[t] for t in event.themes], shown,
                      head.summary_text, head.note_count, text, links, prev, next_, key,
@@ -305,7 +305,8 @@ def _entries(events, texts: list[tuple], site, sources: dict, related: dict, mem
     for i, (event, (head, text)) in enumerate(zip(events, texts)):
         prev, next_ = ids[i - 1] if i else None, ids[i + 1] if i < len(ids) - 1 else None
         links, left = related[event.id], english[event.id] if english is not None else None
-        inputs = f"{head.digest} {prev} {next_} {' '.join(links)} {shared}" + (f" {sorted(left)}" if left is not None else "")
+        inputs = f"{head.digest} {prev} {next_} {' '.join(links)} {shared}"
+        inputs += f" {sorted(left)}" if left is not None else ""
         entries.append(memo.get(ENTRIES, event.id, inputs,
                                 lambda: entry(event, head, text, links, prev, next_, left)))
     return entries

@@ -236,7 +236,8 @@ class Planner:
             # What the document shows: its own events (an edit elsewhere leaves it as it is), every
             # source (with_sources), the site; not the whole timeline (hidden from its template).
             shown = digest(self.with_sources, repr((doc.kind, doc.ident, doc.heading, doc.subtitle, doc.pdf, has_pdf)),
-                           *chain.from_iterable((era.id, *map(attrgetter("key"), entries)) for era, entries in doc.parts))
+                           *chain.from_iterable((era.id, *map(attrgetter("key"), entries))
+                                                for era, entries in doc.parts))
             specs.append(self.spec(doc.page, "print.html", {
                 "title": self._(PRINTED).format(title=title), "kind": "print", "doc": doc,
                 "pdf_url": has_pdf and doc.pdf, "print_toc": toc, "print_parts": parts,
