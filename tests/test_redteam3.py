@@ -89,12 +89,12 @@ def test_the_unpickler_builds_only_classes_never_a_dotted_name_or_a_function():
     module, name = b"timeline.incremental", b"os.system"
     body = b"\x80\x04\x8c" + bytes([len(module)]) + module + b"\x8c" + bytes([len(name)]) + name + b"\x93."
     with pytest.raises(pickle.UnpicklingError):
-        incremental._Unpickler(io.BytesIO(body)).load()
+        incremental.RecordUnpickler(io.BytesIO(body)).load()
     body = b"\x80\x04\x8c\x14timeline.incremental\x8c\x06digest\x93."
     with pytest.raises(pickle.UnpicklingError):
-        incremental._Unpickler(io.BytesIO(body)).load()
+        incremental.RecordUnpickler(io.BytesIO(body)).load()
     record = pickle.dumps(incremental.Memo, protocol=pickle.HIGHEST_PROTOCOL)
-    assert incremental._Unpickler(io.BytesIO(record)).load() is incremental.Memo
+    assert incremental.RecordUnpickler(io.BytesIO(record)).load() is incremental.Memo
 
 
 

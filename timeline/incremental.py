@@ -146,7 +146,7 @@ def shard(key) -> int:
     return zlib.crc32(repr(key).encode("utf-8", "surrogateescape")) % SHARDS
 
 
-class _Unpickler(pickle.Unpickler):
+class RecordUnpickler(pickle.Unpickler):
     """Builds only the engine's data records (dataclasses, named tuples: Writer(path) would write there), of
     modules imported (importing timeline.__main__ runs it), and a few standard types (behind the signature)."""
     ALLOWED = {("markupsafe", "Markup"), ("builtins", "set"), ("builtins", "frozenset")}
@@ -167,7 +167,7 @@ class _Unpickler(pickle.Unpickler):
 def _unpack(record: Record) -> bool:
     """Make the value of a record read from a file; False if it cannot be (it is then made again)."""
     try:
-        record.value = _Unpickler(io.BytesIO(record.packed)).load()
+        record.value = RecordUnpickler(io.BytesIO(record.packed)).load()
     except Exception:  # noqa: BLE001 - whatever is wrong with it, it is made again
         return False
     record.packed = None

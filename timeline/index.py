@@ -92,8 +92,8 @@ class Entry:
     related: list[str] = field(default_factory=list)
     prev: str | None = None
     next: str | None = None
-    digest: str = ""            # of everything above that comes from the event and the sources it
-                                # cites (for page caching)
+    digest: str = ""            # of what comes from the event, its sources and (translated) its
+                                # dates and what is in English: for page caching
     cited: dict = field(default_factory=dict)  # key -> Source: every source the event cites or lists
     places: list = field(default_factory=list)  # model.Place for each id of event.place
     english: frozenset = frozenset()  # in a translated edition, the texts still in English (localize)

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__, memokey
-from .incremental import Memo, Record, Stage, _Unpickler, digest
+from .incremental import Memo, Record, Stage, RecordUnpickler, digest
 
 
 # What the file begins with: the format and the engine's version. Any other file is not read.
@@ -93,7 +93,7 @@ def _read(path: str):
     if not hmac.compare_digest(check, memokey.signature(key, body)):
         return None
     try:
-        return _Unpickler(io.BytesIO(body)).load()
+        return RecordUnpickler(io.BytesIO(body)).load()
     except Exception:  # noqa: BLE001 - whatever is wrong with it, it is rebuilt
         return None
 
