@@ -62,7 +62,7 @@ STAGES = [
      "languages", "translations", "i18n", "cite"},
     {"chartlayout", "chartwords", "index", "localize", "chart", "printview", "maps"},
     {"pretranslate", "templating", "fragments", "pages", "render", "exports", "citestyles"},
-    {"outfolder", "writer", "build", "links", "linkcheck"},
+    {"outfolder", "outlist", "writer", "build", "links", "linkcheck"},
     {"pdfnotes", "pdfparts", "pdfjoin", "pdf", "serve", "newevent", "cli", "__main__", "__init__"},
 ]
 

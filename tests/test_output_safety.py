@@ -203,6 +203,56 @@ def test_files_put_by_a_forked_process_are_committed_with_the_parents(tmp_path):
     assert [p.name for p in out.iterdir() if p.name.startswith(writer.STAGING)] == []
 
 
+@pytest.mark.parametrize("apart", [False, True], ids=["listed-here", "listed-by-a-forked-process"])
+def test_stale_files_go_by_what_the_output_held_as_the_build_began(tmp_path, apart):
+    """A build lists the output once as it begins (in a forked process on two cores) and keeps pages
+    and removes stale files by that listing; what changed in the output since is never removed through
+    a link, and a folder it wrote in stays."""
+    out, victim = tmp_path / "out", tmp_path / "victim"
+    kept = _victim(victim)
+    first = {"index.html": b"home", "events/a/index.html": b"a", "events/b/index.html": b"b",
+             "old/deep/page.html": b"old", "gone/x.html": b"x"}
+    writer.write_files(writer.Writer(out), first)
+    (out / "empty" / "deeper").mkdir(parents=True)   # found empty: removed
+    (out / "stray.txt").write_bytes(b"not ours")
+    (out / "alink").symlink_to(victim)                # a link to a folder: removed as the link it is
+    output = writer.Writer(out, list_apart=apart)
+    stamp = writer.stat_tree(out, ["events/a/index.html"])["events/a/index.html"]
+    assert not output.keep("events/b/index.html", stamp)   # another file's stamp: not kept
+    # Changed after the listing: gone/ becomes a link to the user's folder, which holds a file x.html.
+    (victim / "x.html").write_bytes(b"the user's")
+    shutil.rmtree(out / "gone")
+    (out / "gone").symlink_to(victim)
+    assert output.keep("events/a/index.html", stamp)
+    output.put("index.html", b"home")
+    output.put("events/b/index.html", b"b, changed")
+    output.put("old/new.html", b"new, in a folder otherwise stale")
+    stats = output.commit()
+    assert stats == writer.WriteStats(written=2, unchanged=2, removed=3)  # page.html, stray.txt, alink
+    assert _files(victim) == dict(kept, **{"x.html": b"the user's"})
+    assert (out / "gone").is_symlink()
+    (out / "gone").unlink()
+    assert _tree(out) == {"index.html": b"home", "events/a/index.html": b"a", "events/b/index.html": b"b, changed",
+                          "old/new.html": b"new, in a folder otherwise stale"}
+    assert sorted(p.name for p in out.iterdir() if not writer.own(p.name)) == ["events", "index.html", "old"]
+
+
+def test_a_page_is_kept_only_as_the_regular_file_it_was_through_real_folders(tmp_path):
+    out, victim = tmp_path / "out", tmp_path / "victim"
+    _victim(victim)
+    writer.write_files(writer.Writer(out), {"events/a/index.html": b"a", "b.html": b"b"})
+    stamps = writer.stat_tree(out, ["events/a/index.html", "b.html"])
+    os.rename(out / "events", victim / "events")
+    (out / "events").symlink_to(victim / "events")   # the very file (its stamp unchanged), behind a link
+    assert writer.stat_tree(out, ["events/a/index.html"]) == {"events/a/index.html": stamps["events/a/index.html"]}
+    (out / "c.html").symlink_to(out / "b.html")
+    output = writer.Writer(out, list_apart=True)
+    assert not output.keep("events/a/index.html", stamps["events/a/index.html"])
+    assert not output.keep("c.html", stamps["b.html"])
+    assert output.keep("b.html", stamps["b.html"])
+    output.abort()
+
+
 def test_an_aborted_write_leaves_the_output_as_it_was(tmp_path):
     out = tmp_path / "out"
     writer.write_files(writer.Writer(out), {"index.html": b"home", "old.html": b"old"})

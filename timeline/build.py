@@ -238,16 +238,17 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict,
                 return BuildResult(True, [Diagnostic(**d) for d in record.get("diagnostics", [])],
                                    pages=record.get("pages", 0), events=record.get("events", 0), reused=True,
                                    pdf_kept=urls.PDF in record["files"])
-    memo_folder = memofile.folder_for(src, out)
-    memo = memofile.load(memo_folder) if use_cache else Memo(in_memory=False)
-    memo.begin()
     result = BuildResult(False)
     try:
-        output = writer.Writer(out)
+        # Made first: it lists what out holds in a forked process while the memo is read.
+        output = writer.Writer(out, list_apart=True)
     except (writer.OutputRefused, OSError) as exc:
         return _failed(result, out, exc)
+    memo_folder = memofile.folder_for(src, out)
     try:
-        result = render_site(src, memo=memo, sink=output, kept=_kept(out, memo, output), **options)
+        memo = memofile.load(memo_folder) if use_cache else Memo(in_memory=False)
+        memo.begin()
+        result = render_site(src, memo=memo, sink=output, kept=_kept(memo, output), **options)
         if not result.ok:
             output.abort()
             return result
@@ -274,16 +275,6 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict,
     return result
 
 
-def _stamp(path: str) -> list | None:
-    """What says a file is the one a build wrote: size, modification and change time (no user can
-    set the change time, so a file altered and its time put back does not pass)."""
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns] if stat.S_ISREG(st.st_mode) else None
-
-
 def _note_written(memo: Memo, inputs: dict, stamps: dict) -> None:
     """Remember each page's file as this build left it (stamps: the writer's, taken as it committed),
     with the inputs it was made from."""
@@ -293,29 +284,12 @@ def _note_written(memo: Memo, inputs: dict, stamps: dict) -> None:
             memo.put(WRITTEN, path, made_from, stamp)
 
 
-def _kept(out: Path, memo: Memo, output: writer.Writer):
+def _kept(memo: Memo, output: writer.Writer):
     """kept(path, inputs): the output holds that page exactly as a build from those inputs left it,
     reached through real folders only (never through a link); such a page is kept by output as it is."""
-    base, real = str(out), set()
-
-    def real_folder(folder: str) -> bool:
-        if folder == base or folder in real:
-            return True
-        try:
-            ok = stat.S_ISDIR(os.lstat(folder).st_mode) and real_folder(os.path.dirname(folder))
-        except OSError:
-            return False
-        if ok:
-            real.add(folder)
-        return ok
-
     def kept(path: str, inputs: str) -> bool:
         stamp = memo.peek(WRITTEN, path, inputs)
-        full = os.path.join(base, path)
-        if stamp is not None and _stamp(full) == stamp and real_folder(os.path.dirname(full)):
-            output.keep(path, stamp)
-            return True
-        return False
+        return stamp is not None and output.keep(path, stamp)
     return kept
 
 

@@ -188,11 +188,11 @@ def stat_tree(out: Path, paths) -> dict[str, list[int]]:
     record = {}
     for rel in paths:
         st = os.lstat(os.path.join(out, rel))
-        record[rel] = _stamp(st)
+        record[rel] = stamp_of(st)
     return record
 
 
-def _stamp(st) -> list[int]:
+def stamp_of(st) -> list[int]:
     """What says a file is as recorded: the ctime too, as a page altered to the same size with its old
     mtime put back must not pass for the page the build wrote."""
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
@@ -227,7 +227,7 @@ def unchanged(out: Path, inputs: str) -> dict | None:
                     if want is None or entry.is_symlink():
                         return None
                     st = entry.stat(follow_symlinks=False)
-                    if _stamp(st) != want:
+                    if stamp_of(st) != want:
                         return None
                     seen += 1
     except OSError:

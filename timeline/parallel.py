@@ -30,25 +30,50 @@ def can_fork() -> bool:
 def in_two(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     """(here(), there()), there() run at the same time in a forked child. An exception in the child
     is raised here: the same one when it can be pickled, else a RuntimeError that names it."""
-    import multiprocessing  # only large builds pay for the import
-    with tempfile.TemporaryFile() as spool:
-        child = multiprocessing.get_context("fork").Process(target=_child, args=(there, spool, os.getpid()),
-                                                            daemon=True)
-        child.start()
-        try:
-            mine = here()
-        finally:
-            child.join()
-        spool.seek(0)
-        try:
-            kind, payload = pickle.load(spool)
-        except (EOFError, pickle.UnpicklingError):
-            kind, payload = "crash", f"the second process stopped unexpectedly (exit status {child.exitcode})"
-    if kind == "raise":
-        raise payload
-    if kind == "crash":
-        raise RuntimeError(payload)
-    return mine, payload
+    child = Forked(there)
+    try:
+        mine = here()
+    finally:
+        child.join()
+    return mine, child.result()
+
+
+class Forked:
+    """there() begun now in a forked child, while this process goes on; result() waits for it and
+    gives what it returned (or raises what it raised, as in_two says)."""
+
+    def __init__(self, there: Callable[[], B]):
+        import multiprocessing  # only large builds pay for the import
+        self.spool = tempfile.TemporaryFile()
+        self.child = multiprocessing.get_context("fork").Process(target=_child, args=(there, self.spool, os.getpid()),
+                                                                 daemon=True)
+        self.child.start()
+        self.outcome: tuple | None = None
+
+    def join(self) -> None:
+        self.child.join()
+
+    def stop(self) -> None:
+        """Kill the child (its result no longer wanted) and wait for it to end."""
+        self.child.kill()
+        self.child.join()
+
+    def result(self):
+        if self.outcome is None:
+            self.child.join()
+            with self.spool:
+                self.spool.seek(0)
+                try:
+                    self.outcome = pickle.load(self.spool)
+                except (EOFError, pickle.UnpicklingError):
+                    self.outcome = ("crash", "the second process stopped unexpectedly "
+                                             f"(exit status {self.child.exitcode})")
+        kind, payload = self.outcome
+        if kind == "raise":
+            raise payload
+        if kind == "crash":
+            raise RuntimeError(payload)
+        return payload
 
 
 def _child(there, spool, parent: int) -> None:

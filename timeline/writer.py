@@ -4,15 +4,16 @@ The protocol. A build hands over every file of the site with `put(path, bytes)` 
 any order, from this process or a forked one (see parallel.py); then it calls exactly one of
 `commit(record)`, after which the folder holds exactly the files put (and `record`, the build record
 MARKER, if given), or `abort()`, after which it is as it was. Nothing in the output changes before
-commit. (`Discard`, for `check`, implements the protocol by dropping everything.) `Writer.keep(path)`
+commit. (`Discard`, for `check`, implements the protocol by dropping everything.) `Writer.keep(path, stamp)`
 stands for a put of the bytes the output already holds there.
 
 What `Writer` guarantees:
 - put writes a file whose bytes differ from what the output holds into a staging folder inside the
   output (same file system: moving it in is a rename, mount points included), so a failed build
   leaves the output untouched (a page the preview wrote itself is held in memory instead, and
-  rewritten in place at commit); commit moves the changed files in and removes stale ones: only
-  changed bytes are written, far cheaper than rewriting a large tree;
+  rewritten in place at commit); commit moves the changed files in and removes stale ones (what
+  the output held as the build began, outlist.py, and was not put): only changed bytes are written,
+  far cheaper than rewriting a large tree;
 - a link found where a file or folder of the site goes is replaced, never written through or
   emptied, and nothing below the output is followed;
 - a folder the tool did not make is refused, as is one that holds or lies inside an input
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from . import outlist, parallel
 from .outfolder import (LOCK, MARKER, NOTE, OWN_FILES, STAGING, OutputRefused, check_apart,  # noqa: F401
                         check_target, locked, own, record_extra, remove, stat_tree, unchanged, write_record)
 
@@ -93,9 +95,10 @@ class Writer:
     known: kept between builds by a long-lived caller (the preview, writing to a folder of its own),
     path -> the bytes last written there; a file put as those same bytes is known to be unchanged,
     and one put as other bytes is written over in place at commit: creating a file costs far more
-    than rewriting one (a save in the preview rewrites tens of pages; measured 10 times slower)."""
+    than rewriting one (a save in the preview rewrites tens of pages; measured 10 times slower).
+    list_apart: list what out holds (outlist) in a forked process while the build renders."""
 
-    def __init__(self, out: Path, known: dict[str, bytes] | None = None):
+    def __init__(self, out: Path, known: dict[str, bytes] | None = None, list_apart: bool = False):
         check_target(out)
         os.makedirs(out, exist_ok=True)
         self.out, self.base, self.known = Path(out), str(out), known
@@ -118,6 +121,9 @@ class Writer:
         self.listing: int | None = None  # in a forked process: the file listing what it put
         self.stamps: dict[str, list] = {}  # after commit with a record: path -> its file's stamp, as recorded
         self.kept: dict[str, list] = {}    # path -> the stamp of a file kept (keep)
+        self._listing = outlist.EMPTY if self.fresh else None   # what out held as the build began
+        self._lister = parallel.Forked(lambda: outlist.walk(self.base)) \
+            if list_apart and not self.fresh and parallel.can_fork() else None
 
     def put(self, path: str, data: bytes) -> None:
         last = self.known.get(path) if self.known is not None else None
@@ -140,13 +146,26 @@ class Writer:
             name = self._stage(data)
         self._note(path, name, data)
 
-    def keep(self, path: str, stamp: list | None = None) -> None:
-        """The file at path is the one this build would put (the caller knows it from the memo, without
-        rendering it): it stays as it is, like a file put with the bytes it holds. This process only.
-        stamp: the file's stamp as the caller just checked it (the record then need not stat it again)."""
+    def keep(self, path: str, stamp: list) -> bool:
+        """Keep the file at path as it is if it is the regular file of that stamp (outfolder.stamp_of),
+        reached through real folders: the page this build would put there (the caller knows it from
+        the memo, without rendering it). False, and nothing kept, otherwise. This process only."""
+        if self.found().files.get(path) != stamp:
+            return False
         self.puts[path] = ""
-        if stamp is not None:
-            self.kept[path] = stamp
+        self.kept[path] = stamp
+        return True
+
+    def found(self) -> outlist.Listing:
+        """What out held when this writer was made (its files' stamps at that time)."""
+        if self._listing is None and self._lister is not None:
+            try:
+                self._listing = self._lister.result()
+            except Exception:  # noqa: BLE001 - the forked listing is a head start only: list here
+                pass
+        if self._listing is None:
+            self._listing = outlist.walk(self.base)
+        return self._listing
 
     def _stage(self, data: bytes) -> str:
         """Write data to the staging folder under a new flat name (unique per process: making every
@@ -198,7 +217,8 @@ class Writer:
             shutil.rmtree(self.staging, ignore_errors=True)
             # Nothing is stale in a first build, nor for a preview that put the very files it last wrote.
             if not self.fresh and not (self.known is not None and self.known.keys() == puts.keys()):
-                stats.removed = _prune(self.out, puts)
+                stats.removed = outlist.prune(self.base, self.found(), puts,
+                                              lambda folder: _real_folder(self.base, folder, self.folders))
         except OSError as exc:
             self.abort()
             if self.known is not None:
@@ -237,6 +257,8 @@ class Writer:
             stats.written += 1
 
     def abort(self) -> None:
+        if self._lister is not None:
+            self._lister.stop()
         shutil.rmtree(self.staging, ignore_errors=True)
         if self.marked:  # nothing was written: leave out as it was found
             remove(os.path.join(self.out, MARKER))
@@ -312,35 +334,3 @@ def _remove_folder(path: str) -> None:
             shutil.rmtree(path)  # never follows the links it meets inside
     except FileNotFoundError:
         pass
-
-
-def _prune(out: Path, paths) -> int:
-    """Remove every file under out that is not in paths (nor the writer's own), and emptied folders.
-    A link to a folder is removed as the link it is; nothing is followed. One scandir a folder and no
-    stat (the kind of each entry comes with its name): the output of 10,000 events has 10,000 folders."""
-    return _prune_folder(str(out), "", set(paths) | OWN_FILES)[0]
-
-
-def _prune_folder(folder: str, prefix: str, wanted: set) -> tuple[int, bool]:
-    """Prune folder (prefix: its path in the output); the files removed, and whether it is now empty.
-    A folder that cannot be listed is left as it is."""
-    try:
-        with os.scandir(folder) as scan:
-            entries = list(scan)
-    except OSError:
-        return 0, False
-    removed, left = 0, 0
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            gone, empty = _prune_folder(entry.path, prefix + entry.name + "/", wanted)
-            removed += gone
-            if empty:
-                os.rmdir(entry.path)
-            else:
-                left += 1
-        elif prefix + entry.name not in wanted or (entry.is_symlink() and entry.is_dir()):
-            os.unlink(entry.path)
-            removed += 1
-        else:
-            left += 1
-    return removed, left == 0

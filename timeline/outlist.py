@@ -1,0 +1,95 @@
+"""What an output folder holds, listed in one walk, and the removal of what the site no longer has.
+
+The writer keeps a page whose file is as the last build left it and removes every file the site does
+not have, both by one listing: at 10,000 events that walk (a folder and a file each) costs more than
+half a second, so a command-line build lists the folder in a forked process while it renders.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from typing import NamedTuple
+
+from .outfolder import own, stamp_of
+
+
+class Listing(NamedTuple):
+    """files: path in the output -> its stamp (outfolder.stamp_of), None for what is not a regular
+    file (a link, a named pipe); folders: path ("" for the output itself, else ending in "/") -> how
+    many entries it held. Only real folders are entered: what lies behind a link is never listed."""
+    files: dict
+    folders: dict
+
+
+EMPTY = Listing({}, {})
+
+
+def walk(out: str) -> Listing:
+    """The listing of out, without the writer's own bookkeeping at its top (outfolder.own). A folder
+    that cannot be read is not listed (nothing in it is removed)."""
+    files, folders = {}, {}
+    todo = [("", out)]
+    while todo:
+        prefix, folder = todo.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = list(scan)
+        except OSError:
+            continue
+        count = 0
+        for entry in entries:
+            if not prefix and own(entry.name):
+                continue
+            count += 1
+            if entry.is_dir(follow_symlinks=False):
+                todo.append((prefix + entry.name + "/", entry.path))
+            elif entry.is_file(follow_symlinks=False):
+                try:
+                    files[prefix + entry.name] = stamp_of(entry.stat(follow_symlinks=False))
+                except OSError:
+                    files[prefix + entry.name] = None
+            else:
+                files[prefix + entry.name] = None
+        folders[prefix] = count
+    return Listing(files, folders)
+
+
+def prune(out: str, listing: Listing, wanted, real_folder) -> int:
+    """Remove each listed file that is not wanted, then each listed folder emptied by that (or found
+    empty); the number of files removed. real_folder(path): True if every folder from out down to
+    path is still a real one, as the listing is older than the build's writes: nothing is removed
+    through a link put in a folder's place since. A path where the build has made a folder since is
+    left to it."""
+    left = dict(listing.folders)
+    removed = 0
+    for path in sorted(listing.files):
+        if path in wanted:
+            continue
+        full = os.path.join(out, path)
+        try:
+            if not real_folder(os.path.dirname(full)) or stat.S_ISDIR(os.lstat(full).st_mode):
+                continue
+            os.unlink(full)
+        except FileNotFoundError:
+            pass  # gone with a folder the build replaced by a file
+        except OSError:
+            continue
+        else:
+            removed += 1
+        left[_parent(path)] -= 1
+    for folder in sorted(left, key=len, reverse=True):
+        if folder and left[folder] == 0:
+            full = os.path.join(out, folder[:-1])
+            try:
+                if real_folder(os.path.dirname(full)):
+                    os.rmdir(full)  # fails on anything but an empty folder: a link, a folder the build wrote in
+                    left[_parent(folder[:-1])] -= 1
+            except OSError:
+                pass
+    return removed
+
+
+def _parent(path: str) -> str:
+    cut = path.rfind("/")
+    return path[:cut + 1] if cut >= 0 else ""
