@@ -28,6 +28,28 @@ def test_a_theme_s_print_era_templates_may_filter_the_era_s_events_as_text(tmp_p
     assert "Treaty of Nerchinsk" in (tmp_path / "out" / "print" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("shown, check", [
+    ("{{ events }}", lambda text, plain: text == plain),
+    ("{{ events }}<hr>{{ events }}", lambda text, plain: text.count('class="print-event"') == 2 * plain.count('class="print-event"')),
+    ("{% filter upper %}{{ events }}{% endfilter %}", lambda text, plain: "TREATY OF NERCHINSK" in text),
+    ("{% set shown %}{{ events }}{% endset %}{{ shown|length > 1000 }}", lambda text, plain: "True</section>" in text),
+    ("{% macro m() %}{{ events }}{% endmacro %}{{ m()|replace('Nerchinsk', 'N.') }}",
+     lambda text, plain: "Treaty of N." in text and "Treaty of Nerchinsk" not in text.split("<h1")[-1].split('class="print-era"')[1]),
+], ids=["as-is", "twice", "filtered-block", "captured", "macro"])
+def test_an_era_s_events_are_shown_as_the_theme_s_template_says(tmp_path, shown, check):
+    """An era's events are put into partials/print_era.html after it is rendered when the template
+    only shows them as they are (a copy of megabytes fewer); any other use sees the text itself."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    plain = build_site(Path(GOOD), tmp_path / "plain", templates=templates, use_cache=False)
+    part = templates / "partials" / "print_era.html"
+    part.write_text(part.read_text(encoding="utf-8").replace("{{ events }}", shown), encoding="utf-8")
+    result = build_site(Path(GOOD), tmp_path / "out", templates=templates, use_cache=False)
+    assert plain.ok and result.ok, [str(d) for d in result.diagnostics]
+    text = (tmp_path / "out" / "print" / "index.html").read_text(encoding="utf-8")
+    assert "\0" not in text and check(text, (tmp_path / "plain" / "print" / "index.html").read_text(encoding="utf-8"))
+
+
 @pytest.mark.parametrize("payload", [
     # Constructs an engine class with side effects: Writer(path) makes the folder and writes a file in it.
     lambda target: b"\x80\x04ctimeline.writer\nWriter\n(V" + str(target).encode() + b"\ntR.",

@@ -87,6 +87,7 @@ class _Number:
 
 
 _OFFSET = _Number(0)    # the offset itself: the notes before the part
+_HOLE = f"\0{os.urandom(8).hex()}:hole\0"  # where _render_around puts a template's argument in after
 
 
 class Numbered(NamedTuple):
@@ -158,19 +159,18 @@ class Fragments:
     def print_toc(self, doc, era, entries) -> Later:
         """One era's part of a print document's contents (partials/print_toc_era.html); doc: which
         document (its kind and id), as the same era has other events in another."""
-        def lines() -> str:
-            return "".join(self.memo.get(
-                TOC, (self.code, e.id), self.base + e.key,
-                lambda: self._render("partials/print_toc_event.html", entry=e)) + "\n" for e in entries)
+        def lines() -> list[str]:
+            return [self.memo.get(TOC, (self.code, e.id), self.base + e.key,
+                                  lambda: self._render("partials/print_toc_event.html", entry=e)) + "\n" for e in entries]
 
         return Later(lambda: self.memo.get(
             PRINT_PARTS, (self.code, doc, era.id, "toc"), digest(self.base, *(e.key for e in entries)),
-            lambda: self._render("partials/print_toc_era.html", era=era, era_entries=entries, events=Markup(lines()))))
+            lambda: self._render_around("partials/print_toc_era.html", "events", lines(), era=era, era_entries=entries)))
 
     def print_era(self, doc, era, entries, offset: int, root: str) -> Later:
         """One era of a print document (partials/print_era.html); offset: the notes before it, for
         numbering notes through the document."""
-        def events() -> str:
+        def events() -> list[str]:
             parts, n = [], offset
             for e in entries:
                 part = self.memo.get(PRINT_EVENTS, (self.code, e.id), self.base + e.key,
@@ -179,12 +179,25 @@ class Fragments:
                              if part is None else part.text(n, root))
                 parts.append("\n")
                 n += e.note_count
-            return "".join(parts)
+            return parts
 
         return Later(lambda: self.memo.get(
             PRINT_PARTS, (self.code, doc, era.id, "text"), digest(self.base, offset, root, *(e.key for e in entries)),
-            lambda: self._render("partials/print_era.html", era=era, era_entries=entries, offset=offset, root=root,
-                                 events=Markup(events()))))
+            lambda: self._render_around("partials/print_era.html", "events", events(), era=era, era_entries=entries,
+                                        offset=offset, root=root)))
+
+    def _render_around(self, name: str, key: str, pieces: list[str], **context) -> str:
+        """The template rendered with `key` the markup joined from pieces. A template that shows it only
+        as it is gets a mark in its place, replaced after: an era's part of a print view is megabytes,
+        which are then copied once, not four times (joined, marked safe, escaped, joined again)."""
+        if not templating.shows_as_is(self.env, name, key):
+            return self._render(name, **context, **{key: Markup("".join(pieces))})
+        parts = self._render(name, **context, **{key: Markup(_HOLE)}).split(_HOLE)
+        joined = [parts[0]]
+        for part in parts[1:]:
+            joined += pieces
+            joined.append(part)
+        return "".join(joined)
 
     def _print_event(self, entry) -> Numbered | None:
         """An event's part of the print views, rendered once for every document it is in (None: its

@@ -6,10 +6,12 @@ import json
 import os
 import stat
 import sys
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from jinja2 import nodes
 
 from . import catalogs, maps, places, pretranslate, printview, yamlfile
 from .catalogs import N_
@@ -185,6 +187,29 @@ def static_files(templates: Path, report=None) -> dict[str, bytes]:
             with open(real, "rb") as handle:
                 files["static/" + rel] = handle.read(MAX_STATIC_BYTES + 1)
     return dict(sorted(files.items()))
+
+
+# Where a template's output is not simply the concatenation of what its {{ }} show.
+_INDIRECT = (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport, nodes.FilterBlock, nodes.AssignBlock,
+             nodes.Macro, nodes.CallBlock)
+_AS_IS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # a compiled template -> {name: shows_as_is}
+
+
+def shows_as_is(env: jinja2.Environment, name: str, key: str) -> bool:
+    """Whether template `name` uses the variable `key` only to show it as it is ({{ key }}: never
+    filtered, tested or passed on, and no other template, macro or filtered block sees it), so that
+    each place the template shows it holds exactly its text. False when in doubt."""
+    try:
+        template = env.get_template(name)
+        known = _AS_IS.setdefault(template, {})
+        if key not in known:
+            tree = env.parse(env.loader.get_source(env, name)[0])
+            shown = {id(n) for out in tree.find_all(nodes.Output) for n in out.nodes if isinstance(n, nodes.Name)}
+            known[key] = not any(tree.find_all(_INDIRECT)) and all(
+                id(n) in shown and n.ctx == "load" for n in tree.find_all(nodes.Name) if n.name == key)
+        return known[key]
+    except (jinja2.TemplateError, OSError, TypeError, AttributeError):
+        return False  # rendered the plain way, which reports the problem with its line
 
 
 def render(env: jinja2.Environment, name: str, context: dict) -> str:
