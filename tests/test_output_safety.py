@@ -203,7 +203,7 @@ def test_files_put_by_a_forked_process_are_committed_with_the_parents(tmp_path):
     assert [p.name for p in out.iterdir() if p.name.startswith(writer.STAGING)] == []
 
 
-@pytest.mark.parametrize("apart", [False, True], ids=["listed-here", "listed-by-a-forked-process"])
+@pytest.mark.parametrize("apart", [None, 0], ids=["listed-here", "listed-by-a-forked-process"])
 def test_stale_files_go_by_what_the_output_held_as_the_build_began(tmp_path, apart):
     """A build lists the output once as it begins (in a forked process on two cores) and keeps pages
     and removes stale files by that listing; what changed in the output since is never removed through
@@ -246,7 +246,7 @@ def test_a_page_is_kept_only_as_the_regular_file_it_was_through_real_folders(tmp
     (out / "events").symlink_to(victim / "events")   # the very file (its stamp unchanged), behind a link
     assert writer.stat_tree(out, ["events/a/index.html"]) == {"events/a/index.html": stamps["events/a/index.html"]}
     (out / "c.html").symlink_to(out / "b.html")
-    output = writer.Writer(out, list_apart=True)
+    output = writer.Writer(out, list_apart=0)
     assert not output.keep("events/a/index.html", stamps["events/a/index.html"])
     assert not output.keep("c.html", stamps["b.html"])
     assert output.keep("b.html", stamps["b.html"])

@@ -241,7 +241,7 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict,
     result = BuildResult(False)
     try:
         # Made first: it lists what out holds in a forked process while the memo is read.
-        output = writer.Writer(out, list_apart=True)
+        output = writer.Writer(out, list_apart=writer.LIST_APART)
     except (writer.OutputRefused, OSError) as exc:
         return _failed(result, out, exc)
     memo_folder = memofile.folder_for(src, out)
