@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, catalogs, content, exports, i18n, index, localize, memofile, render, templating, urls, writer
+from . import __version__, catalogs, content, exports, i18n, index, localize, memofile, outlist, render, templating, urls, writer
 from .diagnostics import Diagnostic, Report
 from .incremental import Memo, Stage
 from .markup import Renderer
@@ -241,7 +241,7 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict,
     result = BuildResult(False)
     try:
         # Made first: it lists what out holds in a forked process while the memo is read.
-        output = writer.Writer(out, list_apart=writer.LIST_APART)
+        output = writer.Writer(out, list_apart=outlist.LIST_APART)
     except (writer.OutputRefused, OSError) as exc:
         return _failed(result, out, exc)
     memo_folder = memofile.folder_for(src, out)

@@ -97,7 +97,7 @@ class Writer:
     and one put as other bytes is written over in place at commit: creating a file costs far more
     than rewriting one (a save in the preview rewrites tens of pages; measured 10 times slower).
     list_apart: list what out holds (outlist) in a forked process while the build renders, if the last
-    build's record is at least this many bytes (LIST_APART says from when it pays)."""
+    build's record is at least this many bytes (outlist.LIST_APART says from when it pays)."""
 
     def __init__(self, out: Path, known: dict[str, bytes] | None = None, list_apart: int | None = None):
         check_target(out)
@@ -124,7 +124,7 @@ class Writer:
         self.kept: dict[str, list] = {}    # path -> the stamp of a file kept (keep)
         self._listing = outlist.EMPTY if self.fresh else None   # what out held as the build began
         self._lister = parallel.Forked(lambda: outlist.walk(self.base)) \
-            if list_apart is not None and not self.fresh and parallel.can_fork() and _recorded(self.base) >= list_apart \
+            if list_apart is not None and not self.fresh and parallel.can_fork() and outlist.recorded(self.base) >= list_apart \
             else None
 
     def put(self, path: str, data: bytes) -> None:
@@ -265,18 +265,6 @@ class Writer:
         if self.marked:  # nothing was written: leave out as it was found
             remove(os.path.join(self.out, MARKER))
             self.marked = False
-
-
-# Listing the output in a forked process pays from a few thousand files (starting the process costs
-# about 30 ms, the walk some 27 µs a file); the last build's record, about 90 bytes a file, says how many.
-LIST_APART = 200_000
-
-
-def _recorded(out: str) -> int:
-    try:
-        return os.stat(os.path.join(out, MARKER)).st_size
-    except OSError:
-        return 0
 
 
 IN_PLACE = "="  # a staged name for a file the writer overwrites where it is (never a real name: pid-n)
