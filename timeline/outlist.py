@@ -36,9 +36,10 @@ def recorded(out: str) -> int:
         return 0
 
 
-def walk(out: str) -> Listing:
+def walk(out: str, stamps: bool = True) -> Listing:
     """The listing of out, without the writer's own bookkeeping at its top (outfolder.own). A folder
-    that cannot be read is not listed (nothing in it is removed)."""
+    that cannot be read is not listed (nothing in it is removed). stamps=False: every file's stamp is
+    None (no stat call a file)."""
     files, folders = {}, {}
     todo = [("", out)]
     while todo:
@@ -55,7 +56,7 @@ def walk(out: str) -> Listing:
             count += 1
             if entry.is_dir(follow_symlinks=False):
                 todo.append((prefix + entry.name + "/", entry.path))
-            elif entry.is_file(follow_symlinks=False):
+            elif stamps and entry.is_file(follow_symlinks=False):
                 try:
                     files[prefix + entry.name] = stamp_of(entry.stat(follow_symlinks=False))
                 except OSError:
