@@ -75,9 +75,7 @@ def prune(out: str, listing: Listing, wanted, real_folder) -> int:
     left to it."""
     left = dict(listing.folders)
     removed = 0
-    for path in sorted(listing.files):
-        if path in wanted:
-            continue
+    for path in listing.files.keys() - wanted:
         full = os.path.join(out, path)
         try:
             if not real_folder(os.path.dirname(full)) or stat.S_ISDIR(os.lstat(full).st_mode):
@@ -90,15 +88,21 @@ def prune(out: str, listing: Listing, wanted, real_folder) -> int:
         else:
             removed += 1
         left[_parent(path)] -= 1
-    for folder in sorted(left, key=len, reverse=True):
-        if folder and left[folder] == 0:
-            full = os.path.join(out, folder[:-1])
-            try:
-                if real_folder(os.path.dirname(full)):
-                    os.rmdir(full)  # fails on anything but an empty folder: a link, a folder the build wrote in
-                    left[_parent(folder[:-1])] -= 1
-            except OSError:
-                pass
+    # A folder that holds nothing listed goes, then the folder above it if that is left empty too.
+    emptied = [folder for folder, count in left.items() if folder and count == 0]
+    while emptied:
+        folder = emptied.pop()[:-1]
+        full = os.path.join(out, folder)
+        try:
+            if not real_folder(os.path.dirname(full)):
+                continue
+            os.rmdir(full)  # fails on anything but an empty folder: a link, a folder the build wrote in
+        except OSError:
+            continue
+        parent = _parent(folder)
+        left[parent] -= 1
+        if parent and left[parent] == 0:
+            emptied.append(parent)
     return removed
 
 
