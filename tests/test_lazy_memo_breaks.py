@@ -30,11 +30,13 @@ def test_a_theme_s_print_era_templates_may_filter_the_era_s_events_as_text(tmp_p
 
 @pytest.mark.parametrize("shown, check", [
     ("{{ events }}", lambda text, plain: text == plain),
-    ("{{ events }}<hr>{{ events }}", lambda text, plain: text.count('class="print-event"') == 2 * plain.count('class="print-event"')),
+    ("{{ events }}<hr>{{ events }}",
+     lambda text, plain: text.count('class="print-event"') == 2 * plain.count('class="print-event"')),
     ("{% filter upper %}{{ events }}{% endfilter %}", lambda text, plain: "TREATY OF NERCHINSK" in text),
     ("{% set shown %}{{ events }}{% endset %}{{ shown|length > 1000 }}", lambda text, plain: "True</section>" in text),
     ("{% macro m() %}{{ events }}{% endmacro %}{{ m()|replace('Nerchinsk', 'N.') }}",
-     lambda text, plain: "Treaty of N." in text and "Treaty of Nerchinsk" not in text.split("<h1")[-1].split('class="print-era"')[1]),
+     lambda text, plain: "Treaty of N." in text
+     and "Treaty of Nerchinsk" not in text.split("<h1")[-1].split('class="print-era"')[1]),
 ], ids=["as-is", "twice", "filtered-block", "captured", "macro"])
 def test_an_era_s_events_are_shown_as_the_theme_s_template_says(tmp_path, shown, check):
     """An era's events are put into partials/print_era.html after it is rendered when the template

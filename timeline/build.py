@@ -12,7 +12,8 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, catalogs, content, exports, i18n, index, localize, memofile, outlist, render, templating, urls, writer
+from . import (__version__, catalogs, content, exports, i18n, index, localize, memofile, outlist, render, templating,
+               urls, writer)
 from .diagnostics import Diagnostic, Report
 from .incremental import Memo, Stage
 from .markup import Renderer

@@ -161,11 +161,13 @@ class Fragments:
         document (its kind and id), as the same era has other events in another."""
         def lines() -> list[str]:
             return [self.memo.get(TOC, (self.code, e.id), self.base + e.key,
-                                  lambda: self._render("partials/print_toc_event.html", entry=e)) + "\n" for e in entries]
+                                  lambda: self._render("partials/print_toc_event.html", entry=e)) + "\n"
+                    for e in entries]
 
         return Later(lambda: self.memo.get(
             PRINT_PARTS, (self.code, doc, era.id, "toc"), digest(self.base, *(e.key for e in entries)),
-            lambda: self._render_around("partials/print_toc_era.html", "events", lines(), era=era, era_entries=entries)))
+            lambda: self._render_around("partials/print_toc_era.html", "events", lines(), era=era,
+                                        era_entries=entries)))
 
     def print_era(self, doc, era, entries, offset: int, root: str) -> Later:
         """One era of a print document (partials/print_era.html); offset: the notes before it, for

@@ -123,9 +123,9 @@ class Writer:
         self.stamps: dict[str, list] = {}  # after commit with a record: path -> its file's stamp, as recorded
         self.kept: dict[str, list] = {}    # path -> the stamp of a file kept (keep)
         self._listing = outlist.EMPTY if self.fresh else None   # what out held as the build began
-        self._lister = parallel.Forked(lambda: outlist.walk(self.base)) \
-            if list_apart is not None and not self.fresh and parallel.can_fork() and outlist.recorded(self.base) >= list_apart \
-            else None
+        apart = list_apart is not None and not self.fresh and parallel.can_fork() and \
+            outlist.recorded(self.base) >= list_apart
+        self._lister = parallel.Forked(lambda: outlist.walk(self.base)) if apart else None
 
     def put(self, path: str, data: bytes) -> None:
         last = self.known.get(path) if self.known is not None else None
