@@ -198,43 +198,6 @@ def stamp_of(st) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
-def unchanged(out: Path, inputs: str) -> dict | None:
-    """The recorded manifest if out holds exactly what a build from these inputs wrote, else None.
-
-    Compares sizes, modification and change times of every output file (and that no file or link was added),
-    so a build with nothing to do costs a directory walk instead of rendering the whole site.
-    """
-    try:
-        record = json.loads((out / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(record, dict) or record.get("inputs") != inputs or not isinstance(record.get("files"), dict):
-        return None
-    recorded = record["files"]
-    seen = 0
-    folders = [("", str(out))]
-    try:
-        while folders:
-            prefix, folder = folders.pop()
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.append((prefix + entry.name + "/", entry.path))
-                        continue
-                    if not prefix and entry.name in OWN_FILES:
-                        continue
-                    want = recorded.get(prefix + entry.name)
-                    if want is None or entry.is_symlink():
-                        return None
-                    st = entry.stat(follow_symlinks=False)
-                    if stamp_of(st) != want:
-                        return None
-                    seen += 1
-    except OSError:
-        return None
-    return record if seen == len(recorded) else None
-
-
 def record_extra(out: Path, rel: str) -> None:
     """Add a file written after the site (the PDF) to the record, so the next build keeps it."""
     try:

@@ -1,4 +1,5 @@
-"""What an output folder holds, listed in one walk, and the removal of what the site no longer has.
+"""What an output folder holds, listed in one walk: whether it is as the last build left it, and the
+removal of what the site no longer has.
 
 The writer keeps a page whose file is as the last build left it and removes every file the site does
 not have, both by one listing: at 10,000 events that walk (a folder and a file each) costs about
@@ -8,8 +9,10 @@ its memo.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+from pathlib import Path
 from typing import NamedTuple
 
 from .outfolder import MARKER, own, stamp_of
@@ -66,6 +69,19 @@ def walk(out: str, stamps: bool = True) -> Listing:
                 files[prefix + entry.name] = None
         folders[prefix] = count
     return Listing(files, folders)
+
+
+def unchanged(out: Path, inputs: str) -> dict | None:
+    """The recorded manifest if out holds exactly what a build from these inputs wrote, else None:
+    every file as the record has it (size, modification and change time) and no other file or link,
+    so a build with nothing to do costs a walk of the folder instead of rendering the whole site."""
+    try:
+        record = json.loads((Path(out) / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("inputs") != inputs or not isinstance(record.get("files"), dict):
+        return None
+    return record if walk(str(out)).files == record["files"] else None
 
 
 def prune(out: str, listing: Listing, wanted, real_folder) -> int:
