@@ -320,6 +320,32 @@ def test_preview_keeps_the_fragments_of_pages_it_did_not_render_again(site_dir, 
     assert _tree(out) == _tree(tmp_path / "fresh")
 
 
+@pytest.mark.parametrize("preview", [False, True], ids=["command-line", "preview"])
+def test_the_fragments_of_pages_kept_for_many_builds_are_not_made_again(site_dir, tmp_path, monkeypatch, preview):
+    """A list page no edit touched for many builds is kept as it is, so its events' items are never
+    asked for; they are still its events' items, and the edit that finally touches the page renders
+    the edited event's item only (not every other item of the page again)."""
+    from timeline import incremental
+    src = site_dir()
+    out = tmp_path / "build"
+    memo = Memo() if preview else None
+    assert build_site(src, out, memo=memo).ok
+    made = _count_fragments(monkeypatch)
+    kyakhta = src / "events" / "1727-treaty-of-kyakhta.yaml"   # early era, trade and territory
+    for i in range(incremental.KEEP_UNUSED + 2):   # the late era's and diplomacy's pages kept each time
+        _touch_later(kyakhta, kyakhta.read_text().replace("summary: ", f"summary: {i} ", 1))
+        assert build_site(src, out, memo=memo).ok
+    assert set(made["partials/event_item.html"]) == {"1727-treaty-of-kyakhta"}
+    made.clear()
+    zhenbao = src / "events" / "1969-zhenbao-island.yaml"       # late era, territory; beside 1950 there
+    _touch_later(zhenbao, zhenbao.read_text().replace("title: ", "title: The ", 1))
+    assert build_site(src, out, memo=memo).ok
+    assert made["partials/event_item.html"] == ["1969-zhenbao-island", "1969-zhenbao-island"]
+    shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
+    assert build_site(src, tmp_path / "fresh", use_cache=False).ok
+    assert _tree(out) == _tree(tmp_path / "fresh")
+
+
 def test_what_no_build_asks_for_is_dropped_after_a_few_builds():
     from timeline import incremental
     stage = incremental.Stage("test")
@@ -334,6 +360,23 @@ def test_what_no_build_asks_for_is_dropped_after_a_few_builds():
         memo.end()
     assert memo.peek(stage, "gone", "a") is None
     assert memo.get(stage, "kept", "b", lambda: 4) == 4      # other inputs: computed again
+
+
+def test_a_record_about_what_the_site_still_has_is_kept_however_many_builds_skip_it(tmp_path):
+    from timeline import incremental, memofile
+    stage = incremental.Stage("test.about", subject=1)   # key[1]: what the record is about
+    memo = Memo(in_memory=False)
+    memo.begin()
+    memo.get(stage, ("en", "still-here"), "a", lambda: 1)
+    memo.get(stage, ("en", "deleted"), "a", lambda: 2)
+    memo.end(frozenset({"still-here", "deleted"}))
+    memofile.save(memo, tmp_path / "memo")               # what a stage is about is saved with it
+    memo = memofile.load(tmp_path / "memo")
+    for _ in range(incremental.KEEP_UNUSED + 1):
+        memo.begin()
+        memo.end(frozenset({"still-here"}))
+    assert memo.peek(stage, ("en", "still-here"), "a") == 1
+    assert memo.peek(stage, ("en", "deleted"), "a") is None
 
 
 # The memo saved between command-line builds (timeline.incremental, in .timeline-cache/ beside the
@@ -483,7 +526,7 @@ def test_a_lazy_stage_s_values_are_read_when_asked_for_and_a_foreign_one_is_made
     # A value that is not a memo record, in a file this user's key signed: never built, made again.
     for path in folder.glob("test.lazy.*.pickle"):
         path.unlink()
-    saved = (True, {"a": ("in", memo.generation, pickle.dumps(Payload()))})   # as save() writes a lazy stage
+    saved = (True, None, {"a": ("in", memo.generation, pickle.dumps(Payload()))})  # as save() writes a lazy stage
     memofile._write(folder, f"test.lazy.{incremental.shard('a')}.pickle", saved)
     loaded = memofile.load(folder)
     assert loaded.later(stage, "a", "in", lambda: "made again")() == "made again"

@@ -110,11 +110,11 @@ def test_a_memo_planted_beside_the_content_never_changes_what_is_built(three, tm
     head = memofile._header()
     for path in folder.glob("fragments.item.*.pickle"):
         data = path.read_bytes()
-        lazy, table = pickle.loads(data[len(head) + 65:])   # as save() writes: (lazy, {key: (inputs, used, value)})
+        lazy, subject, table = pickle.loads(data[len(head) + 65:])  # as saved: (lazy, subject, {key: (inputs, used, value)})
         table = {key: (inputs, used, type(value)(value.replace("</li>", "<script>planted()</script></li>", 1))
                        if isinstance(value, str) else value) for key, (inputs, used, value) in table.items()}
         assert any("planted()" in value for _, _, value in table.values() if isinstance(value, str))
-        body = pickle.dumps((lazy, table), protocol=pickle.HIGHEST_PROTOCOL)
+        body = pickle.dumps((lazy, subject, table), protocol=pickle.HIGHEST_PROTOCOL)
         # signed as the engine signs, but with a key of the attacker's (another user's, another machine's)
         path.write_bytes(head + memokey.signature(b"k" * 64, body) + body)
     shutil.rmtree(out)

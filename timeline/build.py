@@ -220,7 +220,7 @@ def _build_in_memory(src, out: Path, memo: Memo, options: dict) -> BuildResult:
         return _failed(result, out, exc)
     except (writer.OutputRefused, OSError) as exc:
         return _failed(result, out, exc)
-    memo.end()
+    memo.end(_subjects(result.timeline))
     result.written, result.removed = stats.written, stats.removed
     return result
 
@@ -271,9 +271,14 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict,
         raise
     result.written, result.removed = stats.written, stats.removed
     _note_written(memo, result.inputs, output.stamps)
-    memo.end()
+    memo.end(_subjects(result.timeline))
     memofile.save(memo, memo_folder)
     return result
+
+
+def _subjects(tl) -> frozenset:
+    """What the memo's records can be about that the site still has: its events and sources."""
+    return frozenset([*(e.id for e in tl.entries), *tl.content.sources])
 
 
 def _note_written(memo: Memo, inputs: dict, stamps: dict) -> None:

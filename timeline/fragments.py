@@ -13,16 +13,17 @@ from . import sources as fmt
 from .incremental import Memo, Stage, digest
 from .index import Timeline
 
-# Every key starts with the language's code: the editions' fragments are kept side by side.
-ITEMS = Stage("fragments.item")              # (language, event id, root, heading) -> an event's list item
-SEARCH = Stage("fragments.search")           # (language, event id) -> its line of the search data
-PRINT_EVENTS = Stage("fragments.print")      # (language, event id) -> its part of every print view, Numbered
-TOC = Stage("fragments.toc")                 # (language, event id) -> its line of the print view's contents
+# Every key starts with the language's code: the editions' fragments are kept side by side; then the
+# event's id or the source's key, what the fragment is about (kept while the site has it, see Stage).
+ITEMS = Stage("fragments.item", subject=1)         # (language, event id, root, heading) -> an event's list item
+SEARCH = Stage("fragments.search", subject=1)      # (language, event id) -> its line of the search data
+PRINT_EVENTS = Stage("fragments.print", subject=1)  # (language, event id) -> its part of every print view, Numbered
+TOC = Stage("fragments.toc", subject=1)            # (language, event id) -> its line of the print view's contents
 # A print document's part (an era's events, or the era's lines of the contents), joined from the
 # fragments above: kept in memory only (the preview), where a save then joins again one era, not all.
 PRINT_PARTS = Stage("fragments.print_part", saved=False)  # (language, document, era id, "toc" or "text") -> markup
-SOURCE_ITEMS = Stage("fragments.source")     # (language, source key, root) -> its entry on the sources page
-BIBLIOGRAPHY = Stage("fragments.bibliography")  # (language, source key) -> its bibliography entry
+SOURCE_ITEMS = Stage("fragments.source", subject=1)  # (language, source key, root) -> its entry on the sources page
+BIBLIOGRAPHY = Stage("fragments.bibliography", subject=1)  # (language, source key) -> its bibliography entry
 
 
 class Later:

@@ -29,6 +29,9 @@ class Stage(NamedTuple):
     name: str
     saved: bool = True
     lazy: bool = False  # saved value by value, each read when a build asks for it (see later())
+    # key[subject] names what a value is about (an event's id, a source's key): kept while the site
+    # has it, however many builds do not ask for it (a list page kept as it was asks for no item).
+    subject: int | None = None
 
 
 @dataclass(slots=True)
@@ -110,11 +113,14 @@ class Memo:
         """A build starts."""
         self.generation += 1
 
-    def end(self) -> None:
-        """A build ended well: drop what no build asked for in the last KEEP_UNUSED builds."""
+    def end(self, alive: frozenset = frozenset()) -> None:
+        """A build ended well: drop what no build asked for in the last KEEP_UNUSED builds, unless it
+        is about a subject the site still has (alive: its events' ids and sources' keys)."""
         oldest = self.generation - KEEP_UNUSED
         for stage, table in self.tables.items():
-            stale = [(key, record.shard) for key, record in table.items() if record.used < oldest]
+            at = stage.subject
+            stale = [(key, record.shard) for key, record in table.items()
+                     if record.used < oldest and (at is None or key[at] not in alive)]
             for key, part in stale:
                 del table[key]
                 self.dirty.add((stage, part))

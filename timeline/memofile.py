@@ -114,12 +114,14 @@ def load(folder: Path) -> Memo:
             if rest == "pickle" and stage_name and part.isdigit():
                 saved = _read(os.path.join(folder, name))
                 try:
-                    (lazy, table), n = saved, int(part)
+                    (lazy, subject, table), n = saved, int(part)
+                    if subject is not None and type(subject) is not int:
+                        continue
                     records = {key: Record(inputs, None, used, n, value) if lazy is True else Record(inputs, value, used, n)
                                for key, (inputs, used, value) in table.items()}
                 except (TypeError, ValueError, AttributeError):
                     continue  # not what save() writes
-                memo.tables.setdefault(Stage(stage_name, lazy=lazy is True), {}).update(records)
+                memo.tables.setdefault(Stage(stage_name, lazy=lazy is True, subject=subject), {}).update(records)
         # Many objects, alive until the build ends: out of the collector's sight, or its first full
         # collection after this walks them all.
         gc.freeze()
@@ -173,7 +175,7 @@ def save(memo: Memo, folder: Path) -> None:
                     table[key] = (r.inputs, r.used, r.value if not stage.lazy else r.packed if r.packed is not None
                                   else pickle.dumps(r.value, pickle.HIGHEST_PROTOCOL))
             for part, table in sorted(parts.items()):
-                _write(folder, f"{stage.name}.{part}.pickle", (stage.lazy, table))
+                _write(folder, f"{stage.name}.{part}.pickle", (stage.lazy, stage.subject, table))
     memo.dirty = set()
 
 
