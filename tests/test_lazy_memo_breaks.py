@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from pathlib import Path
 
@@ -67,8 +68,10 @@ def test_a_signed_lazy_value_naming_an_engine_class_with_effects_is_never_built(
     stage = incremental.Stage("index.entry-text", lazy=True)
     folder = tmp_path / "memo"
     folder.mkdir()
-    memofile._write(folder, f"index.entry-text.{incremental.shard('k')}.pickle",
-                       (True, {"k": ("in", 0, payload(target))}))
+    name = f"index.entry-text.{incremental.shard('k')}.pickle"
+    memofile._write(folder, name, (True, None, {"k": ("in", 0, pickle.dumps("read"))}))  # as save() writes
+    assert memofile.load(folder).get(stage, "k", "in", lambda: "made again") == "read"
+    memofile._write(folder, name, (True, None, {"k": ("in", 0, payload(target))}))
     memo = memofile.load(folder)
     assert memo.get(stage, "k", "in", lambda: "made again") == "made again"
     assert not target.exists()
