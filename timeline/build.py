@@ -62,11 +62,11 @@ def default_templates(src: Path) -> Path:
 def render_site(src: Path, *, templates: Path | None = None, base_url: str | None = None,
                 strict: bool = False, memo: Memo | None = None, pdf: bool = False, sink=None,
                 limits: Limits = Limits(), parallel_min: int = render.PARALLEL_MIN_PAGES,
-                kept=None, on_demand: bool = False) -> BuildResult:
+                kept=None, on_demand: bool = False, earlier=None) -> BuildResult:
     """Everything but the write: the whole site in memory, or the diagnostics that prevent it.
     memo: an incremental.Memo (the preview's, or one saved by the last build); none: an empty one.
     With a sink (a writer.Output), pages are put to it as they are rendered instead (files then maps
-    each page's path to None); kept: see render.render_pages. on_demand: the print views are not
+    each page's path to None); kept, earlier: see render.render_pages. on_demand: the print views are not
     rendered but left in result.deferred, to render when asked for (the preview)."""
     src = Path(src)
     templates = Path(templates) if templates else default_templates(src)
@@ -91,7 +91,7 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
                 for code in codes}
         rendered = render.render_pages(editions, envs, static, memo, theme,
                                        pdf_url=urls.PDF if pdf else None, limits=limits,
-                                       parallel_min=parallel_min, sink=sink, kept=kept,
+                                       parallel_min=parallel_min, sink=sink, kept=kept, earlier=earlier,
                                        defer=_print_view if on_demand else None)
         files = rendered.files
         files.update(exports.export_files(editions, [*files, *rendered.deferred], memo))
@@ -249,7 +249,8 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict,
     try:
         memo = memofile.load(memo_folder) if use_cache else Memo(in_memory=False)
         memo.begin()
-        result = render_site(src, memo=memo, sink=output, kept=_kept(memo, output), **options)
+        result = render_site(src, memo=memo, sink=output, kept=_kept(memo, output), earlier=_earlier(memo, output),
+                             **options)
         if not result.ok:
             output.abort()
             return result
@@ -288,6 +289,20 @@ def _note_written(memo: Memo, inputs: dict, stamps: dict) -> None:
         stamp = stamps.get(path)
         if stamp is not None and memo.peek(WRITTEN, path, made_from) != stamp:
             memo.put(WRITTEN, path, made_from, stamp)
+
+
+def _earlier(memo: Memo, output: writer.Writer):
+    """earlier(path, inputs, start, end): those bytes of the page the output holds as a build from
+    those inputs left it (each such file read once); None if it is not that page."""
+    read: dict = {}
+
+    def earlier(path: str, inputs: str, start: int, end: int) -> memoryview | None:
+        if (path, inputs) not in read:
+            data = output.earlier(path, memo.peek(WRITTEN, path, inputs))
+            read[path, inputs] = None if data is None else memoryview(data)   # sliced without a copy
+        data = read[path, inputs]
+        return None if data is None or not 0 <= start <= end <= len(data) else data[start:end]
+    return earlier
 
 
 def _kept(memo: Memo, output: writer.Writer):

@@ -17,11 +17,16 @@ from .index import Timeline
 # event's id or the source's key, what the fragment is about (kept while the site has it, see Stage).
 ITEMS = Stage("fragments.item", subject=1)         # (language, event id, root, heading) -> an event's list item
 SEARCH = Stage("fragments.search", subject=1)      # (language, event id) -> its line of the search data
-PRINT_EVENTS = Stage("fragments.print", subject=1)  # (language, event id) -> its part of every print view, Numbered
+# An event's part of the print views: read only when its era's part is made again (lazy, see PRINT_AT).
+PRINT_EVENTS = Stage("fragments.print", subject=1, lazy=True)  # (language, event id) -> Numbered
 TOC = Stage("fragments.toc", subject=1)            # (language, event id) -> its line of the print view's contents
 # A print document's part (an era's events, or the era's lines of the contents), joined from the
 # fragments above: kept in memory only (the preview), where a save then joins again one era, not all.
 PRINT_PARTS = Stage("fragments.print_part", saved=False)  # (language, document, era id, "toc" or "text") -> markup
+# Where the last page of a print document showed a part (its bytes in the file: page path, the page's
+# inputs, start, end), for the part's inputs: a command-line build reads an unchanged part back from
+# the file it wrote (Fragments.earlier) instead of joining an era's thousand events again.
+PRINT_AT = Stage("fragments.print_at")       # (language, document, era id, "toc" or "text") -> (path, ...)
 SOURCE_ITEMS = Stage("fragments.source", subject=1)  # (language, source key, root) -> its entry on the sources page
 BIBLIOGRAPHY = Stage("fragments.bibliography", subject=1)  # (language, source key) -> its bibliography entry
 
@@ -43,6 +48,61 @@ class Later:
 
     def __str__(self) -> Markup:
         return Markup(self.__html__())
+
+
+class Part(Later):
+    """A part of a print document (an era's events, or its lines of the contents), made when first
+    shown, or read back from where the page the output holds showed it (see with_holes)."""
+
+    __slots__ = ("memo", "key", "inputs", "earlier", "hole")
+
+    def __init__(self, make, memo: Memo, key: tuple, inputs: str, earlier):
+        super().__init__(make)
+        self.memo, self.key, self.inputs, self.earlier, self.hole = memo, key, inputs, earlier, None
+
+    def __html__(self) -> str:
+        return self.hole if self.hole is not None else super().__html__()
+
+    def data(self) -> bytes:
+        """Its text's bytes: as the output's page held them (not decoded and encoded again), or made."""
+        if self.value is None and self.earlier is not None:
+            at = self.memo.peek(PRINT_AT, self.key, self.inputs)
+            found = self.earlier(*at) if at is not None else None
+            if found is not None:
+                return found
+        return super().__html__().encode("utf-8")
+
+    def placed(self, path: str, page_inputs: str, start: int, end: int) -> None:
+        """The page at path, made from page_inputs, holds the part's text at those bytes."""
+        if self.earlier is not None:
+            self.memo.put(PRINT_AT, self.key, self.inputs, (path, page_inputs, start, end))
+
+
+_PLACE = f"\0{os.urandom(8).hex()}:part:"   # + its index + NUL: where a page shows a part (with_holes)
+
+
+def with_holes(render, parts: list, path: str, page_inputs: str) -> bytes:
+    """The page render() makes, as bytes, each part's bytes where it shows the part: the caller knows
+    that the template shows them only as they are (templating.shows_items_as_is). A print view is
+    megabytes: its unchanged parts are copied as bytes, never decoded, escaped and encoded again."""
+    for i, part in enumerate(parts):
+        part.hole = f"{_PLACE}{i}\0"
+    try:
+        text = render()
+    finally:
+        for part in parts:
+            part.hole = None
+    pieces = text.split(_PLACE)
+    out, shown = [pieces[0].encode("utf-8")], {}
+    size = len(out[0])
+    for piece in pieces[1:]:
+        i, _, rest = piece.partition("\0")
+        if i not in shown:    # a part shown twice is read or made once, and placed where first shown
+            shown[i] = parts[int(i)].data()
+            parts[int(i)].placed(path, page_inputs, size, size + len(shown[i]))
+        out += (shown[i], rest.encode("utf-8"))
+        size += len(shown[i]) + len(out[-1])
+    return b"".join(out)
 
 
 # Where a print part shows a note number or its root: the notes before it and the root differ from one
@@ -125,9 +185,11 @@ class Fragments:
     apart without hashing 10,000 strings again); code: the language of the timeline's edition,
     rendered with its own environment (env)."""
 
-    def __init__(self, tl: Timeline, env, memo: Memo, base: str, code: str = "", styled: dict | None = None):
+    def __init__(self, tl: Timeline, env, memo: Memo, base: str, code: str = "", styled: dict | None = None,
+                 earlier=None):
         self.tl, self.env, self.memo, self.base, self.code = tl, env, memo, base, code
         self.styled = styled or {}   # source key -> its entry in the language's own standard (build.styled)
+        self.earlier = earlier  # earlier(path, page inputs, start, end): those bytes of the output's page, or None
 
     def _render(self, name: str, **context) -> str:
         context.setdefault("bibliography", self.bibliography)
@@ -165,10 +227,9 @@ class Fragments:
                                   lambda: self._render("partials/print_toc_event.html", entry=e)) + "\n"
                     for e in entries]
 
-        return Later(lambda: self.memo.get(
-            PRINT_PARTS, (self.code, doc, era.id, "toc"), digest(self.base, *(e.key for e in entries)),
-            lambda: self._render_around("partials/print_toc_era.html", "events", lines(), era=era,
-                                        era_entries=entries)))
+        return self._part((self.code, doc, era.id, "toc"), digest(self.base, *(e.key for e in entries)),
+                          lambda: self._render_around("partials/print_toc_era.html", "events", lines(), era=era,
+                                                      era_entries=entries))
 
     def print_era(self, doc, era, entries, offset: int, root: str) -> Later:
         """One era of a print document (partials/print_era.html); offset: the notes before it, for
@@ -184,10 +245,14 @@ class Fragments:
                 n += e.note_count
             return parts
 
-        return Later(lambda: self.memo.get(
-            PRINT_PARTS, (self.code, doc, era.id, "text"), digest(self.base, offset, root, *(e.key for e in entries)),
-            lambda: self._render_around("partials/print_era.html", "events", events(), era=era, era_entries=entries,
-                                        offset=offset, root=root)))
+        inputs = digest(self.base, offset, root, *(e.key for e in entries))
+        return self._part((self.code, doc, era.id, "text"), inputs,
+                          lambda: self._render_around("partials/print_era.html", "events", events(), era=era,
+                                                      era_entries=entries, offset=offset, root=root))
+
+    def _part(self, key: tuple, inputs: str, make) -> Part:
+        """A print part: kept in memory (the preview), or made; see Part for the command line."""
+        return Part(lambda: self.memo.get(PRINT_PARTS, key, inputs, make), self.memo, key, inputs, self.earlier)
 
     def _render_around(self, name: str, key: str, pieces: list[str], **context) -> str:
         """The template rendered with `key` the markup joined from pieces. A template that shows it only

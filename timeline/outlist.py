@@ -123,6 +123,24 @@ def prune(out: str, listing: Listing, wanted, real_folder) -> int:
     return removed
 
 
+def read_back(out: str, listing: Listing, path: str, stamp, real_folder) -> bytes | None:
+    """The bytes of the file at path if the listing has it with that stamp (outfolder.stamp_of) and it
+    is still that regular file, reached through real folders (real_folder(folder)); else None."""
+    full = os.path.join(out, path)
+    if stamp is None or listing.files.get(path) != stamp or not real_folder(os.path.dirname(full)):
+        return None
+    try:
+        fd = os.open(full, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with open(fd, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        if not stat.S_ISREG(st.st_mode) or stamp_of(st) != stamp:
+            return None
+        data = handle.read()
+    return data if len(data) == st.st_size else None
+
+
 def _parent(path: str) -> str:
     cut = path.rfind("/")
     return path[:cut + 1] if cut >= 0 else ""

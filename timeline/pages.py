@@ -40,6 +40,7 @@ class PageSpec(NamedTuple):
     context: dict
     inputs: str        # digest of everything the page shows (with the theme and the site's base)
     language: str = ""  # the code of the page's language (its edition)
+    parts: tuple = ()   # the names of context lists of fragments.Part (see fragments.with_holes)
 
 
 def home_selection(tl: Timeline, limit: int) -> dict[str, list]:
@@ -110,7 +111,7 @@ class Planner:
     page's inputs start from (theme, static files, options, the site's languages); to it are added
     the site and, per page, what that page shows. Paths are the language's: under its folder."""
 
-    def __init__(self, ed, env, memo: Memo, base: str, limits: Limits, pdf_url: str | None = None):
+    def __init__(self, ed, env, memo: Memo, base: str, limits: Limits, pdf_url: str | None = None, earlier=None):
         tl = ed.timeline
         self.tl, self.memo, self.limits, self.ed = tl, memo, limits, ed
         self.prefix, self.code, self._ = ed.language.prefix, ed.code, ed.gettext.gettext
@@ -123,7 +124,7 @@ class Planner:
         # in the order: previous, next, related), a page that shows them all adds every key, in order.
         self.with_sources = digest(self.base, *(s.digest for _, s in sorted(content.sources.items())))
         self.everything = digest(self.with_sources, *(e.key for e in tl.entries))
-        self.frag = Fragments(tl, env, memo, self.base, ed.code, ed.styled)
+        self.frag = Fragments(tl, env, memo, self.base, ed.code, ed.styled, earlier)
 
     def spec(self, path: str, template: str, context: dict, inputs: str | None = None) -> PageSpec:
         """path: the page's path in its language (urls.path); the spec's is under the language's folder."""
@@ -184,7 +185,7 @@ class Planner:
                 "title": entry.event.title, "entry": entry, "kind": "event", "description": entry.summary_text,
                 "untranslated": bool(entry.english),
                 "timeline": Neighbours({n.event.id: n for n in near}), "entries": _hidden("entries", "event"),
-                "sources": Cited(entry.cited)}, digest(joined), self.code))
+                "sources": Cited(entry.cited)}, digest(*shown), self.code))
 
     def paginate(self, kind: str, ident: str, entries: list, context: dict) -> list[PageSpec]:
         size = self.limits.list_page_size
@@ -241,5 +242,6 @@ class Planner:
             specs.append(self.spec(doc.page, "print.html", {
                 "title": self._(PRINTED).format(title=title), "kind": "print", "doc": doc,
                 "pdf_url": has_pdf and doc.pdf, "print_toc": toc, "print_parts": parts,
-                "timeline": _hidden("timeline", "print"), "entries": _hidden("entries", "print")}, shown))
+                "timeline": _hidden("timeline", "print"), "entries": _hidden("entries", "print")}, shown
+            )._replace(parts=("print_toc", "print_parts")))
         return specs

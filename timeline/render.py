@@ -10,7 +10,7 @@ from typing import Callable, NamedTuple
 import jinja2
 from markupsafe import escape
 
-from . import cite, citestyles, parallel, templating, urls
+from . import cite, citestyles, fragments, parallel, templating, urls
 from .incremental import Memo, Stage, digest
 from .index import Timeline
 from .pages import Limits, PageSpec, Planner, edition  # noqa: F401 - edition: the exports' date too
@@ -62,6 +62,10 @@ class _PageRenderer:
                        alternates=self.alternates(own, site_root),
                        canonical=(site.base_url + urls.folder_url(spec.path)) if site.base_url else None)
         context.setdefault("description", site.subtitle)
+        parts = [part for name in spec.parts for part in context[name]]
+        if parts and all(templating.shows_items_as_is(self.env, spec.template, name) for name in spec.parts):
+            return fragments.with_holes(lambda: templating.render(self.env, spec.template, context), parts,
+                                        spec.path, spec.inputs)
         return templating.render(self.env, spec.template, context).encode("utf-8")
 
     def alternates(self, own: str, site_root: str) -> list:
@@ -142,7 +146,7 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
                  *, pdf_url: str | None = None, limits: Limits = Limits(), workers: int | None = None,
                  parallel_min: int = PARALLEL_MIN_PAGES, sink=None,
                  kept: Callable[[str, str], bool] | None = None,
-                 defer: Callable[[PageSpec], bool] | None = None) -> Rendered:
+                 defer: Callable[[PageSpec], bool] | None = None, earlier=None) -> Rendered:
     """Every page of the site in every language and the static files, path -> bytes. A page whose
     inputs are those of a page in the memo is not rendered again.
 
@@ -151,6 +155,7 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
     sink: a writer.Output; each page is put to it as soon as it is rendered, by whichever process
     renders it, and is not kept (its value in the result is None).
     kept(path, inputs): True when the output already holds that page as made from those inputs.
+    earlier(path, inputs, start, end): those bytes of such a page, or None (see fragments.Part).
     defer(spec): True for a page not rendered now but when it is asked for (the preview's print
     views: several megabytes each, rarely looked at while editing); it is in result.deferred.
     """
@@ -162,7 +167,7 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
     base = digest(theme, sorted(versions.items()), repr(languages))
     specs, renderers = [], {}
     for ed in editions:
-        planner = Planner(ed, envs[ed.code], memo, base, limits, pdf_url)
+        planner = Planner(ed, envs[ed.code], memo, base, limits, pdf_url, earlier)
         specs += planner.all()
         renderers[ed.code] = _PageRenderer(ed, envs[ed.code], versions, planner, languages)
     renderer = _Dispatch(renderers)

@@ -212,6 +212,55 @@ def shows_as_is(env: jinja2.Environment, name: str, key: str) -> bool:
         return False  # rendered the plain way, which reports the problem with its line
 
 
+def shows_items_as_is(env: jinja2.Environment, name: str, key: str) -> bool:
+    """Whether page template `name` shows each item of the list `key` only as it is: its one use of key
+    is `{% for x in key %}`, whose body shows x bare ({{ x }}: never filtered, tested, passed on, or
+    reached through `loop`); no template it extends captures or filters output (a block's) or names
+    `self`; no template it extends or includes names key. False when in doubt."""
+    try:
+        known = _AS_IS.setdefault(env.get_template(name), {})
+        if ("items", key) not in known:
+            known["items", key] = _items_as_is(env, name, key)
+        return known["items", key]
+    except (jinja2.TemplateError, OSError, TypeError, AttributeError):
+        return False
+
+
+def _items_as_is(env: jinja2.Environment, page: str, key: str) -> bool:
+    todo, seen = [(page, True)], set()
+    while todo:
+        name, extended = todo.pop()       # extended: the page template or one it extends
+        if name in seen:
+            continue
+        seen.add(name)
+        tree = env.parse(env.loader.get_source(env, name)[0])
+        loops = [f for f in tree.find_all(nodes.For) if isinstance(f.iter, nodes.Name) and f.iter.name == key]
+        names = list(tree.find_all(nodes.Name))
+        if any(n.name == "self" for n in names) or extended and any(tree.find_all(_INDIRECT[4:])) or \
+                {id(n) for n in names if n.name == key} != {id(f.iter) for f in loops if name == page} or \
+                not all(_bare_loop(f) for f in loops):
+            return False
+        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+            if not isinstance(node.template, nodes.Const) or not isinstance(node.template.value, str):
+                return False
+            if isinstance(node, (nodes.Extends, nodes.Include)) or node.with_context:
+                todo.append((node.template.value, extended and isinstance(node, nodes.Extends)))
+    return True
+
+
+def _bare_loop(loop: nodes.For) -> bool:
+    """{% for x in ... %} (no test, not recursive) whose body names x only in {{ x }}, and not loop."""
+    if not isinstance(loop.target, nodes.Name) or loop.test is not None or loop.recursive:
+        return False
+    item = loop.target.name
+    body = [n for node in loop.body for n in (node, *node.find_all(nodes.Node))]
+    shown = {id(n) for out in body if isinstance(out, nodes.Output) for n in out.nodes}
+    return all(id(n) in shown and n.ctx == "load" for n in body if isinstance(n, nodes.Name) and n.name == item) and \
+        not any(isinstance(n, nodes.Name) and n.name in ("loop", item) for node in loop.else_
+                for n in (node, *node.find_all(nodes.Node))) and \
+        not any(isinstance(n, nodes.Name) and n.name == "loop" for n in body)
+
+
 def render(env: jinja2.Environment, name: str, context: dict) -> str:
     """One template rendered, or TemplateProblem naming the file and line at fault."""
     try:

@@ -159,6 +159,11 @@ class Writer:
         self.kept[path] = stamp
         return True
 
+    def earlier(self, path: str, stamp: list) -> bytes | None:
+        """The file at path as the build began, if it is the regular file of that stamp (outlist.read_back)."""
+        return outlist.read_back(self.base, self.found(), path, stamp,
+                                 lambda folder: _real_folder(self.base, folder, self.folders))
+
     def found(self, stamps: bool = True) -> outlist.Listing:
         """What out held when this writer was made (with its files' stamps at that time, unless only
         the names are asked for: the preview prunes without keeping, and 10,000 stat calls are 0.1 s)."""

@@ -1,0 +1,157 @@
+"""A command-line build reads the print views' unchanged parts (an era's events, its lines of the
+contents) back from the pages the output holds, as bytes, when the theme shows them only as they
+are; the output is always that of a build without a cache."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from support import ROOT
+from test_cache import _count_fragments, _touch_later, _tree
+from timeline import templating
+from timeline.build import build_site
+from timeline.incremental import Memo
+
+ALLIANCE = "events/1950-treaty-of-alliance.yaml"    # the late era; diplomacy
+
+
+def _edit(src: Path, n: int = 1) -> None:
+    event = src / ALLIANCE
+    _touch_later(event, event.read_text().replace("title: ", f"title: {'The ' * n}", 1))
+
+
+def _same_as_uncached(src: Path, out: Path, tmp_path: Path, monkeypatch, templates: Path | None = None) -> None:
+    """out holds what a build without a cache makes, with every print part shown the plain way."""
+    fresh = tmp_path / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    with monkeypatch.context() as plain:
+        plain.setattr(templating, "shows_items_as_is", lambda *args: False)
+        assert build_site(src, fresh, templates=templates, use_cache=False).ok
+    tree = _tree(out)
+    assert tree == _tree(fresh)
+    assert not [path for path, data in tree.items() if b"\0" in data]
+
+
+def test_an_edit_makes_again_only_the_print_parts_of_the_edited_event(site_dir, tmp_path, monkeypatch):
+    src = site_dir()
+    out = tmp_path / "build"
+    assert build_site(src, out).ok
+    made = _count_fragments(monkeypatch)
+    for n in (1, 2):
+        made.clear()
+        _edit(src, n)
+        assert build_site(src, out).ok
+        # The late era's part of the whole timeline's view, of the late era's and of diplomacy's: not
+        # the early era's parts of the whole view and of diplomacy's, read back from their pages.
+        assert len(made["partials/print_era.html"]) == 3
+        assert len(made["partials/print_toc_era.html"]) == 3
+        _same_as_uncached(src, out, tmp_path, monkeypatch)
+
+
+def test_the_preview_keeps_its_print_parts_in_memory_and_reads_no_page(site_dir, tmp_path, monkeypatch):
+    src = site_dir()
+    out = tmp_path / "build"
+    memo = Memo()
+    assert build_site(src, out, memo=memo).ok
+    made = _count_fragments(monkeypatch)
+    read, opened = [], os.open
+
+    def opening(path, flags, *args, **kwargs):
+        if not flags & (os.O_WRONLY | os.O_RDWR):
+            read.append(str(path))
+        return opened(path, flags, *args, **kwargs)
+    monkeypatch.setattr(os, "open", opening)
+    _edit(src)
+    assert build_site(src, out, memo=memo).ok
+    assert len(made["partials/print_era.html"]) == 3
+    assert not [path for path in read if path.startswith(str(out)) and path.endswith(".html")]
+    _same_as_uncached(src, out, tmp_path, monkeypatch)
+
+
+def test_a_print_page_altered_in_the_output_is_not_read_back(site_dir, tmp_path, monkeypatch):
+    src = site_dir()
+    out = tmp_path / "build"
+    assert build_site(src, out).ok
+    page = out / "print" / "index.html"
+    text = page.read_text()
+    assert "Treaty of Kyakhta" in text          # in the early era's part, which the edit leaves alone
+    page.write_text(text.replace("Treaty of Kyakhta", "Treaty of KYAKHTA"))
+    _edit(src)
+    assert build_site(src, out).ok
+    assert "KYAKHTA" not in page.read_text()
+    _same_as_uncached(src, out, tmp_path, monkeypatch)
+
+
+def test_a_link_in_place_of_a_print_page_is_never_read_through(site_dir, tmp_path, monkeypatch):
+    src = site_dir()
+    out = tmp_path / "build"
+    assert build_site(src, out).ok
+    page = out / "print" / "index.html"
+    elsewhere = tmp_path / "elsewhere.html"
+    planted = page.read_text().replace("Treaty of Kyakhta", "Treaty of KYAKHTA")
+    elsewhere.write_text(planted)
+    page.unlink()
+    page.symlink_to(elsewhere)
+    _edit(src)
+    assert build_site(src, out).ok
+    assert not page.is_symlink() and "KYAKHTA" not in page.read_text()
+    assert elsewhere.read_text() == planted
+    _same_as_uncached(src, out, tmp_path, monkeypatch)
+
+
+LOOP = "{% for part in print_parts %}\n{{ part }}\n{% endfor %}"
+
+
+@pytest.mark.parametrize("page, base, as_is, toc_as_is", [
+    (LOOP, None, True, True),
+    ("{% for part in print_parts %}\n{{ part|replace('Kyakhta', 'K.') }}\n{% endfor %}", None, False, True),
+    ("{% for part in print_parts %}\n{{ part }}{% if not loop.first %}"
+     "{{ loop.previtem|replace('Kyakhta', 'K.') }}{% endif %}\n{% endfor %}",
+     None, False, True),
+    ("{% filter replace('Kyakhta', 'K.') %}" + LOOP + "{% endfilter %}", None, False, False),
+    (LOOP + "{{ print_parts|first|replace('Kyakhta', 'K.') }}", None, False, True),
+    (LOOP + "{% set shown %}" + LOOP + "{% endset %}{{ shown|replace('Kyakhta', 'K.') }}", None, False, False),
+    (LOOP, ("{% block main %}{% endblock %}",
+            "{% set main %}{% block main %}{% endblock %}{% endset %}{{ main|replace('Kyakhta', 'K.') }}"),
+     False, False),
+    (LOOP, ("{% block main %}{% endblock %}", "{{ self.main()|replace('Kyakhta', 'K.') }}"), False, False),
+], ids=["as-is", "filtered", "through-loop", "filtered-block", "named-again", "captured", "captured-by-base",
+        "self"])
+def test_the_print_parts_are_read_back_only_where_the_theme_shows_them_as_they_are(
+        site_dir, tmp_path, monkeypatch, page, base, as_is, toc_as_is):
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    view = templates / "print.html"
+    view.write_text(view.read_text().replace(LOOP, page))
+    if base is not None:
+        parent = templates / "base.html"
+        assert base[0] in parent.read_text()
+        parent.write_text(parent.read_text().replace(*base))
+    env = templating.environment(templates, Memo(), "theme", False, "en")
+    assert templating.shows_items_as_is(env, "print.html", "print_parts") is as_is
+    assert templating.shows_items_as_is(env, "print.html", "print_toc") is toc_as_is
+    out = tmp_path / "build"
+    assert build_site(src, out, templates=templates).ok
+    made = _count_fragments(monkeypatch)
+    _edit(src)
+    assert build_site(src, out, templates=templates).ok
+    print("COUNT", len(made["partials/print_era.html"]))
+    assert len(made["partials/print_era.html"]) == (3 if as_is else 5)
+    _same_as_uncached(src, out, tmp_path, monkeypatch, templates)
+
+
+def test_a_theme_that_includes_a_template_naming_the_parts_gets_them_made(site_dir, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "partials" / "count.html").write_text("<p>{{ print_parts|length }} parts</p>\n")
+    base = templates / "base.html"
+    base.write_text(base.read_text().replace("{% block main %}{% endblock %}",
+                                             '{% block main %}{% endblock %}{% include "partials/count.html" %}'))
+    env = templating.environment(templates, Memo(), "theme", False, "en")
+    assert not templating.shows_items_as_is(env, "print.html", "print_parts")
+    assert templating.shows_items_as_is(env, "print.html", "print_toc")
