@@ -36,70 +36,57 @@ def _same_as_uncached(src: Path, out: Path, tmp_path: Path, monkeypatch, templat
     assert not [path for path, data in tree.items() if b"\0" in data]
 
 
-def test_an_edit_makes_again_only_the_print_parts_of_the_edited_event(site_dir, tmp_path, monkeypatch):
-    src = site_dir()
-    out = tmp_path / "build"
-    assert build_site(src, out).ok
-    made = _count_fragments(monkeypatch)
-    for n in (1, 2):
-        made.clear()
-        _edit(src, n)
-        assert build_site(src, out).ok
-        # The late era's part of the whole timeline's view, of the late era's and of diplomacy's: not
-        # the early era's parts of the whole view and of diplomacy's, read back from their pages.
-        assert len(made["partials/print_era.html"]) == 3
-        assert len(made["partials/print_toc_era.html"]) == 3
-        _same_as_uncached(src, out, tmp_path, monkeypatch)
-
-
-def test_the_preview_keeps_its_print_parts_in_memory_and_reads_no_page(site_dir, tmp_path, monkeypatch):
-    src = site_dir()
-    out = tmp_path / "build"
-    memo = Memo()
-    assert build_site(src, out, memo=memo).ok
-    made = _count_fragments(monkeypatch)
+def _count_reads(monkeypatch, out: Path) -> list:
+    """The pages of out opened for reading only, from now on."""
     read, opened = [], os.open
 
     def opening(path, flags, *args, **kwargs):
-        if not flags & (os.O_WRONLY | os.O_RDWR):
+        if not flags & (os.O_WRONLY | os.O_RDWR) and str(path).startswith(str(out)) and str(path).endswith(".html"):
             read.append(str(path))
         return opened(path, flags, *args, **kwargs)
     monkeypatch.setattr(os, "open", opening)
-    _edit(src)
+    return read
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["command-line", "preview"])
+def test_an_edit_makes_again_only_the_print_parts_of_the_edited_event(site_dir, tmp_path, monkeypatch, preview):
+    """The late era's part of the whole timeline's view, of the late era's and of diplomacy's is made
+    again, not the early era's parts of the whole view and of diplomacy's: the command line reads them
+    back from their pages, the preview keeps them in memory (and reads no page)."""
+    src = site_dir()
+    out = tmp_path / "build"
+    memo = Memo() if preview else None
     assert build_site(src, out, memo=memo).ok
-    assert len(made["partials/print_era.html"]) == 3
-    assert not [path for path in read if path.startswith(str(out)) and path.endswith(".html")]
-    _same_as_uncached(src, out, tmp_path, monkeypatch)
+    made, read = _count_fragments(monkeypatch), _count_reads(monkeypatch, out)
+    for n in (1, 2):
+        made.clear()
+        read.clear()
+        _edit(src, n)
+        assert build_site(src, out, memo=memo).ok
+        assert len(made["partials/print_era.html"]) == len(made["partials/print_toc_era.html"]) == 3
+        assert bool(read) is not preview
+        _same_as_uncached(src, out, tmp_path, monkeypatch)
 
 
-def test_a_print_page_altered_in_the_output_is_not_read_back(site_dir, tmp_path, monkeypatch):
+@pytest.mark.parametrize("link", [False, True], ids=["altered", "linked"])
+def test_a_print_page_not_as_the_last_build_left_it_is_not_read_back(site_dir, tmp_path, monkeypatch, link):
+    """Altered in place (its change time tells), or a link put in its place (never followed)."""
     src = site_dir()
     out = tmp_path / "build"
     assert build_site(src, out).ok
-    page = out / "print" / "index.html"
-    text = page.read_text()
-    assert "Treaty of Kyakhta" in text          # in the early era's part, which the edit leaves alone
-    page.write_text(text.replace("Treaty of Kyakhta", "Treaty of KYAKHTA"))
-    _edit(src)
-    assert build_site(src, out).ok
-    assert "KYAKHTA" not in page.read_text()
-    _same_as_uncached(src, out, tmp_path, monkeypatch)
-
-
-def test_a_link_in_place_of_a_print_page_is_never_read_through(site_dir, tmp_path, monkeypatch):
-    src = site_dir()
-    out = tmp_path / "build"
-    assert build_site(src, out).ok
-    page = out / "print" / "index.html"
-    elsewhere = tmp_path / "elsewhere.html"
+    page, elsewhere = out / "print" / "index.html", tmp_path / "elsewhere.html"
+    assert "Treaty of Kyakhta" in page.read_text()   # in the early era's part, which the edit leaves alone
     planted = page.read_text().replace("Treaty of Kyakhta", "Treaty of KYAKHTA")
-    elsewhere.write_text(planted)
-    page.unlink()
-    page.symlink_to(elsewhere)
+    if link:
+        elsewhere.write_text(planted)
+        page.unlink()
+        page.symlink_to(elsewhere)
+    else:
+        page.write_text(planted)
     _edit(src)
     assert build_site(src, out).ok
     assert not page.is_symlink() and "KYAKHTA" not in page.read_text()
-    assert elsewhere.read_text() == planted
+    assert not link or elsewhere.read_text() == planted
     _same_as_uncached(src, out, tmp_path, monkeypatch)
 
 
