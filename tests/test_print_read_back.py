@@ -132,6 +132,25 @@ def test_the_print_parts_are_read_back_only_where_the_theme_shows_them_as_they_a
     _same_as_uncached(src, out, tmp_path, monkeypatch, templates)
 
 
+def test_a_part_shown_by_an_included_template_is_not_put_in_as_bytes(site_dir, tmp_path, monkeypatch):
+    """An included template sees the loop's item: what it does with it is the page's text."""
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "partials" / "part.html").write_text("{{ part|replace('Kyakhta', 'K.') }}\n")
+    view = templates / "print.html"
+    view.write_text(view.read_text().replace(LOOP, '{% for part in print_parts %}{% include "partials/part.html" %}'
+                                                   '{% endfor %}'))
+    env = templating.environment(templates, Memo(), "theme", False, "en")
+    assert not templating.shows_items_as_is(env, "print.html", "print_parts")
+    out = tmp_path / "build"
+    assert build_site(src, out, templates=templates).ok
+    _edit(src)
+    assert build_site(src, out, templates=templates).ok
+    assert "Treaty of K." in (out / "print" / "index.html").read_text()
+    _same_as_uncached(src, out, tmp_path, monkeypatch, templates)
+
+
 def test_a_theme_that_includes_a_template_naming_the_parts_gets_them_made(site_dir, tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)

@@ -190,8 +190,8 @@ def static_files(templates: Path, report=None) -> dict[str, bytes]:
 
 
 # Where a template's output is not simply the concatenation of what its {{ }} show.
-_INDIRECT = (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport, nodes.FilterBlock, nodes.AssignBlock,
-             nodes.Macro, nodes.CallBlock)
+_CAPTURING = (nodes.FilterBlock, nodes.AssignBlock, nodes.Macro, nodes.CallBlock)   # output not shown as made
+_INDIRECT = (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport, *_CAPTURING)
 _AS_IS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # a compiled template -> {name: shows_as_is}
 
 
@@ -236,7 +236,7 @@ def _items_as_is(env: jinja2.Environment, page: str, key: str) -> bool:
         tree = env.parse(env.loader.get_source(env, name)[0])
         loops = [f for f in tree.find_all(nodes.For) if isinstance(f.iter, nodes.Name) and f.iter.name == key]
         names = list(tree.find_all(nodes.Name))
-        if any(n.name == "self" for n in names) or extended and any(tree.find_all(_INDIRECT[4:])) or \
+        if any(n.name == "self" for n in names) or extended and any(tree.find_all(_CAPTURING)) or \
                 {id(n) for n in names if n.name == key} != {id(f.iter) for f in loops if name == page} or \
                 not all(_bare_loop(f) for f in loops):
             return False
@@ -249,11 +249,14 @@ def _items_as_is(env: jinja2.Environment, page: str, key: str) -> bool:
 
 
 def _bare_loop(loop: nodes.For) -> bool:
-    """{% for x in ... %} (no test, not recursive) whose body names x only in {{ x }}, and not loop."""
+    """{% for x in ... %} (no test, not recursive) whose body names x only in {{ x }}, not loop, and
+    includes or imports nothing (an included template sees x)."""
     if not isinstance(loop.target, nodes.Name) or loop.test is not None or loop.recursive:
         return False
     item = loop.target.name
     body = [n for node in loop.body for n in (node, *node.find_all(nodes.Node))]
+    if any(isinstance(n, _INDIRECT) for n in body):
+        return False
     shown = {id(n) for out in body if isinstance(out, nodes.Output) for n in out.nodes}
     return all(id(n) in shown and n.ctx == "load" for n in body if isinstance(n, nodes.Name) and n.name == item) and \
         not any(isinstance(n, nodes.Name) and n.name in ("loop", item) for node in loop.else_
