@@ -254,14 +254,16 @@ def _bare_loop(loop: nodes.For) -> bool:
     if not isinstance(loop.target, nodes.Name) or loop.test is not None or loop.recursive:
         return False
     item = loop.target.name
-    body = [n for node in loop.body for n in (node, *node.find_all(nodes.Node))]
-    if any(isinstance(n, _INDIRECT) for n in body):
-        return False
+    body, rest = _all_nodes(loop.body), _all_nodes(loop.else_)
     shown = {id(n) for out in body if isinstance(out, nodes.Output) for n in out.nodes}
-    return all(id(n) in shown and n.ctx == "load" for n in body if isinstance(n, nodes.Name) and n.name == item) and \
-        not any(isinstance(n, nodes.Name) and n.name in ("loop", item) for node in loop.else_
-                for n in (node, *node.find_all(nodes.Node))) and \
-        not any(isinstance(n, nodes.Name) and n.name == "loop" for n in body)
+    return not any(isinstance(n, _INDIRECT) for n in body) and \
+        all(n.name != "loop" and (n.name != item or id(n) in shown and n.ctx == "load")
+            for n in body if isinstance(n, nodes.Name)) and \
+        not any(isinstance(n, nodes.Name) and n.name in ("loop", item) for n in rest)
+
+
+def _all_nodes(statements: list) -> list:
+    return [n for node in statements for n in (node, *node.find_all(nodes.Node))]
 
 
 def render(env: jinja2.Environment, name: str, context: dict) -> str:
