@@ -420,3 +420,25 @@ def test_a_folder_that_cannot_be_read_is_an_error_not_an_empty_folder(site_dir, 
         assert "Traceback" not in err and len(err.splitlines()) <= 3, err
     monkeypatch.undo()
     assert snapshot(tmp_path / "out") == before
+
+
+@pytest.mark.parametrize("grown_by", [1, 5_000])
+def test_a_file_that_grows_after_its_stat_is_read_whole_or_refused_as_too_large(tmp_path, monkeypatch, grown_by):
+    """read_text reads as much as stat said and then the rest: a file written to between the two is
+    read whole, and one that grew past the limit is refused, not cut short."""
+    path = tmp_path / "event.yaml"
+    text = "title: " + "x" * (100 + grown_by) + "\n"
+    path.write_text(text, encoding="utf-8")
+    real_stat = os.stat
+
+    def stale_stat(p, *args, **kwargs):   # what stat said before the editor's last write
+        st = real_stat(p, *args, **kwargs)
+        if os.fspath(p) != os.fspath(path):
+            return st
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid,
+                               st.st_size - grown_by, st.st_atime, st.st_mtime, st.st_ctime))
+    monkeypatch.setattr(yamlfile.os, "stat", stale_stat)
+    assert yamlfile.read_text(path) == text
+    monkeypatch.setattr(yamlfile, "MAX_BYTES", len(text) - 1)
+    with pytest.raises(yamlfile.InputError, match="more than"):
+        yamlfile.read_text(path)
