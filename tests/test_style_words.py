@@ -57,10 +57,10 @@ def test_chinese_and_russian_notes_say_the_styles_words_in_the_language():
 def test_an_editions_notes_use_its_language_and_its_short_forms_too():
     sources = {"ch": CHAPTER}
     group = (Citation("ch", "p. 3"),)
-    first = _Notes(sources, "ru")(group)
-    later = _Notes(sources, "ru")(group, earlier=[type("N", (), {"citations": group})()])
+    first = _Notes(sources, "ru")(group, set())
+    later = _Notes(sources, "ru")(group, {c.key for c in group})
     assert first.startswith("A Ivanov и др.,") and later.startswith("Ivanov и др., ")
-    assert _Notes(sources)(group).startswith("A Ivanov et al.,")
+    assert _Notes(sources)(group, set()).startswith("A Ivanov et al.,")
 
 
 def test_a_citations_locator_is_written_in_the_language_and_an_unknown_form_as_written():
@@ -73,7 +73,7 @@ def test_a_citations_locator_is_written_in_the_language_and_an_unknown_form_as_w
     assert note(book, "ch. 2", code="ru").endswith(", гл. 2.") and note(book, "ch. 2", code="zh-Hans").endswith(", 第2章.")
     assert note(book, "fol. 3", code="ru").endswith(", fol. 3.") and note(book, "p.12", code="ru").endswith(", p.12.")
     assert str(short_note(book, "p. 7", w=words("ru"))).endswith(", с. 7.")
-    later = _Notes({"k": book}, "zh-Hans")((Citation("k", "pp. 3–5"),))
+    later = _Notes({"k": book}, "zh-Hans")((Citation("k", "pp. 3–5"),), set())
     assert later.endswith("第3–5页.")
 
 

@@ -158,10 +158,9 @@ class _Notes:
     def __init__(self, sources: dict, code: str = "en"):
         self.sources, self.parts, self.words = sources, {}, fmt.words(code)   # the style's words in the language
 
-    def __call__(self, group: tuple[Citation, ...], earlier=()) -> Markup:
-        """The note for a group; a source already cited in the notes before it (earlier) or in the
-        group itself takes the short form."""
-        seen = {c.key for note in earlier for c in note.citations}
+    def __call__(self, group: tuple[Citation, ...], seen: set) -> Markup:
+        """The note for a group; a source already cited in the notes before it (seen: their keys, to
+        which the group's are added) or in the group itself takes the short form."""
         texts = []
         for c in group:
             if c.key in seen:
@@ -175,12 +174,12 @@ class _Notes:
         return fmt.join_notes(texts)
 
 
-def _with_notes(html: str, groups, notes: list[Note], by_group: dict, note_html) -> Marked:
-    """Number each citation group (re-using the number of an identical one) and note its markers."""
+def _with_notes(html: str, groups, notes: list[Note], by_group: dict, note_html, seen: set) -> Marked:
+    """Number each citation group (re-using an identical one's number), note its markers; seen: see _Notes."""
     numbers = []
     for group in groups:
         if group not in by_group:
-            note = Note(len(notes) + 1, group, note_html(group, notes))
+            note = Note(len(notes) + 1, group, note_html(group, seen))
             notes.append(note)
             by_group[group] = note
         numbers.append(by_group[group])
@@ -221,10 +220,11 @@ class EntryHead(NamedTuple):
 def _entry_text(event: Event, sources: dict, renderer: Renderer, note_html) -> tuple[EntryHead, EntryText]:
     notes: list[Note] = []
     by_group: dict = {}
+    seen: set = set()
     s_html, s_groups = renderer.render_inline(event.summary)
     b_html, b_groups = renderer.render(event.body) if event.body else ("", [])
-    summary = _with_notes(s_html, s_groups, notes, by_group, note_html)
-    body = _with_notes(b_html, b_groups, notes, by_group, note_html)
+    summary = _with_notes(s_html, s_groups, notes, by_group, note_html, seen)
+    body = _with_notes(b_html, b_groups, notes, by_group, note_html, seen)
     cited = [c.key for note in notes for c in note.citations]
     further = [sources[k] for k in dict.fromkeys(event.sources) if k not in cited]
     used = tuple(dict.fromkeys(cited + list(event.sources)))
@@ -340,7 +340,7 @@ def build(content: Content, renderer: Renderer | None = None, memo: Memo | None 
     for page in content.pages:
         html, groups = renderer.render(page.body)
         notes, by_group = [], {}
-        marked = _with_notes(html, groups, notes, by_group, note_html)
+        marked = _with_notes(html, groups, notes, by_group, note_html, set())
         pages_html[page.slug] = (marked.html(site.language), notes)
     return Timeline(content, entries, by_id, by_era, by_theme, cited_by, pages_html)
 
