@@ -8,6 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from support import ROOT
@@ -161,3 +162,25 @@ def test_a_theme_that_includes_a_template_naming_the_parts_gets_them_made(site_d
     env = templating.environment(templates, Memo(), "theme", False, "en")
     assert not templating.shows_items_as_is(env, "print.html", "print_parts")
     assert templating.shows_items_as_is(env, "print.html", "print_toc")
+
+
+def test_what_the_theme_does_with_the_parts_is_learnt_once_and_again_when_it_changes(site_dir, tmp_path, monkeypatch):
+    """The second command-line build with the same theme parses no template to know what it does
+    (with the parts, with gettext); after the theme changed to filter the parts, they are the
+    filtered text, not bytes read back."""
+    src, templates, out = site_dir(), tmp_path / "templates", tmp_path / "build"
+    shutil.copytree(ROOT / "templates", templates)
+    assert build_site(src, out, templates=templates).ok
+    parsed, parse = [], jinja2.Environment.parse
+    monkeypatch.setattr(jinja2.Environment, "parse", lambda env, *args, **kwargs: parsed.append(args) or
+                        parse(env, *args, **kwargs))
+    _edit(src)
+    assert build_site(src, out, templates=templates).ok
+    assert parsed == []
+    view = templates / "print.html"
+    view.write_text(view.read_text().replace(LOOP, "{% for part in print_parts %}\n{{ part|replace('Kyakhta', 'K.') }}"
+                                                   "\n{% endfor %}"))
+    _edit(src, 2)
+    assert build_site(src, out, templates=templates).ok
+    assert parsed and "Treaty of K." in (out / "print" / "index.html").read_text()
+    _same_as_uncached(src, out, tmp_path, monkeypatch, templates)

@@ -23,6 +23,9 @@ LANGUAGE_NAMES = (N_("Chinese"), N_("Russian"), N_("Mongolian"), N_("Latin"), N_
                   N_("English"), N_("Kazakh"), N_("Uyghur"), N_("Manchu"))
 
 ENVIRONMENTS = Stage("templating.env", saved=False)   # (templates folder, language) -> jinja2.Environment
+# What a theme's templates do (give gettext a meaning, show a variable as it is) depends on their text
+# alone: learnt once for a theme, not by parsing its templates again in every build.
+FACTS = Stage("templating.facts")   # (templates folder, question, ...) -> the answer
 
 
 class TemplateProblem(Exception):
@@ -123,14 +126,17 @@ def environment(templates: Path, memo: Memo, inputs: str, keep_compiled: bool = 
     """The theme's Jinja2 environment for one language (code), with its catalog installed; made again
     only when a file of the theme changes (inputs: its templates_digest, which covers the .po files).
     keep_compiled=False: nothing is written to disk."""
-    return memo.get(ENVIRONMENTS, (str(templates), keep_compiled, code), inputs,
-                    lambda: _make(templates, keep_compiled, code))
-
-
-def _make(templates: Path, keep_compiled: bool, code: str = "en") -> jinja2.Environment:
-    texts = translations(templates, code)
     # A theme whose templates give _ or gettext a meaning of their own is compiled as written.
-    plain = pretranslate.redefined(data.decode("utf-8", "replace") for _, data in _theme_files(templates, ("static",)))
+    plain = memo.get(FACTS, (str(templates), "redefines gettext"), inputs, lambda: pretranslate.redefined(
+        data.decode("utf-8", "replace") for _, data in _theme_files(templates, ("static",))))
+    env = memo.get(ENVIRONMENTS, (str(templates), keep_compiled, code), inputs,
+                   lambda: _make(templates, keep_compiled, code, plain))
+    _THEMES[env] = (memo, str(templates), inputs)
+    return env
+
+
+def _make(templates: Path, keep_compiled: bool, code: str, plain: bool) -> jinja2.Environment:
+    texts = translations(templates, code)
     salt = digest(code, catalogs.digest(texts), _compile_step(), plain)
     env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -192,22 +198,27 @@ def static_files(templates: Path, report=None) -> dict[str, bytes]:
 # Where a template's output is not simply the concatenation of what its {{ }} show.
 _CAPTURING = (nodes.FilterBlock, nodes.AssignBlock, nodes.Macro, nodes.CallBlock)   # output not shown as made
 _INDIRECT = (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport, *_CAPTURING)
-_AS_IS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # a compiled template -> {name: shows_as_is}
+_THEMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # environment -> (memo, folder, theme digest)
+
+
+def _known(env: jinja2.Environment, check: str, name: str, key: str, answer) -> bool:
+    memo, folder, theme = _THEMES.get(env) or (Memo(), "", "")
+    return memo.get(FACTS, (folder, check, name, key), theme, answer)
 
 
 def shows_as_is(env: jinja2.Environment, name: str, key: str) -> bool:
     """Whether template `name` uses the variable `key` only to show it as it is ({{ key }}: never
     filtered, tested or passed on, and no other template, macro or filtered block sees it), so that
     each place the template shows it holds exactly its text. False when in doubt."""
+    return _known(env, "as is", name, key, lambda: _as_is(env, name, key))
+
+
+def _as_is(env: jinja2.Environment, name: str, key: str) -> bool:
     try:
-        template = env.get_template(name)
-        known = _AS_IS.setdefault(template, {})
-        if key not in known:
-            tree = env.parse(env.loader.get_source(env, name)[0])
-            shown = {id(n) for out in tree.find_all(nodes.Output) for n in out.nodes if isinstance(n, nodes.Name)}
-            known[key] = not any(tree.find_all(_INDIRECT)) and all(
-                id(n) in shown and n.ctx == "load" for n in tree.find_all(nodes.Name) if n.name == key)
-        return known[key]
+        tree = env.parse(env.loader.get_source(env, name)[0])
+        shown = {id(n) for out in tree.find_all(nodes.Output) for n in out.nodes if isinstance(n, nodes.Name)}
+        return not any(tree.find_all(_INDIRECT)) and all(
+            id(n) in shown and n.ctx == "load" for n in tree.find_all(nodes.Name) if n.name == key)
     except (jinja2.TemplateError, OSError, TypeError, AttributeError):
         return False  # rendered the plain way, which reports the problem with its line
 
@@ -217,13 +228,12 @@ def shows_items_as_is(env: jinja2.Environment, name: str, key: str) -> bool:
     is `{% for x in key %}`, whose body shows x bare ({{ x }}: never filtered, tested, passed on, or
     reached through `loop`); no template it extends captures or filters output (a block's) or names
     `self`; no template it extends or includes names key. False when in doubt."""
-    try:
-        known = _AS_IS.setdefault(env.get_template(name), {})
-        if ("items", key) not in known:
-            known["items", key] = _items_as_is(env, name, key)
-        return known["items", key]
-    except (jinja2.TemplateError, OSError, TypeError, AttributeError):
-        return False
+    def answer() -> bool:
+        try:
+            return _items_as_is(env, name, key)
+        except (jinja2.TemplateError, OSError, TypeError, AttributeError):
+            return False
+    return _known(env, "items", name, key, answer)
 
 
 def _items_as_is(env: jinja2.Environment, page: str, key: str) -> bool:
