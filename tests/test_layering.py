@@ -94,9 +94,9 @@ def test_urls_are_spelled_out_only_in_the_url_module():
 
 
 def test_only_the_incremental_module_knows_how_the_memo_is_kept():
-    """Stages ask the memo for a value (get, peek, later, put); none reads its tables or records, and no
+    """Stages ask the memo for a value (get, peek, last, later, put); none reads its tables or records, and no
     module but incremental (and memofile, its files) names a cache class."""
-    inside = re.compile(r"\bmemo\.(?!(get|peek|later|put|begin|end|note|delta|merge)\()\w+|\bRecord\b|BuildCache|\.tables\b")
+    inside = re.compile(r"\bmemo\.(?!(get|peek|last|later|put|begin|end|note|delta|merge)\()\w+|\bRecord\b|BuildCache|\.tables\b")
     offenders = [f"{p.name}: {m.group(0)}" for p in ENGINE.glob("*.py") if p.name not in ("incremental.py", "memofile.py")
                  for m in inside.finditer(p.read_text(encoding="utf-8"))]
     assert offenders == []

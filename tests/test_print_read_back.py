@@ -13,9 +13,10 @@ import pytest
 
 from support import ROOT
 from test_cache import _count_fragments, _touch_later, _tree
-from timeline import templating
+from timeline import fragments, templating
 from timeline.build import build_site
 from timeline.incremental import Memo
+from timeline.pages import Limits
 
 ALLIANCE = "events/1950-treaty-of-alliance.yaml"    # the late era; diplomacy
 
@@ -25,13 +26,14 @@ def _edit(src: Path, n: int = 1) -> None:
     _touch_later(event, event.read_text().replace("title: ", f"title: {'The ' * n}", 1))
 
 
-def _same_as_uncached(src: Path, out: Path, tmp_path: Path, monkeypatch, templates: Path | None = None) -> None:
+def _same_as_uncached(src: Path, out: Path, tmp_path: Path, monkeypatch, templates: Path | None = None,
+                      limits: Limits = Limits()) -> None:
     """out holds what a build without a cache makes, with every print part shown the plain way."""
     fresh = tmp_path / "fresh"
     shutil.rmtree(fresh, ignore_errors=True)
     with monkeypatch.context() as plain:
         plain.setattr(templating, "shows_items_as_is", lambda *args: False)
-        assert build_site(src, fresh, templates=templates, use_cache=False).ok
+        assert build_site(src, fresh, templates=templates, use_cache=False, limits=limits).ok
     tree = _tree(out)
     assert tree == _tree(fresh)
     assert not [path for path, data in tree.items() if b"\0" in data]
@@ -69,15 +71,18 @@ def test_an_edit_makes_again_only_the_print_parts_of_the_edited_event(site_dir, 
         _same_as_uncached(src, out, tmp_path, monkeypatch)
 
 
+@pytest.mark.parametrize("shown", ["Treaty of Kyakhta", "Clashes on Zhenbao Island"], ids=["part", "chunk"])
 @pytest.mark.parametrize("link", [False, True], ids=["altered", "linked"])
-def test_a_print_page_not_as_the_last_build_left_it_is_not_read_back(site_dir, tmp_path, monkeypatch, link):
-    """Altered in place (its change time tells), or a link put in its place (never followed)."""
-    src = site_dir()
+def test_a_print_page_not_as_the_last_build_left_it_is_not_read_back(site_dir, tmp_path, monkeypatch, link, shown):
+    """Altered in place (its change time tells), or a link put in its place (never followed): neither
+    an era's part the edit leaves alone (Kyakhta's) nor a chunk of the edited era's part (Zhenbao's,
+    beside the edited event's chunk) is read from it."""
+    src, limits = site_dir(), Limits(print_chunk=1)
     out = tmp_path / "build"
-    assert build_site(src, out).ok
+    assert build_site(src, out, limits=limits).ok
     page, elsewhere = out / "print" / "index.html", tmp_path / "elsewhere.html"
-    assert "Treaty of Kyakhta" in page.read_text()   # in the early era's part, which the edit leaves alone
-    planted = page.read_text().replace("Treaty of Kyakhta", "Treaty of KYAKHTA")
+    assert shown in page.read_text()
+    planted = page.read_text().replace(shown, shown.upper())
     if link:
         elsewhere.write_text(planted)
         page.unlink()
@@ -85,10 +90,56 @@ def test_a_print_page_not_as_the_last_build_left_it_is_not_read_back(site_dir, t
     else:
         page.write_text(planted)
     _edit(src)
-    assert build_site(src, out).ok
-    assert not page.is_symlink() and "KYAKHTA" not in page.read_text()
+    assert build_site(src, out, limits=limits).ok
+    assert not page.is_symlink() and shown.upper() not in page.read_text()
     assert not link or elsewhere.read_text() == planted
-    _same_as_uncached(src, out, tmp_path, monkeypatch)
+    _same_as_uncached(src, out, tmp_path, monkeypatch, limits=limits)
+
+
+def _count_texts(monkeypatch) -> list:
+    """The note offsets of the events' print texts numbered from now on (one per event's text made)."""
+    made, text = [], fragments.Numbered.text
+    monkeypatch.setattr(fragments.Numbered, "text", lambda self, offset, root: made.append(offset) or
+                        text(self, offset, root))
+    return made
+
+
+@pytest.mark.parametrize("chunk, texts", [(1, 3), (2, 5), (100, 5)])
+def test_an_edit_makes_again_only_the_chunk_of_its_era_that_holds_the_edited_event(
+        site_dir, tmp_path, monkeypatch, chunk, texts):
+    """The late era holds two events (in the whole view and the era's, one in diplomacy's): in chunks
+    of one, each of the three documents that show the edited event makes its text alone again; the
+    other is read back from the page."""
+    src, limits = site_dir(), Limits(print_chunk=chunk)
+    out = tmp_path / "build"
+    assert build_site(src, out, limits=limits).ok
+    made = _count_texts(monkeypatch)
+    _edit(src)
+    assert build_site(src, out, limits=limits).ok
+    assert len(made) == texts
+    _same_as_uncached(src, out, tmp_path, monkeypatch, limits=limits)
+
+
+@pytest.mark.parametrize("edit", ["a note more", "moved to the late era", "deleted", "added"])
+def test_chunks_after_an_edit_that_moves_the_notes_or_the_events_are_made_again(site_dir, tmp_path, monkeypatch, edit):
+    """A note more in the first event numbers every later chunk's notes differently; an event moved,
+    deleted or added shifts the chunks: the output is still what a build without a cache makes."""
+    src, limits = site_dir(), Limits(print_chunk=1)
+    out = tmp_path / "build"
+    assert build_site(src, out, limits=limits).ok
+    first, kyakhta = src / "events" / "1689-treaty-of-nerchinsk.yaml", src / "events" / "1727-treaty-of-kyakhta.yaml"
+    if edit == "a note more":
+        _touch_later(first, first.read_text().replace("p. 150].", "p. 150]. Signed in Latin [@example-web]."))
+    elif edit == "moved to the late era":
+        _touch_later(kyakhta, kyakhta.read_text().replace("date: 1727", "date: 1957"))
+    elif edit == "deleted":
+        kyakhta.unlink()
+    else:
+        (src / "events" / "1728-copy.yaml").write_text(kyakhta.read_text().replace("Treaty of Kyakhta", "A copy"))
+    made = _count_texts(monkeypatch)
+    assert build_site(src, out, limits=limits).ok
+    assert made
+    _same_as_uncached(src, out, tmp_path, monkeypatch, limits=limits)
 
 
 LOOP = "{% for part in print_parts %}\n{{ part }}\n{% endfor %}"

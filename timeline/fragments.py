@@ -24,8 +24,9 @@ TOC = Stage("fragments.toc", subject=1)            # (language, event id) -> its
 # fragments above: kept in memory only (the preview), where a save then joins again one era, not all.
 PRINT_PARTS = Stage("fragments.print_part", saved=False)  # (language, document, era id, "toc" or "text") -> markup
 # Where the last page of a print document showed a part (its bytes in the file: page path, the page's
-# inputs, start, end), for the part's inputs: a command-line build reads an unchanged part back from
-# the file it wrote (Fragments.earlier) instead of joining an era's thousand events again.
+# inputs, start, end; and where in them each chunk of its events, see Part.data), for the part's inputs:
+# a command-line build reads an unchanged part back from the file it wrote (Fragments.earlier) instead
+# of joining an era's thousand events again, and of a changed era's part makes only the changed chunks.
 PRINT_AT = Stage("fragments.print_at")       # (language, document, era id, "toc" or "text") -> (path, ...)
 SOURCE_ITEMS = Stage("fragments.source", subject=1)  # (language, source key, root) -> its entry on the sources page
 BIBLIOGRAPHY = Stage("fragments.bibliography", subject=1)  # (language, source key) -> its bibliography entry
@@ -54,28 +55,46 @@ class Part(Later):
     """A part of a print document (an era's events, or its lines of the contents), made when first
     shown, or read back from where the page the output holds showed it (see with_holes)."""
 
-    __slots__ = ("memo", "key", "inputs", "earlier", "hole")
+    __slots__ = ("memo", "key", "inputs", "earlier", "hole", "chunked", "chunks")
 
-    def __init__(self, make, memo: Memo, key: tuple, inputs: str, earlier):
+    def __init__(self, make, memo: Memo, key: tuple, inputs: str, earlier, chunked=None):
         super().__init__(make)
         self.memo, self.key, self.inputs, self.earlier, self.hole = memo, key, inputs, earlier, None
+        # chunked(read): the part's bytes and its chunks' (inputs, start, end) in them, each chunk
+        # read(j, inputs) where the earlier page has it; None where the part cannot be made so.
+        self.chunked, self.chunks = chunked, ()
 
     def __html__(self) -> str:
         return self.hole if self.hole is not None else super().__html__()
 
     def data(self) -> bytes:
-        """Its text's bytes: as the output's page held them (not decoded and encoded again), or made."""
+        """Its text's bytes: as the output's page held them (not decoded and encoded again), or made,
+        by chunks where it can be (those unchanged read back: an edit makes a hundred events' text
+        again, not the five thousand of its era)."""
         if self.value is None and self.earlier is not None:
             at = self.memo.peek(PRINT_AT, self.key, self.inputs)
-            found = self.earlier(*at) if at is not None else None
+            found = self.earlier(*at[:4]) if at is not None else None
             if found is not None:
+                self.chunks = at[4]
                 return found
+            made = self.chunked(self._chunk) if self.chunked is not None else None
+            if made is not None:
+                data, self.chunks = made
+                return data
         return super().__html__().encode("utf-8")
+
+    def _chunk(self, j: int, inputs: str):
+        """Chunk j of the part as the page the output holds showed it, if it was made from inputs."""
+        at = self.memo.last(PRINT_AT, self.key)
+        if at is None or j >= len(at[4]) or at[4][j][0] != inputs:
+            return None
+        path, page_inputs, start, _, chunks = at
+        return self.earlier(path, page_inputs, start + chunks[j][1], start + chunks[j][2])
 
     def placed(self, path: str, page_inputs: str, start: int, end: int) -> None:
         """The page at path, made from page_inputs, holds the part's text at those bytes."""
         if self.earlier is not None:
-            self.memo.put(PRINT_AT, self.key, self.inputs, (path, page_inputs, start, end))
+            self.memo.put(PRINT_AT, self.key, self.inputs, (path, page_inputs, start, end, self.chunks))
 
 
 _PLACE = f"\0{os.urandom(8).hex()}:part:"   # + its index + NUL: where a page shows a part (with_holes)
@@ -186,10 +205,11 @@ class Fragments:
     rendered with its own environment (env)."""
 
     def __init__(self, tl: Timeline, env, memo: Memo, base: str, code: str = "", styled: dict | None = None,
-                 earlier=None):
+                 earlier=None, chunk: int = 100):
         self.tl, self.env, self.memo, self.base, self.code = tl, env, memo, base, code
         self.styled = styled or {}   # source key -> its entry in the language's own standard (build.styled)
         self.earlier = earlier  # earlier(path, page inputs, start, end): those bytes of the output's page, or None
+        self.chunk = chunk      # events in a chunk of a print part (Part.data)
 
     def _render(self, name: str, **context) -> str:
         context.setdefault("bibliography", self.bibliography)
@@ -222,45 +242,83 @@ class Fragments:
     def print_toc(self, doc, era, entries) -> Later:
         """One era's part of a print document's contents (partials/print_toc_era.html); doc: which
         document (its kind and id), as the same era has other events in another."""
-        def lines() -> list[str]:
+        def lines(chunk, n: int = 0) -> list[str]:
             return [self.memo.get(TOC, (self.code, e.id), self.base + e.key,
                                   lambda: self._render("partials/print_toc_event.html", entry=e)) + "\n"
-                    for e in entries]
+                    for e in chunk]
 
-        return self._part((self.code, doc, era.id, "toc"), digest(self.base, *(e.key for e in entries)),
-                          lambda: self._render_around("partials/print_toc_era.html", "events", lines(), era=era,
-                                                      era_entries=entries))
+        def inputs(chunk, n: int = 0) -> str:
+            return digest(self.base, *(e.key for e in chunk))
+
+        context = dict(era=era, era_entries=entries)
+        return self._part((self.code, doc, era.id, "toc"), inputs(entries),
+                          lambda: self._render_around("partials/print_toc_era.html", "events", lines(entries), **context),
+                          self._chunked("partials/print_toc_era.html", entries, 0, lines, inputs, context))
 
     def print_era(self, doc, era, entries, offset: int, root: str) -> Later:
         """One era of a print document (partials/print_era.html); offset: the notes before it, for
         numbering notes through the document."""
-        def events() -> list[str]:
-            parts, n = [], offset
-            for e in entries:
-                part = self.memo.get(PRINT_EVENTS, (self.code, e.id), self.base + e.key,
-                                     lambda: self._print_event(e))
-                parts.append(self._render("partials/print_event.html", entry=e, offset=n, root=root)
-                             if part is None else part.text(n, root))
-                parts.append("\n")
+        def text(e, n: int) -> str:   # an event's part, its notes numbered from n
+            part = self.memo.get(PRINT_EVENTS, (self.code, e.id), self.base + e.key, lambda: self._print_event(e))
+            return self._render("partials/print_event.html", entry=e, offset=n, root=root) if part is None \
+                else part.text(n, root)
+
+        def events(chunk, n: int) -> list[str]:
+            parts = []
+            for e in chunk:
+                parts += (text(e, n), "\n")
                 n += e.note_count
             return parts
 
-        inputs = digest(self.base, offset, root, *(e.key for e in entries))
-        return self._part((self.code, doc, era.id, "text"), inputs,
-                          lambda: self._render_around("partials/print_era.html", "events", events(), era=era,
-                                                      era_entries=entries, offset=offset, root=root))
+        def inputs(chunk, n: int) -> str:
+            return digest(self.base, n, root, *(e.key for e in chunk))
 
-    def _part(self, key: tuple, inputs: str, make) -> Part:
+        context = dict(era=era, era_entries=entries, offset=offset, root=root)
+        return self._part((self.code, doc, era.id, "text"), inputs(entries, offset),
+                          lambda: self._render_around("partials/print_era.html", "events", events(entries, offset),
+                                                      **context),
+                          self._chunked("partials/print_era.html", entries, offset, events, inputs, context))
+
+    def _chunked(self, name: str, entries: list, offset: int, texts, inputs, context: dict):
+        """chunked(read) of a Part (see Part.data): template `name` around its entries' texts, made
+        by chunks of self.chunk events, texts(chunk, n) and inputs(chunk, n) with n the notes before
+        the chunk; each chunk read(j, its inputs) back where the page has it."""
+        def chunked(read):
+            around = self._around(name, "events", **context)
+            if around is None or len(around) != 2:
+                return None
+            out, chunks, n = [around[0].encode("utf-8")], [], offset
+            size = len(out[0])
+            for j, start in enumerate(range(0, len(entries), self.chunk)):
+                chunk = entries[start:start + self.chunk]
+                made_from = inputs(chunk, n)
+                data = read(j, made_from)
+                out.append(data if data is not None else "".join(texts(chunk, n)).encode("utf-8"))
+                chunks.append((made_from, size, size + len(out[-1])))
+                size += len(out[-1])
+                n += sum(e.note_count for e in chunk)
+            out.append(around[1].encode("utf-8"))
+            return b"".join(out), tuple(chunks)
+        return chunked
+
+    def _part(self, key: tuple, inputs: str, make, chunked=None) -> Part:
         """A print part: kept in memory (the preview), or made; see Part for the command line."""
-        return Part(lambda: self.memo.get(PRINT_PARTS, key, inputs, make), self.memo, key, inputs, self.earlier)
+        return Part(lambda: self.memo.get(PRINT_PARTS, key, inputs, make), self.memo, key, inputs, self.earlier,
+                    chunked)
+
+    def _around(self, name: str, key: str, **context) -> list[str] | None:
+        """The template's text around each place it shows `key`, if it shows it only as it is."""
+        if not templating.shows_as_is(self.env, name, key):
+            return None
+        return self._render(name, **context, **{key: Markup(_HOLE)}).split(_HOLE)
 
     def _render_around(self, name: str, key: str, pieces: list[str], **context) -> str:
         """The template rendered with `key` the markup joined from pieces. A template that shows it only
         as it is gets a mark in its place, replaced after: an era's part of a print view is megabytes,
         which are then copied once, not four times (joined, marked safe, escaped, joined again)."""
-        if not templating.shows_as_is(self.env, name, key):
+        parts = self._around(name, key, **context)
+        if parts is None:
             return self._render(name, **context, **{key: Markup("".join(pieces))})
-        parts = self._render(name, **context, **{key: Markup(_HOLE)}).split(_HOLE)
         joined = [parts[0]]
         for part in parts[1:]:
             joined += pieces

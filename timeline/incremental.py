@@ -85,6 +85,15 @@ class Memo:
         self._used(stage, key, hit)
         return hit.value
 
+    def last(self, stage: Stage, key):
+        """The value kept for (stage, key) whatever inputs it was made from, or None: a hint only, which
+        the caller checks (where an earlier build put what it made)."""
+        hit = self.tables.get(stage, {}).get(key)
+        if hit is None or hit.packed is not None and not _unpack(hit):
+            return None
+        self._used(stage, key, hit)
+        return hit.value
+
     def later(self, stage: Stage, key, inputs: str, compute: Callable[[], Any]) -> Callable[[], Any] | None:
         """None if nothing is kept for (stage, key) and these inputs; else a function that gives
         get()'s value when called: a value saved by the last build is read only if a page needs it

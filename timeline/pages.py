@@ -32,6 +32,7 @@ class Limits(NamedTuple):
     events the home page lists them all, beyond it each era shows its major events only."""
     list_page_size: int = 400
     home_limit: int = 1000
+    print_chunk: int = 100   # an era of a print view is made again by chunks of this many events
 
 
 class PageSpec(NamedTuple):
@@ -124,7 +125,7 @@ class Planner:
         # in the order: previous, next, related), a page that shows them all adds every key, in order.
         self.with_sources = digest(self.base, *(s.digest for _, s in sorted(content.sources.items())))
         self.everything = digest(self.with_sources, *(e.key for e in tl.entries))
-        self.frag = Fragments(tl, env, memo, self.base, ed.code, ed.styled, earlier)
+        self.frag = Fragments(tl, env, memo, self.base, ed.code, ed.styled, earlier, limits.print_chunk)
 
     def spec(self, path: str, template: str, context: dict, inputs: str | None = None) -> PageSpec:
         """path: the page's path in its language (urls.path); the spec's is under the language's folder."""
