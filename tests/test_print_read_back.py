@@ -15,7 +15,7 @@ from support import ROOT
 from test_cache import _count_fragments, _touch_later, _tree
 from timeline import fragments, templating
 from timeline.build import build_site
-from timeline.incremental import Memo
+from timeline.incremental import KEEP_UNUSED, Memo
 from timeline.pages import Limits
 
 ALLIANCE = "events/1950-treaty-of-alliance.yaml"    # the late era; diplomacy
@@ -235,3 +235,21 @@ def test_what_the_theme_does_with_the_parts_is_learnt_once_and_again_when_it_cha
     assert build_site(src, out, templates=templates).ok
     assert parsed and "Treaty of K." in (out / "print" / "index.html").read_text()
     _same_as_uncached(src, out, tmp_path, monkeypatch, templates)
+
+
+def test_where_a_kept_print_page_shows_its_parts_is_remembered_however_many_builds_keep_it(
+        site_dir, tmp_path, monkeypatch):
+    """The early era's print view is kept as it is while many edits go to the late era; the first
+    edit in the early era then makes the edited event's chunk again, not the era's every event."""
+    src, limits = site_dir(), Limits(print_chunk=1)
+    out = tmp_path / "build"
+    assert build_site(src, out, limits=limits).ok
+    for n in range(1, KEEP_UNUSED + 3):
+        _edit(src, n)
+        assert build_site(src, out, limits=limits).ok
+    kyakhta = src / "events" / "1727-treaty-of-kyakhta.yaml"
+    _touch_later(kyakhta, kyakhta.read_text().replace("Treaty of Kyakhta", "The Treaty of Kyakhta"))
+    made = _count_texts(monkeypatch)
+    assert build_site(src, out, limits=limits).ok
+    assert len(made) == 4   # the whole view's, the early era's, trade's, territory's
+    _same_as_uncached(src, out, tmp_path, monkeypatch, limits=limits)

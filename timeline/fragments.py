@@ -23,10 +23,9 @@ TOC = Stage("fragments.toc", subject=1)            # (language, event id) -> its
 # A print document's part (an era's events, or the era's lines of the contents), joined from the
 # fragments above: kept in memory only (the preview), where a save then joins again one era, not all.
 PRINT_PARTS = Stage("fragments.print_part", saved=False)  # (language, document, era id, "toc" or "text") -> markup
-# Where the last page of a print document showed a part (its bytes in the file: page path, the page's
-# inputs, start, end; and where in them each chunk of its events, see Part.data), for the part's inputs:
-# a command-line build reads an unchanged part back from the file it wrote (Fragments.earlier) instead
-# of joining an era's thousand events again, and of a changed era's part makes only the changed chunks.
+# Where the last page of a print document showed a part (page path, the page's inputs, start, end, and
+# its chunks' places, see Part.data): a command-line build reads an unchanged part (or chunk) back from
+# the file it wrote (Fragments.earlier) instead of joining an era's thousand events again.
 PRINT_AT = Stage("fragments.print_at")       # (language, document, era id, "toc" or "text") -> (path, ...)
 SOURCE_ITEMS = Stage("fragments.source", subject=1)  # (language, source key, root) -> its entry on the sources page
 BIBLIOGRAPHY = Stage("fragments.bibliography", subject=1)  # (language, source key) -> its bibliography entry
@@ -60,9 +59,7 @@ class Part(Later):
     def __init__(self, make, memo: Memo, key: tuple, inputs: str, earlier, chunked=None):
         super().__init__(make)
         self.memo, self.key, self.inputs, self.earlier, self.hole = memo, key, inputs, earlier, None
-        # chunked(read): the part's bytes and its chunks' (inputs, start, end) in them, each chunk
-        # read(j, inputs) where the earlier page has it; None where the part cannot be made so.
-        self.chunked, self.chunks = chunked, ()
+        self.chunked, self.chunks = chunked, ()   # see Fragments._chunked
 
     def __html__(self) -> str:
         return self.hole if self.hole is not None else super().__html__()
@@ -90,6 +87,11 @@ class Part(Later):
             return None
         path, page_inputs, start, _, chunks = at
         return self.earlier(path, page_inputs, start + chunks[j][1], start + chunks[j][2])
+
+    def kept(self) -> None:
+        """The page that shows the part is kept as it is: where it shows the part stays known."""
+        if self.earlier is not None:
+            self.memo.peek(PRINT_AT, self.key, self.inputs)
 
     def placed(self, path: str, page_inputs: str, start: int, end: int) -> None:
         """The page at path, made from page_inputs, holds the part's text at those bytes."""
@@ -282,7 +284,8 @@ class Fragments:
     def _chunked(self, name: str, entries: list, offset: int, texts, inputs, context: dict):
         """chunked(read) of a Part (see Part.data): template `name` around its entries' texts, made
         by chunks of self.chunk events, texts(chunk, n) and inputs(chunk, n) with n the notes before
-        the chunk; each chunk read(j, its inputs) back where the page has it."""
+        the chunk, each read(j, its inputs) back where the page has it: the part's bytes and each
+        chunk's (inputs, start, end) in them; None if the template shows the events otherwise."""
         def chunked(read):
             around = self._around(name, "events", **context)
             if around is None or len(around) != 2:

@@ -171,7 +171,6 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
         specs += planner.all()
         renderers[ed.code] = _PageRenderer(ed, envs[ed.code], versions, planner, languages)
     renderer = _Dispatch(renderers)
-    env = envs[editions[0].code]
     n_events = len(editions[0].timeline.entries)
     files: dict = {}
     todo, deferred = [], {}
@@ -180,7 +179,7 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
             deferred[spec.path] = _later(renderer, spec, memo)
             continue
         page = memo.peek(PAGES, spec.path, spec.inputs)
-        if page is None and not (kept is not None and kept(spec.path, spec.inputs)):
+        if page is None and not (kept is not None and kept(spec.path, spec.inputs) and _parts_kept(spec)):
             todo.append(spec)
         files[spec.path] = page
     workers = workers if workers is not None else (os.cpu_count() or 1)
@@ -192,6 +191,14 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
         files[spec.path] = page
     files.update(static)
     return Rendered(files, {spec.path: spec.inputs for spec in specs}, deferred)
+
+
+def _parts_kept(spec: PageSpec) -> bool:
+    """A page kept as it is: where it shows its print parts stays known, however many builds keep it."""
+    for name in spec.parts:
+        for part in spec.context[name]:
+            part.kept()
+    return True
 
 
 def _later(renderer: "_Dispatch", spec: PageSpec, memo: Memo) -> Callable[[], bytes]:
