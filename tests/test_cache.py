@@ -12,6 +12,7 @@ from support import ROOT
 from timeline import build as build_mod
 from timeline.build import build_site
 from timeline.incremental import Memo
+from timeline.pages import Limits
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -445,25 +446,31 @@ def test_an_edited_event_renders_again_only_the_pages_that_show_it(site_dir, tmp
     assert _tree(out) == _tree(tmp_path / "fresh")
 
 
-def test_an_edit_reads_the_saved_texts_of_the_pages_it_makes_again_only(site_dir, tmp_path, monkeypatch):
+@pytest.mark.parametrize("stretch", [1, Limits().export_stretch])
+def test_an_edit_reads_the_saved_texts_of_the_pages_it_makes_again_only(site_dir, tmp_path, monkeypatch, stretch):
+    """The texts an edit reads from the memo are those of the pages it makes again, and of the events
+    whose export records are kept with the edited one's (a stretch of some 64: here every event; in
+    stretches of one, none)."""
     from timeline import incremental, index
-    src = site_dir()
+    src, limits = site_dir(), Limits(export_stretch=stretch)
     out = tmp_path / "build"
-    assert build_site(src, out).ok
+    assert build_site(src, out, limits=limits).ok
     unpacked, unpack = [], incremental._unpack
     monkeypatch.setattr(incremental, "_unpack", lambda record: unpack(record) and not unpacked.append(record.value))
     event = src / "events" / "1950-treaty-of-alliance.yaml"
     _touch_later(event, event.read_text().replace("title: Treaty", "title: The Treaty"))
-    result = build_site(src, out)
+    result = build_site(src, out, limits=limits)
     assert result.ok and result.events > 5
     # The edited event's text is made again; of the others, only its neighbours' (their pages show
     # its title) are read from the memo: every other page is kept, or made from kept fragments.
     texts = [value for value in unpacked if isinstance(value, index.EntryText)]
+    read = ["1864-dated", "1969-zhenbao-island"] if stretch == 1 else \
+        [e.id for e in result.timeline.entries if e.id != "1950-treaty-of-alliance"]
     assert sorted(str(t.summary_list_html)[:20] for t in texts) == sorted(
-        str(result.timeline.by_id[i].summary_list_html)[:20] for i in ("1864-dated", "1969-zhenbao-island"))
-    assert build_site(src, out).reused  # and the record says what the output holds, kept pages too
+        str(result.timeline.by_id[i].summary_list_html)[:20] for i in read)
+    assert build_site(src, out, limits=limits).reused  # and the record says what the output holds, kept pages too
     shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
-    assert build_site(src, tmp_path / "fresh", use_cache=False).ok
+    assert build_site(src, tmp_path / "fresh", use_cache=False, limits=limits).ok
     assert _tree(out) == _tree(tmp_path / "fresh")
 
 

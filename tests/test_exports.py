@@ -18,6 +18,7 @@ import urllib.request
 import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import NamedTuple
 
 import feedparser
 import jsonschema
@@ -27,6 +28,7 @@ import yaml
 from timeline import content, exports, schema
 from timeline.build import build_site, render_site
 from timeline.diagnostics import Report
+from timeline.incremental import Memo
 from timeline.model import SIGNIFICANCE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -511,3 +513,38 @@ def test_xml_escaping_matches_the_standard_library():
     for text in ("a&b<c>d", 'say "hi"', "it's", "both ' and \"", "tab\tnl\ncr\r", "", "条约 & договор"):
         assert exports.xml_escape(text) == escape(text)
         assert exports.quoteattr(text) == quoteattr(text)
+
+
+class _Entry(NamedTuple):
+    id: str
+    key: str
+
+
+@pytest.mark.parametrize("edit", ["changed", "added", "deleted"])
+def test_records_are_kept_in_stretches_and_an_edit_makes_its_own_stretch_again(edit):
+    """The records of 1,000 events in stretches (some 16): joined, they are every record in order;
+    after one event changed, was added or deleted, the records made again are those of its stretch
+    (two, where an added event ends a stretch), not the 1,000."""
+    entries = [_Entry(f"{1700 + i // 10}-event-{i:04d}", f"key {i}") for i in range(1000)]
+    made = []
+
+    def make(e) -> dict:
+        made.append(e.id)
+        return {"id": e.id, "key": e.key}
+
+    def joined(entries) -> bytes:
+        return b",".join(exports._stretches(memo, "events.json", entries, lambda e: e.key, make))
+
+    memo = Memo()
+    assert joined(entries) == b",".join(json.dumps(make(e), separators=(",", ":")).encode() for e in entries)
+    made.clear()
+    assert joined(entries) and made == []
+    if edit == "changed":
+        entries[500] = entries[500]._replace(key="key 500, edited")
+    elif edit == "added":
+        entries.insert(500, _Entry("1750-event-new", "new"))
+    else:
+        del entries[500]
+    expected = b",".join(json.dumps({"id": e.id, "key": e.key}, separators=(",", ":")).encode() for e in entries)
+    assert joined(entries) == expected
+    assert 0 < len(made) <= 3 * exports.STRETCH and len(made) < len(entries) / 5

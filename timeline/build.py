@@ -94,7 +94,7 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
                                        parallel_min=parallel_min, sink=sink, kept=kept, earlier=earlier,
                                        defer=_print_view if on_demand else None)
         files = rendered.files
-        files.update(exports.export_files(editions, [*files, *rendered.deferred], memo))
+        files.update(exports.export_files(editions, [*files, *rendered.deferred], memo, limits.export_stretch))
     except catalogs.CatalogError as exc:
         report.error(exc.path, exc.line, None, exc.message)
         return BuildResult(False, report.sorted())

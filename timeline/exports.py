@@ -14,6 +14,7 @@ import html
 import json
 import os
 import uuid
+import zlib
 
 from . import maps, schema
 from .places import names as place_text
@@ -21,9 +22,10 @@ from .index import Timeline
 from . import urls
 from .incremental import Memo, Stage, digest
 from .catalogs import N_
-from .pages import edition
+from .pages import Limits, edition
 
-RECORDS = Stage("exports.record")   # (export's path, event id) -> the event's record, as JSON
+RECORDS = Stage("exports.record")   # (export's path, first event id) -> a stretch of records, as JSON
+STRETCH = Limits().export_stretch   # events in a stretch of records, on average (_stretches)
 
 FEED_SIZE = 50
 MORE = N_("More, with sources")   # a TimelineJS slide's link to the event page
@@ -86,14 +88,20 @@ def sources_json(tl: Timeline, memo: Memo | None = None) -> bytes:
     return b"[" + b",".join(item(s) for s in sorted(tl.content.sources.values(), key=lambda s: s.key)) + b"]\n"
 
 
-def _memo(memo: Memo | None, kind: str, entry, make, site: str) -> bytes:
-    """make(entry) as compact JSON (UTF-8), kept in the memo while the entry, its links and the site
-    (site: its digest) are unchanged."""
-    def made() -> bytes:
-        return _dumps(make(entry)).encode("utf-8")
-    if memo is None:
-        return made()
-    return memo.get(RECORDS, (kind, entry.id), site + entry.key, made)  # site: of fixed length, first
+def _stretches(memo: Memo | None, path: str, entries, inputs, make, stretch: int = STRETCH) -> list[bytes]:
+    """The entries' records, make(e) as compact JSON (UTF-8) made from inputs(e), joined by commas in
+    stretches, each kept whole in the memo while its records' inputs are unchanged: 10,000 events are
+    some 160 values to read and join, not 10,000. A stretch ends after an event whose id's hash says
+    so (one in `stretch`): an event added or deleted changes its own stretch only."""
+    out, held = [], []
+    for i, e in enumerate(entries):
+        held.append(e)
+        if zlib.crc32(e.id.encode("utf-8", "surrogateescape")) % stretch and i < len(entries) - 1:
+            continue
+        made = lambda held=held: b",".join(_dumps(make(e)).encode("utf-8") for e in held)  # noqa: E731
+        out.append(made() if memo is None else memo.get(RECORDS, (path, held[0].id), digest(*map(inputs, held)), made))
+        held = []
+    return out
 
 
 def _dumps(data) -> str:
@@ -116,7 +124,7 @@ def _translation(entry, prefix: str) -> dict:
             "body_html": str(entry.body_html), "english": sorted(entry.english)}
 
 
-def events_json(tl: Timeline, memo: Memo | None = None, others=()) -> bytes:
+def events_json(tl: Timeline, memo: Memo | None = None, others=(), stretch: int = STRETCH) -> bytes:
     """others: the editions (localize.Edition) of the other languages, whose texts each event carries."""
     def date(d):
         if d is None:
@@ -148,12 +156,10 @@ def events_json(tl: Timeline, memo: Memo | None = None, others=()) -> bytes:
     # Each language's code and folder: a translation's url is under its folder.
     site = digest(repr(tl.site), *((ed.code, ed.language.prefix) for ed in others))
 
-    def made(e) -> bytes:
+    def inputs(e) -> str:
         # The record changes with the event's text in any language.
-        inputs = site + e.key if not others else digest(site, e.key, *(ed.timeline.by_id[e.id].key for ed in others))
-        make = lambda: _dumps(with_translations(e)).encode("utf-8")  # noqa: E731
-        return make() if memo is None else memo.get(RECORDS, ("events.json", e.id), inputs, make)
-    events = [made(e) for e in tl.entries]
+        return site + e.key if not others else digest(site, e.key, *(ed.timeline.by_id[e.id].key for ed in others))
+    events = _stretches(memo, "events.json", tl.entries, inputs, with_translations, stretch)
     site = tl.site
     return _json_with_list({"$schema": (site.base_url or "") + EVENTS_SCHEMA,
             "title": site.title, "edition": edition(tl), "span": [site.span_start, site.span_end],
@@ -195,7 +201,8 @@ def geojson(tl: Timeline) -> bytes:
     return _json({"type": "FeatureCollection", "features": features})
 
 
-def timelinejs(tl: Timeline, memo: Memo | None = None, prefix: str = "", more: str = MORE) -> bytes:
+def timelinejs(tl: Timeline, memo: Memo | None = None, prefix: str = "", more: str = MORE,
+               stretch: int = STRETCH) -> bytes:
     """TimelineJS3's JSON format. TimelineJS puts headline, display_date and group into the page as
     HTML, so those plain-text fields are escaped here; text.text is the already sanitised summary.
     prefix: the folder of the timeline's language ("" the default); more: its link's text, translated."""
@@ -224,7 +231,7 @@ def timelinejs(tl: Timeline, memo: Memo | None = None, prefix: str = "", more: s
         return item
 
     site = digest(repr(tl.site), more)
-    events = [_memo(memo, prefix + "timelinejs.json", e, item, site) for e in tl.entries]
+    events = _stretches(memo, prefix + "timelinejs.json", tl.entries, lambda e: site + e.key, item, stretch)
     eras = [{"start_date": {"year": r.start}, "end_date": {"year": r.end},
              "text": {"headline": html.escape(r.label)}} for r in tl.site.eras]
     title = {"text": {"headline": html.escape(tl.site.title), "text": html.escape(tl.site.subtitle)}}
@@ -301,19 +308,20 @@ def robots(base: str | None) -> bytes:
     return ("User-agent: *\nAllow: /\n" + (f"Sitemap: {base}sitemap.xml\n" if base else "")).encode("utf-8")
 
 
-def export_files(editions, paths=(), memo: Memo | None = None) -> dict[str, bytes]:
-    """All exports; memo (an incremental.Memo) saves redoing unchanged events. editions: a
-    localize.Edition per language, the default's first (or a Timeline, for a site in one language).
-    Each language has its own feed and timelinejs.json in its folder; the rest is shared."""
+def export_files(editions, paths=(), memo: Memo | None = None, stretch: int = STRETCH) -> dict[str, bytes]:
+    """All exports; memo (an incremental.Memo) saves redoing unchanged events (by stretches of about
+    `stretch` events). editions: a localize.Edition per language, the default's first (or a Timeline,
+    for a site in one language). Each language has its own feed and timelinejs.json in its folder;
+    the rest is shared."""
     tl, others = editions[0].timeline, editions[1:]
     base = tl.site.base_url
     files = {
-        "events.json": events_json(tl, memo, others),
+        "events.json": events_json(tl, memo, others, stretch),
         EVENTS_SCHEMA: schema.dumps(schema.events_json_schema()),
         EVENT_FILE_SCHEMA: schema.dumps(schema.event_file_schema([t.id for t in tl.site.themes],
                                                                  [p.id for p in tl.site.places])),
         "sources.json": sources_json(tl, memo),
-        "timelinejs.json": timelinejs(tl, memo),
+        "timelinejs.json": timelinejs(tl, memo, stretch=stretch),
         "feed.xml": feed(tl),
         "robots.txt": robots(base),
     }
@@ -322,7 +330,7 @@ def export_files(editions, paths=(), memo: Memo | None = None) -> dict[str, byte
         files[urls.path("basemap")] = maps.basemap().data
     for ed in others:
         prefix = ed.language.prefix
-        files[prefix + "timelinejs.json"] = timelinejs(ed.timeline, memo, prefix, ed.gettext.gettext(MORE))
+        files[prefix + "timelinejs.json"] = timelinejs(ed.timeline, memo, prefix, ed.gettext.gettext(MORE), stretch)
         files[prefix + "feed.xml"] = feed(ed.timeline, prefix=prefix)
     if base:
         files["sitemap.xml"] = sitemap(base, list(paths) + ["index.html"], [ed.language for ed in editions])

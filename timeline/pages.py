@@ -33,6 +33,7 @@ class Limits(NamedTuple):
     list_page_size: int = 400
     home_limit: int = 1000
     print_chunk: int = 100   # an era of a print view is made again by chunks of this many events
+    export_stretch: int = 64   # an export's records are kept by stretches of about this many events
 
 
 class PageSpec(NamedTuple):
