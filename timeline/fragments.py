@@ -91,7 +91,7 @@ class Part(Later):
     def kept(self) -> None:
         """The page that shows the part is kept as it is: where it shows the part stays known."""
         if self.earlier is not None:
-            self.memo.peek(PRINT_AT, self.key, self.inputs)
+            self.memo.last(PRINT_AT, self.key)
 
     def placed(self, path: str, page_inputs: str, start: int, end: int) -> None:
         """The page at path, made from page_inputs, holds the part's text at those bytes."""
@@ -241,9 +241,9 @@ class Fragments:
             return ",\n".join(items) + "\n" if items else ""
         return Later(make)
 
-    def print_toc(self, doc, era, entries) -> Later:
+    def print_toc(self, doc, era, entries, keys: str) -> Later:
         """One era's part of a print document's contents (partials/print_toc_era.html); doc: which
-        document (its kind and id), as the same era has other events in another."""
+        document (kind, id), as the same era has other events in another; keys: a digest of theirs."""
         def lines(chunk, n: int = 0) -> list[str]:
             return [self.memo.get(TOC, (self.code, e.id), self.base + e.key,
                                   lambda: self._render("partials/print_toc_event.html", entry=e)) + "\n"
@@ -253,13 +253,13 @@ class Fragments:
             return digest(self.base, *(e.key for e in chunk))
 
         context = dict(era=era, era_entries=entries)
-        return self._part((self.code, doc, era.id, "toc"), inputs(entries),
+        return self._part((self.code, doc, era.id, "toc"), digest(self.base, keys),
                           lambda: self._render_around("partials/print_toc_era.html", "events", lines(entries), **context),
                           self._chunked("partials/print_toc_era.html", entries, 0, lines, inputs, context))
 
-    def print_era(self, doc, era, entries, offset: int, root: str) -> Later:
+    def print_era(self, doc, era, entries, offset: int, root: str, keys: str) -> Later:
         """One era of a print document (partials/print_era.html); offset: the notes before it, for
-        numbering notes through the document."""
+        numbering notes through the document; keys: as print_toc's."""
         def text(e, n: int) -> str:   # an event's part, its notes numbered from n
             part = self.memo.get(PRINT_EVENTS, (self.code, e.id), self.base + e.key, lambda: self._print_event(e))
             return self._render("partials/print_event.html", entry=e, offset=n, root=root) if part is None \
@@ -276,7 +276,7 @@ class Fragments:
             return digest(self.base, n, root, *(e.key for e in chunk))
 
         context = dict(era=era, era_entries=entries, offset=offset, root=root)
-        return self._part((self.code, doc, era.id, "text"), inputs(entries, offset),
+        return self._part((self.code, doc, era.id, "text"), digest(self.base, offset, root, keys),
                           lambda: self._render_around("partials/print_era.html", "events", events(entries, offset),
                                                       **context),
                           self._chunked("partials/print_era.html", entries, offset, events, inputs, context))

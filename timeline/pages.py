@@ -230,17 +230,17 @@ class Planner:
         specs = []
         for doc in printview.documents(self.tl, self.ed.language.path):
             root, toc, parts, offset = urls.root_of(doc.page), [], [], 0
-            for era, entries in doc.parts:
-                toc.append(self.frag.print_toc((doc.kind, doc.ident), era, entries))
-                parts.append(self.frag.print_era((doc.kind, doc.ident), era, entries, offset, root))
+            keys = [digest(*map(attrgetter("key"), entries)) for _, entries in doc.parts]  # once for all three
+            for (era, entries), shows in zip(doc.parts, keys):
+                toc.append(self.frag.print_toc((doc.kind, doc.ident), era, entries, shows))
+                parts.append(self.frag.print_era((doc.kind, doc.ident), era, entries, offset, root, shows))
                 offset += sum(map(attrgetter("note_count"), entries))
             title = self.tl.site.title if doc.kind == "print" else doc.heading
             has_pdf = self.pdf_url and (self.all_pdfs or doc.kind == "print")
             # What the document shows: its own events (an edit elsewhere leaves it as it is), every
             # source (with_sources), the site; not the whole timeline (hidden from its template).
             shown = digest(self.with_sources, repr((doc.kind, doc.ident, doc.heading, doc.subtitle, doc.pdf, has_pdf)),
-                           *chain.from_iterable((era.id, *map(attrgetter("key"), entries))
-                                                for era, entries in doc.parts))
+                           *chain.from_iterable((era.id, shows) for (era, _), shows in zip(doc.parts, keys)))
             specs.append(self.spec(doc.page, "print.html", {
                 "title": self._(PRINTED).format(title=title), "kind": "print", "doc": doc,
                 "pdf_url": has_pdf and doc.pdf, "print_toc": toc, "print_parts": parts,
