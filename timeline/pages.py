@@ -96,7 +96,7 @@ def _hidden(name: str, kind: str):
 
 def _untranslated(entries) -> bool:
     """Whether a list of entries shows a text in English in a translated edition (titles, summaries)."""
-    return any(e.english - {"body"} for e in entries)
+    return any(e.english and e.english - {"body"} for e in entries)   # most have none: no set made
 
 
 def edition(tl: Timeline) -> str:
