@@ -25,6 +25,8 @@ from .catalogs import N_
 from .pages import Limits, edition
 
 RECORDS = Stage("exports.record")   # (export's path, first event id) -> a stretch of records, as JSON
+# An event's record alone, kept in memory only (the preview): a stretch made again remakes one record.
+EVENT_RECORDS = Stage("exports.event", saved=False)   # (export's path, event id) -> its record
 STRETCH = Limits().export_stretch   # events in a stretch of records, on average (_stretches)
 
 FEED_SIZE = 50
@@ -93,12 +95,16 @@ def _stretches(memo: Memo | None, path: str, entries, inputs, make, stretch: int
     stretches, each kept whole in the memo while its records' inputs are unchanged: 10,000 events are
     some 160 values to read and join, not 10,000. A stretch ends after an event whose id's hash says
     so (one in `stretch`): an event added or deleted changes its own stretch only."""
+    def one(e) -> bytes:
+        made = lambda: _dumps(make(e)).encode("utf-8")  # noqa: E731
+        return made() if memo is None else memo.get(EVENT_RECORDS, (path, e.id), inputs(e), made)
+
     out, held = [], []
     for i, e in enumerate(entries):
         held.append(e)
         if zlib.crc32(e.id.encode("utf-8", "surrogateescape")) % stretch and i < len(entries) - 1:
             continue
-        made = lambda held=held: b",".join(_dumps(make(e)).encode("utf-8") for e in held)  # noqa: E731
+        made = lambda held=held: b",".join(one(e) for e in held)  # noqa: E731
         out.append(made() if memo is None else memo.get(RECORDS, (path, held[0].id), digest(*map(inputs, held)), made))
         held = []
     return out
