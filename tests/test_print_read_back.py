@@ -253,3 +253,17 @@ def test_where_a_kept_print_page_shows_its_parts_is_remembered_however_many_buil
     assert build_site(src, out, limits=limits).ok
     assert len(made) == 4   # the whole view's, the early era's, trade's, territory's
     _same_as_uncached(src, out, tmp_path, monkeypatch, limits=limits)
+
+
+def test_a_memo_no_one_holds_is_freed_though_its_environment_answered_what_the_theme_does():
+    """The preview's memo holds its environments; what the theme does is asked through them: the
+    memo is not kept alive by that (a test run or a restarted preview would keep every one)."""
+    import gc
+    import weakref
+    memo = Memo()
+    env = templating.environment(ROOT / "templates", memo, "theme", False, "en")
+    assert templating.shows_items_as_is(env, "print.html", "print_parts")
+    held = weakref.ref(memo)
+    del memo, env
+    gc.collect()
+    assert held() is None

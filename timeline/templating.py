@@ -131,7 +131,7 @@ def environment(templates: Path, memo: Memo, inputs: str, keep_compiled: bool = 
         data.decode("utf-8", "replace") for _, data in _theme_files(templates, ("static",))))
     env = memo.get(ENVIRONMENTS, (str(templates), keep_compiled, code), inputs,
                    lambda: _make(templates, keep_compiled, code, plain))
-    _THEMES[env] = (memo, str(templates), inputs)
+    _THEMES[env] = (weakref.ref(memo), str(templates), inputs)   # weak: a preview's memo holds env
     return env
 
 
@@ -198,12 +198,12 @@ def static_files(templates: Path, report=None) -> dict[str, bytes]:
 # Where a template's output is not simply the concatenation of what its {{ }} show.
 _CAPTURING = (nodes.FilterBlock, nodes.AssignBlock, nodes.Macro, nodes.CallBlock)   # output not shown as made
 _INDIRECT = (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport, *_CAPTURING)
-_THEMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # environment -> (memo, folder, theme digest)
+_THEMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # environment -> (its memo, folder, theme digest)
 
 
 def _known(env: jinja2.Environment, check: str, name: str, key: str, answer) -> bool:
-    memo, folder, theme = _THEMES.get(env) or (Memo(), "", "")
-    return memo.get(FACTS, (folder, check, name, key), theme, answer)
+    memo, folder, theme = _THEMES.get(env) or (lambda: None, "", "")
+    return (memo() or Memo()).get(FACTS, (folder, check, name, key), theme, answer)
 
 
 def shows_as_is(env: jinja2.Environment, name: str, key: str) -> bool:
