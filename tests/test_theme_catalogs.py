@@ -114,8 +114,8 @@ def test_a_catalog_that_drops_a_placeholder_is_caught(tmp_path):
 def _render_fixture(monkeypatch, code: str) -> dict[str, str]:
     """The fixture site rendered by the real environment with a language's catalog installed (the
     per-language site itself is built elsewhere: this is the templates and catalogs alone)."""
-    def with_catalog(templates, keep_compiled, language="en"):   # the fixture site is English only
-        return MAKE(templates, keep_compiled, code)   # its strings are compiled in: made for the language
+    def with_catalog(templates, keep_compiled, language, plain):   # the fixture site is English only
+        return MAKE(templates, keep_compiled, code, plain)   # its strings are compiled in: made for the language
 
     monkeypatch.setattr(templating, "_make", with_catalog)
     monkeypatch.chdir(FIXTURES / "good")

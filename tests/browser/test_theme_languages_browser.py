@@ -18,8 +18,8 @@ def russian_home(tmp_path_factory):
     out = tmp_path_factory.mktemp("ru") / "site"
     make = templating._make
 
-    def with_catalog(templates, keep_compiled, language="en"):   # the fixture site is English only
-        return make(templates, keep_compiled, "ru")   # its strings are compiled in: made for the language
+    def with_catalog(templates, keep_compiled, language, plain):   # the fixture site is English only
+        return make(templates, keep_compiled, "ru", plain)   # its strings are compiled in: made for the language
 
     templating._make = with_catalog
     try:
