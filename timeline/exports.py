@@ -95,17 +95,18 @@ def _stretches(memo: Memo | None, path: str, entries, inputs, make, stretch: int
     stretches, each kept whole in the memo while its records' inputs are unchanged: 10,000 events are
     some 160 values to read and join, not 10,000. A stretch ends after an event whose id's hash says
     so (one in `stretch`): an event added or deleted changes its own stretch only."""
-    def one(e) -> bytes:
+    def one(e, made_from: str) -> bytes:
         made = lambda: _dumps(make(e)).encode("utf-8")  # noqa: E731
-        return made() if memo is None else memo.get(EVENT_RECORDS, (path, e.id), inputs(e), made)
+        return made() if memo is None else memo.get(EVENT_RECORDS, (path, e.id), made_from, made)
 
     out, held = [], []
     for i, e in enumerate(entries):
-        held.append(e)
+        held.append((e, inputs(e)))
         if zlib.crc32(e.id.encode("utf-8", "surrogateescape")) % stretch and i < len(entries) - 1:
             continue
-        made = lambda held=held: b",".join(one(e) for e in held)  # noqa: E731
-        out.append(made() if memo is None else memo.get(RECORDS, (path, held[0].id), digest(*map(inputs, held)), made))
+        made = lambda held=held: b",".join(one(*pair) for pair in held)  # noqa: E731
+        out.append(made() if memo is None else
+                   memo.get(RECORDS, (path, held[0][0].id), digest(*(made_from for _, made_from in held)), made))
         held = []
     return out
 
