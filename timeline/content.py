@@ -79,15 +79,16 @@ def load(src: Path, report: Report, base_url: str | None = None, memo: Memo | No
     sources, whole = load_sources(src, report, memo)
     events = _load_events(src, report, site, memo)
     pages = _load_pages(src, report)
+    cites = {}
     if site is not None:
         # With a sources file unusable, every citation of it would be "no source": one error is enough.
-        cross_check(site, events, pages, sources if whole else None, report, memo)
+        cites = cross_check(site, events, pages, sources if whole else None, report, memo)
         if known is not None:
             places.check_events(site.places, events, report)
     if report.errors or site is None:
         return None
     events.sort(key=lambda e: (e.date.sort_key, e.end.sort_key if e.end else (0, 0, 0), e.id))
-    return Content(site, tuple(events), sources, tuple(sorted(pages, key=lambda p: (p.order, p.slug))))
+    return Content(site, tuple(events), sources, tuple(sorted(pages, key=lambda p: (p.order, p.slug))), cites)
 
 
 def _load_events(src: Path, report: Report, site: Site | None, memo: Memo) -> list[Event]:

@@ -16,7 +16,7 @@ CHECKS = Stage("content.check")      # an event id -> Checked (its cross-checks)
 
 class Checked(NamedTuple):
     diagnostics: tuple
-    keys: tuple                # the source keys the event cites or lists
+    keys: tuple                # the source keys the event cites or lists, each once, in order
 
 
 def _citations_in(event: Event):
@@ -30,7 +30,9 @@ def _citations_in(event: Event):
 
 
 def cross_check(site: Site, events: list[Event], pages: list[Page], sources: dict, report: Report,
-                 memo: Memo) -> None:
+                 memo: Memo) -> dict:
+    """Report what names something the content does not have; return event id -> the source keys
+    it cites or lists (each once, in order: the index numbers notes and lists sources from them)."""
     theme_ids = {t.id for t in site.themes}
     event_ids = {e.id for e in events}
     cited: set[str] = set()
@@ -41,12 +43,14 @@ def cross_check(site: Site, events: list[Event], pages: list[Page], sources: dic
     def check(e: Event) -> Checked:
         own = Report()
         keys = _check_event(e, site, theme_ids, event_ids, sources, own)
-        return Checked(tuple(own.items), tuple(keys))
+        return Checked(tuple(own.items), tuple(dict.fromkeys(keys)))
 
+    keys = {}
     for e in events:
         hit = memo.get(CHECKS, e.id, f"{e.digest} {e.where} {context}", lambda: check(e))
         report.items.extend(hit.diagnostics)
         cited.update(hit.keys)
+        keys[e.id] = hit.keys
     for page in pages:
         for offset, citation in iter_citations(page.body):
             cited.add(citation.key)
@@ -57,6 +61,7 @@ def cross_check(site: Site, events: list[Event], pages: list[Page], sources: dic
     for key in sorted(set(sources or ()) - cited):
         s = sources[key]
         report.warning(s.path, s.line, key, "source is not cited by any event")
+    return keys
 
 
 def _check_event(e: Event, site: Site, theme_ids: set, event_ids: set, sources: dict | None,

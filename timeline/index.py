@@ -16,12 +16,11 @@ from markupsafe import Markup
 from . import sources as fmt
 from .catalogs import N_, engine
 from .dates import display_span, display_span_in
-from .citations import PLACEHOLDER, iter_citations
+from .citations import PLACEHOLDER
 from .incremental import Memo, Stage, digest
 from .markup import Renderer, fill, plain_text
 from .model import Citation, Content, Era, Event, Source, Theme
 
-CITES = Stage("index.cites")               # event id -> the source keys it cites or lists
 ENTRY_HEADS = Stage("index.entry-head")   # event id -> EntryHead
 # event id -> EntryText: read only for the pages being made (most pages of an edit are kept)
 ENTRY_TEXTS = Stage("index.entry-text", lazy=True)
@@ -235,12 +234,6 @@ def _entry_text(event: Event, sources: dict, renderer: Renderer, note_html) -> t
             EntryText(summary, Markup(fill(s_html, lambda i: "")), body, notes, further))
 
 
-def _cites(event: Event) -> tuple:
-    """The source keys an event's text cites or its list names."""
-    keys = [c.key for text in (event.summary, event.body) for _, c in iter_citations(text)]
-    return tuple(dict.fromkeys(keys + list(event.sources)))
-
-
 def _related(events) -> dict:
     """Event id -> ids of the events it links to, in timeline order: a link is shown from both ends."""
     related = {event.id: list(event.related) for event in events}
@@ -255,14 +248,14 @@ def _related(events) -> dict:
     return related
 
 
-def _texts(events, sources: dict, renderer: Renderer, memo: Memo, code: str = "en") -> list[tuple]:
+def _texts(events, sources: dict, cites: dict, renderer: Renderer, memo: Memo, code: str = "en") -> list[tuple]:
     """Each event's (EntryHead, a function giving its EntryText), made again only when the event or a
-    source it cites changed (notes in the language of code)."""
+    source it cites changed (notes in the language of code); cites: Content.cites (a translation
+    cites what the English cites, in the same order: the loader refuses it otherwise)."""
     inputs = []
     for event in events:
-        keys = memo.get(CITES, event.id, event.digest, lambda: _cites(event))
         # The event's digest and its sources' side by side ("-": no such source), not hashed again.
-        inputs.append(" ".join([event.digest, *(sources[k].digest if k in sources else "-" for k in keys)]))
+        inputs.append(" ".join([event.digest, *(sources[k].digest if k in sources else "-" for k in cites[event.id])]))
     texts: list = []
     for e, key in zip(events, inputs):
         head = memo.peek(ENTRY_HEADS, e.id, key)
@@ -321,7 +314,7 @@ def build(content: Content, renderer: Renderer | None = None, memo: Memo | None 
     renderer = renderer or Renderer()
     memo = Memo() if memo is None else memo
     related = _related(events)
-    texts = _texts(events, sources, renderer, memo, site.language)
+    texts = _texts(events, sources, content.cites, renderer, memo, site.language)
     entries = _entries(events, texts, site, sources, related, memo, english)
     ids = [event.id for event in events]
     cited_by = {key: [] for key in sources}

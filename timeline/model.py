@@ -170,3 +170,4 @@ class Content:
     events: tuple[Event, ...]
     sources: dict                       # key -> Source
     pages: tuple[Page, ...]
+    cites: dict                         # event id -> the source keys it cites or lists, each once, in order
