@@ -541,6 +541,30 @@ def test_a_lazy_stage_s_values_are_read_when_asked_for_and_a_foreign_one_is_made
     assert not marker.exists()
 
 
+@pytest.mark.parametrize("apart", [1, 10 ** 9], ids=["two-processes", "one"])
+def test_a_memo_saved_by_two_processes_reads_back_whole(tmp_path, apart):
+    """A first build of many events writes its memo from two processes, each half of every stage's
+    files: read back, it holds every record as it was, and a build from it makes nothing again."""
+    from timeline import incremental, memofile, parallel
+    if apart == 1 and not parallel.can_fork():
+        pytest.skip("one core: the memo is written by one process")
+    plain, lazy = incremental.Stage("test.plain"), incremental.Stage("test.lazy", lazy=True)
+    memo = Memo(in_memory=False)
+    memo.begin()
+    for i in range(200):
+        memo.put(plain, f"k{i}", f"in{i}", (i, "x" * i))
+        memo.put(lazy, f"k{i}", f"in{i}", {"n": i})
+    memo.end()
+    folder = tmp_path / "memo"
+    memofile.save(memo, folder, apart=apart)
+    assert memo.dirty == set()
+    names = sorted(p.name for p in folder.glob("*.pickle"))
+    assert len(names) == 2 * incremental.SHARDS and not list(folder.glob(".memo-*"))
+    loaded = memofile.load(folder)
+    assert all(loaded.peek(plain, f"k{i}", f"in{i}") == (i, "x" * i) for i in range(200))
+    assert all(loaded.get(lazy, f"k{i}", f"in{i}", lambda: "made again") == {"n": i} for i in range(200))
+
+
 def test_a_page_altered_in_the_output_is_rendered_again_not_kept(site_dir, tmp_path):
     src = site_dir()
     out = tmp_path / "build"
