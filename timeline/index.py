@@ -19,6 +19,7 @@ from .dates import display_span, display_span_in
 from .citations import PLACEHOLDER
 from .incremental import Memo, Stage, digest
 from .markup import Renderer, fill, plain_text
+from .parallel import map_in_halves
 from .model import Citation, Content, Era, Event, Source, Theme
 
 ENTRY_HEADS = Stage("index.entry-head")   # event id -> EntryHead
@@ -263,11 +264,12 @@ def _texts(events, sources: dict, cites: dict, renderer: Renderer, memo: Memo, c
                                    lambda e=e: _entry_text(e, sources, renderer, _Notes(sources, code))[1])
         texts.append((head, text) if text else None)
     todo = [i for i, text in enumerate(texts) if text is None]
-    # Markdown costs most of a first build's indexing: many texts are rendered on two cores.
-    renderer.prefill([t for i in todo for t in (events[i].summary, events[i].body) if t])
     note_html = _Notes(sources, code)
-    for i in todo:
-        head, text = _entry_text(events[i], sources, renderer, note_html)
+    # Markdown and notes cost most of a first build's indexing: many texts are made on two cores.
+    for i, (head, text) in zip(todo, map_in_halves(lambda i: _entry_text(events[i], sources, renderer, note_html),
+                                                   todo)):
+        # The build's own sources, not the copies a second process sends back.
+        text = text._replace(further=[sources[s.key] for s in text.further])
         memo.put(ENTRY_HEADS, events[i].id, inputs[i], head)
         memo.put(ENTRY_TEXTS, events[i].id, inputs[i], text)
         texts[i] = (head, lambda text=text: text)

@@ -21,7 +21,6 @@ from cmarkgfm.cmark import Options
 
 from .citations import PLACEHOLDER, extract_citations
 from .model import Citation
-from .parallel import map_in_halves
 
 _NOT_PROSE = {0xE000: None, 0xE001: None}
 
@@ -95,18 +94,6 @@ class Renderer:
         if hit is None:
             hit = self.cache[digest] = _render(text)
         return hit[0], list(hit[1])
-
-    def prefill(self, texts) -> None:
-        """Render the texts not yet cached, on two cores when there are many (a large first build
-        spends most of its indexing time in Markdown)."""
-        todo = {}
-        for text in texts:
-            text, digest = _keyed(text)
-            if digest not in self.cache:
-                todo[digest] = text
-        digests = list(todo)
-        for digest, hit in zip(digests, map_in_halves(_render, [todo[d] for d in digests])):
-            self.cache[digest] = hit
 
     def render_inline(self, text: str) -> tuple[str, list[tuple[Citation, ...]]]:
         """As render, without the enclosing paragraph (for one-line summaries and titles)."""
