@@ -12,8 +12,8 @@ from pathlib import Path
 
 import jinja2
 
-from . import (__version__, catalogs, content, exports, i18n, index, localize, memofile, outlist, render, templating,
-               urls, writer)
+from . import (__version__, catalogs, content, exports, i18n, index, localize, memofile, outlist, parallel, render,
+               templating, urls, writer)
 from .diagnostics import Diagnostic, Report
 from .incremental import Memo, Stage
 from .markup import Renderer
@@ -202,7 +202,8 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
             held.enter_context(writer.locked(out))
         except (writer.OutputRefused, OSError) as exc:
             return _failed(BuildResult(False), out, exc)
-        result = _build_locked(src, out, use_cache, paper, options, pdf_inputs)
+        with parallel.collector_paused():   # a one-off build's heap lives until it ends (see there)
+            result = _build_locked(src, out, use_cache, paper, options, pdf_inputs)
         if result.ok and after is not None:
             after(result)
         return result

@@ -162,9 +162,11 @@ def cmd_build(args) -> int:
 
 def cmd_check(args) -> int:
     from .build import render_site
+    from .parallel import collector_paused
     from .writer import Discard
-    result = render_site(args.src, templates=args.templates, base_url=args.base_url, strict=args.strict,
-                         sink=Discard())
+    with collector_paused():   # a one-off check's heap lives until it ends (see there)
+        result = render_site(args.src, templates=args.templates, base_url=args.base_url, strict=args.strict,
+                             sink=Discard())
     _print_diagnostics(result)
     if not result.ok:
         print(f"check failed: {_summary(result)}", file=sys.stderr)

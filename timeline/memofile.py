@@ -11,7 +11,6 @@ import os
 import pickle
 import stat
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__, memokey, parallel
@@ -53,19 +52,6 @@ def folder_for(src: Path, out: Path) -> Path:
     return Path(src).resolve().parent / ".timeline-cache" / f"memo-{name}"
 
 
-@contextmanager
-def _collector_paused():
-    """Python's cycle collector paused: it would walk the growing heap again and again while a
-    memo of 10,000 events is read (which then takes twice as long)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 # A memo file larger than this is damaged (10,000 events save some 110 MB in 16 files a stage).
 MAX_FILE = 1 << 30
 
@@ -105,7 +91,7 @@ def load(folder: Path) -> Memo:
     memo = Memo(in_memory=False)
     if not _ours(folder):
         return memo
-    with _collector_paused():
+    with parallel.collector_paused():
         meta = _read(os.path.join(folder, "generation"))
         memo.generation = meta if isinstance(meta, int) else 0
         for name in sorted(os.listdir(folder)):
@@ -166,7 +152,7 @@ def save(memo: Memo, folder: Path, apart: int | None = None) -> None:
     half of every stage's files."""
     if not memo.dirty or not (_make_folder(folder.parent) and _make_folder(folder)):
         return
-    with _collector_paused():
+    with parallel.collector_paused():
         _write(folder, "generation", memo.generation)
         parts: dict = {}   # (stage, shard) -> {key: Record}
         for stage in sorted({stage for stage, _ in memo.dirty if stage.saved}, key=lambda s: s.name):

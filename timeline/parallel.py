@@ -10,11 +10,13 @@ it saves.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
 import sys
 import tempfile
+from contextlib import contextmanager
 from typing import Callable, Sequence, TypeVar
 
 A = TypeVar("A")
@@ -130,3 +132,18 @@ def map_in_halves(func: Callable[[T], R], items: Sequence[T], min_items: int = 1
     first, second = in_two(lambda: [func(item) for item in items[:half]],
                            lambda: [func(item) for item in items[half:]])
     return first + second
+
+
+@contextmanager
+def collector_paused():
+    """Python's cycle collector paused while a large heap is built that lives until the work ends (a
+    memo read, a command-line build): each full collection walks every object again (at 10,000
+    events a first build spent 2.9 s of 32 in eleven of them), and each object a collection touches
+    is a page a forked worker copies. The little cyclic garbage made meanwhile is collected after."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
