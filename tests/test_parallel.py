@@ -95,3 +95,28 @@ def test_two_processes_taking_from_one_counter_take_every_number_once():
     here, there = parallel.in_two(taken, taken)
     assert sorted(here + there) == list(range(200))
     assert len(here) > 20 and len(there) > 20
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["good", "failing"])
+def test_a_command_line_build_pauses_the_cycle_collector_and_gives_it_back(tmp_path, monkeypatch, broken):
+    """A one-off build's heap lives until it ends: the collector is paused while it runs (its full
+    collections would walk it all again and again) and on again after, whether the build succeeds
+    or fails; a long-lived caller (the preview) keeps its own collector."""
+    import gc
+    import shutil
+    from support import GOOD
+    from timeline import build, index
+    seen = []
+    made = index.build
+    monkeypatch.setattr(index, "build", lambda *a, **k: (seen.append(gc.isenabled()), made(*a, **k))[1])
+    src = tmp_path / "site_src"
+    shutil.copytree(GOOD, src)
+    if broken:
+        (src / "events" / "1864-dated.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    assert gc.isenabled()
+    result = build.build_site(src, tmp_path / "out")
+    assert result.ok is not broken and gc.isenabled()
+    assert seen == ([] if broken else [False])
+    seen.clear()
+    assert build.build_site(src, tmp_path / "preview", memo=build.Memo()).ok is not broken
+    assert seen == ([] if broken else [True]) and gc.isenabled()
