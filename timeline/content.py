@@ -160,6 +160,8 @@ def _read_event(path: str, text, src: Path, site: Site | None) -> EventRead:
     own = Report()
     f = YamlFile(relative(path, src), own, parse(text))
     event = _event(f, os.path.basename(path)[:-len(".yaml")], site) if f.doc is not None else None
+    if event is not None:   # its digests worked out here, where many files are read on two cores
+        _ = event.digest, event.where
     return EventRead(event, tuple(own.items))
 
 

@@ -10,6 +10,7 @@ from .fields import TOO_DEEP, raw_html, suggest
 from .incremental import Memo, Stage, digest
 from .markup import RAW_HTML, too_deep
 from .model import Event, Page, Site
+from .parallel import map_in_halves
 
 CHECKS = Stage("content.check")      # an event id -> Checked (its cross-checks)
 
@@ -45,9 +46,15 @@ def cross_check(site: Site, events: list[Event], pages: list[Page], sources: dic
         keys = _check_event(e, site, theme_ids, event_ids, sources, own)
         return Checked(tuple(own.items), tuple(dict.fromkeys(keys)))
 
+    inputs = [f"{e.digest} {e.where} {context}" for e in events]
+    hits = [memo.peek(CHECKS, e.id, made_from) for e, made_from in zip(events, inputs)]
+    todo = [i for i, hit in enumerate(hits) if hit is None]
+    # Many events (a first build) are checked on two cores.
+    for i, hit in zip(todo, map_in_halves(lambda i: check(events[i]), todo)):
+        memo.put(CHECKS, events[i].id, inputs[i], hit)
+        hits[i] = hit
     keys = {}
-    for e in events:
-        hit = memo.get(CHECKS, e.id, f"{e.digest} {e.where} {context}", lambda: check(e))
+    for e, hit in zip(events, hits):
         report.items.extend(hit.diagnostics)
         cited.update(hit.keys)
         keys[e.id] = hit.keys
