@@ -3,9 +3,10 @@ child's result comes back pickled through a temporary file (a pipe holds 64 kB, 
 must wait for a busy parent to read it loses most of the gain, as measured).
 
 Used where a large build's work is independent per item: reading and checking event files,
-rendering Markdown, rendering pages. The child inherits everything through the fork, so nothing is
-pickled on the way in. Below `min_items` work stays in this process, where a fork costs more than
-it saves.
+making events' texts and notes, rendering pages, writing the memo. The child inherits everything
+through the fork, so nothing is pickled on the way in. Below `min_items` work stays in this process,
+where a fork costs more than it saves. A one-off build runs with the cycle collector paused
+(collector_paused): every object a collection walks is a page the child must copy.
 """
 
 from __future__ import annotations
