@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 import shutil
 import signal
@@ -267,5 +268,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def entry() -> None:
+    """The `timeline` command and `python -m timeline`: main(), then the process ends without Python's
+    last collection, which would walk every object the command left alive (0.7 s after a first build
+    of 10,000 events) to free what the system frees anyway."""
+    status = main()
+    gc.freeze()
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
+
