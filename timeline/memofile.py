@@ -3,7 +3,6 @@ beside the content, versioned with the engine, read back only if whole, ours and
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import hmac
 import io
@@ -108,9 +107,6 @@ def load(folder: Path) -> Memo:
                 except (TypeError, ValueError, AttributeError):
                     continue  # not what save() writes
                 memo.tables.setdefault(Stage(stage_name, lazy=lazy is True, subject=subject), {}).update(records)
-        # Many objects, alive until the build ends: out of the collector's sight, or its first full
-        # collection after this walks them all.
-        gc.freeze()
     return memo
 
 
