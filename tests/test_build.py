@@ -85,6 +85,26 @@ def test_template_error_is_a_diagnostic_not_a_traceback(site_dir, tmp_path, caps
     assert not Path("out").exists()
 
 
+def test_the_theme_colours_partial_is_rendered_once_yet_reported_and_included_as_before(site_dir, tmp_path, capsys):
+    """base.html shows partials/theme_colours.html rendered once per language (theme_colours); a
+    mistake in it names that file, and a theme whose base.html includes it as before builds the same."""
+    src = site_dir()
+    plain = render_site(src)
+    style = re.search(r"<style>:root\{--t-.*?</style>\n", plain.files["index.html"].decode(), re.S)[0]
+    assert all(style in page.decode() for path, page in plain.files.items() if path.endswith(".html"))
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    base, partial = templates / "base.html", templates / "partials" / "theme_colours.html"
+    text = partial.read_text()
+    partial.write_text(text.replace("t.colour|lower", "t.colur|lower", 1))
+    assert main(["build", "--src", str(src), "--templates", str(templates), "--out", "out"]) == 1
+    err = capsys.readouterr().err
+    assert "templates/partials/theme_colours.html:" in err and "colur" in err and "Traceback" not in err
+    partial.write_text(text)
+    base.write_text(base.read_text().replace("{{ theme_colours -}}\n", '{% include "partials/theme_colours.html" %}\n'))
+    assert render_site(src, templates=templates).files == plain.files
+
+
 def test_refuses_to_prune_a_folder_it_did_not_make(site_dir, tmp_path, capsys):
     src = site_dir()
     precious = tmp_path / "precious"

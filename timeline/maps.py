@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from jinja2 import pass_context
 
-from . import urls
+from . import jsonld, urls
 from .catalogs import N_, engine, map_words
 from .geo import Basemap, areas, areas_source, basemap, lambert, position  # noqa: F401 (exports and tests)
 from .index import Timeline
@@ -257,14 +257,6 @@ def map_page(tl: Timeline) -> tuple[str, str, dict]:
                                           "description": engine(tl.site.language).gettext(DESCRIPTION)}
 
 
-def json_ld_place(place) -> dict:
-    """schema.org's Place, with its coordinates when known."""
-    ld = {"@type": "Place", "name": place.name}
-    if place.lat is not None:
-        ld["geo"] = {"@type": "GeoCoordinates", "latitude": place.lat, "longitude": place.lon}
-    return ld
-
-
 @pass_context
 def area_name(context, name: str) -> str:
     """An area's name (or the areas' source) in the page's language."""
@@ -274,5 +266,5 @@ def area_name(context, name: str) -> str:
 def register(env) -> None:
     env.filters["area_name"] = area_name
     env.filters["place_names"] = place_names
-    env.filters["json_ld_place"] = json_ld_place
+    env.filters["json_ld_place"] = jsonld.place   # for themes written before jsonld.py
     env.globals["locator"] = locator

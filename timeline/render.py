@@ -42,6 +42,9 @@ class _PageRenderer:
             "site": tl.site, "timeline": tl, "entries": tl.entries, "themes": tl.site.themes,
             "eras": tl.site.eras, "pages": tl.content.pages, "sources": tl.content.sources,
             "edition": edition(tl), "bibliography": planner.frag.bibliography, "cite": cite.citation,
+            # The same on every page of a language, so rendered once (a tenth of an event page's time).
+            "theme_colours": fragments.Later(lambda: templating.render(env, "partials/theme_colours.html",
+                                                                       {"themes": tl.site.themes})),
         }
 
     def __call__(self, spec: PageSpec) -> bytes:

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from . import catalogs, maps, places, pretranslate, printview, yamlfile
+from . import catalogs, jsonld, maps, places, pretranslate, printview, yamlfile
 from .catalogs import N_
 from .incremental import Memo, Stage, digest
 from .index import language_name
@@ -156,6 +156,7 @@ def _make(templates: Path, keep_compiled: bool, code: str, plain: bool) -> jinja
     env.filters["language_name"] = language_name
     printview.register(env)
     maps.register(env)
+    env.globals.update(json_ld_site=jsonld.website, json_ld_event=jsonld.event)
     env.install_gettext_translations(texts, newstyle=True)
     env.texts = None if plain else texts
     # Places and languages named in the page's language.
