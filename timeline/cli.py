@@ -279,4 +279,3 @@ def entry() -> None:
 
 if __name__ == "__main__":
     entry()
-

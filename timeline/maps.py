@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from jinja2 import pass_context
 
-from . import jsonld, urls
+from . import urls
 from .catalogs import N_, engine, map_words
 from .geo import Basemap, areas, areas_source, basemap, lambert, position  # noqa: F401 (exports and tests)
 from .index import Timeline
@@ -266,5 +266,4 @@ def area_name(context, name: str) -> str:
 def register(env) -> None:
     env.filters["area_name"] = area_name
     env.filters["place_names"] = place_names
-    env.filters["json_ld_place"] = jsonld.place   # for themes written before jsonld.py
     env.globals["locator"] = locator

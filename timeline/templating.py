@@ -157,6 +157,7 @@ def _make(templates: Path, keep_compiled: bool, code: str, plain: bool) -> jinja
     printview.register(env)
     maps.register(env)
     env.globals.update(json_ld_site=jsonld.website, json_ld_event=jsonld.event)
+    env.filters["json_ld_place"] = jsonld.place   # what meta.html used before jsonld.py made it all
     env.install_gettext_translations(texts, newstyle=True)
     env.texts = None if plain else texts
     # Places and languages named in the page's language.
