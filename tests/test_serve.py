@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import http.client
 import io
@@ -21,6 +22,7 @@ from support import FakeResult
 from timeline import serve
 from timeline.cli import cmd_serve, serve_arguments
 from timeline.serve.hosts import is_loopback
+from timeline.serve.watch import Debouncer
 from timeline.diagnostics import Diagnostic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -326,27 +328,94 @@ def test_what_the_caches_hold_is_out_of_the_collector_s_sight_while_a_save_build
 
 # --- watching -------------------------------------------------------------------------------------
 
-@pytest.fixture
-def watched(tmp_path):
+@contextlib.contextmanager
+def watching(tmp_path, **options):
+    """A preview watching site_src/ (with events/a.yaml) under tmp_path; options: PreviewServer's."""
     src, out = tmp_path / "site_src", tmp_path / "out"
     (src / "events").mkdir(parents=True)
     out.mkdir()
     (src / "events" / "a.yaml").write_text("title: A\n")
     builder = FakeBuilder(out)
-    with serve.PreviewServer(builder, out, watch=[src], log=io.StringIO()) as srv:
+    with serve.PreviewServer(builder, out, watch=[src], log=io.StringIO(), **options) as srv:
         srv.fake = builder
         time.sleep(0.2)  # let the observer settle before the test makes events
         yield srv, src
 
 
-def test_ten_saves_within_100_ms_give_one_rebuild(watched):
-    srv, src = watched
-    for i in range(10):
-        (src / "events" / "a.yaml").write_text(f"title: A{i}\n")
-        time.sleep(0.008)
-    assert wait_until(lambda: srv.fake.calls >= 2)
-    time.sleep(srv.quiet * 4)
-    assert srv.fake.calls == 2
+@pytest.fixture
+def watched(tmp_path):
+    with watching(tmp_path) as both:
+        yield both
+
+
+def test_a_burst_of_saves_gives_one_rebuild(tmp_path):
+    with watching(tmp_path, settle=0.05) as (srv, src):
+        for i in range(10):   # as a checkout or a script writes them: each a whole save
+            (src / "events" / "a.yaml").write_text(f"title: A{i}\n")
+            (src / "events" / f"b{i}.yaml").write_text(f"title: B{i}\n")
+        assert wait_until(lambda: srv.fake.calls >= 2)
+        time.sleep(srv.quiet * 4)
+        assert srv.fake.calls == 2
+
+
+def test_a_save_that_ended_builds_after_a_moment_not_the_whole_quiet_wait(tmp_path):
+    """A file written and closed, or renamed into place, is a whole save: its build starts `settle`
+    seconds after it, not `quiet` (which waits out saves made of several events)."""
+    with watching(tmp_path, quiet=2.0, settle=0.02) as (srv, src):
+        started = time.monotonic()
+        (src / "events" / "a.yaml").write_text("title: A saved\n")
+        assert wait_until(lambda: srv.fake.calls == 2, timeout=1.5)
+        assert time.monotonic() - started < srv.quiet
+        time.sleep(0.2)
+        started = time.monotonic()
+        (src / "events" / "b.yaml.tmp").write_text("title: B\n")   # an editor's atomic save
+        os.replace(src / "events" / "b.yaml.tmp", src / "events" / "b.yaml")
+        assert wait_until(lambda: srv.fake.calls == 3, timeout=1.5)
+        assert time.monotonic() - started < srv.quiet
+
+
+def test_a_file_still_being_written_or_moved_away_waits_for_the_quiet_moment(tmp_path):
+    """Until a save ends, the build waits `quiet` seconds after the last event: a file open for
+    writing, or moved away to a backup name before its new version is written (as Vim saves), is
+    not built half-done."""
+    with watching(tmp_path, quiet=0.6, settle=0.02) as (srv, src):
+        event = src / "events" / "a.yaml"
+        with open(event, "w") as handle:
+            handle.write("title: ")
+            handle.flush()
+            time.sleep(0.25)
+            assert srv.fake.calls == 1, "built while the file was still being written"
+            handle.write("A written slowly\n")
+        assert wait_until(lambda: srv.fake.calls == 2, timeout=3)
+        time.sleep(srv.quiet * 2)
+        assert srv.fake.calls == 2
+        event.rename(src / "events" / "a.yaml~")
+        time.sleep(0.25)
+        assert srv.fake.calls == 2, "built while the event file was moved away"
+        event.write_text("title: A again\n")
+        (src / "events" / "a.yaml~").unlink()
+        assert wait_until(lambda: srv.fake.calls == 3, timeout=3)
+
+
+def test_the_build_waits_until_every_changed_file_is_quiet():
+    """One file's save ended, another's is still going on: the build waits for the second."""
+    acted = []
+    debounce = Debouncer(lambda: acted.append(time.monotonic()), quiet=0.6, idle_after=60, settle=0.02)
+    thread = threading.Thread(target=debounce.run, daemon=True)
+    thread.start()
+    try:
+        started = time.monotonic()
+        debounce.changed("a.yaml")
+        debounce.changed("b.yaml", settled=True)
+        time.sleep(0.3)
+        assert acted == []
+        assert wait_until(lambda: acted, timeout=3) and acted[0] - started >= 0.6
+        debounce.changed("a.yaml")
+        debounce.changed("a.yaml", settled=True)   # the same file's save ended: its last event counts
+        assert wait_until(lambda: len(acted) == 2, timeout=0.5)
+    finally:
+        debounce.stop()
+        thread.join(5)
 
 
 def test_editor_swap_and_backup_files_do_not_rebuild(watched):
@@ -432,7 +501,7 @@ def test_the_benchmark_measures_save_to_reloaded_page(watched):
     latencies = measure_reload_latency(
         srv, lambda i: (src / "events" / "a.yaml").write_text(f"title: A{i}\n"), samples=3)
     assert len(latencies) == 3
-    assert all(srv.quiet <= t < 5 for t in latencies), latencies
+    assert all(srv.settle <= t < 5 for t in latencies), latencies
     assert srv.fake.calls == 4
 
 

@@ -22,7 +22,8 @@ from .hosts import allowed_hosts, check_request, is_loopback
 from .overlay import PLAIN_404, exception_diagnostic, inject
 from .watch import Debouncer, Watcher
 
-QUIET_SECONDS = 0.1  # a build starts once no save has come for this long
+QUIET_SECONDS = 0.1  # a build starts once no save has come for this long ...
+SETTLE_SECONDS = 0.02  # ... or this long after a save that ended (a file closed or renamed into place)
 IDLE_COLLECT_SECONDS = 1.0  # after a build, this long without a change: collect garbage
 LONG_POLL_SECONDS = 25.0  # a reload request waits at most this long for the next build
 SOCKET_TIMEOUT_SECONDS = 10.0  # a read or write of a client's socket may take this long
@@ -74,16 +75,18 @@ class PreviewServer:
 
     def __init__(self, builder: Callable[[], object], site_dir: Path, *, watch: Iterable[Path] = (),
                  ignore: Iterable[Path] = (), host: str = "127.0.0.1", port: int = 0, poll: bool = False,
-                 quiet: float = QUIET_SECONDS, log: TextIO | None = None, long_poll: float = LONG_POLL_SECONDS,
+                 quiet: float = QUIET_SECONDS, settle: float = SETTLE_SECONDS, log: TextIO | None = None,
+                 long_poll: float = LONG_POLL_SECONDS,
                  socket_timeout: float = SOCKET_TIMEOUT_SECONDS, idle_collect: float = IDLE_COLLECT_SECONDS):
         self.builder = builder
         self.site_dir = Path(site_dir).resolve()
-        self.quiet, self.long_poll, self.socket_timeout = quiet, long_poll, socket_timeout
+        self.quiet, self.settle = quiet, min(settle, quiet)
+        self.long_poll, self.socket_timeout = long_poll, socket_timeout
         self._log = log if log is not None else sys.stderr
         watch = list(watch)
         self.watcher = Watcher(watch, [self.site_dir, *ignore], self.changed, poll=poll, warn=self.say) \
             if watch else None
-        self._debounce = Debouncer(self._rebuild_and_follow, quiet, idle_collect)
+        self._debounce = Debouncer(self._rebuild_and_follow, quiet, idle_collect, self.settle)
         self._lock = _ReadWriteLock()
         self._state = threading.Condition()  # guards generation/errors/stopping; wakes long-polls
         self.generation = 0
@@ -140,9 +143,10 @@ class PreviewServer:
 
     # --- building -------------------------------------------------------------------------------
 
-    def changed(self, path: str | Path = "") -> None:
-        """Note a change; the build starts once no change has arrived for `quiet` seconds."""
-        self._debounce.changed()
+    def changed(self, path: str | Path = "", settled: bool = False) -> None:
+        """Note a change; the build starts once no file has changed for `quiet` seconds, or `settle`
+        seconds after its save ended (settled: see watch.Watcher)."""
+        self._debounce.changed(str(path), settled)
 
     def _rebuild_and_follow(self) -> None:
         self.rebuild()

@@ -32,10 +32,12 @@ def is_ignored(path: str | PurePath) -> bool:
 
 
 class Watcher:
-    """Calls `changed(path)` for every save under the `watch` folders (a file given instead of a
-    folder: that file), also behind links to folders, except under `ignore` (the preview's output)."""
+    """Calls `changed(path, settled)` for every save under the `watch` folders (a file given instead
+    of a folder: that file), also behind links to folders, except under `ignore` (the preview's output).
+    settled: the event ends a save (a file written and closed, or renamed into place); any other
+    (created, modified, deleted, moved away) may be the first of several that one save makes."""
 
-    def __init__(self, watch: Iterable[Path], ignore: Iterable[Path], changed: Callable[[str], None], *,
+    def __init__(self, watch: Iterable[Path], ignore: Iterable[Path], changed: Callable[[str, bool], None], *,
                  poll: bool = False, warn: Callable[[str], None] = print):
         self.watch = [Path(p).resolve() for p in watch]
         self.ignore = [Path(p).resolve() for p in ignore]
@@ -58,9 +60,13 @@ class Watcher:
                     return
                 if event.is_directory and event.event_type == "modified":
                     return  # a folder "changes" whenever a swap file appears in it
-                paths = [event.src_path, getattr(event, "dest_path", "") or ""]
-                if any(p and watcher.relevant(p) for p in paths):
-                    watcher.changed(paths[0])
+                src, dest = event.src_path, getattr(event, "dest_path", "") or ""
+                if event.event_type == "moved" and dest and watcher.relevant(dest):
+                    watcher.changed(src, True)  # renamed into place (an editor's atomic save): both names are done
+                    watcher.changed(dest, True)
+                elif watcher.relevant(src) or dest and watcher.relevant(dest):
+                    # Vim's save starts by moving the file away to its backup name: not settled.
+                    watcher.changed(src, event.event_type == "closed" and not event.is_directory)
 
         self._handler = Handler()
         self.observer = PollingObserver(timeout=0.5) if self.poll else Observer()
@@ -115,21 +121,24 @@ class Watcher:
 
 
 class Debouncer:
-    """On its own thread (run), calls `act()` once no change() has come for `quiet` seconds; and,
-    `idle_after` seconds after an act with no change since, collects garbage once. A full collection
-    walks every object the caches hold (80 ms at 2,000 events, half a second at 10,000), so the
-    objects alive when an act starts are out of the collector's sight while it runs (gc.freeze), and
-    are looked at again only while the editor is idle."""
+    """On its own thread (run), calls `act()` once every file that changed has been quiet long
+    enough: `settle` seconds after a save that ended (changed(path, settled=True)), `quiet` after any
+    other event, which may be followed by more of the same save (a file still being written, one
+    moved away before its new version is made); and, `idle_after` seconds after an act with no change
+    since, collects garbage once. A full collection walks every object the caches hold (80 ms at 2,000
+    events, half a second at 10,000), so the objects alive when an act starts are out of the
+    collector's sight while it runs (gc.freeze), and are looked at again only while the editor is idle."""
 
-    def __init__(self, act: Callable[[], object], quiet: float, idle_after: float):
+    def __init__(self, act: Callable[[], object], quiet: float, idle_after: float, settle: float | None = None):
         self.act, self.quiet, self.idle_after = act, quiet, idle_after
+        self.settle = quiet if settle is None else min(settle, quiet)
         self._cond = threading.Condition()
-        self._deadline: float | None = None
+        self._pending: dict[str, float] = {}   # what changed -> when it will have been quiet long enough
         self._stopping = False
 
-    def changed(self) -> None:
+    def changed(self, what: str = "", settled: bool = False) -> None:
         with self._cond:
-            self._deadline = time.monotonic() + self.quiet
+            self._pending[what] = time.monotonic() + (self.settle if settled else self.quiet)
             self._cond.notify_all()
 
     def stop(self) -> None:
@@ -156,13 +165,13 @@ class Debouncer:
     def _wait(self, collect_at: float | None) -> bool | None:
         """True when a quiet moment follows a change, False when it is time to collect, None on stop."""
         with self._cond:
-            while not self._stopping and (self._deadline is None or self._deadline > time.monotonic()):
-                if self._deadline is None and collect_at is not None and collect_at <= time.monotonic():
+            while not self._stopping and (not self._pending or max(self._pending.values()) > time.monotonic()):
+                if not self._pending and collect_at is not None and collect_at <= time.monotonic():
                     break
-                wake = self._deadline if self._deadline is not None else collect_at
+                wake = max(self._pending.values()) if self._pending else collect_at
                 self._cond.wait(None if wake is None else max(0.0, wake - time.monotonic()))
             if self._stopping:
                 return None
-            act = self._deadline is not None
-            self._deadline = None
+            act = bool(self._pending)
+            self._pending.clear()
             return act
