@@ -505,8 +505,8 @@ def test_the_benchmark_measures_save_to_reloaded_page(watched):
     assert srv.fake.calls == 4
 
 
-def test_the_print_views_are_rendered_when_asked_for_as_a_full_build_has_them(site_dir, tmp_path):
-    """The preview leaves its print views (megabytes each) to render when a browser asks for one."""
+def test_the_print_views_and_exports_are_made_when_asked_for_as_a_full_build_has_them(site_dir, tmp_path):
+    """The preview leaves its print views (megabytes each) and its exports to make when a browser asks."""
     from timeline.build import build_site
     from timeline.incremental import Memo
     src, out, memo = site_dir(), tmp_path / "out", Memo()
@@ -524,6 +524,12 @@ def test_the_print_views_are_rendered_when_asked_for_as_a_full_build_has_them(si
         status, headers, _ = get(srv, f"/print/eras/{era.name}?x=1")
         assert status == 301 and headers["Location"] == f"/print/eras/{era.name}/?x=1"
         assert get(srv, "/print/eras/nowhere/")[0] == 404
+        assert not (out / "events.json").exists()
+        for name, ctype in (("events.json", "application/json; charset=utf-8"), ("feed.xml", "application/xml"),
+                            ("places.geojson", "application/geo+json")):
+            status, headers, body = get(srv, f"/{name}")
+            assert (status, headers["Content-Type"]) == (200, ctype)
+            assert body == (tmp_path / "full" / name).read_bytes()
 
 
 def _injected(page: bytes) -> bytes:

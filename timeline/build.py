@@ -39,7 +39,7 @@ class BuildResult:
     incomplete: bool = False    # writing failed part-way: the output mixes the old and new site
     inputs: dict = field(default_factory=dict, repr=False)  # page path -> digest of its inputs
     languages: object = field(default=None, repr=False)   # i18n.Languages: the translations, checked
-    deferred: dict = field(default_factory=dict, repr=False)  # page path -> renders it when asked (on_demand)
+    deferred: dict = field(default_factory=dict, repr=False)  # path -> makes that file when asked (on_demand)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -66,8 +66,8 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
     """Everything but the write: the whole site in memory, or the diagnostics that prevent it.
     memo: an incremental.Memo (the preview's, or one saved by the last build); none: an empty one.
     With a sink (a writer.Output), pages are put to it as they are rendered instead (files then maps
-    each page's path to None); kept, earlier: see render.render_pages. on_demand: the print views are not
-    rendered but left in result.deferred, to render when asked for (the preview)."""
+    each page's path to None); kept, earlier: see render.render_pages. on_demand: the print views and the
+    exports are not made but left in result.deferred, to make when asked for (the preview)."""
     src = Path(src)
     templates = Path(templates) if templates else default_templates(src)
     memo = Memo(in_memory=False) if memo is None else memo  # as a command-line build: pages are not kept
@@ -92,26 +92,28 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
         rendered = render.render_pages(editions, envs, static, memo, theme,
                                        pdf_url=urls.PDF if pdf else None, limits=limits,
                                        parallel_min=parallel_min, sink=sink, kept=kept, earlier=earlier,
-                                       defer=_print_view if on_demand else None)
+                                       defer=on_demand)
         files = rendered.files
-        files.update(exports.export_files(editions, [*files, *rendered.deferred], memo, limits.export_stretch))
-    except catalogs.CatalogError as exc:
-        report.error(exc.path, exc.line, None, exc.message)
-        return BuildResult(False, report.sorted())
-    except templating.TemplateProblem as exc:
-        report.error(_shorten(exc.path, templates), exc.line, None, f"template error: {exc.message}")
-        return BuildResult(False, report.sorted())
-    except jinja2.TemplateError as exc:
-        report.error(str(templates), None, None, f"template error: {exc}")
+        made = exports.export_makers(editions, [*files, *rendered.deferred], memo, limits.export_stretch)
+        # The preview makes its exports when they are asked for, as its print views: rarely while editing.
+        deferred = {**rendered.deferred, **made} if on_demand else rendered.deferred
+        files.update({} if on_demand else {name: make() for name, make in made.items()})
+    except (catalogs.CatalogError, templating.TemplateProblem, jinja2.TemplateError) as exc:
+        report.error(*_where(exc, templates))
         return BuildResult(False, report.sorted())
     pages = sum(1 for p in files if p.endswith(".html")) + len(rendered.deferred)
     return BuildResult(not (strict and report.warnings), report.sorted(), pages=pages, files=files, timeline=timeline,
                        events=len(timeline.entries), inputs=rendered.inputs, languages=languages,
-                       deferred=rendered.deferred)
+                       deferred=deferred)
 
 
-def _print_view(spec) -> bool:
-    return spec.context.get("kind") == "print"
+def _where(exc: Exception, templates: Path) -> tuple:
+    """A problem found while rendering, as a diagnostic's path, line, field and message."""
+    if isinstance(exc, catalogs.CatalogError):
+        return exc.path, exc.line, None, exc.message
+    if isinstance(exc, templating.TemplateProblem):
+        return _shorten(exc.path, templates), exc.line, None, f"template error: {exc.message}"
+    return str(templates), None, None, f"template error: {exc}"
 
 
 ENGINE_DIR = Path(__file__).resolve().parent
@@ -176,7 +178,7 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
     Otherwise what the last build derived (incremental.Memo, saved beside the content folder) is
     reused where its inputs are unchanged; use_cache=False starts from an empty memo.
     memo: a Memo kept in memory by a long-lived caller (the preview), instead of the saved one;
-    with on_demand, the print views are then not written but rendered when asked for (result.deferred).
+    with on_demand, the print views and exports are then not written but made when asked for (result.deferred).
     after: called with the result after a successful build, while this build still holds out (the PDF).
     pdf_inputs: what the PDFs depend on besides the site (the variant, the font files): part of the
     inputs, so that a new font is a reason to build again.

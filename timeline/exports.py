@@ -16,10 +16,11 @@ import os
 import uuid
 import zlib
 
-from . import maps, schema
+from typing import Callable
+
+from . import maps, schema, urls
 from .places import names as place_text
 from .index import Timeline
-from . import urls
 from .incremental import Memo, Stage, digest
 from .catalogs import N_
 from .pages import Limits, edition
@@ -315,31 +316,31 @@ def robots(base: str | None) -> bytes:
     return ("User-agent: *\nAllow: /\n" + (f"Sitemap: {base}sitemap.xml\n" if base else "")).encode("utf-8")
 
 
-def export_files(editions, paths=(), memo: Memo | None = None, stretch: int = STRETCH) -> dict[str, bytes]:
-    """All exports; memo (an incremental.Memo) saves redoing unchanged events (by stretches of about
-    `stretch` events). editions: a localize.Edition per language, the default's first (or a Timeline,
-    for a site in one language). Each language has its own feed and timelinejs.json in its folder;
-    the rest is shared."""
-    tl, others = editions[0].timeline, editions[1:]
-    base = tl.site.base_url
-    files = {
-        "events.json": events_json(tl, memo, others, stretch),
-        EVENTS_SCHEMA: schema.dumps(schema.events_json_schema()),
-        EVENT_FILE_SCHEMA: schema.dumps(schema.event_file_schema([t.id for t in tl.site.themes],
-                                                                 [p.id for p in tl.site.places])),
-        "sources.json": sources_json(tl, memo),
-        "timelinejs.json": timelinejs(tl, memo, stretch=stretch),
-        "feed.xml": feed(tl),
-        "robots.txt": robots(base),
+def export_makers(editions, paths=(), memo: Memo | None = None, stretch: int = STRETCH) -> dict[str, Callable]:
+    """Each export's name and a function that makes it (bytes); memo (an incremental.Memo) saves
+    redoing unchanged events (by stretches of about `stretch` events). editions: a localize.Edition
+    per language, the default's first. Each language has its own feed and timelinejs.json in its
+    folder; the rest is shared."""
+    tl, others, base = editions[0].timeline, editions[1:], editions[0].timeline.site.base_url
+    makers = {
+        "events.json": lambda: events_json(tl, memo, others, stretch),
+        EVENTS_SCHEMA: lambda: schema.dumps(schema.events_json_schema()),
+        EVENT_FILE_SCHEMA: lambda: schema.dumps(schema.event_file_schema([t.id for t in tl.site.themes],
+                                                                         [p.id for p in tl.site.places])),
+        "sources.json": lambda: sources_json(tl, memo),
+        "timelinejs.json": lambda: timelinejs(tl, memo, stretch=stretch),
+        "feed.xml": lambda: feed(tl),
+        "robots.txt": lambda: robots(base),
     }
     if tl.site.places:
-        files[urls.path("geojson")] = geojson(tl)
-        files[urls.path("basemap")] = maps.basemap().data
+        makers[urls.path("geojson")] = lambda: geojson(tl)
+        makers[urls.path("basemap")] = lambda: maps.basemap().data
     for ed in others:
         prefix = ed.language.prefix
-        files[prefix + "timelinejs.json"] = timelinejs(ed.timeline, memo, prefix, ed.gettext.gettext(MORE), stretch)
-        files[prefix + "feed.xml"] = feed(ed.timeline, prefix=prefix)
+        makers[prefix + "timelinejs.json"] = lambda ed=ed, prefix=prefix: timelinejs(
+            ed.timeline, memo, prefix, ed.gettext.gettext(MORE), stretch)
+        makers[prefix + "feed.xml"] = lambda ed=ed, prefix=prefix: feed(ed.timeline, prefix=prefix)
     if base:
-        files["sitemap.xml"] = sitemap(base, list(paths) + ["index.html"], [ed.language for ed in editions])
-    return files
-
+        pages = [*paths, "index.html"]
+        makers["sitemap.xml"] = lambda: sitemap(base, pages, [ed.language for ed in editions])
+    return makers

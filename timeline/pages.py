@@ -132,8 +132,9 @@ class Planner:
         """path: the page's path in its language (urls.path); the spec's is under the language's folder."""
         return PageSpec(self.prefix + path, template, context, digest(path, inputs or self.everything), self.code)
 
-    def all(self) -> list[PageSpec]:
-        """Every page of the site with what its template sees."""
+    def all(self, print_views: bool = True) -> list[PageSpec]:
+        """Every page of the site with what its template sees (but the print views, if not print_views:
+        see print_plans)."""
         site, tl = self.tl.site, self.tl
         specs = [self.home()]
         specs += [self.event(entry) for entry in tl.entries]
@@ -148,7 +149,7 @@ class Planner:
         specs.append(self.sources())
         specs.append(self.spec(urls.path("data"), "data.html", {"title": self._(DATA), "kind": "data",
                                                              "pdf_url": self.pdf_url}))
-        specs += self.print_views()
+        specs += [plan() for plan in self.print_plans().values()] if print_views else []
         for page in tl.content.pages:
             html, notes = tl.pages_html[page.slug]
             specs.append(self.spec(urls.path("page", page.slug), "page.html", {
@@ -224,26 +225,28 @@ class Planner:
         return self.spec(path, template, dict(context, title=self._(context["title"]),
                                               search_data=self.frag.search_data(context["entries"])))
 
-    def print_views(self) -> list[PageSpec]:
-        """The whole timeline, then each era and theme, on one page each for printing; notes are
-        numbered through each document (offset: the notes of the parts before)."""
-        specs = []
-        for doc in printview.documents(self.tl, self.ed.language.path):
-            root, toc, parts, offset = urls.root_of(doc.page), [], [], 0
-            keys = [digest(*map(attrgetter("key"), entries)) for _, entries in doc.parts]  # once for all three
-            for (era, entries), shows in zip(doc.parts, keys):
-                toc.append(self.frag.print_toc((doc.kind, doc.ident), era, entries, shows))
-                parts.append(self.frag.print_era((doc.kind, doc.ident), era, entries, offset, root, shows))
-                offset += sum(map(attrgetter("note_count"), entries))
-            title = self.tl.site.title if doc.kind == "print" else doc.heading
-            has_pdf = self.pdf_url and (self.all_pdfs or doc.kind == "print")
-            # What the document shows: its own events (an edit elsewhere leaves it as it is), every
-            # source (with_sources), the site; not the whole timeline (hidden from its template).
-            shown = digest(self.with_sources, repr((doc.kind, doc.ident, doc.heading, doc.subtitle, doc.pdf, has_pdf)),
-                           *chain.from_iterable((era.id, shows) for (era, _), shows in zip(doc.parts, keys)))
-            specs.append(self.spec(doc.page, "print.html", {
-                "title": self._(PRINTED).format(title=title), "kind": "print", "doc": doc,
-                "pdf_url": has_pdf and doc.pdf, "print_toc": toc, "print_parts": parts,
-                "timeline": _hidden("timeline", "print"), "entries": _hidden("entries", "print")}, shown
-            )._replace(parts=("print_toc", "print_parts")))
-        return specs
+    def print_plans(self) -> dict:
+        """Path -> a function that plans that print view: the whole timeline, then each era and theme,
+        on one page each (the preview plans one only when it is asked for)."""
+        return {self.prefix + doc.page: lambda doc=doc: self.print_view(doc)
+                for doc in printview.documents(self.tl, self.ed.language.path)}
+
+    def print_view(self, doc) -> PageSpec:
+        """One document for printing; notes are numbered through it (offset: the notes of the parts before)."""
+        root, toc, parts, offset = urls.root_of(doc.page), [], [], 0
+        keys = [digest(*map(attrgetter("key"), entries)) for _, entries in doc.parts]  # once for all three
+        for (era, entries), shows in zip(doc.parts, keys):
+            toc.append(self.frag.print_toc((doc.kind, doc.ident), era, entries, shows))
+            parts.append(self.frag.print_era((doc.kind, doc.ident), era, entries, offset, root, shows))
+            offset += sum(map(attrgetter("note_count"), entries))
+        title = self.tl.site.title if doc.kind == "print" else doc.heading
+        has_pdf = self.pdf_url and (self.all_pdfs or doc.kind == "print")
+        # What the document shows: its own events (an edit elsewhere leaves it as it is), every
+        # source (with_sources), the site; not the whole timeline (hidden from its template).
+        shown = digest(self.with_sources, repr((doc.kind, doc.ident, doc.heading, doc.subtitle, doc.pdf, has_pdf)),
+                       *chain.from_iterable((era.id, shows) for (era, _), shows in zip(doc.parts, keys)))
+        return self.spec(doc.page, "print.html", {
+            "title": self._(PRINTED).format(title=title), "kind": "print", "doc": doc,
+            "pdf_url": has_pdf and doc.pdf, "print_toc": toc, "print_parts": parts,
+            "timeline": _hidden("timeline", "print"), "entries": _hidden("entries", "print")}, shown
+        )._replace(parts=("print_toc", "print_parts"))

@@ -149,7 +149,7 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
                  *, pdf_url: str | None = None, limits: Limits = Limits(), workers: int | None = None,
                  parallel_min: int = PARALLEL_MIN_PAGES, sink=None,
                  kept: Callable[[str, str], bool] | None = None,
-                 defer: Callable[[PageSpec], bool] | None = None, earlier=None) -> Rendered:
+                 defer: bool = False, earlier=None) -> Rendered:
     """Every page of the site in every language and the static files, path -> bytes. A page whose
     inputs are those of a page in the memo is not rendered again.
 
@@ -159,8 +159,8 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
     renders it, and is not kept (its value in the result is None).
     kept(path, inputs): True when the output already holds that page as made from those inputs.
     earlier(path, inputs, start, end): those bytes of such a page, or None (see fragments.Part).
-    defer(spec): True for a page not rendered now but when it is asked for (the preview's print
-    views: several megabytes each, rarely looked at while editing); it is in result.deferred.
+    defer: the print views (several megabytes each, rarely looked at while editing) are neither
+    planned nor rendered now but when asked for (the preview): they are in result.deferred.
     """
     # A content hash in asset URLs lets browsers cache them for ever and still see a new version.
     versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
@@ -168,19 +168,17 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
     editions = [ed._replace(styled=entries[ed.code]) for ed in editions]
     languages = tuple(ed.language for ed in editions)
     base = digest(theme, sorted(versions.items()), repr(languages))
-    specs, renderers = [], {}
+    specs, renderers, plans = [], {}, {}
     for ed in editions:
         planner = Planner(ed, envs[ed.code], memo, base, limits, pdf_url, earlier)
-        specs += planner.all()
+        specs += planner.all(print_views=not defer)
+        plans.update(planner.print_plans() if defer else {})
         renderers[ed.code] = _PageRenderer(ed, envs[ed.code], versions, planner, languages)
     renderer = _Dispatch(renderers)
     n_events = len(editions[0].timeline.entries)
     files: dict = {}
-    todo, deferred = [], {}
+    todo, deferred = [], {path: _later(renderer, plan, memo) for path, plan in plans.items()}
     for spec in specs:
-        if defer is not None and defer(spec):
-            deferred[spec.path] = _later(renderer, spec, memo)
-            continue
         page = memo.peek(PAGES, spec.path, spec.inputs)
         if page is None and not (kept is not None and kept(spec.path, spec.inputs) and _parts_kept(spec)):
             todo.append(spec)
@@ -204,9 +202,10 @@ def _parts_kept(spec: PageSpec) -> bool:
     return True
 
 
-def _later(renderer: "_Dispatch", spec: PageSpec, memo: Memo) -> Callable[[], bytes]:
-    """A deferred page: the memo's, or rendered when first asked for (then kept in the memo)."""
+def _later(renderer: "_Dispatch", plan: Callable[[], PageSpec], memo: Memo) -> Callable[[], bytes]:
+    """A deferred page: planned when asked for, then the memo's, or rendered (and kept in the memo)."""
     def page() -> bytes:
+        spec = plan()
         made = memo.peek(PAGES, spec.path, spec.inputs)
         return made if made is not None else _deliver(renderer, spec, memo, None)
     return page

@@ -214,7 +214,7 @@ class PreviewServer:
                 if not page.endswith(url_path.rpartition("/")[2] or "index.html"):  # the folder without its "/"
                     return 301, {"Location": "/" + url_path.lstrip("/") + "/" + (f"?{query}" if query else "")}, b""
                 body, generation, errors = self._deferred[page](), self.generation, list(self.errors)
-                return 200, {"Content-Type": "text/html; charset=utf-8"}, inject(body, generation, errors)
+                return 200, *_typed(page, body, generation, errors)
             target = self._resolve(url_path)
             if target == "forbidden":
                 return 403, {"Content-Type": "text/plain; charset=utf-8"}, b"403 forbidden\n"
@@ -235,12 +235,7 @@ class PreviewServer:
                 message = f"403 {exc.strerror or 'cannot be read'}\n"
                 return 403, {"Content-Type": "text/plain; charset=utf-8"}, message.encode()
             generation, errors = self.generation, list(self.errors)
-        ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if ctype == "text/html":
-            body = inject(body, generation, errors)
-        if ctype.startswith("text/") or ctype in ("application/javascript", "application/json", "image/svg+xml"):
-            ctype += "; charset=utf-8"
-        return status, {"Content-Type": ctype}, body
+        return status, *_typed(target.name, body, generation, errors)
 
     def _on_demand(self, url_path: str) -> str | None:
         """The path of the page a URL asks for, if it is one the build left to render when asked for."""
@@ -275,3 +270,13 @@ class PreviewServer:
     def say(self, message: str) -> None:
         """One line in the preview's log."""
         print(message, file=self._log, flush=True)
+
+
+def _typed(name: str, body: bytes, generation: int, errors: list) -> tuple[dict[str, str], bytes]:
+    """The Content-Type of a file by its name, and its body, with the reload script if it is a page."""
+    ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if ctype == "text/html":
+        body = inject(body, generation, errors)
+    if ctype.startswith("text/") or ctype in ("application/javascript", "application/json", "image/svg+xml"):
+        ctype += "; charset=utf-8"
+    return {"Content-Type": ctype}, body
