@@ -8,6 +8,7 @@ import gc
 import http.client
 import io
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -530,6 +531,23 @@ def test_the_print_views_and_exports_are_made_when_asked_for_as_a_full_build_has
             status, headers, body = get(srv, f"/{name}")
             assert (status, headers["Content-Type"]) == (200, ctype)
             assert body == (tmp_path / "full" / name).read_bytes()
+
+
+def test_a_theme_mistake_in_a_page_made_when_asked_for_is_shown_and_the_preview_goes_on(site_dir, tmp_path):
+    from timeline.build import build_site
+    from timeline.incremental import Memo
+    src, out, memo, templates = site_dir(), tmp_path / "out", Memo(), tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    text = (templates / "print.html").read_text(encoding="utf-8")
+    (templates / "print.html").write_text(text.replace("{% block main %}", "{% block main %}{{ doc.no.such }}", 1),
+                                          encoding="utf-8")
+    with serve.PreviewServer(lambda: build_site(src, out, templates=templates, memo=memo, on_demand=True), out,
+                             log=io.StringIO()) as srv:
+        assert srv.errors == []   # the build itself does not make the print views
+        status, headers, body = get(srv, "/print/")
+        assert status == 500 and headers["Content-Type"] == "text/html; charset=utf-8"
+        assert serve.OVERLAY_ID.encode() in body and b"print.html" in body and b"template error" in body
+        assert get(srv, "/")[0] == 200
 
 
 def _injected(page: bytes) -> bytes:

@@ -7,6 +7,7 @@ import traceback
 from pathlib import Path
 
 from timeline.diagnostics import Diagnostic
+from timeline.templating import TemplateProblem
 
 RELOAD_PATH = "/__timeline_reload__"
 OVERLAY_ID = "timeline-preview-errors"
@@ -50,6 +51,8 @@ def exception_diagnostic(exc: Exception) -> Diagnostic:
     bug); anything else says where it was raised, which is what a bug report needs."""
     if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
         return Diagnostic(str(exc.filename), message=exc.strerror)
+    if isinstance(exc, TemplateProblem):   # a theme's mistake, in a page made when it is asked for
+        return Diagnostic(exc.path, exc.line, message=f"template error: {exc.message}")
     where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     at = f" (raised in {Path(where[0].filename).name}:{where[0].lineno})" if where else ""
     return Diagnostic("(build)", message=f"{type(exc).__name__}: {exc}{at}")

@@ -213,7 +213,10 @@ class PreviewServer:
             if page is not None:
                 if not page.endswith(url_path.rpartition("/")[2] or "index.html"):  # the folder without its "/"
                     return 301, {"Location": "/" + url_path.lstrip("/") + "/" + (f"?{query}" if query else "")}, b""
-                body, generation, errors = self._deferred[page](), self.generation, list(self.errors)
+                try:
+                    body, generation, errors = self._deferred[page](), self.generation, list(self.errors)
+                except Exception as exc:  # noqa: BLE001 - shown on the page, as a failed build's errors are
+                    return 500, *_typed("error.html", b"", self.generation, [exception_diagnostic(exc)])
                 return 200, *_typed(page, body, generation, errors)
             target = self._resolve(url_path)
             if target == "forbidden":
