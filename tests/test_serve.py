@@ -531,6 +531,8 @@ def test_the_print_views_and_exports_are_made_when_asked_for_as_a_full_build_has
             status, headers, body = get(srv, f"/{name}")
             assert (status, headers["Content-Type"]) == (200, ctype)
             assert body == (tmp_path / "full" / name).read_bytes()
+        assert get(srv, "/events.json/")[2] == get(srv, "/events.json")[2]   # as a file on disk is served
+        assert get(srv, "/static/style.css/")[0] == 200
 
 
 def test_a_theme_mistake_in_a_page_made_when_asked_for_is_shown_and_the_preview_goes_on(site_dir, tmp_path):

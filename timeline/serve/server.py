@@ -211,7 +211,7 @@ class PreviewServer:
         with self._lock.reading():
             page = self._on_demand(url_path)
             if page is not None:
-                if not page.endswith(url_path.rpartition("/")[2] or "index.html"):  # the folder without its "/"
+                if page.endswith("index.html") and not url_path.endswith(("/", "index.html")):  # a folder, no "/"
                     return 301, {"Location": "/" + url_path.lstrip("/") + "/" + (f"?{query}" if query else "")}, b""
                 try:
                     body, generation, errors = self._deferred[page](), self.generation, list(self.errors)
