@@ -52,7 +52,9 @@ def exception_diagnostic(exc: Exception) -> Diagnostic:
     if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
         return Diagnostic(str(exc.filename), message=exc.strerror)
     if isinstance(exc, TemplateProblem):   # a theme's mistake, in a page made when it is asked for
-        return Diagnostic(exc.path, exc.line, message=f"template error: {exc.message}")
+        path = Path(exc.path)
+        shown = path.relative_to(Path.cwd()) if path.is_absolute() and path.is_relative_to(Path.cwd()) else path
+        return Diagnostic(str(shown), exc.line, message=f"template error: {exc.message}")
     where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     at = f" (raised in {Path(where[0].filename).name}:{where[0].lineno})" if where else ""
     return Diagnostic("(build)", message=f"{type(exc).__name__}: {exc}{at}")

@@ -34,8 +34,9 @@ def is_ignored(path: str | PurePath) -> bool:
 class Watcher:
     """Calls `changed(path, settled)` for every save under the `watch` folders (a file given instead
     of a folder: that file), also behind links to folders, except under `ignore` (the preview's output).
-    settled: the event ends a save (a file written and closed, or renamed into place); any other
-    (created, modified, deleted, moved away) may be the first of several that one save makes."""
+    settled: the event ends that file's save (written and closed, or renamed into place: inotify's
+    events; polling has none); any other (created, modified, deleted, moved away) may be the first of
+    several that one save makes."""
 
     def __init__(self, watch: Iterable[Path], ignore: Iterable[Path], changed: Callable[[str, bool], None], *,
                  poll: bool = False, warn: Callable[[str], None] = print):
@@ -61,12 +62,12 @@ class Watcher:
                 if event.is_directory and event.event_type == "modified":
                     return  # a folder "changes" whenever a swap file appears in it
                 src, dest = event.src_path, getattr(event, "dest_path", "") or ""
-                if event.event_type == "moved" and dest and watcher.relevant(dest):
-                    watcher.changed(src, True)  # renamed into place (an editor's atomic save): both names are done
-                    watcher.changed(dest, True)
-                elif watcher.relevant(src) or dest and watcher.relevant(dest):
-                    # Vim's save starts by moving the file away to its backup name: not settled.
+                if watcher.relevant(src):
+                    # A file moved away is gone from there, perhaps the first step of a save (Vim moves
+                    # the file to its backup name, then writes the new one): as a deletion, not settled.
                     watcher.changed(src, event.event_type == "closed" and not event.is_directory)
+                if event.event_type == "moved" and dest and watcher.relevant(dest):
+                    watcher.changed(dest, True)   # renamed into place (an atomic save): that file is done
 
         self._handler = Handler()
         self.observer = PollingObserver(timeout=0.5) if self.poll else Observer()
@@ -121,11 +122,12 @@ class Watcher:
 
 
 class Debouncer:
-    """On its own thread (run), calls `act()` once every file that changed has been quiet long
-    enough: `settle` seconds after a save that ended (changed(path, settled=True)), `quiet` after any
-    other event, which may be followed by more of the same save (a file still being written, one
-    moved away before its new version is made); and, `idle_after` seconds after an act with no change
-    since, collects garbage once. A full collection walks every object the caches hold (80 ms at 2,000
+    """On its own thread (run), calls `act()` once the files that changed have been quiet long enough:
+    `settle` seconds after the last event if it ended the save of the only file that changed since the
+    last act (changed(path, settled=True)), else `quiet` seconds after it: a file may still be being
+    written, or moved away before its new version is made, and a second file changed is a burst (a
+    checkout, "save all") that may go on. And, `idle_after` seconds after an act with no change since,
+    it collects garbage once. A full collection walks every object the caches hold (80 ms at 2,000
     events, half a second at 10,000), so the objects alive when an act starts are out of the
     collector's sight while it runs (gc.freeze), and are looked at again only while the editor is idle."""
 
@@ -133,13 +135,21 @@ class Debouncer:
         self.act, self.quiet, self.idle_after = act, quiet, idle_after
         self.settle = quiet if settle is None else min(settle, quiet)
         self._cond = threading.Condition()
-        self._pending: dict[str, float] = {}   # what changed -> when it will have been quiet long enough
+        self._pending: dict[str, bool] = {}   # what changed since the last act -> whether its save ended
+        self._last = 0.0                      # when the last change came
         self._stopping = False
 
     def changed(self, what: str = "", settled: bool = False) -> None:
         with self._cond:
-            self._pending[what] = time.monotonic() + (self.settle if settled else self.quiet)
+            self._pending[what] = settled
+            self._last = time.monotonic()
             self._cond.notify_all()
+
+    def _deadline(self) -> float | None:
+        if not self._pending:
+            return None
+        settled = len(self._pending) == 1 and next(iter(self._pending.values()))
+        return self._last + (self.settle if settled else self.quiet)
 
     def stop(self) -> None:
         with self._cond:
@@ -165,10 +175,10 @@ class Debouncer:
     def _wait(self, collect_at: float | None) -> bool | None:
         """True when a quiet moment follows a change, False when it is time to collect, None on stop."""
         with self._cond:
-            while not self._stopping and (not self._pending or max(self._pending.values()) > time.monotonic()):
-                if not self._pending and collect_at is not None and collect_at <= time.monotonic():
+            while not self._stopping and ((deadline := self._deadline()) is None or deadline > time.monotonic()):
+                if deadline is None and collect_at is not None and collect_at <= time.monotonic():
                     break
-                wake = max(self._pending.values()) if self._pending else collect_at
+                wake = deadline if deadline is not None else collect_at
                 self._cond.wait(None if wake is None else max(0.0, wake - time.monotonic()))
             if self._stopping:
                 return None
