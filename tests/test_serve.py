@@ -377,6 +377,12 @@ def test_a_save_that_ended_builds_after_a_moment_not_the_whole_quiet_wait(tmp_pa
         os.replace(src / "events" / "b.yaml.tmp", src / "events" / "b.yaml")
         assert wait_until(lambda: srv.fake.calls == 3, timeout=1.5)
         assert time.monotonic() - started < srv.quiet
+        time.sleep(0.2)
+        started = time.monotonic()
+        (src / "events" / "b.yaml.Xk3Jq1").write_text("title: B again\n")   # Kate's, under a name not ignored
+        os.replace(src / "events" / "b.yaml.Xk3Jq1", src / "events" / "b.yaml")
+        assert wait_until(lambda: srv.fake.calls == 4, timeout=1.5)
+        assert time.monotonic() - started < srv.quiet
 
 
 def test_a_file_still_being_written_or_moved_away_waits_for_the_quiet_moment(tmp_path):
@@ -425,6 +431,16 @@ def test_only_one_file_s_ended_save_builds_soon():
         debounce.changed("a.yaml")
         debounce.changed("a.yaml", settled=True)   # the same file's save ended: its last event counts
         assert wait_until(lambda: len(acted) == 3, timeout=0.5)
+        debounce.changed("a.yaml.Xk3Jq1", settled=True)   # a temporary file written, then renamed into place
+        debounce.changed("a.yaml.Xk3Jq1", moved_away=True)
+        debounce.changed("a.yaml", settled=True)
+        assert wait_until(lambda: len(acted) == 4, timeout=0.5)
+        started = time.monotonic()
+        debounce.changed("b.yaml", moved_away=True)   # moved away unwritten: gone, its new version to come
+        debounce.changed("b.yaml.old", settled=True)
+        time.sleep(0.3)
+        assert len(acted) == 4
+        assert wait_until(lambda: len(acted) == 5, timeout=3) and acted[-1] - started >= 0.6
     finally:
         debounce.stop()
         thread.join(5)
