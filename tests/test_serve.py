@@ -432,15 +432,21 @@ def test_only_one_file_s_ended_save_builds_soon():
         debounce.changed("a.yaml", settled=True)   # the same file's save ended: its last event counts
         assert wait_until(lambda: len(acted) == 3, timeout=0.5)
         debounce.changed("a.yaml.Xk3Jq1", settled=True)   # a temporary file written, then renamed into place
-        debounce.changed("a.yaml.Xk3Jq1", moved_away=True)
+        debounce.changed("a.yaml.Xk3Jq1", renamed=True)
         debounce.changed("a.yaml", settled=True)
         assert wait_until(lambda: len(acted) == 4, timeout=0.5)
         started = time.monotonic()
-        debounce.changed("b.yaml", moved_away=True)   # moved away unwritten: gone, its new version to come
+        debounce.changed("b.yaml", renamed=True)   # moved onto a watched name, unwritten: gone from there
         debounce.changed("b.yaml.old", settled=True)
         time.sleep(0.3)
         assert len(acted) == 4
         assert wait_until(lambda: len(acted) == 5, timeout=3) and acted[-1] - started >= 0.6
+        started = time.monotonic()
+        debounce.changed("c.yaml", settled=True)
+        debounce.changed("c.yaml")   # then moved out of the watched folders: gone, and still a change
+        time.sleep(0.3)
+        assert len(acted) == 5
+        assert wait_until(lambda: len(acted) == 6, timeout=3) and acted[-1] - started >= 0.6
     finally:
         debounce.stop()
         thread.join(5)

@@ -143,10 +143,10 @@ class PreviewServer:
 
     # --- building -------------------------------------------------------------------------------
 
-    def changed(self, path: str | Path = "", settled: bool = False, moved_away: bool = False) -> None:
+    def changed(self, path: str | Path = "", settled: bool = False, renamed: bool = False) -> None:
         """Note a change; the build starts once no file has changed for `quiet` seconds, or `settle`
         seconds after the save of the only file changed ended (see watch.Debouncer, watch.Watcher)."""
-        self._debounce.changed(str(path), settled, moved_away)
+        self._debounce.changed(str(path), settled, renamed)
 
     def _rebuild_and_follow(self) -> None:
         self.rebuild()

@@ -32,11 +32,11 @@ def is_ignored(path: str | PurePath) -> bool:
 
 
 class Watcher:
-    """Calls `changed(path, settled, moved_away)` for every save under the `watch` folders (a file given
+    """Calls `changed(path, settled, renamed)` for every save under the `watch` folders (a file given
     instead of a folder: that file), also behind links to folders, except under `ignore` (the preview's
     output). settled: the event ends that file's save (written and closed, or renamed into place:
     inotify's events; polling has none); any other (created, modified, deleted, moved away) may be the
-    first of several that one save makes."""
+    first of several that one save makes. renamed: the file was moved onto a watched name."""
 
     def __init__(self, watch: Iterable[Path], ignore: Iterable[Path], changed: Callable[[str, bool], None], *,
                  poll: bool = False, warn: Callable[[str], None] = print):
@@ -62,10 +62,10 @@ class Watcher:
                 if event.is_directory and event.event_type == "modified":
                     return  # a folder "changes" whenever a swap file appears in it
                 src, dest = event.src_path, getattr(event, "dest_path", "") or ""
-                moved = event.event_type == "moved"
+                into = event.event_type == "moved" and bool(dest) and watcher.relevant(dest)
                 if watcher.relevant(src):
-                    watcher.changed(src, event.event_type == "closed" and not event.is_directory, moved)
-                if moved and dest and watcher.relevant(dest):
+                    watcher.changed(src, event.event_type == "closed" and not event.is_directory, into)
+                if into:
                     watcher.changed(dest, True)   # renamed into place (an atomic save): that file is done
 
         self._handler = Handler()
@@ -138,11 +138,12 @@ class Debouncer:
         self._last = 0.0                      # when the last change came
         self._stopping = False
 
-    def changed(self, what: str = "", settled: bool = False, moved_away: bool = False) -> None:
+    def changed(self, what: str = "", settled: bool = False, renamed: bool = False) -> None:
         with self._cond:
-            if moved_away and self._pending.get(what):
-                # Written, closed, then renamed into place (Kate's and gedit's temporary file, sed -i):
-                # only its new name counts. Moved away unwritten, it is gone (Vim's backup): not settled.
+            if renamed and self._pending.get(what):
+                # Written, closed, then renamed onto a watched name (Kate's and gedit's temporary file,
+                # sed -i): only its new name counts. Moved away otherwise, it is gone (Vim moves the file
+                # to its backup name before writing the new one): not settled.
                 del self._pending[what]
             else:
                 self._pending[what] = settled
