@@ -353,7 +353,7 @@ def watched(tmp_path):
 def test_a_burst_of_saves_gives_one_rebuild(tmp_path):
     """Once a second file changes, the saves are a burst (a checkout, "save all") that may go on: the
     build waits for the quiet moment, however long after the first each later save comes."""
-    with watching(tmp_path, quiet=0.5) as (srv, src):
+    with watching(tmp_path, quiet=0.5, settle=0.05) as (srv, src):
         (src / "events" / "a.yaml").write_text("title: A0\n")
         for i in range(5):
             (src / "events" / f"b{i}.yaml").write_text(f"title: B{i}\n")
@@ -416,7 +416,7 @@ def test_only_one_file_s_ended_save_builds_soon():
     """A save that ended builds `settle` seconds after it when it is the only file changed; a file
     whose save goes on, or a second file changed, waits for the quiet moment."""
     acted = []
-    debounce = Debouncer(lambda: acted.append(time.monotonic()), quiet=0.6, idle_after=60, settle=0.02)
+    debounce = Debouncer(lambda: acted.append(time.monotonic()), quiet=1.5, idle_after=60, settle=0.02)
     thread = threading.Thread(target=debounce.run, daemon=True)
     thread.start()
     try:
@@ -426,27 +426,27 @@ def test_only_one_file_s_ended_save_builds_soon():
                 debounce.changed(name, settled)
             time.sleep(0.3)
             assert len(acted) == count
-            assert wait_until(lambda: len(acted) > count, timeout=3) and acted[-1] - started >= 0.6
+            assert wait_until(lambda: len(acted) > count, timeout=5) and acted[-1] - started >= 1.5
         started = time.monotonic()
         debounce.changed("a.yaml")
         debounce.changed("a.yaml", settled=True)   # the same file's save ended: its last event counts
-        assert wait_until(lambda: len(acted) == 3, timeout=0.5)
+        assert wait_until(lambda: len(acted) == 3, timeout=1.0)
         debounce.changed("a.yaml.Xk3Jq1", settled=True)   # a temporary file written, then renamed into place
         debounce.changed("a.yaml.Xk3Jq1", renamed=True)
         debounce.changed("a.yaml", settled=True)
-        assert wait_until(lambda: len(acted) == 4, timeout=0.5)
+        assert wait_until(lambda: len(acted) == 4, timeout=1.0)
         started = time.monotonic()
         debounce.changed("b.yaml", renamed=True)   # moved onto a watched name, unwritten: gone from there
         debounce.changed("b.yaml.old", settled=True)
         time.sleep(0.3)
         assert len(acted) == 4
-        assert wait_until(lambda: len(acted) == 5, timeout=3) and acted[-1] - started >= 0.6
+        assert wait_until(lambda: len(acted) == 5, timeout=5) and acted[-1] - started >= 1.5
         started = time.monotonic()
         debounce.changed("c.yaml", settled=True)
         debounce.changed("c.yaml")   # then moved out of the watched folders: gone, and still a change
         time.sleep(0.3)
         assert len(acted) == 5
-        assert wait_until(lambda: len(acted) == 6, timeout=3) and acted[-1] - started >= 0.6
+        assert wait_until(lambda: len(acted) == 6, timeout=5) and acted[-1] - started >= 1.5
     finally:
         debounce.stop()
         thread.join(5)
