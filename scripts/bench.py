@@ -254,8 +254,8 @@ def bench_reload(n_values: list[int], runs: int, languages=None) -> None:
                     latencies = measure_reload_latency(server, save, samples=samples, page=shown, expect=expect)
                     print(f"preview, {what:<12} saved -> reloaded page, {label:<13} median "
                           f"{statistics.median(latencies) * 1000:6.0f} ms  min {min(latencies) * 1000:.0f}  "
-                          f"max {max(latencies) * 1000:.0f}  ({len(latencies)} saves; of each, {server.settle * 1000:.0f} ms "
-                          f"is the wait for the save to settle)")
+                          f"max {max(latencies) * 1000:.0f}  ({len(latencies)} saves; of each, "
+                          f"{server.settle * 1000:.0f} ms is the wait for the save to settle)")
 
 
 def measure_reload_latency(server, save, samples: int = 10, page="/", expect=None) -> list[float]:

@@ -132,9 +132,8 @@ class Planner:
         """path: the page's path in its language (urls.path); the spec's is under the language's folder."""
         return PageSpec(self.prefix + path, template, context, digest(path, inputs or self.everything), self.code)
 
-    def all(self, print_views: bool = True) -> list[PageSpec]:
-        """Every page of the site with what its template sees (but the print views, if not print_views:
-        see print_plans)."""
+    def all(self) -> list[PageSpec]:
+        """Every page of the site with what its template sees, but the print views (print_plans)."""
         site, tl = self.tl.site, self.tl
         specs = [self.home()]
         specs += [self.event(entry) for entry in tl.entries]
@@ -149,7 +148,6 @@ class Planner:
         specs.append(self.sources())
         specs.append(self.spec(urls.path("data"), "data.html", {"title": self._(DATA), "kind": "data",
                                                              "pdf_url": self.pdf_url}))
-        specs += [plan() for plan in self.print_plans().values()] if print_views else []
         for page in tl.content.pages:
             html, notes = tl.pages_html[page.slug]
             specs.append(self.spec(urls.path("page", page.slug), "page.html", {

@@ -171,13 +171,15 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
     specs, renderers, plans = [], {}, {}
     for ed in editions:
         planner = Planner(ed, envs[ed.code], memo, base, limits, pdf_url, earlier)
-        specs += planner.all(print_views=not defer)
-        plans.update(planner.print_plans() if defer else {})
+        specs += planner.all()
+        plans.update(planner.print_plans())
         renderers[ed.code] = _PageRenderer(ed, envs[ed.code], versions, planner, languages)
-    renderer = _Dispatch(renderers)
-    n_events = len(editions[0].timeline.entries)
-    files: dict = {}
-    todo, deferred = [], {path: _later(renderer, plan, memo) for path, plan in plans.items()}
+    renderer, n_events = _Dispatch(renderers), len(editions[0].timeline.entries)
+    files, todo, deferred = {}, [], {}
+    if defer:
+        deferred = {path: _later(renderer, plan, memo) for path, plan in plans.items()}
+    else:
+        specs += [plan() for plan in plans.values()]
     for spec in specs:
         page = memo.peek(PAGES, spec.path, spec.inputs)
         if page is None and not (kept is not None and kept(spec.path, spec.inputs) and _parts_kept(spec)):
