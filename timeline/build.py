@@ -93,11 +93,12 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
                                        pdf_url=urls.PDF if pdf else None, limits=limits,
                                        parallel_min=parallel_min, sink=sink, kept=kept, earlier=earlier,
                                        defer=on_demand)
-        files = rendered.files
-        made = exports.export_makers(editions, [*files, *rendered.deferred], memo, limits.export_stretch)
-        # The preview makes its exports when they are asked for, as its print views: rarely while editing.
-        deferred = {**rendered.deferred, **made} if on_demand else rendered.deferred
-        files.update({} if on_demand else {name: make() for name, make in made.items()})
+        files, deferred = rendered.files, dict(rendered.deferred)
+        made = exports.export_makers(editions, [*files, *deferred], memo, limits.export_stretch)
+        if on_demand:   # the preview makes its exports when asked for, as its print views: rarely while editing
+            deferred.update(made)
+        else:
+            files.update({name: make() for name, make in made.items()})
     except (catalogs.CatalogError, templating.TemplateProblem, jinja2.TemplateError) as exc:
         report.error(*_where(exc, templates))
         return BuildResult(False, report.sorted())
