@@ -133,6 +133,24 @@ def test_bibtex_escapes_what_would_break_an_entry():
     assert text.count("{") - text.count("\\{") == text.count("}") - text.count("\\}")
 
 
+def test_the_templates_cite_gives_each_site_and_edition_its_own_citation():
+    """cite() in the templates makes what a site's pages share once: a second site, or another
+    edition, must not be cited with the first one's editors, title or date."""
+    from dataclasses import replace
+    from timeline.cite import Citations, citation
+    from timeline.model import Editor, Site
+    one = Site("One", "", "en", "Author", None, 1689, 2025, (), ())
+    two = replace(one, title="Two", editors=(Editor("A. Editor"), Editor("B. Editor"), Editor("C. Editor")))
+    cite = Citations()
+    asks = [(one, "Page", "https://x.org/p/", "2026-11-30", "p"), (one, "Other", None, "2026-11-30", "q"),
+            (two, "Page", "https://x.org/p/", "2026-11-30", "p"), (two, None, None, "2027-01-02", "site"),
+            (one, "Page", None, "", "p"), (two, "Page", None, "2026-11-30", "p")]
+    for ask in asks:
+        assert cite(*ask) == citation(*ask)
+    assert "A. Editor, B. Editor, and C. Editor, eds." in cite(*asks[3])["chicago"]
+    assert "2027" in cite(*asks[3])["bibtex"] and "Edition" not in cite(*asks[4])["chicago"]
+
+
 def test_the_data_page_links_every_export_with_its_schema(site_dir):
     result = render_site(site_dir(), pdf=True)
     page = result.files["data/index.html"].decode()

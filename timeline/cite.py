@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -36,47 +37,87 @@ def _bibtex(value: str) -> str:
 
 def citation(site: Site, title: str | None, url: str | None, edition: str, key: str) -> dict:
     """{"chicago": Markup, "bibtex": str, "csl": str} for a page titled `title` (None: the whole site)."""
-    people = _people(site)
-    edition_date = dates.parse(edition) if edition else None
-    shown = edition_date.display() if edition_date else ""
-    _ = engine(site.language or "en").gettext
-    # Chicago: Editors, eds. "Page." Site. Edition of date. URL.
-    parts = []
-    if people:
-        names = " and ".join(people) if len(people) <= 2 else ", ".join(people[:-1]) + ", and " + people[-1]
-        plural = _(EDITORS) if len(people) > 1 else _(EDITOR)
-        parts.append(f"{escape(names)}, {plural}" if site.editors else str(escape(names)))
+    return _page(_Shared.of(site, edition), title, url, key)
+
+
+class Citations:
+    """The templates' cite(site, title, url, edition, key): citation(), with what every page shares (the
+    site's editors, title and edition in each form) made once for the last site and edition asked for:
+    made for each page, it was a seventh of an event page's rendering."""
+
+    def __init__(self):
+        self._last: tuple | None = None
+
+    def __call__(self, site: Site, title: str | None, url: str | None, edition: str, key: str) -> dict:
+        last = self._last
+        if last is None or last[0] is not site or last[1] != edition:
+            last = self._last = (site, edition, _Shared.of(site, edition))
+        return _page(last[2], title, url, key)
+
+
+class _Shared(NamedTuple):
+    """The parts of a citation that are the same for every page of a site and edition."""
+    site: Site
+    byline: list[str]         # Chicago's "Editors, eds." (escaped, with its full stop), or nothing
+    after_title: list[str]    # Chicago's site title and edition, each with its full stop
+    authors: list[tuple]      # BibTeX's author field, or nothing
+    edition_fields: list[tuple]  # BibTeX's year and note, or nothing
+    csl: dict                 # CSL-JSON's editors or authors and date
+
+    @classmethod
+    def of(cls, site: Site, edition: str) -> "_Shared":
+        people = _people(site)
+        edition_date = dates.parse(edition) if edition else None
+        shown = edition_date.display() if edition_date else ""
+        _ = engine(site.language or "en").gettext
+        # Chicago: Editors, eds. "Page." Site. Edition of date. URL.
+        byline = []
+        if people:
+            names = " and ".join(people) if len(people) <= 2 else ", ".join(people[:-1]) + ", and " + people[-1]
+            plural = _(EDITORS) if len(people) > 1 else _(EDITOR)
+            byline.append(f"{escape(names)}, {plural}" if site.editors else str(escape(names)))
+        after_title = [f"<cite>{escape(site.title)}</cite>"]
+        if shown:
+            after_title.append(str(escape(_(EDITION).format(date=dates.display_in(edition_date, site.language or "en")))))
+        # BibTeX: one @misc entry; editors as authors (braced whole: a name of an organisation is not
+        # split into given and family names).
+        authors = [("author", "{" + " and ".join(_bibtex(p) for p in people) + "}")] if people else []
+        edition_fields = [("year", _bibtex(str(edition_date.gregorian[0]))),
+                          ("note", _bibtex(f"Edition of {shown}"))] if edition_date else []
+        # CSL-JSON: a web page within the site (or the site itself).
+        csl = {}
+        if people:
+            csl["author" if not site.editors else "editor"] = [{"literal": p} for p in people]
+        if edition_date:
+            csl["issued"] = {"date-parts": [[n for n in edition_date.gregorian if n]]}
+        return cls(site, [_stop(p) for p in byline], [_stop(p) for p in after_title], authors, edition_fields, csl)
+
+
+def _stop(part: str) -> str:
+    return part if part.endswith((".", ".”")) else part + "."
+
+
+def _page(shared: _Shared, title: str | None, url: str | None, key: str) -> dict:
+    site = shared.site
+    parts = list(shared.byline)
     if title is not None:
         parts.append(f"“{escape(title)}.”")
-    parts.append(f"<cite>{escape(site.title)}</cite>")
-    if shown:
-        parts.append(str(escape(_(EDITION).format(date=dates.display_in(edition_date, site.language or "en")))))
+    parts += shared.after_title
     if url:
-        parts.append(f'<a href="{escape(url)}">{escape(url)}</a>')
-    chicago = " ".join(p if p.endswith((".", ".”")) else p + "." for p in parts)
-    # BibTeX: one @misc entry; editors as authors (braced whole: a name of an organisation is not
-    # split into given and family names).
-    fields = []
-    if people:
-        fields.append(("author", "{" + " and ".join(_bibtex(p) for p in people) + "}"))
+        parts.append(f'<a href="{escape(url)}">{escape(url)}</a>.')
+    chicago = " ".join(parts)
+    fields = list(shared.authors)
     fields.append(("title", _bibtex(title if title is not None else site.title)))
     if title is not None:
         fields.append(("howpublished", _bibtex(site.title)))
-    if edition_date:
-        fields.append(("year", _bibtex(str(edition_date.gregorian[0]))))
-        fields.append(("note", _bibtex(f"Edition of {shown}")))
+    fields += shared.edition_fields
     if url:
         fields.append(("url", _bibtex(url)))
     bibkey = re.sub(r"[^A-Za-z0-9:_-]", "", key) or "timeline"
     bibtex = "@misc{" + bibkey + ",\n" + ",\n".join(f"  {k} = {v}" for k, v in fields) + "\n}"
-    # CSL-JSON: a web page within the site (or the site itself).
-    item = {"id": bibkey, "type": "webpage", "title": title if title is not None else site.title}
+    item = {"id": bibkey, "type": "webpage", "title": title if title is not None else site.title, **shared.csl}
     if title is not None:
         item["container-title"] = site.title
-    if people:
-        item["author" if not site.editors else "editor"] = [{"literal": p} for p in people]
-    if edition_date:
-        item["issued"] = {"date-parts": [[n for n in edition_date.gregorian if n]]}
     if url:
         item["URL"] = url
     csl = json.dumps([item], ensure_ascii=False, indent=2, sort_keys=True)

@@ -41,7 +41,7 @@ class _PageRenderer:
         self.common = {
             "site": tl.site, "timeline": tl, "entries": tl.entries, "themes": tl.site.themes,
             "eras": tl.site.eras, "pages": tl.content.pages, "sources": tl.content.sources,
-            "edition": edition(tl), "bibliography": planner.frag.bibliography, "cite": cite.citation,
+            "edition": edition(tl), "bibliography": planner.frag.bibliography, "cite": cite.Citations(),
             # The same on every page of a language, so rendered once (a tenth of an event page's time).
             "theme_colours": fragments.Later(lambda: templating.render(env, "partials/theme_colours.html",
                                                                        {"themes": tl.site.themes})),
