@@ -89,3 +89,17 @@ def test_a_citation_after_a_bare_address_is_a_note_not_part_of_the_link():
         assert len(PLACEHOLDER.findall(html)) == 1, html
     html, _ = Renderer().render("a claim [@key] and a word [@key]")
     assert "claim\ue000" in html and "word\ue000" in html  # elsewhere the marker still sits on the word
+
+
+def test_only_an_address_in_the_last_word_keeps_the_space_before_a_citation():
+    """The marker moves onto the word before it unless that word (the last before a line break, too)
+    holds the start of a bare address, which GFM links up to the next space."""
+    def marked(text):
+        return extract_citations(text)[0].split("\ue000")[0]
+    assert marked("see https://x.org/p [@k]") == "see https://x.org/p "
+    assert marked("see HTTP://x.org/p\n  [@k]") == "see HTTP://x.org/p\n  "
+    assert marked("see (www.x.org)\n\n[@k]") == "see (www.x.org)\n\n"  # the address before a blank line
+    assert marked("www.x.org/p and then words [@k]") == "www.x.org/p and then words"
+    assert marked("a\u3000https://x.org [@k]") == "a\u3000https://x.org "
+    assert marked("an https word [@k]") == "an https word"
+    assert marked("x" * 3000 + "https://x.org/" + "y" * 3000 + " [@k]").endswith("y")  # a word past 2048: prose
