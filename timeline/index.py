@@ -229,7 +229,7 @@ def _entry_text(event: Event, sources: dict, renderer: Renderer, note_html) -> t
     further = [sources[k] for k in dict.fromkeys(event.sources) if k not in cited]
     used = tuple(dict.fromkeys(cited + list(event.sources)))
     digest = hashlib.sha1("\0".join(
-        [repr(event), repr(summary), repr(body), *(n.html for n in notes), *(sources[k].digest for k in used)]
+        [event.digest, repr(summary), repr(body), *(n.html for n in notes), *(sources[k].digest for k in used)]
     ).encode("utf-8")).hexdigest()
     return (EntryHead(plain_text(s_html), len(notes), used, digest),
             EntryText(summary, Markup(fill(s_html, lambda i: "")), body, notes, further))
