@@ -78,7 +78,8 @@ class _Shared(NamedTuple):
             byline.append(f"{escape(names)}, {plural}" if site.editors else str(escape(names)))
         after_title = [f"<cite>{escape(site.title)}</cite>"]
         if shown:
-            after_title.append(str(escape(_(EDITION).format(date=dates.display_in(edition_date, site.language or "en")))))
+            date = dates.display_in(edition_date, site.language or "en")
+            after_title.append(str(escape(_(EDITION).format(date=date))))
         # BibTeX: one @misc entry; editors as authors (braced whole: a name of an organisation is not
         # split into given and family names).
         authors = [("author", "{" + " and ".join(_bibtex(p) for p in people) + "}")] if people else []
