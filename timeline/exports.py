@@ -15,7 +15,6 @@ import json
 import os
 import uuid
 import zlib
-
 from typing import Callable
 
 from . import maps, schema, urls

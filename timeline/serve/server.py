@@ -80,13 +80,14 @@ class PreviewServer:
                  socket_timeout: float = SOCKET_TIMEOUT_SECONDS, idle_collect: float = IDLE_COLLECT_SECONDS):
         self.builder = builder
         self.site_dir = Path(site_dir).resolve()
-        self.quiet, self.settle = quiet, min(settle, quiet)
+        self.quiet = quiet
         self.long_poll, self.socket_timeout = long_poll, socket_timeout
         self._log = log if log is not None else sys.stderr
         watch = list(watch)
         self.watcher = Watcher(watch, [self.site_dir, *ignore], self.changed, poll=poll, warn=self.say) \
             if watch else None
-        self._debounce = Debouncer(self._rebuild_and_follow, quiet, idle_collect, self.settle)
+        self._debounce = Debouncer(self._rebuild_and_follow, quiet, idle_collect, settle)
+        self.settle = self._debounce.settle   # at most quiet
         self._lock = _ReadWriteLock()
         self._state = threading.Condition()  # guards generation/errors/stopping; wakes long-polls
         self.generation = 0

@@ -38,7 +38,7 @@ class Watcher:
     inotify's events; polling has none); any other (created, modified, deleted, moved away) may be the
     first of several that one save makes. renamed: the file was moved onto a watched name."""
 
-    def __init__(self, watch: Iterable[Path], ignore: Iterable[Path], changed: Callable[[str, bool], None], *,
+    def __init__(self, watch: Iterable[Path], ignore: Iterable[Path], changed: Callable[[str, bool, bool], None], *,
                  poll: bool = False, warn: Callable[[str], None] = print):
         self.watch = [Path(p).resolve() for p in watch]
         self.ignore = [Path(p).resolve() for p in ignore]
