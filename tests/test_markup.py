@@ -103,3 +103,18 @@ def test_only_an_address_in_the_last_word_keeps_the_space_before_a_citation():
     assert marked("a\u3000https://x.org [@k]") == "a\u3000https://x.org "
     assert marked("an https word [@k]") == "an https word"
     assert marked("x" * 3000 + "https://x.org/" + "y" * 3000 + " [@k]").endswith("y")  # a word past 2048: prose
+
+
+def test_a_bracket_after_a_backslash_never_opens_a_citation_wherever_it_stands():
+    """The group pattern starts at "[" and looks back for a backslash: at the text's first
+    characters, after an escaped backslash, in code spans and in texts without any backtick."""
+    def keys(text):
+        return [c.key for group in extract_citations(text)[1] for c in group]
+    assert keys("[@a]") == ["a"]                       # at the very start: nothing to look back at
+    assert keys("\\[@a] [@b]") == ["b"]
+    assert keys("x\\[@a]") == []
+    assert keys("\\\\[@a]") == []                     # the rule looks one character back, no further
+    assert keys("[[@a]] and [@b][c]") == ["a"]         # [@b][c] is a reference link's text
+    assert keys("`[@a]` [@b]") == ["b"]
+    assert keys("``x ` [@a]`` [@b] `[@c]") == ["b", "c"]   # an unmatched run of backticks is text
+    assert keys("no ticks here [@a, p. 1] and [see @b; @c]") == ["a", "b", "c"]
