@@ -40,6 +40,12 @@ def test_iso_is_gregorian_at_the_given_precision():
     assert parse("2025-06").iso() == "2025-06"
 
 
+def test_the_datetime_attribute_is_the_iso_form_without_its_qualifier():
+    assert parse("1689-08-27", "julian").datetime == "1689-09-06"
+    assert parse("1650~").datetime == "1650" and parse("1911-10?").datetime == "1911-10"
+    assert parse("0988-01-02").datetime == "0988-01-02"
+
+
 @pytest.mark.parametrize("value, message", [
     ("1858-02-30", "February 1858 has 28 days in the Gregorian calendar, not 30"),
     ("1700-02-29", "February 1700 has 28 days in the Gregorian calendar, not 29"),

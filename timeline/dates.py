@@ -84,9 +84,13 @@ class HistDate:
 
     def iso(self) -> str:
         """Gregorian ISO 8601 form at the date's own precision (EDTF qualifier appended)."""
+        return self.datetime + self.qualifier
+
+    @property
+    def datetime(self) -> str:
+        """The Gregorian ISO 8601 form without the qualifier, as HTML's <time datetime> takes it."""
         y, m, d = self.gregorian
-        text = f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{d:02d}" if d else "")
-        return text + self.qualifier
+        return f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{d:02d}" if d else "")
 
     def source_text(self) -> str:
         """The date as the editor wrote it."""
