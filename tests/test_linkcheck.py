@@ -479,6 +479,27 @@ def test_a_corrupt_or_old_cache_is_ignored_and_replaced(site_dir, server, capsys
     assert json.loads(cache.read_text())["version"] == links.CACHE_VERSION
 
 
+@pytest.mark.parametrize("linked", [".cache", ".cache/timeline", ".cache/timeline/links.json"])
+def test_a_linked_cache_folder_or_file_is_neither_read_nor_written_through(site_dir, server, capsys, tmp_path, linked):
+    # Red team (fourth): a .cache/timeline linked to another folder had its links.json replaced there.
+    src = _site(site_dir, server)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "timeline").mkdir(parents=True)
+    kept = json.dumps({"version": links.CACHE_VERSION, "links": {}})
+    for victim in (elsewhere / "links.json", elsewhere / "timeline" / "links.json"):
+        victim.write_text(kept)
+    link = src.parent / linked
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(elsewhere / "timeline" / "links.json" if linked.endswith(".json") else
+                    elsewhere / "timeline" if linked.endswith("timeline") else elsewhere)
+    status, out, err = _run(capsys)
+    assert status == 1 and "Traceback" not in err
+    assert f"{link} is a link" in err
+    for victim in (elsewhere / "links.json", elsewhere / "timeline" / "links.json"):
+        assert victim.read_text() == kept
+    assert link.is_symlink()
+
+
 def test_a_cache_entry_that_is_not_a_result_is_dropped(tmp_path):
     path = tmp_path / "links.json"
     good = {"kind": "ok", "message": "200 OK", "status": 200, "new_url": None, "checked": "2026-11-30T10:00:00Z"}

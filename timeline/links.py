@@ -109,9 +109,20 @@ def cache_path(src: Path) -> Path:
     return Path(src).resolve().parent / ".cache" / "timeline" / "links.json"
 
 
+def _linked(path: Path) -> Path | None:
+    """The first of .cache/, .cache/timeline/ and the cache file itself (path) that is a link: the
+    cache is neither read nor written through it, as it may lead outside (into a folder of the user's)."""
+    for one in (path.parent.parent, path.parent, path):
+        if one.is_symlink():
+            return one
+    return None
+
+
 def read_cache(path: Path) -> tuple[dict[str, Result], str | None]:
     """The remembered results, and why the file was ignored if it was: a cache that cannot be read
-    whole, or was written by another version, is never trusted."""
+    whole, was written by another version, or is reached through a link is never trusted."""
+    if (link := _linked(path)) is not None:
+        return {}, f"{link} is a link: the link cache is not read through it"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -137,6 +148,8 @@ def write_cache(path: Path, results: dict[str, Result]) -> str | None:
     data = {"version": CACHE_VERSION, "links": {url: {k: v for k, v in asdict(r).items() if k != "cached"}
                                                 for url, r in sorted(results.items())}}
     tmp = None
+    if (link := _linked(path)) is not None:
+        return f"{link} is a link: results not kept"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=".links-",
