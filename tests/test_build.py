@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 
 from support import FIXTURES, ROOT
 from timeline.build import build_site, render_site
@@ -83,6 +84,29 @@ def test_template_error_is_a_diagnostic_not_a_traceback(site_dir, tmp_path, caps
     assert "templates/event.html:" in err and "template error" in err and "titel" in err
     assert "Traceback" not in err
     assert not Path("out").exists()
+
+
+@pytest.mark.parametrize("name, before, wrong, says", [
+    # Fourth red team: errors other than a few kinds were tracebacks, and a mistake in base.html was
+    # blamed, without a line, on whichever page was rendered first.
+    ("base.html", "</main>", "{{ nosuchvar }}</main>", "UndefinedError: 'nosuchvar' is undefined"),
+    ("base.html", "</main>", "{{ 1 // 0 }}</main>", "ZeroDivisionError"),
+    ("404.html", "{% block main %}", "{% block main %}{% include '404.html' %}", "includes itself"),
+    ("partials/macros.html", "</time>{% endmacro %}", "</time>{{ date_tag(entry) }}{% endmacro %}",
+     "macro calls itself without end"),
+])
+def test_a_template_that_fails_as_it_renders_is_named_with_its_line(site_dir, tmp_path, capsys, name, before, wrong,
+                                                                     says):
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    text = (templates / name).read_text()
+    line = text[:text.index(before)].count("\n") + 1
+    (templates / name).write_text(text.replace(before, wrong, 1))
+    assert main(["check", "--src", str(src), "--templates", str(templates)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert re.search(rf"^\S*templates/{re.escape(name)}:{line}: template error: .*{says}", err, re.M), err
 
 
 def test_the_theme_colours_partial_is_rendered_once_yet_reported_and_included_as_before(site_dir, tmp_path, capsys):
