@@ -780,3 +780,12 @@ def test_a_cross_check_message_follows_its_field_when_lines_are_added_above(site
     assert lines() == first   # the saved memo written
     _touch_later(event, "# a comment above every field\n" + wrong)
     assert lines(memo=memo) == lines() == lines(use_cache=False) == [first[0] + 1]
+
+
+def test_source_date_epoch_is_among_the_inputs(setup, monkeypatch):
+    # It dates the feed and the PDFs of content without a date: a build under another value is not
+    # "up to date" (fourth red team: the cache kept whichever value came first).
+    src, templates, out, tmp_path = setup
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
+    _same_as_uncached(src, templates, out, tmp_path)
+    assert build_site(src, out, templates=templates).reused

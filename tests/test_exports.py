@@ -413,6 +413,8 @@ def test_source_date_epoch_dates_the_feed_only_when_the_content_has_no_date(buil
     monkeypatch.setattr(exports, "edition", lambda tl: "")
     assert exports.updated_date(built.timeline, {"SOURCE_DATE_EPOCH": "1700000000"}) == "2023-11-14"
     assert exports.updated_date(built.timeline, {}) == "1970-01-01"
+    # Past any year a date holds: a traceback before (fourth red team, through the PDF's date).
+    assert exports.updated_date(built.timeline, {"SOURCE_DATE_EPOCH": "99999999999999999"}) == "1970-01-01"
     parsed = feedparser.parse(exports.feed(built.timeline, {"SOURCE_DATE_EPOCH": "1700000000"}))
     assert parsed.feed.updated == "2023-11-14T00:00:00Z"
 

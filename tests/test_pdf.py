@@ -210,15 +210,30 @@ def test_links_are_clickable(fixture_pdf):
     assert re.search(r'<a href="https?://', fixture_pdf.xml)
 
 
-def test_same_content_gives_the_same_bytes_and_source_date_epoch_sets_the_date(fixture_pdf, tmp_path, monkeypatch):
+def test_same_content_gives_the_same_bytes_whatever_source_date_epoch_says(fixture_pdf, tmp_path, monkeypatch):
+    # Fourth red team: SOURCE_DATE_EPOCH overrode the content's own date, so the same content made
+    # other bytes (and the cache, which does not read the environment, kept whichever came first).
     from timeline import pdf
 
     build = fixture_pdf.path.parent
     again = pdf.write_pdf(build, tmp_path / "again.pdf")
     assert again.path.read_bytes() == fixture_pdf.path.read_bytes()
+    for epoch in ("86400", "99999999999999999"):   # the second is past any year: a traceback before
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        dated = pdf.write_pdf(build, tmp_path / "dated.pdf")
+        assert dated.path.read_bytes() == fixture_pdf.path.read_bytes()
+    assert "1970" not in _run("pdfinfo", str(dated.path))
+
+
+def test_source_date_epoch_dates_a_pdf_only_for_content_without_a_date(monkeypatch):
+    from timeline.pdfparts import _pdf_date
+
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
-    dated = pdf.write_pdf(build, tmp_path / "dated.pdf")
-    assert "Fri Jan  2 00:00:00 1970 UTC" in _run("pdfinfo", str(dated.path))
+    assert _pdf_date("2026-11-28") == "2026-11-28"
+    assert _pdf_date(None) == "1970-01-02T00:00:00Z"
+    for unusable in ("99999999999999999", "-5", "1e9", "", "\uff11\uff12"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", unusable)
+        assert _pdf_date(None) is None
 
 
 def test_letter_paper(fixture_pdf, tmp_path):

@@ -235,7 +235,9 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict,
     templates = options["templates"]
     if os.path.isfile(Path(src, "site.yaml")) and templates.is_dir():  # isfile: False, never raises
         given = {"base_url": options["base_url"], "strict": options["strict"], "pdf": options["pdf"] and paper,
-                 "pdf_inputs": pdf_inputs, "limits": list(options["limits"]), "parallel_min": options["parallel_min"]}
+                 "pdf_inputs": pdf_inputs, "limits": list(options["limits"]), "parallel_min": options["parallel_min"],
+                 # The feed's and the PDFs' date when the content has none (exports.updated_date).
+                 "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH")}
         digest = inputs_digest(src, templates, given)
         if use_cache:
             record = writer.unchanged(out, digest)

@@ -312,3 +312,15 @@ def century_label(year: int, code: str = "en") -> str:
     if _english(code):
         return CENTURY.format(**parts)
     return _phrase(CENTURY, code, **parts)
+
+
+def epoch_moment(text: str | None) -> _dt.datetime | None:
+    """SOURCE_DATE_EPOCH's value (seconds since 1970, the reproducible-builds convention) as a UTC
+    moment; None unless it is whole seconds within the years a datetime holds."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:   # 12 digits: past year 9999 already
+        return None
+    try:
+        return _dt.datetime.fromtimestamp(int(text), tz=_dt.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None

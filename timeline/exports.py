@@ -9,7 +9,6 @@ in the content at all, SOURCE_DATE_EPOCH; else 1970-01-01. The clock is never re
 
 from __future__ import annotations
 
-import datetime as _dt
 import html
 import json
 import os
@@ -22,6 +21,7 @@ from .places import names as place_text
 from .index import Timeline
 from .incremental import Memo, Stage, digest
 from .catalogs import N_
+from .dates import epoch_moment
 from .pages import Limits, edition
 
 RECORDS = Stage("exports.record")   # (export's path, first event id) -> a stretch of records, as JSON
@@ -252,9 +252,8 @@ def updated_date(tl: Timeline, environ=None) -> str:
         y, _, rest = text.partition("-")
         m, _, d = rest.partition("-")
         return f"{int(y):04d}-{int(m or 1):02d}-{int(d or 1):02d}"
-    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
-    seconds = int(epoch) if epoch.isdigit() else 0
-    return _dt.datetime.fromtimestamp(seconds, tz=_dt.timezone.utc).date().isoformat()
+    moment = epoch_moment((os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH"))
+    return moment.date().isoformat() if moment else "1970-01-01"
 
 
 def feed(tl: Timeline, environ=None, prefix: str = "") -> bytes:

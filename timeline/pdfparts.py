@@ -9,13 +9,14 @@ are typeset apart (see pdf.write_pdfs) and joined (see pdfjoin).
 from __future__ import annotations
 
 import contextlib
-import datetime
 import logging
 import os
 import re
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
 from pathlib import Path
+
+from .dates import epoch_moment
 
 PAPER = {"a4": "A4", "letter": "letter"}
 INSTALL_HINT = "pip install -e '.[pdf]'"
@@ -40,15 +41,13 @@ def _weasyprint():
 
 
 def _pdf_date(edition: str | None) -> str | None:
-    """The PDF's date: SOURCE_DATE_EPOCH if set (reproducible builds), else the content's edition date.
-
-    Never the clock, so the same content gives the same bytes.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        moment = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return edition
+    """The PDF's date: the content's edition date; only for content with no date at all,
+    SOURCE_DATE_EPOCH, as for the feed (exports.updated_date). Never the clock, so the same content
+    gives the same bytes."""
+    if edition:
+        return edition
+    moment = epoch_moment(os.environ.get("SOURCE_DATE_EPOCH"))
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 class _Collect(logging.Handler):
