@@ -138,3 +138,52 @@ def test_babel_cfg_extracts_the_templates_and_the_engines_phrases(tmp_path):
     assert ("templates/page.html", "Translated from the English edition.") in found
     assert ("templates/page.html", "%(count)s event") in found
     assert ("timeline/dates.py", "{old} ({new} N.S.) {year}") in found
+
+
+@pytest.mark.parametrize("line, wrong, says", [
+    # Fourth red team: Babel read a text without its quotes by dropping its first and last
+    # characters ("Язык" became "зы" on every page), and a bad plural formula was a traceback.
+    (5, 'msgstr Язык', "not a comment, nor a keyword and its text in double quotes"),
+    (5, 'msgstr "Язык', "not a comment, nor a keyword and its text in double quotes"),
+    (5, 'msgstr "Язык" "', "not a comment, nor a keyword and its text in double quotes"),
+    (2, '"Plural-Forms: nplurals=3; plural=x+n;\\n"', "Plural-Forms: invalid token in plural form: x"),
+    (2, '"Plural-Forms: nplurals=3; plural=os.system;\\n"', "Plural-Forms: invalid token in plural form: os"),
+    (2, '"Plural-Forms: nplurals=2; plural=(n>1;\\n"', "Plural-Forms: unbalanced parenthesis"),
+])
+def test_a_malformed_line_or_plural_formula_is_an_error_at_its_line(tmp_path, line, wrong, says):
+    po = tmp_path / "ru" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    lines = ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"', 'msgid "Language"',
+             'msgstr "Язык"']
+    lines[line - 1] = wrong if line == 5 else lines[line - 1]
+    if line == 2:
+        lines.insert(2, wrong)
+        line = 3
+    po.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(catalogs.CatalogError) as failed:
+        catalogs.load(str(tmp_path), "ru")
+    assert (failed.value.path, failed.value.line) == (str(po), line)
+    assert says in failed.value.message
+
+
+def test_a_catalog_that_is_not_utf8_is_an_error_at_its_line(tmp_path):
+    po = tmp_path / "ru" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_bytes('msgid ""\nmsgstr ""\n\nmsgid "Language"\nmsgstr "Язык"\n'.encode("cp1251"))
+    with pytest.raises(catalogs.CatalogError) as failed:
+        catalogs.load(str(tmp_path), "ru")
+    assert (failed.value.line, failed.value.message) == (5, "not UTF-8 text")
+
+
+def test_every_catalog_of_the_theme_and_the_engine_passes_the_line_check():
+    from babel.messages.pofile import read_po
+
+    found = 0
+    for folder in (ROOT / "templates" / "locale", ROOT / "timeline" / "locale", LOCALE):
+        for po in folder.glob("*/LC_MESSAGES/*.po"):
+            code, found = po.parent.parent.name, found + 1
+            with open(po, "rb") as handle:
+                babel = read_po(handle, locale=code)
+            assert [(m.id, m.string) for m in catalogs.read_catalog(str(po), code)] == \
+                [(m.id, m.string) for m in babel]
+    assert found >= 6

@@ -318,6 +318,22 @@ def test_a_broken_catalog_is_reported_with_its_file_and_nothing_is_written(src, 
     assert any("messages.po" in d.path for d in result.errors), [str(d) for d in result.diagnostics]
 
 
+def test_a_catalog_line_without_quotes_is_an_error_named_from_the_working_folder(src, tmp_path, monkeypatch, capsys):
+    # Fourth red team: Babel read `msgstr Язык` as "зы", without a word; a catalog's path was absolute.
+    from timeline.cli import main
+
+    shutil.copytree(TEMPLATES, tmp_path / "theme")
+    po = tmp_path / "theme" / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text(encoding="utf-8")
+    line = text[:text.index('msgstr "Язык"')].count("\n") + 1
+    po.write_text(text.replace('msgstr "Язык"', "msgstr Язык"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--src", str(src), "--templates", "theme"]) == 1
+    err = capsys.readouterr().err
+    assert f"\ntheme/locale/ru/LC_MESSAGES/messages.po:{line}: not a comment, nor a keyword" in err, err
+    assert "Traceback" not in err
+
+
 def test_pdf_documents_include_each_languages_whole_print_view(out):
     from timeline import pdf
 

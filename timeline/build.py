@@ -111,7 +111,7 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
 def _where(exc: Exception, templates: Path) -> tuple:
     """A problem found while rendering, as a diagnostic's path, line, field and message."""
     if isinstance(exc, catalogs.CatalogError):
-        return exc.path, exc.line, None, exc.message
+        return _shorten(os.path.abspath(exc.path), templates), exc.line, None, exc.message
     if isinstance(exc, templating.TemplateProblem):
         return _shorten(exc.path, templates), exc.line, None, f"template error: {exc.message}"
     return str(templates), None, None, f"template error: {exc}"

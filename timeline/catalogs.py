@@ -16,6 +16,7 @@ from __future__ import annotations
 import gettext
 import io
 import os
+import re
 from functools import lru_cache
 
 from . import incremental
@@ -52,27 +53,55 @@ def po_path(folder: str, code: str, domain: str = THEME_DOMAIN) -> str:
     return os.path.join(folder, locale_of(code), "LC_MESSAGES", f"{domain}.po")
 
 
+# A line of a .po file: a comment, a keyword and its quoted text, or more of the text, quoted.
+_PO_LINE = re.compile(r'\s*(?:#.*|(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*")?\s*')
+
+
 def read_catalog(path: str, code: str):
     """The babel Catalog of one .po file, or CatalogError with the line."""
     from babel.messages.pofile import PoFileError, read_po
 
     try:
         with open(path, "rb") as handle:
-            return read_po(handle, locale=locale_of(code), abort_invalid=True)
+            data = handle.read()
+        _check_lines(path, data.decode("utf-8"))
+        return read_po(io.BytesIO(data), locale=locale_of(code), abort_invalid=True)
     except PoFileError as exc:
         raise CatalogError(path, getattr(exc, "lineno", None), str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise CatalogError(path, data[:exc.start].count(b"\n") + 1, "not UTF-8 text") from None
     except (OSError, ValueError) as exc:
         raise CatalogError(path, None, f"cannot read: {exc}") from None
 
 
-def compile_catalog(catalog) -> gettext.GNUTranslations:
+def _check_lines(path: str, text: str) -> None:
+    """Babel reads a text without its quotes (or its closing one) as if they were there, dropping a
+    character at each end: such a line is an error here."""
+    for n, line in enumerate(text.splitlines(), 1):
+        if not _PO_LINE.fullmatch(line):
+            raise CatalogError(path, n, f"not a comment, nor a keyword and its text in double quotes: {line.strip()[:60]}")
+
+
+def compile_catalog(catalog, path: str = "") -> gettext.GNUTranslations:
     """A catalog compiled to gettext's form in memory (fuzzy entries left out, as msgfmt does)."""
     from babel.messages.mofile import write_mo
 
     buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    try:
+        write_mo(buffer, catalog, use_fuzzy=False)
+        buffer.seek(0)
+        return gettext.GNUTranslations(buffer)
+    except (ValueError, SyntaxError, OverflowError, RecursionError) as exc:   # the Plural-Forms header's formula
+        raise CatalogError(path, _line_of(path, '"Plural-Forms:'), f"Plural-Forms: {exc}") from None
+
+
+def _line_of(path: str, start: str) -> int | None:
+    """The number of the first line of the file at path that begins with start."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return next((n for n, line in enumerate(handle, 1) if line.startswith(start)), None)
+    except OSError:
+        return None
 
 
 def load(folder: str, code: str, domain: str = THEME_DOMAIN) -> gettext.NullTranslations:
@@ -81,7 +110,7 @@ def load(folder: str, code: str, domain: str = THEME_DOMAIN) -> gettext.NullTran
     for candidate in (code, code.split("-")[0]):
         path = po_path(folder, candidate, domain)
         if os.path.isfile(path):
-            return compile_catalog(read_catalog(path, candidate))
+            return compile_catalog(read_catalog(path, candidate), path)
     return gettext.NullTranslations()
 
 
