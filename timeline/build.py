@@ -130,7 +130,8 @@ def inputs_digest(src: Path, templates: Path, options: dict) -> str:
     build, so an edit in it must be seen); every folder's name counts too (a folder where an event
     file is expected is an error the build must report, not an unchanged site); an entry that cannot
     be read counts as such, for the build to report."""
-    h = hashlib.sha256(json.dumps([__version__, options], sort_keys=True).encode())
+    # SOURCE_DATE_EPOCH: the feed's and the PDFs' date when the content has none (exports.updated_date).
+    h = hashlib.sha256(json.dumps([__version__, options, os.environ.get("SOURCE_DATE_EPOCH")], sort_keys=True).encode())
     for folder, tag in ((ENGINE_DIR, "engine"), (Path(src), "src"), (Path(templates), "templates")):
         _digest_folder(h, tag, str(folder), (), tag == "engine")
     return h.hexdigest()
@@ -235,9 +236,7 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict,
     templates = options["templates"]
     if os.path.isfile(Path(src, "site.yaml")) and templates.is_dir():  # isfile: False, never raises
         given = {"base_url": options["base_url"], "strict": options["strict"], "pdf": options["pdf"] and paper,
-                 "pdf_inputs": pdf_inputs, "limits": list(options["limits"]), "parallel_min": options["parallel_min"],
-                 # The feed's and the PDFs' date when the content has none (exports.updated_date).
-                 "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH")}
+                 "pdf_inputs": pdf_inputs, "limits": list(options["limits"]), "parallel_min": options["parallel_min"]}
         digest = inputs_digest(src, templates, given)
         if use_cache:
             record = writer.unchanged(out, digest)
