@@ -68,7 +68,11 @@ def test_new_scaffolds_an_event_that_check_then_explains(site_dir, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["new", "Title", "1858-02-30"], "date: February 1858 has 28 days in the Gregorian calendar, not 30"),
     (["new", "Title", "June 1858"], "date: 'June 1858' is not a date like"),
-    (["new", "!!!", "1858"], "title: needs at least one letter or digit"),
+    (["new", "!!!", "1858"], "title: needs at least one Latin letter or digit"),
+    # Fourth red team: a title in Chinese was said to have no letter; a Julian date after the change
+    # of calendar was written, for check to reject.
+    (["new", "尼布楚条约", "1751"], "events are named in English; a translation goes under translations/"),
+    (["new", "Title", "1918-02-20", "--julian"], "date: Russia adopted the Gregorian calendar in February 1918"),
 ])
 def test_new_rejects_bad_input(argv, message, site_dir, capsys):
     site_dir()

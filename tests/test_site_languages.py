@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from support import GOOD, ROOT, multilingual
+from support import GOOD, LANGUAGES_YAML, ROOT, multilingual
 from test_links import check_links
 
 TEMPLATES = ROOT / "templates"
@@ -332,6 +332,31 @@ def test_a_catalog_line_without_quotes_is_an_error_named_from_the_working_folder
     err = capsys.readouterr().err
     assert f"\ntheme/locale/ru/LC_MESSAGES/messages.po:{line}: not a comment, nor a keyword" in err, err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("edit, says", [
+    # Fourth red team: messages that contradicted themselves or misquoted what was written.
+    (("site.yaml", "- {code: ru, path: ru,", "- {code: ru, path: /tmp/evil,"),
+     "'/tmp/evil' is not a folder name"),
+    (("site.yaml", None, "languages: []"), "expected a list of languages, got an empty list"),
+    (("translations/ru/glossary/terms.yaml", None, '" ": "x"'), "a glossary term must be text, got blank text"),
+])
+def test_a_mistake_in_the_languages_or_a_glossary_is_said_as_written(tmp_path, edit, says):
+    from timeline.build import render_site
+
+    src = multilingual(tmp_path / "site_src")
+    name, old, new = edit
+    path = src / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if old is not None:
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    elif name == "site.yaml":
+        path.write_text(path.read_text(encoding="utf-8").replace(LANGUAGES_YAML, new + "\n"), encoding="utf-8")
+    else:
+        path.write_text(new + "\n", encoding="utf-8")
+    result = render_site(src, templates=TEMPLATES)
+    assert not result.ok
+    assert any(says in d.message for d in result.errors), [str(d) for d in result.errors]
 
 
 def test_pdf_documents_include_each_languages_whole_print_view(out):

@@ -179,8 +179,8 @@ def _event_dates(f: YamlFile, data: dict, site: Site | None) -> tuple:
             if d is not None and not site.span_start <= d.gregorian[0] <= site.span_end:
                 f.error((key,), f"{d.gregorian[0]} is outside the timeline's span "
                                 f"({site.span_start}–{site.span_end})")
-    if calendar == "julian" and start is not None and start.gregorian[0] >= 1918 and start.sort_key >= (1918, 2, 14):
-        f.error(("calendar",), "Russia adopted the Gregorian calendar in February 1918; later dates are New Style")
+    if start is not None and dates.julian_too_late(start):
+        f.error(("calendar",), dates.JULIAN_ENDED)
     if start and end and end.sort_key < start.sort_key:
         f.error(("end",), f"ends ({end.display()}) before it starts ({start.display()})")
     return start, end

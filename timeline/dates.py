@@ -314,6 +314,16 @@ def century_label(year: int, code: str = "en") -> str:
     return _phrase(CENTURY, code, **parts)
 
 
+# Russia's first New Style day: 1 February 1918 (O.S.) was followed by 14 February.
+NEW_STYLE_FROM = (1918, 2, 14)
+JULIAN_ENDED = "Russia adopted the Gregorian calendar in February 1918; later dates are New Style"
+
+
+def julian_too_late(date: HistDate) -> bool:
+    """An Old Style date on or after Russia's change of calendar, which no source writes."""
+    return date.calendar == "julian" and date.sort_key >= NEW_STYLE_FROM
+
+
 def epoch_moment(text: str | None) -> _dt.datetime | None:
     """SOURCE_DATE_EPOCH's value (seconds since 1970, the reproducible-builds convention) as a UTC
     moment; None unless it is whole seconds within the years a datetime holds."""

@@ -135,7 +135,8 @@ def load_languages(src, report: Report, default_code: str = "en", page_slugs=())
     if raw is None:
         return fallback
     if not isinstance(raw, list) or not raw:
-        report.error(rel, doc.line("languages"), "languages", f"expected a list of languages, got {kind_of(raw)}")
+        got = "an empty list" if raw == [] else kind_of(raw)
+        report.error(rel, doc.line("languages"), "languages", f"expected a list of languages, got {got}")
         return fallback
     found: list[Language] = []
     codes: dict[str, int] = {}
@@ -202,7 +203,8 @@ def _language(doc, rel: str, i: int, item, report: Report, default_code: str, co
 def _language_path(item, report: Report, rel: str, at: int | None, line, where: str, code: str, default: bool,
                    paths: dict, slugs: set) -> str:
     """The language's folder: none for the default language, else a free folder name (noted in paths)."""
-    lang_path = text_of(item.get("path"), report, rel, at, f"{where}.path").strip("/")
+    given = text_of(item.get("path"), report, rel, at, f"{where}.path")
+    lang_path = given.strip("/")
     if default and lang_path:
         report.error(rel, at, f"{where}.path",
                      f"'{code}' is the default language (site.yaml language:), published at the site's root: "
@@ -213,7 +215,7 @@ def _language_path(item, report: Report, rel: str, at: int | None, line, where: 
             report.error(rel, line, f"{where}.path", f"'{code}' needs a path, the folder its pages go in (e.g. "
                                                      f"{code.split('-')[0].lower()})")
         elif not PATH.match(lang_path) or len(lang_path) > MAX_PATH:
-            report.error(rel, at, f"{where}.path", f"'{excerpt(lang_path)}' is not a folder name (lower-case letters, "
+            report.error(rel, at, f"{where}.path", f"'{excerpt(given)}' is not a folder name (lower-case letters, "
                                                    f"digits, hyphens; at most {MAX_PATH} characters)")
         elif lang_path in paths:
             report.error(rel, at, f"{where}.path",

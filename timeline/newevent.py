@@ -7,7 +7,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from .dates import parse as parse_date
+from .dates import JULIAN_ENDED, julian_too_late, parse as parse_date
 
 SLUG_LIMIT = 80  # characters of title in a file name: well under the 255 bytes a file name may have
 
@@ -54,7 +54,8 @@ def _new_problems(args, date, site) -> list[str]:
     except UnicodeEncodeError:
         problems.append("title: is not valid text (it holds bytes that are not UTF-8)")
     if not slugify(args.title):
-        problems.append("title: needs at least one letter or digit for the file name")
+        problems.append("title: needs at least one Latin letter or digit for the file name (events are named "
+                        "in English; a translation goes under translations/)")
     elif not slugify(args.title, SLUG_LIMIT):
         problems.append(f"title: its first word makes a file name of {len(slugify(args.title).split('-')[0])} "
                         f"characters; the limit is {SLUG_LIMIT} characters: shorten the title")
@@ -63,6 +64,8 @@ def _new_problems(args, date, site) -> list[str]:
             problems.append(f"theme: {theme!r} is not a valid theme id (lower-case letters, digits, hyphens)")
         elif site is not None and theme not in [t.id for t in site.themes]:
             problems.append(f"theme: '{theme}' is not a theme of site.yaml ({', '.join(t.id for t in site.themes)})")
+    if julian_too_late(date):
+        problems.append(f"date: {JULIAN_ENDED} (leave out --julian)")
     if site is not None and not site.span_start <= date.gregorian[0] <= site.span_end:
         problems.append(f"date: {date.source_text()} is outside the timeline's span "
                         f"({site.span_start}–{site.span_end}, site.yaml)")

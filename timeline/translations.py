@@ -66,7 +66,8 @@ def load_glossary(folder, report: Report, memo: dict | None = None) -> dict[str,
         for en, agreed in doc.data.items():
             line = at.get(str(en)) or doc.line()
             if not isinstance(en, str) or not en.strip():
-                report.error(rel, line, None, f"a glossary term must be text, got {kind_of(en)}")
+                got = "blank text" if isinstance(en, str) else kind_of(en)
+                report.error(rel, line, None, f"a glossary term must be text, got {got}")
                 continue
             if not isinstance(agreed, (str, int)) or isinstance(agreed, bool) or not str(agreed).strip() \
                     or "\n" in str(agreed):
