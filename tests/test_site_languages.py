@@ -334,6 +334,33 @@ def test_a_catalog_line_without_quotes_is_an_error_named_from_the_working_folder
     assert "Traceback" not in err
 
 
+def test_one_run_reports_the_contents_the_translations_and_every_templates_problems(tmp_path, capsys):
+    # Fourth red team: one error in the English hid every translation's and template's, and only the
+    # first template that failed to compile was named.
+    from timeline.cli import main
+
+    src = multilingual(tmp_path / "site_src")
+    theme = tmp_path / "theme"
+    shutil.copytree(TEMPLATES, theme)
+    event = src / "events" / "1727-treaty-of-kyakhta.yaml"
+    event.write_text(event.read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
+    (src / "translations" / "zh-Hans" / "events" / "1864-dated.yaml").write_text("bogus: 1\n", encoding="utf-8")
+    (src / "translations" / "ru" / "events" / "1741-nonexistent.yaml").write_text("title: x\n", encoding="utf-8")
+    for name in ("partials/event_item.html", "partials/source_item.html"):
+        with (theme / name).open("a", encoding="utf-8") as handle:
+            handle.write("{% if %}\n")
+    assert main(["check", "--src", str(src), "--templates", str(theme)]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if ": warning: " not in line]
+    assert len(errors) == 6, errors   # five problems and the summary
+    wanted = ["events/1727-treaty-of-kyakhta.yaml:", "zh-Hans/events/1864-dated.yaml:1: bogus",
+              "ru/events/1741-nonexistent.yaml:1: a translation of no event",
+              "partials/event_item.html:", "partials/source_item.html:", "check failed: 5 errors"]
+    for line, part in zip(sorted(errors, key=lambda e: [w in e for w in wanted].index(True)), wanted):
+        assert part in line, (part, errors)
+    # The Russian translation of the event with an error is not taken for a translation of no event.
+    assert not any("1727" in line and "translation of no" in line for line in errors)
+
+
 @pytest.mark.parametrize("edit, says", [
     # Fourth red team: messages that contradicted themselves or misquoted what was written.
     (("site.yaml", "- {code: ru, path: ru,", "- {code: ru, path: /tmp/evil,"),

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from . import (__version__, catalogs, content, exports, i18n, index, localize, memofile, outlist, parallel, render,
-               templating, urls, writer)
+               templatecheck, templating, urls, writer)
 from .diagnostics import Diagnostic, Report
 from .incremental import Memo, Stage
 from .markup import Renderer
@@ -72,24 +72,19 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
     templates = Path(templates) if templates else default_templates(src)
     memo = Memo(in_memory=False) if memo is None else memo  # as a command-line build: pages are not kept
     report = Report()
-    loaded = content.load(src, report, base_url, memo)
+    # As far as it can be read, errors and all: its translations and templates are checked in this run too.
+    loaded = content.load(src, report, base_url, memo, partial=True)
     languages = None if loaded is None else \
         i18n.load(src, loaded, report, memo.get(TRANSLATIONS, "parsed", "", dict))
-    if not templates.is_dir():
-        report.error(str(templates), None, None, "no templates folder here (use --templates)")
+    # `check` writes nothing anywhere, not even compiled templates (a build keeps them).
+    theme = _templates(templates, languages, memo, not isinstance(sink, writer.Discard), report)
     static = templating.static_files(templates, report)
     if loaded is None or report.errors:
         return BuildResult(False, report.sorted())
     timeline = index.build(loaded, Renderer(), memo)
     try:
-        theme = templating.templates_digest(templates)
-        codes = [lang.code for lang in languages.languages]
-        translations = {code: templating.translations(templates, code) for code in codes}
-        editions = localize.editions(timeline, languages, memo, translations)
-        # `check` writes nothing anywhere, not even compiled templates (a build keeps them).
-        envs = {code: templating.environment(templates, memo, theme, not isinstance(sink, writer.Discard), code)
-                for code in codes}
-        rendered = render.render_pages(editions, envs, static, memo, theme,
+        editions = localize.editions(timeline, languages, memo, theme.translations)
+        rendered = render.render_pages(editions, theme.envs, static, memo, theme.digest,
                                        pdf_url=urls.PDF if pdf else None, limits=limits,
                                        parallel_min=parallel_min, sink=sink, kept=kept, earlier=earlier,
                                        defer=on_demand)
@@ -100,7 +95,7 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
         else:
             files.update({name: make() for name, make in made.items()})
     except (catalogs.CatalogError, templating.TemplateProblem, jinja2.TemplateError) as exc:
-        report.error(*_where(exc, templates))
+        report.error(*templatecheck.where(exc, templates))
         return BuildResult(False, report.sorted())
     pages = sum(1 for p in files if p.endswith(".html")) + len(rendered.deferred)
     return BuildResult(not (strict and report.warnings), report.sorted(), pages=pages, files=files, timeline=timeline,
@@ -108,13 +103,17 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
                        deferred=deferred)
 
 
-def _where(exc: Exception, templates: Path) -> tuple:
-    """A problem found while rendering, as a diagnostic's path, line, field and message."""
-    if isinstance(exc, catalogs.CatalogError):
-        return _shorten(os.path.abspath(exc.path), templates), exc.line, None, exc.message
-    if isinstance(exc, templating.TemplateProblem):
-        return _shorten(exc.path, templates), exc.line, None, f"template error: {exc.message}"
-    return str(templates), None, None, f"template error: {exc}"
+def _templates(templates: Path, languages, memo: Memo, keep_compiled: bool, report: Report):
+    """templatecheck.load for the site's languages (English alone if site.yaml cannot say), every
+    problem found in report; None if there are no templates."""
+    if not templates.is_dir():
+        report.error(str(templates), None, None, "no templates folder here (use --templates)")
+        return None
+    codes = [lang.code for lang in languages.languages] if languages else ["en"]
+    loaded, problems = templatecheck.load(templates, codes, memo, keep_compiled)
+    for problem in problems:
+        report.error(*templatecheck.where(problem, templates))
+    return loaded
 
 
 ENGINE_DIR = Path(__file__).resolve().parent
@@ -329,12 +328,3 @@ def _failed(result: BuildResult, out, exc: Exception) -> BuildResult:
     result.diagnostics.append(Diagnostic(path, None, None, None, message))
     return result
 
-
-def _shorten(path: str, templates: Path) -> str:
-    p = Path(path)
-    if not p.is_absolute():
-        p = templates / p
-    try:
-        return str(p.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(p)

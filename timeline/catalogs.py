@@ -79,7 +79,8 @@ def _check_lines(path: str, text: str) -> None:
     character at each end: such a line is an error here."""
     for n, line in enumerate(text.splitlines(), 1):
         if not _PO_LINE.fullmatch(line):
-            raise CatalogError(path, n, f"not a comment, nor a keyword and its text in double quotes: {line.strip()[:60]}")
+            raise CatalogError(path, n, "not a comment, nor a keyword and its text in double quotes: "
+                                        + line.strip()[:60])
 
 
 def compile_catalog(catalog, path: str = "") -> gettext.GNUTranslations:

@@ -43,9 +43,11 @@ EVENT_REQUIRED = ("title", "date", "themes", "significance", "summary")
 PAGE_FIELDS = {"title", "description", "order"}
 
 
-def load(src: Path, report: Report, base_url: str | None = None, memo: Memo | None = None) -> Content | None:
+def load(src: Path, report: Report, base_url: str | None = None, memo: Memo | None = None,
+         partial: bool = False) -> Content | None:
     """The validated content, or None when there are errors (all of them in report).
-    memo: an incremental.Memo; an unchanged file is not parsed or checked again."""
+    memo: an incremental.Memo; an unchanged file is not parsed or checked again. partial: with
+    errors, what could be read all the same (for checking the translations); None only without a site."""
     memo = Memo() if memo is None else memo
     src = Path(src)
     site_yaml = src / "site.yaml"
@@ -85,7 +87,7 @@ def load(src: Path, report: Report, base_url: str | None = None, memo: Memo | No
         cites = cross_check(site, events, pages, sources if whole else None, report, memo)
         if known is not None:
             places.check_events(site.places, events, report)
-    if report.errors or site is None:
+    if site is None or report.errors and not partial:
         return None
     events.sort(key=lambda e: (e.date.sort_key, e.end.sort_key if e.end else (0, 0, 0), e.id))
     return Content(site, tuple(events), sources, tuple(sorted(pages, key=lambda p: (p.order, p.slug))), cites)

@@ -89,8 +89,7 @@ def load_texts(src, language: Language, content, report: Report, memo: dict | No
     for path in list_files(os.path.join(folder, "events"), ".yaml", report):
         eid = os.path.basename(path)[:-len(".yaml")]
         if eid not in english_events:
-            report.error(shown_path(path), 1, None, f"a translation of no event: there is no events/{excerpt(eid)}.yaml"
-                                                 f"{suggest(eid, english_events)}")
+            _no_english(report, src, path, "event", eid, english_events)
             continue
         text = read_event(path, english_events[eid], glossary, report, memo)
         if text is not None:
@@ -99,8 +98,7 @@ def load_texts(src, language: Language, content, report: Report, memo: dict | No
     for path in list_files(os.path.join(folder, "pages"), ".md", report):
         slug = os.path.basename(path)[:-len(".md")]
         if slug not in english_pages:
-            report.error(shown_path(path), 1, None, f"a translation of no page: there is no pages/{excerpt(slug)}.md"
-                                                 f"{suggest(slug, english_pages)}")
+            _no_english(report, src, path, "page", slug, english_pages)
             continue
         page = read_page(path, english_pages[slug], report)
         if page is not None:
@@ -125,6 +123,15 @@ def load_texts(src, language: Language, content, report: Report, memo: dict | No
         labels, site_labels(content.site))
     return LanguageTexts(language, site, MappingProxyType(events), MappingProxyType(pages), MappingProxyType(terms),
                          coverage)
+
+
+def _no_english(report: Report, src, path: str, kind: str, name: str, english: dict) -> None:
+    """A translation of an event or page the English does not have: an error, unless its English file
+    is there with errors of its own (reported; content.load's partial content leaves it out)."""
+    folder, ext = ("events", ".yaml") if kind == "event" else ("pages", ".md")
+    if not os.path.lexists(os.path.join(src, folder, name + ext)):
+        report.error(shown_path(path), 1, None, f"a translation of no {kind}: there is no {folder}/{excerpt(name)}{ext}"
+                                             f"{suggest(name, english)}")
 
 
 def load(src, content, report: Report, memo: dict | None = None) -> Languages:

@@ -108,7 +108,9 @@ def _theme_files(templates: Path, skip: tuple = ()):
                 # (rendering reports it); only a regular file's bytes are read.
                 fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
                 with open(fd, "rb") as handle:
-                    data = handle.read() if stat.S_ISREG(os.fstat(fd).st_mode) else b"not a file"
+                    st = os.fstat(fd)
+                    data = b"not a file" if not stat.S_ISREG(st.st_mode) else handle.read() \
+                        if st.st_size <= MAX_STATIC_BYTES else f"too large {st.st_size}".encode()  # see static_files
             except OSError as exc:  # a broken link or a link loop: rendering reports it
                 data = f"unreadable {exc.errno}".encode()
             yield path, data
@@ -146,7 +148,7 @@ def _make(templates: Path, keep_compiled: bool, code: str, plain: bool) -> jinja
     texts = translations(templates, code)
     salt = digest(code, catalogs.digest(texts), _compile_step(), plain)
     env = _Environment(
-        loader=jinja2.FileSystemLoader(os.path.abspath(templates)),   # file names in messages: see build._shorten
+        loader=jinja2.FileSystemLoader(os.path.abspath(templates)),   # file names in messages: see templatecheck.where
         # Compiled templates are kept between runs: compiling the theme took 0.2 s of a 0.6 s build.
         bytecode_cache=_Compiled(salt) if keep_compiled else _compiled_read_only(salt),
         autoescape=True,
