@@ -109,6 +109,42 @@ def test_a_template_that_fails_as_it_renders_is_named_with_its_line(site_dir, tm
     assert re.search(rf"^\S*templates/{re.escape(name)}:{line}: template error: .*{says}", err, re.M), err
 
 
+@pytest.mark.parametrize("name, text, says", [
+    # Second look of the fourth red team: a template that is not UTF-8 was a traceback (unused or not),
+    # a missing include was blamed on the page being rendered, without a line.
+    ("partials/latin.html", b"ok\ncaf\xe9\n", "partials/latin.html:2: template error: not UTF-8 text"),
+    ("base.html", None, "base.html:{line}: template error: template not found: partials/nowhere.html"),
+])
+def test_a_template_that_cannot_be_read_or_includes_a_missing_one_is_named_at_its_line(site_dir, tmp_path, capsys,
+                                                                                      name, text, says):
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    if text is None:
+        old = (templates / name).read_text()
+        line = old[:old.index("</main>")].count("\n") + 1
+        (templates / name).write_text(old.replace("</main>", '{% include "partials/nowhere.html" %}</main>', 1))
+        says = says.format(line=line)
+    else:
+        (templates / name).write_bytes(text)
+    assert main(["check", "--src", str(src), "--templates", str(templates)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and f"templates/{says}" in err, err
+
+
+def test_static_files_are_never_compiled_as_templates(site_dir, tmp_path):
+    # An .html asset under static/ is copied as it is: handlebars braces, or another encoding, are fine.
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "static" / "demo").mkdir()
+    asset = b"<script type='text/x-handlebars'>{{#each items}}<li>{{this}}</li>{{/each}}</script>caf\xe9\n"
+    (templates / "static" / "demo" / "handlebars.html").write_bytes(asset)
+    result = build_site(src, tmp_path / "out", templates=templates, parallel_min=1)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    assert (tmp_path / "out" / "static" / "demo" / "handlebars.html").read_bytes() == asset
+
+
 def test_the_theme_colours_partial_is_rendered_once_yet_reported_and_included_as_before(site_dir, tmp_path, capsys):
     """base.html shows partials/theme_colours.html rendered once per language (theme_colours); a
     mistake in it names that file, and a theme whose base.html includes it as before builds the same."""

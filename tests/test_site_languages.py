@@ -359,6 +359,13 @@ def test_one_run_reports_the_contents_the_translations_and_every_templates_probl
         assert part in line, (part, errors)
     # The Russian translation of the event with an error is not taken for a translation of no event.
     assert not any("1727" in line and "translation of no" in line for line in errors)
+    # A broken catalog leaves no environment to compile with: the templates' syntax is checked all the same.
+    po = theme / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Язык"', "msgstr Язык"), encoding="utf-8")
+    assert main(["check", "--src", str(src), "--templates", str(theme)]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if ": warning: " not in line]
+    assert len(errors) == 7 and "check failed: 6 errors" in errors[-1], errors
+    assert sum("partials/event_item.html:" in e or "partials/source_item.html:" in e for e in errors) == 2, errors
 
 
 @pytest.mark.parametrize("edit, says", [

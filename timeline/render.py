@@ -263,10 +263,10 @@ def _render_parallel(renderer: _Dispatch, specs: list[PageSpec], envs: list, mem
     and sends back its pages (with a sink, it puts them there itself) and what it added to the memo.
     """
     for env in envs:
-        for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+        for name in env.list_templates(filter_func=templating.is_template):
             try:
                 env.get_template(name)  # compile once, before the fork, so the child does not compile again
-            except jinja2.TemplateError:
+            except (jinja2.TemplateError, UnicodeDecodeError, OSError):
                 pass  # reported, with its line, when a page uses it
     units, take = _units(specs, n_events), parallel.counter()
 

@@ -32,8 +32,10 @@ def load(templates: Path, codes: list, memo: Memo, keep_compiled: bool) -> tuple
         except catalogs.CatalogError as exc:
             if all(str(exc) != str(seen) for seen in problems):   # zh-Hans and zh may share a catalog
                 problems.append(exc)
-    if problems:
-        return None, problems
+    if problems:   # no environment without its catalogs: the templates' syntax is still checked
+        bare = jinja2.Environment(loader=jinja2.FileSystemLoader(os.path.abspath(templates)),
+                                  extensions=["jinja2.ext.i18n"])
+        return None, problems + _uncompiled(bare, parse_only=True)
     digest = templating.templates_digest(templates)
     envs = {code: templating.environment(templates, memo, digest, keep_compiled, code) for code in codes}
     seen = set()
@@ -45,15 +47,22 @@ def load(templates: Path, codes: list, memo: Memo, keep_compiled: bool) -> tuple
     return Templates(digest, translations, envs), problems
 
 
-def _uncompiled(env: jinja2.Environment) -> list[templating.TemplateProblem]:
-    """Each page template and partial of env (.html) whose text does not compile, with its file and line."""
+def _uncompiled(env: jinja2.Environment, parse_only: bool = False) -> list[templating.TemplateProblem]:
+    """Each page template and partial of env (.html, not the static files: copied as they are) whose
+    text does not compile (parse_only: whose syntax is wrong), with its file and line."""
     problems = []
-    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+    for name in env.list_templates(filter_func=templating.is_template):
         try:
-            env.get_template(name)
+            if parse_only:
+                source, filename, _ = env.loader.get_source(env, name)
+                env.parse(source, name, filename)
+            else:
+                env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
             problems.append(templating.TemplateProblem(exc.filename or exc.name or name, exc.lineno, exc.message))
-        except (jinja2.TemplateNotFound, UnicodeDecodeError, OSError):
+        except UnicodeDecodeError as exc:
+            problems.append(templating.TemplateProblem(name, exc.object[:exc.start].count(b"\n") + 1, "not UTF-8 text"))
+        except (jinja2.TemplateNotFound, OSError):
             pass   # there, but no text file (a broken link, a pipe): an error if a page uses it (templating.render)
     return problems
 

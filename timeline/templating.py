@@ -287,6 +287,11 @@ def _all_nodes(statements: list) -> list:
     return [n for node in statements for n in (node, *node.find_all(nodes.Node))]
 
 
+def is_template(name: str) -> bool:
+    """A page template or partial of the theme (static files are copied as they are, never compiled)."""
+    return name.endswith(".html") and not name.startswith("static/")
+
+
 def render(env: jinja2.Environment, name: str, context: dict) -> str:
     """One template rendered, or TemplateProblem naming the file and line at fault."""
     try:
@@ -294,7 +299,7 @@ def render(env: jinja2.Environment, name: str, context: dict) -> str:
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(exc.filename or exc.name or name, exc.lineno, exc.message) from None
     except jinja2.TemplateNotFound as exc:
-        raise _not_found(env, exc.name, name) from None
+        raise _not_found(env, exc.name, _location(exc, name)) from None
     except (TemplateProblem, catalogs.CatalogError):
         raise   # a template this one renders (a fragment), already placed
     except RecursionError as exc:   # an include or a macro that calls itself without end
@@ -304,9 +309,9 @@ def render(env: jinja2.Environment, name: str, context: dict) -> str:
         raise TemplateProblem(*_location(exc, name), f"{type(exc).__name__}: {exc}") from None
 
 
-def _not_found(env, name: str, page: str) -> TemplateProblem:
+def _not_found(env, name: str, where: tuple) -> TemplateProblem:
     """A template Jinja2 did not find: missing, or there but not a file it can read (a named pipe, a
-    folder, a broken link), which Jinja2 calls missing too."""
+    folder, a broken link), which Jinja2 calls missing too; where: the file and line that asked for it."""
     for folder in getattr(env.loader, "searchpath", []):
         path = os.path.join(folder, name)
         if os.path.lexists(path):
@@ -314,7 +319,7 @@ def _not_found(env, name: str, page: str) -> TemplateProblem:
                 yamlfile.read_text(path)
             except yamlfile.InputError as exc:
                 return TemplateProblem(name, None, exc.message)
-    return TemplateProblem(page, None, f"template not found: {name}")
+    return TemplateProblem(*where, f"template not found: {name}")
 
 
 def _location(exc: Exception, fallback: str):
