@@ -187,3 +187,31 @@ def test_every_catalog_of_the_theme_and_the_engine_passes_the_line_check():
             assert [(m.id, m.string) for m in catalogs.read_catalog(str(po), code)] == \
                 [(m.id, m.string) for m in babel]
     assert found >= 6
+
+
+def test_a_line_separator_inside_a_text_or_crlf_line_ends_are_no_error_and_plural_counts_are_bounded(tmp_path):
+    # Second look of the fourth red team: U+2028 (which str.splitlines() breaks at) in a translation
+    # was called a malformed line; nplurals=300000000 made Babel fill 14 GB before any check.
+    po = tmp_path / "ru" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    head = 'msgid ""\r\nmsgstr ""\r\n"Content-Type: text/plain; charset=UTF-8\\n"\r\n'
+    po.write_text(head + '"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n<5 ? 1 : 2);\\n"\r\n\r\n'
+                  '# a comment\u2028on two lines\r\nmsgid "Language"\r\nmsgstr "Язы\u2028к"\r\n', encoding="utf-8",
+                  newline="")
+    assert catalogs.load(str(tmp_path), "ru").gettext("Language") == "Язы\u2028к"
+    po.write_text(head + '"Plural-Forms: nplurals=300000000; plural=n;\\n"\r\n', encoding="utf-8", newline="")
+    with pytest.raises(catalogs.CatalogError) as failed:
+        catalogs.load(str(tmp_path), "ru")
+    assert failed.value.line == 4 and "nplurals=300000000: a language has 1 to 10 plural forms" in failed.value.message
+
+
+def test_a_translation_whose_placeholders_differ_from_the_english_is_an_error_at_its_message(tmp_path):
+    # Second look of the fourth red team: %(editon)s in a translation was blamed on base.html (KeyError).
+    po = tmp_path / "ru" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n#, python-format\n'
+                  'msgid "edition of %(edition)s"\nmsgstr "издание от %(editon)s"\n', encoding="utf-8")
+    with pytest.raises(catalogs.CatalogError) as failed:
+        catalogs.load(str(tmp_path), "ru")
+    assert failed.value.line == 6
+    assert failed.value.message == 'the translation of "edition of %(edition)s": unknown named placeholder \'editon\''

@@ -65,7 +65,12 @@ def read_catalog(path: str, code: str):
         with open(path, "rb") as handle:
             data = handle.read()
         _check_lines(path, data.decode("utf-8"))
-        return read_po(io.BytesIO(data), locale=locale_of(code), abort_invalid=True)
+        catalog = read_po(io.BytesIO(data), locale=locale_of(code), abort_invalid=True)
+        for message, errors in catalog.check():   # Babel's checkers: placeholders, plural forms
+            if errors:
+                msgid = message.id if isinstance(message.id, str) else message.id[0]
+                raise CatalogError(path, message.lineno, f'the translation of "{msgid[:50]}": {errors[0]}')
+        return catalog
     except PoFileError as exc:
         raise CatalogError(path, getattr(exc, "lineno", None), str(exc)) from None
     except UnicodeDecodeError as exc:
@@ -74,13 +79,25 @@ def read_catalog(path: str, code: str):
         raise CatalogError(path, None, f"cannot read: {exc}") from None
 
 
+# More plural forms than any language has: Babel makes a list of this many for every message.
+MAX_PLURALS = 10
+
+
 def _check_lines(path: str, text: str) -> None:
     """Babel reads a text without its quotes (or its closing one) as if they were there, dropping a
-    character at each end: such a line is an error here."""
-    for n, line in enumerate(text.splitlines(), 1):
-        if not _PO_LINE.fullmatch(line):
+    character at each end: such a line is an error here, as is a header's count of plural forms
+    beyond any language's."""
+    for n, line in enumerate(text.split("\n"), 1):   # gettext's lines: a U+2028 in a text is no line break
+        if not _PO_LINE.fullmatch(line.rstrip("\r")):
             raise CatalogError(path, n, "not a comment, nor a keyword and its text in double quotes: "
                                         + line.strip()[:60])
+        plurals = _NPLURALS.search(line) if "nplurals" in line and not line.lstrip().startswith("#") else None
+        if plurals and not 1 <= int(plurals[1]) <= MAX_PLURALS:
+            raise CatalogError(path, n, f"Plural-Forms: nplurals={plurals[1][:20]}: a language has 1 to "
+                                        f"{MAX_PLURALS} plural forms")
+
+
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 
 
 def compile_catalog(catalog, path: str = "") -> gettext.GNUTranslations:
