@@ -187,7 +187,7 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
         files[spec.path] = page
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers > 1 and len(todo) >= parallel_min and parallel.can_fork():
-        fresh = _render_parallel(renderer, todo, list(envs.values()), memo, n_events, sink)
+        fresh = _render_parallel(renderer, todo, memo, n_events, sink)
     else:
         fresh = [_deliver(renderer, spec, memo, sink) for spec in todo]
     for spec, page in zip(todo, fresh):
@@ -254,20 +254,14 @@ def _units(specs: list[PageSpec], n_events: int) -> list[list[int]]:
     return [indexes for _, indexes in sorted(units, key=lambda unit: (-unit[0], unit[1][0]))]
 
 
-def _render_parallel(renderer: _Dispatch, specs: list[PageSpec], envs: list, memo: Memo, n_events: int,
-                     sink=None) -> list:
+def _render_parallel(renderer: _Dispatch, specs: list[PageSpec], memo: Memo, n_events: int, sink=None) -> list:
     """Render on two cores: one forked child and this process, each taking the next group of pages
     (see _units) when done with the last.
 
-    The child inherits the timeline and the compiled templates through fork (see timeline.parallel)
-    and sends back its pages (with a sink, it puts them there itself) and what it added to the memo.
+    The child inherits the timeline and the compiled templates through fork (see timeline.parallel;
+    templatecheck compiled them all before), and sends back its pages (with a sink, it puts them
+    there itself) and what it added to the memo.
     """
-    for env in envs:
-        for name in env.list_templates(filter_func=templating.is_template):
-            try:
-                env.get_template(name)  # compile once, before the fork, so the child does not compile again
-            except (jinja2.TemplateError, UnicodeDecodeError, OSError):
-                pass  # reported, with its line, when a page uses it
     units, take = _units(specs, n_events), parallel.counter()
 
     def work() -> list:
