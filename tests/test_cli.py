@@ -22,7 +22,7 @@ def _help(*argv) -> str:
 
 @pytest.mark.parametrize("command, options", [
     ("build", ["--src", "--templates", "--base-url", "--strict", "--out", "--pdf", "--paper"]),
-    ("check", ["--src", "--templates", "--base-url", "--strict"]),
+    ("check", ["--src", "--templates", "--base-url", "--strict", "--pdf", "--no-cache"]),
     ("new", ["title", "date", "--src", "--julian", "--theme"]),
     ("serve", ["--src", "--host", "--port", "--poll"]),
 ])

@@ -103,6 +103,17 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
                        deferred=deferred)
 
 
+def check_site(src: Path, use_cache: bool = True, **options) -> BuildResult:
+    """render_site, writing nothing anywhere. The memo a build saved beside the content is read (never
+    written): a page that build wrote from the same inputs rendered without an error then, and is not
+    rendered again (its inputs cover the theme, the engine is that build's, and rendering reports
+    no warnings)."""
+    memo = memofile.load(memofile.newest(src) if use_cache else None, read_only=True)
+    memo.begin()
+    return render_site(src, memo=memo, sink=writer.Discard(), **options,
+                       kept=lambda path, inputs: memo.peek(WRITTEN, path, inputs) is not None)
+
+
 def _templates(templates: Path, languages, memo: Memo, keep_compiled: bool, report: Report):
     """templatecheck.load for the site's languages (English alone if site.yaml cannot say), every
     problem found in report; None if there are no templates."""

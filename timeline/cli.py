@@ -37,9 +37,11 @@ def make_parser() -> argparse.ArgumentParser:
         "build", help="build the site into the output folder",
         description="Load, validate and render every page, then write only changed files to "
                     "--out and remove stale ones. On any error nothing is written."))
-    _common(sub.add_parser(
+    check_arguments(sub.add_parser(
         "check", help="validate the content and render it without writing anything",
-        description="Everything 'build' does except writing: lists every problem with file and line."))
+        description="Everything 'build' does except writing: lists every problem with file and line. "
+                    "A page the last build beside the content rendered from the same inputs is not "
+                    "rendered again (that build's cache is read, never written)."))
     new_arguments(sub.add_parser(
         "new", help="create a new event file from a title and a date",
         description="Write site_src/events/<year>-<slug>.yaml with the fields to fill in. "
@@ -70,6 +72,15 @@ def build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--verbose", action="store_true", help="print every warning WeasyPrint gives, one per character")
     p.add_argument("--no-cache", action="store_true",
                    help="render everything even when nothing changed since the last build into --out")
+
+
+def check_arguments(p: argparse.ArgumentParser) -> None:
+    _common(p)
+    p.add_argument("--pdf", action="store_true",
+                   help="check the pages as 'build --pdf' makes them, with their links to the PDFs (which "
+                        "only build makes)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="render every page, even those the last build rendered from the same inputs")
 
 
 def new_arguments(p: argparse.ArgumentParser) -> None:
@@ -162,12 +173,11 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .build import render_site
+    from .build import check_site
     from .parallel import collector_paused
-    from .writer import Discard
     with collector_paused():   # a one-off check's heap lives until it ends (see there)
-        result = render_site(args.src, templates=args.templates, base_url=args.base_url, strict=args.strict,
-                             sink=Discard())
+        result = check_site(args.src, use_cache=not args.no_cache, templates=args.templates,
+                            base_url=args.base_url, strict=args.strict, pdf=args.pdf)
     _print_diagnostics(result)
     if not result.ok:
         print(f"check failed: {_summary(result)}", file=sys.stderr)

@@ -51,27 +51,45 @@ def folder_for(src: Path, out: Path) -> Path:
     return Path(src).resolve().parent / ".timeline-cache" / f"memo-{name}"
 
 
+def newest(src: Path) -> Path | None:
+    """The memo folder beside src (see folder_for) that a build saved to last, or None. Any of them
+    is safe to read for any content: each value is kept by the digest of its inputs."""
+    cache = Path(src).resolve().parent / ".timeline-cache"
+    if not _ours(cache):
+        return None
+    found = []
+    try:
+        for entry in os.scandir(cache):
+            saved = os.path.join(entry.path, "generation")
+            if entry.name.startswith("memo-") and _ours(entry.path) and os.path.isfile(saved):
+                found.append((os.lstat(saved).st_mtime_ns, entry.name))
+    except OSError:
+        return None
+    return cache / max(found)[1] if found else None
+
+
 # A memo file larger than this is damaged (10,000 events save some 110 MB in 16 files a stage).
 MAX_FILE = 1 << 30
 
 
-def _read(path: str):
+def _read(path: str, read_only: bool = False):
     """The object saved at path, or None unless it is a regular file of ours, of this engine, whole.
-    A memo file of another engine is deleted: its stage may be one this engine no longer has, which
-    nothing would overwrite, and every build would read it (a hundred megabytes) for nothing."""
+    A memo file of another engine is deleted (unless read_only): its stage may be one this engine no
+    longer has, which nothing would overwrite, and every build would read it (a hundred megabytes) for
+    nothing."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
     with open(fd, "rb") as handle:
         st = os.fstat(handle.fileno())
-        key = memokey.key()
+        key = memokey.key(make=not read_only)
         if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_size > MAX_FILE or key is None:
             return None
         header = _header()
         start = handle.read(len(header))
         if start != header:
-            if start.startswith(FAMILY):
+            if start.startswith(FAMILY) and not read_only:
                 _forget(path)
             return None
         check, body = handle.read(65), handle.read()
@@ -83,21 +101,22 @@ def _read(path: str):
         return None
 
 
-def load(folder: Path) -> Memo:
+def load(folder: Path | None, read_only: bool = False) -> Memo:
     """The memo saved in folder; a file that cannot be trusted (another engine version, truncated,
     altered, not ours) is ignored, and what it held is computed again. A lazy stage's values stay
-    as saved (Record.packed) until a build asks for one: an edit reads a few of 10,000 events' texts."""
+    as saved (Record.packed) until a build asks for one: an edit reads a few of 10,000 events' texts.
+    read_only: nothing is written or removed (see _read; `check`)."""
     memo = Memo(in_memory=False)
-    if not _ours(folder):
+    if folder is None or not _ours(folder):
         return memo
     with parallel.collector_paused():
-        meta = _read(os.path.join(folder, "generation"))
+        meta = _read(os.path.join(folder, "generation"), read_only)
         memo.generation = meta if isinstance(meta, int) else 0
         for name in sorted(os.listdir(folder)):
             stage_name, _, rest = name.rpartition(".")
             stage_name, _, part = stage_name.rpartition(".")
             if rest == "pickle" and stage_name and part.isdigit():
-                saved = _read(os.path.join(folder, name))
+                saved = _read(os.path.join(folder, name), read_only)
                 try:
                     (lazy, subject, table), n = saved, int(part)
                     if subject is not None and type(subject) is not int:

@@ -18,22 +18,20 @@ def key_file() -> Path:
 _key = None
 
 
-def key() -> bytes | None:
+def key(make: bool = True) -> bytes | None:
     """This user's secret for the memo's checks, made once (0600). A memo folder travels with the
     content (a cloned repository, an unpacked archive): a check anyone can compute would let a planted
     file put its own HTML in the pages, so a file is trusted only if this key signed it. None (no
-    memo saved or read) when no key can be kept."""
+    memo saved or read) when no key can be kept; make=False: None when none was made (`check`,
+    which writes nothing, reads only what a build saved)."""
     global _key
     if _key is None:
         path = key_file()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-                with open(fd, "wb") as handle:
-                    handle.write(os.urandom(32).hex().encode())
-            except FileExistsError:
-                pass
+            if make:
+                _make(path)
+            elif not os.path.lexists(path):
+                return None
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
             with open(fd, "rb") as handle:
                 st = os.fstat(handle.fileno())
@@ -43,6 +41,16 @@ def key() -> bytes | None:
         except OSError:
             _key = b""
     return _key or None
+
+
+def _make(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with open(fd, "wb") as handle:
+            handle.write(os.urandom(32).hex().encode())
+    except FileExistsError:
+        pass
 
 
 def signature(key: bytes, body: bytes) -> bytes:
