@@ -4,7 +4,6 @@ disk are never shared between languages or catalogs."""
 
 from __future__ import annotations
 
-import tempfile
 
 import jinja2
 import pytest
@@ -107,13 +106,14 @@ def test_a_template_that_gives_gettext_another_meaning_is_compiled_as_written(tm
 
 
 def test_compiled_templates_kept_on_disk_are_per_language_and_per_catalog(tmp_path, monkeypatch):
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
-    (tmp_path / "tmp").mkdir()
+    from timeline import memokey
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(memokey, "_key", None)
     folder = theme(tmp_path, page='{{ _("Date") }}')
     assert compiled(folder, "ru", keep=True) == "Дата"
-    assert compiled(folder, "en", keep=True) == "Date"      # same template, same cache folder
+    assert compiled(folder, "en", keep=True) == "Date"      # same template, a folder per language
     assert compiled(folder, "ru", keep=True) == "Дата"      # read back from disk, in its own language
-    assert any((tmp_path / "tmp").rglob("*.cache"))
+    assert len(list((tmp_path / "cache").rglob("*.cache"))) == 2
     theme(tmp_path, date="Число", page='{{ _("Date") }}')  # the catalog changes, the template does not
     assert compiled(folder, "ru", keep=True) == "Число"
 
@@ -150,9 +150,9 @@ def test_compiled_templates_kept_on_disk_are_compiled_again_by_a_changed_engine(
     and the catalogs: an engine that compiles differently never reads the old one."""
     from jinja2 import nodes
 
-    from timeline import pretranslate
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
-    (tmp_path / "tmp").mkdir()
+    from timeline import memokey, pretranslate
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(memokey, "_key", None)
     folder = theme(tmp_path, page='{{ _("Date") }}')
     assert compiled(folder, "ru", keep=True) == "Дата"
     monkeypatch.setattr(pretranslate, "_safe_as_gettext", lambda text: nodes.Const("new engine"))

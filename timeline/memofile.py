@@ -78,27 +78,39 @@ def _read(path: str, read_only: bool = False):
     longer has, which nothing would overwrite, and every build would read it (a hundred megabytes) for
     nothing."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
+        found = _contents(path, read_only)
+    except OSError:   # a folder in its place, a read that fails
         return None
-    with open(fd, "rb") as handle:
-        st = os.fstat(handle.fileno())
-        key = memokey.key(make=not read_only)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_size > MAX_FILE or key is None:
-            return None
-        header = _header()
-        start = handle.read(len(header))
-        if start != header:
-            if start.startswith(FAMILY) and not read_only:
-                _forget(path)
-            return None
-        check, body = handle.read(65), handle.read()
+    if found is None:
+        return None
+    key, check, body = found
     if not hmac.compare_digest(check, memokey.signature(key, body)):
         return None
     try:
         return RecordUnpickler(io.BytesIO(body)).load()
     except Exception:  # noqa: BLE001 - whatever is wrong with it, it is rebuilt
         return None
+
+
+def _contents(path: str, read_only: bool) -> tuple[bytes, bytes, bytes] | None:
+    """The key, signature and body of the memo file at path; None unless it is a regular file of ours,
+    of this engine."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        st = os.fstat(fd)
+        key = memokey.key(make=not read_only)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_size > MAX_FILE or key is None:
+            return None
+        with open(fd, "rb", closefd=False) as handle:
+            header = _header()
+            start = handle.read(len(header))
+            if start != header:
+                if start.startswith(FAMILY) and not read_only:
+                    _forget(path)
+                return None
+            return key, handle.read(65), handle.read()
+    finally:
+        os.close(fd)
 
 
 def load(folder: Path | None, read_only: bool = False) -> Memo:
@@ -112,7 +124,11 @@ def load(folder: Path | None, read_only: bool = False) -> Memo:
     with parallel.collector_paused():
         meta = _read(os.path.join(folder, "generation"), read_only)
         memo.generation = meta if isinstance(meta, int) else 0
-        for name in sorted(os.listdir(folder)):
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            names = []    # a folder that cannot be read saves nothing: everything is made again
+        for name in names:
             stage_name, _, rest = name.rpartition(".")
             stage_name, _, part = stage_name.rpartition(".")
             if rest == "pickle" and stage_name and part.isdigit():

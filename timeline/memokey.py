@@ -9,10 +9,19 @@ import stat
 from pathlib import Path
 
 
+def user_cache() -> Path:
+    """This user's cache folder for the tool: $XDG_CACHE_HOME/timeline, else ~/.cache/timeline. A
+    relative XDG_CACHE_HOME is ignored, as the XDG specification says: it would put the key beside the
+    content, where it travels with it."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "timeline"
+
+
 def key_file() -> Path:
     """Where this user's memo key is kept: in the user's cache folder, never beside the content."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "timeline" / "memo-key"
+    return user_cache() / "memo-key"
 
 
 _key = None

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from . import catalogs, jsonld, maps, places, pretranslate, printview, yamlfile
+from . import catalogs, compiled, jsonld, maps, places, pretranslate, printview, yamlfile
 from .catalogs import N_
 from .incremental import Memo, Stage, digest
 from .index import language_name
@@ -59,37 +59,6 @@ class _Environment(jinja2.Environment):
         # over a ChainMap (a twentieth of an event page). Jinja2 allows no change to the globals once a
         # template is loaded, so the flat copy is the same map.
         return {**self.globals, **(d or {})}
-
-
-class _Compiled(jinja2.FileSystemBytecodeCache):
-    """Compiled templates, kept per language and catalog (their strings are compiled in) in the
-    per-user folder Jinja2 creates safely, each by its template's source checksum."""
-
-    def __init__(self, salt: str, directory: str | None = None):
-        super().__init__(directory)
-        self.salt = salt
-
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return super().get_cache_key(f"{self.salt}/{name}", filename)
-
-
-class _ReadOnlyBytecode(_Compiled):
-    """Compiled templates a build left, read and never written (check writes nothing)."""
-
-    def dump_bytecode(self, bucket) -> None:
-        pass
-
-
-def _compiled_read_only(salt: str):
-    """The per-user folder of compiled templates Jinja2 keeps, if a build made it: compiling the theme
-    costs `check` 0.4 s otherwise."""
-    import tempfile
-    folder = os.path.join(tempfile.gettempdir(), f"_jinja2-cache-{os.getuid()}")
-    try:
-        st = os.lstat(folder)
-    except OSError:
-        return None
-    return _ReadOnlyBytecode(salt, folder) if stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() else None
 
 
 def templates_digest(templates: Path) -> str:
@@ -150,7 +119,7 @@ def _make(templates: Path, keep_compiled: bool, code: str, plain: bool) -> jinja
     env = _Environment(
         loader=jinja2.FileSystemLoader(os.path.abspath(templates)),   # file names in messages: see templatecheck.where
         # Compiled templates are kept between runs: compiling the theme took 0.2 s of a 0.6 s build.
-        bytecode_cache=_Compiled(salt) if keep_compiled else _compiled_read_only(salt),
+        bytecode_cache=compiled.writable(salt) if keep_compiled else compiled.read_only(salt),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

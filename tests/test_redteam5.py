@@ -1,0 +1,129 @@
+"""Findings of the fifth red team (2 December 2026): the cache folders a build reads and keeps."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import time
+from pathlib import Path
+
+from timeline import compiled, memofile, memokey
+from timeline.cli import main
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".timeline-build"}
+
+
+def _edit(src: Path) -> None:
+    event = src / "events" / "1864-dated.yaml"
+    before = event.stat().st_mtime_ns
+    while event.stat().st_mtime_ns == before:
+        time.sleep(0.01)
+        event.write_text(event.read_text().replace("A dated event", "A renamed event"), encoding="utf-8")
+
+
+def _same_as_uncached(src: Path, out: Path, tmp_path: Path) -> None:
+    assert main(["build", "--src", str(src), "--out", str(out)]) == 0
+    fresh = tmp_path / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    assert main(["build", "--src", str(src), "--out", str(fresh), "--no-cache"]) == 0
+    assert _tree(out) == _tree(fresh)
+
+
+def test_folders_in_place_of_memo_files_are_ignored_by_build_and_check(site_dir, tmp_path, capsys):
+    src, out = site_dir(), tmp_path / "build"
+    assert main(["build", "--src", str(src), "--out", str(out)]) == 0
+    [folder] = (src.parent / ".timeline-cache").glob("memo-*")
+    (folder / "junk.0.pickle").mkdir()
+    (folder / "generation").unlink()
+    (folder / "generation").mkdir()
+    stage = sorted(folder.glob("content.event.*.pickle"))[0]
+    stage.unlink()
+    stage.mkdir()
+    _edit(src)
+    _same_as_uncached(src, out, tmp_path)
+    assert main(["check", "--src", str(src)]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_memo_folder_that_cannot_be_read_is_ignored(site_dir, tmp_path, monkeypatch):
+    src, out = site_dir(), tmp_path / "build"
+    assert main(["build", "--src", str(src), "--out", str(out)]) == 0
+    [folder] = (src.parent / ".timeline-cache").glob("memo-*")
+    listdir = os.listdir
+
+    def denied(path="."):
+        if Path(path) == folder:
+            raise PermissionError(13, "Permission denied", str(path))
+        return listdir(path)
+    monkeypatch.setattr(os, "listdir", denied)   # as chmod 000 does for a user other than root
+    _edit(src)
+    _same_as_uncached(src, out, tmp_path)
+    assert main(["check", "--src", str(src)]) == 0
+
+
+def test_compiled_templates_never_go_through_a_link_planted_in_the_temporary_folder(site_dir, tmp_path, monkeypatch):
+    import tempfile
+    src = site_dir()
+    victim, temp = tmp_path / "victim", tmp_path / "tmp"
+    victim.mkdir(mode=0o755)
+    temp.mkdir()
+    os.chmod(victim, 0o755)
+    (temp / f"_jinja2-cache-{os.getuid()}").symlink_to(victim)
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    assert main(["build", "--src", str(src), "--out", str(tmp_path / "build")]) == 0
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o755 and list(victim.iterdir()) == []
+    assert main(["check", "--src", str(src)]) == 0
+
+
+def test_compiled_templates_are_kept_in_the_users_cache_and_the_least_recently_used_go(site_dir, tmp_path,
+                                                                                    monkeypatch):
+    src = site_dir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(memokey, "_key", None)
+    monkeypatch.setattr(compiled, "KEEP", 3)
+    base = tmp_path / "cache" / "timeline" / "templates"
+    base.mkdir(parents=True)
+    for i in range(5):
+        old = base / f"old{i}"
+        old.mkdir()
+        (old / "__jinja2_x.cache").write_bytes(b"x")
+        os.utime(old, (1_000_000 + i, 1_000_000 + i))
+    assert main(["build", "--src", str(src), "--out", str(tmp_path / "build")]) == 0
+    kept = {p.name for p in base.iterdir()}
+    assert len(kept) == 3 and {"old3", "old4"} < kept
+    [made] = kept - {"old3", "old4"}
+    assert any((base / made).iterdir())       # the templates this build compiled
+    assert stat.S_IMODE((base / made).stat().st_mode) == 0o700
+
+
+def test_a_link_or_a_folder_open_to_others_as_the_compiled_folder_is_not_used(site_dir, tmp_path, monkeypatch):
+    src = site_dir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(memokey, "_key", None)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "cache" / "timeline").mkdir(parents=True)
+    compiled.folder().symlink_to(elsewhere)
+    assert main(["build", "--src", str(src), "--out", str(tmp_path / "one")]) == 0
+    assert list(elsewhere.iterdir()) == []
+    compiled.folder().unlink()
+    compiled.folder().mkdir(mode=0o777)
+    os.chmod(compiled.folder(), 0o777)
+    assert main(["build", "--src", str(src), "--out", str(tmp_path / "two")]) == 0
+    assert list(compiled.folder().iterdir()) == []
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+
+
+def test_a_relative_xdg_cache_home_is_ignored(site_dir, tmp_path, monkeypatch):
+    src = site_dir()
+    monkeypatch.setenv("XDG_CACHE_HOME", "relcache")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(memokey, "_key", None)
+    assert main(["build", "--src", str(src), "--out", str(tmp_path / "build")]) == 0
+    assert not (tmp_path / "relcache").exists()
+    assert (tmp_path / "home" / ".cache" / "timeline" / "memo-key").is_file()
+    assert memofile.load(memofile.newest(src)).tables   # the memo saved, and read back with that key
