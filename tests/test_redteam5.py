@@ -127,3 +127,35 @@ def test_a_relative_xdg_cache_home_is_ignored(site_dir, tmp_path, monkeypatch):
     assert not (tmp_path / "relcache").exists()
     assert (tmp_path / "home" / ".cache" / "timeline" / "memo-key").is_file()
     assert memofile.load(memofile.newest(src)).tables   # the memo saved, and read back with that key
+
+
+def _check_error(site_dir, capsys, text: str) -> str:
+    src = site_dir({"events/1864-dated.yaml": text})
+    assert main(["check", "--src", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return err
+
+
+def test_a_control_character_written_as_an_escape_is_refused_at_its_line(site_dir, capsys):
+    """It passed, and made feed.xml invalid XML (an ESC in a title; a NUL in a translated title)."""
+    for value, code in (('"Ctl\\x1b A dated event"', "U+001B"), ('"A \\0 dated event"', "U+0000"),
+                        ('"A dated \\u0085\\x7f event"', "U+007F")):
+        err = _check_error(site_dir, capsys, f"summary: Dated [@example-web].\ntitle: {value}\ndate: 1864-10-07\n"
+                                             "themes: [diplomacy]\nsignificance: notable\n")
+        assert f"events/1864-dated.yaml:2:8: control character {code}" in err, err
+    ok = site_dir({"events/1864-dated.yaml": 'title: "A \\"dated\\"\\tevent \\u00e9"\ndate: 1864-10-07\n'
+                                             'themes: [diplomacy]\nsignificance: notable\nsummary: Dated [@example-web].\n'})
+    assert main(["check", "--src", str(ok)]) == 0
+
+
+def test_values_yaml_makes_that_are_not_text_are_refused_where_text_is_asked(site_dir, capsys):
+    """!!binary gave the title b'...'; .nan gave "nan"; 1.10 gave "1.1"."""
+    rest = "date: 1864-10-07\nthemes: [diplomacy]\nsignificance: notable\nsummary: Dated [@example-web].\n"
+    err = _check_error(site_dir, capsys, "title: !!binary SWRlcyBlbWJhc3N5\n" + rest)
+    assert "events/1864-dated.yaml:1:8: YAML tag !!binary is not allowed here" in err, err
+    for value in (".nan", "1.10", "-.inf"):
+        err = _check_error(site_dir, capsys, f"title: {value}\n" + rest)
+        assert "events/1864-dated.yaml:1: title: expected text, got the number" in err, err
+    src = site_dir({"events/1864-dated.yaml": "title: 1864\n" + rest})   # a whole number reads as written
+    assert main(["check", "--src", str(src)]) == 0

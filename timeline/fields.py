@@ -91,6 +91,9 @@ class YamlFile:
         if isinstance(value, bool) or isinstance(value, (dict, list)):
             self.error(path, f"expected text, got {kind_of(value)}")
             return ""
+        if isinstance(value, float):   # YAML's number, not what was typed: 1.10 is 1.1, .nan is nan
+            self.error(path, f"expected text, got the number {kind_of(value)}: put the text in quotes")
+            return ""
         return str(value).strip()
 
     def str_list(self, value, path: tuple) -> list[str]:

@@ -27,6 +27,9 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _Base.yaml_implicit_resolvers.items()
 }
+# !!binary makes bytes, which no field takes (a title showed as "b'...'"): refused as other tags are.
+_Loader.yaml_constructors = {tag: make for tag, make in _Base.yaml_constructors.items()
+                             if tag != "tag:yaml.org,2002:binary"}
 
 
 MAX_BYTES = 8 * 1024 * 1024  # the largest input file: far above any bibliography, far below harm
@@ -198,6 +201,24 @@ def _check_size(root, text: str) -> None:
         level, depth = below, depth + 1
 
 
+def _check_escapes(root) -> None:
+    """Refuse in a double-quoted value what the YAML reader refuses in the file itself (a control
+    character, a lone surrogate), written as an escape ("\\x1b", "\\0"): it made the feed invalid XML."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if type(node) is yaml.ScalarNode:
+            found = node.style == '"' and yaml.reader.Reader.NON_PRINTABLE.search(node.value)
+            if found:
+                mark = node.start_mark
+                raise YamlSyntaxError(f"control character U+{ord(found.group()):04X} (written as an escape) is "
+                                      "not allowed: delete it", mark.line + 1, mark.column + 1)
+        elif type(node) is yaml.MappingNode:
+            stack.extend(child for pair in node.value for child in pair)
+        else:
+            stack.extend(node.value)
+
+
 def _too_deep(node) -> YamlSyntaxError:
     mark = node.start_mark
     return YamlSyntaxError(f"YAML nested more than {MAX_DEPTH} levels deep", mark.line + 1, mark.column + 1)
@@ -244,6 +265,8 @@ def parse(text: str) -> Located:
     try:
         node = loader.get_single_node()
         _check_size(node, text)
+        if node is not None and '"' in text and "\\" in text:   # escapes are only in double-quoted values
+            _check_escapes(node)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
