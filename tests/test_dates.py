@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from timeline.dates import HistDate, display_span, julian_to_gregorian, parse
+from timeline.dates import HistDate, display_span, ends_before, julian_to_gregorian, parse
 
 
 @pytest.mark.parametrize("julian, gregorian", [
@@ -77,6 +77,25 @@ def test_spans():
     assert display_span(parse(1685), parse(1687)) == "1685–1687"
     assert display_span(parse("1949-12-16"), parse("1950-02-17")) == "16 December 1949 – 17 February 1950"
     assert display_span(parse(1685), None) == "1685"
+
+
+@pytest.mark.parametrize("start, end, calendar, before", [
+    ("1689-08-27", "1689-09", "julian", False),     # Nerchinsk: September (O.S.) holds 6 September N.S.
+    ("1689-08-27", "1689-08", "julian", False),     # the start's own month, though it is September N.S.
+    ("1689-08-27", "1689-08-26", "julian", True),
+    ("1699-12-25", "1699", "julian", False),        # 4 January 1700 N.S., still in the Old Style year 1699
+    ("1689-09-06", "1689-09", "gregorian", False),  # a month-only end in the start's month
+    ("1689-09-06", "1689-09-05", "gregorian", True),  # the same month, a day earlier
+    ("1689-09-06", "1689-08", "gregorian", True),   # a month before the start's
+    ("1689-09", "1689-09-01", "gregorian", False),  # a month-only start may begin on the 1st
+    ("1689-09", "1689-08-31", "gregorian", True),
+    ("1689", "1689-03", "gregorian", False),        # a year-only start may begin in January
+    ("1689-09-06", "1689", "gregorian", False),     # a year-only end in the start's year
+    ("1690-01-01", "1689", "gregorian", True),
+    ("1900-05", "1899", "gregorian", True),
+])
+def test_an_end_is_before_the_start_only_when_all_of_it_is(start, end, calendar, before):
+    assert ends_before(parse(end, calendar), parse(start, calendar)) is before
 
 
 def test_histdate_precision():

@@ -111,3 +111,16 @@ def test_not_utf8(site_dir, capsys):
     (src / "events" / "1700-latin1.yaml").write_bytes("title: Caf\xe9\n".encode("latin-1"))
     assert main(["check"]) == 1
     assert "site_src/events/1700-latin1.yaml:1:11: not UTF-8 text (byte 0xe9" in capsys.readouterr().err
+
+
+def test_a_month_only_end_in_the_starts_month_is_not_before_it(site_dir, capsys):
+    event = (site_dir() / "events" / "1689-treaty-of-nerchinsk.yaml").read_text(encoding="utf-8")
+    site_dir({"events/1689-treaty-of-nerchinsk.yaml": event.replace("calendar: julian\n",
+                                                                    "calendar: julian\nend: 1689-09\n")})
+    assert main(["check"]) == 0
+    assert "before it starts" not in capsys.readouterr().err
+    site_dir({"events/1689-treaty-of-nerchinsk.yaml": event.replace("calendar: julian\n",
+                                                                    "calendar: julian\nend: 1689-08-26\n")})
+    assert main(["check"]) == 1
+    assert ("site_src/events/1689-treaty-of-nerchinsk.yaml:4: end: ends (26 August (5 September N.S.) 1689) before "
+            "it starts (27 August (6 September N.S.) 1689)") in capsys.readouterr().err

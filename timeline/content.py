@@ -183,7 +183,7 @@ def _event_dates(f: YamlFile, data: dict, site: Site | None) -> tuple:
                                 f"({site.span_start}–{site.span_end})")
     if start is not None and dates.julian_too_late(start):
         f.error(("calendar",), dates.JULIAN_ENDED)
-    if start and end and end.sort_key < start.sort_key:
+    if start and end and dates.ends_before(end, start):
         f.error(("end",), f"ends ({end.display()}) before it starts ({start.display()})")
     return start, end
 

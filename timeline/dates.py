@@ -324,6 +324,17 @@ def julian_too_late(date: HistDate) -> bool:
     return date.calendar == "julian" and date.sort_key >= NEW_STYLE_FROM
 
 
+def ends_before(end: HistDate, start: HistDate) -> bool:
+    """Whether a span ends before it starts. Each date is a period as long as its precision (1689-09 is all of
+    September: sort_key would put it before the 6th), so the end's last day is compared with the start's
+    first, each converted from its own calendar (an Old Style month is not the New Style one)."""
+    def day(date: HistDate, last: bool) -> tuple[int, int, int]:
+        m = date.month or (12 if last else 1)
+        d = date.day or (_days_in_month(date.year, m, date.calendar) if last else 1)
+        return julian_to_gregorian(date.year, m, d) if date.calendar == "julian" else (date.year, m, d)
+    return day(end, True) < day(start, False)
+
+
 def epoch_moment(text: str | None) -> _dt.datetime | None:
     """SOURCE_DATE_EPOCH's value (seconds since 1970, the reproducible-builds convention) as a UTC
     moment; None unless it is whole seconds within the years a datetime holds."""
