@@ -232,6 +232,18 @@ def test_an_unknown_field_in_a_translation_is_an_error_at_its_line(site_dir):
     assert any(":1: summary: warning: not translated yet" in m for m in messages), messages
 
 
+@pytest.mark.parametrize("path, text", [
+    ("translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml", "title: 尼布楚条约\n1: x\nfalse: x\n~: x\n0x10: x\n"),
+    ("translations/ru/site.yaml", "title: Хронология\n1: x\nfalse: x\n~: x\n0x10: x\n"),
+    ("translations/ru/pages/about.md", "---\n1: x\nfalse: x\n~: x\n0x10: x\n---\nЭта страница [@mancall-1971].\n"),
+])
+def test_a_key_that_is_not_text_is_an_unknown_field_at_its_line(site_dir, path, text):
+    # 1, false, ~ and 0x10 are read as an int, a bool and None, not as the text the file has
+    _, messages = _site(site_dir, {path: text})
+    unknown = sorted(m.split(": ")[0] for m in messages if f"{path}:" in m and "unknown field" in m)
+    assert unknown == [f"site_src/{path}:{line}" for line in (2, 3, 4, 5)], messages
+
+
 @pytest.mark.parametrize("body, line, expected", [
     ("边界[@nerchinsk-treaty]。\n\n第二项[@mancall-1971]。\n",  # a claim dropped
      3, "citation 3 is nothing where the English has [@example-web]"),

@@ -124,3 +124,17 @@ def test_a_month_only_end_in_the_starts_month_is_not_before_it(site_dir, capsys)
     assert main(["check"]) == 1
     assert ("site_src/events/1689-treaty-of-nerchinsk.yaml:4: end: ends (26 August (5 September N.S.) 1689) before "
             "it starts (27 August (6 September N.S.) 1689)") in capsys.readouterr().err
+
+
+def test_a_key_that_is_not_text_is_an_unknown_field_at_its_line(site_dir, capsys):
+    src = site_dir()
+    event = (src / "events" / "1864-dated.yaml").read_text(encoding="utf-8")
+    site = (src / "site.yaml").read_text(encoding="utf-8")
+    site_dir({"events/1864-dated.yaml": event + "1: x\nfalse: x\n~: x\n0x10: x\n",
+              "site.yaml": site + "2: x\nfalse: x\n"})
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    at = sorted(m.split(": ")[0] for m in err.splitlines() if "unknown field" in m)
+    lines = event.count("\n")
+    assert at == sorted([f"site_src/events/1864-dated.yaml:{lines + n}" for n in (1, 2, 3, 4)]
+                        + [f"site_src/site.yaml:{site.count(chr(10)) + n}" for n in (1, 2)]), err

@@ -64,7 +64,7 @@ def load_glossary(folder, report: Report, memo: dict | None = None) -> dict[str,
             continue
         at = doc.top_lines()  # each term's line at once: a lookup per term walks the file (quadratic)
         for en, agreed in doc.data.items():
-            line = at.get(str(en)) or doc.line()
+            line = at.get(en) or doc.line()
             if not isinstance(en, str) or not en.strip():
                 got = "blank text" if isinstance(en, str) else kind_of(en)
                 report.error(rel, line, None, f"a glossary term must be text, got {got}")

@@ -104,6 +104,17 @@ def _too_large(size: int) -> InputError:
                       None, None)
 
 
+def _key(node: yaml.ScalarNode):
+    """A key as the data has it: 1, false and ~ are an int, a bool and None there, so a lookup by the text
+    of the key ('1', 'false', '~') never found them, and their problems lost their line."""
+    if node.tag == "tag:yaml.org,2002:str":
+        return node.value
+    try:
+        return yaml.constructor.SafeConstructor().construct_object(node)
+    except yaml.YAMLError:
+        return node.value
+
+
 class Located:
     """A parsed document and its node tree, to look up the line of any key or item."""
 
@@ -120,7 +131,7 @@ class Located:
             if isinstance(node, yaml.MappingNode):
                 # The last of repeated keys is the one PyYAML keeps, so report that one.
                 for key_node, value_node in node.value:
-                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(step):
+                    if isinstance(key_node, yaml.ScalarNode) and _key(key_node) == step:
                         best = key_node.start_mark.line + 1
                         child = value_node
             elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
@@ -136,7 +147,7 @@ class Located:
         node = self.node
         if not isinstance(node, yaml.MappingNode):
             return {}
-        return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+        return {_key(k): k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
 
     def value_node(self, *path):
         node = self.node
