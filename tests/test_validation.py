@@ -8,6 +8,7 @@ import pytest
 
 from support import FIXTURES, GOOD
 from timeline import parallel
+from timeline.build import render_site
 from timeline.cli import main
 
 BAD = FIXTURES / "bad"
@@ -138,3 +139,69 @@ def test_a_key_that_is_not_text_is_an_unknown_field_at_its_line(site_dir, capsys
     lines = event.count("\n")
     assert at == sorted([f"site_src/events/1864-dated.yaml:{lines + n}" for n in (1, 2, 3, 4)]
                         + [f"site_src/site.yaml:{site.count(chr(10)) + n}" for n in (1, 2)]), err
+
+
+BAD_BASE_URLS = [
+    ("https://example.org/?q=1#x", "has a query or fragment ('?q=1#x'): page paths are appended"),
+    ("https://example.org/sub/?lang=en", "has a query or fragment ('?lang=en')"),
+    ("https://example.org/#top", "has a query or fragment ('#top')"),
+    ("https://user:secret@example.org/", "names a user (and password) before '@': every page would publish it"),
+    ("https://example.org:99999/", "is not an http(s) URL"),
+    ("https://[::1/", "is not an http(s) URL"),
+    ("ftp://example.org/", "is not an http(s) URL"),
+    ("https://exa mple.org/", "is not an http(s) URL"),
+    ("notaurl", "is not an http(s) URL"),
+]
+# YAML refuses a control character itself; the command line passes it on.
+COMMAND_LINE_BASE_URLS = BAD_BASE_URLS + [("https://example.org/\x01", "is not an http(s) URL (it holds U+0001)")]
+
+
+@pytest.mark.parametrize("value, message", BAD_BASE_URLS, ids=[v for v, _ in BAD_BASE_URLS])
+def test_a_base_url_page_paths_cannot_be_appended_to_is_an_error_at_its_line_in_site_yaml(value, message, site_dir,
+                                                                                         capsys):
+    src = site_dir()
+    text = (src / "site.yaml").read_text(encoding="utf-8") + f"base_url: '{value}'\n"
+    (src / "site.yaml").write_text(text, encoding="utf-8")
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert f"site_src/site.yaml:{text.count(chr(10))}: base_url: '" in err and message in err
+    assert "secret" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value, message", COMMAND_LINE_BASE_URLS, ids=[v for v, _ in COMMAND_LINE_BASE_URLS])
+def test_a_bad_base_url_on_the_command_line_is_named_as_the_option_by_check_and_build(value, message, site_dir,
+                                                                                      capsys):
+    site_dir()
+    assert main(["check", "--base-url", value]) == 1
+    checked = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("check failed")]
+    build = site_dir().parent / "build"
+    build.mkdir()
+    (build / "index.html").write_text("previous good build")
+    (build / ".timeline-build").write_text("")
+    assert main(["build", "--base-url", value]) == 1
+    err = capsys.readouterr().err
+    built = [line for line in err.splitlines() if not line.startswith("build failed")]
+    assert len(checked) == 1 and checked[0].startswith("--base-url: '") and message in checked[0]
+    assert built == checked and "site.yaml" not in err and "secret" not in err and "Traceback" not in err
+    assert "left unchanged" in err and (build / "index.html").read_text() == "previous good build"
+    assert sorted(p.name for p in build.iterdir()) == [".timeline-build", "index.html"]
+
+
+def test_a_bad_base_url_on_the_command_line_is_reported_with_the_problems_of_site_yaml(capsys, site_dir):
+    src = site_dir()
+    (src / "site.yaml").write_text((src / "site.yaml").read_text() + "base_url: https://example.org/?a\n"
+                                   "title: [a, b\n", encoding="utf-8")
+    assert main(["check", "--base-url", "https://example.org/#b"]) == 1
+    err = capsys.readouterr().err
+    assert "--base-url: 'https://example.org/#b' has a query or fragment ('#b')" in err
+    assert "site_src/site.yaml:" in err and "?a" not in err  # the command line's value overrides site.yaml's
+
+
+@pytest.mark.parametrize("value, base", [("https://example.org/sub", "https://example.org/sub/"),
+                                         ("HTTP://example.org:8080/a/b/", "HTTP://example.org:8080/a/b/"),
+                                         (" https://例え.jp/ ", "https://例え.jp/")])
+def test_a_base_url_without_a_trailing_slash_or_with_a_port_is_accepted(value, base, site_dir, capsys):
+    result = render_site(site_dir(), base_url=value)
+    assert result.ok, result.diagnostics
+    page = result.files["events/1689-treaty-of-nerchinsk/index.html"].decode()
+    assert f'<link rel="canonical" href="{base}events/1689-treaty-of-nerchinsk/">' in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import places
 from .diagnostics import Report, excerpt
@@ -55,6 +56,9 @@ def _eras(f: YamlFile, data: dict) -> list[Era]:
 
 
 def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
+    """base_url: --base-url's value, over site.yaml's (None: site.yaml's); a bad one is named as given."""
+    given = base_url is not None  # checked before site.yaml, which may not be read to the end
+    base = _base_url(base_url, lambda message: report.error("--base-url", None, None, message)) if given else None
     f = YamlFile(relative(src / "site.yaml", src), report, parse(read(src / "site.yaml")))
     if f.doc is None:
         return None
@@ -69,12 +73,8 @@ def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
     else:
         f.error(("span",), "expected {start: YEAR, end: YEAR}, four-digit years with start before end")
     themes, eras = _themes(f, data), _eras(f, data)
-    base = base_url if base_url is not None else data.get("base_url")
-    if base is not None:
-        base = str(base).strip()
-        if base and not URL.match(base):
-            f.error(("base_url",), f"'{excerpt(base)}' is not an http(s) URL")
-        base = (base.rstrip("/") + "/") if base else None
+    if not given and data.get("base_url") is not None:
+        base = _base_url(data["base_url"], lambda message: f.error(("base_url",), message))
     language = f.text(data.get("language"), ("language",)) or "en"
     if not LANG.match(language):  # <html lang>, Babel's dates and the default of `languages:`
         f.error(("language",), f"'{excerpt(language)}' is not a language code such as en, zh-Hans or ru")
@@ -91,6 +91,30 @@ def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
                 language,
                 f.text(data.get("author"), ("author",)), base, start, end, tuple(themes), tuple(eras), edition,
                 licence=licence, editors=editors)
+
+
+def _base_url(value, error) -> str | None:
+    """The address page paths are appended to (ending in '/'; None: none given); error(message) is
+    called for a value that cannot be one."""
+    base = str(value).strip()
+    if not base:
+        return None
+    try:
+        parts = urlsplit(base)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not one (99999, 'x')
+    except ValueError:  # also a host in unclosed brackets ('https://[::1/')
+        parts = None
+    odd = next((c for c in base if not c.isprintable()), None)  # a control character, invisible in the message
+    if parts is None or not URL.match(base) or odd or not parts.hostname:
+        error(f"'{excerpt(base)}' is not an http(s) URL" + (f" (it holds U+{ord(odd):04X})" if odd else ""))
+    elif "@" in parts.netloc:  # quoted without the password: messages end up in build logs
+        error(f"'{excerpt(base.replace(parts.netloc, '…@' + parts.netloc.rpartition('@')[2], 1))}' names a user "
+              "(and password) before '@': every page would publish it; give the address without it")
+    elif "?" in base or "#" in base:
+        cut = min(i for i in (base.find("?"), base.find("#")) if i >= 0)
+        error(f"'{excerpt(base)}' has a query or fragment ('{excerpt(base[cut:])}'): page paths are appended "
+              "to the base URL and cannot follow one; give the site's folder, e.g. https://example.org/sub/")
+    return base.rstrip("/") + "/"
 
 
 def _credits(f: YamlFile, data: dict) -> tuple[Licence | None, tuple[Editor, ...]]:
