@@ -151,8 +151,18 @@ def test_new_refuses_a_title_whose_first_word_makes_too_long_a_file_name(title, 
     assert _events() == before
 
 
+@pytest.mark.parametrize("title, code", [("Bell\a title", "U+0007"), ("Form\x0cfeed from a PDF", "U+000C"),
+                                         ("NUL\x00inside", "U+0000"), ("Non-character \ufffe here", "U+FFFE")])
+def test_new_refuses_a_title_with_a_control_character_as_check_would_refuse_the_file(title, code, site_dir, capsys):
+    site_dir()
+    before = _events()
+    assert main(["new", title, "1700"]) == 1
+    assert f"title: holds the control character {code}" in capsys.readouterr().err
+    assert _events() == before
+
+
 @pytest.mark.parametrize("title", [
-    "Bell\a title", "Form\x0cfeed from a PDF", "NUL\x00inside", "Non-character \ufffe here", "Tab\tand\rreturn",
+    "Tab\tand\rreturn",
     "Line\nbreak", "Next line\x85and separator\u2028", "key: value", "- a list?", "# not a comment",
     "'single' and \"double\" quotes", "ends in a backslash \\", "&anchor *alias", "!!python/object:os.system x",
     "{a: 1}", "[a]", "yes", "null 1", "Kyakhta — 恰克图条约 — Кяхтинский договор", "%TAG ! x", "--- 1", "... 2",

@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 
 from .dates import JULIAN_ENDED, julian_too_late, parse as parse_date
+from .yamlfile import refused_character
 
 SLUG_LIMIT = 80  # characters of title in a file name: well under the 255 bytes a file name may have
 
@@ -53,6 +54,10 @@ def _new_problems(args, date, site) -> list[str]:
         args.title.encode("utf-8")
     except UnicodeEncodeError:
         problems.append("title: is not valid text (it holds bytes that are not UTF-8)")
+    else:
+        refused = refused_character(args.title)
+        if refused:   # `check` would refuse the file written
+            problems.append(f"title: holds the control character {refused} (a paste from a PDF?): delete it")
     if not slugify(args.title):
         problems.append("title: needs at least one Latin letter or digit for the file name (events are named "
                         "in English; a translation goes under translations/)")

@@ -212,6 +212,13 @@ def _check_size(root, text: str) -> None:
         level, depth = below, depth + 1
 
 
+def refused_character(text: str) -> str | None:
+    """The first character a content file may not hold (a control character, a non-character), as
+    U+XXXX, or None: the YAML reader refuses it typed, and _check_escapes written as an escape."""
+    found = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 def _check_escapes(root) -> None:
     """Refuse in a double-quoted value what the YAML reader refuses in the file itself (a control
     character, a lone surrogate), written as an escape ("\\x1b", "\\0"): it made the feed invalid XML."""
@@ -219,11 +226,11 @@ def _check_escapes(root) -> None:
     while stack:
         node = stack.pop()
         if type(node) is yaml.ScalarNode:
-            found = node.style == '"' and yaml.reader.Reader.NON_PRINTABLE.search(node.value)
+            found = node.style == '"' and refused_character(node.value)
             if found:
                 mark = node.start_mark
-                raise YamlSyntaxError(f"control character U+{ord(found.group()):04X} (written as an escape) is "
-                                      "not allowed: delete it", mark.line + 1, mark.column + 1)
+                raise YamlSyntaxError(f"control character {found} (written as an escape) is not allowed: delete it",
+                                      mark.line + 1, mark.column + 1)
         elif type(node) is yaml.MappingNode:
             stack.extend(child for pair in node.value for child in pair)
         else:
