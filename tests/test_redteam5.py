@@ -159,3 +159,18 @@ def test_values_yaml_makes_that_are_not_text_are_refused_where_text_is_asked(sit
         assert "events/1864-dated.yaml:1: title: expected text, got the number" in err, err
     src = site_dir({"events/1864-dated.yaml": "title: 1864\n" + rest})   # a whole number reads as written
     assert main(["check", "--src", str(src)]) == 0
+
+
+def test_lists_nested_by_indentation_beyond_the_limit_are_an_error_at_their_line(site_dir, capsys):
+    """Markers on one line were counted, indentation was not: 1,500 levels passed, and --pdf then
+    stopped with WeasyPrint's RecursionError."""
+    from timeline import markup
+    head = "title: A dated event\ndate: 1864-10-07\nthemes: [diplomacy]\nsignificance: notable\n" \
+           "summary: Dated [@example-web].\nbody: |\n  Intro.\n\n"
+    deep = "".join("  " * (i + 1) + "- x\n" for i in range(40))
+    err = _check_error(site_dir, capsys, head + deep)
+    assert f"events/1864-dated.yaml:{head.count(chr(10)) + 40}: body: Markdown nested more than 32 levels" in err, err
+    fine = "".join("  " * (i + 1) + "- x\n" for i in range(30))
+    assert main(["check", "--src", str(site_dir({"events/1864-dated.yaml": head + fine}))]) == 0
+    assert "<ul>" not in markup.to_html(deep.replace("\n  ", "\n")[2:])   # shown flat, should any reach it
+    assert markup.to_html(fine.replace("\n  ", "\n")[2:]).count("<ul>") == 30

@@ -38,12 +38,20 @@ _OPTIONS = Options.CMARK_OPT_SMART  # typographic quotes and dashes; safe mode (
 MAX_NESTING = 32
 _NESTING_PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))){%d}" % (MAX_NESTING + 1), re.M)
 _BLOCK_TAG = re.compile(r"<(/?)(?:blockquote|ul|ol)\b")
+_INDENTED_ITEM = re.compile(r"^([ \t]+)(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))", re.M)
 
 
 def too_deep(text: str) -> int | None:
-    """Offset of the first line that nests quotes and lists more than MAX_NESTING deep, or None."""
+    """Offset of a line that nests quotes and lists more than MAX_NESTING deep (the first with that
+    many marks; for lists nested by indentation, the most indented item), or None."""
     match = _NESTING_PREFIX.search(text)
-    return match.start() if match else None
+    if match:
+        return match.start()
+    # Lists nest by indentation too, a level a line (1,500 levels passed, and the PDF then failed): a
+    # text with indented items (few have any) is measured as rendered.
+    if _INDENTED_ITEM.search(text) and _depth(cmarkgfm.github_flavored_markdown_to_html(text)) > MAX_NESTING:
+        return max(_INDENTED_ITEM.finditer(text), key=lambda m: len(m[1].expandtabs(4))).start()
+    return None
 
 
 def _depth(html: str) -> int:
@@ -58,7 +66,7 @@ def to_html(text: str) -> str:
     """Markdown (without citations) to sanitised HTML."""
     # cmark empties unsafe link targets; an empty href would link to the page itself, so drop it.
     html = cmarkgfm.github_flavored_markdown_to_html(text, options=_OPTIONS).replace(' href=""', "")
-    if html.count("<blockquote>") > MAX_NESTING and _depth(html) > MAX_NESTING:
+    if html.count("<blockquote>") + html.count("<ul>") + html.count("<ol") > MAX_NESTING and _depth(html) > MAX_NESTING:
         # Validation reports such text; should any reach here, it is shown flat rather than slowly.
         import html as _html
         return f"<p>{_html.escape(plain_text(html))}</p>"
