@@ -236,18 +236,21 @@ def test_preview_redoes_only_what_cites_an_edited_source(site_dir, tmp_path, mon
         rendered[:] = redone
         return {p for p in redone if p.startswith("events/")}
 
-    # Cited by the Nerchinsk event alone: only its page is rendered again (with the lists and the
-    # sources page, which show every source).
+    # Cited by the Nerchinsk event alone: its page is rendered again, and its neighbours' (previous,
+    # next, related: an event page may show any of them), with the lists and the sources page,
+    # which show every source; no other event page.
     assert edit("Latin, Manchu and Russian texts", "Latin, Manchu and Russian") == {
-        "events/1689-treaty-of-nerchinsk/index.html"}
+        "events/1689-treaty-of-nerchinsk/index.html", "events/1727-treaty-of-kyakhta/index.html",
+        "events/1864-year-only/index.html"}
     assert "sources/index.html" in rendered
     # A field that may show only in an event page's metadata (JSON-LD) still reaches every page
-    # that cites the source.
+    # that cites the source (here, with their neighbours, every event page).
     cited_by_example = {"events/1689-treaty-of-nerchinsk/index.html", "events/1864-dated/index.html",
-                        "events/1950-treaty-of-alliance/index.html", "events/1969-zhenbao-island/index.html"}
+                        "events/1950-treaty-of-alliance/index.html", "events/1969-zhenbao-island/index.html",
+                        "events/1727-treaty-of-kyakhta/index.html", "events/1864-year-only/index.html"}
     assert edit("type: webpage", "type: report") == cited_by_example
     cited_by_mancall = {"events/1689-treaty-of-nerchinsk/index.html", "events/1727-treaty-of-kyakhta/index.html",
-                        "events/1864-year-only/index.html"}
+                        "events/1864-year-only/index.html", "events/1864-dated/index.html"}
     assert edit("publisher: Harvard University Press", "publisher: Harvard UP") == cited_by_mancall
     # An uncited source is warned about at its line; a line added above it moves the warning.
     edit("  accessed: 2026-11-28\n", "  accessed: 2026-11-28\nspare:\n  type: book\n  title: Spare\n")

@@ -174,3 +174,56 @@ def test_lists_nested_by_indentation_beyond_the_limit_are_an_error_at_their_line
     assert main(["check", "--src", str(site_dir({"events/1864-dated.yaml": head + fine}))]) == 0
     assert "<ul>" not in markup.to_html(deep.replace("\n  ", "\n")[2:])   # shown flat, should any reach it
     assert markup.to_html(fine.replace("\n  ", "\n")[2:]).count("<ul>") == 30
+
+
+def test_a_page_that_shows_more_of_a_neighbour_than_its_title_is_made_again_when_that_changes(site_dir, tmp_path,
+                                                                                            capsys):
+    """An event page's inputs held its neighbours' titles and dates only, though a theme may show any
+    of a neighbour: its summary changed, the cached build kept the page (and check passed where
+    check --no-cache failed)."""
+    from support import ROOT
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    page = templates / "event.html"
+    anchor = "{% set n = timeline.by_id[entry.next] %}"
+    page.write_text(page.read_text().replace(
+        anchor, anchor + '{% if "BOOM" in n.summary_text %}{{ 1 // 0 }}{% endif %}<i>{{ n.summary_text }}</i>', 1))
+    out = tmp_path / "build"
+    assert main(["build", "--src", str(src), "--out", str(out), "--templates", str(templates)]) == 0
+    event = src / "events" / "1950-treaty-of-alliance.yaml"
+    before = event.stat().st_mtime_ns
+    while event.stat().st_mtime_ns == before:
+        time.sleep(0.01)
+        event.write_text(event.read_text().replace("sign a thirty-year", "sign a 30-year"), encoding="utf-8")
+    assert main(["build", "--src", str(src), "--out", str(out), "--templates", str(templates)]) == 0
+    fresh = tmp_path / "fresh"
+    assert main(["build", "--src", str(src), "--out", str(fresh), "--templates", str(templates), "--no-cache"]) == 0
+    assert _tree(out) == _tree(fresh)
+    assert "sign a 30-year" in (out / "events" / "1864-dated" / "index.html").read_text()
+    event.write_text(event.read_text().replace("sign a 30-year", "sign a BOOM"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", "--src", str(src), "--templates", str(templates)]) == 1
+    err = capsys.readouterr().err
+    assert "event.html:" in err and "ZeroDivisionError" in err
+
+
+def test_a_template_in_a_linked_folder_of_the_theme_is_among_the_inputs(site_dir, tmp_path, capsys):
+    """os.walk did not enter a linked folder, so an edit there kept every page (and check passed)."""
+    from support import ROOT
+    src = site_dir()
+    templates, partials = tmp_path / "templates", tmp_path / "partials"
+    shutil.copytree(ROOT / "templates", templates)
+    shutil.move(templates / "partials", partials)
+    (templates / "partials").symlink_to(partials)
+    (templates / "loop").symlink_to(templates)   # a link back up is walked once, not for ever
+    out = tmp_path / "build"
+    assert main(["build", "--src", str(src), "--out", str(out), "--templates", str(templates)]) == 0
+    credits = partials / "credits.html"
+    credits.write_text(credits.read_text() + "<b>linked partial edited</b>\n", encoding="utf-8")
+    assert main(["build", "--src", str(src), "--out", str(out), "--templates", str(templates)]) == 0
+    assert "linked partial edited" in (out / "data" / "index.html").read_text()
+    credits.write_text(credits.read_text() + "{{ 1 // 0 }}\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", "--src", str(src), "--templates", str(templates)]) == 1
+    assert "credits.html:" in capsys.readouterr().err

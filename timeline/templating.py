@@ -67,9 +67,12 @@ def templates_digest(templates: Path) -> str:
 
 
 def _theme_files(templates: Path, skip: tuple = ()):
-    """(path, bytes) of every file under the theme's folder, in order; skip: folders of it left out."""
-    for dirpath, dirnames, filenames in os.walk(templates):
-        dirnames[:] = sorted(d for d in dirnames if dirpath != str(templates) or d not in skip)
+    """(path, bytes) of every file under the theme's folder, in order; skip: folders of it left out.
+    Linked folders are entered (Jinja2 reads templates through them), each folder once."""
+    seen = set()
+    for dirpath, dirnames, filenames in os.walk(templates, followlinks=True):
+        dirnames[:] = sorted(d for d in dirnames if (dirpath != str(templates) or d not in skip)
+                             and _first_visit(os.path.join(dirpath, d), seen))
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
             try:
@@ -83,6 +86,17 @@ def _theme_files(templates: Path, skip: tuple = ()):
             except OSError as exc:  # a broken link or a link loop: rendering reports it
                 data = f"unreadable {exc.errno}".encode()
             yield path, data
+
+
+def _first_visit(folder: str, seen: set) -> bool:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return False
+    if (st.st_dev, st.st_ino) in seen:   # a link back to a folder walked already: no endless walk
+        return False
+    seen.add((st.st_dev, st.st_ino))
+    return True
 
 
 @lru_cache(maxsize=None)
