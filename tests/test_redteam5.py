@@ -227,3 +227,17 @@ def test_a_template_in_a_linked_folder_of_the_theme_is_among_the_inputs(site_dir
     capsys.readouterr()
     assert main(["check", "--src", str(src), "--templates", str(templates)]) == 1
     assert "credits.html:" in capsys.readouterr().err
+
+
+def test_a_character_reference_to_a_control_character_is_an_error_and_never_reaches_a_page(site_dir, capsys):
+    """&#x1b; put an ESC in the page and made feed.xml invalid XML; &#xFFFE; was a traceback (cmark's
+    output could not be decoded)."""
+    from timeline import markup
+    head = "title: A dated event\ndate: 1864-10-07\nthemes: [diplomacy]\nsignificance: notable\n" \
+           "summary: Dated [@example-web].\nbody: |\n  Intro.\n\n"
+    for ref, code in (("&#x1b;", "U+001B"), ("&#7;", "U+0007"), ("&#xFFFE;", "U+FFFE"), ("&#127;", "U+007F")):
+        err = _check_error(site_dir, capsys, head + f"  A {ref} B.\n")
+        assert f"events/1864-dated.yaml:{head.count(chr(10)) + 1}: body: {ref} stands for {code}" in err, err
+        assert markup.to_html(f"A {ref} B") == "<p>A \ufffd B</p>"
+    fine = head + "  &#xe9; &#10; &amp; &#x2014; &#0; &#xD800; &#x110000;\n"
+    assert main(["check", "--src", str(site_dir({"events/1864-dated.yaml": fine}))]) == 0

@@ -17,10 +17,10 @@ from typing import NamedTuple
 from . import dates, places, yamlfile
 from .crosscheck import cross_check
 from .diagnostics import Report, excerpt
-from .fields import (EVENT_ID, LANG, SLUG, TOO_DEEP, YamlFile, listed,  # noqa: F401
+from .fields import (EVENT_ID, LANG, SLUG, YamlFile, listed,  # noqa: F401
                      parse, raw_html, read, relative, suggest, text_digest)
 from .incremental import Memo, Stage, digest
-from .markup import RAW_HTML, too_deep
+from .markup import RAW_HTML, unshowable
 from .model import SIGNIFICANCE, Content, Event, Page, Site
 from .parallel import map_in_halves
 from .sitefile import load_places, load_site  # noqa: F401 - schema reads the site through content
@@ -271,9 +271,9 @@ def _load_pages(src: Path, report: Report) -> list[Page]:
             f.error(("order",), "expected a whole number")
             order = 100
         body_line = head.count("\n") + 4
-        deep = too_deep(body)
-        if deep is not None:
-            report.error(rel, body_line + body.count("\n", 0, deep), None, TOO_DEEP)
+        bad = unshowable(body)
+        if bad is not None:
+            report.error(rel, body_line + body.count("\n", 0, bad[0]), None, bad[1])
             continue
         raw = RAW_HTML.search(body)
         if raw:

@@ -6,9 +6,9 @@ from typing import NamedTuple
 
 from .citations import iter_citations
 from .diagnostics import Report, excerpt
-from .fields import TOO_DEEP, raw_html, suggest
+from .fields import raw_html, suggest
 from .incremental import Memo, Stage, digest
-from .markup import RAW_HTML, too_deep
+from .markup import RAW_HTML, unshowable
 from .model import Event, Page, Site
 from .parallel import map_in_halves
 
@@ -101,9 +101,9 @@ def _check_event(e: Event, site: Site, theme_ids: set, event_ids: set, sources: 
     for field in ("summary", "body"):
         text = getattr(e, field)
         block = e.lines.get(f"{field}:text")
-        deep = too_deep(text)
-        if deep is not None:
-            report.error(e.path, block + text.count("\n", 0, deep) if block else _line(e, field), field, TOO_DEEP)
+        bad = unshowable(text)
+        if bad is not None:
+            report.error(e.path, block + text.count("\n", 0, bad[0]) if block else _line(e, field), field, bad[1])
         raw = RAW_HTML.search(text)
         if raw:
             line = block + text.count("\n", 0, raw.start()) if block else _line(e, field)

@@ -10,7 +10,6 @@ from pathlib import Path
 from . import dates, yamlfile
 from .diagnostics import Report, excerpt, suggest  # noqa: F401 - sourcefile and crosscheck take it from here
 from .incremental import digest
-from .markup import MAX_NESTING
 from .model import Name
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -19,7 +18,6 @@ EVENT_ID = re.compile(r"^[0-9]{4}(?:-[a-z0-9]+)*$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-TOO_DEEP = f"Markdown nested more than {MAX_NESTING} levels deep (block quotes or lists)"
 
 
 def read(path) -> str | yamlfile.InputError:

@@ -21,6 +21,7 @@ from cmarkgfm.cmark import Options
 
 from .citations import PLACEHOLDER, extract_citations
 from .model import Citation
+from .yamlfile import refused_character
 
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "em", "h2", "h3", "h4", "hr", "i",
                 "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td",
@@ -39,6 +40,37 @@ MAX_NESTING = 32
 _NESTING_PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))){%d}" % (MAX_NESTING + 1), re.M)
 _BLOCK_TAG = re.compile(r"<(/?)(?:blockquote|ul|ol)\b")
 _INDENTED_ITEM = re.compile(r"^([ \t]+)(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))", re.M)
+
+
+TOO_DEEP = f"Markdown nested more than {MAX_NESTING} levels deep (block quotes or lists)"
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def unshowable(text: str) -> tuple[int, str] | None:
+    """Where a text cannot be shown as written, and why (an error at that line): nested too deep, or a
+    character reference that stands for a character no content file may hold."""
+    deep = too_deep(text)
+    if deep is not None:
+        return deep, TOO_DEEP
+    found = _refused_reference(text)
+    if found:
+        return found.start(), (f"{found[0]} stands for {refused_character(_char(found))}, a control character or "
+                               "non-character that no page may hold: delete it")
+    return None
+
+
+def _refused_reference(text: str):
+    """The first numeric character reference to a character the YAML reader refuses in a file (&#x1b;
+    put an ESC in the page and made the feed invalid XML; &#xFFFE; stopped cmark's output decoding)."""
+    if "&#" in text:
+        return next((m for m in _REFERENCE.finditer(text) if refused_character(_char(m))), None)
+    return None
+
+
+def _char(reference) -> str:
+    point = int(reference[1], 16) if reference[1] else int(reference[2])
+    # These CommonMark itself shows as U+FFFD: NUL, a surrogate, a point past Unicode.
+    return "\ufffd" if point == 0 or 0xD800 <= point <= 0xDFFF or point > 0x10FFFF else chr(point)
 
 
 def too_deep(text: str) -> int | None:
@@ -64,6 +96,8 @@ def _depth(html: str) -> int:
 
 def to_html(text: str) -> str:
     """Markdown (without citations) to sanitised HTML."""
+    if _refused_reference(text):   # validation reports it; should any reach here, it shows as U+FFFD
+        text = _REFERENCE.sub(lambda m: "&#xFFFD;" if refused_character(_char(m)) else m[0], text)
     # cmark empties unsafe link targets; an empty href would link to the page itself, so drop it.
     html = cmarkgfm.github_flavored_markdown_to_html(text, options=_OPTIONS).replace(' href=""', "")
     if html.count("<blockquote>") + html.count("<ul>") + html.count("<ol") > MAX_NESTING and _depth(html) > MAX_NESTING:

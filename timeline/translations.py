@@ -12,7 +12,7 @@ from . import yamlfile
 from .citations import iter_citations
 from .diagnostics import Report, excerpt
 from .languages import kind_of, parse_yaml, shown_path, suggest, text_of
-from .markup import MAX_NESTING, RAW_HTML, too_deep
+from .markup import RAW_HTML, unshowable
 
 EVENT_FIELDS = ("title", "summary", "body")
 PAGE_FIELDS = ("title", "description")
@@ -179,10 +179,9 @@ def _line_at(lines: dict, name: str, text: str, offset: int | None):
 
 
 def _markdown_checks(report: Report, rel: str, lines: dict, name: str, text: str) -> None:
-    deep = too_deep(text)
-    if deep is not None:
-        report.error(rel, _line_at(lines, name, text, deep), name,
-                     f"Markdown nested more than {MAX_NESTING} levels deep (block quotes or lists)")
+    bad = unshowable(text)
+    if bad is not None:
+        report.error(rel, _line_at(lines, name, text, bad[0]), name, bad[1])
     raw = RAW_HTML.search(text)
     if raw:
         report.warning(rel, _line_at(lines, name, text, raw.start()), name,
