@@ -241,3 +241,26 @@ def test_a_character_reference_to_a_control_character_is_an_error_and_never_reac
         assert markup.to_html(f"A {ref} B") == "<p>A \ufffd B</p>"
     fine = head + "  &#xe9; &#10; &amp; &#x2014; &#0; &#xD800; &#x110000;\n"
     assert main(["check", "--src", str(site_dir({"events/1864-dated.yaml": fine}))]) == 0
+
+
+def test_numbers_yaml_1_1_would_rewrite_are_kept_as_written(site_dir, tmp_path):
+    """010 was read as 8, 1:30 as 90, 0x1A as 26 and 1_000 as 1000: a volume "010" showed as 8."""
+    from timeline import yamlfile
+    assert yamlfile.parse("a: 010\nb: 1:30\nc: 0x1A\nd: 1_000\ne: 1689\nf: -2.5\n").data == \
+        {"a": "010", "b": "1:30", "c": "0x1A", "d": "1_000", "e": 1689, "f": -2.5}
+    src = site_dir()
+    sources = src / "sources.yaml"
+    sources.write_text(sources.read_text() + "yellow-peril:\n  type: article-journal\n  title: The Yellow Peril\n"
+                       "  container-title: Modern Asian Studies\n  volume: 010\n  issue: 1:30\n  issued: 1978\n",
+                       encoding="utf-8")
+    assert main(["build", "--src", str(src), "--out", str(tmp_path / "build")]) == 0
+    page = (tmp_path / "build" / "sources" / "index.html").read_text()
+    assert "Modern Asian Studies</cite> 010, no. 1:30" in page or ("010" in page and "1:30" in page), page
+
+
+def test_tags_that_make_values_no_field_takes_are_refused(site_dir, capsys):
+    rest = "date: 1864-10-07\nthemes: [diplomacy]\nsignificance: notable\nsummary: Dated [@example-web].\n"
+    for tag, value in (("!!set", "{Ides: null, Embassy: null}"), ("!!timestamp", "2001-12-14t21:59:43.10-05:00"),
+                       ("!!omap", "[{a: 1}]")):
+        err = _check_error(site_dir, capsys, f"title: {tag} {value}\n" + rest)
+        assert f"events/1864-dated.yaml:1:8: YAML tag {tag} is not allowed here" in err, err

@@ -20,16 +20,24 @@ _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: a
 
 
 class _Loader(_Base):
-    """Safe loader that keeps dates as text: timeline.dates parses them and can name the line of a bad one."""
+    """Safe loader that keeps dates as text (timeline.dates parses them and can name the line of a bad
+    one), and numbers as written unless they are plain: YAML 1.1 reads 010 as 8, 1:30 as 90, 0x1A
+    as 26 and 1_000 as 1000, so a volume "010" showed as 8."""
 
 
+_YAML = "tag:yaml.org,2002:"
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_YAML + "timestamp", _YAML + "int", _YAML + "float")]
     for first, resolvers in _Base.yaml_implicit_resolvers.items()
 }
-# !!binary makes bytes, which no field takes (a title showed as "b'...'"): refused as other tags are.
+_Loader.add_implicit_resolver(_YAML + "int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(_YAML + "float", re.compile(
+    r"^(?:[-+]?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?|[-+]?\.[0-9]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."))
+# Only the plain kinds: !!binary (bytes: a title showed as "b'...'"), !!set, !!timestamp, !!omap and
+# !!pairs make values no field takes, and are refused as other tags are.
 _Loader.yaml_constructors = {tag: make for tag, make in _Base.yaml_constructors.items()
-                             if tag != "tag:yaml.org,2002:binary"}
+                             if tag is None or tag[len(_YAML):] in ("null", "bool", "int", "float", "str", "seq", "map")}
 
 
 MAX_BYTES = 8 * 1024 * 1024  # the largest input file: far above any bibliography, far below harm
