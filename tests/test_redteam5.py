@@ -264,3 +264,14 @@ def test_tags_that_make_values_no_field_takes_are_refused(site_dir, capsys):
                        ("!!omap", "[{a: 1}]")):
         err = _check_error(site_dir, capsys, f"title: {tag} {value}\n" + rest)
         assert f"events/1864-dated.yaml:1:8: YAML tag {tag} is not allowed here" in err, err
+
+
+def test_a_bad_base_url_is_quoted_without_its_password_and_without_control_characters(site_dir, capsys):
+    """The password showed when the address was wrong for another reason too; ESC ] ... BEL reached the
+    terminal as it was (it retitles the window)."""
+    src = site_dir()
+    for value in ("https://u:secret@example.org:99999/?q#f", "https://u:secret@[::1/", "https://u:secret@/",
+                  "https://u:secret@example.org/a b", "https://example.org/\x1b]0;pwned\x07/"):
+        assert main(["check", "--src", str(src), "--base-url", value]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("--base-url: '") and "secret" not in err and "\x1b" not in err and "\x07" not in err, err

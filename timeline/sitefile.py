@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -93,6 +94,9 @@ def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
                 licence=licence, editors=editors)
 
 
+_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+
+
 def _base_url(value, error) -> str | None:
     """The address page paths are appended to (ending in '/'; None: none given); error(message) is
     called for a value that cannot be one."""
@@ -105,14 +109,17 @@ def _base_url(value, error) -> str | None:
     except ValueError:  # also a host in unclosed brackets ('https://[::1/')
         parts = None
     odd = next((c for c in base if not c.isprintable()), None)  # a control character, invisible in the message
+    # Quoted without a user's password (messages end up in build logs) and with control characters
+    # escaped (ESC ] would retitle the terminal).
+    shown = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in _CREDENTIALS.sub(r"\1…@", base))
     if parts is None or not URL.match(base) or odd or not parts.hostname:
-        error(f"'{excerpt(base)}' is not an http(s) URL" + (f" (it holds U+{ord(odd):04X})" if odd else ""))
-    elif "@" in parts.netloc:  # quoted without the password: messages end up in build logs
-        error(f"'{excerpt(base.replace(parts.netloc, '…@' + parts.netloc.rpartition('@')[2], 1))}' names a user "
-              "(and password) before '@': every page would publish it; give the address without it")
+        error(f"'{excerpt(shown)}' is not an http(s) URL" + (f" (it holds U+{ord(odd):04X})" if odd else ""))
+    elif "@" in parts.netloc:
+        error(f"'{excerpt(shown)}' names a user (and password) before '@': every page would publish it; give the "
+              "address without it")
     elif "?" in base or "#" in base:
-        cut = min(i for i in (base.find("?"), base.find("#")) if i >= 0)
-        error(f"'{excerpt(base)}' has a query or fragment ('{excerpt(base[cut:])}'): page paths are appended "
+        cut = min(i for i in (shown.find("?"), shown.find("#")) if i >= 0)
+        error(f"'{excerpt(shown)}' has a query or fragment ('{excerpt(shown[cut:])}'): page paths are appended "
               "to the base URL and cannot follow one; give the site's folder, e.g. https://example.org/sub/")
     return base.rstrip("/") + "/"
 
