@@ -275,3 +275,21 @@ def test_a_bad_base_url_is_quoted_without_its_password_and_without_control_chara
         assert main(["check", "--src", str(src), "--base-url", value]) == 1
         err = capsys.readouterr().err
         assert err.startswith("--base-url: '") and "secret" not in err and "\x1b" not in err and "\x07" not in err, err
+
+
+def test_a_list_nested_by_indentation_inside_a_quote_counts_too(site_dir, capsys):
+    head = "title: A dated event\ndate: 1864-10-07\nthemes: [diplomacy]\nsignificance: notable\n" \
+           "summary: Dated [@example-web].\nbody: |\n"
+    deep = "".join("  > " + "  " * i + f"- level {i}\n" for i in range(40))
+    err = _check_error(site_dir, capsys, head + deep)
+    assert f"events/1864-dated.yaml:{head.count(chr(10)) + 40}: body: Markdown nested more than 32" in err, err
+
+
+def test_compiled_templates_are_not_kept_in_a_cache_folder_others_may_write(site_dir, tmp_path, monkeypatch):
+    src = site_dir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(memokey, "_key", None)
+    (tmp_path / "cache" / "timeline").mkdir(parents=True)
+    os.chmod(tmp_path / "cache" / "timeline", 0o777)   # anyone could swap templates/ for a link in it
+    assert main(["build", "--src", str(src), "--out", str(tmp_path / "build")]) == 0
+    assert not compiled.folder().exists()

@@ -47,7 +47,7 @@ def writable(salt: str) -> Compiled | None:
     base = folder()
     try:
         base.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not _ours(base, make=True):
+        if not _ours(base.parent) or not _ours(base, make=True):   # no one else may swap what is in it
             return None
         mine = base / salt
         if not _ours(mine, make=True):
@@ -62,7 +62,7 @@ def writable(salt: str) -> Compiled | None:
 def read_only(salt: str) -> Compiled | None:
     """The compiled templates a build left for salt, read and never written (`check` writes nothing)."""
     mine = folder() / salt
-    return Compiled(str(mine), writes=False) if _ours(folder()) and _ours(mine) else None
+    return Compiled(str(mine), writes=False) if _ours(folder().parent) and _ours(folder()) and _ours(mine) else None
 
 
 def _ours(path: Path, make: bool = False) -> bool:

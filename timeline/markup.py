@@ -39,7 +39,7 @@ _OPTIONS = Options.CMARK_OPT_SMART  # typographic quotes and dashes; safe mode (
 MAX_NESTING = 32
 _NESTING_PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))){%d}" % (MAX_NESTING + 1), re.M)
 _BLOCK_TAG = re.compile(r"<(/?)(?:blockquote|ul|ol)\b")
-_INDENTED_ITEM = re.compile(r"^([ \t]+)(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))", re.M)
+_INDENTED_ITEM = re.compile(r"^((?:[ \t]*>)*[ \t]+)(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))", re.M)  # in quotes too
 
 
 TOO_DEEP = f"Markdown nested more than {MAX_NESTING} levels deep (block quotes or lists)"
