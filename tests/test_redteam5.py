@@ -293,3 +293,34 @@ def test_compiled_templates_are_not_kept_in_a_cache_folder_others_may_write(site
     os.chmod(tmp_path / "cache" / "timeline", 0o777)   # anyone could swap templates/ for a link in it
     assert main(["build", "--src", str(src), "--out", str(tmp_path / "build")]) == 0
     assert not compiled.folder().exists()
+
+
+def test_every_template_error_is_reported_whatever_the_memo_kept_and_however_many_processes(site_dir, tmp_path,
+                                                                                              capsys):
+    """check reported the first error it met: with the memo (16 pages, in order) an event page's, without
+    it (two processes, in their own order) a theme page's."""
+    from support import ROOT
+    from timeline.build import check_site
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    for name, line in (("event.html", '{% if "BOOM" in entry.summary_text %}{{ 1 // 0 }}{% endif %}\n'),
+                       ("theme.html", '{% for x in entries %}{% if "BOOM" in x.summary_text %}{{ nope.attr }}'
+                                      '{% endif %}{% endfor %}\n')):
+        page = templates / name
+        lines = page.read_text().splitlines(keepends=True)
+        page.write_text("".join(lines[:8] + [line] + lines[8:]), encoding="utf-8")
+    assert main(["build", "--src", str(src), "--out", str(tmp_path / "build"), "--templates", str(templates)]) == 0
+    event = src / "events" / "1950-treaty-of-alliance.yaml"
+    event.write_text(event.read_text().replace("sign a thirty-year", "sign a BOOM"), encoding="utf-8")
+    capsys.readouterr()
+    said = []
+    for flags in ([], ["--no-cache"]):
+        assert main(["check", "--src", str(src), "--templates", str(templates), *flags]) == 1
+        said.append(capsys.readouterr().err)
+    assert said[0] == said[1]
+    assert "templates/event.html:9: template error: ZeroDivisionError" in said[0], said[0]
+    assert "templates/theme.html:9: template error: UndefinedError" in said[0], said[0]
+    assert said[0].count("event.html:9") == 1     # once, however many pages met it
+    both = [str(d) for d in check_site(src, templates=templates, use_cache=False, parallel_min=1).diagnostics]
+    assert both == [line for line in said[0].splitlines() if "template error" in line]

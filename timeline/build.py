@@ -94,8 +94,9 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
             deferred.update(made)
         else:
             files.update({name: make() for name, make in made.items()})
-    except (catalogs.CatalogError, templating.TemplateProblem, jinja2.TemplateError) as exc:
-        report.error(*templatecheck.where(exc, templates))
+    except (catalogs.CatalogError, templating.TemplateProblem, jinja2.TemplateError, render.TemplateProblems) as exc:
+        for problem in getattr(exc, "problems", [exc]):
+            report.error(*templatecheck.where(problem, templates))
         return BuildResult(False, report.sorted())
     pages = sum(1 for p in files if p.endswith(".html")) + len(rendered.deferred)
     return BuildResult(not (strict and report.warnings), report.sorted(), pages=pages, files=files, timeline=timeline,

@@ -25,6 +25,15 @@ PARALLEL_MIN_PAGES = 600
 PARALLEL_MIN_SOURCES = 40   # ... and below this many bibliography entries to format in a CSL style
 
 
+class TemplateProblems(Exception):
+    """Every distinct error the templates made while rendering the pages (TemplateProblem), in the
+    order of the pages: all are reported at once, the same set whatever the memo kept."""
+
+    def __init__(self, problems: list):
+        super().__init__(problems[0].message)
+        self.problems = problems
+
+
 class Rendered(NamedTuple):
     files: dict            # path -> bytes; None for a page handed to the sink or kept in the output
     inputs: dict           # page path -> the digest of its inputs
@@ -186,11 +195,8 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
             todo.append(spec)
         files[spec.path] = page
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(todo) >= parallel_min and parallel.can_fork():
-        fresh = _render_parallel(renderer, todo, memo, n_events, sink)
-    else:
-        fresh = [_deliver(renderer, spec, memo, sink) for spec in todo]
-    for spec, page in zip(todo, fresh):
+    two = workers > 1 and len(todo) >= parallel_min and parallel.can_fork()
+    for spec, page in zip(todo, _rendered(renderer, todo, memo, sink, n_events if two else None)):
         files[spec.path] = page
     files.update(static)
     return Rendered(files, {spec.path: spec.inputs for spec in specs}, deferred)
@@ -221,6 +227,28 @@ class _Dispatch:
 
     def __call__(self, spec: PageSpec) -> bytes:
         return self.renderers[spec.language](spec)
+
+
+def _rendered(renderer: _Dispatch, todo: list, memo: Memo, sink, n_events: int | None) -> list:
+    """Each page of todo (None where it went to the sink), on two cores if n_events is given; or
+    TemplateProblems with every distinct error they met."""
+    if n_events is not None:
+        fresh = _render_parallel(renderer, todo, memo, n_events, sink)
+    else:
+        fresh = [_tried(renderer, spec, memo, sink) for spec in todo]
+    problems = {(p.path, p.line, p.message): p for _, p in fresh if p is not None}
+    if problems:
+        raise TemplateProblems(list(problems.values()))
+    return [page for page, _ in fresh]
+
+
+def _tried(renderer: _Dispatch, spec: PageSpec, memo: Memo, sink) -> tuple:
+    """(the page, None), or (None, the TemplateProblem it met): the other pages are rendered still,
+    so that a build reports every template error at once."""
+    try:
+        return _deliver(renderer, spec, memo, sink), None
+    except TemplateProblem as exc:
+        return None, exc
 
 
 def _deliver(renderer: _Dispatch, spec: PageSpec, memo: Memo, sink):
@@ -267,7 +295,7 @@ def _render_parallel(renderer: _Dispatch, specs: list[PageSpec], memo: Memo, n_e
     def work() -> list:
         done = []
         while (k := take()) < len(units):
-            done += [(i, _deliver(renderer, specs[i], memo, sink)) for i in units[k]]
+            done += [(i, _tried(renderer, specs[i], memo, sink)) for i in units[k]]
         return done
 
     def there():
