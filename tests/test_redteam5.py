@@ -324,3 +324,23 @@ def test_every_template_error_is_reported_whatever_the_memo_kept_and_however_man
     assert said[0].count("event.html:9") == 1     # once, however many pages met it
     both = [str(d) for d in check_site(src, templates=templates, use_cache=False, parallel_min=1).diagnostics]
     assert both == [line for line in said[0].splitlines() if "template error" in line]
+
+
+def test_a_page_that_shows_a_neighbours_links_is_made_again_when_they_change(site_dir, tmp_path):
+    """The neighbours' digests left out their own links (related, previous, next)."""
+    from support import ROOT
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    page = templates / "event.html"
+    anchor = "{% set n = timeline.by_id[entry.next] %}"
+    page.write_text(page.read_text().replace(anchor, anchor + "<i>{{ n.related|join(',') }}</i>", 1))
+    out = tmp_path / "build"
+    assert main(["build", "--src", str(src), "--out", str(out), "--templates", str(templates)]) == 0
+    event = src / "events" / "1727-treaty-of-kyakhta.yaml"   # the next of Nerchinsk
+    event.write_text(event.read_text() + "related: [1969-zhenbao-island]\n", encoding="utf-8")
+    assert main(["build", "--src", str(src), "--out", str(out), "--templates", str(templates)]) == 0
+    fresh = tmp_path / "fresh"
+    assert main(["build", "--src", str(src), "--out", str(fresh), "--templates", str(templates), "--no-cache"]) == 0
+    assert _tree(out) == _tree(fresh)
+    assert "1969-zhenbao-island" in (out / "events" / "1689-treaty-of-nerchinsk" / "index.html").read_text()

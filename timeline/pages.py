@@ -176,8 +176,8 @@ class Planner:
         near = [by_id[rid] for rid in (*entry.related, entry.prev, entry.next) if rid]
         path = urls.path("event", entry.event.id)
         shown = [path, self.base, entry.key]
-        for n in near:   # all of each one's event and text (a theme may show any of it): its digest
-            shown += (n.id, n.digest, n.event.title, n.date_display)
+        for n in near:   # all of each one (a theme may show any of it: text, links): its key
+            shown += (n.id, n.key, n.event.title, n.date_display)
         # Planned again only when what it shows changed (the preview keeps the plan: a save re-plans
         # one page or a few, not 10,000); ids and texts hold no NUL (the loader refuses it).
         joined = "\0".join(shown)
