@@ -344,3 +344,20 @@ def test_a_page_that_shows_a_neighbours_links_is_made_again_when_they_change(sit
     assert main(["build", "--src", str(src), "--out", str(fresh), "--templates", str(templates), "--no-cache"]) == 0
     assert _tree(out) == _tree(fresh)
     assert "1969-zhenbao-island" in (out / "events" / "1689-treaty-of-nerchinsk" / "index.html").read_text()
+
+
+def test_a_template_error_whose_message_names_the_page_is_reported_once(site_dir, tmp_path, capsys):
+    """Gathered by file, line and message, an error that names each page's data was one line a page
+    (10,003 lines at 10,000 events)."""
+    from support import ROOT
+    src = site_dir()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    page = templates / "event.html"
+    page.write_text(page.read_text().replace('<h1 id="event-title"', '{{ {}[entry.event.id] }}<h1 id="event-title"', 1))
+    said = []
+    for flags in ([], ["--no-cache"]):
+        assert main(["check", "--src", str(src), "--templates", str(templates), *flags]) == 1
+        said.append([line for line in capsys.readouterr().err.splitlines() if "template error" in line])
+    assert said[0] == said[1] and len(said[0]) == 1, said
+    assert "'1689-treaty-of-nerchinsk'" in said[0][0]    # the first page, in the order of the pages

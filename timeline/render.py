@@ -169,7 +169,9 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
     kept(path, inputs): True when the output already holds that page as made from those inputs.
     earlier(path, inputs, start, end): those bytes of such a page, or None (see fragments.Part).
     defer: the print views (several megabytes each, rarely looked at while editing) are neither
-    planned nor rendered now but when asked for (the preview): they are in result.deferred.
+    planned nor rendered now but when asked for (the preview): they are in result.deferred. The
+    preview also stops at a page's template error (it shows one over the last good site, and soon);
+    a build renders every page, to report each place in the templates that fails.
     """
     # A content hash in asset URLs lets browsers cache them for ever and still see a new version.
     versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
@@ -196,7 +198,7 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
         files[spec.path] = page
     workers = workers if workers is not None else (os.cpu_count() or 1)
     two = workers > 1 and len(todo) >= parallel_min and parallel.can_fork()
-    for spec, page in zip(todo, _rendered(renderer, todo, memo, sink, n_events if two else None)):
+    for spec, page in zip(todo, _rendered(renderer, todo, memo, sink, n_events if two else None, defer)):
         files[spec.path] = page
     files.update(static)
     return Rendered(files, {spec.path: spec.inputs for spec in specs}, deferred)
@@ -229,14 +231,22 @@ class _Dispatch:
         return self.renderers[spec.language](spec)
 
 
-def _rendered(renderer: _Dispatch, todo: list, memo: Memo, sink, n_events: int | None) -> list:
+def _rendered(renderer: _Dispatch, todo: list, memo: Memo, sink, n_events: int | None, first: bool) -> list:
     """Each page of todo (None where it went to the sink), on two cores if n_events is given; or
-    TemplateProblems with every distinct error they met."""
+    TemplateProblems: the first error met at each place in the templates (each page's message may
+    name its own data), in the order of the pages. first: stop at the first error met."""
     if n_events is not None:
-        fresh = _render_parallel(renderer, todo, memo, n_events, sink)
+        fresh = _render_parallel(renderer, todo, memo, n_events, sink, first)
     else:
-        fresh = [_tried(renderer, spec, memo, sink) for spec in todo]
-    problems = {(p.path, p.line, p.message): p for _, p in fresh if p is not None}
+        fresh = []
+        for spec in todo:
+            fresh.append(_tried(renderer, spec, memo, sink))
+            if first and fresh[-1][1] is not None:
+                break
+    problems: dict = {}
+    for _, problem in fresh:
+        if problem is not None:
+            problems.setdefault((problem.path, problem.line), problem)
     if problems:
         raise TemplateProblems(list(problems.values()))
     return [page for page, _ in fresh]
@@ -247,8 +257,8 @@ def _tried(renderer: _Dispatch, spec: PageSpec, memo: Memo, sink) -> tuple:
     so that a build reports every template error at once."""
     try:
         return _deliver(renderer, spec, memo, sink), None
-    except TemplateProblem as exc:
-        return None, exc
+    except TemplateProblem as exc:   # without its traceback, which holds the page's whole context
+        return None, TemplateProblem(exc.path, exc.line, exc.message)
 
 
 def _deliver(renderer: _Dispatch, spec: PageSpec, memo: Memo, sink):
@@ -282,7 +292,8 @@ def _units(specs: list[PageSpec], n_events: int) -> list[list[int]]:
     return [indexes for _, indexes in sorted(units, key=lambda unit: (-unit[0], unit[1][0]))]
 
 
-def _render_parallel(renderer: _Dispatch, specs: list[PageSpec], memo: Memo, n_events: int, sink=None) -> list:
+def _render_parallel(renderer: _Dispatch, specs: list[PageSpec], memo: Memo, n_events: int, sink=None,
+                     first: bool = False) -> list:
     """Render on two cores: one forked child and this process, each taking the next group of pages
     (see _units) when done with the last.
 
@@ -296,6 +307,8 @@ def _render_parallel(renderer: _Dispatch, specs: list[PageSpec], memo: Memo, n_e
         done = []
         while (k := take()) < len(units):
             done += [(i, _tried(renderer, specs[i], memo, sink)) for i in units[k]]
+            if first and any(problem for _, (_, problem) in done[-len(units[k]):]):
+                break
         return done
 
     def there():
@@ -304,7 +317,7 @@ def _render_parallel(renderer: _Dispatch, specs: list[PageSpec], memo: Memo, n_e
 
     mine, (theirs, delta) = parallel.in_two(work, there)
     memo.merge(delta)
-    pages: list = [None] * len(specs)
+    pages: list = [(None, None)] * len(specs)
     for i, page in mine + theirs:
         pages[i] = page
     return pages
