@@ -361,3 +361,24 @@ def test_a_template_error_whose_message_names_the_page_is_reported_once(site_dir
         said.append([line for line in capsys.readouterr().err.splitlines() if "template error" in line])
     assert said[0] == said[1] and len(said[0]) == 1, said
     assert "'1689-treaty-of-nerchinsk'" in said[0][0]    # the first page, in the order of the pages
+
+
+def test_a_control_character_in_a_pages_markdown_body_is_an_error_at_its_line(site_dir, capsys):
+    """A page's body is Markdown after its front matter, not YAML: ESC, BEL, a form feed and U+FFFE
+    went into its HTML as they were."""
+    src = site_dir()
+    [page] = sorted((src / "pages").glob("*.md"))[:1]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\nRaw: \x1b]0;pwned\x07 end.\n", encoding="utf-8")
+    assert main(["check", "--src", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert f"{page.name}:{text.count(chr(10)) + 2}: control character U+001B is not allowed" in err, err
+
+
+def test_a_private_use_character_inside_a_reference_does_not_hide_it(site_dir, capsys):
+    """The renderer drops U+E000 and U+E001 (its own placeholders) before Markdown runs, so &#x1\\ue000b;
+    became &#x1b; after the check had passed it."""
+    head = "title: A dated event\ndate: 1864-10-07\nthemes: [diplomacy]\nsignificance: notable\n" \
+           "summary: Dated [@example-web].\nbody: |\n"
+    err = _check_error(site_dir, capsys, head + "  A &#x1\ue000b; B.\n")
+    assert "body: &#x1b; stands for U+001B" in err, err

@@ -21,7 +21,7 @@ from cmarkgfm.cmark import Options
 
 from .citations import PLACEHOLDER, extract_citations
 from .model import Citation
-from .yamlfile import refused_character
+from .yamlfile import refused_at, refused_character
 
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "em", "h2", "h3", "h4", "hr", "i",
                 "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td",
@@ -48,7 +48,13 @@ _REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 
 def unshowable(text: str) -> tuple[int, str] | None:
     """Where a text cannot be shown as written, and why (an error at that line): nested too deep, or a
-    character reference that stands for a character no content file may hold."""
+    character reference that stands for a character no content file may hold, or such a character
+    itself (a page's Markdown body is not read as YAML)."""
+    if "\ue000" in text or "\ue001" in text:   # as _keyed does before rendering: a reference they split forms again
+        text = text.replace("\ue000", "").replace("\ue001", "")
+    at = refused_at(text)
+    if at is not None:
+        return at, f"control character {refused_character(text[at])} is not allowed: delete it"
     deep = too_deep(text)
     if deep is not None:
         return deep, TOO_DEEP

@@ -223,8 +223,13 @@ def _check_size(root, text: str) -> None:
 def refused_character(text: str) -> str | None:
     """The first character a content file may not hold (a control character, a non-character), as
     U+XXXX, or None: the YAML reader refuses it typed, and _check_escapes written as an escape."""
+    at = refused_at(text)
+    return None if at is None else f"U+{ord(text[at]):04X}"
+
+
+def refused_at(text: str) -> int | None:
     found = yaml.reader.Reader.NON_PRINTABLE.search(text)
-    return f"U+{ord(found.group()):04X}" if found else None
+    return found.start() if found else None
 
 
 def _check_escapes(root) -> None:
