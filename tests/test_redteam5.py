@@ -382,3 +382,18 @@ def test_a_private_use_character_inside_a_reference_does_not_hide_it(site_dir, c
            "summary: Dated [@example-web].\nbody: |\n"
     err = _check_error(site_dir, capsys, head + "  A &#x1\ue000b; B.\n")
     assert "body: &#x1b; stands for U+001B" in err, err
+
+
+def test_a_linked_folder_in_the_themes_static_folder_is_not_read(site_dir, tmp_path):
+    """Since linked folders of the theme are entered, one under static/ (never published) was read
+    whole into the theme's digest: 122 MB of /usr/share/doc took 794 MB."""
+    from support import ROOT
+    from timeline import templating
+    templates, elsewhere = tmp_path / "templates", tmp_path / "elsewhere"
+    shutil.copytree(ROOT / "templates", templates)
+    elsewhere.mkdir()
+    (elsewhere / "big.bin").write_bytes(b"x" * 1000)
+    (templates / "static" / "docs").symlink_to(elsewhere)
+    before = templating.templates_digest(templates)
+    (elsewhere / "big.bin").write_bytes(b"y" * 1000)
+    assert templating.templates_digest(templates) == before

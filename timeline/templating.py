@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
@@ -63,15 +64,19 @@ class _Environment(jinja2.Environment):
 
 def templates_digest(templates: Path) -> str:
     """A digest of every file under the theme's folder: its path and its bytes."""
-    return digest(*(part for path, data in _theme_files(templates) for part in (path, data)))
+    # Each file by its own digest: the bytes of a large asset are not copied into one long string.
+    return digest(*(part for path, data in _theme_files(templates) for part in (path, hashlib.sha1(data).hexdigest())))
 
 
 def _theme_files(templates: Path, skip: tuple = ()):
     """(path, bytes) of every file under the theme's folder, in order; skip: folders of it left out.
-    Linked folders are entered (Jinja2 reads templates through them), each folder once."""
-    seen = set()
+    Linked folders are entered (Jinja2 reads templates through them), each folder once, but not in
+    static/, whose files are published only from real folders (see static_files)."""
+    seen, static = set(), os.path.join(templates, "static")
     for dirpath, dirnames, filenames in os.walk(templates, followlinks=True):
+        inside = dirpath == static or dirpath.startswith(static + os.sep)
         dirnames[:] = sorted(d for d in dirnames if (dirpath != str(templates) or d not in skip)
+                             and not (inside and os.path.islink(os.path.join(dirpath, d)))
                              and _first_visit(os.path.join(dirpath, d), seen))
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
