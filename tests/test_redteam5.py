@@ -397,3 +397,34 @@ def test_a_linked_folder_in_the_themes_static_folder_is_not_read(site_dir, tmp_p
     before = templating.templates_digest(templates)
     (elsewhere / "big.bin").write_bytes(b"y" * 1000)
     assert templating.templates_digest(templates) == before
+
+
+def test_numbers_given_an_explicit_tag_are_plain_or_refused(site_dir, capsys):
+    """!!int 0x1A was 26 (a title showed "26"); the plain forms alone are numbers."""
+    rest = "date: 1864-10-07\nthemes: [diplomacy]\nsignificance: notable\nsummary: Dated [@example-web].\n"
+    for value in ("!!int 0x1A", "!!int 010", "!!float 1:30.5"):
+        err = _check_error(site_dir, capsys, f"title: {value}\n" + rest)
+        assert "events/1864-dated.yaml:1:8: YAML syntax error: !!" in err and "not written plainly" in err, err
+
+
+def test_a_password_with_a_slash_is_hidden_too_and_a_cache_folder_others_can_rename_is_not_used(
+        site_dir, tmp_path, monkeypatch, capsys):
+    src = site_dir()
+    assert main(["check", "--src", str(src), "--base-url", "https://deploy:hunter2/x@example.org/"]) == 1
+    assert "hunter2" not in capsys.readouterr().err
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o777)    # no sticky bit: anyone may rename timeline/ in it
+    monkeypatch.setenv("XDG_CACHE_HOME", str(shared))
+    monkeypatch.setattr(memokey, "_key", None)
+    assert main(["build", "--src", str(src), "--out", str(tmp_path / "build")]) == 0
+    assert not compiled.folder().exists()
+
+
+def test_an_order_written_with_a_leading_zero_says_so(site_dir, capsys):
+    src = site_dir()
+    [page] = sorted((src / "pages").glob("*.md"))[:1]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("---\n", "---\norder: 010\n", 1), encoding="utf-8")
+    assert main(["check", "--src", str(src)]) == 1
+    assert "order: expected a whole number, written plainly (no leading zero" in capsys.readouterr().err

@@ -47,8 +47,8 @@ def writable(salt: str) -> Compiled | None:
     base = folder()
     try:
         base.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not _ours(base.parent) or not _ours(base, make=True):   # no one else may swap what is in it
-            return None
+        if not (_kept_safe(base.parent.parent) and _ours(base.parent) and _ours(base, make=True)):
+            return None   # someone else could swap what is in it
         mine = base / salt
         if not _ours(mine, make=True):
             return None
@@ -77,6 +77,15 @@ def _ours(path: Path, make: bool = False) -> bool:
     except OSError:
         return False
     return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
+def _kept_safe(folder: Path) -> bool:
+    """A folder no one else can rename our folder out of: not writable by others, or sticky (/tmp)."""
+    try:
+        mode = os.stat(folder).st_mode
+    except OSError:
+        return False
+    return not mode & 0o022 or bool(mode & stat.S_ISVTX)
 
 
 def _prune(base: Path) -> None:

@@ -8,6 +8,7 @@ holds all of them.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import time
 from dataclasses import replace
@@ -268,7 +269,9 @@ def _load_pages(src: Path, report: Report) -> list[Page]:
         meta = f.mapping(f.doc.data or {}, (), PAGE_FIELDS, ("title",), what="front matter") or {}
         order = meta.get("order", 100)
         if type(order) is not int:
-            f.error(("order",), "expected a whole number")
+            odd = isinstance(order, str) and re.fullmatch(r"[-+]?[0-9][0-9_]*", order.strip())
+            f.error(("order",), "expected a whole number" + (", written plainly (no leading zero, '+' or '_')"
+                                                              if odd else ""))
             order = 100
         body_line = head.count("\n") + 4
         bad = unshowable(body)

@@ -94,7 +94,7 @@ def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
                 licence=licence, editors=editors)
 
 
-_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://).*@")   # to the last '@': a password may hold '/
 
 
 def _base_url(value, error) -> str | None:

@@ -30,14 +30,27 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_YAML + "timestamp", _YAML + "int", _YAML + "float")]
     for first, resolvers in _Base.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver(_YAML + "int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
-_Loader.add_implicit_resolver(_YAML + "float", re.compile(
-    r"^(?:[-+]?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?|[-+]?\.[0-9]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
-    list("-+0123456789."))
+_PLAIN = {"int": re.compile(r"^(?:0|-?[1-9][0-9]*)$"), "float": re.compile(
+    r"^(?:[-+]?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?|[-+]?\.[0-9]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")}
+_Loader.add_implicit_resolver(_YAML + "int", _PLAIN["int"], list("-0123456789"))
+_Loader.add_implicit_resolver(_YAML + "float", _PLAIN["float"], list("-+0123456789."))
+
+
+def _plain(kind: str):
+    """YAML's !!int or !!float, for a number written plainly only (an explicit !!int 0x1A was 26)."""
+    make = getattr(yaml.constructor.SafeConstructor, f"construct_yaml_{kind}")
+
+    def construct(loader, node):
+        if not _PLAIN[kind].match(loader.construct_scalar(node)):
+            raise yaml.constructor.ConstructorError(None, None, f"!!{kind} of a number not written plainly "
+                                                    "(write it as text)", node.start_mark)
+        return make(loader, node)
+    return construct
 # Only the plain kinds: !!binary (bytes: a title showed as "b'...'"), !!set, !!timestamp, !!omap and
 # !!pairs make values no field takes, and are refused as other tags are.
 _Loader.yaml_constructors = {tag: make for tag, make in _Base.yaml_constructors.items()
-                             if tag is None or tag[len(_YAML):] in ("null", "bool", "int", "float", "str", "seq", "map")}
+                             if tag is None or tag[len(_YAML):] in ("null", "bool", "str", "seq", "map")}
+_Loader.yaml_constructors.update({_YAML + kind: _plain(kind) for kind in ("int", "float")})
 
 
 MAX_BYTES = 8 * 1024 * 1024  # the largest input file: far above any bibliography, far below harm
