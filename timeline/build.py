@@ -143,24 +143,25 @@ def inputs_digest(src: Path, templates: Path, options: dict) -> str:
     be read counts as such, for the build to report."""
     # SOURCE_DATE_EPOCH: the feed's and the PDFs' date when the content has none (exports.updated_date).
     h = hashlib.sha256(json.dumps([__version__, options, os.environ.get("SOURCE_DATE_EPOCH")], sort_keys=True).encode())
+    seen: set = set()
     for folder, tag in ((ENGINE_DIR, "engine"), (Path(src), "src"), (Path(templates), "templates")):
-        _digest_folder(h, tag, str(folder), (), tag == "engine")
+        _digest_folder(h, tag, str(folder), seen, tag == "engine")
     return h.hexdigest()
 
 
-def _digest_folder(h, rel: str, folder: str, above: tuple, code_only: bool) -> None:
+def _digest_folder(h, rel: str, folder: str, seen: set, code_only: bool) -> None:
     # Names are encoded with surrogateescape: a file name need not be UTF-8 (the loader reports it).
     try:
         st = os.stat(folder)
-        if (st.st_dev, st.st_ino) in above:  # a link to a folder above this one
-            h.update(f"{rel}/\0loop\n".encode(errors="surrogateescape"))
+        if (st.st_dev, st.st_ino) in seen:  # walked already: a loop, or links that fan out (2**n paths)
+            h.update(f"{rel}/\0seen\n".encode(errors="surrogateescape"))
             return
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda e: e.name)
     except OSError as exc:
         h.update(f"{rel}/\0unreadable {exc.errno}\n".encode(errors="surrogateescape"))
         return
-    above += ((st.st_dev, st.st_ino),)
+    seen.add((st.st_dev, st.st_ino))
     for entry in entries:
         name = f"{rel}/{entry.name}"
         try:
@@ -171,7 +172,7 @@ def _digest_folder(h, rel: str, folder: str, above: tuple, code_only: bool) -> N
         if stat.S_ISDIR(st.st_mode):
             if entry.name != "__pycache__":
                 h.update(f"{name}/\n".encode(errors="surrogateescape"))
-                _digest_folder(h, name, entry.path, above, code_only)
+                _digest_folder(h, name, entry.path, seen, code_only)
         elif not code_only or entry.name.endswith(memofile.ENGINE_FILES):  # the code and its data
             changed = "" if code_only else f"\0{st.st_ctime_ns}"  # the engine: a copy of the same code is the same
             line = f"{name}\0{st.st_mode >> 12}\0{st.st_size}\0{st.st_mtime_ns}{changed}\n"
