@@ -26,8 +26,9 @@ PARALLEL_MIN_SOURCES = 40   # ... and below this many bibliography entries to fo
 
 
 class TemplateProblems(Exception):
-    """Every distinct error the templates made while rendering the pages (TemplateProblem), in the
-    order of the pages: all are reported at once, the same set whatever the memo kept."""
+    """The errors the templates made while rendering the pages (TemplateProblem): the first met at each
+    place in the templates, in the order of the pages, all reported at once; the same whatever the
+    memo kept (a kept page rendered without an error)."""
 
     def __init__(self, problems: list):
         super().__init__(problems[0].message)

@@ -46,6 +46,8 @@ def _plain(kind: str):
                                                     "(write it as text)", node.start_mark)
         return make(loader, node)
     return construct
+
+
 # Only the plain kinds: !!binary (bytes: a title showed as "b'...'"), !!set, !!timestamp, !!omap and
 # !!pairs make values no field takes, and are refused as other tags are.
 _Loader.yaml_constructors = {tag: make for tag, make in _Base.yaml_constructors.items()
