@@ -66,17 +66,13 @@ def read_only(salt: str) -> Compiled | None:
 
 
 def _ours(path: Path, make: bool = False) -> bool:
-    """path is a real folder (not a link) of this user that no one else may write; made if asked."""
+    """path is a real folder of this user that no one else may write (memokey.own_folder); made if asked."""
     if make:
         try:
             os.mkdir(path, 0o700)
         except FileExistsError:
             pass
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return False
-    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
+    return memokey.own_folder(path, private=True)
 
 
 def _kept_safe(folder: Path) -> bool:

@@ -55,13 +55,13 @@ def newest(src: Path) -> Path | None:
     """The memo folder beside src (see folder_for) that a build saved to last, or None. Any of them
     is safe to read for any content: each value is kept by the digest of its inputs."""
     cache = Path(src).resolve().parent / ".timeline-cache"
-    if not _ours(cache):
+    if not memokey.own_folder(cache):
         return None
     found = []
     try:
         for entry in os.scandir(cache):
             saved = os.path.join(entry.path, "generation")
-            if entry.name.startswith("memo-") and _ours(entry.path) and os.path.isfile(saved):
+            if entry.name.startswith("memo-") and memokey.own_folder(entry.path) and os.path.isfile(saved):
                 found.append((os.lstat(saved).st_mtime_ns, entry.name))
     except OSError:
         return None
@@ -119,7 +119,7 @@ def load(folder: Path | None, read_only: bool = False) -> Memo:
     as saved (Record.packed) until a build asks for one: an edit reads a few of 10,000 events' texts.
     read_only: nothing is written or removed (see _read; `check`)."""
     memo = Memo(in_memory=False)
-    if folder is None or not _ours(folder):
+    if folder is None or not memokey.own_folder(folder):
         return memo
     with parallel.collector_paused():
         meta = _read(os.path.join(folder, "generation"), read_only)
@@ -152,15 +152,6 @@ def _forget(path: str) -> None:
         pass
 
 
-def _ours(folder: Path) -> bool:
-    """True if folder is a real folder (not a link) owned by this user."""
-    try:
-        st = os.lstat(folder)
-    except OSError:
-        return False
-    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid()
-
-
 def _make_folder(folder: Path) -> bool:
     """Make folder (its parent too, if that is .timeline-cache/), or check an existing one is ours."""
     try:
@@ -169,7 +160,7 @@ def _make_folder(folder: Path) -> bool:
             (folder / ".gitignore").write_text("*\n", encoding="utf-8")
         return True
     except FileExistsError:
-        return _ours(folder)
+        return memokey.own_folder(folder)
     except FileNotFoundError:
         return folder.name != ".timeline-cache" and _make_folder(folder.parent) and _make_folder(folder)
     except OSError:

@@ -19,6 +19,16 @@ def user_cache() -> Path:
     return Path(base) / "timeline"
 
 
+def own_folder(path, private: bool = False) -> bool:
+    """path is a real folder (not a link) of this user; private: one no one else may write either.
+    The one test of the memo's folders and the compiled templates' (compiled.py)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not (private and st.st_mode & 0o022)
+
+
 def key_file() -> Path:
     """Where this user's memo key is kept: in the user's cache folder, never beside the content."""
     return user_cache() / "memo-key"
