@@ -151,6 +151,27 @@ def test_the_templates_cite_gives_each_site_and_edition_its_own_citation():
     assert "2027" in cite(*asks[3])["bibtex"] and "Edition" not in cite(*asks[4])["chicago"]
 
 
+def test_the_csl_json_is_json_s_own_indented_form_for_any_site_and_title():
+    """cite() writes the CSL-JSON's members itself (json's C encoder for each value): the text must be
+    what json.dumps(indent=2, sort_keys=True) makes of the same item, whatever the text holds."""
+    from dataclasses import replace
+    from timeline.cite import citation
+    from timeline.model import Editor, Site
+    plain = Site("Site", "", "en", "", None, 1689, 2025, (), ())
+    sites = [plain, replace(plain, author="Ан Автор “q”"), replace(plain, editors=(Editor('E "1"'), Editor("中文"))),
+             replace(plain, title='Ti\\tle "<&>" \u2028 ü')]
+    titles = [None, "Page", 'Quote " and \\ back', "Line\nbreak\ttab \u0007", "中文 Русский ✓ \U0001F600", ""]
+    for site in sites:
+        for title in titles:
+            for url in (None, "https://x.org/p/?a=1&b=\"2\""):
+                for edition in ("", "2026-11-30", "1700-02"):
+                    csl = citation(site, title, url, edition, "k")["csl"]
+                    assert csl == json.dumps(json.loads(csl), ensure_ascii=False, indent=2, sort_keys=True)
+                    [item] = json.loads(csl)
+                    assert item["title"] == (title if title is not None else site.title)
+                    assert item.get("URL") == url and ("issued" in item) == bool(edition)
+
+
 def test_the_data_page_links_every_export_with_its_schema(site_dir):
     result = render_site(site_dir(), pdf=True)
     page = result.files["data/index.html"].decode()
