@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from . import catalogs, compiled, jsonld, maps, places, pretranslate, printview, yamlfile
+from . import catalogs, compiled, escaping, jsonld, maps, places, pretranslate, printview, yamlfile
 from .catalogs import N_
 from .incremental import Memo, Stage, digest
 from .index import language_name
@@ -44,6 +44,8 @@ class _Environment(jinja2.Environment):
     """Compiles each template for one language: its constant interface strings translated in (see
     pretranslate), by the catalog in `texts`."""
     texts = None
+    code_generator_class = escaping.CodeGenerator
+    escaped = staticmethod(escaping.escaped)
 
     def _parse(self, source, name, filename):
         # Jinja2's one step between parsing a template and generating its code (compile() calls it);
@@ -107,7 +109,7 @@ def _first_visit(folder: str, seen: set) -> bool:
 @lru_cache(maxsize=None)
 def _compile_step() -> str:
     """The engine's code that compiles templates: part of the key of every compiled template kept."""
-    return digest(*(Path(module.__file__).read_bytes() for module in (pretranslate, sys.modules[__name__])))
+    return digest(*(Path(module.__file__).read_bytes() for module in (pretranslate, escaping, sys.modules[__name__])))
 
 
 def translations(templates: Path, code: str):
