@@ -215,7 +215,7 @@ class Fragments:
 
     def _render(self, name: str, **context) -> str:
         context.setdefault("bibliography", self.bibliography)
-        context.setdefault("url", urls.Linker(context.get("root", "")))
+        context.setdefault("url", urls.linker(context.get("root", "")))
         return templating.render(self.env, name, context)
 
     def bibliography(self, source) -> Markup:

@@ -69,8 +69,8 @@ class _PageRenderer:
             key = "static/" + name
             return f"{site_root}{key}?v={versions[key]}" if key in versions else f"{site_root}{key}"
 
-        context = dict(self.common, **spec.context, root=root, site_root=site_root, url=urls.Linker(root),
-                       site_url=urls.Linker(site_root),  # files shared by the languages (exports)
+        context = dict(self.common, **spec.context, root=root, site_root=site_root, url=urls.linker(root),
+                       site_url=urls.linker(site_root),  # files shared by the languages (exports)
                        path=spec.path, asset=asset, language=self.language,
                        alternates=self.alternates(own, site_root),
                        canonical=(site.base_url + urls.folder_url(spec.path)) if site.base_url else None)

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from . import catalogs, compiled, escaping, jsonld, maps, places, pretranslate, printview, yamlfile
+from . import calls, catalogs, compiled, escaping, jsonld, maps, places, pretranslate, printview, yamlfile
 from .catalogs import N_
 from .incremental import Memo, Stage, digest
 from .index import language_name
@@ -45,6 +45,7 @@ class _Environment(jinja2.Environment):
     pretranslate), by the catalog in `texts`."""
     texts = None
     code_generator_class = escaping.CodeGenerator
+    context_class = calls.Context
     escaped = staticmethod(escaping.escaped)
 
     def _parse(self, source, name, filename):
@@ -147,6 +148,7 @@ def _make(templates: Path, keep_compiled: bool, code: str, plain: bool) -> jinja
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        cache_size=-1,   # every template kept, in a dict: Jinja2's LRU reordered a list at each import
         extensions=["jinja2.ext.i18n"],
     )
     # {% trans %} and _() show the English as written until a language's catalog is installed.

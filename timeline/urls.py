@@ -60,11 +60,9 @@ def folder_url(page_path: str) -> str:
     return page_path.removesuffix("index.html")
 
 
-class Linker:
-    """Links from one page to others, for templates: url("event", id), url("home")."""
-
-    def __init__(self, root: str):
-        self.root = root
-
-    def __call__(self, kind: str, ident: str = "", number: int = 1) -> str:
-        return self.root + path(kind, ident, number)
+def linker(root: str):
+    """Links from the pages at root to others, for templates: url("event", id), url("home"). A function
+    (a template calls it at once, where it asks an object with __call__ what the call wants first)."""
+    def url(kind: str, ident: str = "", number: int = 1) -> str:
+        return root + path(kind, ident, number)
+    return url
