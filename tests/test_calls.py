@@ -7,6 +7,7 @@ import jinja2
 import pytest
 
 from timeline import calls, templating
+from timeline.incremental import Memo
 
 
 @jinja2.pass_context
@@ -65,7 +66,7 @@ CONTEXT = {"who": "top", "with_context": with_context, "with_environment": with_
 
 def test_every_kind_of_callable_gets_what_jinja2_gives_it(tmp_path):
     (tmp_path / "t.html").write_text(TEMPLATE, encoding="utf-8")
-    ours = templating._make(tmp_path, False, "en", False)
+    ours = templating.environment(tmp_path, Memo(), "theme", False)
     stock = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), autoescape=True,
                                undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
@@ -79,6 +80,6 @@ def test_every_kind_of_callable_gets_what_jinja2_gives_it(tmp_path):
 
 def test_a_macro_given_a_wrong_argument_fails_as_in_jinja2(tmp_path):
     (tmp_path / "t.html").write_text("{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, z=2) }}", encoding="utf-8")
-    ours = templating._make(tmp_path, False, "en", False)
+    ours = templating.environment(tmp_path, Memo(), "theme", False)
     with pytest.raises(TypeError, match="no keyword argument 'z'"):
         ours.get_template("t.html").render({})

@@ -10,6 +10,7 @@ import pytest
 from markupsafe import Markup, escape
 
 from timeline import escaping, fragments, templating
+from timeline.incremental import Memo
 
 SPECIAL = "&<>\"'"
 
@@ -60,7 +61,7 @@ TEMPLATES = {
 def _envs(tmp_path):
     for name, text in TEMPLATES.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    ours = templating._make(tmp_path, False, "en", False)
+    ours = templating.environment(tmp_path, Memo(), "theme", False)
     stock = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), autoescape=True,
                                undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"])
     return ours, stock

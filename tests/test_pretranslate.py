@@ -8,7 +8,7 @@ from __future__ import annotations
 import jinja2
 import pytest
 
-from timeline import templating
+from timeline import pretranslate, templating
 from timeline.incremental import Memo
 
 PO = """msgid ""
@@ -84,6 +84,29 @@ def test_pages_are_those_gettext_gives(tmp_path, code):
         assert "Рыба & картофель <b><br>|<i> из 1" in expected and "3 дня" in expected
         assert 'title="Рыба & картофель <b>"' in expected   # safe, as gettext returns it
         assert "C'est!|Рыба & картофель <b>&lt;|&lt;i&gt; из 1&lt;" in expected   # joined as Markup
+
+
+@pytest.mark.parametrize("code", ["ru", "en"])
+def test_without_autoescape_blocks_a_translation_shown_as_it_is_is_the_template_s_text(tmp_path, code):
+    """No template of the theme switches autoescaping: {{ _("x") }} is compiled as the template's own
+    text, and the page is still what gettext gives."""
+    page = "\n".join(line for line in PAGE.splitlines() if "autoescape" not in line) + "\n"
+    page += '{% macro words() %}{{ _("Fish & chips <b>") }}{% endmacro %}{{ words() }}|{{ _("Date") }}</p>\n'
+    folder = theme(tmp_path, page=page)
+    assert compiled(folder, code) == by_gettext(folder, code)
+    env = templating.environment(folder, Memo(), "theme", False, code)
+    source = env.compile(page, "page.html", raw=True)
+    word = "Дата" if code == "ru" else "Date"
+    assert f"yield '{word}|" in source and f"|{word}</p>" in source   # joined with the text around it
+    assert source.count(f"identity)(('{word}'") == 2   # where it is joined (~) or filtered: a Markup still
+
+
+def test_how_translations_are_compiled_follows_what_the_theme_s_templates_do():
+    assert pretranslate.how(['{{ _("Date") }}', "<p>{{ x }}</p>"]) == pretranslate.AS_TEXT
+    assert pretranslate.how(['{{ _("Date") }}', "{%- autoescape false %}{{ x }}{% endautoescape %}"]) == \
+        pretranslate.AS_MARKUP
+    assert pretranslate.how(['{% set _ = f %}', "{% autoescape true %}{% endautoescape %}"]) == \
+        pretranslate.AS_WRITTEN
 
 
 def test_a_constant_string_is_compiled_in_and_a_call_left_only_where_it_must_be(tmp_path):

@@ -22,6 +22,22 @@ GETTEXT = ("_", "gettext")    # the names jinja2.ext.i18n installs for gettext (
 _MAY_ASSIGN = re.compile(r"{%[-+]?\s*(set|for|with|macro|call|import|from)\b[^%]*\b(_|gettext)\b")
 
 
+# How a theme's translations are compiled in (how).
+AS_WRITTEN, AS_MARKUP, AS_TEXT = "as written", "as markup", "as text"
+_SWITCHES = re.compile(r"{%[-+]?\s*autoescape\b")
+
+
+def how(sources) -> str:
+    """AS_WRITTEN if a template among sources (their texts) gives _ or gettext a value (redefined);
+    AS_MARKUP if one switches autoescaping ({% autoescape %}): a macro or block it calls there gets
+    gettext's result unmarked, and escapes it, so each translation stays marked safe when the page runs;
+    else AS_TEXT: a translation a template shows as it is is the template's own text."""
+    sources = list(sources)
+    if redefined(sources):
+        return AS_WRITTEN
+    return AS_MARKUP if any(_SWITCHES.search(source) for source in sources) else AS_TEXT
+
+
 def redefined(sources) -> bool:
     """True if a template among sources (their texts) gives _ or gettext a value: it would reach the
     templates it includes, extends or imports with context, so the theme is then compiled as written."""
@@ -38,10 +54,11 @@ def redefined(sources) -> bool:
     return False
 
 
-def constants(tree: nodes.Template, gettext) -> nodes.Template:
+def constants(tree: nodes.Template, gettext, as_text: bool = False) -> nodes.Template:
     """The template's tree with each gettext call on a literal string replaced by its result, given
-    gettext (str -> str: the language's catalog). Only for a theme that redefined() clears."""
-    return _Translator(gettext).visit(tree)
+    gettext (str -> str: the language's catalog); as_text: see how. Only for a theme that redefined()
+    clears."""
+    return _Translator(gettext, as_text).visit(tree)
 
 
 def _assigned(tree: nodes.Template) -> set:
@@ -54,6 +71,22 @@ def _assigned(tree: nodes.Template) -> set:
     return names
 
 
+def _shown_as_is(node: nodes.Node) -> str | None:
+    """The text of a translation without variables (as _safe_as_gettext made it), else None."""
+    if isinstance(node, nodes.MarkSafeIfAutoescape) and isinstance(node.expr, nodes.CondExpr):
+        cond = node.expr
+        if isinstance(cond.test, nodes.EnvironmentAttribute) and cond.test.name == "autoescape" and \
+                isinstance(cond.expr1, nodes.Const) and isinstance(cond.expr2, nodes.Const) and \
+                type(cond.expr1.value) is str and cond.expr1.value == cond.expr2.value:
+            return cond.expr1.value
+    return None
+
+
+def _as_text(node: nodes.Node) -> nodes.Node:
+    text = _shown_as_is(node)
+    return node if text is None else nodes.TemplateData(text).set_lineno(node.lineno)
+
+
 def _safe_as_gettext(text: str) -> nodes.Expr:
     """text, marked safe if the context autoescapes when it runs. The condition (both branches the
     same) keeps Jinja2's optimiser from deciding at compile time: it would join `_("x") ~ "y"` as plain
@@ -63,8 +96,17 @@ def _safe_as_gettext(text: str) -> nodes.Expr:
 
 
 class _Translator(NodeTransformer):
-    def __init__(self, gettext):
-        self.gettext = gettext
+    def __init__(self, gettext, as_text: bool):
+        self.gettext, self.as_text = gettext, as_text
+
+    def visit_Output(self, node: nodes.Output):
+        """As text (see how), a translation shown as it is ({{ _("Date") }}) becomes the template's own
+        text: shown unescaped, as gettext's result is where autoescaping never changes, and joined with
+        the text around it when compiled, where the call made a Markup and escaped it on every page."""
+        node = self.generic_visit(node)
+        if self.as_text:
+            node.nodes = [_as_text(child) for child in node.nodes]
+        return node
 
     def visit_Call(self, node: nodes.Call):
         node = self.generic_visit(node)

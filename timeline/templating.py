@@ -43,7 +43,7 @@ class TemplateProblem(Exception):
 class _Environment(jinja2.Environment):
     """Compiles each template for one language: its constant interface strings translated in (see
     pretranslate), by the catalog in `texts`."""
-    texts = None
+    texts, as_text = None, False
     code_generator_class = escaping.CodeGenerator
     context_class = calls.Context
     escaped = staticmethod(escaping.escaped)
@@ -53,7 +53,7 @@ class _Environment(jinja2.Environment):
         # it has no public hook there.
         tree = super()._parse(source, name, filename)
         if self.texts is not None:
-            tree = pretranslate.constants(tree, self.texts.gettext)
+            tree = pretranslate.constants(tree, self.texts.gettext, self.as_text)
             tree.set_environment(self)
         return tree
 
@@ -126,18 +126,18 @@ def environment(templates: Path, memo: Memo, inputs: str, keep_compiled: bool = 
     """The theme's Jinja2 environment for one language (code), with its catalog installed; made again
     only when a file of the theme changes (inputs: its templates_digest, which covers the .po files).
     keep_compiled=False: nothing is written to disk."""
-    # A theme whose templates give _ or gettext a meaning of their own is compiled as written.
-    plain = memo.get(FACTS, (str(templates), "redefines gettext"), inputs, lambda: pretranslate.redefined(
+    how = memo.get(FACTS, (str(templates), "translations compiled"), inputs, lambda: pretranslate.how(
         data.decode("utf-8", "replace") for _, data in _theme_files(templates, ("static",))))
     env = memo.get(ENVIRONMENTS, (str(templates), keep_compiled, code), inputs,
-                   lambda: _make(templates, keep_compiled, code, plain))
+                   lambda: _make(templates, keep_compiled, code, how))
     _THEMES[env] = (weakref.ref(memo), str(templates), inputs)   # weak: a preview's memo holds env
     return env
 
 
-def _make(templates: Path, keep_compiled: bool, code: str, plain: bool) -> jinja2.Environment:
+def _make(templates: Path, keep_compiled: bool, code: str, how: str) -> jinja2.Environment:
+    """how: pretranslate.how's answer for the theme."""
     texts = translations(templates, code)
-    salt = digest(code, catalogs.digest(texts), _compile_step(), plain)
+    salt = digest(code, catalogs.digest(texts), _compile_step(), how)
     env = _Environment(
         loader=jinja2.FileSystemLoader(os.path.abspath(templates)),   # file names in messages: see templatecheck.where
         # Compiled templates are kept between runs: compiling the theme took 0.2 s of a 0.6 s build.
@@ -160,7 +160,7 @@ def _make(templates: Path, keep_compiled: bool, code: str, plain: bool) -> jinja
     env.globals.update(json_ld_site=jsonld.website, json_ld_event=jsonld.event)
     env.filters["json_ld_place"] = jsonld.place   # what meta.html used before jsonld.py made it all
     env.install_gettext_translations(texts, newstyle=True)
-    env.texts = None if plain else texts
+    env.texts, env.as_text = (None if how == pretranslate.AS_WRITTEN else texts), how == pretranslate.AS_TEXT
     # Places and languages named in the page's language.
     env.filters["place_names"] = lambda found: places.names(found, code)
     env.filters["language_name"] = lambda name: texts.gettext(language_name(name))
