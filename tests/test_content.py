@@ -207,3 +207,19 @@ def test_every_url_points_at_the_work_itself(site):
     bad = [(s.key, s.fields["URL"]) for s in site.timeline.content.sources.values()
            if s.fields.get("URL") and wrong.search(s.fields["URL"])]
     assert bad == []
+
+
+def test_a_file_is_named_as_os_path_relpath_names_it_from_any_working_folder(tmp_path, monkeypatch):
+    """fields.relative works out a folder's way once for its files: the names it gives are relpath's."""
+    import os
+
+    from timeline.fields import relative
+    (tmp_path / "work/site_src/events").mkdir(parents=True)
+    names = ["site_src/events/1689-a.yaml", "./site_src/events/../events/b.yaml", "site_src", "x.yaml",
+             "..x.yaml", "../outside/e.yaml", "site_src/events/", ".", "..", "site_src/./events/c.yaml",
+             str(tmp_path / "work/site_src/events/d.yaml"), str(tmp_path / "elsewhere/e.yaml"), "/etc/passwd"]
+    for cwd in (tmp_path / "work", tmp_path / "work/site_src/events", tmp_path):
+        monkeypatch.chdir(cwd)
+        for name in names:
+            rel = os.path.relpath(name)
+            assert relative(name, tmp_path) == (name if rel.startswith("..") else rel), (cwd, name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from . import dates, yamlfile
@@ -135,8 +136,18 @@ def kind_of(value) -> str:
 
 def relative(path: str | Path, src: Path) -> str:
     """The path as the editor would type it: relative to the working folder when inside it."""
-    rel = os.path.relpath(path)
+    folder, name = os.path.split(os.fspath(path))
+    if name in ("", ".", ".."):
+        rel = os.path.relpath(path)
+    else:   # os.path.relpath's answer, the folder's part worked out once for its thousands of files
+        way = _way(folder, os.getcwd())
+        rel = name if way == "." else os.path.join(way, name)
     return str(path) if rel.startswith("..") else rel
+
+
+@lru_cache(maxsize=64)
+def _way(folder: str, cwd: str) -> str:
+    return os.path.relpath(folder or ".", cwd)
 
 
 def unique_id(f: YamlFile, value, path: tuple, seen: set, kind: str) -> str:
