@@ -44,3 +44,14 @@ def test_sorting_by_author_then_title():
     a = src(key="a", authors=(Name("Zed", "A"),))
     b = src(key="b", title="Alpha")
     assert sorted([a, b], key=sort_key) == [b, a]
+
+
+def test_a_short_note_made_from_its_kept_head_is_the_short_note(site):
+    """index._Notes keeps each source's short_head: the notes made from it are short_note's own."""
+    from timeline.sources import short_head, short_note, words
+    for code in ("en", "ru", "zh"):
+        w = words(code)
+        for source in site.timeline.content.sources.values():
+            for locator, prefix in (("", ""), ("p. 12", ""), ("", "see"), ("ch. 3", "cf.")):
+                assert short_note(source, locator, prefix, w, short_head(source, w)) == \
+                    short_note(source, locator, prefix, w)

@@ -157,6 +157,7 @@ class _Notes:
 
     def __init__(self, sources: dict, code: str = "en"):
         self.sources, self.parts, self.words = sources, {}, fmt.words(code)   # the style's words in the language
+        self.heads: dict = {}   # source key -> its short note's words before the locator
 
     def __call__(self, group: tuple[Citation, ...], seen: set) -> Markup:
         """The note for a group; a source already cited in the notes before it (seen: their keys, to
@@ -164,7 +165,10 @@ class _Notes:
         texts = []
         for c in group:
             if c.key in seen:
-                texts.append(fmt.short_note(self.sources[c.key], c.locator, c.prefix, self.words))
+                head = self.heads.get(c.key)
+                if head is None:
+                    head = self.heads[c.key] = fmt.short_head(self.sources[c.key], self.words)
+                texts.append(fmt.short_note(self.sources[c.key], c.locator, c.prefix, self.words, head))
                 continue
             seen.add(c.key)
             parts = self.parts.get(c.key)

@@ -12,7 +12,6 @@ a page. Validation warns about raw HTML so an editor knows why text vanished.
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 import cmarkgfm
@@ -54,7 +53,7 @@ def unshowable(text: str) -> tuple[int, str] | None:
     """Where a text cannot be shown as written, and why (an error at that line): nested too deep, or a
     character reference that stands for a character no content file may hold, or such a character
     itself (a page's Markdown body is not read as YAML)."""
-    if "\ue000" in text or "\ue001" in text:   # as _keyed does before rendering: a reference they split forms again
+    if "\ue000" in text or "\ue001" in text:   # as _cleaned does before rendering: a reference they split forms again
         text = text.replace("\ue000", "").replace("\ue001", "")
     at = refused_at(text)
     if at is not None:
@@ -117,14 +116,14 @@ def to_html(text: str) -> str:
     return _CLEANER.clean(html).strip()
 
 
-def _keyed(text: str) -> tuple[str, str]:
-    """The text as rendered, and its key in the cache."""
+def _cleaned(text: str) -> str:
+    """The text as rendered."""
     # The placeholders' private-use characters mean nothing in prose; typed or pasted into the
     # text they would pose as citations. (Not translate(): it looks up every character of a text
     # with one outside ASCII, 100 ns each.)
     if "\ue000" in text or "\ue001" in text:
         text = text.replace("\ue000", "").replace("\ue001", "")
-    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text
 
 
 def _render(text: str) -> tuple[str, list[tuple[Citation, ...]]]:
@@ -133,17 +132,18 @@ def _render(text: str) -> tuple[str, list[tuple[Citation, ...]]]:
 
 
 class Renderer:
-    """Markdown to safe HTML with citation placeholders, memoised by the text's hash."""
+    """Markdown to safe HTML with citation placeholders, memoised by the text (for one build: a text
+    the editions share is rendered once)."""
 
     def __init__(self, cache: dict | None = None):
         self.cache = cache if cache is not None else {}
 
     def render(self, text: str) -> tuple[str, list[tuple[Citation, ...]]]:
         """HTML with citation placeholders, and the citation groups in order of appearance."""
-        text, digest = _keyed(text)
-        hit = self.cache.get(digest)
+        text = _cleaned(text)
+        hit = self.cache.get(text)
         if hit is None:
-            hit = self.cache[digest] = _render(text)
+            hit = self.cache[text] = _render(text)
         return hit[0], list(hit[1])
 
     def render_inline(self, text: str) -> tuple[str, list[tuple[Citation, ...]]]:

@@ -254,11 +254,19 @@ def _surnames(names: tuple[Name, ...], w: Words = ENGLISH) -> str:
     return quotes(_join(families, w))
 
 
-def short_note(source: Source, locator: str = "", prefix: str = "", w: Words = ENGLISH) -> Markup:
-    """Short form for a source already cited in full on the page: Family, Short Title, locator."""
+def short_head(source: Source, w: Words = ENGLISH) -> str:
+    """A short note's words before its locator: Family, Short Title."""
     text = str(_title(source, short_title(source)))
     if source.authors:
         text = str(escape(_surnames(source.authors, w))) + ", " + text
+    return text
+
+
+def short_note(source: Source, locator: str = "", prefix: str = "", w: Words = ENGLISH,
+               head: str | None = None) -> Markup:
+    """Short form for a source already cited in full on the page: Family, Short Title, locator;
+    head: short_head(source, w), where the caller keeps it."""
+    text = short_head(source, w) if head is None else head
     if locator:
         text = (text[:-1] + ",” " if text.endswith("”") else text + ", ") + str(escape(_locator(locator, w)))
     if prefix:
