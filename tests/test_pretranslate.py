@@ -92,6 +92,12 @@ def test_without_autoescape_blocks_a_translation_shown_as_it_is_is_the_template_
     text, and the page is still what gettext gives."""
     page = "\n".join(line for line in PAGE.splitlines() if "autoescape" not in line) + "\n"
     page += '{% macro words() %}{{ _("Fish & chips <b>") }}{% endmacro %}{{ words() }}|{{ _("Date") }}</p>\n'
+    # Translations with variables: names and attributes shown in place, anything else formatted as before.
+    page += ('{% set v = "<v&>" %}{% set o = {"a": "<a>", "m": "<b>"|safe, "n": none, "i": 3} %}'
+             '{{ _("%(n)s of %(m)s", n=v, m=o.a) }}|{{ _("%(n)s of %(m)s", n=o.m, m=o.n) }}|{{ _("Hello %(x)s", x=o.i) }}'
+             '|{% trans %}{{ v }} and {{ v }}{% endtrans %}|{% trans w=v %}{{ w }} at 100%%{% endtrans %}'
+             '|{{ _("%(n)s of %(m)s", n=v, m=v ~ "!") }}|{{ _("%(n)d of %(m)s", n=o.i, m=v) }}'
+             '|{{ _("Hello %(x)s", x=v, y=o.a) }}|{{ _("%(n)s of %(m)s", n=v, m=o.missing|default("d")) }}\n')
     folder = theme(tmp_path, page=page)
     assert compiled(folder, code) == by_gettext(folder, code)
     env = templating.environment(folder, Memo(), "theme", False, code)
@@ -99,6 +105,28 @@ def test_without_autoescape_blocks_a_translation_shown_as_it_is_is_the_template_
     word = "Дата" if code == "ru" else "Date"
     assert f"yield '{word}|" in source and f"|{word}</p>" in source   # joined with the text around it
     assert source.count(f"identity)(('{word}'") == 2   # where it is joined (~) or filtered: a Markup still
+    assert ("yield ' из '" if code == "ru" else "yield ' of '") in source   # its variables shown in place
+    assert "&lt;v&amp;&gt; " in compiled(folder, code) and "<b> " in compiled(folder, code)
+
+
+def test_a_translation_s_variables_are_evaluated_as_gettext_evaluates_them(tmp_path):
+    """Shown in place, a variable must be read only: a call is made once, in the call's order, as before."""
+    page = '{{ _("%(m)s then %(n)s", n=f("n"), m=f("m")) }}|{{ _("%(m)s and %(m)s", m=f("twice")) }}'
+    folder = theme(tmp_path, page=page)
+    calls = []
+
+    def f(name):
+        calls.append(name)
+        return f"<{name}>"
+    env = templating.environment(folder, Memo(), "theme", False, "en")
+    assert env.as_text
+    shown = env.get_template("page.html").render(f=f)
+    stock = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True,
+                               extensions=["jinja2.ext.i18n"])
+    stock.install_null_translations(newstyle=True)
+    expected_calls = []
+    assert shown == stock.get_template("page.html").render(f=lambda name: expected_calls.append(name) or f"<{name}>")
+    assert calls == expected_calls == ["n", "m", "twice"]
 
 
 def test_how_translations_are_compiled_follows_what_the_theme_s_templates_do():

@@ -82,9 +82,34 @@ def _shown_as_is(node: nodes.Node) -> str | None:
     return None
 
 
-def _as_text(node: nodes.Node) -> nodes.Node:
+def _as_text(node: nodes.Node) -> list:
+    """The nodes an Output shows in node's place (see _Translator.visit_Output)."""
     text = _shown_as_is(node)
-    return node if text is None else nodes.TemplateData(text).set_lineno(node.lineno)
+    if text is not None:
+        return [nodes.TemplateData(text).set_lineno(node.lineno)]
+    if not (isinstance(node, nodes.Mod) and isinstance(node.right, nodes.Dict)
+            and (text := _shown_as_is(node.left)) is not None):
+        return [node]
+    values = {pair.key.value: pair.value for pair in node.right.items if isinstance(pair.key, nodes.Const)}
+    pieces = _FORMAT.split(text)        # text, a name (None for %%), text, ...
+    names = [name for name in pieces[1::2] if name is not None]
+    if len(values) != len(node.right.items) or sorted(names) != sorted(values) or \
+            any("%" in piece for piece in pieces[0::2]) or not all(map(_plain, values.values())):
+        return [node]
+    parts = [nodes.TemplateData(piece) if i % 2 == 0 else nodes.TemplateData("%") if piece is None else values[piece]
+             for i, piece in enumerate(pieces)]
+    return [part.set_lineno(node.lineno) for part in parts if not isinstance(part, nodes.TemplateData) or part.data]
+
+
+# In a translation: %(name)s, or %% (a percent sign); any other % leaves it as gettext formats it.
+_FORMAT = re.compile(r"%(?:\((\w+)\)s|%)")
+
+
+def _plain(node: nodes.Node) -> bool:
+    """A name, or an attribute of a name (of ...): read, never called."""
+    while isinstance(node, nodes.Getattr):
+        node = node.node
+    return isinstance(node, nodes.Name)
 
 
 def _safe_as_gettext(text: str) -> nodes.Expr:
@@ -102,10 +127,13 @@ class _Translator(NodeTransformer):
     def visit_Output(self, node: nodes.Output):
         """As text (see how), a translation shown as it is ({{ _("Date") }}) becomes the template's own
         text: shown unescaped, as gettext's result is where autoescaping never changes, and joined with
-        the text around it when compiled, where the call made a Markup and escaped it on every page."""
+        the text around it when compiled, where the call made a Markup and escaped it on every page. One
+        with variables ({% trans %}of {{ edition }}{% endtrans %}) becomes its text around each variable
+        shown, where each is a name or an attribute of one, used once, as %(name)s: escaped as the
+        Markup's formatting escapes it (and evaluated only there, as nothing else reads it)."""
         node = self.generic_visit(node)
         if self.as_text:
-            node.nodes = [_as_text(child) for child in node.nodes]
+            node.nodes = [part for child in node.nodes for part in _as_text(child)]
         return node
 
     def visit_Call(self, node: nodes.Call):
