@@ -42,7 +42,8 @@ class TemplateProblem(Exception):
 
 class _Environment(jinja2.Environment):
     """Compiles each template for one language: its constant interface strings translated in (see
-    pretranslate), by the catalog in `texts`."""
+    pretranslate), by the catalog in `texts`; each value shown through escaped() (see escaping) and
+    each macro or function called through calls.Context: Jinja2's pages, made with less of its overhead."""
     texts, as_text = None, False
     code_generator_class = escaping.CodeGenerator
     context_class = calls.Context
