@@ -83,3 +83,24 @@ def test_a_macro_given_a_wrong_argument_fails_as_in_jinja2(tmp_path):
     ours = templating.environment(tmp_path, Memo(), "theme", False)
     with pytest.raises(TypeError, match="no keyword argument 'z'"):
         ours.get_template("t.html").render({})
+
+
+def test_a_macro_marks_its_text_safe_as_the_caller_s_autoescaping_says(tmp_path):
+    """A macro called under {% autoescape false %} gives its text unmarked, as Jinja2 passes it the
+    caller's evaluation context (the red team's case: |e then escaped it in Jinja2, not here)."""
+    files = {"m.html": '{% macro w() %}<b>{% endmacro %}{% macro c() %}[{{ caller() }}]{% endmacro %}',
+             "base.html": "{% autoescape false %}{% block b %}{% endblock %}{% endautoescape %}",
+             "child.html": '{% extends "base.html" %}{% block b %}{{ v }}{% endblock %}',
+             "page.html": '{% import "m.html" as m %}{% macro local() %}<i>{{ v }}{% endmacro %}'
+                          '{% set ns = namespace(x="") %}'
+                          '{% autoescape false %}{{ m.w()|e }}|{% call m.c() %}{{ v }}{% endcall %}|{{ local()|e }}'
+                          '{% set ns.x = local() %}{% endautoescape %}|{{ ns.x }}'
+                          '|{{ m.w()|e }}|{{ local() }}'}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ours = templating.environment(tmp_path, Memo(), "theme", False)
+    stock = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), autoescape=True,
+                               undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"])
+    for name in ("page.html", "child.html"):
+        assert ours.get_template(name).render(v="<v&>") == stock.get_template(name).render(v="<v&>"), name
+    assert ours.get_template("page.html").render(v="<v&>").startswith("&lt;b&gt;|[<v&>]|")

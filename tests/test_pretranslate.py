@@ -93,8 +93,8 @@ def test_without_autoescape_blocks_a_translation_shown_as_it_is_is_the_template_
     page = "\n".join(line for line in PAGE.splitlines() if "autoescape" not in line) + "\n"
     page += '{% macro words() %}{{ _("Fish & chips <b>") }}{% endmacro %}{{ words() }}|{{ _("Date") }}</p>\n'
     # Translations with variables: names and attributes shown in place, anything else formatted as before.
-    page += ('{% set v = "<v&>" %}{% set o = {"a": "<a>", "m": "<b>"|safe, "n": none, "i": 3} %}'
-             '{{ _("%(n)s of %(m)s", n=v, m=o.a) }}|{{ _("%(n)s of %(m)s", n=o.m, m=o.n) }}|{{ _("Hello %(x)s", x=o.i) }}'
+    page += ('{% set v = "<v&>" %}{% set v2 = 7 %}{% set o = {"a": "<a>", "m": "<b>"|safe, "n": none, "i": 3} %}'
+             '{{ _("%(n)s of %(m)s", n=v, m=o.a) }}|{{ _("%(n)s of %(m)s", n=v, m=v2) }}|{{ _("Hello %(x)s", x=o.m) }}|{{ _("%(n)s of %(m)s", n=o.m, m=o.n) }}|{{ _("Hello %(x)s", x=o.i) }}'
              '|{% trans %}{{ v }} and {{ v }}{% endtrans %}|{% trans w=v %}{{ w }} at 100%%{% endtrans %}'
              '|{{ _("%(n)s of %(m)s", n=v, m=v ~ "!") }}|{{ _("%(n)d of %(m)s", n=o.i, m=v) }}'
              '|{{ _("Hello %(x)s", x=v, y=o.a) }}|{{ _("%(n)s of %(m)s", n=v, m=o.missing|default("d")) }}\n')
@@ -127,6 +127,50 @@ def test_a_translation_s_variables_are_evaluated_as_gettext_evaluates_them(tmp_p
     expected_calls = []
     assert shown == stock.get_template("page.html").render(f=lambda name: expected_calls.append(name) or f"<{name}>")
     assert calls == expected_calls == ["n", "m", "twice"]
+
+
+def test_red_team_cases_give_what_gettext_gives(tmp_path):
+    """An {% autoescape %} in static/ (a template may extend it), attributes read in the call's order,
+    gettext's own parameter names, an assignment after a % in a tag."""
+    class Counter:
+        n = 0
+
+        @property
+        def next(self):
+            Counter.n += 1
+            return Counter.n
+    cases = [
+        ({"static/base.html": "{% autoescape false %}{% block b %}{% endblock %}{% endautoescape %}",
+          "page.html": '{% extends "static/base.html" %}{% block b %}{{ _("Fish & chips <b>") }}{% endblock %}'}, {}),
+        ({"page.html": '{{ _("%(n)s of %(m)s", n=c.next, m=c.next) }}|{{ _("Hello %(x)s", x=c.next) }}'},
+         {"c": Counter()}),
+        ({"page.html": '{% macro m(a="%", _=none) %}[{{ _("Date") }}]{% endmacro %}{{ m(_=f) }}'},
+         {"f": lambda s: f"F({s})"}),
+    ]
+    for files, context in cases:
+        folder = theme(tmp_path / str(len(files)) / str(cases.index((files, context))), page=files.pop("page.html"))
+        for name, text in files.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, encoding="utf-8")
+        for code in ("ru", "en"):
+            Counter.n = 0
+            ours = templating.environment(folder, Memo(), "theme", False, code).get_template("page.html").render(context)
+            Counter.n = 0
+            env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, trim_blocks=True,
+                                     lstrip_blocks=True, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+            env.install_gettext_translations(templating.translations(folder, code), newstyle=True)
+            assert ours == env.get_template("page.html").render(context), (files, code)
+    folder = theme(tmp_path / "reserved", page='{{ _("Hello %(x)s", __string=v) }}')
+    with pytest.raises(templating.TemplateProblem, match="multiple values for argument '__string'"):
+        templating.render(templating.environment(folder, Memo(), "theme", False, "ru"), "page.html", {"v": 1})
+
+
+def test_an_error_in_a_translation_s_variable_is_reported_at_the_call_s_line(tmp_path):
+    folder = theme(tmp_path, page='a\n{{ _("Hello %(x)s",\n   x=u.y) }}\n')
+    env = templating.environment(folder, Memo(), "theme", False, "ru")
+    with pytest.raises(templating.TemplateProblem) as caught:
+        templating.render(env, "page.html", {})
+    assert caught.value.line == 2
 
 
 def test_how_translations_are_compiled_follows_what_the_theme_s_templates_do():

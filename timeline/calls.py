@@ -8,8 +8,9 @@ from types import BuiltinFunctionType, FunctionType, MethodType
 from jinja2 import runtime
 from jinja2.utils import internalcode
 
-# Called at once when they take nothing from Jinja2: a macro never does; a function or method does
-# when marked (pass_context, pass_environment, pass_eval_context: its jinja_pass_arg).
+# Called at once: a macro (its __call__ takes the evaluation context, always), a function or method
+# that takes nothing from Jinja2 (it would be marked pass_context, pass_environment or
+# pass_eval_context: its jinja_pass_arg).
 _MACRO, _FUNCTIONS = runtime.Macro, (FunctionType, MethodType, BuiltinFunctionType)
 
 
@@ -21,7 +22,9 @@ class Context(runtime.Context):
     @internalcode
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja2's own names, as call() is overridden
         kind = type(__obj)
-        if kind is not _MACRO and (kind not in _FUNCTIONS or getattr(__obj, "jinja_pass_arg", None) is not None):
+        if kind is _MACRO:   # whether it marks its text safe is the caller's autoescaping, as Jinja2 has it
+            args = (__self.eval_ctx, *args)
+        elif kind not in _FUNCTIONS or getattr(__obj, "jinja_pass_arg", None) is not None:
             return super().call(__obj, *args, **kwargs)
         if kwargs:   # what Jinja2 adds for a callable that takes the context
             kwargs.pop("_block_vars", None)

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from jinja2 import compiler
-from markupsafe import _escape_inner, escape  # _escape_inner: the C function escape() wraps (MarkupSafe 3)
+from markupsafe import Markup, _escape_inner, escape  # _escape_inner: the C function escape() wraps (MarkupSafe 3)
 
 
 def escaped(value) -> str:
-    """The text of escape(value) (a Markup where value is one). A page joins what its template shows
-    into one string and never reads it as markup again: escape() made a Markup of each value, 0.5 µs
-    where the escaping took 0.05, a tenth of an event page's time; and of a fragment megabytes long,
-    one more copy of it."""
+    """The text of escape(value). A page joins what its template shows into one string and never reads
+    it as markup again: for a str (most values) escape() made a Markup of the escaped text, 0.5 µs where
+    the escaping took 0.05, a tenth of an event page's time; for a Markup, a copy of it."""
     if type(value) is str:
         return _escape_inner(value)
-    html = getattr(type(value), "__html__", None)   # as escape() has it, but not from an instance's
-    return html(value) if html is not None else escape(value)   # __getattr__ (escape() asks that)
+    return value if type(value) is Markup else escape(value)
 
 
 class CodeGenerator(compiler.CodeGenerator):

@@ -19,7 +19,7 @@ GETTEXT = ("_", "gettext")    # the names jinja2.ext.i18n installs for gettext (
 
 # Where a template may give a name a value ({% set %}, for, with, macro and call arguments, import ...
 # as): a theme whose templates might give _ or gettext one is parsed to be sure (see redefined).
-_MAY_ASSIGN = re.compile(r"{%[-+]?\s*(set|for|with|macro|call|import|from)\b[^%]*\b(_|gettext)\b")
+_MAY_ASSIGN = re.compile(r"{%[-+]?\s*(set|for|with|macro|call|import|from)\b(?:[^%]|%(?!}))*\b(_|gettext)\b")
 
 
 # How a theme's translations are compiled in (how).
@@ -94,19 +94,28 @@ def _as_text(node: nodes.Node) -> list:
     pieces = _FORMAT.split(text)        # text, a name (None for %%), text, ...
     names = [name for name in pieces[1::2] if name is not None]
     if len(values) != len(node.right.items) or sorted(names) != sorted(values) or \
-            any("%" in piece for piece in pieces[0::2]) or not all(map(_plain, values.values())):
+            any("%" in piece for piece in pieces[0::2]) or not _read_only(list(values.values())):
         return [node]
     parts = [nodes.TemplateData(piece) if i % 2 == 0 else nodes.TemplateData("%") if piece is None else values[piece]
              for i, piece in enumerate(pieces)]
-    return [part.set_lineno(node.lineno) for part in parts if not isinstance(part, nodes.TemplateData) or part.data]
+    # Each part at the call's line, where an error in it was reported (a variable may be on a later one).
+    return [part.set_lineno(node.lineno, override=True) for part in parts
+            if not isinstance(part, nodes.TemplateData) or part.data]
 
 
 # In a translation: %(name)s, or %% (a percent sign); any other % leaves it as gettext formats it.
 _FORMAT = re.compile(r"%(?:\((\w+)\)s|%)")
 
 
-def _plain(node: nodes.Node) -> bool:
-    """A name, or an attribute of a name (of ...): read, never called."""
+def _read_only(values: list) -> bool:
+    """Values whose reading runs no code, so that reading them in the translation's order (not the
+    call's) changes nothing: names; or one value, a name or an attribute of one (a property's code
+    then runs once, as before)."""
+    if all(isinstance(value, nodes.Name) for value in values):
+        return True
+    if len(values) != 1:
+        return False
+    node = values[0]
     while isinstance(node, nodes.Getattr):
         node = node.node
     return isinstance(node, nodes.Name)
@@ -141,8 +150,10 @@ class _Translator(NodeTransformer):
         keys = [k.key for k in node.kwargs]
         if not (isinstance(node.node, nodes.Name) and node.node.name in GETTEXT and len(node.args) == 1
                 and isinstance(node.args[0], nodes.Const) and isinstance(node.args[0].value, str)
-                and node.dyn_args is None and node.dyn_kwargs is None and len(set(keys)) == len(keys)):
-            return node   # a repeated keyword is left for Python to refuse, as it refuses the call
+                and node.dyn_args is None and node.dyn_kwargs is None and len(set(keys)) == len(keys)
+                and not set(keys) & {"__context", "__string"}):
+            return node   # a repeated keyword, or one named as gettext's own parameters, is left for Python
+                          # to refuse, as it refuses the call
         text = self.gettext(node.args[0].value)
         if node.kwargs:
             variables = nodes.Dict([nodes.Pair(nodes.Const(k.key), k.value) for k in node.kwargs])

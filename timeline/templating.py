@@ -127,8 +127,9 @@ def environment(templates: Path, memo: Memo, inputs: str, keep_compiled: bool = 
     """The theme's Jinja2 environment for one language (code), with its catalog installed; made again
     only when a file of the theme changes (inputs: its templates_digest, which covers the .po files).
     keep_compiled=False: nothing is written to disk."""
+    # Every file, static/ too: a template may extend or include one from there.
     how = memo.get(FACTS, (str(templates), "translations compiled"), inputs, lambda: pretranslate.how(
-        data.decode("utf-8", "replace") for _, data in _theme_files(templates, ("static",))))
+        data.decode("utf-8", "replace") for _, data in _theme_files(templates)))
     env = memo.get(ENVIRONMENTS, (str(templates), keep_compiled, code), inputs,
                    lambda: _make(templates, keep_compiled, code, how))
     _THEMES[env] = (weakref.ref(memo), str(templates), inputs)   # weak: a preview's memo holds env
