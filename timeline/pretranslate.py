@@ -138,8 +138,8 @@ class _Translator(NodeTransformer):
         text: shown unescaped, as gettext's result is where autoescaping never changes, and joined with
         the text around it when compiled, where the call made a Markup and escaped it on every page. One
         with variables ({% trans %}of {{ edition }}{% endtrans %}) becomes its text around each variable
-        shown, where each is a name or an attribute of one, used once, as %(name)s: escaped as the
-        Markup's formatting escapes it (and evaluated only there, as nothing else reads it)."""
+        shown in place, where each is used once, as %(name)s, and reading them in the text's order runs
+        no code in another order (_read_only): escaped as the Markup's formatting escapes it."""
         node = self.generic_visit(node)
         if self.as_text:
             node.nodes = [part for child in node.nodes for part in _as_text(child)]
