@@ -53,8 +53,7 @@ def unshowable(text: str) -> tuple[int, str] | None:
     """Where a text cannot be shown as written, and why (an error at that line): nested too deep, or a
     character reference that stands for a character no content file may hold, or such a character
     itself (a page's Markdown body is not read as YAML)."""
-    if "\ue000" in text or "\ue001" in text:   # as _cleaned does before rendering: a reference they split forms again
-        text = text.replace("\ue000", "").replace("\ue001", "")
+    text = _cleaned(text)   # as rendered: a reference the placeholders' characters split forms again
     at = refused_at(text)
     if at is not None:
         return at, f"control character {refused_character(text[at])} is not allowed: delete it"
