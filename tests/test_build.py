@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -281,15 +282,18 @@ def test_home_lists_everything_below_the_limit(site_dir):
 def test_two_process_rendering_gives_the_same_site(site_dir, tmp_path):
     """Large sites render on two cores and stream pages to a staging folder; force that path here."""
     src = site_dir()
-    serial = build_site(src, tmp_path / "serial")
-    parallel = build_site(src, tmp_path / "parallel", use_cache=False, parallel_min=1)
+    serial = build_site(src, tmp_path / "serial", base_url="https://example.org/")
+    parallel = build_site(src, tmp_path / "parallel", use_cache=False, parallel_min=1, base_url="https://example.org/")
     assert serial.ok and parallel.ok and parallel.written == serial.written
+    # The exports are made along with the pages, in either process; the sitemap after them, of every page.
     assert _tree(tmp_path / "serial") == _tree(tmp_path / "parallel")
+    assert b"https://example.org/events/" in (tmp_path / "parallel" / "sitemap.xml").read_bytes()
+    assert json.loads((tmp_path / "parallel" / "events.json").read_bytes())["events"]
     assert _staging(tmp_path) == []
     # An incremental rebuild on two cores writes only what changed.
     site_dir({"events/1864-dated.yaml": (src / "events" / "1864-dated.yaml").read_text()
               .replace("A dated event", "A renamed event")})
-    again = build_site(src, tmp_path / "parallel", use_cache=False, parallel_min=1)
+    again = build_site(src, tmp_path / "parallel", use_cache=False, parallel_min=1, base_url="https://example.org/")
     assert again.ok and 0 < again.written < serial.written
 
 

@@ -84,16 +84,17 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
     timeline = index.build(loaded, Renderer(), memo)
     try:
         editions = localize.editions(timeline, languages, memo, theme.translations)
+        made = exports.export_makers(editions, memo, limits.export_stretch)
         rendered = render.render_pages(editions, theme.envs, static, memo, theme.digest,
                                        pdf_url=urls.PDF if pdf else None, limits=limits,
                                        parallel_min=parallel_min, sink=sink, kept=kept, earlier=earlier,
-                                       defer=on_demand)
+                                       defer=on_demand, made=None if on_demand else made)
         files, deferred = rendered.files, dict(rendered.deferred)
-        made = exports.export_makers(editions, [*files, *deferred], memo, limits.export_stretch)
+        late = exports.sitemap_maker(editions, [*files, *deferred])
         if on_demand:   # the preview makes its exports when asked for, as its print views: rarely while editing
-            deferred.update(made)
+            deferred.update(made, **late)
         else:
-            files.update({name: make() for name, make in made.items()})
+            files.update({name: make() for name, make in late.items()})
     except (catalogs.CatalogError, templating.TemplateProblem, jinja2.TemplateError, render.TemplateProblems) as exc:
         for problem in getattr(exc, "problems", [exc]):
             report.error(*templatecheck.where(problem, templates))

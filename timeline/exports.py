@@ -314,11 +314,11 @@ def robots(base: str | None) -> bytes:
     return ("User-agent: *\nAllow: /\n" + (f"Sitemap: {base}sitemap.xml\n" if base else "")).encode("utf-8")
 
 
-def export_makers(editions, paths=(), memo: Memo | None = None, stretch: int = STRETCH) -> dict[str, Callable]:
-    """Each export's name and a function that makes it (bytes); memo (an incremental.Memo) saves
-    redoing unchanged events (by stretches of about `stretch` events). editions: a localize.Edition
-    per language, the default's first. Each language has its own feed and timelinejs.json in its
-    folder; the rest is shared."""
+def export_makers(editions, memo: Memo | None = None, stretch: int = STRETCH) -> dict[str, Callable]:
+    """Each export's name and a function that makes it (bytes), but the sitemap's (sitemap_maker: it
+    lists the pages); memo (an incremental.Memo) saves redoing unchanged events (by stretches of
+    about `stretch` events). editions: a localize.Edition per language, the default's first. Each
+    language has its own feed and timelinejs.json in its folder; the rest is shared."""
     tl, others, base = editions[0].timeline, editions[1:], editions[0].timeline.site.base_url
     makers = {
         "events.json": lambda: events_json(tl, memo, others, stretch),
@@ -338,7 +338,10 @@ def export_makers(editions, paths=(), memo: Memo | None = None, stretch: int = S
         makers[prefix + "timelinejs.json"] = lambda ed=ed, prefix=prefix: timelinejs(
             ed.timeline, memo, prefix, ed.gettext.gettext(MORE), stretch)
         makers[prefix + "feed.xml"] = lambda ed=ed, prefix=prefix: feed(ed.timeline, prefix=prefix)
-    if base:
-        pages = [*paths, "index.html"]
-        makers["sitemap.xml"] = lambda: sitemap(base, pages, [ed.language for ed in editions])
     return makers
+
+
+def sitemap_maker(editions, paths) -> dict[str, Callable]:
+    """{"sitemap.xml": a function that makes it of the pages among paths}; {} without a base URL."""
+    base, pages = editions[0].timeline.site.base_url, [*paths, "index.html"]
+    return {"sitemap.xml": lambda: sitemap(base, pages, [ed.language for ed in editions])} if base else {}

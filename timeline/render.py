@@ -35,6 +35,12 @@ class TemplateProblems(Exception):
         self.problems = problems
 
 
+class Made(NamedTuple):
+    """A file made by a function rather than a template (an export), made with the pages."""
+    path: str
+    make: Callable[[], bytes]
+
+
 class Rendered(NamedTuple):
     files: dict            # path -> bytes; None for a page handed to the sink or kept in the output
     inputs: dict           # page path -> the digest of its inputs
@@ -159,7 +165,7 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
                  *, pdf_url: str | None = None, limits: Limits = Limits(), workers: int | None = None,
                  parallel_min: int = PARALLEL_MIN_PAGES, sink=None,
                  kept: Callable[[str, str], bool] | None = None,
-                 defer: bool = False, earlier=None) -> Rendered:
+                 defer: bool = False, earlier=None, made: dict | None = None) -> Rendered:
     """Every page of the site in every language and the static files, path -> bytes. A page whose
     inputs are those of a page in the memo is not rendered again.
 
@@ -173,6 +179,7 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
     planned nor rendered now but when asked for (the preview): they are in result.deferred. The
     preview also stops at a page's template error (it shows one over the last good site, and soon);
     a build renders every page, to report each place in the templates that fails.
+    made: path -> a function that makes that file (an export), called along with the pages' rendering.
     """
     # A content hash in asset URLs lets browsers cache them for ever and still see a new version.
     versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
@@ -197,6 +204,7 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
         if page is None and not (kept is not None and kept(spec.path, spec.inputs) and _parts_kept(spec)):
             todo.append(spec)
         files[spec.path] = page
+    todo += [Made(path, make) for path, make in (made or {}).items()]
     workers = workers if workers is not None else (os.cpu_count() or 1)
     two = workers > 1 and len(todo) >= parallel_min and parallel.can_fork()
     for spec, page in zip(todo, _rendered(renderer, todo, memo, sink, n_events if two else None, defer)):
@@ -228,8 +236,8 @@ class _Dispatch:
     def __init__(self, renderers: dict):
         self.renderers = renderers
 
-    def __call__(self, spec: PageSpec) -> bytes:
-        return self.renderers[spec.language](spec)
+    def __call__(self, spec: PageSpec | Made) -> bytes:
+        return spec.make() if type(spec) is Made else self.renderers[spec.language](spec)
 
 
 def _rendered(renderer: _Dispatch, todo: list, memo: Memo, sink, n_events: int | None, first: bool) -> list:
@@ -264,7 +272,8 @@ def _tried(renderer: _Dispatch, spec: PageSpec, memo: Memo, sink) -> tuple:
 
 def _deliver(renderer: _Dispatch, spec: PageSpec, memo: Memo, sink):
     page = renderer(spec)
-    memo.put(PAGES, spec.path, spec.inputs, page)
+    if type(spec) is not Made:
+        memo.put(PAGES, spec.path, spec.inputs, page)
     if sink is None:
         return page
     sink.put(spec.path, page)
@@ -285,7 +294,9 @@ def _units(specs: list[PageSpec], n_events: int) -> list[list[int]]:
     prints: dict = {}   # language -> the indexes of its print views
     units = []
     for i, spec in enumerate(specs):
-        if spec.template == "print.html":
+        if type(spec) is Made:   # an export: as large as a print view, or tiny; either way taken early
+            units.append((1.0 * n_events, [i]))
+        elif spec.template == "print.html":
             prints.setdefault(spec.language, []).append(i)
         else:
             units.append((_cost(spec), [i]))
