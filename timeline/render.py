@@ -42,7 +42,7 @@ class Made(NamedTuple):
 
 
 class Rendered(NamedTuple):
-    files: dict            # path -> bytes; None for a page handed to the sink or kept in the output
+    files: dict            # path -> bytes; None for a page or export handed to the sink, or a page kept in the output
     inputs: dict           # page path -> the digest of its inputs
     deferred: dict = {}    # path -> a function that renders that page when it is asked for (see defer)
 
