@@ -536,8 +536,8 @@ def test_a_lazy_stage_s_values_are_read_when_asked_for_and_a_foreign_one_is_made
     # A value that is not a memo record, in a file this user's key signed: never built, made again.
     for path in folder.glob("test.lazy.*.pickle"):
         path.unlink()
-    saved = (True, None, {"a": ("in", memo.generation, pickle.dumps(Payload()))})  # as save() writes a lazy stage
-    memofile._write(folder, f"test.lazy.{incremental.shard('a')}.pickle", saved)
+    memofile._write_stage(folder, f"test.lazy.{incremental.shard('a')}.pickle", True, None,
+                          {"a": ("in", memo.generation, pickle.dumps(Payload()))})
     loaded = memofile.load(folder)
     assert loaded.later(stage, "a", "in", lambda: "made again")() == "made again"
     assert loaded.get(stage, "a", "in", lambda: "not asked") == "made again"
@@ -580,7 +580,7 @@ def test_a_page_altered_in_the_output_is_rendered_again_not_kept(site_dir, tmp_p
     assert "vandalised" not in page.read_text()
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "altered", "foreign-object", "other-engine"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "altered", "value-altered", "foreign-object", "other-engine"])
 def test_a_damaged_or_foreign_memo_file_is_ignored_and_rebuilt(site_dir, tmp_path, damage):
     import hashlib
     import os
@@ -597,21 +597,34 @@ def test_a_damaged_or_foreign_memo_file_is_ignored_and_rebuilt(site_dir, tmp_pat
         def __reduce__(self):
             return os.system, (f"touch {marker}",)
 
+    lazy = ("fragments.print.", "index.entry-text.")
     for path in folder.glob("*.pickle"):
         data = path.read_bytes()
         if damage == "garbage":
             data = b"\x00not a memo" * 100
         elif damage == "truncated":
             data = data[: len(data) // 2]
-        elif damage == "altered":
+        elif damage == "altered":   # in the signed table
+            at = len(head) + 65 + data[len(head) + 65:].index(b"\n") + 20
+            data = data[:at] + bytes(b ^ 0xFF for b in data[at:at + 10]) + data[at + 10:]
+        elif damage == "value-altered":   # the last of a lazy stage's values, which follow its table
+            if not path.name.startswith(lazy):
+                continue
             data = data[:-10] + bytes(b ^ 0xFF for b in data[-10:])
         elif damage == "foreign-object":  # with a correct checksum: the unpickler still builds no such thing
             body = pickle.dumps(Payload(), protocol=4)
-            data = head + hashlib.sha1(body).hexdigest().encode() + b"\n" + body
+            data = head + hashlib.sha1(body).hexdigest().encode() + b"\n" + b"%d\n" % len(body) + body
         else:
             data = data.replace(head, head.replace(b"engine ", b"engine 0.0.0-old ", 1), 1)
         path.write_bytes(data)
-    assert memofile.load(folder).tables == {}
+    loaded = memofile.load(folder)
+    if damage != "value-altered":
+        assert loaded.tables == {}
+    else:   # each table is read; of its values, the altered one is refused (made again when asked for)
+        tables = [(stage, table) for stage, table in loaded.tables.items() if stage.name + "." in lazy]
+        assert len(tables) == 2 and all(table for _, table in tables)
+        refused = [key for stage, table in tables for key, r in table.items() if loaded.peek(stage, key, r.inputs) is None]
+        assert len(refused) == len(list(folder.glob("fragments.print.*"))) + len(list(folder.glob("index.entry-text.*")))
     event = src / "events" / "1864-dated.yaml"
     _touch_later(event, event.read_text().replace("A dated event", "A renamed event"))
     assert _cli_same_as_uncached(src, out, tmp_path).ok

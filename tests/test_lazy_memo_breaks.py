@@ -69,9 +69,54 @@ def test_a_signed_lazy_value_naming_an_engine_class_with_effects_is_never_built(
     folder = tmp_path / "memo"
     folder.mkdir()
     name = f"index.entry-text.{incremental.shard('k')}.pickle"
-    memofile._write(folder, name, (True, None, {"k": ("in", 0, pickle.dumps("read"))}))  # as save() writes
+    memofile._write_stage(folder, name, True, None, {"k": ("in", 0, pickle.dumps("read"))})
     assert memofile.load(folder).get(stage, "k", "in", lambda: "made again") == "read"
-    memofile._write(folder, name, (True, None, {"k": ("in", 0, payload(target))}))
+    memofile._write_stage(folder, name, True, None, {"k": ("in", 0, payload(target))})
     memo = memofile.load(folder)
     assert memo.get(stage, "k", "in", lambda: "made again") == "made again"
     assert not target.exists()
+
+
+def test_a_lazy_value_altered_after_its_signed_table_is_made_again_not_read(tmp_path):
+    """A lazy stage's values follow its signed table in the file and are read one by one, when a build
+    asks: each is checked against the digest the table holds for it, so a value changed in the file
+    (here to another valid value of the same length) is made again, and its neighbours are still read."""
+    stage = incremental.Stage("index.entry-text", lazy=True)
+    folder = tmp_path / "memo"
+    folder.mkdir()
+    name = f"index.entry-text.{incremental.shard('k')}.pickle"
+    memofile._write_stage(folder, name, True, None, {"k": ("in", 0, pickle.dumps("read")),
+                                                      "j": ("in", 0, pickle.dumps("kept"))})
+    path = folder / name
+    data = path.read_bytes()
+    assert data.count(b"read") == 1
+    path.write_bytes(data.replace(b"read", b"evil"))
+    memo = memofile.load(folder)
+    assert memo.get(stage, "k", "in", lambda: "made again") == "made again"
+    assert memo.get(stage, "j", "in", lambda: "made again") == "kept"
+    path.write_bytes(data + b"more")   # grown: the table no longer says what follows it
+    assert memofile.load(folder).tables == {}
+
+
+def test_values_not_asked_for_are_saved_again_from_the_file_they_were_read_from(tmp_path):
+    """A build that changes one value of a lazy stage rewrites its file: the values it never asked
+    for are copied from the file it read (kept open, though the new file replaces it), unaltered."""
+    stage = incremental.Stage("test.lazy", lazy=True)
+    folder = tmp_path / "memo"
+    memo = incremental.Memo(in_memory=False)
+    memo.begin()
+    for i in range(300):
+        memo.put(stage, f"k{i}", "in", {"n": i, "text": "x" * i})
+    memo.end()
+    memofile.save(memo, folder)
+    for generation in range(3):
+        memo = memofile.load(folder)
+        memo.begin()
+        assert memo.get(stage, "k7", "in", lambda: "made again") == {"n": 7, "text": "x" * 7}
+        memo.put(stage, f"k{generation}", "new", generation)   # its file is rewritten; the others' are not
+        memo.end()
+        memofile.save(memo, folder)
+    memo = memofile.load(folder)
+    assert [memo.get(stage, f"k{i}", "new", lambda: "made again") for i in range(3)] == [0, 1, 2]
+    assert all(memo.get(stage, f"k{i}", "in", lambda: "made again") == {"n": i, "text": "x" * i}
+               for i in range(3, 300))

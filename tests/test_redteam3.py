@@ -77,7 +77,7 @@ def test_a_memo_file_planted_beside_the_content_cannot_run_code(three, tmp_path)
             + b"\x8c" + bytes([len(arg)]) + arg + b"\x85R.")
     for check in (hashlib.sha1(body).hexdigest().encode() + b"\n", memokey.signature(b"k" * 64, body),
                   hashlib.sha256(body).hexdigest().encode() + b"\n"):
-        (folder / "generation").write_bytes(memofile._header() + check + body)
+        (folder / "generation").write_bytes(memofile._header() + check + b"%d\n" % len(body) + body)
         _edit(src / "translations/zh-Hans/site.yaml", "title: 测试年表", "title: 测试年表二")
         assert build_site(src, out).ok
         assert not marker.exists()
@@ -110,13 +110,14 @@ def test_a_memo_planted_beside_the_content_never_changes_what_is_built(three, tm
     head = memofile._header()
     for path in folder.glob("fragments.item.*.pickle"):
         data = path.read_bytes()
-        lazy, subject, table = pickle.loads(data[len(head) + 65:])  # as saved: (lazy, subject, {key: (inputs, used, value)})
+        size, _, rest = data[len(head) + 65:].partition(b"\n")
+        lazy, subject, table = pickle.loads(rest[:int(size)])  # as saved: (lazy, subject, {key: (inputs, used, value)})
         table = {key: (inputs, used, type(value)(value.replace("</li>", "<script>planted()</script></li>", 1))
                        if isinstance(value, str) else value) for key, (inputs, used, value) in table.items()}
         assert any("planted()" in value for _, _, value in table.values() if isinstance(value, str))
         body = pickle.dumps((lazy, subject, table), protocol=pickle.HIGHEST_PROTOCOL)
         # signed as the engine signs, but with a key of the attacker's (another user's, another machine's)
-        path.write_bytes(head + memokey.signature(b"k" * 64, body) + body)
+        path.write_bytes(head + memokey.signature(b"k" * 64, body) + b"%d\n" % len(body) + body)
     shutil.rmtree(out)
     _same_as_uncached(src, out, tmp_path)
     assert not [p for p, data in _tree(out).items() if b"planted()" in data]

@@ -40,7 +40,7 @@ class Record:
     value: Any
     used: int           # the last build (Memo.generation) that asked for it
     shard: int = 0      # the file of its stage it is saved in (shard(key), worked out once)
-    packed: bytes | None = None   # the value as saved, until a build asks for it (then unpickled)
+    packed: Any = None   # where the value was saved (memofile.Saved), until a build asks for it
 
 
 def digest(*parts) -> str:
@@ -181,8 +181,11 @@ class RecordUnpickler(pickle.Unpickler):
 
 def _unpack(record: Record) -> bool:
     """Make the value of a record read from a file; False if it cannot be (it is then made again)."""
+    data = record.packed.read()
+    if data is None:
+        return False
     try:
-        record.value = RecordUnpickler(io.BytesIO(record.packed)).load()
+        record.value = RecordUnpickler(io.BytesIO(data)).load()
     except Exception:  # noqa: BLE001 - whatever is wrong with it, it is made again
         return False
     record.packed = None

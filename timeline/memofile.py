@@ -11,13 +11,14 @@ import pickle
 import stat
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__, memokey, parallel
 from .incremental import Memo, Record, Stage, RecordUnpickler, digest
 
 
 # What the file begins with: the format and the engine's version. Any other file is not read.
-MAGIC = b"timeline-memo 2\n"
+MAGIC = b"timeline-memo 3\n"
 FAMILY = MAGIC.split(b" ")[0] + b" "   # what every version's files begin with
 
 
@@ -76,25 +77,26 @@ def _read(path: str, read_only: bool = False):
     """The object saved at path, or None unless it is a regular file of ours, of this engine, whole.
     A memo file of another engine is deleted (unless read_only): its stage may be one this engine no
     longer has, which nothing would overwrite, and every build would read it (a hundred megabytes) for
-    nothing."""
+    nothing. With the values that follow it in the file (Values: a lazy stage's)."""
     try:
         found = _contents(path, read_only)
     except OSError:   # a folder in its place, a read that fails
         return None
     if found is None:
         return None
-    key, check, body = found
-    if not hmac.compare_digest(check, memokey.signature(key, body)):
-        return None
+    key, check, body, values = found
     try:
-        return RecordUnpickler(io.BytesIO(body)).load()
+        if hmac.compare_digest(check, memokey.signature(key, body)):
+            return RecordUnpickler(io.BytesIO(body)).load(), values
     except Exception:  # noqa: BLE001 - whatever is wrong with it, it is rebuilt
-        return None
+        pass
+    values.close()
+    return None
 
 
-def _contents(path: str, read_only: bool) -> tuple[bytes, bytes, bytes] | None:
-    """The key, signature and body of the memo file at path; None unless it is a regular file of ours,
-    of this engine."""
+def _contents(path: str, read_only: bool):
+    """The key, signature and body of the memo file at path, and the values that follow it (a lazy
+    stage's); None unless it is a regular file of ours, of this engine."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:
         st = os.fstat(fd)
@@ -108,9 +110,52 @@ def _contents(path: str, read_only: bool) -> tuple[bytes, bytes, bytes] | None:
                 if start.startswith(FAMILY) and not read_only:
                     _forget(path)
                 return None
-            return key, handle.read(65), handle.read()
+            check, size = handle.read(65), handle.readline(21)
+            if not size[:-1].isdigit() or int(size) > st.st_size:
+                return None
+            body = handle.read(int(size))
+            found = key, check, body, Values(fd, handle.tell(), st.st_size - handle.tell())
+        fd = None   # kept open by the Values
+        return found
     finally:
-        os.close(fd)
+        if fd is not None:
+            os.close(fd)
+
+
+class Values:
+    """The values that follow a lazy stage's table in its file, read one by one as a build asks (an
+    edit asks for a few of 10,000 events' texts): the file is kept open, so a newer one saved in its
+    place meanwhile (by this build) changes nothing read from it."""
+    __slots__ = ("fd", "start", "size")
+
+    def __init__(self, fd: int, start: int, size: int):
+        self.fd, self.start, self.size = fd, start, size
+
+    def read(self, at: int, size: int, check: bytes) -> bytes | None:
+        """The value's bytes, unless they are not those whose digest the signed table holds."""
+        try:
+            data = os.pread(self.fd, size, self.start + at)
+        except (OSError, TypeError, ValueError, OverflowError):   # closed, or not where save() puts values
+            return None
+        return data if hashlib.sha256(data).digest() == check else None
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    __del__ = close
+
+
+class Saved(NamedTuple):
+    """A lazy stage's value as saved (Record.packed): where it is in its file, and its digest."""
+    values: Values
+    at: int
+    size: int
+    check: bytes
+
+    def read(self) -> bytes | None:
+        return self.values.read(self.at, self.size, self.check)
 
 
 def load(folder: Path | None, read_only: bool = False) -> Memo:
@@ -122,8 +167,10 @@ def load(folder: Path | None, read_only: bool = False) -> Memo:
     if folder is None or not memokey.own_folder(folder):
         return memo
     with parallel.collector_paused():
-        meta = _read(os.path.join(folder, "generation"), read_only)
-        memo.generation = meta if isinstance(meta, int) else 0
+        meta, values = _read(os.path.join(folder, "generation"), read_only) or (None, None)
+        memo.generation = meta if type(meta) is int else 0
+        if values is not None:
+            values.close()
         try:
             names = sorted(os.listdir(folder))
         except OSError:
@@ -132,17 +179,27 @@ def load(folder: Path | None, read_only: bool = False) -> Memo:
             stage_name, _, rest = name.rpartition(".")
             stage_name, _, part = stage_name.rpartition(".")
             if rest == "pickle" and stage_name and part.isdigit():
-                saved = _read(os.path.join(folder, name), read_only)
-                try:
-                    (lazy, subject, table), n = saved, int(part)
-                    if subject is not None and type(subject) is not int:
-                        continue
-                    records = {key: Record(inputs, None, used, n, value) if lazy is True else Record(inputs, value, used, n)
-                               for key, (inputs, used, value) in table.items()}
-                except (TypeError, ValueError, AttributeError):
-                    continue  # not what save() writes
-                memo.tables.setdefault(Stage(stage_name, lazy=lazy is True, subject=subject), {}).update(records)
+                _load_table(memo, stage_name, int(part), _read(os.path.join(folder, name), read_only))
     return memo
+
+
+def _load_table(memo: Memo, stage_name: str, part: int, saved) -> None:
+    if saved is None:
+        return
+    (table, values) = saved
+    try:
+        lazy, subject, table = table
+        if lazy is not True:
+            values.close()
+        # A file cut short or grown is not read at all, as its signature would have it were it whole.
+        if subject is not None and type(subject) is not int or \
+                lazy is True and sum(size for _, _, (_, size, _) in table.values()) != values.size:
+            return
+        records = {key: Record(inputs, None, used, part, Saved(values, *value)) if lazy is True else
+                   Record(inputs, value, used, part) for key, (inputs, used, value) in table.items()}
+    except (TypeError, ValueError, AttributeError):
+        return  # not what save() writes
+    memo.tables.setdefault(Stage(stage_name, lazy=lazy is True, subject=subject), {}).update(records)
 
 
 def _forget(path: str) -> None:
@@ -199,14 +256,29 @@ SAVE_APART = 50_000
 
 def _write_parts(folder: Path, jobs: list) -> None:
     for (stage, part), records in jobs:
-        # A lazy stage's values pickled one by one, to be read one by one.
-        table = {key: (r.inputs, r.used, r.value if not stage.lazy else r.packed if r.packed is not None
-                       else pickle.dumps(r.value, pickle.HIGHEST_PROTOCOL)) for key, r in records.items()}
-        _write(folder, f"{stage.name}.{part}.pickle", (stage.lazy, stage.subject, table))
+        _write_stage(folder, f"{stage.name}.{part}.pickle", stage.lazy, stage.subject,
+                     {key: (r.inputs, r.used, r.value if not stage.lazy else r.packed.read() if r.packed is not None
+                            else pickle.dumps(r.value, pickle.HIGHEST_PROTOCOL)) for key, r in records.items()})
 
 
-def _write(folder: Path, name: str, value) -> None:
-    """Save value as folder/name, signed; a folder that refuses it is left (the memo only saves time)."""
+def _write_stage(folder: Path, name: str, lazy: bool, subject: int | None, rows: dict) -> None:
+    """rows: key -> (inputs, used, value; a lazy stage's value pickled). A lazy stage's values follow
+    its table, which holds where each is and its digest: a build reads only those it asks for."""
+    if not lazy:
+        _write(folder, name, (False, subject, rows))
+        return
+    table, values, at = {}, [], 0
+    for key, (inputs, used, data) in rows.items():
+        if data is not None:   # None: no longer readable where it was saved; made again when asked for
+            table[key] = (inputs, used, (at, len(data), hashlib.sha256(data).digest()))
+            values.append(data)
+            at += len(data)
+    _write(folder, name, (True, subject, table), b"".join(values))
+
+
+def _write(folder: Path, name: str, value, values: bytes = b"") -> None:
+    """Save value as folder/name, signed, then values (a lazy stage's, each checked by its digest in
+    value); a folder that refuses it is left (the memo only saves time)."""
     key = memokey.key()
     if key is None:
         return
@@ -217,7 +289,7 @@ def _write(folder: Path, name: str, value) -> None:
         return
     try:
         with open(fd, "wb") as handle:
-            handle.write(_header() + memokey.signature(key, body) + body)
+            handle.write(b"".join([_header(), memokey.signature(key, body), b"%d\n" % len(body), body, values]))
         os.replace(tmp, os.path.join(folder, name))
     except OSError:
         try:
