@@ -111,7 +111,7 @@ def _contents(path: str, read_only: bool):
                     _forget(path)
                 return None
             check, size = handle.read(65), handle.readline(21)
-            if not size[:-1].isdigit() or int(size) > st.st_size:
+            if not (size[:-1].isdigit() and size.endswith(b"\n")) or int(size) > st.st_size:
                 return None
             body = handle.read(int(size))
             found = key, check, body, Values(fd, handle.tell(), st.st_size - handle.tell())
@@ -139,9 +139,9 @@ class Values:
             return None
         return data if hashlib.sha256(data).digest() == check else None
 
-    def close(self) -> None:
+    def close(self, _close=os.close) -> None:   # os.close held: it may run as the interpreter ends
         if self.fd is not None:
-            os.close(self.fd)
+            _close(self.fd)
             self.fd = None
 
     __del__ = close
