@@ -1,9 +1,15 @@
-"""What a tester found breaking after the lazy memo (cfce323..598778a)."""
+"""What testers found breaking after the lazy memo (cfce323..598778a), and after its values were
+read one by one from their file (e7ca4aa)."""
 
 from __future__ import annotations
 
+import filecmp
+import os
 import pickle
+import resource
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,3 +126,73 @@ def test_values_not_asked_for_are_saved_again_from_the_file_they_were_read_from(
     assert [memo.get(stage, f"k{i}", "new", lambda: "made again") for i in range(3)] == [0, 1, 2]
     assert all(memo.get(stage, f"k{i}", "in", lambda: "made again") == {"n": i, "text": "x" * i}
                for i in range(3, 300))
+
+
+def _run(args, cwd, limit=None):
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    pre = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))) if limit else None
+    return subprocess.run([sys.executable, "-m", "timeline", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, preexec_fn=pre)
+
+
+def _same_tree(a: Path, b: Path) -> list[str]:
+    """Files that differ between two outputs (the manifest .timeline-build holds times: left out)."""
+    diff, todo = [], [filecmp.dircmp(a, b, ignore=[".timeline-build", ".timeline-build.lock"])]
+    while todo:
+        c = todo.pop()
+        diff += [*c.left_only, *c.right_only, *c.diff_files, *c.funny_files]
+        todo += c.subdirs.values()
+    return diff
+
+
+def _retitle(src: Path, title: str) -> None:
+    event = src / "events" / "1689-treaty-of-nerchinsk.yaml"
+    text = event.read_text(encoding="utf-8")
+    event.write_text(text.replace(text.splitlines()[0], f"title: {title}", 1), encoding="utf-8")
+
+
+def test_a_memo_does_not_make_a_build_fail_under_a_file_limit_an_uncached_build_meets(tmp_path):
+    """A lazy stage's memo files were kept open for the whole build (32 descriptors: 2 stages x 16
+    shards). Under `ulimit -n 32` a build without the memo (and the engine before e7ca4aa, down to
+    16) succeeded; with the memo it failed with 'Too many open files'. A value's file is now opened
+    when the value is read, and closed."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "site_src", src)
+    assert _run(["build", "--src", str(src), "--out", str(tmp_path / "out")], tmp_path).returncode == 0
+    _retitle(src, "Treaty of Nerchinsk (edited)")
+    plain = _run(["build", "--no-cache", "--src", str(src), "--out", str(tmp_path / "plain")], tmp_path, limit=32)
+    assert plain.returncode == 0, plain.stderr
+    cached = _run(["build", "--src", str(src), "--out", str(tmp_path / "out")], tmp_path, limit=32)
+    assert cached.returncode == 0, cached.stderr[-400:]
+    assert _same_tree(tmp_path / "plain", tmp_path / "out") == []
+
+
+def test_check_with_the_memo_under_a_file_limit_gives_no_traceback(tmp_path):
+    """`timeline check` reads the newest memo: under `ulimit -n 32` it ended in a Python traceback
+    (OSError: [Errno 24] ... jinja2/ext.py), where `check --no-cache` passed."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "site_src", src)
+    assert _run(["build", "--src", str(src), "--out", str(tmp_path / "out")], tmp_path).returncode == 0
+    plain = _run(["check", "--no-cache", "--src", str(src)], tmp_path, limit=32)
+    assert plain.returncode == 0, plain.stderr[-400:]
+    cached = _run(["check", "--src", str(src)], tmp_path, limit=32)
+    assert "Traceback" not in cached.stderr, cached.stderr[-600:]
+    assert cached.returncode == plain.returncode and cached.stdout == plain.stdout
+
+
+def test_a_signed_memo_file_copied_over_another_stage_s_does_not_change_the_pages(tmp_path):
+    """A file's signature covered its body, not its name: fragments.toc and fragments.search share
+    keys ((language, event id)) and inputs (base + event key), so the table of contents' lines copied
+    in as fragments.search's went into the search data of index.html and map/index.html (older than
+    the lazy values). The signature now covers the file's name (stage and shard) too."""
+    src = tmp_path / "src"
+    shutil.copytree(GOOD, src)
+    out = tmp_path / "out"
+    assert _run(["build", "--src", str(src), "--out", str(out)], tmp_path).returncode == 0
+    [memo] = [p for p in (tmp_path / ".timeline-cache").iterdir() if p.name.startswith("memo-")]
+    for toc in memo.glob("fragments.toc.*.pickle"):
+        shutil.copyfile(toc, memo / toc.name.replace("fragments.toc.", "fragments.search."))
+    _retitle(src, "Treaty of Nerchinsk (edited)")
+    assert _run(["build", "--no-cache", "--src", str(src), "--out", str(tmp_path / "plain")], tmp_path).returncode == 0
+    assert _run(["build", "--src", str(src), "--out", str(out)], tmp_path).returncode == 0
+    assert _same_tree(tmp_path / "plain", out) == []

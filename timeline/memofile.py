@@ -18,7 +18,7 @@ from .incremental import Memo, Record, Stage, RecordUnpickler, digest
 
 
 # What the file begins with: the format and the engine's version. Any other file is not read.
-MAGIC = b"timeline-memo 3\n"
+MAGIC = b"timeline-memo 4\n"
 FAMILY = MAGIC.split(b" ")[0] + b" "   # what every version's files begin with
 
 
@@ -86,12 +86,17 @@ def _read(path: str, read_only: bool = False):
         return None
     key, check, body, values = found
     try:
-        if hmac.compare_digest(check, memokey.signature(key, body)):
+        if hmac.compare_digest(check, memokey.signature(key, _named(path), body)):
             return RecordUnpickler(io.BytesIO(body)).load(), values
     except Exception:  # noqa: BLE001 - whatever is wrong with it, it is rebuilt
         pass
-    values.close()
     return None
+
+
+def _named(path: str) -> bytes:
+    """What a file's signature covers besides its body: its name (stage and shard), so that a file
+    signed for one stage is not read as another's, whose keys and inputs may be the same."""
+    return os.path.basename(path).encode("utf-8", "surrogateescape") + b"\0"
 
 
 def _contents(path: str, read_only: bool):
@@ -114,37 +119,34 @@ def _contents(path: str, read_only: bool):
             if not (size[:-1].isdigit() and size.endswith(b"\n")) or int(size) > st.st_size:
                 return None
             body = handle.read(int(size))
-            found = key, check, body, Values(fd, handle.tell(), st.st_size - handle.tell())
-        fd = None   # kept open by the Values
-        return found
+            return key, check, body, Values(path, handle.tell(), st.st_size - handle.tell())
     finally:
-        if fd is not None:
-            os.close(fd)
+        os.close(fd)
 
 
 class Values:
     """The values that follow a lazy stage's table in its file, read one by one as a build asks (an
-    edit asks for a few of 10,000 events' texts): the file is kept open, so a newer one saved in its
-    place meanwhile (by this build) changes nothing read from it."""
-    __slots__ = ("fd", "start", "size")
+    edit asks for a few of 10,000 events' texts). The file is opened for each (a build that kept 32
+    open could run out of descriptors); a file saved in its place meanwhile gives a value only where
+    it holds the very bytes that the table's digest names."""
+    __slots__ = ("path", "start", "size")
 
-    def __init__(self, fd: int, start: int, size: int):
-        self.fd, self.start, self.size = fd, start, size
+    def __init__(self, path: str, start: int, size: int):
+        self.path, self.start, self.size = path, start, size
 
     def read(self, at: int, size: int, check: bytes) -> bytes | None:
         """The value's bytes, unless they are not those whose digest the signed table holds."""
         try:
-            data = os.pread(self.fd, size, self.start + at)
-        except (OSError, TypeError, ValueError, OverflowError):   # closed, or not where save() puts values
+            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
             return None
+        try:
+            data = os.pread(fd, size, self.start + at)
+        except (OSError, TypeError, ValueError, OverflowError):   # not a file, or not where save() puts values
+            return None
+        finally:
+            os.close(fd)
         return data if hashlib.sha256(data).digest() == check else None
-
-    def close(self, _close=os.close) -> None:   # os.close held: it may run as the interpreter ends
-        if self.fd is not None:
-            _close(self.fd)
-            self.fd = None
-
-    __del__ = close
 
 
 class Saved(NamedTuple):
@@ -167,10 +169,8 @@ def load(folder: Path | None, read_only: bool = False) -> Memo:
     if folder is None or not memokey.own_folder(folder):
         return memo
     with parallel.collector_paused():
-        meta, values = _read(os.path.join(folder, "generation"), read_only) or (None, None)
+        meta, _ = _read(os.path.join(folder, "generation"), read_only) or (None, None)
         memo.generation = meta if type(meta) is int else 0
-        if values is not None:
-            values.close()
         try:
             names = sorted(os.listdir(folder))
         except OSError:
@@ -189,8 +189,6 @@ def _load_table(memo: Memo, stage_name: str, part: int, saved) -> None:
     (table, values) = saved
     try:
         lazy, subject, table = table
-        if lazy is not True:
-            values.close()
         # A file cut short or grown is not read at all, as its signature would have it were it whole.
         if subject is not None and type(subject) is not int or \
                 lazy is True and sum(size for _, _, (_, size, _) in table.values()) != values.size:
@@ -289,7 +287,8 @@ def _write(folder: Path, name: str, value, values: bytes = b"") -> None:
         return
     try:
         with open(fd, "wb") as handle:
-            handle.write(b"".join([_header(), memokey.signature(key, body), b"%d\n" % len(body), body, values]))
+            handle.write(b"".join([_header(), memokey.signature(key, _named(name), body), b"%d\n" % len(body), body,
+                                   values]))
         os.replace(tmp, os.path.join(folder, name))
     except OSError:
         try:

@@ -72,5 +72,9 @@ def _make(path: Path) -> None:
         pass
 
 
-def signature(key: bytes, body: bytes) -> bytes:
-    return hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n"
+def signature(key: bytes, *parts: bytes) -> bytes:
+    """The HMAC-SHA256 of the parts, one after the other, as a line of hex."""
+    h = hmac.new(key, digestmod=hashlib.sha256)
+    for part in parts:
+        h.update(part)
+    return h.hexdigest().encode() + b"\n"
