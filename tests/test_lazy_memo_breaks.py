@@ -196,3 +196,23 @@ def test_a_signed_memo_file_copied_over_another_stage_s_does_not_change_the_page
     assert _run(["build", "--no-cache", "--src", str(src), "--out", str(tmp_path / "plain")], tmp_path).returncode == 0
     assert _run(["build", "--src", str(src), "--out", str(out)], tmp_path).returncode == 0
     assert _same_tree(tmp_path / "plain", out) == []
+
+
+def test_a_save_removes_what_a_save_killed_half_way_left_and_nothing_else(site_dir, tmp_path):
+    """A build killed while it saved its memo leaves a temporary .memo-* file in the memo's folder;
+    the next save removes it (a link of that name is removed itself, never what it points to; a
+    folder of that name is left)."""
+    src = site_dir()
+    out = tmp_path / "build"
+    assert build_site(src, out).ok
+    [folder] = (src.parent / ".timeline-cache").glob("memo-*")
+    (folder / ".memo-abc123").write_bytes(b"half a memo file")
+    outside = tmp_path / "precious.txt"
+    outside.write_text("keep me")
+    (folder / ".memo-link").symlink_to(outside)
+    (folder / ".memo-folder").mkdir()
+    event = src / "events" / "1864-dated.yaml"
+    event.write_text(event.read_text().replace("A dated event", "A renamed event"))
+    assert build_site(src, out).ok
+    assert sorted(p.name for p in folder.glob(".memo-*")) == [".memo-folder"]
+    assert outside.read_text() == "keep me"

@@ -200,6 +200,17 @@ def _load_table(memo: Memo, stage_name: str, part: int, saved) -> None:
     memo.tables.setdefault(Stage(stage_name, lazy=lazy is True, subject=subject), {}).update(records)
 
 
+def _clear_unfinished(folder: Path) -> None:
+    """Remove the temporary files (.memo-*) of a save killed half-way: the build that saves holds its
+    output's lock, and the folder is that output's alone, so no other save into it is under way."""
+    try:
+        names = [name for name in os.listdir(folder) if name.startswith(".memo-")]
+    except OSError:
+        return
+    for name in names:
+        _forget(os.path.join(folder, name))
+
+
 def _forget(path: str) -> None:
     try:
         os.unlink(path)   # a link put in its place is removed itself, never what it points to
@@ -230,6 +241,7 @@ def save(memo: Memo, folder: Path, apart: int | None = None) -> None:
     if not memo.dirty or not (_make_folder(folder.parent) and _make_folder(folder)):
         return
     with parallel.collector_paused():
+        _clear_unfinished(folder)
         _write(folder, "generation", memo.generation)
         parts: dict = {}   # (stage, shard) -> {key: Record}
         for stage in sorted({stage for stage, _ in memo.dirty if stage.saved}, key=lambda s: s.name):
