@@ -75,7 +75,7 @@ def test_a_memo_file_planted_beside_the_content_cannot_run_code(three, tmp_path)
     module, name, arg = b"timeline.incremental", b"os.system", f"touch {marker}".encode()
     body = (b"\x80\x04\x8c" + bytes([len(module)]) + module + b"\x8c" + bytes([len(name)]) + name + b"\x93"
             + b"\x8c" + bytes([len(arg)]) + arg + b"\x85R.")
-    for check in (hashlib.sha1(body).hexdigest().encode() + b"\n", memokey.signature(b"k" * 64, body),
+    for check in (hashlib.sha1(body).hexdigest().encode() + b"\n", memokey.signature(b"k" * 64, memofile._named("generation"), body),
                   hashlib.sha256(body).hexdigest().encode() + b"\n"):
         (folder / "generation").write_bytes(memofile._header() + check + b"%d\n" % len(body) + body)
         _edit(src / "translations/zh-Hans/site.yaml", "title: 测试年表", "title: 测试年表二")
@@ -117,7 +117,7 @@ def test_a_memo_planted_beside_the_content_never_changes_what_is_built(three, tm
         assert any("planted()" in value for _, _, value in table.values() if isinstance(value, str))
         body = pickle.dumps((lazy, subject, table), protocol=pickle.HIGHEST_PROTOCOL)
         # signed as the engine signs, but with a key of the attacker's (another user's, another machine's)
-        path.write_bytes(head + memokey.signature(b"k" * 64, body) + b"%d\n" % len(body) + body)
+        path.write_bytes(head + memokey.signature(b"k" * 64, memofile._named(path.name), body) + b"%d\n" % len(body) + body)
     shutil.rmtree(out)
     _same_as_uncached(src, out, tmp_path)
     assert not [p for p, data in _tree(out).items() if b"planted()" in data]
