@@ -5,6 +5,8 @@ the first search rather than at load."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sitehelp import AXE
@@ -39,6 +41,70 @@ def test_the_page_does_not_shift_when_its_script_shows_the_search_and_filters(ch
     assert page.evaluate("window.__shifts") < 0.01
     context.close()
     assert errors == []
+
+
+@pytest.fixture(scope="module")
+def stalling_url(real_url):
+    """The bundled site again, through a server that sends a page in two parts with a pause between them
+    (`?stall=<byte offset>`), as a slow network does: the browser paints the first part before the rest."""
+    import functools
+    import http.server
+    import threading
+    import time
+    import urllib.request
+
+    class Stalling(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            path, _, stall = self.path.partition("?stall=")
+            with urllib.request.urlopen(real_url + path.removeprefix("/")) as answer:
+                body, kind = answer.read(), answer.headers["Content-Type"]
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            at = int(stall or 0)
+            self.wfile.write(body[:at])
+            self.wfile.flush()
+            time.sleep(0.3 if stall else 0)
+            self.wfile.write(body[at:])
+
+        def log_message(self, format, *args):  # noqa: A002
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Stalling)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def header_stalls(html: bytes) -> list[int]:
+    """Where a slow network could pause inside the header: before each of its parts, and after the first
+    link of each menu (a menu cut short is narrow enough to fit where the whole one does not)."""
+    start, end = html.index(b'<header class="site-header">'), html.index(b"</header>")
+    header = html[start:end]
+    parts = [m.start() for m in re.finditer(rb"<(?:div|nav)\b", header)]
+    second_links = [m.start(1) for m in re.finditer(rb"<nav\b.*?<li\b.*?(<li\b)", header, re.S)]
+    return sorted(start + at for at in parts + second_links)
+
+
+@pytest.mark.parametrize("path", ["index.html", "ru/eras/index.html"])
+@pytest.mark.parametrize("width", [PHONE["width"], 1280])
+def test_the_header_does_not_move_while_the_page_arrives(chromium_browser, stalling_url, real_url, path, width):
+    import urllib.request
+
+    with urllib.request.urlopen(real_url + path) as answer:
+        stalls = header_stalls(answer.read())
+    assert len(stalls) >= 4
+    moved = {}
+    for at in stalls:
+        context, page, errors = new_page(chromium_browser, width, PHONE["height"])
+        page.add_init_script(WATCH_SHIFTS)
+        page.goto(f"{stalling_url}{path}?stall={at}", wait_until="load")
+        page.wait_for_timeout(100)
+        moved[at] = page.evaluate("window.__shifts")
+        context.close()
+        assert errors == []
+    assert max(moved.values()) < 0.001, moved
 
 
 def rendered(page, selector: str, index: int) -> bool:
