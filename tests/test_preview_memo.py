@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from support import ROOT
 from timeline import chart, content, fields
 from timeline.build import build_site, render_site
@@ -171,6 +173,12 @@ def test_digests_keep_their_parts_apart_whatever_the_strings_hold():
              ("\1'a\\x00'",), ("a\0",), (), ("",), ("", ""), (b"x",), ("b'x'",), (("a", "b"),), ("('a', 'b')",)]
     assert len({digest(*case) for case in cases}) == len(cases)
     assert digest("a", 1, None) == digest("a", 1, None)
+
+
+@pytest.mark.parametrize("parts", [(), ("",), ("", ""), ("a",), ("ab", "c"), ("a", "bc"), ("Пекин", "北京", "\udcff")])
+def test_a_digest_of_joined_parts_is_the_digest_of_the_parts(parts):
+    from timeline.incremental import digest, digest_joined
+    assert digest_joined("\0".join(parts), len(parts)) == digest(*parts)
 
 
 def test_the_preview_leaves_the_print_views_to_render_when_asked_and_they_equal_an_uncached_build(site_dir, tmp_path):

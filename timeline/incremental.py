@@ -54,6 +54,13 @@ def digest(*parts) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
+def digest_joined(joined: str, count: int) -> str:
+    """digest(*parts) of `count` string parts that hold neither NUL nor SOH, given "\0".join(parts): a
+    caller that joins them anyway (a look-up's inputs) hashes the text once, without splitting it."""
+    text = f"{count}\0{joined}" if count else "0"
+    return hashlib.sha1(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
 # An entry no build has asked for in this many builds is dropped (a deleted event's, an old page's).
 KEEP_UNUSED = 8
 

@@ -14,7 +14,7 @@ from . import chart, maps, printview, urls
 from . import sources as fmt
 from .catalogs import N_
 from .fragments import Fragments
-from .incremental import Memo, Stage, digest
+from .incremental import Memo, Stage, digest, digest_joined
 from .index import Timeline
 
 PLANNED = Stage("pages.event", saved=False)   # (language, event id) -> its event page's PageSpec
@@ -179,14 +179,14 @@ class Planner:
         for n in near:   # all of each one (a theme may show any of it: text, links): its key
             shown += (n.id, n.key, n.event.title, n.date_display)
         # Planned again only when what it shows changed (the preview keeps the plan: a save re-plans
-        # one page or a few, not 10,000); ids and texts hold no NUL (the loader refuses it).
+        # one page or a few, not 10,000); ids and texts hold no NUL or SOH (YAML refuses them).
         joined = "\0".join(shown)
         return self.memo.get(PLANNED, (self.code, entry.id), joined, lambda: PageSpec(
             self.prefix + path, "event.html", {
                 "title": entry.event.title, "entry": entry, "kind": "event", "description": entry.summary_text,
                 "untranslated": bool(entry.english),
                 "timeline": Neighbours({n.event.id: n for n in near}), "entries": _hidden("entries", "event"),
-                "sources": Cited(entry.cited)}, digest(*shown), self.code))
+                "sources": Cited(entry.cited)}, digest_joined(joined, len(shown)), self.code))
 
     def paginate(self, kind: str, ident: str, entries: list, context: dict) -> list[PageSpec]:
         size = self.limits.list_page_size
