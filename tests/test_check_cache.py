@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from support import ROOT
-from timeline import memofile, memokey
+from timeline import memofile, memofolders, memokey
 from timeline.build import build_site
 from timeline.cli import main
 
@@ -93,7 +93,7 @@ def test_check_reads_the_newest_memo_and_never_deletes_one_of_another_engine(sit
     _touch_later(event, event.read_text().replace("title: Treaty", "title: The Treaty"))
     time.sleep(0.02)
     assert build_site(src, tmp_path / "two").ok    # the newer memo knows the edited event's pages
-    [newer] = [f for f in (src.parent / ".timeline-cache").glob("memo-*") if f == memofile.newest(src)]
+    [newer] = [f for f in (src.parent / ".timeline-cache").glob("memo-*") if f == memofolders.newest(src)]
     foreign = newer / "render.old-stage.3.pickle"
     foreign.write_bytes(memofile.MAGIC + b"engine 0.0.1 0123abcd\n" + b"x" * 1000)
     rendered = _count_pages(monkeypatch)

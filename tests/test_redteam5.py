@@ -8,7 +8,7 @@ import stat
 import time
 from pathlib import Path
 
-from timeline import compiled, memofile, memokey
+from timeline import compiled, memofile, memofolders, memokey
 from timeline.cli import main
 
 
@@ -126,7 +126,7 @@ def test_a_relative_xdg_cache_home_is_ignored(site_dir, tmp_path, monkeypatch):
     assert main(["build", "--src", str(src), "--out", str(tmp_path / "build")]) == 0
     assert not (tmp_path / "relcache").exists()
     assert (tmp_path / "home" / ".cache" / "timeline" / "memo-key").is_file()
-    assert memofile.load(memofile.newest(src)).tables   # the memo saved, and read back with that key
+    assert memofile.load(memofolders.newest(src)).tables   # the memo saved, and read back with that key
 
 
 def _check_error(site_dir, capsys, text: str) -> str:

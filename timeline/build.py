@@ -12,8 +12,8 @@ from pathlib import Path
 
 import jinja2
 
-from . import (__version__, catalogs, content, exports, i18n, index, localize, memofile, outlist, parallel, render,
-               templatecheck, templating, urls, writer)
+from . import (__version__, catalogs, content, exports, i18n, index, localize, memofile, memofolders, outlist,
+               parallel, render, templatecheck, templating, urls, writer)
 from .diagnostics import Diagnostic, Report
 from .incremental import Memo, Stage
 from .markup import Renderer
@@ -110,7 +110,7 @@ def check_site(src: Path, use_cache: bool = True, **options) -> BuildResult:
     written): a page that build wrote from the same inputs rendered without an error then, and is not
     rendered again (its inputs cover the theme, the engine is that build's, and rendering reports
     no warnings)."""
-    memo = memofile.load(memofile.newest(src) if use_cache else None, read_only=True)
+    memo = memofile.load(memofolders.newest(src) if use_cache else None, read_only=True)
     memo.begin()
     return render_site(src, memo=memo, sink=writer.Discard(), **options,
                        kept=lambda path, inputs: memo.peek(WRITTEN, path, inputs) is not None)
@@ -205,7 +205,7 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
                    parallel_min=parallel_min)
     try:
         writer.check_apart(out, {"--src": Path(src), "--templates": templates,
-                                 "memo": memofile.folder_for(src, out).parent})
+                                 "memo": memofolders.folder_for(src, out).parent})
         writer.check_target(out)
     except writer.OutputRefused as exc:
         return _failed(BuildResult(False), out, exc)
@@ -263,7 +263,7 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict,
         output = writer.Writer(out, list_apart=outlist.LIST_APART)
     except (writer.OutputRefused, OSError) as exc:
         return _failed(result, out, exc)
-    memo_folder = memofile.folder_for(src, out)
+    memo_folder = memofolders.folder_for(src, out)
     try:
         memo = memofile.load(memo_folder) if use_cache else Memo(in_memory=False)
         memo.begin()

@@ -13,13 +13,12 @@ import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
-from . import __version__, memokey, parallel
-from .incremental import Memo, Record, Stage, RecordUnpickler, digest
+from . import __version__, memofolders, memokey, parallel
+from .incremental import Memo, Record, Stage, RecordUnpickler
 
 
 # What the file begins with: the format and the engine's version. Any other file is not read.
-MAGIC = b"timeline-memo 4\n"
-FAMILY = MAGIC.split(b" ")[0] + b" "   # what every version's files begin with
+MAGIC = memofolders.FAMILY + b"4\n"
 
 
 def _header() -> bytes:
@@ -42,31 +41,6 @@ def _engine_digest() -> str:
             h.update(path.relative_to(_ENGINE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
         _engine = h.hexdigest()
     return _engine
-
-
-def folder_for(src: Path, out: Path) -> Path:
-    """Where the memo of builds from src into out is kept: .timeline-cache/ beside the content folder
-    (safe to delete), one folder per content folder and output folder (a page's entry says what
-    that output holds)."""
-    name = digest(os.path.realpath(src), os.path.realpath(out))[:16]
-    return Path(src).resolve().parent / ".timeline-cache" / f"memo-{name}"
-
-
-def newest(src: Path) -> Path | None:
-    """The memo folder beside src (see folder_for) that a build saved to last, or None. Any of them
-    is safe to read for any content: each value is kept by the digest of its inputs."""
-    cache = Path(src).resolve().parent / ".timeline-cache"
-    if not memokey.own_folder(cache):
-        return None
-    found = []
-    try:
-        for entry in os.scandir(cache):
-            saved = os.path.join(entry.path, "generation")
-            if entry.name.startswith("memo-") and memokey.own_folder(entry.path) and os.path.isfile(saved):
-                found.append((os.lstat(saved).st_mtime_ns, entry.name))
-    except OSError:
-        return None
-    return cache / max(found)[1] if found else None
 
 
 # A memo file larger than this is damaged (10,000 events save some 110 MB in 16 files a stage).
@@ -112,7 +86,7 @@ def _contents(path: str, read_only: bool):
             header = _header()
             start = handle.read(len(header))
             if start != header:
-                if start.startswith(FAMILY) and not read_only:
+                if start.startswith(memofolders.FAMILY) and not read_only:
                     _forget(path)
                 return None
             check, size = handle.read(65), handle.readline(21)
@@ -218,27 +192,13 @@ def _forget(path: str) -> None:
         pass
 
 
-def _make_folder(folder: Path) -> bool:
-    """Make folder (its parent too, if that is .timeline-cache/), or check an existing one is ours."""
-    try:
-        os.mkdir(folder, 0o700)
-        if folder.name == ".timeline-cache":
-            (folder / ".gitignore").write_text("*\n", encoding="utf-8")
-        return True
-    except FileExistsError:
-        return memokey.own_folder(folder)
-    except FileNotFoundError:
-        return folder.name != ".timeline-cache" and _make_folder(folder.parent) and _make_folder(folder)
-    except OSError:
-        return False  # a read-only place: the next build simply starts afresh
-
-
-def save(memo: Memo, folder: Path, apart: int | None = None) -> None:
-    """Write the saved stages' changed files into folder, which this makes (or made before), and
-    nowhere else; each file atomically (a temporary file renamed), so a reader finds the old one or
-    the new one. From `apart` records on (SAVE_APART; a first build), two processes write them, each
-    half of every stage's files."""
-    if not memo.dirty or not (_make_folder(folder.parent) and _make_folder(folder)):
+def save(memo: Memo, folder: Path, apart: int | None = None, keep: int | None = None) -> None:
+    """Write the saved stages' changed files into folder, which this makes (or made before); each
+    file atomically (a temporary file renamed), so a reader finds the old one or the new one. From
+    `apart` records on (SAVE_APART; a first build), two processes write them, each half of every
+    stage's files. Then the memo folders beside it but the `keep` saved to last (memofolders.KEEP)
+    are removed."""
+    if not memo.dirty or not (memofolders.make(folder.parent) and memofolders.make(folder)):
         return
     with parallel.collector_paused():
         _clear_unfinished(folder)
@@ -257,6 +217,7 @@ def save(memo: Memo, folder: Path, apart: int | None = None) -> None:
         else:
             _write_parts(folder, jobs)
     memo.dirty = set()
+    memofolders.prune(folder, memofolders.KEEP if keep is None else keep)
 
 
 # From this many records on, two processes write the memo (a first build of 10,000 events saves
