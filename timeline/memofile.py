@@ -150,10 +150,9 @@ def load(folder: Path | None, read_only: bool = False) -> Memo:
         except OSError:
             names = []    # a folder that cannot be read saves nothing: everything is made again
         for name in names:
-            stage_name, _, rest = name.rpartition(".")
-            stage_name, _, part = stage_name.rpartition(".")
-            if rest == "pickle" and stage_name and part.isdigit():
-                _load_table(memo, stage_name, int(part), _read(os.path.join(folder, name), read_only))
+            table = memofolders.table_name(name)
+            if table is not None:
+                _load_table(memo, *table, _read(os.path.join(folder, name), read_only))
     return memo
 
 
@@ -198,7 +197,7 @@ def save(memo: Memo, folder: Path, apart: int | None = None, keep: int | None = 
     `apart` records on (SAVE_APART; a first build), two processes write them, each half of every
     stage's files. Then the memo folders beside it but the `keep` saved to last (memofolders.KEEP)
     are removed."""
-    if not memo.dirty or not (memofolders.make(folder.parent) and memofolders.make(folder)):
+    if not memo.dirty or memokey.key() is None or not (memofolders.make(folder.parent) and memofolders.make(folder)):
         return
     with parallel.collector_paused():
         _clear_unfinished(folder)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 from . import memokey
@@ -25,65 +26,114 @@ def newest(src: Path) -> Path | None:
     """The memo folder beside src (see folder_for) that a build saved to last, or None. Any of them
     is safe to read for any content: each value is kept by the digest of its inputs."""
     cache = Path(src).resolve().parent / ".timeline-cache"
-    found = saved(cache) if memokey.own_folder(cache) else []
+    found = _in_cache(cache, _saved) or []
     return cache / max(found)[1] if found else None
 
 
-def saved(cache: Path) -> list[tuple[int, str]]:
-    """(when it was last saved, name) of each memo folder in cache: a folder of this user's own whose
-    generation file is a regular file that a save wrote (another engine version's too)."""
-    found = []
-    try:
-        entries = list(os.scandir(cache))
-    except OSError:
-        return []
-    for entry in entries:
-        if entry.name.startswith("memo-") and memokey.own_folder(entry.path):
-            try:
-                fd = os.open(os.path.join(entry.path, "generation"), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-            except OSError:
-                continue
-            try:
-                st = os.fstat(fd)
-                start = os.read(fd, len(FAMILY)) if stat.S_ISREG(st.st_mode) else b""
-            except OSError:
-                start = b""
-            finally:
-                os.close(fd)
-            if start == FAMILY:
-                found.append((st.st_mtime_ns, entry.name))
-    return found
+def table_name(name: str) -> tuple[str, int] | None:
+    """(stage, shard) of a memo file's name, `<stage>.<shard>.pickle`; None for any other name."""
+    stage, _, rest = name.rpartition(".")
+    stage, _, part = stage.rpartition(".")
+    return (stage, int(part)) if rest == "pickle" and stage and part.isascii() and part.isdigit() else None
+
+
+def _ours(name: str) -> bool:
+    """A name that a save gives a file in a memo folder."""
+    return name == "generation" or name.startswith(".memo-") or table_name(name) is not None
 
 
 # Each output folder built from a content folder has a memo folder of its own beside the content; the
 # ones saved to last are kept, so that builds into many (temporary) folders, or by many versions of
 # the engine, do not fill the disk (the bundled site's memo is some 13 MB, 10,000 events' 110 MB).
 KEEP = 8
+GONE = ".removed-"   # a memo folder being removed is renamed so first: a save into it meanwhile fails whole
 
 
 def prune(folder: Path, keep: int) -> None:
     """Remove the memo folders beside folder but the `keep` saved to last (folder is one of them). Of
     each, only the files a save writes (each unlinked: a link is removed itself), then the folder if
     that left it empty: a folder holding anything else keeps it."""
-    found = sorted((when, name) for when, name in saved(folder.parent) if name != folder.name)
-    for _, name in found[:max(len(found) - keep + 1, 0)]:
+    def remove(cache: int) -> None:
+        found = sorted((when, name) for when, name in _saved(cache) if name != folder.name)
+        for _, name in found[:max(len(found) - keep + 1, 0)]:
+            try:
+                os.rename(name, GONE + name, src_dir_fd=cache, dst_dir_fd=cache)
+            except OSError:
+                pass   # already being removed by another build, or a folder of that name left there
+        for name in os.listdir(cache):   # those renamed now, and any a build stopped removing
+            if name.startswith(GONE + "memo-"):
+                _empty(cache, name)
+    _in_cache(folder.parent, remove)
+
+
+def _in_cache(cache: Path, use):
+    """use(a descriptor of the folder cache), if it is a real folder of this user's; else None."""
+    try:
+        fd = os.open(cache, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        return use(fd) if os.fstat(fd).st_uid == os.getuid() else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _saved(cache: int) -> list[tuple[int, str]]:
+    """(when it was last saved, name) of each memo folder in cache (memo-*): a folder of this user's
+    own whose generation file is a regular file that a save wrote (of this engine version or another). A time to come counts as the earliest: a clock was wrong, not a save."""
+    found, now = [], time.time_ns()
+    for name in os.listdir(cache):
+        if name.startswith("memo-"):
+            st = _generation(cache, name)
+            if st is not None:
+                found.append((st.st_mtime_ns if st.st_mtime_ns <= now else 0, name))
+    return found
+
+
+def _generation(cache: int, name: str):
+    """The stat of memo folder name's generation file, if name is a folder of this user's whose
+    generation is a regular file that a save wrote; else None. Links are never followed."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=cache)
+    except OSError:
+        return None
+    try:
+        st = os.stat("generation", dir_fd=fd, follow_symlinks=False)
+        if os.fstat(fd).st_uid != os.getuid() or not stat.S_ISREG(st.st_mode):
+            return None   # a device, a pipe, a folder: not opened
+        generation = os.open("generation", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
         try:
-            fd = os.open(folder.parent / name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-        except OSError:
-            continue
-        try:
+            return st if os.read(generation, len(FAMILY)) == FAMILY else None
+        finally:
+            os.close(generation)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _empty(cache: int, name: str) -> None:
+    """Unlink the memo files in folder name (not what else it holds), then the folder if it is empty."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=cache)
+    except OSError:
+        return
+    try:
+        if os.fstat(fd).st_uid == os.getuid():
             for file in os.listdir(fd):
-                if file == "generation" or file.endswith(".pickle") or file.startswith(".memo-"):
+                if _ours(file):
                     try:
                         os.unlink(file, dir_fd=fd)
                     except OSError:
                         pass   # a folder of that name: left, and so is the folder
-        finally:
-            os.close(fd)
-        try:
-            os.rmdir(folder.parent / name)
-        except OSError:
-            pass
+    finally:
+        os.close(fd)
+    try:
+        os.rmdir(name, dir_fd=cache)
+    except OSError:
+        pass
 
 
 def make(folder: Path) -> bool:
