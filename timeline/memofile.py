@@ -197,8 +197,9 @@ def save(memo: Memo, folder: Path, apart: int | None = None, keep: int | None = 
     `apart` records on (SAVE_APART; a first build), two processes write them, each half of every
     stage's files. Then the memo folders beside it but the `keep` saved to last (memofolders.KEEP)
     are removed."""
-    if not memo.dirty or memokey.key() is None or not (memofolders.make(folder.parent) and memofolders.make(folder)):
-        return
+    if not memo.dirty or memokey.key() is None or \
+            not (memofolders.make(folder.parent) and memofolders.make(folder)):
+        return   # without a key nothing is saved, and no folder is made
     with parallel.collector_paused():
         _clear_unfinished(folder)
         _write(folder, "generation", memo.generation)

@@ -50,9 +50,9 @@ GONE = ".removed-"   # a memo folder being removed is renamed so first: a save i
 
 
 def prune(folder: Path, keep: int) -> None:
-    """Remove the memo folders beside folder but the `keep` saved to last (folder is one of them). Of
-    each, only the files a save writes (each unlinked: a link is removed itself), then the folder if
-    that left it empty: a folder holding anything else keeps it."""
+    """Remove the memo folders beside folder but the `keep` saved to last (folder is one of them):
+    each is renamed (GONE), then only the files a save writes are unlinked from it (a link is removed
+    itself), then the folder if that left it empty: a folder holding anything else is left."""
     def remove(cache: int) -> None:
         found = sorted((when, name) for when, name in _saved(cache) if name != folder.name)
         for _, name in found[:max(len(found) - keep + 1, 0)]:
@@ -82,7 +82,8 @@ def _in_cache(cache: Path, use):
 
 def _saved(cache: int) -> list[tuple[int, str]]:
     """(when it was last saved, name) of each memo folder in cache (memo-*): a folder of this user's
-    own whose generation file is a regular file that a save wrote (of this engine version or another). A time to come counts as the earliest: a clock was wrong, not a save."""
+    own whose generation file is a regular file that a save wrote (of this engine version or
+    another). A time to come counts as the earliest: a clock was wrong, not a save."""
     found, now = [], time.time_ns()
     for name in os.listdir(cache):
         if name.startswith("memo-"):
