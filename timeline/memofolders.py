@@ -68,12 +68,11 @@ def prune(folder: Path, keep: int) -> None:
 
 def _in_cache(cache: Path, use):
     """use(a descriptor of the folder cache), if it is a real folder of this user's; else None."""
-    try:
-        fd = os.open(cache, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    except OSError:
+    fd = memokey.open_own_folder(cache)
+    if fd is None:
         return None
     try:
-        return use(fd) if os.fstat(fd).st_uid == os.getuid() else None
+        return use(fd)
     except OSError:
         return None
     finally:
@@ -96,13 +95,12 @@ def _saved(cache: int) -> list[tuple[int, str]]:
 def _generation(cache: int, name: str):
     """The stat of memo folder name's generation file, if name is a folder of this user's whose
     generation is a regular file that a save wrote; else None. Links are never followed."""
-    try:
-        fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=cache)
-    except OSError:
+    fd = memokey.open_own_folder(name, dir_fd=cache)
+    if fd is None:
         return None
     try:
         st = os.stat("generation", dir_fd=fd, follow_symlinks=False)
-        if os.fstat(fd).st_uid != os.getuid() or not stat.S_ISREG(st.st_mode):
+        if not stat.S_ISREG(st.st_mode):
             return None   # a device, a pipe, a folder: not opened
         generation = os.open("generation", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
         try:
@@ -117,18 +115,16 @@ def _generation(cache: int, name: str):
 
 def _empty(cache: int, name: str) -> None:
     """Unlink the memo files in folder name (not what else it holds), then the folder if it is empty."""
-    try:
-        fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=cache)
-    except OSError:
+    fd = memokey.open_own_folder(name, dir_fd=cache)
+    if fd is None:
         return
     try:
-        if os.fstat(fd).st_uid == os.getuid():
-            for file in os.listdir(fd):
-                if _ours(file):
-                    try:
-                        os.unlink(file, dir_fd=fd)
-                    except OSError:
-                        pass   # a folder of that name: left, and so is the folder
+        for file in os.listdir(fd):
+            if _ours(file):
+                try:
+                    os.unlink(file, dir_fd=fd)
+                except OSError:
+                    pass   # a folder of that name: left, and so is the folder
     finally:
         os.close(fd)
     try:

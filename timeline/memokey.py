@@ -29,6 +29,19 @@ def own_folder(path, private: bool = False) -> bool:
     return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not (private and st.st_mode & 0o022)
 
 
+def open_own_folder(path, dir_fd: int | None = None) -> int | None:
+    """A descriptor of path if it is a real folder (not a link) of this user, else None: own_folder's
+    test made on what was opened, for a caller that then works inside it (removing files)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dir_fd)
+    except OSError:
+        return None
+    if os.fstat(fd).st_uid == os.getuid():
+        return fd
+    os.close(fd)
+    return None
+
+
 def key_file() -> Path:
     """Where this user's memo key is kept: in the user's cache folder, never beside the content."""
     return user_cache() / "memo-key"
