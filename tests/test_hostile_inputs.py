@@ -200,6 +200,26 @@ CASES = [
          where=None, built=("events/1700-x/index.html", "Some {{ 7*7 }} {% raw %} thing")),
     Case("page-front-matter-a-list", {"pages/l.md": "---\n- a\n---\nText.\n"}, where="site_src/pages/l.md",
          line=2, phrase="mapping"),
+    # Fourth tester (twentieth session): a character reference to a placeholder's private-use
+    # character, which Markdown decodes, posed as a citation (a traceback, or a second marker).
+    Case("placeholder-reference-event", {EVENT: VALID.replace("Something", "Note &#xE000;9&#xE001; here")},
+         status=0, where=None, built=("events/1700-x/index.html", "Note 9 here")),
+    Case("placeholder-reference-page", {"pages/p.md": "---\ntitle: P\n---\nSee &#57344;3&#57345; [@mancall-1971].\n"},
+         status=0, where=None, built=("p/index.html", "See 3")),
+    # A citation where no marker can go: a link's title, text or address, an image, HTML.
+    Case("citation-in-link-title", {EVENT: VALID + 'body: |\n  A [site](https://example.org "as in [@mancall-1971]").\n'},
+         line=7, phrase="cannot go inside a link"),
+    Case("citation-in-link-text", {EVENT: VALID.replace("Something happened [@mancall-1971].",
+                                                        "See [the treaty [@mancall-1971]](https://example.org/t).")},
+         line=5, phrase="cannot go inside a link"),
+    Case("citation-in-link-address", {EVENT: VALID + "body: |\n  Text.\n\n  [x](https://example.org/[@mancall-1971])\n"},
+         line=9, phrase="cannot go inside a link"),
+    Case("citation-in-image", {EVENT: VALID + "body: |\n  ![map [@mancall-1971]](https://example.org/m.png)\n"},
+         line=7, phrase="cannot go inside a link"),
+    Case("citation-in-reference-link", {EVENT: VALID + "body: |\n  [see [@mancall-1971]][r]\n\n  [r]: https://example.org\n"},
+         line=7, phrase="cannot go inside a link"),
+    Case("citation-in-page-link", {"pages/q.md": "---\ntitle: Q\n---\nA [link [@mancall-1971]](https://example.org).\n"},
+         where="site_src/pages/q.md", line=4, phrase="cannot go inside a link"),
 ]
 
 

@@ -1,8 +1,10 @@
 import re
 from html.parser import HTMLParser
 
+import pytest
+
 from timeline.citations import extract_citations
-from timeline.markup import Renderer, plain_text
+from timeline.markup import Renderer, misplaced_citation, plain_text, to_html, unshowable
 from timeline.model import Citation
 
 
@@ -118,3 +120,50 @@ def test_a_bracket_after_a_backslash_never_opens_a_citation_wherever_it_stands()
     assert keys("`[@a]` [@b]") == ["b"]
     assert keys("``x ` [@a]`` [@b] `[@c]") == ["b", "c"]   # an unmatched run of backticks is text
     assert keys("no ticks here [@a, p. 1] and [see @b; @c]") == ["a", "b", "c"]
+
+
+def test_struck_through_text_is_shown_struck_and_left_out_of_plain_text():
+    html = to_html("It was signed in ~~1728~~ 1727.")
+    assert html == "<p>It was signed in <del>1728</del> 1727.</p>"
+    assert plain_text(html) == "It was signed in 1727."
+
+
+def test_a_task_list_keeps_its_boxes_as_written():
+    # The sanitiser dropped GFM's checkbox, and the state with it ("- [x] done" showed as "done").
+    html = to_html("- [x] done\n- [ ] todo")
+    assert "<li>[x] done</li>" in html and "<li>[ ] todo</li>" in html and "<input" not in html
+
+
+def test_character_references_to_the_placeholders_characters_are_dropped():
+    renderer = Renderer()
+    for text in ("A &#xE000;9&#xE001; b [@a].", "A &#57344;0&#57345; b [@a].", "A &#x0e000;0&#X00E001; b [@a].",
+                 "A &#x&#xE000;E000;0&#xE001; b [@a]."):   # the last joins into a reference once cleaned
+        html, groups = renderer.render(text)
+        assert len(groups) == 1 and html.count("\ue000") == 1 and html.count("\ue001") == 1, (text, html)
+        assert unshowable(text) is None
+
+
+@pytest.mark.parametrize("text, at", [
+    ('A [site](https://example.org "as in [@a]").', 36),
+    ("See [the treaty [@a]](https://example.org/t).", 16),
+    ("[x](https://example.org/[@a])", 24),
+    ("![map [@a]](https://example.org/m.png)", 6),
+    ("[see [@a]][r] and [@b]\n\n[r]: https://example.org", 5),
+    ('A <span title="[@a]">b</span>', 15),
+    ("[@a] first, then [a link [@b]](https://example.org)", 25),
+])
+def test_a_citation_inside_a_link_an_image_or_html_is_found(text, at):
+    assert misplaced_citation(text) == at
+    assert unshowable(text)[0] == at and "inside a link" in unshowable(text)[1]
+
+
+@pytest.mark.parametrize("text", [
+    "See [the treaty](https://example.org/t) [@a].",
+    "See <https://example.org/t> [@a].",
+    "See https://example.org/t[@a] and www.example.org/[@a] too.",
+    "[a link @x](https://x.org) is not a citation, [@a] is.",
+    "a < b [@a]",
+    "No citation in [a link](https://example.org).",
+])
+def test_citations_in_the_running_text_are_fine(text):
+    assert misplaced_citation(text) is None and unshowable(text) is None

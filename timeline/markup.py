@@ -18,11 +18,11 @@ import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
-from .citations import PLACEHOLDER, extract_citations
+from .citations import PLACEHOLDER, extract_citations, group_offsets
 from .model import Citation
 from .yamlfile import refused_at, refused_character
 
-ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "em", "h2", "h3", "h4", "hr", "i",
+ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "h2", "h3", "h4", "hr", "i",
                 "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td",
                 "th", "thead", "tr", "ul"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
@@ -35,6 +35,14 @@ _CLEANER = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_sch
 
 RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--")
 _OPTIONS = Options.CMARK_OPT_SMART  # typographic quotes and dashes; safe mode (no raw HTML) is the default
+# GitHub's extensions but task lists, whose checkbox the sanitiser drops ('- [x] done' showed as
+# 'done'): without it '[x]' stays in the text as written. ~~text~~ is struck through (<del>).
+_EXTENSIONS = ["table", "autolink", "tagfilter", "strikethrough"]
+
+
+def _gfm(text: str) -> str:
+    return cmarkgfm.markdown_to_html_with_extensions(
+        text, options=_OPTIONS | Options.CMARK_OPT_GITHUB_PRE_LANG, extensions=_EXTENSIONS)
 
 
 # Block quotes nest without limit in cmark (lists stop at a depth of about 100), and the sanitiser
@@ -46,7 +54,14 @@ _INDENTED_ITEM = re.compile(r"^((?:[ \t]*>)*[ \t]+)(?:>|[-+*](?=[ \t])|\d{1,9}[.
 
 
 TOO_DEEP = f"Markdown nested more than {MAX_NESTING} levels deep (block quotes or lists)"
+MISPLACED = ("a citation cannot go inside a link, an image or HTML (its text, address or title): "
+             "put it after the link")
+# What a citation must be inside of to land anywhere but the running text: a link or image in any
+# of its forms ([t](u), [t][r], a definition [r]: u, ![i](u), <autolink>) or HTML.
+_LINK_SYNTAX = re.compile(r"\]\(|\]\[|\]:|!\[|<")
+_TAG_OR_MARKER = re.compile(r"<(/?)(a\b)?[^>]*>|\ue000(\d+)\ue001")
 _REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+_PLACEHOLDER_REFERENCE = re.compile(r"&#(?:[xX]0*[eE]00[01]|0*5734[45]);")
 
 
 def unshowable(text: str) -> tuple[int, str] | None:
@@ -60,6 +75,9 @@ def unshowable(text: str) -> tuple[int, str] | None:
     deep = too_deep(text)
     if deep is not None:
         return deep, TOO_DEEP
+    misplaced = misplaced_citation(text)
+    if misplaced is not None:
+        return misplaced, MISPLACED
     found = _refused_reference(text)
     if found:
         return found.start(), (f"{found[0]} stands for {refused_character(_char(found))}, a control character or "
@@ -81,6 +99,27 @@ def _char(reference) -> str:
     return "\ufffd" if point == 0 or 0xD800 <= point <= 0xDFFF or point > 0x10FFFF else chr(point)
 
 
+def misplaced_citation(text: str) -> int | None:
+    """Offset of the first citation group that Markdown puts anywhere but the running text: in a
+    link's text (a marker's link inside another), its address or title or an image's (the marker's
+    HTML in an attribute, or the marker lost with the image), or in HTML it leaves out; None if
+    every group lands in the text. Only a text with link, image or HTML syntax is rendered."""
+    if "@" not in text or not _LINK_SYNTAX.search(text):
+        return None
+    stripped, groups = extract_citations(text)
+    if not groups:
+        return None
+    placed, depth = set(), 0
+    for match in _TAG_OR_MARKER.finditer(_gfm(stripped)):
+        if match[3] is not None:
+            if depth == 0:
+                placed.add(int(match[3]))
+        elif "\ue000" not in match[0] and match[2]:
+            depth = max(0, depth - 1) if match[1] else depth + 1
+    lost = [i for i in range(len(groups)) if i not in placed]
+    return group_offsets(text)[lost[0]] if lost else None
+
+
 def too_deep(text: str) -> int | None:
     """Offset of a line that nests quotes and lists more than MAX_NESTING deep (the first with that
     many marks; for lists nested by indentation, the most indented item), or None."""
@@ -89,7 +128,7 @@ def too_deep(text: str) -> int | None:
         return match.start()
     # Lists nest by indentation too, a level a line (1,500 levels passed, and the PDF then failed): a
     # text with indented items (few have any) is measured as rendered.
-    if _INDENTED_ITEM.search(text) and _depth(cmarkgfm.github_flavored_markdown_to_html(text)) > MAX_NESTING:
+    if _INDENTED_ITEM.search(text) and _depth(_gfm(text)) > MAX_NESTING:
         return max(_INDENTED_ITEM.finditer(text), key=lambda m: len(m[1].expandtabs(4))).start()
     return None
 
@@ -107,7 +146,7 @@ def to_html(text: str) -> str:
     if _refused_reference(text):   # validation reports it; should any reach here, it shows as U+FFFD
         text = _REFERENCE.sub(lambda m: "&#xFFFD;" if refused_character(_char(m)) else m[0], text)
     # cmark empties unsafe link targets; an empty href would link to the page itself, so drop it.
-    html = cmarkgfm.github_flavored_markdown_to_html(text, options=_OPTIONS).replace(' href=""', "")
+    html = _gfm(text).replace(' href=""', "")
     if html.count("<blockquote>") + html.count("<ul>") + html.count("<ol") > MAX_NESTING and _depth(html) > MAX_NESTING:
         # Validation reports such text; should any reach here, it is shown flat rather than slowly.
         import html as _html
@@ -119,9 +158,15 @@ def _cleaned(text: str) -> str:
     """The text as rendered."""
     # The placeholders' private-use characters mean nothing in prose; typed or pasted into the
     # text they would pose as citations. (Not translate(): it looks up every character of a text
-    # with one outside ASCII, 100 ns each.)
+    # with one outside ASCII, 100 ns each.) So do character references to them, which cmark
+    # decodes after this (&#xE000;9&#xE001; was taken for citation 9); a removal that joins two
+    # halves of one into a new one is removed in turn.
     if "\ue000" in text or "\ue001" in text:
         text = text.replace("\ue000", "").replace("\ue001", "")
+    while "&#" in text:
+        text, removed = _PLACEHOLDER_REFERENCE.subn("", text)
+        if not removed:
+            break
     return text
 
 
@@ -159,10 +204,11 @@ def fill(html: str, marker) -> str:
 
 
 _TAG = re.compile(r"<[^>]+>")
+_DELETED = re.compile(r"<del>.*?</del>", re.S)   # struck-through text (~~x~~) is not part of the text
 
 
 def plain_text(html: str) -> str:
     """Text of an HTML fragment, entities decoded, placeholders dropped, whitespace collapsed."""
     import html as _html
-    text = _html.unescape(_TAG.sub("", PLACEHOLDER.sub("", html)))
+    text = _html.unescape(_TAG.sub("", _DELETED.sub("", PLACEHOLDER.sub("", html))))
     return " ".join(text.split())
