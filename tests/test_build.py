@@ -63,6 +63,26 @@ def test_rebuild_writes_only_changed_files_and_removes_stale_ones(site_dir, tmp_
     assert third.removed == 2  # the deleted event's page and the stray file
 
 
+def test_names_beginning_with_a_dot_at_the_top_of_the_output_are_the_users(site_dir, tmp_path):
+    # Fourth tester: a git worktree in the output lost its .git (and .nojekyll) at the next build.
+    src = site_dir()
+    out = tmp_path / "build"
+    (out / ".git" / "refs").mkdir(parents=True)
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    first = build_site(src, out)   # a folder holding only dot names counts as empty
+    assert first.ok and (out / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    (out / ".nojekyll").write_text("")
+    (out / "CNAME").write_text("example.org\n")
+    (out / "events" / ".hidden").write_text("not at the top")
+    site_dir({"events/1864-dated.yaml": None})
+    second = build_site(src, out)
+    assert second.ok and second.removed == 3   # the deleted event's page, CNAME and events/.hidden
+    assert (out / ".git" / "HEAD").is_file() and (out / ".git" / "refs").is_dir() and (out / ".nojekyll").exists()
+    assert not (out / "CNAME").exists() and not (out / "events" / ".hidden").exists()
+    third = build_site(src, out)   # nothing changed: the dot names do not count as a change
+    assert third.ok and third.written == 0 and third.removed == 0
+
+
 def test_failed_build_leaves_previous_build_untouched(site_dir, tmp_path):
     src = site_dir()
     out = tmp_path / "build"
@@ -233,7 +253,9 @@ def test_hostile_yaml_text_is_inert_on_every_page(site_dir):
         significance: major
         summary: "[click](javascript:alert(4)) <svg onload=alert(5)> [@mancall-1971]"
         body: |
-          <iframe src="https://evil.example"></iframe> [d](data:text/html,x) [@mancall-1971]
+          <iframe src="https://evil.example"></iframe>
+
+          [d](data:text/html,x) [@mancall-1971]
         """})
     result = render_site(src)
     assert result.ok, result.diagnostics

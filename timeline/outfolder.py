@@ -20,7 +20,7 @@ MARKER = ".timeline-build"
 LOCK = ".timeline-build.lock"
 STAGING = ".timeline-staging-"  # prefix of a build's staging folder inside the output
 OWN_FILES = {MARKER, MARKER + ".tmp", LOCK}
-NOTE = "This folder is written by 'timeline build'; files not in the site are removed."
+NOTE = "This folder is written by 'timeline build'; files not in the site are removed, but names that begin with a dot at its top."
 
 
 class OutputRefused(Exception):
@@ -28,8 +28,10 @@ class OutputRefused(Exception):
 
 
 def own(name: str) -> bool:
-    """The writer's bookkeeping at the top of the output, not part of the site."""
-    return name in OWN_FILES or name.startswith(STAGING)
+    """Not part of the site, at the top of the output: the writer's bookkeeping, and any other name
+    that begins with a dot, which the site never has (.git and .nojekyll of a folder published as a
+    branch: the user's). Neither listed, so never removed, nor counted against an empty folder."""
+    return name.startswith(".")
 
 
 def check_target(out: Path) -> None:
