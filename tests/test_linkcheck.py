@@ -516,6 +516,8 @@ def test_a_cache_entry_that_is_not_a_result_is_dropped(tmp_path):
     ("99999999999999999999d", "'99999999999999999999d' is longer than"),  # second red team: OverflowError
     ("1000000000d", "'1000000000d' is longer than"),                      # just past what timedelta holds
     ("9" * 5000, "'" + "9" * 5000 + "' is longer than"),                   # past int()'s digit limit
+    ("\u0661d", "'\u0661d' is not an age"),   # fourth tester: an Arabic-Indic one was taken for 1 day
+    ("\uff17d", "'\uff17d' is not an age"),   # a full-width seven
 ])
 def test_a_bad_max_age_is_a_usage_error(site_dir, capsys, age, says):
     site_dir()

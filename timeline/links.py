@@ -28,7 +28,7 @@ from .markup import to_html
 CACHE_VERSION = 1
 KINDS = ("ok", "redirected", "broken", "blocked", "unreachable")
 _HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
-_AGE = re.compile(r"^(\d+)\s*([smhdw]?)$")
+_AGE = re.compile(r"^([0-9]+)\s*([smhdw]?)$")   # ASCII digits: \d takes ١ and ７ too
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks", "": "days"}
 
 
