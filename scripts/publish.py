@@ -148,6 +148,25 @@ def reader_files(work: Path) -> list[Path]:
     return files
 
 
+BINARY_SUFFIXES = {".png", ".ico", ".woff2"}
+
+
+def readable(path: Path) -> bytes:
+    """What of a file a reader or a program can read as text: a text file's bytes; a PDF's text,
+    link addresses and metadata (its compressed streams are binary, where '@vm' turned up by chance
+    in the Chinese PDF); nothing of an image or a font."""
+    if path.suffix in BINARY_SUFFIXES:
+        return b""
+    if path.suffix != ".pdf":
+        return path.read_bytes()
+    tools = [[tool, *args, str(path), *rest] for tool, args, rest in (
+        ("pdftotext", ["-q"], ["-"]), ("pdfinfo", ["-url"], []), ("pdfinfo", ["-meta"], []), ("pdfinfo", [], []))
+        if shutil.which(tool)]
+    if not tools:
+        return path.read_bytes()   # without poppler, the bytes as they are: a false alarm, never a miss
+    return b"\n".join(subprocess.run(cmd, capture_output=True, check=False).stdout for cmd in tools)
+
+
 def machine_traces(work: Path, files: list[Path]) -> list[str]:
     """Files that name the machine: its host name, the build folder's path, the home folder."""
     needles = {str(work.resolve()), str(ROOT), str(Path.home())} - {"/", ""}
@@ -156,7 +175,7 @@ def machine_traces(work: Path, files: list[Path]) -> list[str]:
     host = os.uname().nodename
     found = []
     for rel in files:
-        data = (work / rel).read_bytes()
+        data = readable(work / rel)
         for needle, pattern in paths:
             if pattern.search(data):
                 found.append(f"{rel}: names {needle}")

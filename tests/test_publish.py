@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
 from pathlib import Path
@@ -88,6 +89,16 @@ def test_machine_traces_finds_a_build_folder_path_but_not_a_url(tmp_path):
     (tmp_path / "b.html").write_text('<a href="https://example.org/root/">x</a>', encoding="utf-8")
     found = publish.machine_traces(tmp_path, [Path("a.html"), Path("b.html")])
     assert found == [f"a.html: names {tmp_path.resolve()}"]
+
+
+def test_a_host_name_is_looked_for_in_what_can_be_read_not_in_compressed_bytes(tmp_path):
+    # Twentieth session: the Chinese PDF's compressed streams held '@vm' by chance, the machine's name.
+    publish = _script()
+    host = os.uname().nodename.encode()
+    (tmp_path / "font.woff2").write_bytes(b"\x00\x91@" + host + b"\x1d\x0f")
+    (tmp_path / "page.html").write_bytes(b'<a href="http://' + host + b'/x">x</a>')
+    found = publish.machine_traces(tmp_path, [Path("font.woff2"), Path("page.html")])
+    assert found == [f"page.html: names the host {host.decode()}"]
 
 
 def test_publish_refuses_a_folder_that_is_not_empty_and_touches_nothing(tmp_path, capsys):
