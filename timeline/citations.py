@@ -80,21 +80,32 @@ def iter_citations(text: str):
 
 # The start of a bare web address, which GFM turns into a link that runs to the next space: a
 # marker glued to it would become part of the link.
-_ADDRESS_START = re.compile(r"https?://|www\.", re.IGNORECASE)
+_ADDRESS_START = re.compile(r"https?://|ftp://|www\.", re.IGNORECASE)
 _LOOK_BACK = 2048   # how far back an address is looked for (a longer word is not prose)
+
+
+# A line that a citation on the next line must not be joined to: blank (the citation begins a
+# paragraph), a code fence, a heading, a rule or a setext underline. Joined, two paragraphs ran into
+# one, or the text after a closing fence became code (fourth tester).
+_BLOCK_LINE = re.compile(r"[ \t]*(?:`{3,}.*|~{3,}.*|#{1,6}(?:[ \t].*)?|(?:[-*_=][ \t]*){3,}|)")
+# Emphasis or strikethrough closed after punctuation (`~~Moscow.~~`): CommonMark closes it only
+# if whitespace or punctuation follows, which the marker is not.
+_CLOSED_AFTER_PUNCTUATION = re.compile(r"[^\w\s*_~][*_~]+$")
 
 
 def _space_start(text: str, start: int, floor: int) -> int:
     """Where the spaces (and at most one line break) before a citation begin: they go with it, so
-    that the marker sits on the word (but not on a bare web address, which would swallow it)."""
+    that the marker sits on the word (but not on a bare web address, which would swallow it, nor
+    after a closing delimiter that needs a space, nor across the end of a block)."""
     i = start
     while i > floor and text[i - 1] in " \t":
         i -= 1
-    if i > floor and text[i - 1] == "\n":
+    if i > floor and text[i - 1] == "\n" and not _BLOCK_LINE.fullmatch(text, text.rfind("\n", 0, i - 1) + 1, i - 1):
         i -= 1
         while i > floor and text[i - 1] in " \t":
             i -= 1
-    if i < start and _ends_in_address(text, max(floor, i - _LOOK_BACK), i):
+    if i < start and (_ends_in_address(text, max(floor, i - _LOOK_BACK), i)
+                      or _CLOSED_AFTER_PUNCTUATION.search(text, max(floor, i - 8), i)):
         return start
     return i
 

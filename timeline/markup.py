@@ -56,10 +56,14 @@ _INDENTED_ITEM = re.compile(r"^((?:[ \t]*>)*[ \t]+)(?:>|[-+*](?=[ \t])|\d{1,9}[.
 TOO_DEEP = f"Markdown nested more than {MAX_NESTING} levels deep (block quotes or lists)"
 MISPLACED = ("a citation cannot go inside a link, an image or HTML (its text, address or title): "
              "put it after the link")
+LOST = ("a citation here is left out of the page (in HTML, or in a table cell beyond the header "
+        "row's): put it in the text")
 # What a citation must be inside of to land anywhere but the running text: a link or image in any
-# of its forms ([t](u), [t][r], a definition [r]: u, ![i](u), <autolink>) or HTML.
-_LINK_SYNTAX = re.compile(r"\]\(|\]\[|\]:|!\[|<")
+# of its forms ([t](u), [t][r], a definition [r]: u, ![i](u), <autolink>, a bare address), HTML or a
+# table (a cell beyond the header row's is dropped).
+_LINK_SYNTAX = re.compile(r"\]\(|\]\[|\]:|!\[|<|://|www\.|\|", re.IGNORECASE)
 _TAG_OR_MARKER = re.compile(r"<(/?)(a\b)?[^>]*>|\ue000(\d+)\ue001")
+_MARKER_NUMBER = re.compile(r"(?:\ue000|%EE%80%80)(\d+)(?:\ue001|%EE%80%81)", re.IGNORECASE)  # in an address, encoded
 _REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 _PLACEHOLDER_REFERENCE = re.compile(r"&#(?:[xX]0*[eE]00[01]|0*5734[45]);")
 
@@ -77,7 +81,7 @@ def unshowable(text: str) -> tuple[int, str] | None:
         return deep, TOO_DEEP
     misplaced = misplaced_citation(text)
     if misplaced is not None:
-        return misplaced, MISPLACED
+        return misplaced
     found = _refused_reference(text)
     if found:
         return found.start(), (f"{found[0]} stands for {refused_character(_char(found))}, a control character or "
@@ -99,25 +103,28 @@ def _char(reference) -> str:
     return "\ufffd" if point == 0 or 0xD800 <= point <= 0xDFFF or point > 0x10FFFF else chr(point)
 
 
-def misplaced_citation(text: str) -> int | None:
-    """Offset of the first citation group that Markdown puts anywhere but the running text: in a
-    link's text (a marker's link inside another), its address or title or an image's (the marker's
-    HTML in an attribute, or the marker lost with the image), or in HTML it leaves out; None if
-    every group lands in the text. Only a text with link, image or HTML syntax is rendered."""
+def misplaced_citation(text: str) -> tuple[int, str] | None:
+    """(offset, message) of the first citation group that Markdown puts anywhere but the running
+    text: in a link's text (a marker's link inside another), its address or title or an image's (the
+    marker's HTML in an attribute), or nowhere (in HTML it leaves out, a table cell it drops); None
+    if every group lands in the text. Only a text with link, image, HTML or table syntax is rendered."""
     if "@" not in text or not _LINK_SYNTAX.search(text):
         return None
     stripped, groups = extract_citations(text)
     if not groups:
         return None
-    placed, depth = set(), 0
+    placed, inside, depth = set(), set(), 0
     for match in _TAG_OR_MARKER.finditer(_gfm(stripped)):
         if match[3] is not None:
-            if depth == 0:
-                placed.add(int(match[3]))
-        elif "\ue000" not in match[0] and match[2]:
-            depth = max(0, depth - 1) if match[1] else depth + 1
-    lost = [i for i in range(len(groups)) if i not in placed]
-    return group_offsets(text)[lost[0]] if lost else None
+            (placed if depth == 0 else inside).add(int(match[3]))
+        else:   # a tag: markers in its attributes, and a link's depth
+            inside.update(int(n) for n in _MARKER_NUMBER.findall(match[0]))
+            if match[2]:
+                depth = max(0, depth - 1) if match[1] else depth + 1
+    for i in range(len(groups)):
+        if i not in placed:
+            return group_offsets(text)[i], MISPLACED if i in inside else LOST
+    return None
 
 
 def too_deep(text: str) -> int | None:
@@ -204,11 +211,16 @@ def fill(html: str, marker) -> str:
 
 
 _TAG = re.compile(r"<[^>]+>")
-_DELETED = re.compile(r"<del>.*?</del>", re.S)   # struck-through text (~~x~~) is not part of the text
+_DELETED = re.compile(r"<del>(?:(?!<del>).)*?</del>", re.S)   # struck-through text (~~x~~), innermost first
 
 
 def plain_text(html: str) -> str:
     """Text of an HTML fragment, entities decoded, placeholders dropped, whitespace collapsed."""
     import html as _html
-    text = _html.unescape(_TAG.sub("", _DELETED.sub("", PLACEHOLDER.sub("", html))))
+    html = PLACEHOLDER.sub("", html)
+    while "<del>" in html:   # struck through inside struck through: the inner first, then the outer
+        html, removed = _DELETED.subn("", html)
+        if not removed:
+            break
+    text = _html.unescape(_TAG.sub("", html))
     return " ".join(text.split())
