@@ -86,7 +86,7 @@ _LOOK_BACK = 2048   # how far back an address is looked for (a longer word is no
 
 # A line that a citation on the next line must not be joined to: blank (the citation begins a
 # paragraph), a code fence, a heading, a rule or a setext underline. Joined, two paragraphs ran into
-# one, or the text after a closing fence became code (fourth tester).
+# one, or the text after a closing fence became code (a tester, twentieth session).
 _BLOCK_LINE = re.compile(r"[ \t]*(?:`{3,}.*|~{3,}.*|#{1,6}(?:[ \t].*)?|(?:[-*_=][ \t]*){3,}|)")
 # Emphasis or strikethrough closed after punctuation (`~~Moscow.~~`): CommonMark closes it only
 # if whitespace or punctuation follows, which the marker is not.
@@ -100,7 +100,7 @@ def _space_start(text: str, start: int, floor: int) -> int:
     i = start
     while i > floor and text[i - 1] in " \t":
         i -= 1
-    if i > floor and text[i - 1] == "\n" and not _BLOCK_LINE.fullmatch(text, text.rfind("\n", 0, i - 1) + 1, i - 1):
+    if i > floor and text[i - 1] == "\n" and not _ends_block(text, i - 1):
         i -= 1
         while i > floor and text[i - 1] in " \t":
             i -= 1
@@ -108,6 +108,11 @@ def _space_start(text: str, start: int, floor: int) -> int:
                       or _CLOSED_AFTER_PUNCTUATION.search(text, max(floor, i - 8), i)):
         return start
     return i
+
+
+def _ends_block(text: str, newline: int) -> bool:
+    """True if the line that ends at newline is blank or a block of its own (see _BLOCK_LINE)."""
+    return _BLOCK_LINE.fullmatch(text, text.rfind("\n", 0, newline) + 1, newline) is not None
 
 
 def _ends_in_address(text: str, lo: int, hi: int) -> bool:
