@@ -62,7 +62,7 @@ LOST = ("a citation here is left out of the page (in HTML, or in a table cell be
 # of its forms ([t](u), [t][r], a definition [r]: u, ![i](u), <autolink>, a bare address), HTML or a
 # table (a cell beyond the header row's is dropped).
 _LINK_SYNTAX = re.compile(r"\]\(|\]\[|\]:|!\[|<|://|www\.|\|", re.IGNORECASE)
-_TAG_OR_MARKER = re.compile(r"<(/?)(a\b)?[^>]*>|\ue000(\d+)\ue001")
+_TAG_OR_MARKER = re.compile(r"<(/?)(a\b)?[^>]*>|" + PLACEHOLDER.pattern)   # a marker: group 3
 _MARKER_NUMBER = re.compile(r"(?:\ue000|%EE%80%80)(\d+)(?:\ue001|%EE%80%81)", re.IGNORECASE)  # in an address, encoded
 _REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 _PLACEHOLDER_REFERENCE = re.compile(r"&#(?:[xX]0*[eE]00[01]|0*5734[45]);")

@@ -19,7 +19,6 @@ from pathlib import Path
 MARKER = ".timeline-build"
 LOCK = ".timeline-build.lock"
 STAGING = ".timeline-staging-"  # prefix of a build's staging folder inside the output
-OWN_FILES = {MARKER, MARKER + ".tmp", LOCK}
 NOTE = "This folder is written by 'timeline build'; files not in the site are removed, except names beginning with a dot at its top."
 
 

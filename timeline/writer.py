@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Protocol
 
 from . import outlist, parallel
-from .outfolder import (LOCK, MARKER, NOTE, OWN_FILES, STAGING, OutputRefused, check_apart,  # noqa: F401
+from .outfolder import (LOCK, MARKER, NOTE, STAGING, OutputRefused, check_apart,  # noqa: F401
                         check_target, locked, own, record_extra, remove, stat_tree, write_record)
 from .outlist import unchanged  # noqa: F401
 
