@@ -101,6 +101,14 @@ def median_line(label: str, samples: list[tuple[float, int, str]]) -> str:
             f"peak RSS {rss:5d} MB")
 
 
+def paired(ours: list, theirs: list) -> str:
+    """The median of each run's ratio (ours over Hugo's, timed one after the other), with the least and
+    the greatest: on a shared machine whose speed drifts over minutes, a pair's two builds see about the
+    same machine, where a ratio of medians may set a fast hour's runs against a slow one's."""
+    ratios = [a[0] / b[0] for a, b in zip(ours, theirs)]
+    return f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
+
+
 def hugo_site(src: Path, dest: Path) -> Path:
     """The same events as a Hugo site (one Markdown page each, taxonomy by theme, a list per section),
     with plain layouts: the comparison a reader of the README can repeat."""
@@ -179,6 +187,7 @@ def bench_events(n: int, runs: int, extra: list[str], hugo: str | None = None, l
                    (("cold", cold), ("warm", warm), ("edit", edit), ("h_cold", h_cold), ("h_edit", h_edit))}
             print(f"{'ratios to Hugo':<34} cold {med['cold'] / med['h_cold']:.2f}x  nothing changed "
                   f"{med['warm'] / med['h_cold']:.2f}x  one edit {med['edit'] / med['h_edit']:.2f}x")
+            print(f"{'ratios to Hugo, run by run':<34} cold {paired(cold, h_cold)}  one edit {paired(edit, h_edit)}")
         print(f"{'pages written':<34} {html} HTML pages, {len(pages)} files")
         return {"cold": statistics.median(s[0] for s in cold), "warm": statistics.median(s[0] for s in warm)}
 
