@@ -219,6 +219,14 @@ def test_a_translation_of_an_unknown_event_is_an_error_with_a_suggestion(site_di
             "events/1689-treaty-of-nerchinks.yaml (did you mean '1689-treaty-of-nerchinsk'?)") in messages
 
 
+def test_a_translated_summary_that_shows_no_text_is_an_error(site_dir):
+    _, messages = _site(site_dir, {"translations/ru/events/1727-treaty-of-kyakhta.yaml":
+                                   "title: Кяхтинский договор\nsummary: ~~Торговля в Кяхте.~~ [@mancall-1971]\n"})
+    assert ("site_src/translations/ru/events/1727-treaty-of-kyakhta.yaml:2: summary: the summary shows no text once "
+            "struck-through text (~~...~~) and citations are left out, as they are from the page's description, the "
+            "feeds and the search") in _errors(messages)
+
+
 def test_an_unknown_field_in_a_translation_is_an_error_at_its_line(site_dir):
     _, messages = _site(site_dir, {"translations/ru/events/1727-treaty-of-kyakhta.yaml":
                                    "title: Кяхтинский договор\nsumary: Торговля в Кяхте [@mancall-1971].\n"

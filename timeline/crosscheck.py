@@ -8,7 +8,7 @@ from .citations import iter_citations
 from .diagnostics import Report, excerpt
 from .fields import raw_html, suggest
 from .incremental import Memo, Stage, digest
-from .markup import RAW_HTML, unshowable
+from .markup import RAW_HTML, SHOWS_NO_TEXT, shows_no_text, unshowable
 from .model import Event, Page, Site
 from .parallel import map_in_halves
 
@@ -108,6 +108,8 @@ def _check_event(e: Event, site: Site, theme_ids: set, event_ids: set, sources: 
         if raw:
             line = block + text.count("\n", 0, raw.start()) if block else _line(e, field)
             report.warning(e.path, line, field, raw_html(raw))
+    if e.summary and shows_no_text(e.summary):
+        report.error(e.path, _line(e, "summary"), "summary", SHOWS_NO_TEXT)
     if not keys:
         report.error(e.path, _line(e, "summary"), "sources",
                      "the event cites no source: add [@key] to the text or a 'sources:' list")

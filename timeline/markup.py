@@ -89,6 +89,22 @@ def unshowable(text: str) -> tuple[int, str] | None:
     return None
 
 
+SHOWS_NO_TEXT = ("the summary shows no text once struck-through text (~~...~~) and citations are left out, as they "
+                 "are from the page's description, the feeds and the search")
+_MAY_HIDE = re.compile(r"~~|<|\]\(|\]\[|\]:|&")   # syntax that can leave a letter out of the plain text
+
+
+def shows_no_text(text: str) -> bool:
+    """Whether a summary's plain text (plain_text: its page's description, the feeds, the search) is
+    empty: struck through entirely, citations alone, an image. Only a text with strikethrough, HTML,
+    link or reference syntax, or without a letter or digit outside its citations, is rendered to tell."""
+    stripped, _ = extract_citations(_cleaned(text))
+    bare = PLACEHOLDER.sub("", stripped)
+    if not _MAY_HIDE.search(bare) and any(c.isalnum() for c in bare):
+        return False
+    return not plain_text(to_html(stripped))
+
+
 def _refused_reference(text: str):
     """The first numeric character reference to a character the YAML reader refuses in a file (&#x1b;
     put an ESC in the page and made the feed invalid XML; &#xFFFE; stopped cmark's output decoding)."""

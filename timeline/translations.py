@@ -12,7 +12,7 @@ from . import yamlfile
 from .citations import iter_citations
 from .diagnostics import Report, excerpt
 from .languages import kind_of, parse_yaml, shown_path, suggest, text_of
-from .markup import RAW_HTML, unshowable
+from .markup import RAW_HTML, SHOWS_NO_TEXT, shows_no_text, unshowable
 
 EVENT_FIELDS = ("title", "summary", "body")
 PAGE_FIELDS = ("title", "description")
@@ -220,6 +220,8 @@ def read_event(path: str, english, glossary: Glossary, report: Report, memo) -> 
             if differs is not None:
                 report.error(rel, _line_at(lines, name, mine, differs[0]), name, differs[1])
             _markdown_checks(report, rel, lines, name, mine)
+            if name == "summary" and shows_no_text(mine):
+                report.error(rel, lines.get(name), name, SHOWS_NO_TEXT)
         if name in GLOSSARY_FIELDS:
             for en, agreed in glossary.missing(theirs, mine):
                 report.error(rel, lines.get(name), name, f"the English says '{excerpt(en)}': the translation must "
