@@ -127,37 +127,29 @@ def test_a_month_only_end_in_the_starts_month_is_not_before_it(site_dir, capsys)
             "it starts (27 August (6 September N.S.) 1689)") in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("summary", [
-    '"~~The first treaty between the Qing and Russia.~~ [@mancall-1971, p. 150]"',
-    '"[@mancall-1971, p. 150]"',
-    '"~~The first treaty~~ ~~between the Qing and Russia~~ [@mancall-1971, p. 150]"',
-    '"~~The first ~~treaty~~ between the Qing and Russia.~~ [@mancall-1971]"',
-    '"![](https://example.org/map.png) [@mancall-1971]"',
+@pytest.mark.parametrize("summary, shows_text", [
+    ('"~~The first treaty between the Qing and Russia.~~ [@mancall-1971, p. 150]"', False),
+    ('"[@mancall-1971, p. 150]"', False),
+    ('"~~The first treaty~~ ~~between the Qing and Russia~~ [@mancall-1971, p. 150]"', False),
+    ('"~~The first ~~treaty~~ between the Qing and Russia.~~ [@mancall-1971]"', False),
+    ('"![](https://example.org/map.png) [@mancall-1971]"', False),
+    ('"~~The first~~ The second treaty [@mancall-1971, p. 150]"', True),
+    ('"The first treaty ~~between~~ [@mancall-1971, p. 150]"', True),
+    ('"1689 [@mancall-1971]"', True),
+    ('"[A treaty](https://example.org/) [@mancall-1971]"', True),
 ])
-def test_a_summary_that_shows_no_text_is_an_error_at_its_line(summary, site_dir, capsys):
+def test_a_summary_that_shows_no_text_is_an_error_at_its_line(summary, shows_text, site_dir, capsys):
     """Struck-through text and citations are left out of a summary's plain text, which is the page's
     description and what the feeds and the search show: a summary of nothing else showed nothing."""
     event = (site_dir() / "events" / "1689-treaty-of-nerchinsk.yaml").read_text(encoding="utf-8")
     line = "summary: The first treaty between the Qing and Russia [@mancall-1971, p. 150].\n"
     assert line in event
     site_dir({"events/1689-treaty-of-nerchinsk.yaml": event.replace(line, f"summary: {summary}\n")})
-    assert main(["check"]) == 1
+    assert main(["check"]) == (0 if shows_text else 1)
+    err = capsys.readouterr().err
     assert ("site_src/events/1689-treaty-of-nerchinsk.yaml:8: summary: the summary shows no text once struck-through "
             "text (~~...~~) and citations are left out, as they are from the page's description, the feeds and the "
-            "search") in capsys.readouterr().err
-
-
-@pytest.mark.parametrize("summary", [
-    '"~~The first~~ The second treaty [@mancall-1971, p. 150]"',
-    '"The first treaty ~~between~~ [@mancall-1971, p. 150]"',
-    '"1689 [@mancall-1971]"',
-    '"[A treaty](https://example.org/) [@mancall-1971]"',
-])
-def test_a_summary_with_some_text_left_is_not_refused(summary, site_dir, capsys):
-    event = (site_dir() / "events" / "1689-treaty-of-nerchinsk.yaml").read_text(encoding="utf-8")
-    line = "summary: The first treaty between the Qing and Russia [@mancall-1971, p. 150].\n"
-    site_dir({"events/1689-treaty-of-nerchinsk.yaml": event.replace(line, f"summary: {summary}\n")})
-    assert main(["check"]) == 0, capsys.readouterr().err
+            "search" in err) is not shows_text, err
 
 
 def test_a_key_that_is_not_text_is_an_unknown_field_at_its_line(site_dir, capsys):
