@@ -91,18 +91,17 @@ def unshowable(text: str) -> tuple[int, str] | None:
 
 SHOWS_NO_TEXT = ("the summary shows no text once struck-through text (~~...~~) and citations are left out, as they "
                  "are from the page's description, the feeds and the search")
-_MAY_HIDE = re.compile(r"~~|<|\]\(|\]\[|\]:|&")   # syntax that can leave a letter out of the plain text
 
 
 def shows_no_text(text: str) -> bool:
-    """Whether a summary's plain text (plain_text: its page's description, the feeds, the search) is
-    empty: struck through entirely, citations alone, an image. Only a text with strikethrough, HTML,
-    link or reference syntax, or without a letter or digit outside its citations, is rendered to tell."""
-    stripped, _ = extract_citations(_cleaned(text))
-    bare = PLACEHOLDER.sub("", stripped)
-    if not _MAY_HIDE.search(bare) and any(c.isalnum() for c in bare):
+    """Whether a summary's plain text (its page's description, the feeds, the search: plain_text of
+    the summary as rendered) is empty: struck through entirely, citations alone, an image. Only a text
+    with strikethrough, an entity, link or HTML syntax, or no letter or digit outside its citations,
+    is rendered to tell."""
+    bare = PLACEHOLDER.sub("", extract_citations(_cleaned(text))[0])
+    if not ("~~" in bare or "&" in bare or _LINK_SYNTAX.search(bare)) and any(c.isalnum() for c in bare):
         return False
-    return not plain_text(to_html(stripped))
+    return not plain_text(Renderer().render_inline(text)[0])
 
 
 def _refused_reference(text: str):
