@@ -61,7 +61,8 @@ STAGES = [
     {"markup", "fields", "sitefile", "sourcefile", "crosscheck", "content", "places", "treaties", "sources", "schema",
      "languages", "translations", "i18n", "cite"},
     {"chartlayout", "chartwords", "index", "localize", "chart", "printview", "maps"},
-    {"pretranslate", "escaping", "calls", "compiled", "templating", "templatecheck", "fragments", "pages", "render", "exports", "citestyles"},
+    {"pretranslate", "escaping", "calls", "compiled", "templating", "templatecheck", "fragments", "pages", "render", "exports", "citestyles",
+     "aliases"},
     {"outfolder", "outlist", "writer", "build", "links", "linkcheck"},
     {"pdfnotes", "pdfparts", "pdfjoin", "pdf", "serve", "newevent", "cli", "__main__", "__init__"},
 ]

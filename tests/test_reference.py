@@ -22,7 +22,9 @@ def _resolve(page: str, href: str) -> str:
 
 
 def _pages(files: dict) -> list[str]:
-    return sorted(p for p, data in files.items() if p.endswith(".html") and data is not None)
+    """The pages a reader reads: not those at events' former addresses, which send the reader on."""
+    return sorted(p for p, data in files.items() if p.endswith(".html") and data is not None
+                  and b'<meta http-equiv="refresh"' not in data)
 
 
 def test_every_page_links_an_icon_that_exists(site):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import (__version__, catalogs, content, exports, i18n, index, localize, memofile, memofolders, outlist,
+from . import (__version__, aliases, catalogs, content, exports, i18n, index, localize, memofile, memofolders, outlist,
                parallel, render, templatecheck, templating, urls, writer)
 from .diagnostics import Diagnostic, Report
 from .incremental import Memo, Stage
@@ -84,13 +84,14 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
     timeline = index.build(loaded, Renderer(), memo)
     try:
         editions = localize.editions(timeline, languages, memo, theme.translations)
-        made = exports.export_makers(editions, memo, limits.export_stretch)
+        moved = aliases.makers(editions)
+        made = {**exports.export_makers(editions, memo, limits.export_stretch), **moved}
         rendered = render.render_pages(editions, theme.envs, static, memo, theme.digest,
                                        pdf_url=urls.PDF if pdf else None, limits=limits,
                                        parallel_min=parallel_min, sink=sink, kept=kept, earlier=earlier,
                                        defer=on_demand, made=None if on_demand else made)
         files, deferred = rendered.files, dict(rendered.deferred)
-        late = exports.sitemap_maker(editions, [*files, *deferred])
+        late = exports.sitemap_maker(editions, [p for p in [*files, *deferred] if p not in moved])
         if on_demand:   # the preview makes its exports when asked for, as its print views: rarely while editing
             deferred.update(made, **late)
         else:

@@ -39,7 +39,7 @@ SETTLED_NS = 2_000_000_000
 RESERVED_PAGES = {"events", "themes", "eras", "sources", "print", "static", "schema", "index", "404", "search",
                   "map", "data"}
 EVENT_FIELDS = {"title", "date", "calendar", "end", "names", "place", "themes", "significance", "summary",
-                "body", "sources", "related"}
+                "body", "sources", "related", "aliases"}
 EVENT_REQUIRED = ("title", "date", "themes", "significance", "summary")
 PAGE_FIELDS = {"title", "description", "order"}
 
@@ -232,7 +232,21 @@ def _event(f: YamlFile, eid: str, site: Site | None) -> Event | None:
     return Event(eid, quotes(f.text(data.get("title"), ("title",))), start, end, tuple(themes), significance,
                  f.text(data.get("summary"), ("summary",)), f.text(data.get("body"), ("body",)), names,
                  tuple(f.str_list(data.get("place"), ("place",))), tuple(f.str_list(data.get("sources"), ("sources",))),
-                 tuple(f.str_list(data.get("related"), ("related",))), f.rel, lines)
+                 tuple(f.str_list(data.get("related"), ("related",))), f.rel, lines, _aliases(f, eid, data.get("aliases")))
+
+
+def _aliases(f: YamlFile, eid: str, raw) -> tuple:
+    """The event's former ids (file names it had), each of which must look like an event's id."""
+    aliases = f.str_list(raw, ("aliases",))
+    for alias in aliases:
+        if not (SLUG.match(alias) and EVENT_ID.match(alias)):
+            f.error(("aliases",), f"'{excerpt(alias)}' is not an event's id: a former file name without .yaml, "
+                                  "e.g. 1950-repatriation-of-russians-from-china")
+        elif alias == eid:
+            f.error(("aliases",), "the event's own id is not a former one")
+    if len(set(aliases)) != len(aliases):
+        f.error(("aliases",), "an id is listed twice")
+    return tuple(aliases)
 
 
 def _load_pages(src: Path, report: Report) -> list[Page]:

@@ -36,14 +36,15 @@ def cross_check(site: Site, events: list[Event], pages: list[Page], sources: dic
     it cites or lists (each once, in order: the index numbers notes and lists sources from them)."""
     theme_ids = {t.id for t in site.themes}
     event_ids = {e.id for e in events}
+    renamed = _former_ids(events, event_ids, report)
     cited: set[str] = set()
     # An event's checks depend on itself (and where its fields are written) and on these names only.
     context = digest(sorted(theme_ids), [e.id for e in events], sources and sorted(sources),
-                     site.span_start, site.span_end, [(r.start, r.end) for r in site.eras])
+                     site.span_start, site.span_end, [(r.start, r.end) for r in site.eras], sorted(renamed.items()))
 
     def check(e: Event) -> Checked:
         own = Report()
-        keys = _check_event(e, site, theme_ids, event_ids, sources, own)
+        keys = _check_event(e, site, theme_ids, (event_ids, renamed), sources, own)
         return Checked(tuple(own.items), tuple(dict.fromkeys(keys)))
 
     inputs = [f"{e.digest} {e.where} {context}" for e in events]
@@ -71,22 +72,37 @@ def cross_check(site: Site, events: list[Event], pages: list[Page], sources: dic
     return keys
 
 
-def _check_event(e: Event, site: Site, theme_ids: set, event_ids: set, sources: dict | None,
+def _former_ids(events: list[Event], event_ids: set, report: Report) -> dict:
+    """Former id -> the event that lists it under aliases (the first, in file order), each former id
+    that is an event's id now or another event's former id reported: its address would be two pages."""
+    renamed: dict = {}
+    for e in events:
+        for alias in dict.fromkeys(e.aliases):
+            if alias == e.id:
+                continue   # reported where the file is read
+            if alias in event_ids:
+                report.error(e.path, _line(e, "aliases"), "aliases",
+                             f"'{alias}' is the id of an event (events/{alias}.yaml), not a former one")
+            elif alias in renamed:
+                report.error(e.path, _line(e, "aliases"), "aliases",
+                             f"'{alias}' is a former id of '{renamed[alias]}' already")
+            else:
+                renamed[alias] = e.id
+    return renamed
+
+
+def _check_event(e: Event, site: Site, theme_ids: set, ids: tuple, sources: dict | None,
                  report: Report) -> list[str]:
     """Check one event against the rest of the content; return the source keys it cites.
-    sources None: a sources file could not be used, so citations are not looked up."""
+    ids: the events' ids, and former id -> the event's id now. sources None: a sources file could
+    not be used, so citations are not looked up."""
     for i, theme in enumerate(e.themes):
         if theme not in theme_ids:
             report.error(e.path, _line(e, "themes"), "themes",
                          f"unknown theme '{excerpt(theme)}'{suggest(theme, theme_ids)}")
     if len(set(e.themes)) != len(e.themes):
         report.error(e.path, _line(e, "themes"), "themes", "a theme is listed twice")
-    for rid in e.related:
-        if rid not in event_ids:
-            report.error(e.path, _line(e, "related"), "related",
-                         f"no event '{excerpt(rid)}'{suggest(rid, event_ids)}")
-        elif rid == e.id:
-            report.error(e.path, _line(e, "related"), "related", "an event cannot be related to itself")
+    _check_related(e, *ids, report)
     keys = []
     for field, line, citation in _citations_in(e):
         keys.append(citation.key)
@@ -117,6 +133,18 @@ def _check_event(e: Event, site: Site, theme_ids: set, event_ids: set, sources: 
     if site.span_start <= year <= site.span_end and site.eras and not any(era.start <= year <= era.end for era in site.eras):
         report.error(e.path, _line(e, "date"), "date", f"no era in site.yaml covers {year}")
     return keys
+
+
+def _check_related(e: Event, event_ids: set, renamed: dict, report: Report) -> None:
+    for rid in e.related:
+        if rid in renamed:
+            report.error(e.path, _line(e, "related"), "related",
+                         f"no event '{rid}': it is '{renamed[rid]}' now (a former id, under its aliases)")
+        elif rid not in event_ids:
+            report.error(e.path, _line(e, "related"), "related",
+                         f"no event '{excerpt(rid)}'{suggest(rid, event_ids)}")
+        elif rid == e.id:
+            report.error(e.path, _line(e, "related"), "related", "an event cannot be related to itself")
 
 
 def _line(event: Event, field: str) -> int | None:

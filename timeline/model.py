@@ -140,6 +140,7 @@ class Event:
     path: str = ""
     # Where each field starts in the file, and where a block scalar's text starts, for messages.
     lines: dict = field(default_factory=dict, compare=False, repr=False)
+    aliases: tuple[str, ...] = ()    # its former ids: their addresses send the reader to its page
 
     @cached_property
     def digest(self) -> str:

@@ -36,6 +36,8 @@ EVENT_FIELD_DOCS = {
     "body": "Longer Markdown for the event page; cite every claim.",
     "sources": "Keys of sources.yaml entries that support the event as a whole.",
     "related": "Ids (file names without .yaml) of other events.",
+    "aliases": "The event's former ids (file names it had, without .yaml): their addresses send readers to "
+               "its page.",
 }
 
 
@@ -70,6 +72,7 @@ def event_file_schema(theme_ids=(), place_ids=()) -> dict:
         "body": {"type": "string"},
         "sources": _one_or_many(slug),
         "related": _one_or_many(slug),
+        "aliases": _one_or_many({"type": "string", "pattern": _ecma(content.EVENT_ID.pattern)}),
     }
     for name, doc in EVENT_FIELD_DOCS.items():
         props[name] = {"description": doc, **props[name]}
