@@ -152,6 +152,24 @@ def test_a_summary_that_shows_no_text_is_an_error_at_its_line(summary, shows_tex
             "search" in err) is not shows_text, err
 
 
+def test_a_text_too_long_to_clean_in_time_is_an_error_at_its_line(site_dir, capsys):
+    """The HTML cleaner's time grows with the square of a paragraph's ampersands: 2 MB of them took a
+    minute and a half to build, silently. A text longer than any a page needs is an error instead."""
+    src = site_dir()
+    event = (src / "events" / "1864-dated.yaml").read_text(encoding="utf-8")
+    page = (src / "pages" / "about.md").read_text(encoding="utf-8")
+    lines = event.count("\n")
+    long = "&" * 100_001
+    site_dir({"events/1864-dated.yaml": event + f"body: \"{long} [@mancall-1971]\"\n",
+              "pages/about.md": page + "\n" + "& " * 60_000 + "\n"})
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert (f"site_src/events/1864-dated.yaml:{lines + 1}: body: the text has 100,017 characters, more than the "
+            "100,000 a text may have: make it shorter or split it") in err, err
+    assert "site_src/pages/about.md:5: the text has 120,056 characters" in err, err
+    assert "Traceback" not in err
+
+
 def test_a_key_that_is_not_text_is_an_unknown_field_at_its_line(site_dir, capsys):
     src = site_dir()
     event = (src / "events" / "1864-dated.yaml").read_text(encoding="utf-8")

@@ -53,6 +53,11 @@ _BLOCK_TAG = re.compile(r"<(/?)(?:blockquote|ul|ol)\b")
 _INDENTED_ITEM = re.compile(r"^((?:[ \t]*>)*[ \t]+)(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))", re.M)  # in quotes too
 
 
+# The longest Markdown text (a summary, a body, a page): the longest bundled one has 13,000 characters.
+# The HTML cleaner's time grows with the square of a paragraph's ampersands (nh3: 2 MB of "&" took
+# 93 s); at this length it is a fraction of a second.
+MAX_TEXT = 100_000
+TOO_LONG = "the text has {length:,} characters, more than the {limit:,} a text may have: make it shorter or split it"
 TOO_DEEP = f"Markdown nested more than {MAX_NESTING} levels deep (block quotes or lists)"
 MISPLACED = ("a citation cannot go inside a link, an image or HTML (its text, address or title): "
              "put it after the link")
@@ -71,7 +76,9 @@ _PLACEHOLDER_REFERENCE = re.compile(r"&#(?:[xX]0*[eE]00[01]|0*5734[45]);")
 def unshowable(text: str) -> tuple[int, str] | None:
     """Where a text cannot be shown as written, and why (an error at that line): nested too deep, or a
     character reference that stands for a character no content file may hold, or such a character
-    itself (a page's Markdown body is not read as YAML)."""
+    itself (a page's Markdown body is not read as YAML), or too long."""
+    if len(text) > MAX_TEXT:
+        return 0, TOO_LONG.format(length=len(text), limit=MAX_TEXT)
     text = _cleaned(text)   # as rendered: a reference the placeholders' characters split forms again
     at = refused_at(text)
     if at is not None:
@@ -98,6 +105,8 @@ def shows_no_text(text: str) -> bool:
     the summary as rendered) is empty: struck through entirely, citations alone, an image. Only a text
     with strikethrough, an entity, link or HTML syntax, or no letter or digit outside its citations,
     is rendered to tell."""
+    if len(text) > MAX_TEXT:
+        return False    # unshowable() says it is too long: it is not rendered
     bare = PLACEHOLDER.sub("", extract_citations(_cleaned(text))[0])
     if not ("~~" in bare or "&" in bare or _LINK_SYNTAX.search(bare)) and any(c.isalnum() for c in bare):
         return False
