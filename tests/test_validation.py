@@ -170,6 +170,17 @@ def test_a_text_too_long_to_clean_in_time_is_an_error_at_its_line(site_dir, caps
     assert "Traceback" not in err
 
 
+def test_control_characters_in_a_files_name_reach_the_terminal_escaped(site_dir, capsys):
+    """A file's name is the editor's text too: ESC [ 2K and a carriage return hid which file was at
+    fault, ESC ] ... BEL retitled the terminal."""
+    site_dir({"events/1700-x\x1b[2K\rok.yaml": "title: X\n", "events/1700-\x1b]0;PWNED\x07x.yaml": "title: X\n"})
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert not any(c in err for c in "\x1b\x07\r"), repr(err)
+    assert "site_src/events/1700-x\\x1b[2K\\x0dok.yaml: id: file name '1700-x\\x1b[2K ok' is not a valid id" in err, err
+    assert "site_src/events/1700-\\x1b]0;PWNED\\x07x.yaml:1: date: missing required field 'date'" in err, err
+
+
 def test_a_key_that_is_not_text_is_an_unknown_field_at_its_line(site_dir, capsys):
     src = site_dir()
     event = (src / "events" / "1864-dated.yaml").read_text(encoding="utf-8")

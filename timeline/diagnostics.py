@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 
 EXCERPT = 60
+# Control characters (C0, DEL, C1) in a message, as a file's name or a value may hold them: written
+# to a terminal, ESC [ 2K and a carriage return hid the name of the file at fault, ESC ] retitled it.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def excerpt(value, limit: int = EXCERPT) -> str:
@@ -43,7 +47,7 @@ class Diagnostic:
         if self.field:
             parts.append(self.field)
         text = self.message if self.severity == "error" else f"warning: {self.message}"
-        return ": ".join(parts + [text])
+        return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", ": ".join(parts + [text]))
 
 
 @dataclass
