@@ -631,7 +631,27 @@ def test_defaults():
     serve_arguments(parser)
     args = parser.parse_args([])
     assert (args.src, args.templates, args.host, args.port, args.poll) == (
-        "site_src", "templates", "127.0.0.1", 8000, False)
+        "site_src", None, "127.0.0.1", 8000, False)
+
+
+def test_the_preview_uses_the_theme_a_build_would_and_refuses_a_mistyped_one(tmp_path, monkeypatch, capsys):
+    """Run from another folder, the preview showed the templates/ of the working folder where a build
+    of the same content uses those beside it; a mistyped --templates was silently ignored."""
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    (project / "site_src").mkdir(parents=True)
+    (project / "templates").mkdir()
+    (elsewhere / "templates").mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)
+    seen = []
+    monkeypatch.setattr("timeline.cli._preview_server", lambda serve, args, src, templates, out: seen.append(templates))
+    parser = argparse.ArgumentParser()
+    serve_arguments(parser)
+    assert cmd_serve(parser.parse_args(["--src", str(project / "site_src")])) == 1   # no server: stops there
+    assert seen == [project / "templates"]
+    assert cmd_serve(parser.parse_args(["--src", str(project / "site_src"), "--templates", "templtes"])) == 1
+    assert seen == [project / "templates"]
+    err = capsys.readouterr().err
+    assert "error: templtes: no templates folder here (use --templates)" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])

@@ -104,7 +104,9 @@ def links_arguments(p: argparse.ArgumentParser) -> None:
 
 def serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--src", default="site_src", help="content folder (default: site_src)")
-    parser.add_argument("--templates", default="templates", help="theme folder (default: templates)")
+    parser.add_argument("--templates", type=Path, default=None, metavar="DIR",
+                        help="theme folder (default: templates/ beside the content folder, else the theme "
+                             "that comes with the tool), as for build")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default: 127.0.0.1, this machine only); the preview "
                              "answers only requests addressed to this machine's loopback names or to HOST")
@@ -196,9 +198,15 @@ def cmd_serve(args) -> int:
     except ImportError as exc:  # watchdog missing: the other commands still work
         print(f"error: 'timeline serve' needs {exc.name or 'watchdog'}: pip install watchdog", file=sys.stderr)
         return 1
-    src, templates = Path(args.src), Path(args.templates)
+    from .build import default_templates
+    src = Path(args.src)
     if not src.is_dir():
         print(f"error: content folder {src} not found", file=sys.stderr)
+        return 1
+    # The theme a build of the same folder would use: a preview of another theme misleads.
+    templates = Path(args.templates) if args.templates else default_templates(src)
+    if not templates.is_dir():
+        print(f"error: {templates}: no templates folder here (use --templates)", file=sys.stderr)
         return 1
     out = Path(tempfile.mkdtemp(prefix="timeline-preview-"))
     try:
@@ -216,7 +224,7 @@ def _preview_server(serve, args, src: Path, templates: Path, out: Path):
     memo = Memo()  # kept between rebuilds, so that an edit costs work in proportion to the edit
 
     def builder():
-        return build_site(src, out, templates=templates if templates.is_dir() else None, memo=memo, on_demand=True)
+        return build_site(src, out, templates=templates, memo=memo, on_demand=True)
 
     try:
         server = serve.PreviewServer(builder, out, watch=[src, templates], ignore=[Path("build")],
