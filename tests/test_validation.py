@@ -181,6 +181,21 @@ def test_control_characters_in_a_files_name_reach_the_terminal_escaped(site_dir,
     assert "site_src/events/1700-\\x1b]0;PWNED\\x07x.yaml:1: date: missing required field 'date'" in err, err
 
 
+def test_a_templates_folder_that_is_not_a_theme_is_refused_before_it_is_read(site_dir, tmp_path, capsys):
+    """--templates naming a folder of other things (a home folder, built sites) read every file under
+    it and compiled each .html: thousands of template errors, or minutes of silence."""
+    site_dir()
+    other = tmp_path / "elsewhere"
+    (other / "old-site" / "events").mkdir(parents=True)
+    (other / "old-site" / "index.html").write_text("{{ broken", encoding="utf-8")
+    (other / "old-site" / "events" / "index.html").write_text("{% if %}", encoding="utf-8")
+    assert main(["check", "--templates", str(other)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (f"{other}: not a theme: it has none of the page templates (index.html, event.html, ...) at its "
+                      "top (use --templates)"), err
+    assert len([line for line in err if not line.startswith("check failed")]) == 1, err
+
+
 def test_a_key_that_is_not_text_is_an_unknown_field_at_its_line(site_dir, capsys):
     src = site_dir()
     event = (src / "events" / "1864-dated.yaml").read_text(encoding="utf-8")

@@ -123,6 +123,11 @@ def _templates(templates: Path, languages, memo: Memo, keep_compiled: bool, repo
     if not templates.is_dir():
         report.error(str(templates), None, None, "no templates folder here (use --templates)")
         return None
+    if not any(os.path.isfile(templates / name) for name in THEME_PAGES):
+        # Else every file under it would be read and each .html compiled: --templates ~ read for minutes.
+        report.error(str(templates), None, None, f"not a theme: it has none of the page templates "
+                                                 f"({', '.join(THEME_PAGES)}, ...) at its top (use --templates)")
+        return None
     codes = [lang.code for lang in languages.languages] if languages else ["en"]
     loaded, problems = templatecheck.load(templates, codes, memo, keep_compiled)
     for problem in problems:
@@ -131,6 +136,7 @@ def _templates(templates: Path, languages, memo: Memo, keep_compiled: bool, repo
 
 
 ENGINE_DIR = Path(__file__).resolve().parent
+THEME_PAGES = ("index.html", "event.html")   # the page templates no site can do without
 
 
 def inputs_digest(src: Path, templates: Path, options: dict) -> str:
