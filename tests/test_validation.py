@@ -159,14 +159,14 @@ def test_a_text_too_long_to_clean_in_time_is_an_error_at_its_line(site_dir, caps
     event = (src / "events" / "1864-dated.yaml").read_text(encoding="utf-8")
     page = (src / "pages" / "about.md").read_text(encoding="utf-8")
     lines = event.count("\n")
-    long = "&" * 100_001
+    long = "&" * 200_001
     site_dir({"events/1864-dated.yaml": event + f"body: \"{long} [@mancall-1971]\"\n",
-              "pages/about.md": page + "\n" + "& " * 60_000 + "\n"})
+              "pages/about.md": page + "\n" + "& " * 110_000 + "\n"})
     assert main(["check"]) == 1
     err = capsys.readouterr().err
-    assert (f"site_src/events/1864-dated.yaml:{lines + 1}: body: the text has 100,017 characters, more than the "
-            "100,000 a text may have: make it shorter or split it") in err, err
-    assert "site_src/pages/about.md:5: the text has 120,056 characters" in err, err
+    assert (f"site_src/events/1864-dated.yaml:{lines + 1}: body: the text has 200,017 characters, more than the "
+            "200,000 a text may have: make it shorter or split it") in err, err
+    assert "site_src/pages/about.md:5: the text has 220,056 characters" in err, err
     assert "Traceback" not in err
 
 
@@ -220,6 +220,8 @@ BAD_BASE_URLS = [
     ("ftp://example.org/", "is not an http(s) URL"),
     ("https://exa mple.org/", "is not an http(s) URL"),
     ("notaurl", "is not an http(s) URL"),
+    ('https://example.org/"><script>/', "holds '\"', which an address cannot hold as it is: write it %22"),
+    ("https://example.org/{sub}/", "holds '{', which an address cannot hold as it is: write it %7B"),
 ]
 # YAML refuses a control character itself; the command line passes it on.
 COMMAND_LINE_BASE_URLS = BAD_BASE_URLS + [("https://example.org/\x01", "is not an http(s) URL (it holds U+0001)")]

@@ -55,8 +55,8 @@ _INDENTED_ITEM = re.compile(r"^((?:[ \t]*>)*[ \t]+)(?:>|[-+*](?=[ \t])|\d{1,9}[.
 
 # The longest Markdown text (a summary, a body, a page): the longest bundled one has 13,000 characters.
 # The HTML cleaner's time grows with the square of a paragraph's ampersands (nh3: 2 MB of "&" took
-# 93 s); at this length it is a fraction of a second.
-MAX_TEXT = 100_000
+# 93 s); at this length it is about a second.
+MAX_TEXT = 200_000
 TOO_LONG = "the text has {length:,} characters, more than the {limit:,} a text may have: make it shorter or split it"
 TOO_DEEP = f"Markdown nested more than {MAX_NESTING} levels deep (block quotes or lists)"
 MISPLACED = ("a citation cannot go inside a link, an image or HTML (its text, address or title): "

@@ -97,6 +97,10 @@ def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
 _CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://).*@")   # to the last '@': a password may hold '/
 
 
+# What RFC 3986 allows in no part of an address (pages escape it, but robots.txt and a reader's copy do not).
+_NOT_IN_URL = frozenset('"<>\\^`{|}')
+
+
 def _base_url(value, error) -> str | None:
     """The address page paths are appended to (ending in '/'; None: none given); error(message) is
     called for a value that cannot be one."""
@@ -121,6 +125,9 @@ def _base_url(value, error) -> str | None:
         cut = min(i for i in (shown.find("?"), shown.find("#")) if i >= 0)
         error(f"'{excerpt(shown)}' has a query or fragment ('{excerpt(shown[cut:])}'): page paths are appended "
               "to the base URL and cannot follow one; give the site's folder, e.g. https://example.org/sub/")
+    elif any(c in _NOT_IN_URL for c in base):
+        bad = next(c for c in base if c in _NOT_IN_URL)
+        error(f"'{excerpt(shown)}' holds '{bad}', which an address cannot hold as it is: write it %{ord(bad):02X}")
     return base.rstrip("/") + "/"
 
 
