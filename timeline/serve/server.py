@@ -211,6 +211,11 @@ class PreviewServer:
         """The response for a URL path, read whole while no build runs (one build per response)."""
         with self._lock.reading():
             page = self._on_demand(url_path)
+            # A file is not a folder: /events.json/ is not found, as a static server answers it (served,
+            # its relative links would resolve one level too deep).
+            file_as_folder = url_path.endswith("/") and url_path.strip("/") != ""
+            if page is not None and file_as_folder and not page.endswith("index.html"):
+                page = None
             if page is not None:
                 if page.endswith("index.html") and not url_path.endswith(("/", "index.html")):  # a folder, no "/"
                     return 301, {"Location": "/" + url_path.lstrip("/") + "/" + (f"?{query}" if query else "")}, b""
@@ -228,6 +233,8 @@ class PreviewServer:
                     location = "/" + url_path.lstrip("/") + "/" + (f"?{query}" if query else "")
                     return 301, {"Location": location}, b""
                 target = target / "index.html"
+            elif file_as_folder:
+                target = None
             try:
                 if target is not None and target.is_file():
                     status, body = 200, target.read_bytes()
@@ -281,6 +288,6 @@ def _typed(name: str, body: bytes, generation: int, errors: list) -> tuple[dict[
     ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
     if ctype == "text/html":
         body = inject(body, generation, errors)
-    if ctype.startswith("text/") or ctype in ("application/javascript", "application/json", "image/svg+xml"):
+    if ctype.startswith("text/") or ctype.endswith("xml") or ctype in ("application/javascript", "application/json"):
         ctype += "; charset=utf-8"
     return {"Content-Type": ctype}, body
