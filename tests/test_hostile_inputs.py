@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 import pytest
+import yaml
 
 from hostile import HostileSite, build_baseline, listing, snapshot
 from timeline import citations, content, markup, yamlfile
@@ -156,6 +157,15 @@ CASES = [
          phrase="U+0000", absent=("<unicode string>",)),
     Case("ufffe", {EVENT: VALID.replace("summary: Some", "summary: So\ufffeme")}, line=5, phrase="U+FFFE",
          absent=("<unicode string>",)),
+    # Bidirectional controls (a second tester): an override reversed the rest of a title's line in lists and feeds
+    Case("bidi-override-title", {EVENT: VALID.replace("A test event", "A \u202egnissim test")}, line=1,
+         phrase="bidirectional control character U+202E is not allowed"),
+    Case("bidi-isolate-escaped", {EVENT: VALID.replace("title: A test event", 'title: "A \\u2066test"')}, line=1,
+         phrase="U+2066 (written as an escape)"),
+    Case("bidi-in-page", {"pages/bidi.md": "---\ntitle: Bidi\n---\nText.\n\nA \u202dclaim.\n"},
+         where="site_src/pages/bidi.md", line=6, phrase="control character U+202D is not allowed"),
+    Case("bidi-reference", {EVENT: VALID.replace("Something happened", "Some &#x202E;thing")}, line=5,
+         phrase="&#x202E; stands for U+202E"),
     # 19: no events folder
     Case("events-missing", {"events": None}, where="site_src/events", phrase="no events folder"),
     Case("events-a-file", {"events": _file_instead}, where="site_src/events", phrase="not a folder"),
@@ -263,6 +273,14 @@ def test_hostile_input_gets_a_clean_answer(case, baseline, tmp_path):
     # Nothing but the memo of derived values (timeline.incremental), in a folder of the tool's own.
     after_rest = {k: v for k, v in listing(tmp_path, skip=site.out).items() if not k.startswith(".timeline-cache")}
     assert after_rest == before_rest, "something was written outside --out"
+
+
+def test_the_refused_characters_are_yamls_non_printable_and_the_bidirectional_controls():
+    """yamlfile._REFUSED is written out as one class (for speed): it must be the union it stands for."""
+    non_printable, bidi = yaml.reader.Reader.NON_PRINTABLE, set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
+    for point in range(0x110000):
+        c = chr(point)
+        assert (yamlfile.refused_at(c) == 0) == (bool(non_printable.match(c)) or point in bidi), hex(point)
 
 
 def test_the_cases_cover_every_owned_red_team_item():
