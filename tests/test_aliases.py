@@ -54,6 +54,14 @@ def test_the_former_address_is_left_out_of_the_sitemap_and_names_its_canonical_p
     assert f"events/{MOVED}/" in sitemap and FORMER not in sitemap
 
 
+def test_events_json_gives_each_event_its_former_ids(site_dir):
+    import json
+    result = render_site(_with_aliases(site_dir, f"[{FORMER}]"))
+    records = {r["id"]: r for r in json.loads(result.files["events.json"])["events"]}
+    assert records[MOVED]["aliases"] == [FORMER]
+    assert {r["aliases"] == [] for i, r in records.items() if i != MOVED} == {True}
+
+
 def test_a_title_from_yaml_is_escaped_on_the_page_at_the_former_address(site_dir):
     src = _with_aliases(site_dir, f"[{FORMER}]")
     path = src / "events" / f"{MOVED}.yaml"

@@ -151,7 +151,7 @@ def events_json(tl: Timeline, memo: Memo | None = None, others=(), stretch: int 
             "notes": [{"number": n.number, "citations": [
                 {"source": c.key, "locator": c.locator or None} for c in n.citations]} for n in e.notes],
             "sources": sorted({c.key for n in e.notes for c in n.citations} | set(ev.sources)),
-            "related": list(e.related)}
+            "related": list(e.related), "aliases": list(ev.aliases)}
 
     def with_translations(e):
         record = item(e)

@@ -141,6 +141,8 @@ def _export_event(ident: dict, string: dict, nullable: dict) -> dict:
             "sources": {"type": "array", "items": ident, "uniqueItems": True,
                         "description": "Every source the event cites, as ids into sources.json."},
             "related": {"type": "array", "items": ident, "uniqueItems": True},
+            "aliases": {"type": "array", "items": ident, "uniqueItems": True,
+                        "description": "The event's former ids: their pages send readers to url."},
             "translations": {
                 "type": "object", "description": "The event in each other language of the site, by code.",
                 "additionalProperties": {
@@ -154,7 +156,8 @@ def _export_event(ident: dict, string: dict, nullable: dict) -> dict:
                     "additionalProperties": False}},
         },
         "required": ["id", "title", "url", "date", "end", "date_display", "names", "place", "places", "themes", "era",
-                     "significance", "summary_text", "summary_html", "body_html", "notes", "sources", "related"],
+                     "significance", "summary_text", "summary_html", "body_html", "notes", "sources", "related",
+                     "aliases"],
         "additionalProperties": False,
     }
 
