@@ -8,6 +8,7 @@ import posixpath
 import re
 from pathlib import Path
 
+from support import multilingual
 from timeline.build import build_site, render_site
 from timeline.cli import main
 
@@ -62,6 +63,35 @@ def test_events_json_gives_each_event_its_former_ids(site_dir):
     assert {r["aliases"] == [] for i, r in records.items() if i != MOVED} == {True}
 
 
+def test_in_a_translated_edition_the_page_names_the_event_in_its_language_or_marks_the_english(tmp_path):
+    src = multilingual(tmp_path / "site_src")
+    for eid, former in ((MOVED, FORMER), ("1864-dated", "1863-dated")):
+        path = src / "events" / f"{eid}.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + f"aliases: [{former}]\n", encoding="utf-8")
+    result = render_site(src)
+    assert result.ok, result.diagnostics
+    translated = result.files[f"zh/events/{FORMER}/index.html"].decode()
+    assert f'本页已移至：<a href="../../events/{MOVED}/index.html">尼布楚条约</a>' in translated
+    assert '<html lang="zh-Hans">' in translated and "<title>尼布楚条约</title>" in translated
+    english = result.files["zh/events/1863-dated/index.html"].decode()   # not translated into Chinese
+    assert re.search(r'<a href="\.\./\.\./events/1864-dated/index.html" lang="en">[^<]+</a>', english), english
+    assert result.pages == len([p for p in result.files if p.endswith(".html")]) - 6   # not counted as pages
+
+
+def test_a_translation_left_under_the_former_id_is_told_the_id_to_take(tmp_path, monkeypatch, capsys):
+    src = multilingual(tmp_path / "site_src")
+    old = src / "events" / f"{MOVED}.yaml"
+    (src / "events" / "1689-nerchinsk-treaty.yaml").write_text(
+        old.read_text(encoding="utf-8") + f"aliases: [{MOVED}]\n", encoding="utf-8")
+    old.unlink()
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert (f"site_src/translations/zh-Hans/events/{MOVED}.yaml:1: a translation of no event: there is no "
+            f"events/{MOVED}.yaml; the event is '1689-nerchinsk-treaty' now (its former id, under its aliases): "
+            "rename this file 1689-nerchinsk-treaty.yaml") in err, err
+
+
 def test_a_title_from_yaml_is_escaped_on_the_page_at_the_former_address(site_dir):
     src = _with_aliases(site_dir, f"[{FORMER}]")
     path = src / "events" / f"{MOVED}.yaml"
@@ -91,7 +121,7 @@ def test_the_bundled_sites_moved_event_keeps_its_address_in_every_language(site)
 
 
 def test_every_mistake_in_aliases_is_reported_with_its_line_in_one_run(site_dir, capsys):
-    src = _with_aliases(site_dir, f"[1727-treaty-of-kyakhta, {FORMER}, {FORMER}, {MOVED}, Old_Name, 17-x]")
+    src = _with_aliases(site_dir, f"[1727-treaty-of-kyakhta, {FORMER}, {FORMER}, {MOVED}, Old_Name, 17-x, 1726-{'a' * 300}]")
     kyakhta = src / "events" / "1727-treaty-of-kyakhta.yaml"
     kyakhta.write_text(kyakhta.read_text(encoding="utf-8") + f"aliases: [{FORMER}]\n", encoding="utf-8")
     year_only = src / "events" / "1864-year-only.yaml"
@@ -105,6 +135,7 @@ def test_every_mistake_in_aliases_is_reported_with_its_line_in_one_run(site_dir,
     for expected in (
             f"{nerchinsk}:{line}: aliases: 'Old_Name' is not an event's id",
             f"{nerchinsk}:{line}: aliases: '17-x' is not an event's id",
+            f"{nerchinsk}:{line}: aliases: '1726-aaaa", "' is longer than an event's id can be (250 characters)",
             f"{nerchinsk}:{line}: aliases: the event's own id is not a former one",
             f"{nerchinsk}:{line}: aliases: an id is listed twice",
             f"{nerchinsk}:{line}: aliases: '1727-treaty-of-kyakhta' is the id of an event "

@@ -567,6 +567,7 @@ def test_the_print_views_and_exports_are_made_when_asked_for_as_a_full_build_has
         # A file asked for as a folder is not found, as static hosts (and Python's http.server) answer it:
         # served, its relative links resolved a level too deep. A folder's own index.html is served.
         assert get(srv, "/events.json/")[0] == get(srv, "/static/style.css/")[0] == get(srv, "/feed.xml/")[0] == 404
+        assert get(srv, "/print/index.html/")[0] == get(srv, "/index.html/")[0] == 404   # made when asked, or written
         assert get(srv, "/print/index.html")[0] == get(srv, "/index.html")[0] == 200
 
 
@@ -642,6 +643,7 @@ def test_the_preview_uses_the_theme_a_build_would_and_refuses_a_mistyped_one(tmp
     project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
     (project / "site_src").mkdir(parents=True)
     (project / "templates").mkdir()
+    (project / "templates" / "index.html").write_text("", encoding="utf-8")
     (elsewhere / "templates").mkdir(parents=True)
     monkeypatch.chdir(elsewhere)
     seen = []
@@ -651,9 +653,12 @@ def test_the_preview_uses_the_theme_a_build_would_and_refuses_a_mistyped_one(tmp
     assert cmd_serve(parser.parse_args(["--src", str(project / "site_src")])) == 1   # no server: stops there
     assert seen == [project / "templates"]
     assert cmd_serve(parser.parse_args(["--src", str(project / "site_src"), "--templates", "templtes"])) == 1
+    # A folder that is no theme would be watched whole (a home folder), and rebuilt from at every write in it.
+    assert cmd_serve(parser.parse_args(["--src", str(project / "site_src"), "--templates", str(tmp_path)])) == 1
     assert seen == [project / "templates"]
     err = capsys.readouterr().err
     assert "error: templtes: no templates folder here (use --templates)" in err and "Traceback" not in err
+    assert f"error: {tmp_path}: not a theme: it has none of the page templates" in err
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])

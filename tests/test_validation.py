@@ -173,10 +173,12 @@ def test_a_text_too_long_to_clean_in_time_is_an_error_at_its_line(site_dir, caps
 def test_control_characters_in_a_files_name_reach_the_terminal_escaped(site_dir, capsys):
     """A file's name is the editor's text too: ESC [ 2K and a carriage return hid which file was at
     fault, ESC ] ... BEL retitled the terminal."""
-    site_dir({"events/1700-x\x1b[2K\rok.yaml": "title: X\n", "events/1700-\x1b]0;PWNED\x07x.yaml": "title: X\n"})
+    site_dir({"events/1700-x\x1b[2K\rok.yaml": "title: X\n", "events/1700-\x1b]0;PWNED\x07x.yaml": "title: X\n",
+              "events/1700-ab\u202ecd.yaml": "title: X\n"})
     assert main(["check"]) == 1
     err = capsys.readouterr().err
-    assert not any(c in err for c in "\x1b\x07\r"), repr(err)
+    assert not any(c in err for c in "\x1b\x07\r\u202e"), repr(err)
+    assert "site_src/events/1700-ab\\u202ecd.yaml:1: date: missing required field 'date'" in err, err
     assert "site_src/events/1700-x\\x1b[2K\\x0dok.yaml: id: file name '1700-x\\x1b[2K ok' is not a valid id" in err, err
     assert "site_src/events/1700-\\x1b]0;PWNED\\x07x.yaml:1: date: missing required field 'date'" in err, err
 
@@ -194,6 +196,11 @@ def test_a_templates_folder_that_is_not_a_theme_is_refused_before_it_is_read(sit
     assert err[0] == (f"{other}: not a theme: it has none of the page templates (index.html, event.html, ...) at its "
                       "top (use --templates)"), err
     assert len([line for line in err if not line.startswith("check failed")]) == 1, err
+    # A site this tool built has an index.html at its top: --templates build, mixed up with --out.
+    (other / "old-site" / ".timeline-build").write_text("{}", encoding="utf-8")
+    assert main(["check", "--templates", str(other / "old-site")]) == 1
+    assert f"{other / 'old-site'}: a site this tool built (.timeline-build is its record), not a theme" in \
+        capsys.readouterr().err
 
 
 def test_a_key_that_is_not_text_is_an_unknown_field_at_its_line(site_dir, capsys):
@@ -222,6 +229,9 @@ BAD_BASE_URLS = [
     ("notaurl", "is not an http(s) URL"),
     ('https://example.org/"><script>/', "holds '\"', which an address cannot hold as it is: write it %22"),
     ("https://example.org/{sub}/", "holds '{', which an address cannot hold as it is: write it %7B"),
+    ("https://example.org/100%/", "holds '%', which an address cannot hold as it is: write it %25"),
+    ("https://example.org/a[1]/", "holds '[', which an address cannot hold as it is: write it %5B"),
+    ("https://exa<mple.org/", "holds '<', which an address cannot hold as it is: write it %3C"),
 ]
 # YAML refuses a control character itself; the command line passes it on.
 COMMAND_LINE_BASE_URLS = BAD_BASE_URLS + [("https://example.org/\x01", "is not an http(s) URL (it holds U+0001)")]

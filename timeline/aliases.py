@@ -38,7 +38,9 @@ def _page(ed, entry, alias: str) -> bytes:
     canonical = f'<link rel="canonical" href="{escape(base + ed.language.prefix + urls.folder_url(there))}">\n' \
         if base else ""
     title = escape(entry.event.title)
-    moved = escape(ed.gettext.gettext(MOVED)).format(title=Markup(f'<a href="{href}">{title}</a>'))
+    # A title not yet translated is the English one: marked so, as the event's own page marks it.
+    lang = ' lang="en"' if "title" in entry.english else ""
+    moved = escape(ed.gettext.gettext(MOVED)).format(title=Markup(f'<a href="{href}"{lang}>{title}</a>'))
     return (f'<!DOCTYPE html>\n<html lang="{escape(ed.code)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>\n'
             f'{canonical}<meta name="robots" content="noindex">\n'

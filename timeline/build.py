@@ -100,7 +100,7 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
         for problem in getattr(exc, "problems", [exc]):
             report.error(*templatecheck.where(problem, templates))
         return BuildResult(False, report.sorted())
-    pages = sum(1 for p in files if p.endswith(".html")) + len(rendered.deferred)
+    pages = sum(1 for p in files if p.endswith(".html") and p not in moved) + len(rendered.deferred)
     return BuildResult(not (strict and report.warnings), report.sorted(), pages=pages, files=files, timeline=timeline,
                        events=len(timeline.entries), inputs=rendered.inputs, languages=languages,
                        deferred=deferred)
@@ -120,13 +120,9 @@ def check_site(src: Path, use_cache: bool = True, **options) -> BuildResult:
 def _templates(templates: Path, languages, memo: Memo, keep_compiled: bool, report: Report):
     """templatecheck.load for the site's languages (English alone if site.yaml cannot say), every
     problem found in report; None if there are no templates."""
-    if not templates.is_dir():
-        report.error(str(templates), None, None, "no templates folder here (use --templates)")
-        return None
-    if not any(os.path.isfile(templates / name) for name in THEME_PAGES):
-        # Else every file under it would be read and each .html compiled: --templates ~ read for minutes.
-        report.error(str(templates), None, None, f"not a theme: it has none of the page templates "
-                                                 f"({', '.join(THEME_PAGES)}, ...) at its top (use --templates)")
+    problem = not_a_theme(templates)
+    if problem:
+        report.error(str(templates), None, None, problem)
         return None
     codes = [lang.code for lang in languages.languages] if languages else ["en"]
     loaded, problems = templatecheck.load(templates, codes, memo, keep_compiled)
@@ -135,8 +131,23 @@ def _templates(templates: Path, languages, memo: Memo, keep_compiled: bool, repo
     return loaded
 
 
-ENGINE_DIR = Path(__file__).resolve().parent
 THEME_PAGES = ("index.html", "event.html")   # the page templates no site can do without
+
+
+def not_a_theme(templates: Path) -> str | None:
+    """Why the folder cannot be a theme, or None. Checked before it is read: every file under a theme is
+    read and each .html compiled, and --templates ~ (or a built site) was read for minutes."""
+    if not templates.is_dir():
+        return "no templates folder here (use --templates)"
+    if os.path.lexists(templates / writer.MARKER):
+        return f"a site this tool built ({writer.MARKER} is its record), not a theme (use --templates)"
+    if not any(os.path.isfile(templates / name) for name in THEME_PAGES):
+        return f"not a theme: it has none of the page templates ({', '.join(THEME_PAGES)}, ...) at its top " \
+               "(use --templates)"
+    return None
+
+
+ENGINE_DIR = Path(__file__).resolve().parent
 
 
 def inputs_digest(src: Path, templates: Path, options: dict) -> str:

@@ -42,6 +42,7 @@ EVENT_FIELDS = {"title", "date", "calendar", "end", "names", "place", "themes", 
                 "body", "sources", "related", "aliases"}
 EVENT_REQUIRED = ("title", "date", "themes", "significance", "summary")
 PAGE_FIELDS = {"title", "description", "order"}
+MAX_ID = 255 - len(".yaml")   # an event's id is its file's name, which a file system allows 255 bytes
 
 
 def load(src: Path, report: Report, base_url: str | None = None, memo: Memo | None = None,
@@ -239,7 +240,9 @@ def _aliases(f: YamlFile, eid: str, raw) -> tuple:
     """The event's former ids (file names it had), each of which must look like an event's id."""
     aliases = f.str_list(raw, ("aliases",))
     for alias in aliases:
-        if not (SLUG.match(alias) and EVENT_ID.match(alias)):
+        if len(alias) > MAX_ID:
+            f.error(("aliases",), f"'{excerpt(alias)}' is longer than an event's id can be ({MAX_ID} characters)")
+        elif not (SLUG.match(alias) and EVENT_ID.match(alias)):
             f.error(("aliases",), f"'{excerpt(alias)}' is not an event's id: a former file name without .yaml, "
                                   "e.g. 1950-repatriation-of-russians-from-china")
         elif alias == eid:

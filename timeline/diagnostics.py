@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 
 
 EXCERPT = 60
-# Control characters (C0, DEL, C1) in a message, as a file's name or a value may hold them: written
-# to a terminal, ESC [ 2K and a carriage return hid the name of the file at fault, ESC ] retitled it.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters (C0, DEL, C1) and bidirectional controls in a message, as a file's name or a value
+# may hold them: written to a terminal, ESC [ 2K and a carriage return hid the name of the file at
+# fault, ESC ] retitled it, and U+202E reversed the rest of the line (in terminals and CI logs that
+# reorder text).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def excerpt(value, limit: int = EXCERPT) -> str:
@@ -47,7 +49,12 @@ class Diagnostic:
         if self.field:
             parts.append(self.field)
         text = self.message if self.severity == "error" else f"warning: {self.message}"
-        return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", ": ".join(parts + [text]))
+        return _CONTROL.sub(_escaped, ": ".join(parts + [text]))
+
+
+def _escaped(match) -> str:
+    point = ord(match[0])
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
 
 
 @dataclass

@@ -97,8 +97,16 @@ def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
 _CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://).*@")   # to the last '@': a password may hold '/
 
 
-# What RFC 3986 allows in no part of an address (pages escape it, but robots.txt and a reader's copy do not).
-_NOT_IN_URL = frozenset('"<>\\^`{|}')
+# What RFC 3986 allows in no part of an address's host or path (pages escape it, but robots.txt and a
+# reader's copy do not): a % that begins no %XX among them.
+_NOT_IN_PATH = re.compile(r'["<>\\^`{|}\[\]]|%(?![0-9A-Fa-f]{2})')
+
+
+def _unencoded(host: str, path: str) -> str:
+    """The first character of the host and path that an address must write percent-encoded, or "" (an
+    IPv6 address in brackets is the host's own form)."""
+    found = _NOT_IN_PATH.search(re.sub(r"^\[[0-9A-Fa-f:.]*\]", "", host) + "/" + path)
+    return found[0][0] if found else ""
 
 
 def _base_url(value, error) -> str | None:
@@ -125,8 +133,8 @@ def _base_url(value, error) -> str | None:
         cut = min(i for i in (shown.find("?"), shown.find("#")) if i >= 0)
         error(f"'{excerpt(shown)}' has a query or fragment ('{excerpt(shown[cut:])}'): page paths are appended "
               "to the base URL and cannot follow one; give the site's folder, e.g. https://example.org/sub/")
-    elif any(c in _NOT_IN_URL for c in base):
-        bad = next(c for c in base if c in _NOT_IN_URL)
+    elif _unencoded(parts.netloc, parts.path):
+        bad = _unencoded(parts.netloc, parts.path)
         error(f"'{excerpt(shown)}' holds '{bad}', which an address cannot hold as it is: write it %{ord(bad):02X}")
     return base.rstrip("/") + "/"
 

@@ -210,12 +210,10 @@ class PreviewServer:
     def fetch(self, url_path: str, query: str = "") -> tuple[int, dict[str, str], bytes]:
         """The response for a URL path, read whole while no build runs (one build per response)."""
         with self._lock.reading():
-            page = self._on_demand(url_path)
-            # A file is not a folder: /events.json/ is not found, as a static server answers it (served,
-            # its relative links would resolve one level too deep).
+            # A file is not a folder: /events.json/ or /print/index.html/ is not found, as a static host
+            # answers it (served, its relative links would resolve one level too deep).
             file_as_folder = url_path.endswith("/") and url_path.strip("/") != ""
-            if page is not None and file_as_folder and not page.endswith("index.html"):
-                page = None
+            page = self._on_demand(url_path, file_as_folder)
             if page is not None:
                 if page.endswith("index.html") and not url_path.endswith(("/", "index.html")):  # a folder, no "/"
                     return 301, {"Location": "/" + url_path.lstrip("/") + "/" + (f"?{query}" if query else "")}, b""
@@ -248,13 +246,14 @@ class PreviewServer:
             generation, errors = self.generation, list(self.errors)
         return status, *_typed(target.name, body, generation, errors)
 
-    def _on_demand(self, url_path: str) -> str | None:
-        """The path of the page a URL asks for, if it is one the build left to render when asked for."""
+    def _on_demand(self, url_path: str, folder: bool) -> str | None:
+        """The path of the page a URL asks for, if it is one the build left to render when asked for;
+        folder: the URL ends in "/" (a folder's index.html, never a file of that name)."""
         if not self._deferred:
             return None
         parts = [p for p in urllib.parse.unquote(url_path).split("/") if p not in ("", ".")]
         path = "/".join(parts)
-        for candidate in (path, f"{path}/index.html" if path else "index.html"):
+        for candidate in ([] if folder else [path]) + [f"{path}/index.html" if path else "index.html"]:
             if candidate in self._deferred:
                 return candidate
         return None
