@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from hostile import HostileSite, build_baseline, listing, snapshot
-from timeline import citations, content, markup, yamlfile
+from timeline import characters, citations, content, markup, yamlfile
 from timeline.build import BUNDLED_TEMPLATES, build_site
 from timeline.incremental import Memo
 from timeline.diagnostics import Report
@@ -276,11 +276,11 @@ def test_hostile_input_gets_a_clean_answer(case, baseline, tmp_path):
 
 
 def test_the_refused_characters_are_yamls_non_printable_and_the_bidirectional_controls():
-    """yamlfile._REFUSED is written out as one class (for speed): it must be the union it stands for."""
+    """characters._REFUSED is written out as one class (for speed): it must be the union it stands for."""
     non_printable, bidi = yaml.reader.Reader.NON_PRINTABLE, set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
     for point in range(0x110000):
         c = chr(point)
-        assert (yamlfile.refused_at(c) == 0) == (bool(non_printable.match(c)) or point in bidi), hex(point)
+        assert (characters.refused_at(c) == 0) == (bool(non_printable.match(c)) or point in bidi), hex(point)
 
 
 def test_the_cases_cover_every_owned_red_team_item():

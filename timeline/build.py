@@ -120,7 +120,7 @@ def check_site(src: Path, use_cache: bool = True, **options) -> BuildResult:
 def _templates(templates: Path, languages, memo: Memo, keep_compiled: bool, report: Report):
     """templatecheck.load for the site's languages (English alone if site.yaml cannot say), every
     problem found in report; None if there are no templates."""
-    problem = not_a_theme(templates)
+    problem = templatecheck.not_a_theme(templates, writer.MARKER)
     if problem:
         report.error(str(templates), None, None, problem)
         return None
@@ -129,22 +129,6 @@ def _templates(templates: Path, languages, memo: Memo, keep_compiled: bool, repo
     for problem in problems:
         report.error(*templatecheck.where(problem, templates))
     return loaded
-
-
-THEME_PAGES = ("index.html", "event.html")   # the page templates no site can do without
-
-
-def not_a_theme(templates: Path) -> str | None:
-    """Why the folder cannot be a theme, or None. Checked before it is read: every file under a theme is
-    read and each .html compiled, and --templates ~ (or a built site) was read for minutes."""
-    if not templates.is_dir():
-        return "no templates folder here (use --templates)"
-    if os.path.lexists(templates / writer.MARKER):
-        return f"a site this tool built ({writer.MARKER} is its record), not a theme (use --templates)"
-    if not any(os.path.isfile(templates / name) for name in THEME_PAGES):
-        return f"not a theme: it has none of the page templates ({', '.join(THEME_PAGES)}, ...) at its top " \
-               "(use --templates)"
-    return None
 
 
 ENGINE_DIR = Path(__file__).resolve().parent

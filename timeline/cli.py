@@ -198,14 +198,16 @@ def cmd_serve(args) -> int:
     except ImportError as exc:  # watchdog missing: the other commands still work
         print(f"error: 'timeline serve' needs {exc.name or 'watchdog'}: pip install watchdog", file=sys.stderr)
         return 1
-    from .build import default_templates, not_a_theme
+    from .build import default_templates
+    from .templatecheck import not_a_theme
+    from .writer import MARKER
     src = Path(args.src)
     if not src.is_dir():
         print(f"error: content folder {src} not found", file=sys.stderr)
         return 1
     # The theme a build of the same folder would use: a preview of another theme misleads.
     templates = Path(args.templates) if args.templates else default_templates(src)
-    problem = not_a_theme(templates)
+    problem = not_a_theme(templates, MARKER)
     if problem:   # a folder that is not one would be watched whole, and rebuilt from on every write in it
         print(f"error: {templates}: {problem}", file=sys.stderr)
         return 1

@@ -20,7 +20,7 @@ from cmarkgfm.cmark import Options
 
 from .citations import PLACEHOLDER, extract_citations, group_offsets
 from .model import Citation
-from .yamlfile import refused_at, refused_character
+from .characters import refused_at, refused_character
 
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "h2", "h3", "h4", "hr", "i",
                 "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td",

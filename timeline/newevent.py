@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 
 from .dates import JULIAN_ENDED, julian_too_late, parse as parse_date
-from .yamlfile import refused_character
+from .characters import refused_character
 
 SLUG_LIMIT = 80  # characters of title in a file name: well under the 255 bytes a file name may have
 

@@ -107,6 +107,17 @@ def _export_date(string: dict) -> dict:
     }
 
 
+def _export_place(ident: dict, string: dict) -> dict:
+    """A place of an event of events.json."""
+    return {
+        "type": "object",
+        "properties": {"id": ident, "name": string, "kind": string, "coordinates": {"anyOf": [
+            {"type": "null"},
+            {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
+             "description": "[longitude, latitude] in degrees (WGS 84), as GeoJSON has them."}]}},
+        "required": ["id", "name", "kind", "coordinates"], "additionalProperties": False}
+
+
 def _export_event(ident: dict, string: dict, nullable: dict) -> dict:
     """An event of events.json."""
     date = _export_date(string)
@@ -117,13 +128,7 @@ def _export_event(ident: dict, string: dict, nullable: dict) -> dict:
             "date": date, "end": {"anyOf": [date, {"type": "null"}]}, "date_display": string,
             "names": {"type": "object", "additionalProperties": string},
             "place": {"type": ["string", "null"], "description": "The places' English names, joined."},
-            "places": {"type": "array", "items": {
-                "type": "object",
-                "properties": {"id": ident, "name": string, "kind": string, "coordinates": {"anyOf": [
-                    {"type": "null"},
-                    {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
-                     "description": "[longitude, latitude] in degrees (WGS 84), as GeoJSON has them."}]}},
-                "required": ["id", "name", "kind", "coordinates"], "additionalProperties": False}},
+            "places": {"type": "array", "items": _export_place(ident, string)},
             "themes": {"type": "array", "items": ident, "minItems": 1},
             "era": ident,
             "significance": {"enum": list(SIGNIFICANCE)},

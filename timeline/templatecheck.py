@@ -21,6 +21,23 @@ class Templates(NamedTuple):
     envs: dict          # language code -> its Jinja2 environment
 
 
+THEME_PAGES = ("index.html", "event.html")   # the page templates no site can do without
+
+
+def not_a_theme(templates: Path, built: str) -> str | None:
+    """Why the folder cannot be a theme, or None. Checked before it is read: every file under a theme is
+    read and each .html compiled, and --templates ~ (or a built site) was read for minutes. built: the
+    name of the record a folder the tool built holds (outfolder.MARKER)."""
+    if not templates.is_dir():
+        return "no templates folder here (use --templates)"
+    if os.path.lexists(templates / built):
+        return f"a site this tool built ({built} is its record), not a theme (use --templates)"
+    if not any(os.path.isfile(templates / name) for name in THEME_PAGES):
+        return f"not a theme: it has none of the page templates ({', '.join(THEME_PAGES)}, ...) at its top " \
+               "(use --templates)"
+    return None
+
+
 def load(templates: Path, codes: list, memo: Memo, keep_compiled: bool) -> tuple[Templates | None, list[Exception]]:
     """The templates for each language in codes, and the problems found (catalogs.CatalogError,
     templating.TemplateProblem): the templates are None if one of them is a broken catalog."""

@@ -14,6 +14,7 @@ import stat
 
 import yaml
 
+from .characters import bidi_at, refused_character
 from .diagnostics import excerpt
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: about 8 times faster
@@ -235,36 +236,12 @@ def _check_size(root, text: str) -> None:
         level, depth = below, depth + 1
 
 
-def refused_character(text: str) -> str | None:
-    """The first character a content file may not hold (a control character, a non-character, a
-    bidirectional control), as U+XXXX, or None: the YAML reader refuses it typed (_check_bidi the
-    bidirectional controls), and _check_escapes written as an escape."""
-    at = refused_at(text)
-    return None if at is None else f"U+{ord(text[at]):04X}"
-
-
-# Invisible controls that make the text after them read right to left (or left to right) however it
-# is written: an override in a title reversed the rest of its line in lists and feeds ("Trojan
-# Source"). No text of this site's languages needs them; the YAML reader lets them through.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-# The YAML reader's NON_PRINTABLE with those added, as one class (an alternation of the two took
-# three times as long on every text).
-_REFUSED = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\u2029\u202F-\u2065\u206A-\uD7FF\uE000-\uFFFD"
-                      "\U00010000-\U0010FFFF]")
-
-
-def refused_at(text: str) -> int | None:
-    found = _REFUSED.search(text)
-    return found.start() if found else None
-
-
 def _check_bidi(text: str) -> None:
-    found = None if text.isascii() else _BIDI.search(text)
-    if found:
-        line = text.count("\n", 0, found.start())
-        raise YamlSyntaxError(f"bidirectional control character U+{ord(found[0]):04X} is not allowed: invisible, it "
-                              "reorders the text around it; delete it", line + 1,
-                              found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1)
+    at = bidi_at(text)
+    if at is not None:
+        raise YamlSyntaxError(f"bidirectional control character U+{ord(text[at]):04X} is not allowed: invisible, it "
+                              "reorders the text around it; delete it", text.count("\n", 0, at) + 1,
+                              at - (text.rfind("\n", 0, at) + 1) + 1)
 
 
 def _check_escapes(root) -> None:
