@@ -236,3 +236,27 @@ def test_new_reports_an_events_path_it_cannot_write_to_in_one_line(site_dir, cap
     assert err.startswith("timeline new: ") and "events" in err and err.count("\n") == 1, err
     assert "already exists" not in err and "Traceback" not in err
     assert (src / "events").read_text() == "not a folder"
+
+
+def test_an_answer_that_cannot_be_written_is_said_in_a_line_with_status_1(tmp_path):
+    """`> /dev/full`: the answer is lost, which the command says once, without a traceback (it printed
+    one, or failed at exit with status 120)."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "timeline", "check", "--src", str(ROOT / "tests/fixtures/good/site_src")],
+                              cwd=tmp_path, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == "error: the output could not be written: No space left on device", done.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly_with_status_1(monkeypatch, capsys):
+    """`timeline links --json | head -c1`: the pipe closed before the answer was written."""
+    import io
+    import os
+    read, write = os.pipe()
+    os.close(read)
+    stdout = io.TextIOWrapper(os.fdopen(write, "wb", buffering=0), write_through=True)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    monkeypatch.setattr("timeline.cli.cmd_check", lambda args: print("x" * 100_000) or 0)
+    assert main(["check"]) == 1
+    assert "Traceback" not in capsys.readouterr().err
+    stdout.write("after")   # the null device now: the flush at exit cannot fail

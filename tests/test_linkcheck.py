@@ -147,6 +147,14 @@ class Server:
             return self.reply(h, 429, {"Retry-After": "1"}) if earlier == 0 else self.reply(h, 200)
         if path == "/busy":
             return self.reply(h, 429, {"Retry-After": "0"})
+        if path == "/busy-superscript":   # a digit to str.isdigit, no number to HTTP
+            return self.reply(h, 429, {"Retry-After": "\u00b2"})
+        if path == "/to-cp1251":   # an older Russian site's Location, in Windows-1251 bytes (sent as Latin-1 text)
+            return self.reply(h, 302, {"Location": "/cp1251-\xed\xee\xe2\xee\xf1\xf2\xe8"})
+        if path.lower() == "/cp1251-%ed%ee%e2%ee%f1%f2%e8":   # as curl and browsers ask for it
+            return self.reply(h, 200)
+        if path == "/bad-location":
+            return self.reply(h, 302, {"Location": "http://[::1/x"})
         if path == "/busy-for-an-hour":
             return self.reply(h, 429, {"Retry-After": "3600"})
         if path == "/unavailable-then-ok":
@@ -209,6 +217,9 @@ SCRIPT = {
     "/forbidden": ("blocked", "403 Forbidden: the site refuses automated checks"),
     "/busy-then-ok": ("ok", "200 OK"),
     "/busy": ("blocked", "429 Too Many Requests after 3 tries"),
+    "/busy-superscript": ("blocked", "429 Too Many Requests after 3 tries"),
+    "/to-cp1251": ("ok", "200 OK (after a redirect to"),
+    "/bad-location": ("broken", "redirects to an address that is not one"),
     "/unavailable-then-ok": ("ok", "200 OK"),
     "/error": ("unreachable", "500 Internal Server Error"),
     "/no-head": ("ok", "200 OK"),
@@ -221,7 +232,7 @@ SCRIPT = {
 def results(server):
     """Every scripted address checked in one run, as `timeline links` does."""
     urls = [server.url(path) for path in SCRIPT]
-    urls += [server.url("/ok", scheme="https"), "http://no-such-host.invalid/page"]
+    urls += [server.url("/ok", scheme="https"), "http://no-such-host.invalid/page", "http://127.0.0.1:99999/page"]
     started = time.monotonic()
     outcomes = check(urls, FAST)
     return SimpleNamespace(outcomes=outcomes, seconds=time.monotonic() - started)
@@ -253,6 +264,11 @@ def test_a_name_that_does_not_exist_is_broken_at_once_and_nothing_leaves_the_mac
     assert (outcome.kind, outcome.message) == ("broken", "no such host")
     assert guard.asked.count("no-such-host.invalid") == 1   # not retried: the answer is final
     assert guard.connected and all(_loopback(a) for a in guard.connected)
+
+
+def test_an_address_whose_port_is_none_is_broken_at_once(results):
+    outcome = results.outcomes["http://127.0.0.1:99999/page"]
+    assert (outcome.kind, outcome.message) == ("broken", "not a usable address (Port out of range 0-65535)")
 
 
 def test_request_loops_are_bounded(results, server):
@@ -323,6 +339,7 @@ def test_retry_after_is_read_as_seconds_or_as_a_date():
     assert _retry_after("7") == 7
     assert 50 < _retry_after(time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 60))) <= 60
     assert _retry_after("soon") is None and _retry_after(None) is None
+    assert _retry_after("\u00b2") is None and _retry_after("\uff15") is None and _retry_after("\u0661") is None
 
 
 # ---- the command, on content whose addresses point at the local server ----
@@ -467,16 +484,27 @@ def test_a_result_older_than_max_age_or_from_the_future_is_not_trusted():
     ("{not json", "not readable"),
     ('{"version": 0, "links": {}}', "not a version 1 link cache"),
     ('[1, 2]', "not a version 1 link cache"),
+    ('{"version": 1, "links": ' + "[" * 100_000 + "]" * 100_000 + "}", "not readable (RecursionError)"),
+    (b"\xff{}", "not UTF-8 text"),
 ])
 def test_a_corrupt_or_old_cache_is_ignored_and_replaced(site_dir, server, capsys, text, why):
     src = _site(site_dir, server)
     cache = src.parent / ".cache" / "timeline" / "links.json"
     cache.parent.mkdir(parents=True)
-    cache.write_text(text)
+    cache.write_bytes(text if isinstance(text, bytes) else text.encode())
     status, out, err = _run(capsys)
     assert f"warning: {cache}: ignored, {why}" in err
     assert "0 found ok within 30d" in out
     assert json.loads(cache.read_text())["version"] == links.CACHE_VERSION
+
+
+def test_a_named_pipe_in_the_caches_place_is_ignored_not_waited_on(site_dir, server, capsys):
+    src = _site(site_dir, server)
+    cache = src.parent / ".cache" / "timeline" / "links.json"
+    cache.parent.mkdir(parents=True)
+    os.mkfifo(cache)
+    status, out, err = _run(capsys)   # opening the pipe to read blocked until a writer came: for ever
+    assert f"warning: {cache}: ignored, cannot read: a named pipe (FIFO), not a file" in err
 
 
 @pytest.mark.parametrize("linked", [".cache", ".cache/timeline", ".cache/timeline/links.json"])
@@ -627,6 +655,14 @@ def test_any_other_archived_address_is_an_error_at_its_line(site_dir, address):
     assert errors == [f"site_src/sources.yaml:8: example-web.archived: '{address}' is not an archived copy: give "
                       "a Wayback Machine capture (https://web.archive.org/web/<timestamp>/<address>) or an "
                       "archive.today one (https://archive.ph/<id>)"]
+
+
+@pytest.mark.parametrize("address", ["http://127.0.0.1:99999/page", "https://[::1/page", "https://example.org:x/"])
+def test_an_address_with_no_usable_port_or_host_is_an_error_at_its_line(site_dir, address):
+    """`check` passed these, and `links` could only call them unreachable."""
+    text = _source_with("https://archive.ph/AbC12").replace("https://example.org/kept", address)
+    _, errors = _check_content(site_dir({"sources.yaml": text}))
+    assert errors == [f"site_src/sources.yaml:6: example-web.URL: '{address}' is not an http(s) URL"]
 
 
 def test_the_old_archive_url_field_is_unknown_and_points_to_archived(site_dir):

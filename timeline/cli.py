@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
+import os
 import re
 import shutil
 import signal
@@ -287,6 +289,20 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_serve(args)
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        # Writing the answer failed (`| head` closed the pipe, `> /dev/full`): a build reports its own.
+        if exc.errno not in (errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EIO):
+            raise
+        return _unwritable(exc)
+
+
+def _unwritable(exc: OSError) -> int:
+    """Say once (but to a closed pipe) that the output could not be written; the standard output is
+    then the null device, so that the flush at exit does not fail again with a traceback."""
+    if exc.errno != errno.EPIPE:
+        print(f"error: the output could not be written: {exc.strerror}", file=sys.stderr)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1
 
 
 def entry() -> None:
@@ -294,6 +310,10 @@ def entry() -> None:
     last collection, which would walk every object the command left alive (0.7 s after a first build
     of 10,000 events) to free what the system frees anyway."""
     status = main()
+    try:
+        sys.stdout.flush()   # here, where its failure is said in a line, not at exit with a traceback
+    except OSError as exc:
+        status = _unwritable(exc)
     gc.freeze()
     sys.exit(status)
 

@@ -7,6 +7,7 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import dates, yamlfile
 from .diagnostics import Report, excerpt, suggest  # noqa: F401 - sourcefile and crosscheck take it from here
@@ -19,6 +20,19 @@ EVENT_ID = re.compile(r"^[0-9]{4}(?:-[a-z0-9]+)*$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def is_url(text: str) -> bool:
+    """An http(s) address that can be asked for: URL's form, and a host and port that parse (a port
+    past 65535, an IPv6 bracket left open passed, and the link checker could only fail on them)."""
+    if not URL.match(text):
+        return False
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not one
+    except ValueError:
+        return False
+    return bool(parts.hostname)
 
 
 def read(path) -> str | yamlfile.InputError:

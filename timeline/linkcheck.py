@@ -21,7 +21,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote_from_bytes, urljoin, urlsplit
 
 import httpx
 
@@ -119,6 +119,8 @@ class _Hosts:
 async def _check_one(client, url: str, s: Settings, hosts: _Hosts) -> Outcome:
     """Follow redirects by hand, to tell permanent from temporary ones and to catch loops."""
     chain, current, moved_to, unbroken = [url], url, None, True
+    if (unusable := _unusable(url)) is not None:
+        return Outcome("broken", f"not a usable address ({unusable})")
     for _ in range(s.max_redirects + 1):
         answer = await _ask(client, current, s, hosts)
         if isinstance(answer, Outcome):
@@ -128,6 +130,8 @@ async def _check_one(client, url: str, s: Settings, hosts: _Hosts) -> Outcome:
             target = urljoin(current, location)
             if urlsplit(target).scheme not in ("http", "https"):
                 return Outcome("broken", f"{status} redirects to '{target}', not a web address", status)
+            if (unusable := _unusable(target)) is not None:
+                return Outcome("broken", f"{status} redirects to '{target}', not a usable address ({unusable})", status)
             if target in chain:
                 return Outcome("broken", f"redirect loop: {' -> '.join(chain + [target])}", status)
             # The new address worth writing down is where the unbroken run of permanent redirects leads.
@@ -138,6 +142,28 @@ async def _check_one(client, url: str, s: Settings, hosts: _Hosts) -> Outcome:
             continue
         return _after(_classify(status, reason, moved_to, url), chain)
     return Outcome("broken", f"more than {s.max_redirects} redirects", None)
+
+
+def _unusable(url: str) -> str | None:
+    """Why an address cannot be asked for (a port past 65535, a bracket left open), or None: the
+    client's own error for it came wrapped (ExceptionGroup) and was taken for a network failure."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not one
+    except ValueError as exc:
+        return str(exc)
+    return None if parts.hostname else "no host"
+
+
+def _location(headers: httpx.Headers) -> str | None:
+    """The Location header as an address, its bytes outside printable ASCII percent-encoded as they
+    came, as browsers and curl send them (httpx reads such bytes as Latin-1, and a request sent them
+    again as UTF-8: a Windows-1251 path was asked for as another, and found missing)."""
+    raw = next((value for name, value in headers.raw if name.lower() == b"location"), None)
+    return None if raw is None else quote_from_bytes(raw.strip(), safe=_PRINTABLE)
+
+
+_PRINTABLE = "".join(map(chr, range(0x21, 0x7F)))
 
 
 def _after(outcome: Outcome, chain: list[str]) -> Outcome:
@@ -181,8 +207,8 @@ async def _ask(client, url: str, s: Settings, hosts: _Hosts):
                 method = "GET"   # not counted as a retry: it is a different question
                 continue
             if status not in RETRY:
-                return status, reason, headers.get("location")
-            failure = (status, reason, headers.get("location"))
+                return status, reason, _location(headers)
+            failure = (status, reason, None)
             wait = _retry_after(headers.get("retry-after"))
             if wait is not None and tries < s.retries:
                 hosts.pause(url, min(wait, s.max_wait))
@@ -224,6 +250,9 @@ def _network_error(exc: Exception) -> Outcome:
         cause, seen = cause.__cause__ or cause.__context__, seen + 1
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return Outcome("broken", f"not a usable address ({exc})")
+    if isinstance(exc, httpx.RemoteProtocolError) and "location header" in str(exc):
+        # httpx reads a redirect's Location even when it does not follow it, and names it so
+        return Outcome("broken", f"redirects to an address that is not one ({exc})")
     return Outcome("unreachable", f"{type(exc).__name__}: {exc or 'connection failed'}")
 
 
@@ -232,7 +261,7 @@ def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():   # "²" and "５" are digits to str.isdigit, and no number to HTTP
         return float(value)
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())

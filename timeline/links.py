@@ -24,6 +24,7 @@ from .content import load
 from .diagnostics import Diagnostic, Report
 from .citations import PLACEHOLDER, extract_citations
 from .markup import to_html
+from .yamlfile import InputError, read_text
 
 CACHE_VERSION = 1
 KINDS = ("ok", "redirected", "broken", "blocked", "unreachable")
@@ -123,11 +124,15 @@ def read_cache(path: Path) -> tuple[dict[str, Result], str | None]:
     whole, was written by another version, or is reached through a link is never trusted."""
     if (link := _linked(path)) is not None:
         return {}, f"{link} is a link: the link cache is not read through it"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return {}, None
-    except (OSError, ValueError) as exc:
+    try:
+        # As a content file is read: a regular file of bounded size (a named pipe in its place waited
+        # for ever), and JSON nested past Python's limit is damage as any other.
+        data = json.loads(read_text(path))
+    except InputError as exc:
+        return {}, f"{path}: ignored, {exc.message}"
+    except (ValueError, RecursionError) as exc:
         return {}, f"{path}: ignored, not readable ({type(exc).__name__})"
     if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or not isinstance(data.get("links"), dict):
         return {}, f"{path}: ignored, not a version {CACHE_VERSION} link cache"

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .diagnostics import Report, excerpt
-from .fields import SLUG, URL, YamlFile, listed, name_list, parse, read, relative, suggest, text_digest
+from .fields import SLUG, YamlFile, is_url, listed, name_list, parse, read, relative, suggest, text_digest
 from .incremental import Memo, Stage, digest
 from .model import PRIMARY_TYPES, SOURCE_TYPES, Source
 
@@ -94,7 +94,7 @@ def _source(f: YamlFile, key: str, raw, line: int) -> Source | None:
                  "language", "original-title", "genre", "URL", "archived", "title-short"):
         if entry.get(name) is not None:
             fields[name] = f.text(entry[name], (key, name))
-    if fields.get("URL") and not URL.match(fields["URL"]):
+    if fields.get("URL") and not is_url(fields["URL"]):
         f.error((key, "URL"), f"'{fields['URL']}' is not an http(s) URL")
     if fields.get("archived") and not ARCHIVED.match(fields["archived"]):
         f.error((key, "archived"), f"'{fields['archived']}' is not an archived copy: give a Wayback "
