@@ -89,7 +89,7 @@ def test_a_translation_left_under_the_former_id_is_told_the_id_to_take(tmp_path,
     err = capsys.readouterr().err
     assert (f"site_src/translations/zh-Hans/events/{MOVED}.yaml:1: a translation of no event: there is no "
             f"events/{MOVED}.yaml; the event is '1689-nerchinsk-treaty' now (its former id, under its aliases): "
-            "rename this file 1689-nerchinsk-treaty.yaml") in err, err
+            "rename this file to 1689-nerchinsk-treaty.yaml") in err, err
 
 
 def test_a_title_from_yaml_is_escaped_on_the_page_at_the_former_address(site_dir):

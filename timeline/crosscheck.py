@@ -82,10 +82,10 @@ def _former_ids(events: list[Event], event_ids: set, report: Report) -> dict:
                 continue   # reported where the file is read
             if alias in event_ids:
                 report.error(e.path, _line(e, "aliases"), "aliases",
-                             f"'{alias}' is the id of an event (events/{alias}.yaml), not a former one")
+                             f"'{excerpt(alias)}' is the id of an event (events/{excerpt(alias)}.yaml), not a former one")
             elif alias in renamed:
                 report.error(e.path, _line(e, "aliases"), "aliases",
-                             f"'{alias}' is a former id of '{renamed[alias]}' already")
+                             f"'{excerpt(alias)}' is a former id of '{renamed[alias]}' already")
             else:
                 renamed[alias] = e.id
     return renamed
@@ -139,7 +139,7 @@ def _check_related(e: Event, event_ids: set, renamed: dict, report: Report) -> N
     for rid in e.related:
         if rid in renamed:
             report.error(e.path, _line(e, "related"), "related",
-                         f"no event '{rid}': it is '{renamed[rid]}' now (a former id, under its aliases)")
+                         f"no event '{excerpt(rid)}': it is '{renamed[rid]}' now (a former id, under its aliases)")
         elif rid not in event_ids:
             report.error(e.path, _line(e, "related"), "related",
                          f"no event '{excerpt(rid)}'{suggest(rid, event_ids)}")

@@ -133,7 +133,7 @@ def _no_english(report: Report, src, path: str, kind: str, name: str, english: d
         now = next((e.id for e in english.values() if name in getattr(e, "aliases", ())), None)
         report.error(shown_path(path), 1, None, f"a translation of no {kind}: there is no {folder}/{excerpt(name)}{ext}"
                                              + (f"; the event is '{now}' now (its former id, under its aliases): "
-                                                f"rename this file {now}{ext}" if now else suggest(name, english)))
+                                                f"rename this file to {now}{ext}" if now else suggest(name, english)))
 
 
 def load(src, content, report: Report, memo: dict | None = None) -> Languages:

@@ -133,8 +133,7 @@ def _base_url(value, error) -> str | None:
         cut = min(i for i in (shown.find("?"), shown.find("#")) if i >= 0)
         error(f"'{excerpt(shown)}' has a query or fragment ('{excerpt(shown[cut:])}'): page paths are appended "
               "to the base URL and cannot follow one; give the site's folder, e.g. https://example.org/sub/")
-    elif _unencoded(parts.netloc, parts.path):
-        bad = _unencoded(parts.netloc, parts.path)
+    elif bad := _unencoded(parts.netloc, parts.path):
         error(f"'{excerpt(shown)}' holds '{bad}', which an address cannot hold as it is: write it %{ord(bad):02X}")
     return base.rstrip("/") + "/"
 
