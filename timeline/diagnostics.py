@@ -6,13 +6,15 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from .characters import BIDI
+
 
 EXCERPT = 60
 # Control characters (C0, DEL, C1) and bidirectional controls in a message, as a file's name or a value
 # may hold them: written to a terminal, ESC [ 2K and a carriage return hid the name of the file at
 # fault, ESC ] retitled it, and U+202E reversed the rest of the line (in terminals and CI logs that
 # reorder text).
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI}]")
 
 
 def excerpt(value, limit: int = EXCERPT) -> str:

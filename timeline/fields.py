@@ -23,16 +23,19 @@ URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
 def is_url(text: str) -> bool:
-    """An http(s) address that can be asked for: URL's form, and a host and port that parse (a port
-    past 65535, an IPv6 bracket left open passed, and the link checker could only fail on them)."""
-    if not URL.match(text):
-        return False
+    """An http(s) address that can be asked for: URL's form, and a host and port that parse."""
+    return bool(URL.match(text)) and unusable(text) is None
+
+
+def unusable(url: str) -> str | None:
+    """Why an address's host or port cannot be asked for (a port past 65535, an IPv6 bracket left
+    open: they passed, and the link checker could only fail on them), or None."""
     try:
-        parts = urlsplit(text)
+        parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port that is not one
-    except ValueError:
-        return False
-    return bool(parts.hostname)
+    except ValueError as exc:
+        return str(exc)
+    return None if parts.hostname else "no host"
 
 
 def read(path) -> str | yamlfile.InputError:

@@ -26,6 +26,8 @@ from urllib.parse import quote_from_bytes, urljoin, urlsplit
 import httpx
 
 from . import __version__
+# Asked first: the client's own error for such an address came wrapped (ExceptionGroup), a network failure's look.
+from .fields import unusable as _unusable
 
 KINDS = ("ok", "redirected", "broken", "blocked", "unreachable")
 USER_AGENT = (f"timeline-links/{__version__} (link checker of a sourced timeline of Sino-Russian relations; "
@@ -142,17 +144,6 @@ async def _check_one(client, url: str, s: Settings, hosts: _Hosts) -> Outcome:
             continue
         return _after(_classify(status, reason, moved_to, url), chain)
     return Outcome("broken", f"more than {s.max_redirects} redirects", None)
-
-
-def _unusable(url: str) -> str | None:
-    """Why an address cannot be asked for (a port past 65535, a bracket left open), or None: the
-    client's own error for it came wrapped (ExceptionGroup) and was taken for a network failure."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not one
-    except ValueError as exc:
-        return str(exc)
-    return None if parts.hostname else "no host"
 
 
 def _location(headers: httpx.Headers) -> str | None:

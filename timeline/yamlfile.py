@@ -240,8 +240,12 @@ def _check_bidi(text: str) -> None:
     at = bidi_at(text)
     if at is not None:
         raise YamlSyntaxError(f"bidirectional control character U+{ord(text[at]):04X} is not allowed: invisible, it "
-                              "reorders the text around it; delete it", text.count("\n", 0, at) + 1,
-                              at - (text.rfind("\n", 0, at) + 1) + 1)
+                              "reorders the text around it; delete it", *_line_and_column(text, at))
+
+
+def _line_and_column(text: str, at: int) -> tuple[int, int]:
+    """1-based, of the character at offset at."""
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
 
 
 def _check_escapes(root) -> None:
@@ -320,8 +324,7 @@ def parse(text: str) -> Located:
         # No mark: find the character (the reader stops at its first occurrence).
         char = chr(exc.character) if isinstance(exc.character, int) else exc.character
         at = text.find(char) if isinstance(char, str) else -1
-        line = text.count("\n", 0, at) + 1 if at >= 0 else None
-        column = at - text.rfind("\n", 0, at) if at >= 0 else None
+        line, column = _line_and_column(text, at) if at >= 0 else (None, None)
         name = f"U+{ord(char):04X}" if isinstance(char, str) and len(char) == 1 else "a character"
         raise YamlSyntaxError(f"control character {name} is not allowed in YAML (a paste from a PDF?): delete it",
                               line, column) from None
