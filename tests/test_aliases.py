@@ -98,7 +98,16 @@ def test_a_title_from_yaml_is_escaped_on_the_page_at_the_former_address(site_dir
     text = path.read_text(encoding="utf-8").replace("title: Treaty of Nerchinsk", "title: 'Nerchinsk </title><script>x()</script>'")
     path.write_text(text, encoding="utf-8")
     html = render_site(src).files[f"events/{FORMER}/index.html"].decode()
-    assert "<script>" not in html and "&lt;/title&gt;&lt;script&gt;" in html
+    assert "<script>x()" not in html and "&lt;/title&gt;&lt;script&gt;" in html
+    assert html.count("<script>") == 1   # the engine's own, which carries a #fragment on
+
+
+def test_the_script_that_keeps_a_fragment_holds_the_address_as_a_string_it_cannot_leave():
+    from markupsafe import escape
+
+    from timeline.aliases import _script_string
+    assert _script_string(escape("../a&b/")) == '"../a&b/"'
+    assert _script_string(escape('../"</script>/')) == '"../\\"\\u003c/script>/"'
 
 
 def test_the_preview_makes_the_page_at_the_former_address_when_asked(site_dir):

@@ -3,11 +3,14 @@
 An event whose id changed (its year corrected, its name made clearer) lists its former ids under
 `aliases`; links to the old address, in print or on other sites, then still lead to it, as Hugo's
 aliases do. The page is the engine's, not the theme's: a redirect (meta refresh) that search
-engines do not index, with a link for a reader whose browser does not follow it.
+engines do not index, with a link for a reader whose browser does not follow it. A script goes first
+and keeps the part after `#` (a link to a note), which the refresh drops, as MkDocs' and Sphinx's
+redirect pages do.
 """
 
 from __future__ import annotations
 
+import json
 from functools import partial
 from typing import Callable
 
@@ -44,6 +47,12 @@ def _page(ed, entry, alias: str) -> bytes:
     return (f'<!DOCTYPE html>\n<html lang="{escape(ed.code)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>\n'
             f'{canonical}<meta name="robots" content="noindex">\n'
+            f'<script>location.replace({_script_string(href)} + location.hash)</script>\n'
             f'<meta http-equiv="refresh" content="0; url={href}">\n</head>\n<body>\n<main>\n'
             f'<p>{moved}</p>\n'
             f'</main>\n</body>\n</html>\n').encode("utf-8")
+
+
+def _script_string(href: str) -> str:
+    # A JavaScript string of the address as the browser reads it, safe inside <script> (no "<").
+    return json.dumps(str(Markup(href).unescape())).replace("<", "\\u003c")

@@ -16,10 +16,10 @@ SCREENSHOTS = ROOT / "tests" / "output" / "screenshots"
 SUBPATH = "sub"
 
 
-def build(out: Path, base_url: str | None = None) -> Path:
+def build(out: Path, base_url: str | None = None, src: Path = GOOD_SRC) -> Path:
     from timeline.build import build_site
 
-    result = build_site(GOOD_SRC, out, templates=TEMPLATES, base_url=base_url)
+    result = build_site(src, out, templates=TEMPLATES, base_url=base_url)
     assert result.ok, [str(d) for d in result.diagnostics]
     return out
 
@@ -30,7 +30,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def served_build(folder: Path):
+def served_build(folder: Path, src: Path = GOOD_SRC):
     """Build into folder/sub/ and serve folder at http://127.0.0.1:<free port>/; yields the site's URL.
 
     The port is bound before the build so that the site is built for its real address (--base-url),
@@ -39,7 +39,7 @@ def served_build(folder: Path):
     handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     url = f"http://127.0.0.1:{server.server_address[1]}/{SUBPATH}/"
-    build(folder / SUBPATH, base_url=url)
+    build(folder / SUBPATH, base_url=url, src=src)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
