@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -260,3 +261,31 @@ def test_a_reader_that_goes_away_ends_the_command_quietly_with_status_1(monkeypa
     assert main(["check"]) == 1
     assert "Traceback" not in capsys.readouterr().err
     stdout.write("after")   # the null device now: the flush at exit cannot fail
+
+
+@pytest.mark.parametrize("aliases", ["[1950-repatriation]", "1950-repatriation", "[other-id, 1950-repatriation]"])
+def test_new_refuses_the_id_another_event_keeps_as_a_former_address(aliases, site_dir, capsys):
+    """Its file would be made, and then `check` would blame the event that lists the id."""
+    src = site_dir()
+    holder = src / "events" / "1689-treaty-of-nerchinsk.yaml"
+    holder.write_text(holder.read_text(encoding="utf-8") + f"aliases: {aliases}\n", encoding="utf-8")
+    before = _events()
+    assert main(["new", "Repatriation", "1950"]) == 1
+    err = capsys.readouterr().err
+    assert err == ("timeline new: 1950-repatriation is a former id of site_src/events/1689-treaty-of-nerchinsk.yaml"
+                   " (its aliases), whose page that address leads to: choose another title, or take the id out"
+                   " of that event's aliases first\n"), err
+    assert _events() == before
+
+
+def test_new_is_not_stopped_by_the_id_in_another_events_text_or_by_a_file_it_cannot_read(site_dir, capsys):
+    src = site_dir()
+    events = src / "events"
+    holder = events / "1689-treaty-of-nerchinsk.yaml"
+    holder.write_text(holder.read_text(encoding="utf-8") + "related: [1950-repatriation]\n", encoding="utf-8")
+    laughs = "a: &a [1950-repatriation, 1950-repatriation]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(20))
+    (events / "1700-bomb.yaml").write_text(laughs + "aliases: *u\n", encoding="utf-8")   # 4^20 ids: refused unread
+    os.mkfifo(events / "1701-pipe.yaml")
+    assert main(["new", "Repatriation", "1950"]) == 0, capsys.readouterr().err
+    assert "1950-repatriation.yaml" in _events()

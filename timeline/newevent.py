@@ -97,6 +97,11 @@ def cmd_new(args) -> int:
     if path.exists():
         print(f"timeline new: {path} already exists; not overwritten", file=sys.stderr)
         return 1
+    holder = _holder_of_former_id(args.src / "events", path.stem)
+    if holder is not None:
+        print(f"timeline new: {path.stem} is a former id of {holder} (its aliases), whose page that address leads "
+              f"to: choose another title, or take the id out of that event's aliases first", file=sys.stderr)
+        return 1
     if path.parent.exists() and not path.parent.is_dir():
         print(f"timeline new: {path.parent}: is not a folder", file=sys.stderr)
         return 1
@@ -117,6 +122,26 @@ def cmd_new(args) -> int:
         if slug != slugify(args.title) else ""
     print(f"created {path}{shortened}")
     return 0
+
+
+def _holder_of_former_id(events: Path, event_id: str) -> Path | None:
+    """The event file that lists event_id among its aliases, if any. Only files naming the id are
+    parsed, as the build reads them (a pipe, a bomb of YAML aliases); one that cannot be read is for
+    `check` to report."""
+    from .yamlfile import YamlSyntaxError, parse, read_text
+
+    for path in sorted(events.glob("*.yaml")) if events.is_dir() else ():
+        try:
+            text = read_text(path)
+            if event_id not in text:
+                continue
+            data = parse(text).data
+        except YamlSyntaxError:   # InputError too: a file that cannot be read
+            continue
+        aliases = data.get("aliases") if isinstance(data, dict) else None
+        if event_id == aliases or isinstance(aliases, list) and event_id in aliases:
+            return path
+    return None
 
 
 def _new_event_text(args, date) -> str | None:
