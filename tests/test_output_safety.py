@@ -550,6 +550,29 @@ def test_a_build_stopped_by_sigterm_leaves_nothing_behind_after_the_next_build(s
     assert {p.name for p in out.iterdir()} == names
 
 
+@pytest.mark.parametrize("kind", ["link", "folder"])
+def test_a_link_or_folder_at_the_locks_name_is_named_and_left_with_what_it_leads_to(kind, site_dir, tmp_path, capsys):
+    """It gave 'out/.timeline-build.lock: Too many levels of symbolic links'; now the message says what
+    is there and what to do, and neither it nor its target is touched."""
+    src, out = site_dir(), tmp_path / "out"
+    assert build_site(src, out).ok
+    target = tmp_path / "precious.txt"
+    target.write_text("mine\n")
+    if kind == "link":
+        (out / writer.LOCK).symlink_to(target)
+    else:
+        (out / writer.LOCK).mkdir()
+    before = _files(out)
+    assert main(["build", "--src", str(src), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    what = "a symbolic link" if kind == "link" else "a folder"
+    assert f"{out}: {writer.LOCK} in it is {what}, where a build keeps the file it locks" in err, err
+    assert "remove it and build again" in err and "Traceback" not in err
+    assert _files(out) == before and target.read_text() == "mine\n"
+    (out / writer.LOCK).unlink() if kind == "link" else (out / writer.LOCK).rmdir()
+    assert build_site(src, out).ok
+
+
 # 25 ------------------------------------------------------------------------------------------------
 
 def test_an_existing_empty_output_folder_is_filled_and_keeps_its_mode_owner_and_inode(site_dir, tmp_path):

@@ -8,6 +8,7 @@ followed: --out itself may be a link, as the user named it.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -143,7 +144,15 @@ def locked(out: Path):
 def _lock(path: str) -> int:
     """An open descriptor of the lock file at path, locked; OutputRefused if another build holds it."""
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            if exc.errno not in (errno.ELOOP, errno.EISDIR):
+                raise
+            # Not the file a build makes: one could only have been put there by hand, so it is left.
+            kind = "a symbolic link" if exc.errno == errno.ELOOP else "a folder"
+            raise OutputRefused(f"{LOCK} in it is {kind}, where a build keeps the file it locks while it runs "
+                                "(links in the output are never followed): remove it and build again") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
