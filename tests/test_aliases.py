@@ -8,6 +8,8 @@ import posixpath
 import re
 from pathlib import Path
 
+import pytest
+
 from support import multilingual
 from timeline.build import build_site, render_site
 from timeline.cli import main
@@ -61,6 +63,31 @@ def test_events_json_gives_each_event_its_former_ids(site_dir):
     records = {r["id"]: r for r in json.loads(result.files["events.json"])["events"]}
     assert records[MOVED]["aliases"] == [FORMER]
     assert {r["aliases"] == [] for i, r in records.items() if i != MOVED} == {True}
+
+
+@pytest.mark.parametrize("base_url", [None, "https://example.org/sub/"])
+def test_a_renamed_events_feed_entry_keeps_its_id_and_links_to_the_new_address(site_dir, base_url):
+    """An Atom entry's id never changes (RFC 4287): it changed with the event's id, so feed readers
+    showed the renamed event as a new one. It is now that of the first former id listed."""
+    import feedparser
+
+    def entries(src):
+        result = render_site(src, base_url=base_url)
+        assert result.ok, result.diagnostics
+        return {e.title: (e.id, e.link) for e in feedparser.parse(result.files["feed.xml"]).entries}
+
+    src = site_dir()
+    before = entries(src)
+    events = src / "events"
+    text = (events / f"{MOVED}.yaml").read_text(encoding="utf-8")
+    (events / f"{MOVED}.yaml").unlink()
+    renamed = "1689-nerchinsk"
+    (events / f"{renamed}.yaml").write_text(text + f"aliases: [{MOVED}, {FORMER}]\n", encoding="utf-8")
+    after = entries(src)
+    title = "Treaty of Nerchinsk"
+    assert after[title][0] == before[title][0]
+    assert f"events/{renamed}/" in after[title][1] and f"events/{MOVED}/" in before[title][1]
+    assert {t: v for t, v in after.items() if t != title} == {t: v for t, v in before.items() if t != title}
 
 
 def test_in_a_translated_edition_the_page_names_the_event_in_its_language_or_marks_the_english(tmp_path):
