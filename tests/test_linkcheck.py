@@ -168,6 +168,14 @@ class Server:
         if path == "/slow":
             self.stop.wait(6)
             return self.reply(h, 200)
+        if path.startswith("/head-hangs") and method == "HEAD":   # a server that mishandles HEAD: no answer
+            self.stop.wait(6)
+            return self.reply(h, 200)
+        if path == "/head-drops" and method == "HEAD":   # or the connection closed without one
+            h.close_connection = True
+            return None
+        if path.startswith(("/head-hangs", "/head-drops")):
+            return self.reply(h, 200)
         if path.startswith("/delay"):
             self.working(0.1)
             return self.reply(h, 200)
@@ -225,6 +233,8 @@ SCRIPT = {
     "/no-head": ("ok", "200 OK"),
     "/huge": ("ok", "200 OK"),
     "/slow": ("unreachable", "no answer within 1.5 s after 3 tries"),
+    "/head-hangs": ("ok", "200 OK"),
+    "/head-drops": ("ok", "200 OK"),
 }
 
 
@@ -293,6 +303,21 @@ def test_retry_after_is_waited_for_before_asking_again(results, server):
 def test_head_is_asked_first_and_get_when_the_server_refuses_head(results, server):
     assert [r[0] for r in server.hits("/no-head")] == ["HEAD", "GET"]
     assert [r[0] for r in server.hits("/ok")][0] == "HEAD"
+
+
+def test_a_head_left_unanswered_or_dropped_is_asked_again_with_get(results, server):
+    # Second tester: a HEAD that hung was asked three times and called unreachable.
+    assert [r[0] for r in server.hits("/head-hangs")] == ["HEAD", "GET"]
+    assert [r[0] for r in server.hits("/head-drops")] == ["HEAD", "GET"]
+    # A server silent to GET as well: the GET takes the remaining tries.
+    assert [r[0] for r in server.hits("/slow")] == ["HEAD", "GET", "GET"]
+
+
+def test_a_head_timeout_is_followed_by_a_get_even_with_no_retries(server):
+    url = server.url("/head-hangs-alone")
+    outcome = check([url], Settings(timeout=1, retries=0, trust_env=False))[url]
+    assert outcome.kind == "ok", outcome
+    assert [r[0] for r in server.hits("/head-hangs-alone")] == ["HEAD", "GET"]
 
 
 def test_no_more_of_a_body_than_the_cap_is_read(results, server):

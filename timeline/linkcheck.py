@@ -181,18 +181,22 @@ def _classify(status: int, reason: str, moved_to: str | None, url: str) -> Outco
 
 async def _ask(client, url: str, s: Settings, hosts: _Hosts):
     """(status, reason, Location) of one address, or an Outcome when there was no usable answer.
-    HEAD first; GET when HEAD fails (some servers refuse or mishandle it). 429, 502-504 answers and
-    network errors are retried with backoff, honouring Retry-After up to max_wait."""
-    method, tries, failure = "HEAD", 0, None
-    while tries <= s.retries:
+    HEAD first; GET when HEAD fails (some servers refuse or mishandle it: an error status, a HEAD left
+    unanswered or a connection dropped). 429, 502-504 answers and network errors are retried with
+    backoff, honouring Retry-After up to max_wait."""
+    method, tries, failure, owed = "HEAD", 0, None, False
+    while tries <= s.retries or owed:
+        owed = False
         try:
             status, reason, headers = await hosts.request(url, lambda: _fetch(client, method, url, s))
-        except (httpx.TimeoutException, TimeoutError):
-            failure = Outcome("unreachable", f"no answer within {s.timeout:g} s")
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            failure = _network_error(exc)
+        except (httpx.TimeoutException, TimeoutError, httpx.HTTPError, httpx.InvalidURL) as exc:
+            failure = _failure(exc, s)
             if failure.kind == "broken":
                 return failure
+            if method == "HEAD" and _mishandled_head(exc):
+                # Asked again at once with GET, even past the last try: the server may answer only that.
+                method, owed, tries = "GET", True, tries + 1
+                continue
         else:
             if method == "HEAD" and status >= 400 and status not in RETRY:
                 method = "GET"   # not counted as a retry: it is a different question
@@ -209,10 +213,25 @@ async def _ask(client, url: str, s: Settings, hosts: _Hosts):
     if isinstance(failure, tuple):
         status, reason, _ = failure
         if status == 429:
-            return Outcome("blocked", f"429 {reason} after {s.retries + 1} tries: the site refuses automated "
+            return Outcome("blocked", f"429 {reason} after {tries} tries: the site refuses automated "
                                       "checks; open the page in a browser", status)
-        return Outcome("unreachable", f"{status} {reason} after {s.retries + 1} tries", status)
-    return Outcome(failure.kind, f"{failure.message} after {s.retries + 1} tries", failure.status)
+        return Outcome("unreachable", f"{status} {reason} after {tries} tries", status)
+    return Outcome(failure.kind, f"{failure.message} after {tries} tries", failure.status)
+
+
+def _failure(exc: Exception, s: Settings) -> Outcome:
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return Outcome("unreachable", f"no answer within {s.timeout:g} s")
+    return _network_error(exc)
+
+
+def _mishandled_head(exc: Exception) -> bool:
+    """The server took the HEAD and then kept silent or hung up: many answer GET all the same. A
+    connection never made is no answer about HEAD."""
+    if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
+        return False
+    return isinstance(exc, httpx.TimeoutException | TimeoutError | httpx.ReadError) or \
+        isinstance(exc, httpx.RemoteProtocolError) and "location header" not in str(exc)
 
 
 async def _fetch(client, method: str, url: str, s: Settings):
