@@ -20,7 +20,7 @@ import pytest
 
 from timeline import links
 from timeline.cli import main
-from timeline.linkcheck import Settings, _retry_after, check
+from timeline.linkcheck import Outcome, Settings, _retry_after, check
 
 # Timeouts generous enough for a loaded two-core machine: a test must not fail because it was slow.
 FAST = Settings(timeout=1.5, retries=2, backoff=0.05, max_wait=2.0, trust_env=False)
@@ -155,6 +155,8 @@ class Server:
             return self.reply(h, 200)
         if path == "/bad-location":
             return self.reply(h, 302, {"Location": "http://[::1/x"})
+        if path.startswith("/always-busy/"):
+            return self.reply(h, 429, {"Retry-After": "1"})
         if path == "/busy-for-an-hour":
             return self.reply(h, 429, {"Retry-After": "3600"})
         if path == "/unavailable-then-ok":
@@ -337,13 +339,46 @@ def test_connections_are_kept_and_reused_for_the_next_address_on_the_host(server
     assert len([r for r in server.log if "?" in r[1]]) == 20 and len(ports) <= 2
 
 
-def test_a_retry_after_of_an_hour_is_bounded_by_max_wait(server):
+def test_a_retry_after_longer_than_max_wait_is_not_waited_for_nor_its_host_asked_again(server):
+    # Outside tester: a host answering 429 with a long Retry-After cost every address its wait.
+    busy, other = server.url("/busy-for-an-hour"), server.url("/not-asked-after-an-hour")
     started = time.monotonic()
-    outcome = check([server.url("/busy-for-an-hour")], Settings(timeout=1, retries=1, backoff=0.05,
-                                                                 max_wait=0.3, trust_env=False))
-    assert time.monotonic() - started < 3
-    assert outcome[server.url("/busy-for-an-hour")].kind == "blocked"
-    assert len(server.hits("/busy-for-an-hour")) == 2
+    outcomes = check([busy, other], Settings(timeout=1, retries=2, backoff=0.05, max_wait=0.3, per_host=1,
+                                             trust_env=False))
+    assert time.monotonic() - started < 2
+    assert outcomes[busy] == Outcome("blocked", "429 Too Many Requests: the server asked to wait 3600 s, longer "
+                                     "than the 0.3 s this check waits; open the page in a browser or check again "
+                                     "later", 429)
+    assert outcomes[other] == Outcome("blocked", "not asked: the server answered 429 Too Many Requests to another "
+                                      "address and asked to wait 3600 s, longer than the 0.3 s this check waits; "
+                                      "open the page in a browser or check again later")
+    assert len(server.hits("/busy-for-an-hour")) == 1 and server.hits("/not-asked-after-an-hour") == []
+
+
+def test_the_waiting_one_host_causes_is_bounded_however_many_of_its_addresses_are_cited():
+    # Outside tester: a host always answering 429 with a short Retry-After cost each address its pauses.
+    busy = Server()
+    try:
+        urls = [busy.url(f"/always-busy/{i}") for i in range(18)]
+        started = time.monotonic()
+        outcomes = check(urls, Settings(timeout=2, retries=2, backoff=0.05, max_wait=2, host_budget=1.5,
+                                        trust_env=False))
+        took = time.monotonic() - started
+    finally:
+        busy.close()
+    assert {o.kind for o in outcomes.values()} == {"blocked"}
+    assert took < 3 and len(busy.log) == 12   # two rounds of 6 (the host's share), then no more
+    said = [o.message for o in outcomes.values()]
+    assert sum("asked to wait 1 s more, past the 1.5 s one host may keep this check waiting" in m for m in said) == 18
+    # The second round's six were told to wait too long; the first six, asked once, are not asked again;
+    # the last six are not asked at all.
+    assert sum(m.startswith("429 Too Many Requests: the server asked to wait 1 s more") for m in said) == 6
+    assert sum(m.startswith("429 Too Many Requests after 1 try (not asked again: the server answered 429 Too Many "
+                            "Requests to another address and asked") for m in said) == 6
+    assert sum(m.startswith("not asked: the server answered 429") for m in said) == 6
+    # Still polite: nothing was asked of the host during the pause it asked for.
+    times = sorted(r[2] for r in busy.log)
+    assert times[6] - times[5] >= 0.9
 
 
 def test_requests_in_flight_are_bounded_per_host_and_overall():

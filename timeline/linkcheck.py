@@ -8,7 +8,8 @@ Each address ends in one kind:
 - ok: it answers 2xx (perhaps through temporary redirects);
 - redirected: it answers 2xx after a permanent redirect (301/308): the file should name the new address;
 - broken: 404, 410 or another 4xx, no such host, a redirect loop;
-- blocked: 401/403, or 429 that outlasts the retries: the page may be fine, the site refuses robots;
+- blocked: 401/403, or 429 that outlasts the retries or asks for a longer wait than is given: the page
+  may be fine, the site refuses robots;
 - unreachable: timeouts, TLS and connection errors (after retries), 5xx (502-504 after retries).
 """
 
@@ -17,10 +18,8 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from urllib.parse import quote_from_bytes, urljoin, urlsplit
 
 import httpx
@@ -28,6 +27,7 @@ import httpx
 from . import __version__
 # Asked first: the client's own error for such an address came wrapped (ExceptionGroup), a network failure's look.
 from .fields import unusable as _unusable
+from .linkhosts import Hosts as _Hosts, Refused, retry_after as _retry_after
 
 KINDS = ("ok", "redirected", "broken", "blocked", "unreachable")
 USER_AGENT = (f"timeline-links/{__version__} (link checker of a sourced timeline of Sino-Russian relations; "
@@ -45,7 +45,8 @@ class Settings:
     per_host: int = 6           # requests in flight to one host: as many connections as a browser opens
     retries: int = 2            # further tries after a 429/502/503/504, timeout or connection error
     backoff: float = 1.0        # first wait before a retry, doubled each time
-    max_wait: float = 60.0      # the longest Retry-After honoured
+    max_wait: float = 60.0      # the longest Retry-After waited for: a longer one is not, nor its host asked again
+    host_budget: float = 120.0  # seconds of pauses and backoff one host may cost a run, however many addresses
     max_redirects: int = 10
     body_cap: int = 64 * 1024   # bytes of a body read at most
     user_agent: str = USER_AGENT
@@ -83,39 +84,12 @@ async def _check_all(urls: list[str], s: Settings, transport) -> dict:
     return dict(zip(urls, outcomes))
 
 
-async def _guarded(client, url: str, s: Settings, hosts: "_Hosts") -> Outcome:
+async def _guarded(client, url: str, s: Settings, hosts: _Hosts) -> Outcome:
     """One address's trouble, whatever it is, is reported with it and never stops the others."""
     try:
         return await _check_one(client, url, s, hosts)
     except Exception as exc:   # noqa: BLE001 (the report names it)
         return Outcome("unreachable", f"could not be checked ({type(exc).__name__}: {exc})")
-
-
-class _Hosts:
-    """The politeness rules: so many requests at once in all and per host, and a pause for a host
-    that asked for one (Retry-After) which every request to it waits out."""
-
-    def __init__(self, s: Settings):
-        self.all = asyncio.Semaphore(s.concurrency)
-        self.per_host, self.each, self.resume = s.per_host, {}, {}
-
-    def key(self, url: str) -> str:
-        parts = urlsplit(url)
-        return f"{parts.scheme}://{parts.netloc}".lower()
-
-    async def request(self, url: str, coroutine_factory):
-        host = self.key(url)
-        gate = self.each.setdefault(host, asyncio.Semaphore(self.per_host))
-        async with gate:
-            delay = self.resume.get(host, 0) - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            async with self.all:
-                return await coroutine_factory()
-
-    def pause(self, url: str, seconds: float) -> None:
-        host = self.key(url)
-        self.resume[host] = max(self.resume.get(host, 0), time.monotonic() + seconds)
 
 
 async def _check_one(client, url: str, s: Settings, hosts: _Hosts) -> Outcome:
@@ -183,12 +157,14 @@ async def _ask(client, url: str, s: Settings, hosts: _Hosts):
     """(status, reason, Location) of one address, or an Outcome when there was no usable answer.
     HEAD first; GET when HEAD fails (some servers refuse or mishandle it: an error status, a HEAD left
     unanswered or a connection dropped). 429, 502-504 answers and network errors are retried with
-    backoff, honouring Retry-After up to max_wait."""
-    method, tries, failure, owed = "HEAD", 0, None, False
+    backoff; a Retry-After is waited for by every request to the host, within the host's budget."""
+    method, tries, failure, owed, spent = "HEAD", 0, None, False, False
     while tries <= s.retries or owed:
         owed = False
         try:
             status, reason, headers = await hosts.request(url, lambda: _fetch(client, method, url, s))
+        except Refused as exc:
+            return _refused(exc.status, exc.reason, exc.why, failure, tries)
         except (httpx.TimeoutException, TimeoutError, httpx.HTTPError, httpx.InvalidURL) as exc:
             failure = _failure(exc, s)
             if failure.kind == "broken":
@@ -203,20 +179,43 @@ async def _ask(client, url: str, s: Settings, hosts: _Hosts):
                 continue
             if status not in RETRY:
                 return status, reason, _location(headers)
-            failure = (status, reason, None)
-            wait = _retry_after(headers.get("retry-after"))
-            if wait is not None and tries < s.retries:
-                hosts.pause(url, min(wait, s.max_wait))
+            failure = (status, reason)
+            # For every address on the host, and after this one's last try too.
+            if (wait := _retry_after(headers.get("retry-after"))) is not None and \
+                    (why := hosts.pause(url, wait, status, reason)) is not None:
+                return _refused(status, reason, why, own=True)
         tries += 1
         if tries <= s.retries:
+            if spent := not hosts.backoff(url, s.backoff * 2 ** (tries - 1)):
+                break
             await asyncio.sleep(s.backoff * 2 ** (tries - 1))
+    return _gave_up(failure, tries, f" (not asked again: the {s.host_budget:g} s one host may keep this check "
+                                    "waiting are spent)" if spent else "")
+
+
+def _refused(status: int, reason: str, why: str, failure=None, tries: int = 0, own: bool = False) -> Outcome:
+    """The host asked for a longer wait than it is given: in this answer (own), or in another
+    address's, after this one had failed so many tries (or before it was asked)."""
+    said = f"{status} {reason}".strip()
+    if failure is not None:
+        return _gave_up(failure, tries, f" (not asked again: the server answered {said} to another address "
+                                        f"and {why})")
+    kind, advice = ("blocked", "open the page in a browser or check again later") if status == 429 else \
+        ("unreachable", "check again later")
+    if own:
+        return Outcome(kind, f"{said}: the server {why}; {advice}", status)
+    return Outcome(kind, f"not asked: the server answered {said} to another address and {why}; {advice}")
+
+
+def _gave_up(failure, tries: int, note: str) -> Outcome:
+    after = f"after {tries} {'try' if tries == 1 else 'tries'}{note}"
     if isinstance(failure, tuple):
-        status, reason, _ = failure
+        status, reason = failure
         if status == 429:
-            return Outcome("blocked", f"429 {reason} after {tries} tries: the site refuses automated "
-                                      "checks; open the page in a browser", status)
-        return Outcome("unreachable", f"{status} {reason} after {tries} tries", status)
-    return Outcome(failure.kind, f"{failure.message} after {tries} tries", failure.status)
+            return Outcome("blocked", f"429 {reason} {after}: the site refuses automated checks; open the page "
+                                      "in a browser", status)
+        return Outcome("unreachable", f"{status} {reason} {after}", status)
+    return Outcome(failure.kind, f"{failure.message} {after}", failure.status)
 
 
 def _failure(exc: Exception, s: Settings) -> Outcome:
@@ -264,16 +263,3 @@ def _network_error(exc: Exception) -> Outcome:
         # httpx reads a redirect's Location even when it does not follow it, and names it so
         return Outcome("broken", f"redirects to an address that is not one ({exc})")
     return Outcome("unreachable", f"{type(exc).__name__}: {exc or 'connection failed'}")
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header: a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isascii() and value.isdigit():   # "²" and "５" are digits to str.isdigit, and no number to HTTP
-        return float(value)
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
