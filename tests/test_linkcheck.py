@@ -78,7 +78,7 @@ class Server:
 
     def __init__(self, tally: Tally | None = None):
         self.log, self.sent, self.tally, self.peak, self.now = [], 0, tally or Tally(), 0, 0
-        self.stop = threading.Event()
+        self.stop, self.release = threading.Event(), threading.Event()
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -106,6 +106,7 @@ class Server:
 
     def close(self):
         self.stop.set()
+        self.release.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -167,6 +168,9 @@ class Server:
             if path == "/no-head":
                 return self.reply(h, 200)
             return self.endless(h)
+        if path == "/stall":   # until released
+            self.release.wait(30)
+            return self.reply(h, 200)
         if path == "/slow":
             self.stop.wait(6)
             return self.reply(h, 200)
@@ -528,6 +532,49 @@ def test_an_address_found_ok_recently_is_not_fetched_again_and_all_ignores_that(
     _run(capsys, "--max-age", "0d")
     assert heads("/fine") == ok + 2
     assert [p.name for p in cache.parent.iterdir()] == ["links.json"]   # written atomically, no leftovers
+
+
+def test_ctrl_c_keeps_what_was_found_says_so_in_a_line_and_exits_130(site_dir, capsys):
+    """Outside tester: Ctrl-C during `timeline links` kept nothing, so the next run asked everything again."""
+    import signal
+    import subprocess
+    import sys
+    from support import ROOT
+    stalling = Server()
+    try:
+        src = _site(site_dir, stalling)
+        site_dir({"pages/stalled.md": f"---\ntitle: Stalled\n---\nA [stalled link]({stalling.url('/stall')}).\n"})
+        # As a terminal's Ctrl-C finds it: a test runner started in the background ignores SIGINT, and
+        # its children inherit that.
+        code = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+                "from timeline.cli import make_parser\nfrom timeline.links import cmd_links\n"
+                "from timeline.linkcheck import Settings\n"
+                "sys.exit(cmd_links(make_parser().parse_args(sys.argv[1:]), Settings(trust_env=False)))")
+        proc = subprocess.Popen([sys.executable, "-c", code, "links", "--src", "site_src"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        answered = lambda: all(stalling.hits(p) for p in ("/fine", "/ok", "/stall")) and all(   # noqa: E731
+            stalling.hits(p, "GET") for p in ("/gone", "/gone-410", "/forbidden"))
+        deadline = time.monotonic() + 30
+        while not answered() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        time.sleep(0.5)   # for the checker to take in the last answers
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        cache = src.parent.resolve() / ".cache" / "timeline" / "links.json"
+        assert (proc.returncode, out) == (130, ""), err
+        assert err.splitlines() == [f"timeline links: interrupted: 5 of 6 addresses asked; their results are kept "
+                                    f"in {cache}"]
+        kept = json.loads(cache.read_text())["links"]
+        assert {url[url.index("/", 8):]: r["kind"] for url, r in kept.items()} == {
+            "/fine": "ok", "/gone": "broken", "/moved": "redirected", "/gone-410": "broken", "/forbidden": "blocked"}
+        # The next run does not ask again what was found ok, and asks what the interruption left.
+        stalling.release.set()
+        heads = len(stalling.hits("/fine", "HEAD"))
+        status, out, err = _run(capsys)
+        assert len(stalling.hits("/fine", "HEAD")) == heads and len(stalling.hits("/stall")) == 2
+        assert status == 1 and out.startswith("6 addresses in 9 places: 2 ok (1 found ok within 30d")
+    finally:
+        stalling.close()
 
 
 def test_a_result_older_than_max_age_or_from_the_future_is_not_trusted():

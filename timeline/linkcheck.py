@@ -61,10 +61,15 @@ class Outcome:
     new_url: str | None = None   # for "redirected": where the permanent redirect leads
 
 
-def check(urls, settings: Settings = Settings(), transport: httpx.AsyncBaseTransport | None = None) -> dict:
-    """{url: Outcome} for every address, checked concurrently."""
+def check(urls, settings: Settings = Settings(), transport: httpx.AsyncBaseTransport | None = None,
+          done: dict | None = None) -> dict:
+    """{url: Outcome} for every address, checked concurrently. Each outcome is also put in `done` as it
+    comes, so that a run stopped by Ctrl-C (KeyboardInterrupt, raised here) keeps what it found."""
+    done = {} if done is None else done
+
     def job():
-        return asyncio.run(_check_all(list(dict.fromkeys(urls)), settings, transport))
+        asyncio.run(_check_all(list(dict.fromkeys(urls)), settings, transport, done))
+        return {url: done[url] for url in dict.fromkeys(urls)}
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -74,14 +79,16 @@ def check(urls, settings: Settings = Settings(), transport: httpx.AsyncBaseTrans
         return pool.submit(job).result()
 
 
-async def _check_all(urls: list[str], s: Settings, transport) -> dict:
+async def _check_all(urls: list[str], s: Settings, transport, done: dict) -> None:
     limits = httpx.Limits(max_connections=s.concurrency, max_keepalive_connections=s.concurrency)
     async with httpx.AsyncClient(headers={"User-Agent": s.user_agent, "Accept": "*/*"}, timeout=s.timeout,
                                  limits=limits, follow_redirects=False, trust_env=s.trust_env,
                                  transport=transport) as client:
         hosts = _Hosts(s)
-        outcomes = await asyncio.gather(*(_guarded(client, url, s, hosts) for url in urls))
-    return dict(zip(urls, outcomes))
+
+        async def one(url):
+            done[url] = await _guarded(client, url, s, hosts)
+        await asyncio.gather(*(one(url) for url in urls))
 
 
 async def _guarded(client, url: str, s: Settings, hosts: _Hosts) -> Outcome:

@@ -202,10 +202,14 @@ def summary(places: dict, results: dict) -> dict:
             "cached": sum(r.cached for r in results.values()), **counts}
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C while addresses were being asked; the results found so far are kept. Its text says so."""
+
+
 def run(src: Path, max_age: timedelta, check_all: bool, settings=None, transport=None,
         now: datetime | None = None) -> tuple[dict, dict, Report, list[str]]:
     """Load the content, check what needs checking, keep the results: (places, results, content
-    problems, notes about the cache)."""
+    problems, notes about the cache). Interrupted (after keeping what was found) on Ctrl-C."""
     from . import linkcheck   # httpx is needed only here
     report, notes = Report(), []
     content = load(Path(src), report)
@@ -219,13 +223,21 @@ def run(src: Path, max_age: timedelta, check_all: bool, settings=None, transport
     results = {} if check_all else {url: Result(**{**asdict(r), "cached": True}) for url, r in cached.items()
                                     if url in places and is_fresh(r, now, max_age)}
     todo = [url for url in places if url not in results]
-    stamp = now.isoformat().replace("+00:00", "Z")
-    for url, o in linkcheck.check(todo, settings or linkcheck.Settings(), transport).items():
+    stamp, done, stopped = now.isoformat().replace("+00:00", "Z"), {}, False
+    try:
+        linkcheck.check(todo, settings or linkcheck.Settings(), transport, done)
+    except KeyboardInterrupt:
+        stopped = True
+    for url, o in done.items():
         results[url] = Result(o.kind, o.message, o.status, o.new_url, stamp)
-    results = {url: results[url] for url in places}
-    note = write_cache(path, results)
+    # As a finished run keeps them; an address not asked before the interruption keeps what it had.
+    kept = {url: results.get(url) or cached[url] for url in places if url in results or url in cached}
+    note = write_cache(path, kept)
+    if stopped:
+        raise Interrupted(f"interrupted: {len(done)} of {len(todo)} addresses asked; " +
+                          (note or f"their results are kept in {path}"))
     notes += [note] if note else []
-    return places, results, report, notes
+    return places, kept, report, notes
 
 
 def cmd_links(args, settings=None, transport=None, now=None) -> int:
@@ -234,7 +246,14 @@ def cmd_links(args, settings=None, transport=None, now=None) -> int:
     except ValueError as exc:
         print(f"timeline links: --max-age: {exc}", file=sys.stderr)
         return 2
-    places, results, report, notes = run(args.src, max_age, args.all, settings, transport, now)
+    try:
+        places, results, report, notes = run(args.src, max_age, args.all, settings, transport, now)
+    except Interrupted as exc:
+        print(f"timeline links: {exc}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("timeline links: interrupted", file=sys.stderr)
+        return 130
     for note in notes:
         print(f"warning: {note}", file=sys.stderr)
     if report.errors:
