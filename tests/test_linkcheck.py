@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
+import httpx
 import pytest
 
 from timeline import links
@@ -23,7 +24,7 @@ from timeline.cli import main
 from timeline.linkcheck import Outcome, Settings, _retry_after, check
 
 # Timeouts generous enough for a loaded two-core machine: a test must not fail because it was slow.
-FAST = Settings(timeout=1.5, retries=2, backoff=0.05, max_wait=2.0, trust_env=False)
+FAST = Settings(timeout=1.5, retries=2, backoff=0.05, max_wait=2.0, trust_env=False, allow_private=True)
 HUGE = 200 * 1024 * 1024
 
 
@@ -321,7 +322,7 @@ def test_a_head_left_unanswered_or_dropped_is_asked_again_with_get(results, serv
 
 def test_a_head_timeout_is_followed_by_a_get_even_with_no_retries(server):
     url = server.url("/head-hangs-alone")
-    outcome = check([url], Settings(timeout=1, retries=0, trust_env=False))[url]
+    outcome = check([url], Settings(timeout=1, retries=0, trust_env=False, allow_private=True))[url]
     assert outcome.kind == "ok", outcome
     assert [r[0] for r in server.hits("/head-hangs-alone")] == ["HEAD", "GET"]
 
@@ -338,7 +339,7 @@ def test_every_request_says_who_is_asking(results, server):
 
 def test_connections_are_kept_and_reused_for_the_next_address_on_the_host(server):
     urls = [server.url(f"/fine?{i}") for i in range(12)] + [server.url(f"/no-head?{i}") for i in range(4)]
-    check(urls, Settings(timeout=5, per_host=2, trust_env=False))
+    check(urls, Settings(timeout=5, per_host=2, trust_env=False, allow_private=True))
     ports = {r[4] for r in server.log if "?" in r[1]}
     assert len([r for r in server.log if "?" in r[1]]) == 20 and len(ports) <= 2
 
@@ -348,7 +349,7 @@ def test_a_retry_after_longer_than_max_wait_is_not_waited_for_nor_its_host_asked
     busy, other = server.url("/busy-for-an-hour"), server.url("/not-asked-after-an-hour")
     started = time.monotonic()
     outcomes = check([busy, other], Settings(timeout=1, retries=2, backoff=0.05, max_wait=0.3, per_host=1,
-                                             trust_env=False))
+                                             trust_env=False, allow_private=True))
     assert time.monotonic() - started < 2
     assert outcomes[busy] == Outcome("blocked", "429 Too Many Requests: the server asked to wait 3600 s, longer "
                                      "than the 0.3 s this check waits; open the page in a browser or check again "
@@ -366,7 +367,7 @@ def test_the_waiting_one_host_causes_is_bounded_however_many_of_its_addresses_ar
         urls = [busy.url(f"/always-busy/{i}") for i in range(18)]
         started = time.monotonic()
         outcomes = check(urls, Settings(timeout=2, retries=2, backoff=0.05, max_wait=2, host_budget=1.5,
-                                        trust_env=False))
+                                        trust_env=False, allow_private=True))
         took = time.monotonic() - started
     finally:
         busy.close()
@@ -390,13 +391,97 @@ def test_requests_in_flight_are_bounded_per_host_and_overall():
     one, two = Server(tally), Server(tally)
     try:
         urls = [s.url(f"/delay/{i}") for s in (one, two) for i in range(12)]
-        outcomes = check(urls, Settings(timeout=2, concurrency=4, per_host=3, trust_env=False))
+        outcomes = check(urls, Settings(timeout=2, concurrency=4, per_host=3, trust_env=False, allow_private=True))
     finally:
         one.close()
         two.close()
     assert {o.kind for o in outcomes.values()} == {"ok"}
     assert one.peak <= 3 and two.peak <= 3
     assert 2 <= tally.peak <= 4
+
+
+PRIVATE = [
+    # (address, why)
+    ("http://127.0.0.1:8080/admin", "127.0.0.1 is a loopback address"),
+    ("http://localhost/", "'localhost' names this machine"),
+    ("http://intranet.localhost./", "'intranet.localhost' names this machine"),
+    ("http://10.1.2.3/", "10.1.2.3 is a private-network address"),
+    ("http://172.20.0.1/", "172.20.0.1 is a private-network address"),
+    ("http://192.168.0.1/router", "192.168.0.1 is a private-network address"),
+    ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),   # cloud metadata
+    ("http://[::1]/", "::1 is a loopback address"),
+    ("http://[fd12:3456::1]/", "fd12:3456::1 is a private-network address"),
+    ("http://[fe80::1]/", "fe80::1 is a link-local address"),
+    ("http://[::ffff:10.0.0.1]/", "10.0.0.1 is a private-network address"),
+    ("http://0.0.0.0/", "0.0.0.0 is not a public address"),
+    ("http://2130706433/", "127.0.0.1 is a loopback address"),    # what the resolver makes of it
+    ("http://0x7f.1/", "127.0.0.1 is a loopback address"),
+    ("http://127\u30020\u30020\u30021/", "127.0.0.1 is a loopback address"),   # ideographic full stops
+]
+
+
+class Scripted:
+    """A transport that answers from a dict {url: (status, Location)} and logs what it was asked:
+    names of the public web, with nothing leaving the machine."""
+
+    def __init__(self, answers: dict):
+        self.answers, self.asked = answers, []
+        self.transport = httpx.MockTransport(self.answer)
+
+    def answer(self, request):
+        self.asked.append(str(request.url))
+        status, location = self.answers.get(str(request.url), (404, None))
+        # A stream of its own: the checker streams each body, and a Response given content is read already.
+        return httpx.Response(status, headers={"Location": location} if location else {},
+                              stream=httpx.ByteStream(b""))
+
+
+@pytest.mark.parametrize("target, why", [p for p in PRIVATE if p[0].isascii()])   # a Location is ASCII
+def test_a_redirect_to_a_private_address_is_broken_and_not_followed(target, why):
+    # Outside tester: a public address redirecting to 169.254.169.254 had the checker ask the cloud's metadata.
+    web = Scripted({"https://public.example/page": (302, target)})
+    outcome = check(["https://public.example/page"], Settings(trust_env=False), web.transport)
+    assert outcome["https://public.example/page"] == Outcome(
+        "broken", f"302 redirects to a private address, not asked: {target} ({why})", 302)
+    assert web.asked == ["https://public.example/page"]
+
+
+@pytest.mark.parametrize("address, why", PRIVATE)
+def test_a_private_address_cited_is_broken_and_not_asked(address, why):
+    web = Scripted({})
+    outcome = check([address], Settings(trust_env=False), web.transport)
+    assert outcome[address] == Outcome("broken", f"a private address, not asked ({why}): readers elsewhere cannot "
+                                                 "open it")
+    assert web.asked == []
+
+
+def test_public_addresses_and_redirects_among_them_are_followed():
+    web = Scripted({"https://public.example/page": (301, "http://8.8.8.8/page"), "http://8.8.8.8/page": (200, None),
+                    "http://[2001:4860:4860::8888]/x": (302, "https://cafe.example/"), "https://cafe.example/": (200, None)})
+    outcome = check(["https://public.example/page", "http://[2001:4860:4860::8888]/x"], Settings(trust_env=False),
+                    web.transport)
+    assert outcome["https://public.example/page"].kind == "redirected"
+    assert outcome["http://[2001:4860:4860::8888]/x"].kind == "ok"
+
+
+def test_links_with_the_guard_on_asks_no_private_address_and_check_warns_of_the_cited_ones(site_dir, server,
+                                                                                             capsys):
+    src = _site(site_dir, server)
+    asked = len(server.log)
+    status, out, err = _run(capsys, "--json", settings=Settings(trust_env=False))
+    assert len(server.log) == asked
+    kinds = {item["url"]: (item["kind"], item["message"]) for item in json.loads(out)["links"]}
+    assert set(kinds.values()) == {("broken", "a private address, not asked (127.0.0.1 is a loopback address): "
+                                              "readers elsewhere cannot open it")}
+    from timeline.content import load
+    from timeline.diagnostics import Report
+    report = Report()
+    load(src, report)
+    assert [str(d) for d in report.sorted() if "private" in str(d)] == [
+        f"site_src/sources.yaml:{line}: {key}.URL: warning: '{server.url(path)}' is a private address (127.0.0.1 is "
+        "a loopback address): readers elsewhere cannot open it, and timeline links does not ask it"
+        for line, key, path in ((12, "example-web", "/fine"), (17, "gone-page", "/gone"),
+                                (22, "moved-page", "/moved"), (27, "kept-page", "/gone-410"))]
 
 
 def test_retry_after_is_read_as_seconds_or_as_a_date():
@@ -464,8 +549,10 @@ def _site(site_dir, server):
     })
 
 
-def _run(capsys, *argv):
-    status = main(["links", "--src", "site_src", *argv])
+def _run(capsys, *argv, settings=Settings(allow_private=True)):
+    """`timeline links` as the command runs it, asking the local servers (private addresses) unless told."""
+    from timeline.cli import make_parser
+    status = links.cmd_links(make_parser().parse_args(["links", "--src", "site_src", *argv]), settings)
     out, err = capsys.readouterr()
     return status, out, err
 
@@ -549,7 +636,8 @@ def test_ctrl_c_keeps_what_was_found_says_so_in_a_line_and_exits_130(site_dir, c
         code = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
                 "from timeline.cli import make_parser\nfrom timeline.links import cmd_links\n"
                 "from timeline.linkcheck import Settings\n"
-                "sys.exit(cmd_links(make_parser().parse_args(sys.argv[1:]), Settings(trust_env=False)))")
+                "sys.exit(cmd_links(make_parser().parse_args(sys.argv[1:]), "
+                "Settings(trust_env=False, allow_private=True)))")
         proc = subprocess.Popen([sys.executable, "-c", code, "links", "--src", "site_src"], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
         answered = lambda: all(stalling.hits(p) for p in ("/fine", "/ok", "/stall")) and all(   # noqa: E731

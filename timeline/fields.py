@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,6 +38,49 @@ def unusable(url: str) -> str | None:
     except ValueError as exc:
         return str(exc)
     return None if parts.hostname else "no host"
+
+
+def private(url: str) -> str | None:
+    """Why an address names this machine or a private network, which no reader elsewhere can open and
+    which the link checker must not ask (it would probe the network it runs in), or None."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return None
+    # As the client reads a name: full-width forms and ideographic full stops are its ASCII ones.
+    return private_host(unicodedata.normalize("NFKC", host).replace("\u3002", "."))
+
+
+def private_host(host: str) -> str | None:
+    """The same of a host name or IP address as written (brackets off)."""
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return f"'{host}' names this machine"
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        ip = _resolver_number(host) if _NUMERIC.fullmatch(host) else None
+    if ip is None:
+        return None
+    ip = getattr(ip, "ipv4_mapped", None) or ip
+    if ip.is_loopback or ip.is_link_local:
+        return f"{ip} is a {'loopback' if ip.is_loopback else 'link-local'} address"
+    if any(ip in net for net in _PRIVATE_NETWORKS):
+        return f"{ip} is a private-network address"
+    return None if ip.is_global and not ip.is_multicast else f"{ip} is not a public address"
+
+
+_NUMERIC = re.compile(r"[0-9a-fx.]+")
+_PRIVATE_NETWORKS = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")]
+
+
+def _resolver_number(host: str):
+    """2130706433, 0x7f.1 and 127.1 are 127.0.0.1 to the system's resolver, which reads them as inet_aton does."""
+    import socket   # here: a build never needs it, and it costs a build's start 9 ms
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
 
 
 def read(path) -> str | yamlfile.InputError:

@@ -7,7 +7,8 @@ answer. Only `timeline links` imports it; a build never touches the network.
 Each address ends in one kind:
 - ok: it answers 2xx (perhaps through temporary redirects);
 - redirected: it answers 2xx after a permanent redirect (301/308): the file should name the new address;
-- broken: 404, 410 or another 4xx, no such host, a redirect loop;
+- broken: 404, 410 or another 4xx, no such host, a redirect loop, a private address or a redirect to one
+  (never asked: see fields.private);
 - blocked: 401/403, or 429 that outlasts the retries or asks for a longer wait than is given: the page
   may be fine, the site refuses robots;
 - unreachable: timeouts, TLS and connection errors (after retries), 5xx (502-504 after retries).
@@ -26,7 +27,7 @@ import httpx
 
 from . import __version__
 # Asked first: the client's own error for such an address came wrapped (ExceptionGroup), a network failure's look.
-from .fields import unusable as _unusable
+from .fields import private, private_host, unusable as _unusable
 from .linkhosts import Hosts as _Hosts, Refused, retry_after as _retry_after
 
 KINDS = ("ok", "redirected", "broken", "blocked", "unreachable")
@@ -51,6 +52,7 @@ class Settings:
     body_cap: int = 64 * 1024   # bytes of a body read at most
     user_agent: str = USER_AGENT
     trust_env: bool = True      # honour HTTP(S)_PROXY and NO_PROXY
+    allow_private: bool = False  # ask loopback and private-network addresses too (the tests' local servers)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ async def _check_one(client, url: str, s: Settings, hosts: _Hosts) -> Outcome:
     chain, current, moved_to, unbroken = [url], url, None, True
     if (unusable := _unusable(url)) is not None:
         return Outcome("broken", f"not a usable address ({unusable})")
+    if not s.allow_private and (why := _private(url)):
+        return Outcome("broken", f"a private address, not asked ({why}): readers elsewhere cannot open it")
     for _ in range(s.max_redirects + 1):
         answer = await _ask(client, current, s, hosts)
         if isinstance(answer, Outcome):
@@ -115,6 +119,9 @@ async def _check_one(client, url: str, s: Settings, hosts: _Hosts) -> Outcome:
                 return Outcome("broken", f"{status} redirects to '{target}', not a web address", status)
             if (unusable := _unusable(target)) is not None:
                 return Outcome("broken", f"{status} redirects to '{target}', not a usable address ({unusable})", status)
+            if not s.allow_private and (why := _private(target)):
+                return Outcome("broken", f"{status} redirects to a private address, not asked: {target} ({why})",
+                               status)
             if target in chain:
                 return Outcome("broken", f"redirect loop: {' -> '.join(chain + [target])}", status)
             # The new address worth writing down is where the unbroken run of permanent redirects leads.
@@ -125,6 +132,14 @@ async def _check_one(client, url: str, s: Settings, hosts: _Hosts) -> Outcome:
             continue
         return _after(_classify(status, reason, moved_to, url), chain)
     return Outcome("broken", f"more than {s.max_redirects} redirects", None)
+
+
+def _private(url: str) -> str | None:
+    """fields.private, and the same of the host as the client reads it (its IDNA mapping may differ)."""
+    try:
+        return private(url) or private_host(httpx.URL(url).host)
+    except httpx.InvalidURL:
+        return None
 
 
 def _location(headers: httpx.Headers) -> str | None:

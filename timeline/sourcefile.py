@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .diagnostics import Report, excerpt
-from .fields import SLUG, YamlFile, is_url, listed, name_list, parse, read, relative, suggest, text_digest
+from .fields import SLUG, YamlFile, is_url, listed, name_list, parse, private, read, relative, suggest, text_digest
 from .incremental import Memo, Stage, digest
 from .model import PRIMARY_TYPES, SOURCE_TYPES, Source
 
@@ -96,6 +96,9 @@ def _source(f: YamlFile, key: str, raw, line: int) -> Source | None:
             fields[name] = f.text(entry[name], (key, name))
     if fields.get("URL") and not is_url(fields["URL"]):
         f.error((key, "URL"), f"'{fields['URL']}' is not an http(s) URL")
+    elif fields.get("URL") and (why := private(fields["URL"])):
+        f.warning((key, "URL"), f"'{excerpt(fields['URL'])}' is a private address ({why}): readers elsewhere cannot open "
+                  "it, and timeline links does not ask it")
     if fields.get("archived") and not ARCHIVED.match(fields["archived"]):
         f.error((key, "archived"), f"'{fields['archived']}' is not an archived copy: give a Wayback "
                 "Machine capture (https://web.archive.org/web/<timestamp>/<address>) or an "
