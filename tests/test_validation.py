@@ -286,3 +286,36 @@ def test_a_base_url_without_a_trailing_slash_or_with_a_port_is_accepted(value, b
     assert result.ok, result.diagnostics
     page = result.files["events/1689-treaty-of-nerchinsk/index.html"].decode()
     assert f'<link rel="canonical" href="{base}events/1689-treaty-of-nerchinsk/">' in page
+
+
+@pytest.mark.parametrize("broken", ["title: [x\n", "just text, not a mapping\n"])
+def test_an_event_file_that_cannot_be_read_gives_its_own_error_and_no_false_ones_elsewhere(broken, site_dir, capsys):
+    """A syntax error in one event made every `related:` naming it 'no event ... (did you mean ...)' and
+    every source only it cites 'not cited by any event': a cascade in which the real error was fourth."""
+    src = site_dir()
+    nerchinsk = src / "events" / "1689-treaty-of-nerchinsk.yaml"
+    text = nerchinsk.read_text(encoding="utf-8")
+    year_only = src / "events" / "1864-year-only.yaml"
+    year_only.write_text(year_only.read_text(encoding="utf-8").replace("[mancall-1971]", "[only-here]") + broken,
+                         encoding="utf-8")
+    sources = src / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8") + "only-here:\n  type: book\n  title: Cited once\n"
+                       "  issued: 1990\n", encoding="utf-8")
+    # Still reported in the same run: a related event that does not exist at all.
+    nerchinsk.write_text(text.replace("related: [1864-year-only]", "related: [1864-year-only, 1900-nowhere]"),
+                         encoding="utf-8")
+    assert main(["check", "--strict"]) == 1
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if not line.startswith("check failed")]
+    assert len(lines) == 2, err
+    assert lines[0].startswith("site_src/events/1689-treaty-of-nerchinsk.yaml:") and "no event '1900-nowhere'" in lines[0]
+    assert lines[1].startswith("site_src/events/1864-year-only.yaml:")
+    assert "not cited" not in err and "1864-year-only'" not in err
+
+
+def test_an_event_file_ending_in_yml_is_no_missing_event_to_the_files_that_name_it(site_dir, capsys):
+    src = site_dir()
+    (src / "events" / "1864-year-only.yaml").rename(src / "events" / "1864-year-only.yml")
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert "event files end in .yaml" in err and "no event '1864-year-only'" not in err, err

@@ -81,12 +81,12 @@ def load(src: Path, report: Report, base_url: str | None = None, memo: Memo | No
     if site is not None:
         site = replace(site, places=known or ())
     sources, whole = load_sources(src, report, memo)
-    events = _load_events(src, report, site, memo)
+    events, unread = _load_events(src, report, site, memo)
     pages = _load_pages(src, report)
     cites = {}
     if site is not None:
         # With a sources file unusable, every citation of it would be "no source": one error is enough.
-        cites = cross_check(site, events, pages, sources if whole else None, report, memo)
+        cites = cross_check(site, events, pages, sources if whole else None, report, memo, unread)
         if known is not None:
             places.check_events(site.places, events, report)
     if site is None or report.errors and not partial:
@@ -95,7 +95,9 @@ def load(src: Path, report: Report, base_url: str | None = None, memo: Memo | No
     return Content(site, tuple(events), sources, tuple(sorted(pages, key=lambda p: (p.order, p.slug))), cites)
 
 
-def _load_events(src: Path, report: Report, site: Site | None, memo: Memo) -> list[Event]:
+def _load_events(src: Path, report: Report, site: Site | None, memo: Memo) -> tuple[list[Event], frozenset]:
+    """The events that could be read, and the ids of event files that could not (reported), which
+    other files may name without a second error."""
     folder = src / "events"
     events = []
     # Sorted by name as strings: comparing 10,000 Path objects costs more than reading the folder.
@@ -135,11 +137,14 @@ def _load_events(src: Path, report: Report, site: Site | None, memo: Memo) -> li
     for i, hit in zip(todo, map_in_halves(lambda i: _read_event(paths[i], texts[paths[i]], src, site), todo)):
         memo.put(EVENTS, paths[i], inputs[i], hit)
         hits[i] = hit
-    for hit in hits:
+    unread = {name[:-len(".yml")] for name in listed if name.endswith(".yml")}
+    for path, hit in zip(paths, hits):
         if hit.event is not None:
             events.append(hit.event)
+        else:
+            unread.add(os.path.basename(path)[:-len(".yaml")])
         report.items.extend(hit.diagnostics)
-    return events
+    return events, frozenset(unread)
 
 
 def _signature(path: str) -> str | None:

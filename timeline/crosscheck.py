@@ -31,15 +31,17 @@ def _citations_in(event: Event):
 
 
 def cross_check(site: Site, events: list[Event], pages: list[Page], sources: dict, report: Report,
-                 memo: Memo) -> dict:
+                 memo: Memo, unread: frozenset = frozenset()) -> dict:
     """Report what names something the content does not have; return event id -> the source keys
-    it cites or lists (each once, in order: the index numbers notes and lists sources from them)."""
+    it cites or lists (each once, in order: the index numbers notes and lists sources from them).
+    unread: ids of event files that could not be read (their errors reported): naming one is no
+    second error, and which sources they cite is not known."""
     theme_ids = {t.id for t in site.themes}
-    event_ids = {e.id for e in events}
+    event_ids = {e.id for e in events} | unread
     renamed = _former_ids(events, event_ids, report)
     cited: set[str] = set()
     # An event's checks depend on itself (and where its fields are written) and on these names only.
-    context = digest(sorted(theme_ids), [e.id for e in events], sources and sorted(sources),
+    context = digest(sorted(theme_ids), [e.id for e in events], sorted(unread), sources and sorted(sources),
                      site.span_start, site.span_end, [(r.start, r.end) for r in site.eras], sorted(renamed.items()))
 
     def check(e: Event) -> Checked:
@@ -66,7 +68,7 @@ def cross_check(site: Site, events: list[Event], pages: list[Page], sources: dic
                 line = page.body_line + page.body.count("\n", 0, offset)
                 report.error(page.path, line, None,
                              f"no source '{citation.key}' in sources.yaml{suggest(citation.key, sources)}")
-    for key in sorted(set(sources or ()) - cited):
+    for key in sorted(set(sources or ()) - cited) if not unread else ():
         s = sources[key]
         report.warning(s.path, s.line, key, "source is not cited by any event")
     return keys
