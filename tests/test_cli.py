@@ -289,3 +289,22 @@ def test_new_is_not_stopped_by_the_id_in_another_events_text_or_by_a_file_it_can
     os.mkfifo(events / "1701-pipe.yaml")
     assert main(["new", "Repatriation", "1950"]) == 0, capsys.readouterr().err
     assert "1950-repatriation.yaml" in _events()
+
+
+@pytest.mark.parametrize("title, name", [("Straße of Łódź and Ærø", "1720-strasse-of-lodz-and-aero.yaml"),
+                                         ("Đakovo, Þingvellir, Œuvre", "1720-dakovo-thingvellir-oeuvre.yaml"),
+                                         ("1720 Embassy of Izmailov", "1720-embassy-of-izmailov.yaml"),
+                                         ("The 1720 embassy", "1720-the-1720-embassy.yaml")])
+def test_new_names_the_file_with_every_letter_of_the_title_and_the_year_once(title, name, site_dir, capsys):
+    site_dir()
+    assert main(["new", title, "1720"]) == 0
+    assert name in _events()
+    assert "keeps the title's first words" not in capsys.readouterr().out
+
+
+def test_new_refuses_a_theme_given_twice_as_check_would_refuse_the_file(site_dir, capsys):
+    site_dir()
+    before = _events()
+    assert main(["new", "Treaty", "1700", "--theme", "territory", "--theme", "territory"]) == 1
+    assert capsys.readouterr().err == "timeline new: theme: a theme is given twice\n"
+    assert _events() == before

@@ -11,12 +11,17 @@ from .dates import JULIAN_ENDED, julian_too_late, parse as parse_date
 from .characters import refused_character
 
 SLUG_LIMIT = 80  # characters of title in a file name: well under the 255 bytes a file name may have
+# Latin letters that NFKD leaves whole (no base letter plus accent), written as English writes them:
+# without this, "Straße of Łódź" was named strae-of-odz.
+_WHOLE_LETTERS = str.maketrans({"ß": "ss", "ẞ": "SS", "Ł": "L", "ł": "l", "Æ": "AE", "æ": "ae", "Ø": "O",
+                                "ø": "o", "Œ": "OE", "œ": "oe", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d",
+                                "Þ": "Th", "þ": "th", "ı": "i", "Ħ": "H", "ħ": "h", "Ŧ": "T", "ŧ": "t"})
 
 
 def slugify(text: str, limit: int | None = None) -> str:
     """The file-name form of a title: ASCII letters and digits joined by hyphens. With `limit`, cut
     at the last hyphen within it, keeping whole words ("" when the first word alone is longer)."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = unicodedata.normalize("NFKD", text.translate(_WHOLE_LETTERS)).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     if limit is not None and len(slug) > limit:
         slug = slug[:max(slug.rfind("-", 0, limit + 1), 0)]
@@ -64,7 +69,9 @@ def _new_problems(args, date, site) -> list[str]:
     elif not slugify(args.title, SLUG_LIMIT):
         problems.append(f"title: its first word makes a file name of {len(slugify(args.title).split('-')[0])} "
                         f"characters; the limit is {SLUG_LIMIT} characters: shorten the title")
-    for theme in args.theme:
+    if len(set(args.theme)) != len(args.theme):
+        problems.append("theme: a theme is given twice")
+    for theme in dict.fromkeys(args.theme):
         if not SLUG.match(theme):
             problems.append(f"theme: {theme!r} is not a valid theme id (lower-case letters, digits, hyphens)")
         elif site is not None and theme not in [t.id for t in site.themes]:
@@ -91,7 +98,7 @@ def cmd_new(args) -> int:
         print(f"timeline new: {problem}", file=sys.stderr)
     if problems:
         return 1
-    slug = slugify(args.title, SLUG_LIMIT)
+    slug = _without_year(slugify(args.title, SLUG_LIMIT), date.year)
     # Four digits, as the date is written and as ids sort: year 1 is 0001, not 1.
     path = args.src / "events" / f"{date.year:04d}-{slug}.yaml"
     if path.exists():
@@ -119,9 +126,17 @@ def cmd_new(args) -> int:
         print(f"timeline new: {exc.filename or path}: {why}", file=sys.stderr)
         return 1
     shortened = f" (the file name keeps the title's first words: at most {SLUG_LIMIT} characters)" \
-        if slug != slugify(args.title) else ""
+        if slug != _without_year(slugify(args.title), date.year) else ""
     print(f"created {path}{shortened}")
     return 0
+
+
+def _without_year(slug: str, year: int) -> str:
+    # The file name starts with the year: a title that does too ("1727 Treaty") would name it twice.
+    for written in dict.fromkeys((str(year), f"{year:04d}")):
+        if slug.startswith(written + "-"):
+            return slug[len(written) + 1:]
+    return slug
 
 
 def _holder_of_former_id(events: Path, event_id: str) -> Path | None:
