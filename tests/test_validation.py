@@ -319,3 +319,31 @@ def test_an_event_file_ending_in_yml_is_no_missing_event_to_the_files_that_name_
     assert main(["check"]) == 1
     err = capsys.readouterr().err
     assert "event files end in .yaml" in err and "no event '1864-year-only'" not in err, err
+
+
+@pytest.mark.parametrize("link, shown", [("[Kyakhta](../1727-treaty-of-kyakhta/)", "../1727-treaty-of-kyakhta/"),
+                                         ("[note](#note-1)", "#note-1"),
+                                         ("[Kyakhta](</events/1727-treaty-of-kyakhta/> \"K\")",
+                                          "/events/1727-treaty-of-kyakhta/")])
+def test_a_relative_link_in_an_events_text_is_a_warning_at_its_line(link, shown, site_dir, capsys):
+    """It worked on the event's own page only: on the lists, theme and era pages and print views that
+    show the same text it led nowhere, and nothing said so."""
+    src = site_dir()
+    path = src / "events" / "1864-year-only.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "body: |\n  First line.\n\n  After " + link + " it changed.\n", encoding="utf-8")
+    line = text.count("\n") + 4
+    assert main(["check"]) == 0
+    err = capsys.readouterr().err
+    assert f"site_src/events/1864-year-only.yaml:{line}: body: warning: the link to '{shown}' is relative" in err, err
+    assert main(["check", "--strict"]) == 1
+
+
+def test_full_addresses_and_bare_web_addresses_are_no_relative_links(site_dir, capsys):
+    src = site_dir()
+    path = src / "events" / "1864-year-only.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "summary: Sorted before the dated events of 1864.",
+        "summary: 'Sorted [first](https://example.org/a), see <https://example.org/b>, www.example.org, "
+        "[mail](mailto:a@example.org) and [B](HTTP://EXAMPLE.ORG).'"), encoding="utf-8")
+    assert main(["check", "--strict"]) == 0, capsys.readouterr().err

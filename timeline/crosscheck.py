@@ -8,7 +8,7 @@ from .citations import iter_citations
 from .diagnostics import Report, excerpt
 from .fields import raw_html, suggest
 from .incremental import Memo, Stage, digest
-from .markup import RAW_HTML, SHOWS_NO_TEXT, shows_no_text, unshowable
+from .markup import RAW_HTML, SHOWS_NO_TEXT, relative_link, shows_no_text, unshowable
 from .model import Event, Page, Site
 from .parallel import map_in_halves
 
@@ -126,6 +126,10 @@ def _check_event(e: Event, site: Site, theme_ids: set, ids: tuple, sources: dict
         if raw:
             line = block + text.count("\n", 0, raw.start()) if block else _line(e, field)
             report.warning(e.path, line, field, raw_html(raw))
+        relative = relative_link(text)
+        if relative is not None:
+            report.warning(e.path, block + text.count("\n", 0, relative[0]) if block else _line(e, field), field,
+                           relative[1])
     if e.summary and shows_no_text(e.summary):
         report.error(e.path, _line(e, "summary"), "summary", SHOWS_NO_TEXT)
     if not keys:

@@ -269,8 +269,7 @@ def feed(tl: Timeline, environ=None, prefix: str = "") -> bytes:
     for e in reversed(tl.entries[-FEED_SIZE:]):
         path = urls.path("event", e.id)
         link = base + urls.folder_url(path) if base else path
-        # An entry's id never changes (RFC 4287), or a reader sees a renamed event as a new one: that of
-        # its first address, the first of its former ids (they are listed as they were left behind).
+        # An entry's id never changes (RFC 4287): that of its first address, the first former id listed.
         first = e.event.aliases[0] if e.event.aliases else e.id
         ident = (base + urls.folder_url(urls.path("event", first)) if base else uuid.uuid5(namespace, first).urn)
         cats = "".join(f"<category term={quoteattr(t)} label={quoteattr(themes[t].label)}/>" for t in e.event.themes)

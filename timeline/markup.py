@@ -12,6 +12,7 @@ a page. Validation warns about raw HTML so an editor knows why text vanished.
 
 from __future__ import annotations
 
+import html
 import re
 
 import cmarkgfm
@@ -21,6 +22,7 @@ from cmarkgfm.cmark import Options
 from .citations import PLACEHOLDER, extract_citations, group_offsets
 from .model import Citation
 from .characters import refused_at, refused_character
+from .diagnostics import excerpt
 
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "h2", "h3", "h4", "hr", "i",
                 "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td",
@@ -149,6 +151,26 @@ def misplaced_citation(text: str) -> tuple[int, str] | None:
         if i not in placed:
             return group_offsets(text)[i], MISPLACED if i in inside else LOST
     return None
+
+
+def relative_link(text: str) -> tuple[int, str] | None:
+    """(offset, message) of the first link whose address is not a full one (http, https, mailto): an
+    event's text is shown on its page and on lists, theme and era pages and print views at other
+    depths, where a relative address (../x/, #note-1, /events/x/) leads somewhere else. None if none."""
+    if not _LINK_SYNTAX.search(text):
+        return None
+    for match in _HREF.finditer(_gfm(extract_citations(text)[0])):
+        href = html.unescape(match[1])
+        if not _FULL_ADDRESS.match(href):
+            at = text.find(href)
+            return max(at, 0), (f"the link to '{excerpt(href)}' is relative, so it leads somewhere else from each "
+                                "page that shows this text (lists, theme and era pages, print views): to link an "
+                                "event, name it under related:; otherwise give a full address (https://...)")
+    return None
+
+
+_HREF = re.compile(r'<a href="([^"]*)"')
+_FULL_ADDRESS = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
 
 
 def too_deep(text: str) -> int | None:
