@@ -308,3 +308,14 @@ def test_new_refuses_a_theme_given_twice_as_check_would_refuse_the_file(site_dir
     assert main(["new", "Treaty", "1700", "--theme", "territory", "--theme", "territory"]) == 1
     assert capsys.readouterr().err == "timeline new: theme: a theme is given twice\n"
     assert _events() == before
+
+
+@pytest.mark.parametrize("argv, said", [(["--paper", "letter"], "--paper sets"),
+                                        (["--pdf-variant", "pdf/a-3u"], "--pdf-variant sets"),
+                                        (["--paper", "a4", "--pdf-variant", "pdf/ua-1"], "--paper and --pdf-variant set")])
+def test_build_refuses_pdf_options_without_pdf_which_they_would_not_change(argv, said, site_dir, capsys):
+    """`--paper letter` alone built A4 nothing, silently: the editor thought they had asked for a PDF."""
+    site_dir()
+    assert main(["build", "--out", "out", *argv]) == 2
+    assert capsys.readouterr().err == f"timeline build: {said} the PDFs: add --pdf\n"
+    assert not __import__("pathlib").Path("out").exists()

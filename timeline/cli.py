@@ -68,8 +68,9 @@ def build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build)")
     p.add_argument("--pdf", action="store_true",
                    help="also write the timeline, each era and each theme as PDFs (needs the 'pdf' extra: pip install -e '.[pdf]')")
-    p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size (default: a4)")
-    p.add_argument("--pdf-variant", choices=("pdf/ua-1", "pdf/a-3u"), default="pdf/ua-1",
+    # No defaults here: given without --pdf, they are refused (they would change nothing).
+    p.add_argument("--paper", choices=("a4", "letter"), help="PDF paper size (default: a4)")
+    p.add_argument("--pdf-variant", choices=("pdf/ua-1", "pdf/a-3u"),
                    help="pdf/ua-1: tagged for screen readers (default); pdf/a-3u: archival PDF/A, also tagged")
     p.add_argument("--verbose", action="store_true", help="print every warning WeasyPrint gives, one per character")
     p.add_argument("--no-cache", action="store_true",
@@ -136,6 +137,12 @@ def _summary(result) -> str:
 
 def cmd_build(args) -> int:
     from .build import build_site
+    given = [name for name, value in (("--paper", args.paper), ("--pdf-variant", args.pdf_variant)) if value]
+    if given and not args.pdf:
+        print(f"timeline build: {' and '.join(given)} {'set' if len(given) > 1 else 'sets'} the PDFs: add --pdf",
+              file=sys.stderr)
+        return 2
+    args.paper, args.pdf_variant = args.paper or "a4", args.pdf_variant or "pdf/ua-1"
     pdf_status = []
 
     def report(result) -> None:
