@@ -347,3 +347,20 @@ def test_full_addresses_and_bare_web_addresses_are_no_relative_links(site_dir, c
         "summary: 'Sorted [first](https://example.org/a), see <https://example.org/b>, www.example.org, "
         "[mail](mailto:a@example.org) and [B](HTTP://EXAMPLE.ORG).'"), encoding="utf-8")
     assert main(["check", "--strict"]) == 0, capsys.readouterr().err
+
+
+def test_a_citation_or_markdown_link_in_site_yaml_is_a_warning_at_its_line_as_it_would_show_as_typed(site_dir, capsys):
+    """An era's intro with [@key] and a [link](...) was published as typed on the era, home and print pages."""
+    src = site_dir()
+    site = src / "site.yaml"
+    text = site.read_text(encoding="utf-8")
+    site.write_text(text.replace("intro: The late period.", "intro: 'The late period [@mancall-1971].'")
+                    .replace("description: Treaties.", "description: '[Treaties](https://example.org/t).'")
+                    .replace("subtitle: A small site for the tests", "subtitle: 'Plain [brackets] and a@b.org'"),
+                    encoding="utf-8")
+    assert main(["check"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning:") == 2, err
+    assert ("site_src/site.yaml:12: eras[1].intro: warning: site.yaml's texts are plain text: the citation of "
+            "'mancall-1971' would be shown as typed") in err
+    assert "site_src/site.yaml:8: themes[1].description: warning: site.yaml's texts are plain text: a Markdown link" in err

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import places
+from .citations import iter_citations
 from .diagnostics import Report, excerpt
 from .fields import COLOUR, LANG, URL, YamlFile, list_field, parse, read, relative, unique_id
 from .model import Editor, Era, Licence, Site, Theme
@@ -30,8 +31,8 @@ def _themes(f: YamlFile, data: dict) -> list[Theme]:
         for name, value in (("colour", colour), ("colour_dark", dark)):
             if value and not COLOUR.match(value):
                 f.error(("themes", i, name), f"'{excerpt(value)}' is not a colour like '#2166ac'")
-        themes.append(Theme(tid, quotes(f.text(t.get("label"), ())), colour, quotes(f.text(t.get("description"), ())),
-                            dark))
+        label, description = (_plain(f, t.get(k), ("themes", i, k)) for k in ("label", "description"))
+        themes.append(Theme(tid, label, colour, description, dark))
     return themes
 
 
@@ -46,7 +47,8 @@ def _eras(f: YamlFile, data: dict) -> list[Era]:
         if not all(type(b) is int and 1 <= b <= 9999 for b in bounds):
             f.error(("eras", i), "start and end must be years", field=f"eras[{i}]")
             continue
-        era = Era(eid, quotes(f.text(e.get("label"), ())), bounds[0], bounds[1], quotes(f.text(e.get("intro"), ())))
+        era = Era(eid, _plain(f, e.get("label"), ("eras", i, "label")), bounds[0], bounds[1],
+                  _plain(f, e.get("intro"), ("eras", i, "intro")))
         if era.start > era.end:
             f.error(("eras", i, "end"), f"ends ({era.end}) before it starts ({era.start})")
         if eras and era.start != eras[-1].end + 1:
@@ -54,6 +56,23 @@ def _eras(f: YamlFile, data: dict) -> list[Era]:
                                           f"'{eras[-1].id}' ends (eras run in order without gaps or overlaps)")
         eras.append(era)
     return eras
+
+
+def _plain(f: YamlFile, value, path: tuple) -> str:
+    """A text of site.yaml, shown as plain text wherever it appears (labels, lists, feeds): a citation
+    or a Markdown link in it would be published as typed, so it is a warning at its line."""
+    text = f.text(value, path)
+    citation = next(iter_citations(text), None)
+    if citation is not None:
+        f.warning(path, f"site.yaml's texts are plain text: the citation of '{excerpt(citation[1].key)}' "
+                        "would be shown as typed; cite sources in an event's text or a page")
+    elif _MARKDOWN_LINK.search(text):
+        f.warning(path, "site.yaml's texts are plain text: a Markdown link would be shown as typed; give the "
+                        "address alone, or put the link in a page")
+    return quotes(text)
+
+
+_MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
 
 
 def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
@@ -88,7 +107,7 @@ def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
     if report.errors:
         return None if not themes or not eras else Site(
             f.text(data.get("title"), ("title",)), "", language, "", base, start, end, tuple(themes), tuple(eras))
-    return Site(quotes(f.text(data.get("title"), ("title",))), quotes(f.text(data.get("subtitle"), ("subtitle",))),
+    return Site(quotes(f.text(data.get("title"), ("title",))), _plain(f, data.get("subtitle"), ("subtitle",)),
                 language,
                 f.text(data.get("author"), ("author",)), base, start, end, tuple(themes), tuple(eras), edition,
                 licence=licence, editors=editors)
