@@ -269,6 +269,55 @@ def test_a_translation_must_cite_what_the_english_cites_in_the_same_groups_and_o
            f"(a translation carries the English citations, in the same groups and order)" in messages, messages
 
 
+LOCATORS = "(a translation keeps the English locators: "
+
+
+@pytest.mark.parametrize("body, line, expected", [
+    ("边界[@nerchinsk-treaty]。\n\n第二项[@mancall-1971, p. 999]，第三项[@example-web]。\n",  # changed
+     6, "citation 2 is [@mancall-1971, p. 999] where the English has [@mancall-1971, p. 150] " + LOCATORS
+     + "'p. 150' or '第150页')"),
+    ("边界[@nerchinsk-treaty]。\n\n第二项[@mancall-1971]，第三项[@example-web]。\n",  # dropped
+     6, "citation 2 is [@mancall-1971] where the English has [@mancall-1971, p. 150] " + LOCATORS
+     + "'p. 150' or '第150页')"),
+    ("边界[@nerchinsk-treaty, ch. 2]。\n\n第二项[@mancall-1971, 第150页]，第三项[@example-web]。\n",  # added
+     4, "citation 1 is [@nerchinsk-treaty, ch. 2] where the English has [@nerchinsk-treaty] " + LOCATORS
+     + "the English gives none)"),
+])
+def test_a_translation_must_keep_the_english_locators(site_dir, body, line, expected):
+    text = NERCHINSK_ZH.split("body: |\n")[0] + "body: |\n" + textwrap.indent(body, "  ")
+    _, messages = _site(site_dir, {"translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml": text})
+    assert f"site_src/translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml:{line}: body: {expected}" \
+           in messages, messages
+
+
+def test_a_locator_is_written_as_the_english_writes_it_or_in_the_languages_form(site_dir):
+    ru = ("title: Нерчинский договор\nsummary: Первый договор [@mancall-1971, p. 150].\n"
+          "body: |\n  Граница [@nerchinsk-treaty].\n\n  Второе [@mancall-1971, с. 150] и третье [@example-web].\n")
+    zh = NERCHINSK_ZH.replace("summary: 清朝与俄国的第一个条约[@mancall-1971, 第150页]",
+                              "summary: 清朝与俄国的第一个条约[@mancall-1971, p. 150]")
+    _, messages = _site(site_dir, {"translations/ru/events/1689-treaty-of-nerchinsk.yaml": ru,
+                                   "translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml": zh})
+    assert [m for m in messages if "1689-treaty-of-nerchinsk" in m] == []
+    # Chinese writes a page as 第150页, not as Russian does: every changed locator of a text is reported
+    _, messages = _site(site_dir, {"translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml":
+                                   zh.replace("p. 150", "с. 150").replace("第150页", "p. 151")})
+    path = "site_src/translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml"
+    assert [m for m in _errors(messages) if "locators" in m] == [
+        f"{path}:2: summary: citation 1 is [@mancall-1971, с. 150] where the English has [@mancall-1971, p. 150] "
+        + LOCATORS + "'p. 150' or '第150页')",
+        f"{path}:6: body: citation 2 is [@mancall-1971, p. 151] where the English has [@mancall-1971, p. 150] "
+        + LOCATORS + "'p. 150' or '第150页')"], messages
+
+
+def test_a_translated_page_keeps_the_english_locators_and_check_fails_on_a_changed_one(site_dir, capsys):
+    src = site_dir()
+    site_dir({"site.yaml": (src / "site.yaml").read_text() + THREE,
+              "translations/ru/pages/about.md": "---\ntitle: О сайте\n---\nЭта страница.\n\nЦитирует [@mancall-1971, с. 5].\n"})
+    assert main(["check", "--src", str(src)]) == 1
+    assert ("site_src/translations/ru/pages/about.md:6: citation 1 is [@mancall-1971, с. 5] where the English has "
+            "[@mancall-1971] (a translation keeps the English locators: the English gives none)") in capsys.readouterr().err
+
+
 def test_a_body_the_english_lacks_is_an_error_and_a_missing_body_a_warning(site_dir):
     _, messages = _site(site_dir, {
         "translations/ru/events/1727-treaty-of-kyakhta.yaml":

@@ -13,7 +13,8 @@ language other than the default live in site_src/translations/<code>/:
     glossary/*.yaml          English term: the form every translation of a text using it must contain
 
 A translation says what the English says: the same citation keys in the same groups and order (it may
-not add or drop a claim), and a glossary term of the English text in its agreed form. A translation
+not add or drop a claim), each with the English locator (p. 12, or the language's form of it: 第12页),
+and a glossary term of the English text in its agreed form. A translation
 of an unknown event, page, theme or field is an error; a text not yet translated is a warning (the
 page will show the English). Adding a language is an entry in site.yaml plus its folder: nothing here
 names a language.
@@ -91,7 +92,7 @@ def load_texts(src, language: Language, content, report: Report, memo: dict | No
         if eid not in english_events:
             _no_english(report, src, path, "event", eid, english_events)
             continue
-        text = read_event(path, english_events[eid], glossary, report, memo)
+        text = read_event(path, english_events[eid], glossary, report, memo, language.code)
         if text is not None:
             events[eid] = text
     pages = {}
@@ -100,7 +101,7 @@ def load_texts(src, language: Language, content, report: Report, memo: dict | No
         if slug not in english_pages:
             _no_english(report, src, path, "page", slug, english_pages)
             continue
-        page = read_page(path, english_pages[slug], report)
+        page = read_page(path, english_pages[slug], report, language.code)
         if page is not None:
             pages[slug] = page
     if os.path.isdir(folder):

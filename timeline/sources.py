@@ -115,6 +115,11 @@ def _locator(locator: str, w: Words = ENGLISH) -> str:
             "ch": w.chapter.format(chapter=value)}[kind]
 
 
+def locator_in(locator: str, code: str) -> str:
+    """A locator as a note in the language of code shows it."""
+    return _locator(locator, words(code))
+
+
 def _title(source: Source, title: str | None = None):
     """The title as Chicago sets it: quoted for a part of a larger work, italic for a whole work, and
     plain for a description that stands in for a title (descriptive-title: true)."""

@@ -1,5 +1,6 @@
 """The translated texts of one language (events, pages, site labels, glossary), each read and checked
-against the English: the same citations in the same groups, glossary terms in their agreed form."""
+against the English: the same citations and locators in the same groups (timeline.transcites), glossary
+terms in their agreed form."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from . import yamlfile
-from .citations import iter_citations
 from .diagnostics import Report, excerpt
 from .languages import kind_of, parse_yaml, shown_path, suggest, text_of
 from .markup import RAW_HTML, SHOWS_NO_TEXT, shows_no_text, unshowable
+from .transcites import compare_citations
 
 EVENT_FIELDS = ("title", "summary", "body")
 PAGE_FIELDS = ("title", "description")
@@ -101,42 +102,6 @@ class Glossary:
 
 
 # ----------------------------------------------------------------------------------------------------
-# Citations
-
-
-def citation_groups(text: str) -> list[tuple[int, tuple[str, ...]]]:
-    """(offset, keys) of every citation group in Markdown text, in order."""
-    groups: list[tuple[int, list[str]]] = []
-    for offset, citation in iter_citations(text):
-        if groups and groups[-1][0] == offset:
-            groups[-1][1].append(citation.key)
-        else:
-            groups.append((offset, [citation.key]))
-    return [(offset, tuple(keys)) for offset, keys in groups]
-
-
-def _show(keys) -> str:
-    return "[" + "; ".join(f"@{k}" for k in keys) + "]" if keys is not None else "nothing"
-
-
-def compare_citations(english: str, translation: str) -> tuple[int | None, str] | None:
-    """None when the translation cites as the English does; else (offset in the translation or None,
-    what differs)."""
-    ours, theirs = citation_groups(translation), citation_groups(english)
-    if [k for _, k in ours] == [k for _, k in theirs]:
-        return None
-    for i in range(max(len(ours), len(theirs))):
-        mine = ours[i] if i < len(ours) else None
-        want = theirs[i] if i < len(theirs) else None
-        if mine is None or want is None or mine[1] != want[1]:
-            offset = mine[0] if mine else None
-            return offset, (f"citation {i + 1} is {_show(mine and mine[1])} where the English has "
-                            f"{_show(want and want[1])} (a translation carries the English citations, in the "
-                            f"same groups and order)")
-    return None  # unreachable: the lists differ somewhere
-
-
-# ----------------------------------------------------------------------------------------------------
 # The texts of one language
 
 
@@ -188,7 +153,7 @@ def _markdown_checks(report: Report, rel: str, lines: dict, name: str, text: str
                        f"raw HTML ('{excerpt(raw.group(0), 40)}') is not allowed in Markdown and is left out of the page")
 
 
-def read_event(path: str, english, glossary: Glossary, report: Report, memo) -> EventText | None:
+def read_event(path: str, english, glossary: Glossary, report: Report, memo, code: str = "en") -> EventText | None:
     rel = shown_path(path)
     doc = parse_yaml(path, report, memo)
     if doc is None:
@@ -216,9 +181,8 @@ def read_event(path: str, english, glossary: Glossary, report: Report, memo) -> 
                                                      f"({english.path})")
             continue
         if name in ("summary", "body"):
-            differs = compare_citations(theirs, mine)
-            if differs is not None:
-                report.error(rel, _line_at(lines, name, mine, differs[0]), name, differs[1])
+            for offset, problem in compare_citations(theirs, mine, code):
+                report.error(rel, _line_at(lines, name, mine, offset), name, problem)
             _markdown_checks(report, rel, lines, name, mine)
             if name == "summary" and shows_no_text(mine):
                 report.error(rel, lines.get(name), name, SHOWS_NO_TEXT)
@@ -240,7 +204,7 @@ def _split_page(text: str):
     return head, body, head.count("\n") + 4
 
 
-def read_page(path: str, english, report: Report) -> PageText | None:
+def read_page(path: str, english, report: Report, code: str = "en") -> PageText | None:
     rel = shown_path(path)
     try:
         split = _split_page(yamlfile.read_text(path))
@@ -266,10 +230,8 @@ def read_page(path: str, english, report: Report) -> PageText | None:
     title = text_of(meta.get("title"), report, rel, (doc.line("title") or 0) + 1, "title")
     if not title:
         report.warning(rel, 2, "title", "not translated yet (the English title is shown)")
-    differs = compare_citations(english.body, body)
-    if differs is not None:
-        offset = differs[0]
-        report.error(rel, body_line + body.count("\n", 0, offset) if offset is not None else body_line, None, differs[1])
+    for offset, problem in compare_citations(english.body, body, code):
+        report.error(rel, body_line + body.count("\n", 0, offset) if offset is not None else body_line, None, problem)
     _markdown_checks(report, rel, {"body": body_line}, "body", body)
     return PageText(title, body, text_of(meta.get("description"), report, rel, (doc.line("description") or 0) + 1,
                                        "description"), rel, body_line)
