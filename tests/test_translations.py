@@ -422,6 +422,48 @@ def test_a_broken_translation_file_is_a_message_not_a_traceback(site_dir, text, 
     assert any(m.startswith(expected) for m in messages), messages
 
 
+def test_a_translation_file_with_a_wrong_suffix_is_an_error_as_an_english_one_is(site_dir):
+    zh = "site_src/translations/zh-Hans/"
+    _, messages = _site(site_dir, {"translations/zh-Hans/events/1689-treaty-of-nerchinsk.yml": NERCHINSK_ZH,
+                                   "translations/zh-Hans/glossary/terms.yml": "Nerchinsk: 尼布楚\n",
+                                   "translations/zh-Hans/site.yml": "title: 时间线\n",
+                                   "translations/ru/pages/about.markdown": "---\ntitle: О сайте\n---\nX\n"})
+    assert f"{zh}events/1689-treaty-of-nerchinsk.yml: event files end in .yaml (this one is ignored)" in messages
+    assert f"{zh}glossary/terms.yml: glossary files end in .yaml (this one is ignored)" in messages
+    assert f"{zh}site.yml: the site's texts go in site.yaml (this one is ignored)" in messages
+    assert "site_src/translations/ru/pages/about.markdown: page files end in .md (this one is ignored)" in messages
+    # what the error says is not said again as 'not translated yet'
+    assert not [m for m in messages if "zh-Hans/events/1689-treaty-of-nerchinsk.yaml" in m or "zh-Hans/site.yaml" in m
+                or "ru/pages/about.md:" in m or "ru/pages/about.md: warning" in m], messages
+
+
+def test_a_translation_folder_or_file_that_nothing_reads_is_reported_with_a_hint(site_dir):
+    ru = "site_src/translations/ru/"
+    _, messages = _site(site_dir, {"translations/ru/event/1727-treaty-of-kyakhta.yaml": "title: К\n",
+                                   "translations/ru/page/about.md": "---\ntitle: О сайте\n---\nX\n",
+                                   "translations/ru/1864-dated.yaml": "title: X\n",
+                                   "translations/ru/notes/todo.txt": "x\n",
+                                   "translations/ru/README.md": "x\n",
+                                   "translations/ru/events/draft.txt": "x\n",
+                                   "translations/ru/events/1864-dated.yaml~": "x\n",   # an editor's backup
+                                   "translations/ru/events/.hidden.yml": "x\n"})
+    found = [m for m in messages if "is not translated" not in m and "translations/ru/" in m]
+    assert found == [
+        f"{ru}1864-dated.yaml: the translation of event '1864-dated' goes in events/ (this one is ignored)",
+        f"{ru}README.md: warning: a file nothing reads: a language's folder holds events/, pages/, glossary/ and "
+        "site.yaml",
+        f"{ru}event: a folder nothing reads (did you mean events/?): its translations are ignored",
+        f"{ru}events/draft.txt: warning: nothing reads this: event files in events/ end in .yaml",
+        f"{ru}notes: warning: a folder nothing reads: a language's folder holds events/, pages/, glossary/ and "
+        "site.yaml",
+        f"{ru}page: a folder nothing reads (did you mean pages/?): its translations are ignored",
+        f"{ru}site.yaml: warning: no translation of the site's title, themes and eras yet (the English is shown)",
+    ], found
+    untranslated = [m for m in messages if "is not translated" in m]
+    assert not [m for m in untranslated if "1727-treaty-of-kyakhta" in m or "1864-dated" in m or "about" in m]
+    assert any("1689-treaty-of-nerchinsk" in m for m in untranslated)
+
+
 def test_translations_into_an_unlisted_language_are_a_warning(site_dir):
     _, messages = _site(site_dir, {"translations/ru-RU/events/1864-dated.yaml": "title: X\n"})
     assert any(m.startswith("site_src/translations/ru-RU: warning: translations into 'ru-RU', which site.yaml's "

@@ -16,7 +16,8 @@ A translation says what the English says: the same citation keys in the same gro
 not add or drop a claim), each with the English locator (p. 12, or the language's form of it: 第12页),
 and a glossary term of the English text in its agreed form. A translation
 of an unknown event, page, theme or field is an error; a text not yet translated is a warning (the
-page will show the English). Adding a language is an entry in site.yaml plus its folder: nothing here
+page will show the English); a file nothing reads is a warning, or an error when its name is close to
+one that is read (timeline.transfiles). Adding a language is an entry in site.yaml plus its folder: nothing here
 names a language.
 """
 
@@ -29,6 +30,7 @@ from types import MappingProxyType
 
 from .diagnostics import Report, excerpt
 from .languages import Language, load_languages, shown_path, suggest  # noqa: F401 - the package's names
+from .transfiles import unread
 from .translations import (EventText, Glossary, PageText, SiteText, load_glossary,  # noqa: F401
                            list_files, not_a_folder, read_event, read_page, read_site, site_labels)
 
@@ -105,15 +107,12 @@ def load_texts(src, language: Language, content, report: Report, memo: dict | No
         if page is not None:
             pages[slug] = page
     if os.path.isdir(folder):
-        for eid in sorted(set(english_events) - set(events)):
-            if not os.path.lexists(os.path.join(folder, "events", f"{eid}.yaml")):
-                report.warning(shown_path(os.path.join(folder, "events", f"{eid}.yaml")), None, None,
-                               f"event '{eid}' is not translated into '{language.code}' yet (the English is shown)")
-        for slug in sorted(set(english_pages) - set(pages)):
-            if not os.path.lexists(os.path.join(folder, "pages", f"{slug}.md")):
-                report.warning(shown_path(os.path.join(folder, "pages", f"{slug}.md")), None, None,
-                               f"page '{slug}' is not translated into '{language.code}' yet (the English is shown)")
-        site, labels = read_site(os.path.join(folder, "site.yaml"), content.site, report)
+        covered = unread(folder, set(english_events), set(english_pages), report)
+        _untranslated(report, folder, language, covered, (("event", english_events, events, ".yaml"),
+                                                          ("page", english_pages, pages, ".md")))
+        site_yaml = os.path.join(folder, "site.yaml")
+        site, labels = (read_site(site_yaml, content.site, report)
+                        if "site.yaml" not in covered or os.path.lexists(site_yaml) else (SiteText(), 0))
     else:
         site, labels = SiteText(), 0
     coverage = Coverage(
@@ -124,6 +123,17 @@ def load_texts(src, language: Language, content, report: Report, memo: dict | No
         labels, site_labels(content.site))
     return LanguageTexts(language, site, MappingProxyType(events), MappingProxyType(pages), MappingProxyType(terms),
                          coverage)
+
+
+def _untranslated(report: Report, folder: str, language: Language, covered: set, kinds) -> None:
+    """A warning for each English event and page without its translation, except those whose
+    translation is there under a wrong name (transfiles.unread reported it)."""
+    for kind, english, done, suffix in kinds:
+        for name in sorted(set(english) - set(done)):
+            path = os.path.join(folder, f"{kind}s", name + suffix)
+            if f"{kind}s/{name}{suffix}" not in covered and not os.path.lexists(path):
+                report.warning(shown_path(path), None, None, f"{kind} '{name}' is not translated into "
+                                                             f"'{language.code}' yet (the English is shown)")
 
 
 def _no_english(report: Report, src, path: str, kind: str, name: str, english: dict) -> None:
