@@ -195,6 +195,84 @@ def test_an_untranslated_text_falls_back_to_the_english_marked_lang_en_with_a_no
     assert '<h1>关于</h1>' in (out / "zh" / "about" / "index.html").read_text(encoding="utf-8")
 
 
+# What the site below leaves in English in Chinese: a theme, a place, an era and the site's title.
+LEFT_ENGLISH = ("Science", "Scientific cooperation.", "Testville", "Late", "The late period.", "Fixture timeline",
+                "A small site for the tests")
+
+
+@pytest.fixture(scope="module")
+def half(tmp_path_factory) -> Path:
+    """The multilingual fixture with a theme and a place that have no Chinese (nor Russian) text, and
+    the late era and the site's title and subtitle left untranslated in Chinese; built."""
+    src = multilingual(tmp_path_factory.mktemp("half") / "site_src")
+    site = src / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("eras:\n", '  - {id: science, label: Science, colour: '
+                    '"#2166ac", description: Scientific cooperation.}\neras:\n', 1), encoding="utf-8")
+    event = src / "events" / "1689-treaty-of-nerchinsk.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("[territory, diplomacy]", "[territory, diplomacy, science]")
+                     .replace("place: nerchinsk", "place: [nerchinsk, testville]"), encoding="utf-8")
+    with open(src / "places.yaml", "a", encoding="utf-8") as places:
+        places.write("\ntestville:\n  names: {en: Testville}\n  kind: town\n  coordinates: [50.0, 110.0]\n"
+                     "  source: a gazetteer\n")
+    zh = src / "translations" / "zh-Hans" / "site.yaml"
+    zh.write_text(zh.read_text(encoding="utf-8").replace("  late: {label: 晚期, intro: 晚期阶段。}\n", "")
+                  .replace("title: 测试年表\nsubtitle: 供测试用的小网站\n", ""), encoding="utf-8")
+    return _build(src, tmp_path_factory.mktemp("out") / "build", use_cache=False)
+
+
+class _Unmarked(HTMLParser):
+    """The texts of a page that hold one of LEFT_ENGLISH outside an element marked lang="en" (and
+    outside what cannot be marked: the head's and an SVG's <title>, which are one text each, code)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.found = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in _EnglishWords.VOID:
+            self.stack.append((tag, dict(attrs).get("lang")))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        lang = next((lang for _, lang in reversed(self.stack) if lang), None)
+        skip = any(tag in ("title", "code", "pre", "script", "style") for tag, _ in self.stack)
+        if lang != "en" and not skip and any(text in data for text in LEFT_ENGLISH):
+            self.found.append(" ".join(data.split()))
+
+
+def test_every_english_label_place_name_and_title_shown_in_a_translated_page_is_marked_lang_en(half):
+    zh = half / "zh"
+    theme = (zh / "themes" / "science" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h1 lang="en"><span class="swatch"[^>]*></span>Science</h1>', theme)
+    assert '<p class="lede" lang="en">Scientific cooperation.</p>' in theme
+    assert 'lang="en">Science</a>' in theme   # the theme's tag on each of its events
+    home = (zh / "index.html").read_text(encoding="utf-8")
+    assert '<span lang="en">Science</span></label>' in home and '<th scope="col" lang="en">Science</th>' in home
+    assert '<h1 lang="en">Fixture timeline</h1>' in home and '<option value="late" lang="en">Late' in home
+    event = (zh / "events" / "1689-treaty-of-nerchinsk" / "index.html").read_text(encoding="utf-8")
+    assert '<dd>尼布楚和<span lang="en">Testville</span></dd>' in event
+    assert re.search(r'<text class="map-label"[^>]* lang="en">Testville</text>',
+                     (zh / "map" / "index.html").read_text(encoding="utf-8"))
+    found = {}
+    for path in sorted(zh.rglob("*.html")):
+        parser = _Unmarked()
+        parser.feed(path.read_text(encoding="utf-8"))
+        if parser.found:
+            found[str(path.relative_to(half))] = parser.found
+    assert found == {}, json.dumps(found, ensure_ascii=False, indent=1)[:3000]
+    # what is translated stays unmarked, and so does the English
+    assert '<h1>Поздний период <span' in (half / "ru" / "eras" / "late" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h1><span class="swatch"[^>]*></span>Science</h1>',
+                     (half / "themes" / "science" / "index.html").read_text(encoding="utf-8"))
+    assert '<dd>Nerchinsk and Testville</dd>' in (half / "events" / "1689-treaty-of-nerchinsk" / "index.html").read_text(
+        encoding="utf-8")
+
+
 def test_each_language_has_its_feed_and_timelinejs_and_events_json_carries_every_translation(built):
     out, base_url = built
     import feedparser

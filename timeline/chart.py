@@ -82,17 +82,8 @@ def overview(tl: Timeline, root: str = "", entries: list | None = None) -> str:
            f'<title id="overview-title">{escape(title)}</title>']
 
     out.append('<g class="eras">')
-    for i, (era, row, (left, _)) in enumerate(zip(site.eras, label_rows, spans)):
-        x0, x1 = x(era.start), x(era.end + 1)
-        label_y = row * LABEL_ROW + FONT
-        out.append(
-            f'<g class="era-band"><title>{escape(era.label)}, {era.start}–{era.end}</title>'
-            f'<rect class="band band-{i % 2}" x="{_n(x0)}" y="{_n(band_top)}" width="{_n(x1 - x0)}" '
-            f'height="{_n(axis_y - band_top)}" fill="currentColor" fill-opacity="{0.04 if i % 2 else 0.1}"/>'
-            f'<line class="era-tick" x1="{_n(x0)}" x2="{_n(x0)}" y1="{_n(label_y + 3)}" y2="{_n(axis_y)}" '
-            f'stroke="currentColor" stroke-opacity="0.35" stroke-width="1"/>'
-            f'<text class="era-label" x="{_n(left)}" y="{_n(label_y)}" fill="currentColor">{escape(era.label)}</text>'
-            f'</g>')
+    out += [_era_band(i, era, row * LABEL_ROW + FONT, left, x, band_top, axis_y)
+            for i, (era, row, (left, _)) in enumerate(zip(site.eras, label_rows, spans))]
     out.append('</g>')
 
     out += _axis(x, site.span_start, site.span_end, axis_y, right_edge)
@@ -101,6 +92,19 @@ def overview(tl: Timeline, root: str = "", entries: list | None = None) -> str:
     out += [_mark(i, mark, marks_top, root, code) for i, mark in enumerate(marks)]
     out.append('</g></svg>')
     return "\n".join(out)
+
+
+def _era_band(i: int, era, label_y: float, left: float, x, band_top: float, axis_y: float) -> str:
+    """One era's band, with its label at label_y (marked lang="en" where it is not yet translated)."""
+    x0, x1 = x(era.start), x(era.end + 1)
+    lang = ' lang="en"' if "label" in era.english else ""
+    return (f'<g class="era-band"{lang}><title>{escape(era.label)}, {era.start}–{era.end}</title>'
+            f'<rect class="band band-{i % 2}" x="{_n(x0)}" y="{_n(band_top)}" width="{_n(x1 - x0)}" '
+            f'height="{_n(axis_y - band_top)}" fill="currentColor" fill-opacity="{0.04 if i % 2 else 0.1}"/>'
+            f'<line class="era-tick" x1="{_n(x0)}" x2="{_n(x0)}" y1="{_n(label_y + 3)}" y2="{_n(axis_y)}" '
+            f'stroke="currentColor" stroke-opacity="0.35" stroke-width="1"/>'
+            f'<text class="era-label" x="{_n(left)}" y="{_n(label_y)}" fill="currentColor">{escape(era.label)}</text>'
+            f'</g>')
 
 
 def _era_labels(eras, x, right_edge: float) -> tuple[list, list[int]]:

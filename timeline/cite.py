@@ -76,7 +76,8 @@ class _Shared(NamedTuple):
             names = " and ".join(people) if len(people) <= 2 else ", ".join(people[:-1]) + ", and " + people[-1]
             plural = _(EDITORS) if len(people) > 1 else _(EDITOR)
             byline.append(f"{escape(names)}, {plural}" if site.editors else str(escape(names)))
-        after_title = [f"<cite>{escape(site.title)}</cite>"]
+        lang = ' lang="en"' if "title" in site.english else ""   # a translated edition's title not yet translated
+        after_title = [f"<cite{lang}>{escape(site.title)}</cite>"]
         if shown:
             date = dates.display_in(edition_date, site.language or "en")
             after_title.append(str(escape(_(EDITION).format(date=date))))

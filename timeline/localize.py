@@ -94,11 +94,15 @@ def _edition(tl: index.Timeline, language: Language, texts, memo: Memo, translat
 
 
 def _site(site, text, code: str):
-    """The site's title, subtitle, themes and eras in the language (the English where not translated)."""
-    themes = tuple(replace(t, label=text.themes.get(t.id, {}).get("label") or t.label,
-                           description=text.themes.get(t.id, {}).get("description") or t.description)
-                   for t in site.themes)
-    eras = tuple(replace(e, label=text.eras.get(e.id, {}).get("label") or e.label,
-                         intro=text.eras.get(e.id, {}).get("intro") or e.intro) for e in site.eras)
-    return replace(site, title=text.title or site.title, subtitle=text.subtitle or site.subtitle, language=code,
-                   themes=themes, eras=eras)
+    """The site's title, subtitle, themes and eras in the language: the English where not translated,
+    named in each one's `english` (shown marked lang="en")."""
+    themes = tuple(replace(t, **_texts(t, text.themes.get(t.id, {}), ("label", "description"))) for t in site.themes)
+    eras = tuple(replace(e, **_texts(e, text.eras.get(e.id, {}), ("label", "intro"))) for e in site.eras)
+    own = _texts(site, {"title": text.title, "subtitle": text.subtitle}, ("title", "subtitle"))
+    return replace(site, **own, language=code, themes=themes, eras=eras)
+
+
+def _texts(english, mine: dict, fields) -> dict:
+    """The fields, translated where mine has them, and `english`: those that are not."""
+    left = frozenset(name for name in fields if getattr(english, name) and not mine.get(name))
+    return {**{name: mine.get(name) or getattr(english, name) for name in fields}, "english": left}

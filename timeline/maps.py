@@ -20,7 +20,7 @@ from . import urls
 from .catalogs import N_, engine, map_words
 from .geo import Basemap, areas, areas_source, basemap, lambert, position  # noqa: F401 (exports and tests)
 from .index import Timeline
-from .places import names as place_names
+from .places import names as place_names, parts as place_parts
 from .treaties import BORDERS, ON_BORDER, Segment, TreatyLine, treaty_lines  # noqa: F401
 
 LOCATOR_WIDTH = 260        # of the base map's 1000 units: about 2,300 km around the place
@@ -266,4 +266,5 @@ def area_name(context, name: str) -> str:
 def register(env) -> None:
     env.filters["area_name"] = area_name
     env.filters["place_names"] = place_names
+    env.filters["place_parts"] = place_parts
     env.globals["locator"] = locator

@@ -21,6 +21,7 @@ class Theme:
     colour: str
     description: str = ""
     colour_dark: str = ""     # for the dark scheme; empty: the same as colour
+    english: frozenset = frozenset()   # in a translated edition, its texts still in English (localize)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Era:
     start: int
     end: int
     intro: str = ""
+    english: frozenset = frozenset()   # in a translated edition, its texts still in English (localize)
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Site:
     places: tuple[Place, ...] = ()       # from places.yaml (timeline.places)
     licence: Licence | None = None
     editors: tuple[Editor, ...] = ()
+    english: frozenset = frozenset()     # in a translated edition, its title or subtitle still in English
 
 
 @dataclass(frozen=True)

@@ -131,11 +131,24 @@ def check_events(places: tuple[Place, ...], events: list[Event], report: Report)
             report.error(e.path, line, "place", "a place is listed twice")
 
 
-def names(places, language: str = "en") -> str:
-    """"Kyakhta and Maimaicheng", "Xinjiang, Gansu and Beijing"; in Chinese 、 and 和, in Russian и."""
-    words = [p.name_in(language) for p in places]
-    if len(words) < 2:
-        return "".join(words)
+def parts(places, language: str = "en") -> list[tuple[str, str, bool]]:
+    """(what goes before it, its name, shown in English) for each place: the name in the language, else
+    the English one, which a page marks lang="en"; joined as names() joins them."""
     base = language.split("-")[0]
     comma, conjunction = {"zh": ("、", "和"), "ru": (", ", " и ")}.get(base, (", ", " and "))
-    return comma.join(words[:-1]) + conjunction + words[-1]
+    places, found = list(places), []   # a template may give a generator (|map)
+    for i, place in enumerate(places):
+        before = "" if i == 0 else conjunction if i == len(places) - 1 else comma
+        found.append((before, place.name_in(language), not own_name(place, language)))
+    return found
+
+
+def own_name(place: Place, language: str) -> str:
+    """The place's name in the language ("zh-Hans" finds "zh"), or "" where pages show the English."""
+    names = dict(place.names)
+    return names.get(language) or names.get(language.split("-")[0]) or ""
+
+
+def names(places, language: str = "en") -> str:
+    """"Kyakhta and Maimaicheng", "Xinjiang, Gansu and Beijing"; in Chinese 、 and 和, in Russian и."""
+    return "".join(before + name for before, name, _ in parts(places, language))

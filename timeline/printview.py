@@ -49,6 +49,7 @@ class PrintDoc:
     parts: tuple                # ((era, [entries]), ...), eras in order, none empty
     language: str = ""          # the folder of its language ("" the default), for its PDF's name
     every_source: tuple | None = None   # the whole's bibliography (every source); None: those cited
+    english: frozenset = frozenset()    # in a translated edition, its heading or subtitle still in English
 
     @cached_property
     def sources(self) -> tuple:
@@ -87,17 +88,23 @@ def documents(tl, language: str = "") -> list[PrintDoc]:
 
     # The timeline's own grouping (each event once, in order) is the whole's.
     whole = tuple((era, list(tl.by_era[era.id])) for era in site.eras if tl.by_era[era.id])
-    docs = [PrintDoc("print", "", site.title, site.subtitle, whole, language, tuple(tl.content.sources.values()))]
+    docs = [PrintDoc("print", "", site.title, site.subtitle, whole, language, tuple(tl.content.sources.values()),
+                     _english(site, "title", "subtitle"))]
     for era in site.eras:
         if tl.by_era[era.id]:
             docs.append(PrintDoc("print-era", era.id, f"{era.label}, {era.start}–{era.end}", era.intro or "",
-                                 ((era, list(tl.by_era[era.id])),), language))
+                                 ((era, list(tl.by_era[era.id])),), language, english=_english(era, "label", "intro")))
     for theme in site.themes:
         entries = tl.by_theme[theme.id]
         if entries:
             docs.append(PrintDoc("print-theme", theme.id, theme.label, theme.description or "",
-                                 by_era(entries), language))
+                                 by_era(entries), language, english=_english(theme, "label", "description")))
     return docs
+
+
+def _english(item, heading: str, subtitle: str) -> frozenset:
+    """Which of a document's heading and subtitle, made of item's texts of these names, are still the English."""
+    return frozenset(name for name, text in (("heading", heading), ("subtitle", subtitle)) if text in item.english)
 
 
 def bibliography_order(sources) -> list:

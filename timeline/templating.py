@@ -165,6 +165,7 @@ def _make(templates: Path, keep_compiled: bool, code: str, how: str) -> jinja2.E
     env.texts, env.as_text = (None if how == pretranslate.AS_WRITTEN else texts), how == pretranslate.AS_TEXT
     # Places and languages named in the page's language.
     env.filters["place_names"] = lambda found: places.names(found, code)
+    env.filters["place_parts"] = lambda found: places.parts(found, code)
     env.filters["language_name"] = lambda name: texts.gettext(language_name(name))
     return env
 
