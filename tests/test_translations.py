@@ -464,6 +464,19 @@ def test_a_translation_folder_or_file_that_nothing_reads_is_reported_with_a_hint
     assert any("1689-treaty-of-nerchinsk" in m for m in untranslated)
 
 
+def test_a_place_that_an_event_names_and_places_yaml_does_not_name_in_a_language_is_a_warning(site_dir):
+    src = site_dir()
+    places = (src / "places.yaml").read_text(encoding="utf-8") + "\nunnamed:\n  names: {en: Nowhere}\n  kind: town\n" \
+        "testville:\n  kind: town\n  names: {en: Testville, zh: 测试村}\n"
+    kyakhta = (src / "events" / "1727-treaty-of-kyakhta.yaml").read_text(encoding="utf-8")
+    _, messages = _site(site_dir, {"places.yaml": places, "events/1727-treaty-of-kyakhta.yaml":
+                                   kyakhta.replace("place: kyakhta", "place: [kyakhta, testville]")})
+    line = places.splitlines().index("  names: {en: Testville, zh: 测试村}") + 1
+    # zh names it (and 'zh' serves zh-Hans); a place no event names is shown nowhere
+    assert [m for m in messages if m.startswith("site_src/places.yaml")] == [
+        f"site_src/places.yaml:{line}: testville.names: warning: not named in 'ru' yet (the English 'Testville' is shown)"]
+
+
 def test_translations_into_an_unlisted_language_are_a_warning(site_dir):
     _, messages = _site(site_dir, {"translations/ru-RU/events/1864-dated.yaml": "title: X\n"})
     assert any(m.startswith("site_src/translations/ru-RU: warning: translations into 'ru-RU', which site.yaml's "

@@ -14,11 +14,11 @@ language other than the default live in site_src/translations/<code>/:
 
 A translation says what the English says: the same citation keys in the same groups and order (it may
 not add or drop a claim), each with the English locator (p. 12, or the language's form of it: 第12页),
-and a glossary term of the English text in its agreed form. A translation
-of an unknown event, page, theme or field is an error; a text not yet translated is a warning (the
-page will show the English); a file nothing reads is a warning, or an error when its name is close to
-one that is read (timeline.transfiles). Adding a language is an entry in site.yaml plus its folder: nothing here
-names a language.
+and a glossary term of the English text in its agreed form. A translation of an unknown event, page,
+theme or field is an error; a text not yet translated is a warning (the page will show the English),
+and so is a place events name that places.yaml does not name in the language; a file nothing reads is
+a warning, or an error when its name is close to one that is read (timeline.transfiles). Adding a
+language is an entry in site.yaml plus its folder: nothing here names a language.
 """
 
 
@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from .diagnostics import Report, excerpt
-from .languages import Language, load_languages, shown_path, suggest  # noqa: F401 - the package's names
+from .languages import Language, load_languages, parse_yaml, shown_path, suggest  # noqa: F401 - the package's names
+from .places import own_name
 from .transfiles import unread
 from .translations import (EventText, Glossary, PageText, SiteText, load_glossary,  # noqa: F401
                            list_files, not_a_folder, read_event, read_page, read_site, site_labels)
@@ -147,11 +148,27 @@ def _no_english(report: Report, src, path: str, kind: str, name: str, english: d
                                                 f"rename this file to {now}{ext}" if now else suggest(name, english)))
 
 
+def _unnamed_places(src, language: Language, content, report: Report, memo) -> None:
+    """A warning for each place an event names that places.yaml does not name in the language."""
+    named = {ident for event in content.events for ident in event.place}
+    missing = [p for p in content.site.places if p.id in named and not own_name(p, language.code)]
+    if not missing:
+        return
+    path = os.path.join(src, "places.yaml")
+    doc = parse_yaml(path, Report(), memo)   # its problems are the content's, reported as it was read
+    for place in missing:
+        report.warning(shown_path(path), doc.line(place.id, "names") if doc else None, f"{place.id}.names",
+                       f"not named in '{language.code}' yet (the English '{excerpt(place.name)}' is shown)")
+
+
 def load(src, content, report: Report, memo: dict | None = None) -> Languages:
     """The site's languages and every translation, checked: the build's entry point.
     memo: a dict of parsed files kept between builds by the caller (see _parse), or None."""
     languages = load_languages(src, report, content.site.language, [p.slug for p in content.pages])
     texts = {lang.code: load_texts(src, lang, content, report, memo) for lang in languages if not lang.default}
+    for lang in languages:
+        if not lang.default:
+            _unnamed_places(src, lang, content, report, memo)
     folder = os.path.join(src, "translations")
     if not_a_folder(folder, report):
         pass
