@@ -230,17 +230,9 @@ def cmd_serve(args) -> int:
 
 def _preview_server(serve, args, src: Path, templates: Path, out: Path):
     """The preview server for `timeline serve`, or None after saying why it cannot listen."""
-    from .build import build_site
-    from .incremental import Memo
-
-    memo = Memo()  # kept between rebuilds, so that an edit costs work in proportion to the edit
-
-    def builder():
-        return build_site(src, out, templates=templates, memo=memo, on_demand=True)
-
     try:
-        server = serve.PreviewServer(builder, out, watch=[src, templates], ignore=[Path("build")],
-                                     host=args.host, port=args.port, poll=args.poll)
+        server = serve.PreviewServer(preview_builder(src, templates, out), out, watch=[src, templates],
+                                     ignore=[Path("build")], host=args.host, port=args.port, poll=args.poll)
     except serve.PortInUse as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None
@@ -250,6 +242,18 @@ def _preview_server(serve, args, src: Path, templates: Path, out: Path):
     if not server.loopback_only:
         print(f"warning: listening on {args.host}: the preview is reachable from the network", file=sys.stderr)
     return server
+
+
+def preview_builder(src: Path, templates: Path, out: Path):
+    """What `timeline serve` builds with: into out, keeping its memo in memory between builds."""
+    from .build import build_site
+    from .incremental import Memo
+
+    memo = Memo()  # kept between rebuilds, so that an edit costs work in proportion to the edit
+
+    def builder():
+        return build_site(src, out, templates=templates, memo=memo, on_demand=True)
+    return builder
 
 
 def _serve_until_stopped(server, src: Path) -> int:

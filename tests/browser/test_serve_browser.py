@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from pathlib import Path
@@ -52,23 +53,24 @@ def write_site(src: Path, title: str) -> Path:
     return src
 
 
-@pytest.fixture
-def build_site(unavailable):
-    try:
-        from timeline.build import build_site
-    except ImportError as exc:
-        unavailable(f"the engine (timeline.build) is not importable yet: {exc}")
-    return build_site
+@contextlib.contextmanager
+def previewing(src: Path, out: Path, templates: Path | None = None):
+    """The preview of src as `timeline serve` runs it (its builder), its log kept as server.log_text."""
+    from timeline.build import default_templates
+    from timeline.cli import preview_builder
 
-
-@pytest.fixture
-def preview(tmp_path, build_site):
-    src = write_site(tmp_path / "site_src", "Treaty of Nerchinsk")
-    out = tmp_path / "preview"
+    templates = templates or default_templates(src)
     out.mkdir()
     log = io.StringIO()
-    with PreviewServer(lambda: build_site(src, out), out, watch=[src], log=log) as server:
+    with PreviewServer(preview_builder(src, templates, out), out, watch=[src, templates], log=log) as server:
         server.log_text = log
+        yield server
+
+
+@pytest.fixture
+def preview(tmp_path):
+    src = write_site(tmp_path / "site_src", "Treaty of Nerchinsk")
+    with previewing(src, tmp_path / "preview") as server:
         yield server, src
 
 
