@@ -211,6 +211,24 @@ def test_base_url_gives_canonical_links_and_a_sitemap(site_dir):
     assert b"https://example.org/sub/events/1689-treaty-of-nerchinsk/" in result.files["sitemap.xml"]
 
 
+@pytest.mark.parametrize("at", ["https://example.org/sub/", None], ids=["base-url", "served-at-root"])
+def test_the_404_pages_link_from_the_base_url_or_the_path_they_are_served_at(tmp_path, at):
+    """A host shows a 404 page at any missing address, at any depth: its links work there only when
+    absolute (a base URL), or from the path the site is served at (the preview's "/"). Without
+    either they stay relative, as on every other page, and work from the top of the site only."""
+    from support import multilingual
+    src = multilingual(tmp_path / "site_src")
+    result = render_site(src, base_url=at) if at else render_site(src, served_at="/")
+    for folder in ("", "zh/", "ru/"):
+        links = re.findall(r'(?:href|src)="([^"]*)"', result.files[f"{folder}404.html"].decode())
+        assert len(links) > 10 and "#main" in links
+        root = at or "/"
+        assert [link for link in links if not link.startswith((root, "#", "https://"))] == [], folder
+        assert f'href="{root}{folder}index.html"' in result.files[f"{folder}404.html"].decode()
+    plain = render_site(src).files["zh/404.html"].decode()
+    assert 'href="../static/style.css' in plain and 'href="index.html"' in plain
+
+
 def test_event_page_content(site_dir):
     result = render_site(site_dir())
     page = result.files["events/1689-treaty-of-nerchinsk/index.html"].decode()

@@ -151,6 +151,22 @@ def test_unknown_path_gets_the_sites_404_page(server):
     assert get(server, "/no/such", "HEAD")[0] == 404
 
 
+def test_a_missing_address_gets_the_404_page_of_the_folder_it_is_in(server, site):
+    """A site in several languages has a 404 page in each language's folder: the nearest one above
+    the address is served, as the page in that address's language."""
+    (site / "zh" / "events").mkdir(parents=True)
+    (site / "zh" / "404.html").write_text('<!doctype html><html lang="zh-Hans"><body><h1>找不到</h1></body></html>',
+                                          encoding="utf-8")
+    for path in ("/zh/events/nope/", "/zh/nope", "/zh/events/treaty/x.css"):
+        status, _, body = get(server, path)
+        assert status == 404 and "<h1>找不到</h1>".encode() in body and b"timeline-preview-reload" in body, path
+    for path in ("/events/nope/", "/zho/events/", "/nope/zh/"):
+        status, _, body = get(server, path)
+        assert status == 404 and b"<h1>Lost page 1</h1>" in body, path
+    (site / "zh" / "404.html").unlink()
+    assert b"<h1>Lost page 1</h1>" in get(server, "/zh/events/nope/")[2]
+
+
 def test_without_a_404_page_a_plain_one_still_carries_the_reload_script(server, site):
     (site / "404.html").unlink()
     status, _, body = get(server, "/nothing")
@@ -587,6 +603,37 @@ def test_a_theme_mistake_in_a_page_made_when_asked_for_is_shown_and_the_preview_
         assert serve.OVERLAY_ID.encode() in body and b"template error" in body
         assert re.search(rb"<strong>(templates/)?print\.html", body)   # never an absolute path
         assert get(srv, "/")[0] == 200
+
+
+def test_the_404_pages_links_work_at_any_depth_in_each_language(tmp_path):
+    """The preview serves its site at "/", so its 404 pages, shown at any address, link from there:
+    their stylesheet, icon and links resolve from /zh/events/nope/ as from /404.html."""
+    from html.parser import HTMLParser
+    from urllib.parse import urljoin, urlsplit
+
+    from support import multilingual
+    from timeline.cli import preview_builder
+
+    class Links(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            self.found += [value for name, value in attrs if name in ("href", "src") and value]
+
+    src, out = multilingual(tmp_path / "site_src"), tmp_path / "out"
+    out.mkdir()
+    with serve.PreviewServer(preview_builder(src, ROOT / "templates", out), out, log=io.StringIO()) as srv:
+        assert srv.errors == []
+        for lang, folder in (("en", ""), ("zh-Hans", "zh/"), ("ru", "ru/")):
+            for address in (f"/{folder}events/nope/", f"/{folder}print/eras/nope/deeper", f"/{folder}nope.html"):
+                status, _, body = get(srv, address)
+                assert status == 404 and f'<html lang="{lang}"'.encode() in body, address
+                links = Links()
+                links.found = []
+                links.feed(body.decode("utf-8"))
+                local = [urljoin(address, href) for href in links.found
+                         if not urlsplit(href).scheme and not href.startswith("#")]
+                assert len(local) > 10 and "#main" in links.found, address   # its skip link stays on the page
+                for url in local:
+                    assert get(srv, urlsplit(url).path)[0] == 200, (address, url)
 
 
 def _injected(page: bytes) -> bytes:

@@ -62,12 +62,13 @@ def default_templates(src: Path) -> Path:
 def render_site(src: Path, *, templates: Path | None = None, base_url: str | None = None,
                 strict: bool = False, memo: Memo | None = None, pdf: bool = False, sink=None,
                 limits: Limits = Limits(), parallel_min: int = render.PARALLEL_MIN_PAGES,
-                kept=None, on_demand: bool = False, earlier=None) -> BuildResult:
+                kept=None, on_demand: bool = False, earlier=None, served_at: str | None = None) -> BuildResult:
     """Everything but the write: the whole site in memory, or the diagnostics that prevent it.
     memo: an incremental.Memo (the preview's, or one saved by the last build); none: an empty one.
     With a sink (a writer.Output), pages are put to it as they are rendered instead (files then maps
     each page's path to None); kept, earlier: see render.render_pages. on_demand: the print views and the
-    exports are not made but left in result.deferred, to make when asked for (the preview)."""
+    exports are not made but left in result.deferred, to make when asked for (the preview); served_at:
+    the path the output is served from when no base URL says (the preview's "/"), for the 404 pages."""
     src = Path(src)
     templates = Path(templates) if templates else default_templates(src)
     memo = Memo(in_memory=False) if memo is None else memo  # as a command-line build: pages are not kept
@@ -89,7 +90,7 @@ def render_site(src: Path, *, templates: Path | None = None, base_url: str | Non
         rendered = render.render_pages(editions, theme.envs, static, memo, theme.digest,
                                        pdf_url=urls.PDF if pdf else None, limits=limits,
                                        parallel_min=parallel_min, sink=sink, kept=kept, earlier=earlier,
-                                       defer=on_demand, made=None if on_demand else made)
+                                       defer=on_demand, made=None if on_demand else made, served_at=served_at)
         files, deferred = rendered.files, dict(rendered.deferred)
         late = exports.sitemap_maker(editions, [p for p in [*files, *deferred] if p not in moved])
         if on_demand:   # the preview makes its exports when asked for, as its print views: rarely while editing
@@ -186,7 +187,7 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
                strict: bool = False, use_cache: bool = True, memo: Memo | None = None,
                pdf: bool = False, paper: str = "a4", pdf_inputs: dict | None = None, after=None,
                limits: Limits = Limits(), parallel_min: int = render.PARALLEL_MIN_PAGES,
-               on_demand: bool = False) -> BuildResult:
+               on_demand: bool = False, served_at: str | None = None) -> BuildResult:
     """Build into out. On any error before writing, out is left exactly as it was; an error while
     writing says so (result.incomplete).
 
@@ -196,6 +197,7 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
     reused where its inputs are unchanged; use_cache=False starts from an empty memo.
     memo: a Memo kept in memory by a long-lived caller (the preview), instead of the saved one;
     with on_demand, the print views and exports are then not written but made when asked for (result.deferred).
+    served_at: see render_site.
     after: called with the result after a successful build, while this build still holds out (the PDF).
     pdf_inputs: what the PDFs depend on besides the site (the variant, the font files): part of the
     inputs, so that a new font is a reason to build again.
@@ -204,7 +206,7 @@ def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url:
     out = Path(out)
     templates = Path(templates) if templates else default_templates(src)
     options = dict(templates=templates, base_url=base_url, strict=strict, pdf=pdf, limits=limits,
-                   parallel_min=parallel_min)
+                   parallel_min=parallel_min, served_at=served_at)
     try:
         writer.check_apart(out, {"--src": Path(src), "--templates": templates,
                                  "memo": memofolders.folder_for(src, out).parent})
@@ -250,8 +252,8 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict,
     digest = None
     templates = options["templates"]
     if os.path.isfile(Path(src, "site.yaml")) and templates.is_dir():  # isfile: False, never raises
-        given = {"base_url": options["base_url"], "strict": options["strict"], "pdf": options["pdf"] and paper,
-                 "pdf_inputs": pdf_inputs, "limits": list(options["limits"]), "parallel_min": options["parallel_min"]}
+        given = {**{name: options[name] for name in ("base_url", "strict", "parallel_min", "served_at")},
+                 "pdf": options["pdf"] and paper, "pdf_inputs": pdf_inputs, "limits": list(options["limits"])}
         digest = inputs_digest(src, templates, given)
         if use_cache:
             record = writer.unchanged(out, digest)

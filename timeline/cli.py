@@ -245,14 +245,15 @@ def _preview_server(serve, args, src: Path, templates: Path, out: Path):
 
 
 def preview_builder(src: Path, templates: Path, out: Path):
-    """What `timeline serve` builds with: into out, keeping its memo in memory between builds."""
+    """What `timeline serve` builds with: into out, keeping its memo in memory between builds; the
+    preview serves out at "/", where its 404 pages link from."""
     from .build import build_site
     from .incremental import Memo
 
     memo = Memo()  # kept between rebuilds, so that an edit costs work in proportion to the edit
 
     def builder():
-        return build_site(src, out, templates=templates, memo=memo, on_demand=True)
+        return build_site(src, out, templates=templates, memo=memo, on_demand=True, served_at="/")
     return builder
 
 

@@ -49,11 +49,14 @@ class Rendered(NamedTuple):
 
 class _PageRenderer:
     """Renders one language's PageSpecs; holds what its pages share (a forked process inherits it).
-    languages: every language of the site, the default first, for each page's alternates."""
+    languages: every language of the site, the default first, for each page's alternates; served_at:
+    see render_pages."""
 
-    def __init__(self, ed, env: jinja2.Environment, versions: dict, planner: Planner, languages: tuple):
+    def __init__(self, ed, env: jinja2.Environment, versions: dict, planner: Planner, languages: tuple,
+                 served_at: str | None = None):
         tl = ed.timeline
         self.site, self.env, self.versions, self.language, self.languages = tl.site, env, versions, ed.language, languages
+        self.served_at = served_at
         self.common = {
             "site": tl.site, "timeline": tl, "entries": tl.entries, "themes": tl.site.themes,
             "eras": tl.site.eras, "pages": tl.content.pages, "sources": tl.content.sources,
@@ -67,9 +70,11 @@ class _PageRenderer:
         site, versions = self.site, self.versions
         own = spec.path[len(self.language.prefix):]      # the page's path within its language
         site_root, root = urls.root_of(spec.path), urls.root_of(own)  # assets and shared exports: the site's
-        if own == "404.html" and site.base_url:
-            # Served for any missing URL at any depth: only absolute links can work there.
-            site_root, root = site.base_url, site.base_url + self.language.prefix
+        if own == "404.html" and (site.base_url or self.served_at):
+            # Served for any missing URL at any depth: only links from the root (absolute, or the path
+            # the site is served at) work there.
+            at = site.base_url or self.served_at
+            site_root, root = at, at + self.language.prefix
 
         def asset(name: str) -> str:
             key = "static/" + name
@@ -165,7 +170,7 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
                  *, pdf_url: str | None = None, limits: Limits = Limits(), workers: int | None = None,
                  parallel_min: int = PARALLEL_MIN_PAGES, sink=None,
                  kept: Callable[[str, str], bool] | None = None,
-                 defer: bool = False, earlier=None, made: dict | None = None) -> Rendered:
+                 defer: bool = False, earlier=None, made: dict | None = None, served_at: str | None = None) -> Rendered:
     """Every page of the site in every language and the static files, path -> bytes. A page whose
     inputs are those of a page in the memo is not rendered again.
 
@@ -180,25 +185,24 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
     preview also stops at a page's template error (it shows one over the last good site, and soon);
     a build renders every page, to report each place in the templates that fails.
     made: path -> a function that makes that file (an export), called along with the pages' rendering.
-    """
+    served_at: the path the site is served from ("/" in the preview) when no base URL gives it, for
+    the 404 pages to link from, as from a base URL."""
     # A content hash in asset URLs lets browsers cache them for ever and still see a new version.
     versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
     entries = styled(editions, memo)
     editions = [ed._replace(styled=entries[ed.code]) for ed in editions]
     languages = tuple(ed.language for ed in editions)
-    base = digest(theme, sorted(versions.items()), repr(languages))
+    base = digest(theme, sorted(versions.items()), repr(languages), *([served_at] if served_at else []))
     specs, renderers, plans = [], {}, {}
     for ed in editions:
         planner = Planner(ed, envs[ed.code], memo, base, limits, pdf_url, earlier)
         specs += planner.all()
         plans.update(planner.print_plans())
-        renderers[ed.code] = _PageRenderer(ed, envs[ed.code], versions, planner, languages)
+        renderers[ed.code] = _PageRenderer(ed, envs[ed.code], versions, planner, languages, served_at)
     renderer, n_events = _Dispatch(renderers), len(editions[0].timeline.entries)
-    files, todo, deferred = {}, [], {}
-    if defer:
-        deferred = {path: _later(renderer, plan, memo) for path, plan in plans.items()}
-    else:
-        specs += [plan() for plan in plans.values()]
+    files, todo = {}, []
+    deferred = {path: _later(renderer, plan, memo) for path, plan in plans.items()} if defer else {}
+    specs += [] if defer else [plan() for plan in plans.values()]
     for spec in specs:
         page = memo.peek(PAGES, spec.path, spec.inputs)
         if page is None and not (kept is not None and kept(spec.path, spec.inputs) and _parts_kept(spec)):

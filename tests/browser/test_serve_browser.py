@@ -110,3 +110,27 @@ def test_saves_reload_open_pages_and_errors_show_until_fixed(chromium_browser, p
         expect(event_page.locator("h1")).to_contain_text("Treaty of Nerchinsk, fixed")
     finally:
         context.close()
+
+
+def test_the_404_page_at_a_nested_address_is_styled_in_its_language_and_its_links_work(chromium_browser, tmp_path):
+    from support import multilingual
+
+    with previewing(multilingual(tmp_path / "site_src"), tmp_path / "preview") as server:
+        context = chromium_browser.new_context(viewport={"width": 360, "height": 640})
+        failed = []
+        try:
+            page = context.new_page()
+            page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and r.request.resource_type != "document" else None)
+            response = page.goto(server.url + "zh/events/nope/")
+            assert response.status == 404 and page.locator("html").get_attribute("lang") == "zh-Hans"
+            page.wait_for_load_state("load")
+            # the theme's stylesheet applies (the skip link is moved out of sight until focused)
+            assert page.evaluate("getComputedStyle(document.querySelector('.skip-link')).position") == "absolute"
+            assert failed == []
+            home = page.locator("main a").filter(has_text="完整的时间线")   # "the whole timeline"
+            assert home.count() == 1
+            home.click()
+            page.wait_for_url(server.url + "zh/index.html")
+            assert page.locator("html").get_attribute("lang") == "zh-Hans"
+        finally:
+            context.close()

@@ -237,8 +237,7 @@ class PreviewServer:
                 if target is not None and target.is_file():
                     status, body = 200, target.read_bytes()
                 else:
-                    target = self.site_dir / "404.html"
-                    status = 404
+                    target, status = self._not_found(url_path), 404
                     body = target.read_bytes() if target.is_file() else PLAIN_404
             except OSError as exc:  # unreadable, or gone: the build output is the preview's own
                 message = f"403 {exc.strerror or 'cannot be read'}\n"
@@ -257,6 +256,19 @@ class PreviewServer:
             if candidate in self._deferred:
                 return candidate
         return None
+
+    def _not_found(self, url_path: str) -> Path:
+        """The 404 page for a missing address: the nearest 404.html in the folders above it, so that
+        /zh/events/nope/ gets zh/404.html (the page in its language), else the site's own."""
+        found = self.site_dir / "404.html"
+        parts = [p for p in url_path.split("/") if p not in ("", ".")]
+        for depth in range(1, len(parts) + 1):   # down the folders that exist, no deeper
+            folder = self._resolve("/".join(parts[:depth]))
+            if not (isinstance(folder, Path) and folder.is_dir()):
+                break
+            if (folder / "404.html").is_file():
+                found = folder / "404.html"
+        return found
 
     def _resolve(self, url_path: str) -> Path | None | str:
         raw = urllib.parse.unquote(url_path)
