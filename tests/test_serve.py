@@ -240,6 +240,18 @@ def test_failed_build_shows_an_escaped_overlay_over_the_last_good_site_until_fix
     assert b"<h1>Treaty 3</h1>" in body and b"timeline-preview-errors" not in body
 
 
+def test_the_overlay_is_english_closable_and_announced(server):
+    """Its text is English on a page in any language; a real button and Esc close it (the browser
+    test tries them); its alert is filled once the page has loaded, so that it is read out."""
+    server.fake.fail_with = [Diagnostic("site_src/events/a.yaml", 2, None, None, "bad")]
+    assert server.rebuild() is False
+    body = get(server, "/")[2].decode()
+    overlay = body[body.index(f'<section id="{serve.OVERLAY_ID}"'):body.index("</section>")]
+    assert 'lang="en"' in overlay.split(">", 1)[0] and 'aria-labelledby="' in overlay.split(">", 1)[0]
+    assert '<button type="button"' in overlay and ">Close<" in overlay and '"Escape"' in overlay
+    assert re.search(r'<p role="alert"[^>]*></p>', overlay)
+
+
 def test_errors_print_at_every_failed_build_and_warnings_only_when_new(server):
     old = Diagnostic("site_src/sources.yaml", 3, None, "x-1999", "source is not cited by any event", "warning")
     new = Diagnostic("site_src/sources.yaml", 9, None, "y-2001", "source is not cited by any event", "warning")

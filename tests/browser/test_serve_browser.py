@@ -134,3 +134,58 @@ def test_the_404_page_at_a_nested_address_is_styled_in_its_language_and_its_link
             assert page.locator("html").get_attribute("lang") == "zh-Hans"
         finally:
             context.close()
+
+
+def test_the_error_overlay_hides_no_focus_stop_on_a_phone_and_closes_from_the_keyboard(chromium_browser, tmp_path):
+    """At 360 px the overlay of a failed build covers none of the page's focus stops (each Tab lands
+    on something in sight), says its English in English on a Chinese page, is announced as an alert
+    once the page has loaded, and closes with its button or Esc."""
+    from playwright.sync_api import expect
+
+    from support import multilingual
+
+    src = multilingual(tmp_path / "site_src")
+    with previewing(src, tmp_path / "preview") as server:
+        context = chromium_browser.new_context(viewport={"width": 360, "height": 640})
+        try:
+            page = context.new_page()
+            page.goto(server.url + "zh/events/1689-treaty-of-nerchinsk/")
+            (src / "events" / "1689-treaty-of-nerchinsk.yaml").write_text('title: "unclosed\n', encoding="utf-8")
+            overlay = page.locator(f"#{OVERLAY_ID}")
+            expect(overlay).to_be_visible(timeout=10_000)
+            assert page.locator("html").get_attribute("lang") == "zh-Hans"
+            assert overlay.evaluate("e => e.closest('[lang]').getAttribute('lang')") == "en"
+            expect(page.get_by_role("alert")).to_contain_text("1689-treaty-of-nerchinsk.yaml", timeout=5_000)
+            expect(page.get_by_role("region", name=re.compile("^Build failed"))).to_have_count(1)
+            close = overlay.get_by_role("button", name=re.compile("close", re.I))
+            expect(close).to_have_count(1)
+
+            covered = []
+            for _ in range(60):
+                page.keyboard.press("Tab")
+                focused = page.evaluate("""() => {
+                    const e = document.activeElement, r = e.getBoundingClientRect();
+                    const o = document.getElementById('%s').getBoundingClientRect();
+                    return {tag: e.tagName, text: (e.textContent || '').trim().slice(0, 30), mine: !!e.closest('#%s'),
+                            hidden: r.bottom > o.top && r.top < o.bottom || r.top < 0 || r.bottom > innerHeight}; }"""
+                                        % (OVERLAY_ID, OVERLAY_ID))
+                if focused["mine"]:
+                    break
+                if focused["hidden"]:
+                    covered.append(focused)
+            assert covered == [], covered
+            assert page.evaluate("document.activeElement.tagName") == "BUTTON"   # the close button, last
+
+            page.keyboard.press("Escape")
+            expect(overlay).to_have_count(0)
+            assert page.evaluate("document.documentElement.style.scrollPaddingBottom") == ""
+            page.evaluate("scrollTo(0, 0)")
+            page.locator(".site-title a").focus()   # in sight: closed, the overlay scrolls nothing any more
+            assert page.evaluate("scrollY") == 0
+            page.reload()
+            expect(overlay).to_be_visible()
+            close.focus()
+            page.keyboard.press("Enter")
+            expect(overlay).to_have_count(0)
+        finally:
+            context.close()

@@ -23,24 +23,66 @@ _RELOAD_SCRIPT = """<script id="timeline-preview-reload">(function () {
   poll();
 })();</script>
 """
-_OVERLAY = """<div id="%s" role="alert" style="position:fixed;inset:0 0 auto 0;z-index:2147483647;
-max-height:70vh;overflow:auto;margin:0;padding:1em 1.5em;background:#fff4f4;color:#600;
-border-bottom:4px solid #b00;font:15px/1.4 system-ui,sans-serif;box-shadow:0 2px 12px #0004">
-<strong>Build failed: showing the last good site.</strong> Fix the file and save; this page reloads.
-<ul style="margin:.5em 0 0;padding-left:1.2em;font-family:monospace">%s</ul></div>
+# The overlay of a failed build: English, so lang="en" (a Chinese page would read it with a Chinese
+# voice). Pinned to the foot of the window, at most 40 % of it, and the page gets as much room below
+# its end and as much scroll padding (WCAG technique C43): a focused link is scrolled clear of it,
+# never under it. Its alert is filled once the page has loaded: one already there is not read out.
+# Its script stands inside it, so that the overlay's id is written once.
+_OVERLAY = """<section id="%s" lang="en" dir="ltr" aria-labelledby="timeline-preview-title" style="position:fixed;
+inset:auto 0 0 0;z-index:2147483647;max-height:40vh;overflow:auto;margin:0;padding:.75em 1em;background:#fff4f4;
+color:#600;border-top:4px solid #b00;font:15px/1.4 system-ui,sans-serif;text-align:left;box-shadow:0 -2px 12px #0004">
+<button type="button" style="float:right;margin:0 0 .5em 1em;padding:.3em .8em;font:inherit;color:#600;
+background:#fff;border:2px solid #b00;border-radius:4px;cursor:pointer">Close<span style="position:absolute;
+width:1px;height:1px;overflow:hidden;clip-path:inset(50%%);white-space:nowrap"> the build errors</span></button>
+<p id="timeline-preview-title" style="margin:0"><strong>Build failed: showing the last good site.</strong>
+Fix the file and save; this page reloads. Esc closes this.</p>
+<ul style="margin:.5em 0 0;padding-left:1.2em;font-family:monospace;overflow-wrap:anywhere">%s</ul>
+<p role="alert" style="position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%%);margin:0"></p>
+<script>(function () {
+  var box = document.currentScript.parentNode, root = document.documentElement, before = root.style.scrollPaddingBottom;
+  var room = document.createElement("div"), alert = box.querySelector("[role=alert]"), last = null;
+  room.setAttribute("aria-hidden", "true");
+  box.parentNode.insertBefore(room, box);
+  function fit() { var h = box.offsetHeight + "px"; room.style.height = h; root.style.scrollPaddingBottom = h; }
+  function focused(e) {
+    if (box.contains(e.target)) return;
+    last = e.target;
+    // The scroll padding leaves some elements under the overlay (in Chromium, a <summary>).
+    var below = e.target.getBoundingClientRect().bottom - box.getBoundingClientRect().top;
+    if (below > 0) scrollBy(0, below + 8);
+  }
+  function close() {
+    var inside = box.contains(document.activeElement);
+    box.remove(); room.remove(); root.style.scrollPaddingBottom = before;
+    removeEventListener("keydown", key); removeEventListener("resize", fit); removeEventListener("focusin", focused);
+    if (inside && last && last.isConnected) last.focus();  // back where the reader was, not to the top
+  }
+  function key(e) { if (e.key === "Escape" && !e.defaultPrevented) close(); }
+  box.querySelector("button").addEventListener("click", close);
+  addEventListener("keydown", key); addEventListener("resize", fit); addEventListener("focusin", focused); fit();
+  function announce() { setTimeout(function () {
+    var items = box.querySelectorAll("li");
+    alert.textContent = "Build failed. " + items[0].textContent + (items.length > 1 ? " (and " + (items.length - 1) + " more)" : "");
+  }, 250); }
+  if (document.readyState === "complete") announce(); else addEventListener("load", announce);
+})();</script></section>
 """
+
+
+def _items(errors: list[Diagnostic]) -> str:
+    """Each diagnostic as a list item, its place in bold; every part escaped."""
+    return "".join(
+        f"<li><strong>{html.escape(d.path)}{':' + str(d.line) if d.line is not None else ''}</strong>"
+        f"{': ' + html.escape(d.field) if d.field else ''}: {html.escape(d.message)}</li>"
+        for d in errors
+    )
 
 
 def inject(body: bytes, generation: int, errors: list[Diagnostic]) -> bytes:
     """Add the reload script, and the error overlay if any, before the last </body>."""
     snippet = _RELOAD_SCRIPT % (generation, RELOAD_PATH)
     if errors:
-        items = "".join(
-            f"<li><strong>{html.escape(d.path)}{':' + str(d.line) if d.line is not None else ''}</strong>"
-            f"{': ' + html.escape(d.field) if d.field else ''}: {html.escape(d.message)}</li>"
-            for d in errors
-        )
-        snippet = _OVERLAY % (OVERLAY_ID, items) + snippet
+        snippet = _OVERLAY % (OVERLAY_ID, _items(errors)) + snippet
     at = body.lower().rfind(b"</body>")
     at = len(body) if at < 0 else at
     return body[:at] + snippet.encode() + body[at:]
