@@ -612,7 +612,7 @@ def test_a_theme_mistake_in_a_page_made_when_asked_for_is_shown_and_the_preview_
         assert srv.errors == []   # the build itself does not make the print views
         status, headers, body = get(srv, "/print/")
         assert status == 500 and headers["Content-Type"] == "text/html; charset=utf-8"
-        assert serve.OVERLAY_ID.encode() in body and b"template error" in body
+        assert b"/print/ could not be made</h1>" in body and b"template error" in body
         assert re.search(rb"<strong>(templates/)?print\.html", body)   # never an absolute path
         assert get(srv, "/")[0] == 200
 
@@ -646,6 +646,35 @@ def test_the_404_pages_links_work_at_any_depth_in_each_language(tmp_path):
                 assert len(local) > 10 and "#main" in links.found, address   # its skip link stays on the page
                 for url in local:
                     assert get(srv, urlsplit(url).path)[0] == 200, (address, url)
+
+
+def test_a_page_made_when_asked_for_that_fails_says_so_in_the_terminal_and_shows_its_error(site_dir, tmp_path,
+                                                                                           capsys):
+    """The build itself succeeds (the print view is made when asked for), so the error can only be
+    told when a browser asks: in the terminal, as `timeline check` gives it, once a build, and on the
+    page, which is the error and nothing else."""
+    from timeline.cli import main, preview_builder
+    src, out, templates = site_dir(), tmp_path / "out", tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    with open(templates / "partials" / "print_event.html", "a", encoding="utf-8") as partial:
+        partial.write("{{ no_such_thing }}\n")
+    assert main(["check", "--src", str(src), "--templates", str(templates), "--no-cache"]) == 1
+    checked = [line for line in capsys.readouterr().err.splitlines() if "no_such_thing" in line]
+    assert len(checked) == 1 and checked[0].startswith("templates/partials/print_event.html:")
+    out.mkdir()
+    log = io.StringIO()
+    with serve.PreviewServer(preview_builder(src, templates, out), out, log=log) as srv:
+        assert srv.errors == [] and "built in" in log.getvalue()
+        status, headers, body = get(srv, "/print/")
+        assert status == 500 and headers["Content-Type"] == "text/html; charset=utf-8"
+        said = log.getvalue().splitlines()
+        assert checked[0] in said and any(line.startswith("/print/") for line in said), said
+        text = body.decode()
+        assert text.startswith("<!DOCTYPE html>") and '<html lang="en">' in text and "<title>" in text
+        assert "templates/partials/print_event.html:" in text and "no_such_thing" in text
+        assert "Build failed" not in text and "last good site" not in text
+        assert get(srv, "/print/")[0] == 500 and log.getvalue().count(checked[0]) == 1   # once a build
+        assert get(srv, "/")[0] == 200
 
 
 def _injected(page: bytes) -> bytes:

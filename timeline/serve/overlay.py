@@ -78,6 +78,32 @@ def _items(errors: list[Diagnostic]) -> str:
     )
 
 
+# A page made when asked for (a print view, an export) whose making failed: the error is the whole
+# page, as nothing of it was made; the reload script is added as to any page.
+_ERROR_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Could not be made: %(path)s</title>
+</head>
+<body style="margin:0 auto;max-width:48em;padding:1em;font:16px/1.5 system-ui,sans-serif;color:#600;background:#fff4f4">
+<main>
+<h1 style="font-size:1.4em">%(path)s could not be made</h1>
+<p>The preview makes this page when it is asked for, and making it failed:</p>
+<ul style="padding-left:1.2em;font-family:monospace;overflow-wrap:anywhere">%(items)s</ul>
+<p>Fix the file and save; this page reloads. The rest of the site is served.</p>
+</main>
+</body>
+</html>
+"""
+
+
+def error_page(url_path: str, errors: list[Diagnostic]) -> bytes:
+    """The page shown instead of one made when asked for that failed: its errors."""
+    return (_ERROR_PAGE % {"path": html.escape(url_path), "items": _items(errors)}).encode()
+
+
 def inject(body: bytes, generation: int, errors: list[Diagnostic]) -> bytes:
     """Add the reload script, and the error overlay if any, before the last </body>."""
     snippet = _RELOAD_SCRIPT % (generation, RELOAD_PATH)

@@ -19,7 +19,7 @@ from timeline.diagnostics import Diagnostic
 
 from .handler import listen
 from .hosts import allowed_hosts, check_request, is_loopback
-from .overlay import PLAIN_404, exception_diagnostic, inject
+from .overlay import PLAIN_404, error_page, exception_diagnostic, inject
 from .watch import Debouncer, Watcher
 
 QUIET_SECONDS = 0.1  # a build starts once no save has come for this long ...
@@ -94,6 +94,7 @@ class PreviewServer:
         self.errors: list[Diagnostic] = []
         self._deferred: dict = {}   # page path -> renders that page of the last good build (result.deferred)
         self._warned: set[Diagnostic] = set()
+        self._page_errors: set = set()   # (diagnostic, URL path) told in the terminal since the last build
         self._stopping = False
         self._threads: list[threading.Thread] = []
         host = host.strip("[]")  # "[::1]", as in a URL
@@ -171,6 +172,7 @@ class PreviewServer:
             with self._state:
                 self.errors = [] if ok else errors
                 self.generation += 1
+                self._page_errors.clear()
                 self._state.notify_all()
             # Under the lock, so the reports of two builds never interleave.
             self._report(ok, errors, diagnostics, getattr(result, "pages", None), time.perf_counter() - started)
@@ -217,11 +219,7 @@ class PreviewServer:
             if page is not None:
                 if page.endswith("index.html") and not url_path.endswith(("/", "index.html")):  # a folder, no "/"
                     return 301, {"Location": "/" + url_path.lstrip("/") + "/" + (f"?{query}" if query else "")}, b""
-                try:
-                    body, generation, errors = self._deferred[page](), self.generation, list(self.errors)
-                except Exception as exc:  # noqa: BLE001 - shown on the page, as a failed build's errors are
-                    return 500, *_typed("error.html", b"", self.generation, [exception_diagnostic(exc)])
-                return 200, *_typed(page, body, generation, errors)
+                return self._made_when_asked(url_path, page)
             target = self._resolve(url_path)
             if target == "forbidden":
                 return 403, {"Content-Type": "text/plain; charset=utf-8"}, b"403 forbidden\n"
@@ -244,6 +242,22 @@ class PreviewServer:
                 return 403, {"Content-Type": "text/plain; charset=utf-8"}, message.encode()
             generation, errors = self.generation, list(self.errors)
         return status, *_typed(target.name, body, generation, errors)
+
+    def _made_when_asked(self, url_path: str, page: str) -> tuple[int, dict[str, str], bytes]:
+        """A page the build left to make when asked for (see fetch). Its error is the page's own, not
+        the build's: the page shows it alone, and the terminal tells it once a build, as `check` does."""
+        try:
+            body, generation, errors = self._deferred[page](), self.generation, list(self.errors)
+        except Exception as exc:  # noqa: BLE001 - a theme's mistake, or a bug: shown, never a traceback
+            problem = exception_diagnostic(exc)
+            with self._state:
+                fresh = (problem, url_path) not in self._page_errors
+                self._page_errors.add((problem, url_path))
+            if fresh:
+                self.say(str(problem))
+                self.say(f"{url_path} could not be made: the browser shows the error; the rest of the site is served")
+            return 500, *_typed("error.html", error_page(url_path, [problem]), self.generation, list(self.errors))
+        return 200, *_typed(page, body, generation, errors)
 
     def _on_demand(self, url_path: str, folder: bool) -> str | None:
         """The path of the page a URL asks for, if it is one the build left to render when asked for;
