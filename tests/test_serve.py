@@ -365,9 +365,9 @@ def watching(tmp_path, **options):
     (src / "events").mkdir(parents=True)
     out.mkdir()
     (src / "events" / "a.yaml").write_text("title: A\n")
-    builder = FakeBuilder(out)
-    with serve.PreviewServer(builder, out, watch=[src], log=io.StringIO(), **options) as srv:
-        srv.fake = builder
+    builder, log = FakeBuilder(out), io.StringIO()
+    with serve.PreviewServer(builder, out, watch=[src], log=log, **options) as srv:
+        srv.fake, srv.logged = builder, log
         time.sleep(0.2)  # let the observer settle before the test makes events
         yield srv, src
 
@@ -528,6 +528,38 @@ def test_a_symlinked_events_folder_is_watched_through_its_link(tmp_path, poll):
         calls = builder.calls
         (tmp_path / "later" / "b.yaml").write_text("title: B\n")
         assert wait_until(lambda: builder.calls > calls, timeout=5), "a folder linked later is not watched"
+
+
+@pytest.mark.parametrize("poll", [False, True], ids=["events", "polling"])
+def test_a_content_folder_replaced_or_removed_is_said_and_watched_again(tmp_path, poll):
+    """`mv site_src old && cp -r old site_src`: inotify follows the folder moved away, not its name.
+    The preview notices another folder in its place, says so, builds from it and watches it (and no
+    longer the one moved away); a folder removed is said, and watched again once it is back."""
+    with watching(tmp_path, poll=poll) as (srv, src):
+        old = tmp_path / "old"
+        src.rename(old)
+        shutil.copytree(old, src)
+        assert wait_until(lambda: "watching" in srv.logged.getvalue(), timeout=5), srv.logged.getvalue()
+        assert wait_until(lambda: srv.fake.calls >= 2, timeout=5)
+        time.sleep(srv.quiet * 3)
+        calls = srv.fake.calls
+        (src / "events" / "a.yaml").write_text("title: A in the copy\n")
+        assert wait_until(lambda: srv.fake.calls > calls, timeout=5), "an edit in the new folder did not rebuild"
+        time.sleep(srv.quiet * 3 + (1.5 if poll else 0))
+        calls = srv.fake.calls
+        (old / "events" / "a.yaml").write_text("title: A in the old one\n")
+        time.sleep(srv.quiet * 5 + (1.5 if poll else 0))
+        assert srv.fake.calls == calls, "the folder moved away is still watched"
+
+        shutil.rmtree(src)
+        assert wait_until(lambda: "is gone" in srv.logged.getvalue(), timeout=5), srv.logged.getvalue()
+        (src / "events").mkdir(parents=True)
+        (src / "events" / "a.yaml").write_text("title: A again\n")
+        assert wait_until(lambda: "is back" in srv.logged.getvalue(), timeout=5), srv.logged.getvalue()
+        time.sleep(srv.quiet * 3 + (1.5 if poll else 0))
+        calls = srv.fake.calls
+        (src / "events" / "a.yaml").write_text("title: A edited\n")
+        assert wait_until(lambda: srv.fake.calls > calls, timeout=5), "an edit in the folder made again did not rebuild"
 
 
 def test_polling_observer_sees_changes(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import stat
 import threading
 import time
 from pathlib import Path, PurePath
@@ -23,6 +24,7 @@ _IGNORED_NAME = re.compile(
     re.X,
 )
 _IGNORED_DIRS = {".git", ".hg", ".svn", "__pycache__", ".pytest_cache"}
+RECHECK_SECONDS = 1.0  # how often the watched folders are looked for where they were (see Watcher.recheck)
 
 
 def is_ignored(path: str | PurePath) -> bool:
@@ -39,12 +41,16 @@ class Watcher:
     first of several that one save makes. renamed: the file was moved onto a watched name."""
 
     def __init__(self, watch: Iterable[Path], ignore: Iterable[Path], changed: Callable[[str, bool, bool], None], *,
-                 poll: bool = False, warn: Callable[[str], None] = print):
+                 poll: bool = False, warn: Callable[[str], None] = print, recheck: float = RECHECK_SECONDS):
         self.watch = [Path(p).resolve() for p in watch]
         self.ignore = [Path(p).resolve() for p in ignore]
         self.linked: list[Path] = []  # folders watched because a link in a watched folder leads there
-        self.changed, self.poll, self.warn = changed, poll, warn
+        self.changed, self.poll, self.warn, self.recheck_every = changed, poll, warn, recheck
         self.observer = None
+        self._watches: dict = {}   # folder scheduled -> (its watch or None, recursive, its identity then)
+        self._lock = threading.Lock()   # the recheck thread and the builds' follow_links both schedule
+        self._stopping = threading.Event()
+        self._rechecker: threading.Thread | None = None
 
     def relevant(self, path: str | Path) -> bool:
         p = Path(path)
@@ -72,16 +78,58 @@ class Watcher:
         self.observer = PollingObserver(timeout=0.5) if self.poll else Observer()
         for path in self.watch:
             if path.is_dir():
-                self.observer.schedule(self._handler, str(path), recursive=True)
+                self._schedule(path, True)
             elif path.parent.is_dir():  # a single config file: watch its folder, keep only that file
-                self.observer.schedule(self._handler, str(path.parent), recursive=False)
+                self._schedule(path.parent, False)
         self.observer.start()
         self.follow_links()
+        self._rechecker = threading.Thread(target=self._recheck_often, daemon=True, name="preview-recheck")
+        self._rechecker.start()
 
     def stop(self) -> None:
+        self._stopping.set()
+        if self._rechecker is not None:
+            self._rechecker.join(5)
         if self.observer is not None:
             self.observer.stop()
             self.observer.join()
+
+    def _schedule(self, folder: Path, recursive: bool) -> None:
+        watch = self.observer.schedule(self._handler, str(folder), recursive=recursive)
+        self._watches[folder] = (watch, recursive, _identity(folder))
+
+    def _recheck_often(self) -> None:
+        while not self._stopping.wait(self.recheck_every):
+            self.recheck()
+
+    def recheck(self) -> None:
+        """Watch again each watched folder that is no longer the one watched: moved away, removed, or
+        replaced by another of its name (`mv site_src old && cp -r old site_src`). inotify follows the
+        folder it was given, wherever it is moved, and never sees the new one; the polling observer
+        goes by names but says nothing. Each is said in the log; a folder found in its place is a change."""
+        with self._lock:
+            for folder, (watch, recursive, known) in list(self._watches.items()):
+                now = _identity(folder)
+                if now == known:
+                    continue
+                if watch is not None:
+                    try:
+                        self.observer.unschedule(watch)
+                    except (KeyError, OSError):
+                        pass   # its emitter stopped already, when the folder was removed
+                self._watches[folder] = (None, recursive, None)
+                if now is None:
+                    self.warn(f"warning: {folder} is gone (moved away or removed): not watched until it is back")
+                    continue
+                try:
+                    self._schedule(folder, recursive)
+                except OSError as exc:  # e.g. out of inotify watches: said once, tried again if it changes again
+                    self._watches[folder] = (None, recursive, now)
+                    self.warn(f"warning: cannot watch {folder}: {exc}")
+                    continue
+                self.warn(f"{folder} is back: watching it again" if known is None else
+                          f"{folder} was replaced by another folder of its name: watching that one")
+                self.changed(str(folder), False, False)
 
     def follow_links(self) -> None:
         """Watch the targets of linked folders (`events -> ../ev`) too: file events do not pass
@@ -89,7 +137,10 @@ class Watcher:
         to a folder already watched, or to one that holds a watched folder (a loop), adds nothing."""
         if self.observer is None or self.poll:
             return
-        pending = [w for w in self.watch if w.is_dir()]
+        with self._lock:
+            self._follow_links([w for w in self.watch if w.is_dir()])
+
+    def _follow_links(self, pending: list[Path]) -> None:
         while pending:
             for root, dirs, _ in os.walk(pending.pop()):
                 dirs[:] = [d for d in dirs if d not in _IGNORED_DIRS]
@@ -98,7 +149,7 @@ class Watcher:
                     if target is None:
                         continue
                     try:
-                        self.observer.schedule(self._handler, str(target), recursive=True)
+                        self._schedule(target, True)
                     except OSError as exc:  # e.g. out of inotify watches: say so, keep serving
                         self.warn(f"warning: cannot watch {target} (linked from {Path(root, name)}): {exc}")
                         continue
@@ -118,6 +169,15 @@ class Watcher:
                 or any(w.is_relative_to(target) for w in covered)):
             return None
         return target
+
+
+def _identity(folder: Path) -> tuple | None:
+    """Which folder is at that path now (device and inode), or None if none is."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
 
 
 class Debouncer:
