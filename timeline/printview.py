@@ -107,6 +107,12 @@ def _english(item, heading: str, subtitle: str) -> frozenset:
     return frozenset(name for name, text in (("heading", heading), ("subtitle", subtitle)) if text in item.english)
 
 
+def short_source(source, code: str = "en") -> Markup:
+    """A source as an event's print entry names it among its further sources: a note's short form
+    (Family, Short Title.) in the language of code; the document's bibliography gives it in full."""
+    return fmt.short_note(source, w=fmt.words(code))
+
+
 def bibliography_order(sources) -> list:
     """Sources in the order of the bibliography: author (or title), then date."""
     return sorted(sources, key=fmt.sort_key)
@@ -125,3 +131,4 @@ def register(env) -> None:
     env.filters["long_date"] = long_date
     env.filters["print_notes"] = print_notes
     env.filters["bibliography_order"] = bibliography_order
+    env.filters["short_source"] = short_source
