@@ -76,9 +76,15 @@ class PrintDoc:
         return urls.pdf(self.kind, self.ident, self.language)
 
 
+def printed(entries) -> bool:
+    """Whether an era or a theme with these events has a print view (and a PDF): not when it has
+    none, as there would be nothing to print but a title page (its page then offers no link)."""
+    return bool(entries)
+
+
 def documents(tl, language: str = "") -> list[PrintDoc]:
-    """The whole timeline, then each era, then each theme that has events, as print documents
-    (language: the folder of the timeline's language, "" for the default)."""
+    """The whole timeline, then each era, then each theme that has events (printed), as print
+    documents (language: the folder of the timeline's language, "" for the default)."""
     site = tl.site
 
     def by_era(entries) -> tuple:
@@ -91,12 +97,12 @@ def documents(tl, language: str = "") -> list[PrintDoc]:
     docs = [PrintDoc("print", "", site.title, site.subtitle, whole, language, tuple(tl.content.sources.values()),
                      _english(site, "title", "subtitle"))]
     for era in site.eras:
-        if tl.by_era[era.id]:
+        if printed(tl.by_era[era.id]):
             docs.append(PrintDoc("print-era", era.id, f"{era.label}, {era.start}–{era.end}", era.intro or "",
                                  ((era, list(tl.by_era[era.id])),), language, english=_english(era, "label", "intro")))
     for theme in site.themes:
         entries = tl.by_theme[theme.id]
-        if entries:
+        if printed(entries):
             docs.append(PrintDoc("print-theme", theme.id, theme.label, theme.description or "",
                                  by_era(entries), language, english=_english(theme, "label", "description")))
     return docs
