@@ -15,12 +15,17 @@ from functools import cached_property
 from itertools import groupby
 from operator import attrgetter
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import sources as fmt
 from . import urls
+from .catalogs import N_, engine
 from .dates import display_in, parse as parse_date
 from .index import noteref
+
+# Punctuation is the language's: Chinese writes 分裂，1960–1981 and 领土、外交.
+ERA_HEADING = N_("{label}, {span}")   # an era and its years: its print heading, contents line and PDF title
+LISTED = N_("{first}, {second}")      # two items of a list (an event's themes), or a list and its next item
 
 
 def print_notes(text, offset: int = 0, code: str = "en") -> Markup:
@@ -98,7 +103,7 @@ def documents(tl, language: str = "") -> list[PrintDoc]:
                      _english(site, "title", "subtitle"))]
     for era in site.eras:
         if printed(tl.by_era[era.id]):
-            docs.append(PrintDoc("print-era", era.id, f"{era.label}, {era.start}–{era.end}", era.intro or "",
+            docs.append(PrintDoc("print-era", era.id, era_heading(era, site.language), era.intro or "",
                                  ((era, list(tl.by_era[era.id])),), language, english=_english(era, "label", "intro")))
     for theme in site.themes:
         entries = tl.by_theme[theme.id]
@@ -119,6 +124,23 @@ def short_source(source, code: str = "en") -> Markup:
     return fmt.short_note(source, w=fmt.words(code))
 
 
+def era_heading(era, code: str = "en") -> str:
+    """'The split, 1960–1981' as the language of code punctuates it ('分裂，1960–1981')."""
+    return engine(code).gettext(ERA_HEADING).format(label=era.label, span=f"{era.start}–{era.end}")
+
+
+def listed(items, code: str = "en", text: str | None = None) -> Markup:
+    """Items as one list in the language of code: 'Territory, Diplomacy', '领土、外交'. With text, each
+    item's text of that name (a theme's label), in a <span lang="en"> where it is still the English."""
+    pattern, out = Markup(engine(code).gettext(LISTED)), Markup("")
+    for i, item in enumerate(items):
+        if text is not None:
+            shown = getattr(item, text)
+            item = Markup('<span lang="en">{}</span>').format(shown) if text in item.english else shown
+        out = pattern.format(first=out, second=item) if i else escape(item)
+    return out
+
+
 def bibliography_order(sources) -> list:
     """Sources in the order of the bibliography: author (or title), then date."""
     return sorted(sources, key=fmt.sort_key)
@@ -133,7 +155,10 @@ def long_date(iso: str, code: str = "en") -> str:
         return iso
 
 
-def register(env) -> None:
+def register(env, code: str = "en") -> None:
+    """The print views' filters, for an environment of the language of code."""
+    env.filters["era_heading"] = lambda era: era_heading(era, code)
+    env.filters["listed"] = lambda items, text=None: listed(items, code, text)
     env.filters["long_date"] = long_date
     env.filters["print_notes"] = print_notes
     env.filters["bibliography_order"] = bibliography_order

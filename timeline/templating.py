@@ -157,7 +157,7 @@ def _make(templates: Path, keep_compiled: bool, code: str, how: str) -> jinja2.E
     env.install_null_translations(newstyle=True)
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
     env.filters["language_name"] = language_name
-    printview.register(env)
+    printview.register(env, code)
     maps.register(env)
     env.globals.update(json_ld_site=jsonld.website, json_ld_event=jsonld.event)
     env.filters["json_ld_place"] = jsonld.place   # what meta.html used before jsonld.py made it all
