@@ -1,0 +1,39 @@
+"""Pages punctuate what they put together in their language: a related event's date and an era's
+years in the home page's filter are in parentheses, which Chinese writes full-width (（1864年）)."""
+
+from __future__ import annotations
+
+import pytest
+
+from support import multilingual
+from timeline.build import build_site
+
+# prefix -> (Nerchinsk's related event with its date, the early era's filter option)
+EXPECTED = {
+    "": ('<a href="../../events/1864-year-only/index.html">A year-only event</a> (1864)</li>',
+         '<option value="early">Early (1689–1916)</option>'),
+    "zh/": ('<a href="../../events/1864-year-only/index.html">A year-only event</a>（1864年）</li>',
+            '<option value="early">早期（1689–1916）</option>'),
+    "ru/": ('<a href="../../events/1864-year-only/index.html">Событие, известное по году</a> (1864)</li>',
+            '<option value="early">Ранний период (1689–1916)</option>'),
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("punctuation")
+    result = build_site(multilingual(root / "site_src"), root / "out")
+    assert result.ok, "\n".join(map(str, result.diagnostics))
+    return root / "out"
+
+
+@pytest.mark.parametrize("prefix", EXPECTED)
+def test_a_related_events_date_is_in_the_languages_parentheses(built, prefix):
+    page = (built / prefix / "events/1689-treaty-of-nerchinsk/index.html").read_text(encoding="utf-8")
+    assert EXPECTED[prefix][0] in page
+
+
+@pytest.mark.parametrize("prefix", EXPECTED)
+def test_an_eras_years_in_the_filter_are_in_the_languages_parentheses(built, prefix):
+    page = (built / prefix / "index.html").read_text(encoding="utf-8")
+    assert EXPECTED[prefix][1] in page
