@@ -49,3 +49,14 @@ def site():
         os.chdir(cwd)
     assert result.ok, "\n".join(map(str, result.diagnostics))
     return result
+
+
+@pytest.fixture(scope="session")
+def multilingual_out(tmp_path_factory):
+    """The three-language fixture site built once into a folder, for tests that only read it."""
+    from timeline.build import build_site
+    from support import multilingual
+    root = tmp_path_factory.mktemp("multilingual")
+    result = build_site(multilingual(root / "site_src"), root / "out")
+    assert result.ok, "\n".join(map(str, result.diagnostics))
+    return root / "out"

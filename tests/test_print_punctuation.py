@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from support import multilingual
-from timeline.build import build_site
 
 # prefix -> (early era heading, Nerchinsk's themes line, its Russian name with its label, the era
 # document's title); no space after a full-width colon.
@@ -23,11 +21,8 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("print-punctuation")
-    result = build_site(multilingual(root / "site_src"), root / "out")
-    assert result.ok, "\n".join(map(str, result.diagnostics))
-    return root / "out"
+def built(multilingual_out):
+    return multilingual_out
 
 
 @pytest.mark.parametrize("prefix", EXPECTED)

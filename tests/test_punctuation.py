@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from support import multilingual
-from timeline.build import build_site
 
 # prefix -> (Nerchinsk's related event with its date, the early era's filter option)
 EXPECTED = {
@@ -20,11 +18,8 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("punctuation")
-    result = build_site(multilingual(root / "site_src"), root / "out")
-    assert result.ok, "\n".join(map(str, result.diagnostics))
-    return root / "out"
+def built(multilingual_out):
+    return multilingual_out
 
 
 @pytest.mark.parametrize("prefix", EXPECTED)
