@@ -223,11 +223,7 @@ def _typeset(split: _Split, index: int, page: Path, paper: str, variant: str,
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     try:
-        # base_url is the page's own folder, so its relative links to ../static/ resolve in build_dir.
-        html = weasyprint.HTML(string=text, base_url=str(page.parent) + os.sep)
-        # Tags are asked for at layout: WeasyPrint then keeps the boxes' roles for the structure tree.
-        document = html.render(stylesheets=[weasyprint.CSS(string=css) for css in styles],
-                               pdf_variant=variant, pdf_tags=True)
+        document, lost = _laid_out(weasyprint, text, page, styles, variant, collect)
         anchors: dict[str, int] = {}
         for number, one in enumerate(document.pages):
             for name in one.anchors:
@@ -252,7 +248,41 @@ def _typeset(split: _Split, index: int, page: Path, paper: str, variant: str,
     finally:
         logger.removeHandler(collect)
     return {"pdf": data, "pages": len(document.pages), "anchors": anchors, "elsewhere": elsewhere,
-            "messages": collect.messages, "lost": _lost_footnotes(text, document)}
+            "messages": collect.messages, "lost": lost}
+
+
+def _laid_out(weasyprint, text: str, page: Path, styles: list[str], variant: str, collect: _Collect) -> tuple:
+    """WeasyPrint's layout of the text, and the numbers of the footnotes it dropped (see _lost_footnotes).
+    WeasyPrint drops a note called soon after a long one near a page's foot (its issue 2502; in the
+    bundled content, a note of the era "The split"): the text is then laid out again with a page
+    break before each event that holds a dropped note, which prints it, and the layout that drops
+    fewer is kept, with its own warnings."""
+    def render(extra: list[str]):
+        collect.messages = []
+        # base_url is the page's own folder, so its relative links to ../static/ resolve in build_dir.
+        html = weasyprint.HTML(string=text, base_url=str(page.parent) + os.sep)
+        # Tags are asked for at layout: WeasyPrint then keeps the boxes' roles for the structure tree.
+        document = html.render(stylesheets=[weasyprint.CSS(string=css) for css in styles + extra],
+                               pdf_variant=variant, pdf_tags=True)
+        return document, _lost_footnotes(text, document), collect.messages
+
+    first = render([])
+    events = _holding(text, first[1])
+    if not events:
+        return first[:2]
+    breaks = [", ".join(f"article.print-event[aria-labelledby={_css_string('event-' + e)}]" for e in events)
+              + " { break-before: page !important; }"]
+    second = render(breaks)
+    kept = second if len(second[1]) < len(first[1]) else first
+    collect.messages = kept[2]
+    return kept[:2]
+
+
+def _holding(text: str, numbers: list[str]) -> list[str]:
+    """The ids of the events whose footnotes have these numbers (pdfnotes.footnotes names them)."""
+    by_number = {n: html_unescape(event)
+                 for event, n in re.findall(r'<span class="footnote" id="fn-([^"]+)-\d+" data-n="(\d+)"', text)}
+    return list(dict.fromkeys(by_number[n] for n in numbers if n in by_number))
 
 
 def _drop_file_links(document) -> None:
