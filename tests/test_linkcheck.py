@@ -464,6 +464,80 @@ def test_public_addresses_and_redirects_among_them_are_followed():
     assert outcome["http://[2001:4860:4860::8888]/x"].kind == "ok"
 
 
+@pytest.fixture(autouse=True)
+def dns(monkeypatch):
+    """The checker's own look-up of names (linkcheck._Names) as a dict {host: [address, ...]} (a name
+    it lacks is unknown), and the names it asked: the scripted transports' names stay on this machine."""
+    from timeline import linkcheck
+    table = {"asked": [], "real": getattr(linkcheck, "_addresses", None)}
+
+    async def addresses(host):
+        table["asked"].append(host)
+        return table.get(host, [])
+    monkeypatch.setattr(linkcheck, "_addresses", addresses, raising=False)
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    return table
+
+
+@pytest.mark.parametrize("found, why", [
+    (["10.0.0.5"], "10.0.0.5, a private-network address"),
+    (["93.184.215.14", "169.254.169.254"], "169.254.169.254, a link-local address"),   # one of several is enough
+    (["::1"], "::1, a loopback address"),
+    (["fe80::1%eth0"], "fe80::1, a link-local address"),
+])
+def test_a_name_that_resolves_to_a_private_address_is_not_asked(dns, found, why):
+    # Outside tester: the guard judged addresses as written, so a DNS name for the metadata service passed.
+    dns["intranet.example.org"] = found
+    web = Scripted({})
+    url = "https://intranet.example.org/wiki"
+    outcome = check([url, url + "/2"], Settings(), web.transport)
+    assert outcome[url] == Outcome("broken", f"a private address, not asked ('intranet.example.org' resolves here "
+                                             f"to {why}): readers elsewhere cannot open it")
+    assert web.asked == [] and dns["asked"] == ["intranet.example.org"]   # looked up once a run
+
+
+def test_a_redirect_to_a_name_that_resolves_privately_is_not_followed(dns):
+    dns["public.example.org"], dns["metadata.example.org"] = ["93.184.215.14"], ["169.254.169.254"]
+    web = Scripted({"https://public.example.org/a": (302, "http://metadata.example.org/latest/")})
+    outcome = check(["https://public.example.org/a"], Settings(), web.transport)
+    assert outcome["https://public.example.org/a"] == Outcome(
+        "broken", "302 redirects to a private address, not asked: http://metadata.example.org/latest/ "
+                  "('metadata.example.org' resolves here to 169.254.169.254, a link-local address)", 302)
+    assert web.asked == ["https://public.example.org/a"]
+
+
+def test_the_system_resolver_is_asked_for_every_address_of_a_name(dns):
+    import asyncio
+
+    assert "127.0.0.1" in asyncio.run(dns["real"]("localhost"))
+    assert asyncio.run(dns["real"]("no-such-host.invalid")) == []
+
+
+def test_names_that_resolve_publicly_or_not_at_all_are_asked(dns):
+    dns["public.example.org"] = ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"]
+    web = Scripted({"https://public.example.org/a": (200, None), "https://unknown.example.org/": (200, None)})
+    outcome = check(["https://public.example.org/a", "https://unknown.example.org/"], Settings(), web.transport)
+    assert {url: o.kind for url, o in outcome.items()} == {"https://public.example.org/a": "ok",
+                                                           "https://unknown.example.org/": "ok"}
+
+
+def test_the_resolver_is_not_asked_with_the_guard_off_or_through_a_proxy(dns, monkeypatch):
+    import asyncio
+
+    from timeline.linkcheck import _Names
+    dns["intranet.example.org"] = ["10.0.0.5"]
+    web = Scripted({"https://intranet.example.org/": (200, None)})
+    assert check(["https://intranet.example.org/"], Settings(allow_private=True), web.transport)[
+        "https://intranet.example.org/"].kind == "ok"
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.org:3128")
+    assert asyncio.run(_Names(Settings()).private("https://intranet.example.org/")) is None   # the proxy resolves
+    assert asyncio.run(_Names(Settings(trust_env=False)).private("https://intranet.example.org/")) is not None
+    monkeypatch.setenv("NO_PROXY", "example.org")
+    assert asyncio.run(_Names(Settings()).private("https://intranet.example.org/")) is not None
+    assert dns["asked"] == ["intranet.example.org", "intranet.example.org"]
+
+
 def test_links_with_the_guard_on_asks_no_private_address_and_check_warns_of_the_cited_ones(site_dir, server,
                                                                                              capsys):
     src = _site(site_dir, server)
