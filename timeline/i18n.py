@@ -46,6 +46,8 @@ class Coverage:
     of_pages: int
     labels: int
     of_labels: int
+    stale: int = 0          # events and pages translated from an English that has changed since
+    unstamped: int = 0      # events and pages that do not record the English they were made from
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,9 @@ class LanguageTexts:
     def coverage_line(self) -> str:
         c = self.coverage
         return (f"{self.language.code}: {c.events}/{c.of_events} events, {c.bodies} bodies of {c.of_bodies}, "
-                f"{c.pages}/{c.of_pages} pages, {c.labels}/{c.of_labels} labels")
+                f"{c.pages}/{c.of_pages} pages, {c.labels}/{c.of_labels} labels"
+                + (f", {c.stale} out of date" if c.stale else "")
+                + (f", {c.unstamped} without `english:` (changes to their English go unnoticed)" if c.unstamped else ""))
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,9 @@ def load_texts(src, language: Language, content, report: Report, memo: dict | No
         sum(1 for eid, t in events.items() if t.body and english_events[eid].body),
         sum(1 for e in english_events.values() if e.body),
         sum(1 for p in pages.values() if p.title), len(english_pages),
-        labels, site_labels(content.site))
+        labels, site_labels(content.site),
+        sum(bool(t.stale) for t in (*events.values(), *pages.values())),
+        sum(not t.stamped for t in (*events.values(), *pages.values())))
     return LanguageTexts(language, site, MappingProxyType(events), MappingProxyType(pages), MappingProxyType(terms),
                          coverage)
 

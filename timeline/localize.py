@@ -24,6 +24,8 @@ class Edition(NamedTuple):
     english_pages: dict        # page slug -> the texts (title, body) still in English
     gettext: gettext.NullTranslations   # the engine's own phrases in the language (pages' titles)
     styled: dict = {}          # source key -> its bibliography entry in the language's standard (build)
+    stale_events: dict = {}    # event id -> its translated texts whose English changed since (transstamp)
+    stale_pages: dict = {}     # page slug -> the same
 
     @property
     def code(self) -> str:
@@ -90,7 +92,9 @@ def _edition(tl: index.Timeline, language: Language, texts, memo: Memo, translat
     site = _site(content.site, texts.site, code)
     local = index.build(replace(content, site=site, events=tuple(events), pages=tuple(pages)), Renderer(),
                         _InLanguage(memo, code), english)
-    return Edition(language, local, english_pages, translations)
+    return Edition(language, local, english_pages, translations, {},
+                   {eid: t.stale for eid, t in texts.events.items() if t.stale},
+                   {slug: t.stale for slug, t in texts.pages.items() if t.stale})
 
 
 def _site(site, text, code: str):

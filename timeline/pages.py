@@ -121,7 +121,8 @@ class Planner:
         self.pdf_url, self.all_pdfs = pdf_url and urls.pdf("print", "", ed.language.path), ed.language.default
         content = tl.content
         self.base = digest(base, ed.code, sorted(ed.styled.items()), repr((tl.site, content.pages)), *(html for html, _ in tl.pages_html.values()),
-                           edition(tl), limits, pdf_url, sorted((k, sorted(v)) for k, v in ed.english_pages.items()))
+                           edition(tl), limits, pdf_url, sorted((k, sorted(v)) for k, v in ed.english_pages.items()),
+                           sorted(ed.stale_pages.items()))
         # Not the order of the events: a page or fragment that shows an event adds its key (its place
         # in the order: previous, next, related), a page that shows them all adds every key, in order.
         self.with_sources = digest(self.base, *(s.digest for _, s in sorted(content.sources.items())))
@@ -155,7 +156,8 @@ class Planner:
             specs.append(self.spec(urls.path("page", page.slug), "page.html", {
                 "title": page.title, "page": page, "html": html, "notes": notes, "kind": "page",
                 "description": page.description, "english": self.ed.english_pages.get(page.slug, frozenset()),
-                "untranslated": bool(self.ed.english_pages.get(page.slug))}))
+                "untranslated": bool(self.ed.english_pages.get(page.slug)),
+                "stale": self.ed.stale_pages.get(page.slug, ())}))
         specs += [self.map()] if site.places else []
         specs.append(self.spec(urls.path("404"), "404.html", {"title": self._(NOT_FOUND), "kind": "404"}))
         return specs
@@ -177,7 +179,8 @@ class Planner:
         by_id = self.tl.by_id
         near = [by_id[rid] for rid in (*entry.related, entry.prev, entry.next) if rid]
         path = urls.path("event", entry.event.id)
-        shown = [path, self.base, entry.key]
+        stale = self.ed.stale_events.get(entry.id, ())
+        shown = [path, self.base, entry.key, ",".join(stale)]
         for n in near:   # all of each one (a theme may show any of it: text, links): its key
             shown += (n.id, n.key, n.event.title, n.date_display)
         # Planned again only when what it shows changed (the preview keeps the plan: a save re-plans
@@ -187,6 +190,7 @@ class Planner:
             self.prefix + path, "event.html", {
                 "title": entry.event.title, "entry": entry, "kind": "event", "description": entry.summary_text,
                 "untranslated": bool(entry.english),
+                "stale": stale,
                 "timeline": Neighbours({n.event.id: n for n in near}), "entries": _hidden("entries", "event"),
                 "sources": Cited(entry.cited)}, digest_joined(joined, len(shown)), self.code))
 

@@ -14,6 +14,7 @@ from .diagnostics import Report, excerpt
 from .languages import kind_of, parse_yaml, shown_path, suggest, text_of
 from .markup import RAW_HTML, SHOWS_NO_TEXT, shows_no_text, unshowable
 from .transcites import compare_citations
+from .transstamp import KEY as STAMP, check as check_stamp
 
 EVENT_FIELDS = ("title", "summary", "body")
 PAGE_FIELDS = ("title", "description")
@@ -30,6 +31,8 @@ class EventText:
     summary: str = ""
     body: str = ""
     path: str = ""
+    stamped: bool = False             # whether it records the English it was made from (transstamp)
+    stale: tuple = ()                 # the translated texts whose English has changed since
     lines: MappingProxyType = field(default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
 
 
@@ -40,6 +43,8 @@ class PageText:
     description: str = ""
     path: str = ""
     body_line: int = 1
+    stamped: bool = False
+    stale: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -165,9 +170,9 @@ def read_event(path: str, english, glossary: Glossary, report: Report, memo, cod
         return None
     lines = _field_lines(doc)
     for key in data:
-        if key not in EVENT_FIELDS:
-            report.error(rel, lines.get(key), str(key), f"unknown field{suggest(key, EVENT_FIELDS)}: a translation "
-                                                        f"has only {', '.join(EVENT_FIELDS)}")
+        if key not in EVENT_FIELDS and key != STAMP:
+            report.error(rel, lines.get(key), str(key), f"unknown field{suggest(key, EVENT_FIELDS + (STAMP,))}: a "
+                                                        f"translation has only {', '.join(EVENT_FIELDS)} and {STAMP}")
     texts = {name: text_of(data.get(name), report, rel, lines.get(name), name) for name in EVENT_FIELDS}
     for name in EVENT_FIELDS:
         theirs = getattr(english, name)
@@ -190,7 +195,9 @@ def read_event(path: str, english, glossary: Glossary, report: Report, memo, cod
             for en, agreed in glossary.missing(theirs, mine):
                 report.error(rel, lines.get(name), name, f"the English says '{excerpt(en)}': the translation must "
                                                          f"use its agreed form '{excerpt(agreed)}' (glossary)")
-    return EventText(texts["title"], texts["summary"], texts["body"], rel, MappingProxyType(lines))
+    stamped, stale = check_stamp(doc, data, rel, lines.get(STAMP), {n: getattr(english, n) for n in EVENT_FIELDS},
+                                 {n for n in EVENT_FIELDS if texts[n]}, report)
+    return EventText(texts["title"], texts["summary"], texts["body"], rel, stamped, stale, MappingProxyType(lines))
 
 
 def _split_page(text: str):
@@ -224,17 +231,21 @@ def read_page(path: str, english, report: Report, code: str = "en") -> PageText 
     if not isinstance(doc.data, dict):
         report.error(rel, 2, None, f"expected front matter fields (title, description), got {kind_of(doc.data)}")
     for key in meta:
-        if key not in PAGE_FIELDS:
-            report.error(rel, (doc.line(key) or 0) + 1, str(key), f"unknown field{suggest(key, PAGE_FIELDS)}: a "
-                                                                  f"translated page has only title and description")
+        if key not in PAGE_FIELDS and key != STAMP:
+            report.error(rel, (doc.line(key) or 0) + 1, str(key), f"unknown field{suggest(key, PAGE_FIELDS + (STAMP,))}"
+                                                                  f": a translated page has only title, description "
+                                                                  f"and {STAMP}")
     title = text_of(meta.get("title"), report, rel, (doc.line("title") or 0) + 1, "title")
     if not title:
         report.warning(rel, 2, "title", "not translated yet (the English title is shown)")
     for offset, problem in compare_citations(english.body, body, code):
         report.error(rel, body_line + body.count("\n", 0, offset) if offset is not None else body_line, None, problem)
     _markdown_checks(report, rel, {"body": body_line}, "body", body)
-    return PageText(title, body, text_of(meta.get("description"), report, rel, (doc.line("description") or 0) + 1,
-                                       "description"), rel, body_line)
+    description = text_of(meta.get("description"), report, rel, (doc.line("description") or 0) + 1, "description")
+    mine = {"title": title, "description": description, "body": body.strip()}
+    stamped, stale = check_stamp(doc, meta, rel, (doc.line(STAMP) or 0) + 1,
+                                 {n: getattr(english, n) for n in mine}, {n for n in mine if mine[n]}, report, "page")
+    return PageText(title, body, description, rel, body_line, stamped, stale)
 
 
 def read_site(path: str, site, report: Report) -> tuple[SiteText, int]:
