@@ -233,7 +233,7 @@ def test_an_unknown_field_in_a_translation_is_an_error_at_its_line(site_dir):
                                    "date: 1727\n"})
     errors = _errors(messages)
     assert ("site_src/translations/ru/events/1727-treaty-of-kyakhta.yaml:2: sumary: unknown field (did you mean "
-            "'summary'?): a translation has only title, summary, body") in errors
+            "'summary'?): a translation has only title, summary, body and english") in errors
     assert any(m.startswith("site_src/translations/ru/events/1727-treaty-of-kyakhta.yaml:3: date: unknown field")
                for m in errors)
     # and the summary it lacks is a warning, not silence
@@ -400,8 +400,8 @@ def test_a_translated_page_must_cite_as_the_english_page_does(site_dir):
         "translations/ru/pages/about.md": "---\ntitle: О сайте\nlayout: x\n---\nЭта страница.\n\nЦитирует [@example-web].\n",
         "translations/ru/pages/abuot.md": "---\ntitle: X\n---\nX\n",
     })
-    assert "site_src/translations/ru/pages/about.md:3: layout: unknown field: a translated page has only title and " \
-           "description" in messages
+    assert "site_src/translations/ru/pages/about.md:3: layout: unknown field: a translated page has only title, " \
+           "description and english" in messages
     assert any(m.startswith("site_src/translations/ru/pages/about.md:7: citation 1 is [@example-web] where the English "
                             "has [@mancall-1971]") for m in messages), messages
     assert any(m.startswith("site_src/translations/ru/pages/abuot.md:1: a translation of no page") and "'about'" in m

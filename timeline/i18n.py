@@ -5,10 +5,11 @@ renderer.
 `language:` is the default, published at the root, the others under their own `path/`. The texts of a
 language other than the default live in site_src/translations/<code>/:
 
-    events/<event-id>.yaml   title, summary, body (nothing else: dates, themes, places and sources
+    events/<event-id>.yaml   title, summary, body, english (the digest of the English it was made from,
+                             timeline.transstamp; nothing else: dates, themes, places and sources
                              belong to the event, whatever the language; places.yaml names each
                              place in every language)
-    pages/<slug>.md          front matter (title, description) and the Markdown body
+    pages/<slug>.md          front matter (title, description, english) and the Markdown body
     site.yaml                title, subtitle, themes: {id: {label, description}}, eras: {id: {label, intro}}
     glossary/*.yaml          English term: the form every translation of a text using it must contain
 
