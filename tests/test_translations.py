@@ -528,3 +528,14 @@ def test_a_translation_that_is_a_pipe_or_a_folder_is_reported_without_hanging(si
     _, messages = _site(site_dir, {})
     assert "site_src/translations/ru/events/1864-dated.yaml: cannot read: a named pipe (FIFO), not a file" in messages
     assert "site_src/translations/ru/events/1727-treaty-of-kyakhta.yaml: cannot read: a folder, not a file" in messages
+
+
+@pytest.mark.parametrize("written", ["pp. 3-5", "pp. 3 – 5", "pp. 3—5", "pp. 3\u22125", "pp. iv-vi"])
+def test_a_page_range_typed_with_another_dash_is_the_english_range(written):
+    # Outside tester: "pp. 3-5" where the English has "pp. 3–5" was an error, though it is the same range.
+    from timeline.transcites import compare_citations
+    english = "iv–vi" if "iv" in written else "3–5"
+    assert compare_citations(f"Text [@a, pp. {english}].", f"Текст [@a, {written}].", "ru") == []
+    assert compare_citations(f"Text [@a, pp. {english}].", f"文字[@a, {written.replace('pp. ', '第')}页]。", "zh-Hans") == []
+    assert compare_citations("Text [@a, pp. 3–5].", "Текст [@a, pp. 3-6].", "ru") != []
+    assert compare_citations("Text [@a, p. 35].", "Текст [@a, p. 3-5].", "ru") != []

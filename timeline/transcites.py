@@ -3,6 +3,8 @@ order, each with the locator the English gives it (as the English writes it, or 
 
 from __future__ import annotations
 
+import re
+
 from .citations import iter_citations
 from .sources import locator_in
 
@@ -31,9 +33,14 @@ def _keys(items) -> tuple[str, ...] | None:
     return None if items is None else tuple(key for key, _ in items)
 
 
+# A range's dash as typed: hyphen, en dash, minus and their kin, spaced or not ("pp. 3-5", "3 – 5").
+_RANGE = re.compile(r"(?<=[0-9ivxlcdm])\s*[-\u2010-\u2015\u2212]\s*(?=[0-9ivxlcdm])", re.IGNORECASE)
+
+
 def _shown(locator: str, code: str) -> str:
-    """The locator as a note in the language shows it: "p. 12" and "第12页" are the same in Chinese."""
-    return " ".join(locator_in(locator, code).split())
+    """The locator as a note in the language shows it: "p. 12" and "第12页" are the same in Chinese,
+    and "pp. 3-5" and "pp. 3–5" are the same range."""
+    return _RANGE.sub("\u2013", " ".join(locator_in(locator, code).split()))
 
 
 def _locator_rule(want, code: str) -> str:
