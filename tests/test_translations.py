@@ -539,3 +539,17 @@ def test_a_page_range_typed_with_another_dash_is_the_english_range(written):
     assert compare_citations(f"Text [@a, pp. {english}].", f"文字[@a, {written.replace('pp. ', '第')}页]。", "zh-Hans") == []
     assert compare_citations("Text [@a, pp. 3–5].", "Текст [@a, pp. 3-6].", "ru") != []
     assert compare_citations("Text [@a, p. 35].", "Текст [@a, p. 3-5].", "ru") != []
+
+
+def test_a_relative_link_in_a_translated_events_text_is_a_warning_at_its_line(site_dir):
+    # Outside tester: the English text's relative link was warned of, the translation's was not.
+    zh = NERCHINSK_ZH.replace("第三项[@example-web]", "第三项[@example-web]，见[条约](../1727-kyakhta/)")
+    _, messages = _site(site_dir, {"translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml": zh})
+    path = "site_src/translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml"
+    assert [m for m in messages if "relative" in m] == [
+        f"{path}:6: body: warning: the link to '../1727-kyakhta/' is relative, so it leads somewhere else from each "
+        "page that shows this text (lists, theme and era pages, print views): to link an event, name it under "
+        "related:; otherwise give a full address (https://...)"], messages
+    full = NERCHINSK_ZH.replace("第三项[@example-web]", "第三项[@example-web]，见[条约](https://example.org/x)")
+    _, messages = _site(site_dir, {"translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml": full})
+    assert [m for m in messages if "relative" in m] == []

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from . import yamlfile
 from .diagnostics import Report, excerpt
 from .languages import kind_of, parse_yaml, shown_path, suggest, text_of
-from .markup import RAW_HTML, SHOWS_NO_TEXT, shows_no_text, unshowable
+from .markup import RAW_HTML, SHOWS_NO_TEXT, relative_link, shows_no_text, unshowable
 from .transcites import compare_citations
 from .transstamp import KEY as STAMP, check as check_stamp
 
@@ -148,7 +148,9 @@ def _line_at(lines: dict, name: str, text: str, offset: int | None):
     return lines.get(name)
 
 
-def _markdown_checks(report: Report, rel: str, lines: dict, name: str, text: str) -> None:
+def _markdown_checks(report: Report, rel: str, lines: dict, name: str, text: str, event: bool = False) -> None:
+    """What content.crosscheck says of an English text; event: an event's text, shown at many depths,
+    where a relative link leads somewhere else (a page's body is shown at its own address)."""
     bad = unshowable(text)
     if bad is not None:
         report.error(rel, _line_at(lines, name, text, bad[0]), name, bad[1])
@@ -156,6 +158,9 @@ def _markdown_checks(report: Report, rel: str, lines: dict, name: str, text: str
     if raw:
         report.warning(rel, _line_at(lines, name, text, raw.start()), name,
                        f"raw HTML ('{excerpt(raw.group(0), 40)}') is not allowed in Markdown and is left out of the page")
+    relative = relative_link(text) if event else None
+    if relative is not None:
+        report.warning(rel, _line_at(lines, name, text, relative[0]), name, relative[1])
 
 
 def read_event(path: str, english, glossary: Glossary, report: Report, memo, code: str = "en") -> EventText | None:
@@ -188,7 +193,7 @@ def read_event(path: str, english, glossary: Glossary, report: Report, memo, cod
         if name in ("summary", "body"):
             for offset, problem in compare_citations(theirs, mine, code):
                 report.error(rel, _line_at(lines, name, mine, offset), name, problem)
-            _markdown_checks(report, rel, lines, name, mine)
+            _markdown_checks(report, rel, lines, name, mine, event=True)
             if name == "summary" and shows_no_text(mine):
                 report.error(rel, lines.get(name), name, SHOWS_NO_TEXT)
         if name in GLOSSARY_FIELDS:
