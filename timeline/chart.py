@@ -24,6 +24,7 @@ from .chartlayout import PAD_X, Rows, Scale, pack, short_title, year_position
 from .dates import decade_label
 from .incremental import Memo, Stage, digest
 from .index import Timeline
+from .printview import era_heading
 
 # Sizes in viewBox units. The overview is drawn 1000 units wide and never shown narrower than 1000 px
 # (narrow screens scroll it sideways), so a unit is at least a pixel: text stays readable and every
@@ -82,7 +83,7 @@ def overview(tl: Timeline, root: str = "", entries: list | None = None) -> str:
            f'<title id="overview-title">{escape(title)}</title>']
 
     out.append('<g class="eras">')
-    out += [_era_band(i, era, row * LABEL_ROW + FONT, left, x, band_top, axis_y)
+    out += [_era_band(i, era, row * LABEL_ROW + FONT, left, x, band_top, axis_y, code)
             for i, (era, row, (left, _)) in enumerate(zip(site.eras, label_rows, spans))]
     out.append('</g>')
 
@@ -94,11 +95,11 @@ def overview(tl: Timeline, root: str = "", entries: list | None = None) -> str:
     return "\n".join(out)
 
 
-def _era_band(i: int, era, label_y: float, left: float, x, band_top: float, axis_y: float) -> str:
+def _era_band(i: int, era, label_y: float, left: float, x, band_top: float, axis_y: float, code: str) -> str:
     """One era's band, with its label at label_y (marked lang="en" where it is not yet translated)."""
     x0, x1 = x(era.start), x(era.end + 1)
     lang = ' lang="en"' if "label" in era.english else ""
-    return (f'<g class="era-band"{lang}><title>{escape(era.label)}, {era.start}–{era.end}</title>'
+    return (f'<g class="era-band"{lang}><title>{escape(era_heading(era, code))}</title>'
             f'<rect class="band band-{i % 2}" x="{_n(x0)}" y="{_n(band_top)}" width="{_n(x1 - x0)}" '
             f'height="{_n(axis_y - band_top)}" fill="currentColor" fill-opacity="{0.04 if i % 2 else 0.1}"/>'
             f'<line class="era-tick" x1="{_n(x0)}" x2="{_n(x0)}" y1="{_n(label_y + 3)}" y2="{_n(axis_y)}" '

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .catalogs import N_, NP_, engine
 from .dates import decade_label
+from .printview import joined
 
 OVERVIEW_TITLE = N_("Overview of {events}, {start}–{end}, in {eras}")
 EVENTS, ERAS, DECADE_COUNT = NP_("{count} event", "{count} events"), NP_("{count} era", "{count} eras"), \
@@ -31,7 +32,7 @@ def mark_label(entry, code: str = "en") -> str:
     _ = texts(code).gettext
     significance = entry.event.significance
     return _(MARK).format(title=entry.event.title, date=entry.date_display,
-                          themes=", ".join(t.label for t in entry.themes),
+                          themes=joined([t.label for t in entry.themes], code),
                           significance=_(SIGNIFICANCE[significance]) if significance in SIGNIFICANCE else significance)
 
 
@@ -46,6 +47,6 @@ def decades_desc(rows, code: str) -> str:
 
 def decade_bar(row, themes, code: str) -> str:
     """A decade's bar: its events, and how many under each theme ("1850s: 3 events (Trade 2, Diplomacy 1)")."""
-    detail = ", ".join(f"{t.label} {c}" for t, c in zip(themes, row.counts) if c)
+    detail = joined([f"{t.label} {c}" for t, c in zip(themes, row.counts) if c], code)
     return texts(code).gettext(DECADE_BAR).format(decade=decade_label(row.decade, code),
                                                   events=count(code, EVENTS, row.total), detail=detail)

@@ -26,6 +26,8 @@ from .index import noteref
 # Punctuation is the language's: Chinese writes 分裂，1960–1981 and 领土、外交.
 ERA_HEADING = N_("{label}, {span}")   # an era and its years: its print heading, contents line and PDF title
 LISTED = N_("{first}, {second}")      # two items of a list (an event's themes), or a list and its next item
+SERIES = N_("{first}; {second}")      # the same for items that may hold commas (the events citing a source)
+_JOINS = {"comma": LISTED, "series": SERIES}
 
 
 def print_notes(text, offset: int = 0, code: str = "en") -> Markup:
@@ -129,15 +131,25 @@ def era_heading(era, code: str = "en") -> str:
     return engine(code).gettext(ERA_HEADING).format(label=era.label, span=f"{era.start}–{era.end}")
 
 
-def listed(items, code: str = "en", text: str | None = None) -> Markup:
+def listed(items, code: str = "en", text: str | None = None, by: str = "comma") -> Markup:
     """Items as one list in the language of code: 'Territory, Diplomacy', '领土、外交'. With text, each
-    item's text of that name (a theme's label), in a <span lang="en"> where it is still the English."""
-    pattern, out = Markup(engine(code).gettext(LISTED)), Markup("")
+    item's text of that name (a theme's label), in a <span lang="en"> where it is still the English.
+    by="series" joins them as 'A; B', 'A；B'."""
+    pattern, out = Markup(engine(code).gettext(_JOINS[by])), Markup("")
     for i, item in enumerate(items):
         if text is not None:
             shown = getattr(item, text)
             item = Markup('<span lang="en">{}</span>').format(shown) if text in item.english else shown
         out = pattern.format(first=out, second=item) if i else escape(item)
+    return out
+
+
+def joined(texts, code: str = "en", by: str = "comma") -> str:
+    """Plain texts as one list in the language of code, for text escaped where it is placed (a chart's
+    names for screen readers): 'Territory 1, Diplomacy 1', '领土 1、外交 1'."""
+    pattern, out = engine(code).gettext(_JOINS[by]), ""
+    for i, text in enumerate(texts):
+        out = pattern.format(first=out, second=text) if i else text
     return out
 
 
@@ -158,7 +170,7 @@ def long_date(iso: str, code: str = "en") -> str:
 def register(env, code: str = "en") -> None:
     """The print views' filters, for an environment of the language of code."""
     env.filters["era_heading"] = lambda era: era_heading(era, code)
-    env.filters["listed"] = lambda items, text=None: listed(items, code, text)
+    env.filters["listed"] = lambda items, text=None, by="comma": listed(items, code, text, by)
     env.filters["long_date"] = long_date
     env.filters["print_notes"] = print_notes
     env.filters["bibliography_order"] = bibliography_order

@@ -1,0 +1,85 @@
+"""What every page of a translated edition shows is written as the language writes it: the footer's
+edition date (28 November 2026, 2026年11月28日, 28 ноября 2026 г., in a <time>), and the punctuation the
+templates and the engine put between things (the events citing a source, a decade's count, an editor's
+role, a list of names, the charts' names for screen readers): Chinese takes its full-width marks
+(；，（）、：) with no space after them, Russian its «и». English stays as it was, but for the date."""
+
+from __future__ import annotations
+
+import pytest
+
+from timeline.build import render_site
+
+NNBSP = "\u202f"   # CLDR's narrow no-break space before Russian г.
+
+FOOTER = {
+    "": 'Fixture timeline · edition of <time datetime="2026-11-28">28 November 2026</time> · ',
+    "zh/": '测试年表 · <time datetime="2026-11-28">2026年11月28日</time>版 · ',
+    "ru/": f'Тестовая хронология · издание от <time datetime="2026-11-28">28 ноября 2026{NNBSP}г.</time> · ',
+}
+
+# prefix -> (the start of the events citing Nerchinsk's treaty text, the 1860s in the home page's list)
+CITED_BY = {
+    "": ('<span class="cited-by">Cited for: <a href="../events/1689-treaty-of-nerchinsk/index.html">Treaty of '
+         'Nerchinsk</a>; <a href="../events/1727-treaty-of-kyakhta/index.html">',
+         '1860s <span class="count">(2)</span>'),
+    "zh/": ('<span class="cited-by">引用于：<a href="../events/1689-treaty-of-nerchinsk/index.html">尼布楚条约</a>；'
+            '<a href="../events/1727-treaty-of-kyakhta/index.html">',
+            '1860年代<span class="count">（2）</span>'),
+    "ru/": ('<span class="cited-by">Цитируется в: <a href="../events/1689-treaty-of-nerchinsk/index.html">'
+            'Нерчинский договор</a>; <a href="../events/1727-treaty-of-kyakhta/index.html">',
+            '1860-е <span class="count">(2)</span>'),
+}
+
+
+@pytest.fixture(scope="module")
+def built(multilingual_out):
+    return multilingual_out
+
+
+def _page(built, prefix: str, path: str) -> str:
+    return (built / prefix / path).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("prefix", FOOTER)
+@pytest.mark.parametrize("path", ["index.html", "events/1689-treaty-of-nerchinsk/index.html", "sources/index.html"])
+def test_the_footers_edition_date_is_written_in_the_language_inside_a_time(built, prefix, path):
+    footer = _page(built, prefix, path).split('<footer class="site-footer">')[1]
+    assert FOOTER[prefix] in footer
+
+
+@pytest.mark.parametrize("prefix", CITED_BY)
+def test_the_events_citing_a_source_are_listed_with_the_languages_semicolon(built, prefix):
+    assert CITED_BY[prefix][0] in _page(built, prefix, "sources/index.html")
+
+
+@pytest.mark.parametrize("prefix", CITED_BY)
+def test_a_decades_count_in_the_home_pages_list_is_in_the_languages_parentheses(built, prefix):
+    assert CITED_BY[prefix][1] in _page(built, prefix, "index.html")
+
+
+def test_the_charts_names_for_screen_readers_take_chinese_punctuation(built):
+    page = _page(built, "zh/", "index.html")
+    assert "<title>早期，1689–1916</title>" in page                    # an era's band
+    assert 'aria-label="尼布楚条约，儒略历1689年8月27日（公历9月6日）（领土、外交；重大）"' in page  # an event's mark
+    assert 'aria-label="1860年代：2个事件（领土 1、外交 1）"' in page          # a decade's bar
+    english = _page(built, "", "index.html")
+    assert "<title>Early, 1689–1916</title>" in english and "(Territory 1, Diplomacy 1)" in english
+
+
+def test_the_author_line_of_the_credits_ends_with_the_languages_full_stop(built):
+    assert "<p>Test editors.</p>" in _page(built, "", "data/index.html")
+    assert "<p>Test editors。</p>" in _page(built, "zh/", "data/index.html")
+    assert "<p>Test editors.</p>" in _page(built, "ru/", "data/index.html")
+
+
+def test_an_editors_role_follows_the_languages_comma(tmp_path):
+    from support import multilingual
+    src = multilingual(tmp_path / "site_src")
+    (src / "site.yaml").write_text((src / "site.yaml").read_text(encoding="utf-8") +
+                                   "editors:\n  - {name: Jane Roe, role: General editor}\n", encoding="utf-8")
+    result = render_site(src)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    assert "<li>Jane Roe, General editor</li>" in result.files["data/index.html"].decode()
+    assert "<li>Jane Roe，General editor</li>" in result.files["zh/data/index.html"].decode()
+    assert "<li>Jane Roe, General editor</li>" in result.files["ru/data/index.html"].decode()
