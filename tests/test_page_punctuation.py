@@ -9,6 +9,9 @@ from __future__ import annotations
 import pytest
 
 from timeline.build import render_site
+from timeline.cite import citation
+from timeline.model import Editor, Name, Site
+from timeline.sources import authors_bibliography, words
 
 NNBSP = "\u202f"   # CLDR's narrow no-break space before Russian г.
 
@@ -83,3 +86,33 @@ def test_an_editors_role_follows_the_languages_comma(tmp_path):
     assert "<li>Jane Roe, General editor</li>" in result.files["data/index.html"].decode()
     assert "<li>Jane Roe，General editor</li>" in result.files["zh/data/index.html"].decode()
     assert "<li>Jane Roe, General editor</li>" in result.files["ru/data/index.html"].decode()
+
+
+def _site(language: str, *names: str) -> Site:
+    return Site("T", "", language, "", None, 1689, 2025, (), (), editors=tuple(Editor(n) for n in names))
+
+
+@pytest.mark.parametrize("names, english", [
+    (("Anna Li",), "Anna Li, ed."),
+    (("Anna Li", "Boris Ivanov"), "Anna Li and Boris Ivanov, eds."),
+    (("Anna Li", "Boris Ivanov", "Chen Wei"), "Anna Li, Boris Ivanov, and Chen Wei, eds."),
+])
+def test_the_english_citation_of_the_site_names_its_editors_as_before(names, english):
+    chicago = citation(_site("en", *names), "Page", None, "2026-11-28", "k")["chicago"]
+    assert chicago == f"{english} “Page.” <cite>T</cite>. Edition of 28 November 2026."
+
+
+@pytest.mark.parametrize("code, two, three", [
+    ("zh-Hans", "Anna Li、Boris Ivanov,", "Anna Li、Boris Ivanov、Chen Wei,"),
+    ("ru", "Anna Li и Boris Ivanov,", "Anna Li, Boris Ivanov и Chen Wei,"),
+])
+def test_a_translated_citation_of_the_site_joins_its_editors_in_the_language(code, two, three):
+    assert citation(_site(code, "Anna Li", "Boris Ivanov"), "P", None, "", "k")["chicago"].startswith(two)
+    assert citation(_site(code, "Anna Li", "Boris Ivanov", "Chen Wei"), "P", None, "", "k")["chicago"].startswith(three)
+
+
+def test_three_authors_in_a_chinese_bibliography_entry_are_all_joined_with_the_enumeration_comma():
+    names = (Name("Li", "Anna"), Name("Ivanov", "Boris"), Name("Chen", "Wei"))
+    assert authors_bibliography(names) == "Li, Anna, Boris Ivanov, and Wei Chen"
+    assert authors_bibliography(names, words("zh-Hans")) == "Li, Anna、Boris Ivanov、Wei Chen"
+    assert authors_bibliography(names, words("ru")) == "Li, Anna, Boris Ivanov и Wei Chen"

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from . import dates
 from .catalogs import N_, engine
 from .model import Site
+from .sources import join_names, words
 
 EDITOR, EDITORS, EDITION = N_("ed."), N_("eds."), N_("Edition of {date}")
 _BIBTEX_SPECIAL = re.compile(r"([\\{}%&$#_^~])")
@@ -73,7 +74,7 @@ class _Shared(NamedTuple):
         # Chicago: Editors, eds. "Page." Site. Edition of date. URL.
         byline = []
         if people:
-            names = " and ".join(people) if len(people) <= 2 else ", ".join(people[:-1]) + ", and " + people[-1]
+            names = join_names(people, words(site.language or "en"))
             plural = _(EDITORS) if len(people) > 1 else _(EDITOR)
             byline.append(f"{escape(names)}, {plural}" if site.editors else str(escape(names)))
         lang = ' lang="en"' if "title" in site.english else ""   # a translated edition's title not yet translated

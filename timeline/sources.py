@@ -42,6 +42,7 @@ class Words(NamedTuple):
     undated: str = N_("n.d.")
     pair: str = N_("{first} and {second}")             # two names
     series: str = N_("{names}, and {last}")            # the last of three or more names
+    listed: str = N_("{first}, {second}")              # the names before it, one and the next
     et_al: str = N_("{name} et al.")
     editors: str = N_("ed. {names}")                   # a chapter's book's editors
     issue: str = N_("no. {issue}")                     # a journal's issue
@@ -77,24 +78,28 @@ def _name(name: Name, inverted: bool = False) -> str:
     return quotes(" ".join(part for part in (name.given, name.family) if part))
 
 
-def _join(names: list[str], w: Words = ENGLISH) -> str:
+def join_names(names: list[str], w: Words = ENGLISH) -> str:
+    """Names as the style's language joins them: 'A and B', 'A, B, and C'; 'A、B、C'; 'A, B и C'."""
     if len(names) == 2:
         return w.pair.format(first=names[0], second=names[1])
     if len(names) < 2:
         return "".join(names)
-    return w.series.format(names=", ".join(names[:-1]), last=names[-1])
+    head = names[0]
+    for name in names[1:-1]:
+        head = w.listed.format(first=head, second=name)
+    return w.series.format(names=head, last=names[-1])
 
 
 def authors_note(names: tuple[Name, ...], w: Words = ENGLISH) -> str:
     if len(names) > 3:
         return w.et_al.format(name=_name(names[0]))
-    return _join([_name(n) for n in names], w)
+    return join_names([_name(n) for n in names], w)
 
 
 def authors_bibliography(names: tuple[Name, ...], w: Words = ENGLISH) -> str:
     if not names:
         return ""
-    return _join([_name(names[0], inverted=True)] + [_name(n) for n in names[1:]], w)
+    return join_names([_name(names[0], inverted=True)] + [_name(n) for n in names[1:]], w)
 
 
 def _date(date: HistDate | None, w: Words = ENGLISH) -> str:
@@ -143,7 +148,7 @@ def _tail(source: Source, w: Words = ENGLISH) -> list:
     if source.type == "chapter" and f.get("container-title"):
         inner = Markup(str(escape(w.within)).replace("{title}", f"<cite>{_t(f['container-title'])}</cite>"))
         if source.editors:
-            inner += Markup(", ") + escape(w.editors.format(names=_join([_name(n) for n in source.editors], w)))
+            inner += Markup(", ") + escape(w.editors.format(names=join_names([_name(n) for n in source.editors], w)))
         parts.append(inner)
     elif source.type in ("article-journal",) and f.get("container-title"):
         journal = Markup(f"<cite>{_t(f['container-title'])}</cite>")
@@ -256,7 +261,7 @@ def _surnames(names: tuple[Name, ...], w: Words = ENGLISH) -> str:
     families = [n.literal or n.family or n.given for n in names]
     if len(families) > 3:
         return quotes(w.et_al.format(name=families[0]))
-    return quotes(_join(families, w))
+    return quotes(join_names(families, w))
 
 
 def short_head(source: Source, w: Words = ENGLISH) -> str:
