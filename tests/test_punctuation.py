@@ -1,7 +1,10 @@
 """Pages punctuate what they put together in their language: a related event's date and an era's
-years in the home page's filter are in parentheses, which Chinese writes full-width (（1864年）)."""
+years in the home page's filter are in parentheses, which Chinese writes full-width (（1864年）), and so
+are the positions of a treaty line drawn on the map page."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -32,3 +35,23 @@ def test_a_related_events_date_is_in_the_languages_parentheses(built, prefix):
 def test_an_eras_years_in_the_filter_are_in_the_languages_parentheses(built, prefix):
     page = (built / prefix / "index.html").read_text(encoding="utf-8")
     assert EXPECTED[prefix][1] in page
+
+
+# A gazetteer entry as the map page writes it: a link, English marked as such, or plain text.
+_ENTRY = r'(?:<a [^>]*>[^<]*</a>|<span lang="en">[^<]*</span>|(?:[^<&;；]|&#\d+;)+)'
+# prefix -> a drawn treaty stretch's two positions, in the language's parentheses, separator and stop
+MAP_POSITIONS = {
+    "": rf" \(positions: {_ENTRY}; {_ENTRY}\)\.",
+    "zh/": rf"（位置：{_ENTRY}；{_ENTRY}）。",
+    "ru/": rf" \(положение точек: {_ENTRY}; {_ENTRY}\)\.",
+}
+
+
+@pytest.mark.parametrize("prefix", MAP_POSITIONS)
+def test_a_drawn_treaty_stretchs_positions_are_in_the_languages_parentheses(site, prefix):
+    # The fixture draws no treaty line: the bundled map page draws three stretches.
+    page = site.files[prefix + "map/index.html"]
+    page = page.decode("utf-8") if isinstance(page, bytes) else page
+    found = re.findall(MAP_POSITIONS[prefix], page)
+    assert len(found) == page.count("<br><strong>" + {"": "Drawn", "zh/": "已绘出", "ru/": "Нарисована"}[prefix]), found
+    assert len(found) >= 3
