@@ -118,6 +118,8 @@
     searchCount.textContent = say(searchCount, "found", shown, { count: shown });
     searchCount.hidden = !active;
     visible = items.filter(function (item) { return !item.li.hidden; });
+    // The map keeps its one Tab stop on a place still shown (below).
+    document.dispatchEvent(new Event("timeline-filtered"));
     return s;
   }
 
@@ -254,58 +256,77 @@
   }
 })();
 
-/* The charts: each is one stop for the Tab key. The arrow keys (and Home, End, Page Up and Page Down)
-   move through its marks in order, Enter opens one; the mark focused, hovered or tapped is named in
-   a visible label under the chart. On a touch screen the first tap names a mark, a second opens it. */
+/* The charts and the map: each is one stop for the Tab key. The arrow keys (and Home and End) move
+   through its links, Enter opens one; the link focused, hovered or tapped is named in a visible label
+   under the drawing. The script applies the single stop to the map (without it every place there is
+   a stop of its own); the charts are drawn with it (their events are all in the list below them).
+   On a chart's touch screen the first tap names a mark, a second opens it. */
 (function () {
   "use strict";
 
-  Array.prototype.forEach.call(document.querySelectorAll(".chart-scroll"), function (box) {
+  function slice(list) { return Array.prototype.slice.call(list); }
+
+  function nameOf(link) {
+    var title = link.querySelector("title");
+    return link.getAttribute("aria-label") || (title ? title.textContent : "");
+  }
+
+  /* The link in hand has tabindex 0, the others -1. move(link, key) says which link a key leads to.
+     The listeners go on the HTML box around the drawing: Chromium makes an SVG element with a focus
+     listener a Tab stop of its own. The label names the link in hand, as a link or (linked false) as text. */
+  function rove(box, links, label, move, linked) {
+    var hand = { current: null };
+    hand.select = function (link, focus) {
+      links.forEach(function (m) {
+        m.setAttribute("tabindex", m === link ? "0" : "-1");
+        m.classList.toggle("current", m === link);
+      });
+      hand.current = link;
+      if (focus) link.focus();
+      while (label.firstChild) label.removeChild(label.firstChild);
+      var a = document.createElement(linked ? "a" : "span");
+      if (linked) a.href = link.getAttribute("href");
+      a.textContent = nameOf(link);
+      label.appendChild(a);
+    };
+    box.addEventListener("keydown", function (event) {
+      // Alt+Left is the browser's Back, and so on: keys with a modifier are left to the browser.
+      if (links.indexOf(document.activeElement) < 0 || event.altKey || event.ctrlKey || event.metaKey) return;
+      var next = move(document.activeElement, event.key);
+      if (!next) return;
+      event.preventDefault();
+      hand.select(next, true);
+    });
+    box.addEventListener("focusin", function (event) {
+      var link = event.target.closest ? event.target.closest("a") : null;
+      if (link && links.indexOf(link) >= 0 && link !== hand.current) hand.select(link, false);
+    });
+    box.addEventListener("pointerover", function (event) {
+      var link = event.target.closest("a");
+      if (link && links.indexOf(link) >= 0 && event.pointerType === "mouse") hand.select(link, false);
+    });
+    return hand;
+  }
+
+  slice(document.querySelectorAll(".chart-scroll")).forEach(function (box) {
     var svg = box.querySelector("svg");
     var label = box.nextElementSibling;
     if (!svg || !label || !label.classList.contains("chart-label")) return;
-    var marks = Array.prototype.slice.call(svg.querySelectorAll("a.mark"));
+    var marks = slice(svg.querySelectorAll("a.mark"));
     if (!marks.length) return;
-    var current = null;
-    var tapped = null;   // on touch: the mark under the finger, if it was already the one named
-
-    function select(mark, focus) {
-      marks.forEach(function (m) {
-        m.setAttribute("tabindex", m === mark ? "0" : "-1");
-        m.classList.toggle("current", m === mark);
-      });
-      current = mark;
-      if (focus) mark.focus();
-      while (label.firstChild) label.removeChild(label.firstChild);
-      var link = document.createElement("a");
-      link.href = mark.getAttribute("href");
-      link.textContent = mark.getAttribute("aria-label");
-      label.appendChild(link);
-    }
-
-    svg.addEventListener("keydown", function (event) {
-      var i = marks.indexOf(document.activeElement);
-      if (i < 0) return;
+    var hand = rove(box, marks, label, function (mark, key) {
+      var i = marks.indexOf(mark);
       var next = {
         ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1,
         Home: 0, End: marks.length - 1, PageDown: i + 10, PageUp: i - 10
-      }[event.key];
-      if (next === undefined) return;
-      event.preventDefault();
-      select(marks[Math.max(0, Math.min(marks.length - 1, next))], true);
-    });
-    svg.addEventListener("focusin", function (event) {
-      var mark = event.target.closest ? event.target.closest("a.mark") : null;
-      if (mark && mark !== current) select(mark, false);
-    });
+      }[key];
+      return next === undefined ? null : marks[Math.max(0, Math.min(marks.length - 1, next))];
+    }, true);
+    var tapped = null;   // on touch: the mark under the finger, if it was already the one named
     // (Read before the tap focuses the mark, which names it.)
     svg.addEventListener("pointerdown", function (event) {
       var mark = event.target.closest("a.mark");
-      tapped = event.pointerType === "touch" ? { mark: mark, named: mark !== null && mark === current } : null;
-    });
-    svg.addEventListener("pointerover", function (event) {
-      var mark = event.target.closest("a.mark");
-      if (mark && event.pointerType === "mouse") select(mark, false);
+      tapped = event.pointerType === "touch" ? { mark: mark, named: mark !== null && mark === hand.current } : null;
     });
     svg.addEventListener("click", function (event) {
       var mark = event.target.closest("a.mark");
@@ -313,8 +334,64 @@
       tapped = null;
       if (mark && event.detail > 0 && tap && tap.mark === mark && !tap.named) {
         event.preventDefault();
-        select(mark, false);
+        hand.select(mark, false);
       }
     });
   });
+
+  /* The map: one link a place (an area's outline repeats its name's link and is left out). Left and
+     Right go west to east, Up and Down north to south, each through every place the filters show. */
+  var map = document.querySelector("svg.map");
+  var mapLabel = document.getElementById("map-label");
+  var places = map ? slice(map.querySelectorAll("a.map-mark:not(.map-area)")) : [];
+  if (!places.length || !mapLabel) return;
+  function at(link) {
+    var shape = link.querySelector("circle, text");
+    var circle = shape.tagName.toLowerCase() === "circle";
+    return [parseFloat(shape.getAttribute(circle ? "cx" : "x")), parseFloat(shape.getAttribute(circle ? "cy" : "y"))];
+  }
+  function order(axis) {
+    return places.slice().sort(function (a, b) {
+      var pa = at(a), pb = at(b);
+      return pa[axis] - pb[axis] || pa[1 - axis] - pb[1 - axis];
+    });
+  }
+  var eastward = order(0), southward = order(1);
+  function shown(link) { return !link.classList.contains("filtered-out"); }
+  function step(list, link, by) {
+    for (var i = list.indexOf(link) + by; i >= 0 && i < list.length; i += by) {
+      if (shown(list[i])) return list[i];
+    }
+    return null;
+  }
+  // The label is text: the place's link is the mark itself, and a second link would be a second stop.
+  var hand = rove(map.parentNode, places, mapLabel, function (link, key) {
+    var visible = eastward.filter(shown);
+    switch (key) {
+      case "ArrowRight": return step(eastward, link, 1);
+      case "ArrowLeft": return step(eastward, link, -1);
+      case "ArrowDown": return step(southward, link, 1);
+      case "ArrowUp": return step(southward, link, -1);
+      case "Home": return visible[0];
+      case "End": return visible[visible.length - 1];
+    }
+    return null;
+  }, false);
+  // The one stop stays on a place the filters show: at first the westernmost, and again whenever the
+  // place in hand is filtered out.
+  function keepStop() {
+    if (hand.current && shown(hand.current)) return;
+    var first = eastward.filter(shown)[0] || null;
+    places.forEach(function (link) {
+      link.setAttribute("tabindex", link === first ? "0" : "-1");
+      link.classList.remove("current");
+    });
+    hand.current = null;
+    while (mapLabel.firstChild) mapLabel.removeChild(mapLabel.firstChild);
+  }
+  keepStop();
+  document.addEventListener("timeline-filtered", keepStop);
+  mapLabel.hidden = false;
+  var help = document.getElementById("map-keys");
+  if (help) help.hidden = false;
 })();
