@@ -507,11 +507,17 @@ def test_a_redirect_to_a_name_that_resolves_privately_is_not_followed(dns):
     assert web.asked == ["https://public.example.org/a"]
 
 
-def test_the_system_resolver_is_asked_for_every_address_of_a_name(dns):
+def _awaited(coroutine):
+    """asyncio.run in a thread of its own: a browser test run before may have left this one's loop running."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
-    assert "127.0.0.1" in asyncio.run(dns["real"]("localhost"))
-    assert asyncio.run(dns["real"]("no-such-host.invalid")) == []
+
+def test_the_system_resolver_is_asked_for_every_address_of_a_name(dns):
+    assert "127.0.0.1" in _awaited(dns["real"]("localhost"))
+    assert _awaited(dns["real"]("no-such-host.invalid")) == []
 
 
 def test_names_that_resolve_publicly_or_not_at_all_are_asked(dns):
@@ -523,18 +529,16 @@ def test_names_that_resolve_publicly_or_not_at_all_are_asked(dns):
 
 
 def test_the_resolver_is_not_asked_with_the_guard_off_or_through_a_proxy(dns, monkeypatch):
-    import asyncio
-
     from timeline.linkcheck import _Names
     dns["intranet.example.org"] = ["10.0.0.5"]
     web = Scripted({"https://intranet.example.org/": (200, None)})
     assert check(["https://intranet.example.org/"], Settings(allow_private=True), web.transport)[
         "https://intranet.example.org/"].kind == "ok"
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.org:3128")
-    assert asyncio.run(_Names(Settings()).private("https://intranet.example.org/")) is None   # the proxy resolves
-    assert asyncio.run(_Names(Settings(trust_env=False)).private("https://intranet.example.org/")) is not None
+    assert _awaited(_Names(Settings()).private("https://intranet.example.org/")) is None   # the proxy resolves
+    assert _awaited(_Names(Settings(trust_env=False)).private("https://intranet.example.org/")) is not None
     monkeypatch.setenv("NO_PROXY", "example.org")
-    assert asyncio.run(_Names(Settings()).private("https://intranet.example.org/")) is not None
+    assert _awaited(_Names(Settings()).private("https://intranet.example.org/")) is not None
     assert dns["asked"] == ["intranet.example.org", "intranet.example.org"]
 
 
