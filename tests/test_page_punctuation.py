@@ -56,6 +56,14 @@ def test_the_events_citing_a_source_are_listed_with_the_languages_semicolon(buil
     assert CITED_BY[prefix][0] in _page(built, prefix, "sources/index.html")
 
 
+def test_an_event_title_still_in_english_among_those_citing_a_source_is_marked_english(built):
+    # A screen reader read "A dated event" with a Chinese voice.
+    page = _page(built, "zh/", "sources/index.html")
+    assert '<a href="../events/1864-dated/index.html" lang="en">A dated event</a>' in page
+    assert '<a href="../events/1689-treaty-of-nerchinsk/index.html">尼布楚条约</a>' in page
+    assert ' lang="en">Treaty of Nerchinsk' not in _page(built, "", "sources/index.html")
+
+
 @pytest.mark.parametrize("prefix", CITED_BY)
 def test_a_decades_count_in_the_home_pages_list_is_in_the_languages_parentheses(built, prefix):
     assert CITED_BY[prefix][1] in _page(built, prefix, "index.html")
