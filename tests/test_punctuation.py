@@ -55,3 +55,24 @@ def test_a_drawn_treaty_stretchs_positions_are_in_the_languages_parentheses(site
     found = re.findall(MAP_POSITIONS[prefix], page)
     assert len(found) == page.count("<br><strong>" + {"": "Drawn", "zh/": "已绘出", "ru/": "Нарисована"}[prefix]), found
     assert len(found) >= 3
+
+
+# prefix -> the legend's first drawn treaty line, and how a drawn or undrawn stretch's label meets its text
+MAP_LABELS = {
+    "": ('<a href="#treaty-peking-1860">Convention of Peking (1860)</a>: the Ussuri, the Sungacha</li>',
+         "<strong>Drawn</strong> along", "<strong>Not drawn:</strong> "),
+    "zh/": ('<a href="#treaty-peking-1860">北京条约（1860年）</a>：乌苏里江、松阿察河</li>',
+            "<strong>已绘出</strong>沿", "<strong>未绘出：</strong>"),
+    "ru/": ('<a href="#treaty-peking-1860">', "<strong>Нарисована</strong> ", "<strong>Не нарисована:</strong> "),
+}
+
+
+@pytest.mark.parametrize("prefix", MAP_LABELS)
+def test_the_maps_treaty_legend_and_labels_are_punctuated_in_the_language(site, prefix):
+    # The Chinese legend read "北京条约（1860年）: 乌苏里江, 松阿察河" and put a space after "未绘出：".
+    page = site.files[prefix + "map/index.html"]
+    page = page.decode("utf-8") if isinstance(page, bytes) else page
+    legend, drawn, undrawn = MAP_LABELS[prefix]
+    assert legend in page and drawn in page and undrawn in page
+    if prefix == "zh/":
+        assert "</strong> " not in page and "</a>: " not in page
