@@ -80,8 +80,8 @@ def test_the_charts_names_for_screen_readers_take_chinese_punctuation(built):
 
 def test_the_author_line_of_the_credits_ends_with_the_languages_full_stop(built):
     assert "<p>Test editors.</p>" in _page(built, "", "data/index.html")
-    assert "<p>Test editors。</p>" in _page(built, "zh/", "data/index.html")
-    assert "<p>Test editors.</p>" in _page(built, "ru/", "data/index.html")
+    assert '<p><span lang="en">Test editors</span>。</p>' in _page(built, "zh/", "data/index.html")
+    assert '<p><span lang="en">Test editors</span>.</p>' in _page(built, "ru/", "data/index.html")
 
 
 def test_an_editors_role_follows_the_languages_comma(tmp_path):
@@ -124,3 +124,19 @@ def test_three_authors_in_a_chinese_bibliography_entry_are_all_joined_with_the_e
     assert authors_bibliography(names) == "Li, Anna, Boris Ivanov, and Wei Chen"
     assert authors_bibliography(names, words("zh-Hans")) == "Li, Anna、Boris Ivanov、Wei Chen"
     assert authors_bibliography(names, words("ru")) == "Li, Anna, Boris Ivanov и Wei Chen"
+
+
+@pytest.mark.parametrize("prefix", ["zh/", "ru/"])
+def test_the_sites_author_no_translation_names_is_marked_english_where_shown(built, prefix):
+    # A screen reader read "Test editors" with a Chinese or Russian voice in "Cite this page" and the credits.
+    event = _page(built, prefix, "events/1689-treaty-of-nerchinsk/index.html")
+    assert '<p class="cite-chicago"><span lang="en">Test editors</span>. “' in event
+    credits = _page(built, prefix, "data/index.html")
+    assert '<span lang="en">Test editors</span>' + ("。" if prefix == "zh/" else ".") + "</p>" in credits
+    assert '<p class="byline" lang="en">Test editors</p>' in _page(built, prefix, "print/index.html")
+
+
+def test_the_sites_author_is_not_marked_in_the_english_edition(built):
+    assert '<p class="cite-chicago">Test editors. “Treaty of Nerchinsk.”' in _page(
+        built, "", "events/1689-treaty-of-nerchinsk/index.html")
+    assert '<p class="byline">Test editors</p>' in _page(built, "", "print/index.html")

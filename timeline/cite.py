@@ -76,7 +76,8 @@ class _Shared(NamedTuple):
         if people:
             names = join_names(people, words(site.language or "en"))
             plural = _(EDITORS) if len(people) > 1 else _(EDITOR)
-            byline.append(f"{escape(names)}, {plural}" if site.editors else str(escape(names)))
+            author = f'<span lang="en">{escape(names)}</span>' if "author" in site.english else str(escape(names))
+            byline.append(f"{escape(names)}, {plural}" if site.editors else author)
         lang = ' lang="en"' if "title" in site.english else ""   # a translated edition's title not yet translated
         after_title = [f"<cite{lang}>{escape(site.title)}</cite>"]
         if shown:

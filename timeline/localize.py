@@ -103,6 +103,8 @@ def _site(site, text, code: str):
     themes = tuple(replace(t, **_texts(t, text.themes.get(t.id, {}), ("label", "description"))) for t in site.themes)
     eras = tuple(replace(e, **_texts(e, text.eras.get(e.id, {}), ("label", "intro"))) for e in site.eras)
     own = _texts(site, {"title": text.title, "subtitle": text.subtitle}, ("title", "subtitle"))
+    if site.author:   # a name no translation gives: shown as written, marked as English
+        own["english"] = own["english"] | {"author"}
     return replace(site, **own, language=code, themes=themes, eras=eras)
 
 

@@ -85,7 +85,7 @@ class Site:
     places: tuple[Place, ...] = ()       # from places.yaml (timeline.places)
     licence: Licence | None = None
     editors: tuple[Editor, ...] = ()
-    english: frozenset = frozenset()     # in a translated edition, its title or subtitle still in English
+    english: frozenset = frozenset()     # in a translated edition, its title, subtitle or author still in English
 
 
 @dataclass(frozen=True)
