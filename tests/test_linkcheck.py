@@ -417,6 +417,16 @@ PRIVATE = [
     ("http://2130706433/", "127.0.0.1 is a loopback address"),    # what the resolver makes of it
     ("http://0x7f.1/", "127.0.0.1 is a loopback address"),
     ("http://127\u30020\u30020\u30021/", "127.0.0.1 is a loopback address"),   # ideographic full stops
+    ("http://100.64.0.1/", "100.64.0.1 is not a public address"),      # shared address space (carrier NAT)
+    ("http://224.0.0.1/", "224.0.0.1 is not a public address"),
+    ("http://[ff02::1]/", "ff02::1 is not a public address"),
+    # Outside tester: an IPv4 address inside an IPv6 one was judged as the IPv6 (public), and asked: on a
+    # network with NAT64 (64:ff9b::/96) or a 6to4 relay (2002::/16) the request reaches that IPv4 address.
+    ("http://[64:ff9b::a9fe:a9fe]/", "169.254.169.254 is a link-local address"),
+    ("http://[64:ff9b::10.0.0.1]/", "10.0.0.1 is a private-network address"),
+    ("http://[2002:7f00:1::]/", "127.0.0.1 is a loopback address"),
+    ("http://[64:ff9b:1::a00:1]/", "64:ff9b:1::a00:1 is not a public address"),   # local-use NAT64 (RFC 8215)
+    ("http://[fec0::1]/", "fec0::1 is not a public address"),      # site-local, deprecated but still routed
 ]
 
 

@@ -62,16 +62,31 @@ def private_host(host: str) -> str | None:
         ip = _resolver_number(host) if _NUMERIC.fullmatch(host) else None
     if ip is None:
         return None
-    ip = getattr(ip, "ipv4_mapped", None) or ip
+    ip = _embedded(ip)
     if ip.is_loopback or ip.is_link_local:
         return f"{ip} is a {'loopback' if ip.is_loopback else 'link-local'} address"
     if any(ip in net for net in _PRIVATE_NETWORKS):
         return f"{ip} is a private-network address"
-    return None if ip.is_global and not ip.is_multicast else f"{ip} is not a public address"
+    public = ip.is_global and not ip.is_multicast and not any(ip in net for net in _NOT_PUBLIC)
+    return None if public else f"{ip} is not a public address"
 
 
 _NUMERIC = re.compile(r"[0-9a-fx.]+")
 _PRIVATE_NETWORKS = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")]
+# Not public though Python 3.11 calls them global: local-use NAT64 (RFC 8215), whose IPv4 side is the
+# operator's choice, and site-local (deprecated, still routed where configured).
+_NOT_PUBLIC = [ipaddress.ip_network(n) for n in ("64:ff9b:1::/48", "fec0::/10")]
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded(ip):
+    """The IPv4 address a request to ip reaches, where ip carries one: mapped (::ffff:a.b.c.d), through
+    NAT64's well-known prefix or a 6to4 relay, which translate to it whatever it is; else ip."""
+    if ip.version == 4:
+        return ip
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip.ipv4_mapped or ip.sixtofour or ip
 
 
 def _resolver_number(host: str):
