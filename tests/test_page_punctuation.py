@@ -140,3 +140,19 @@ def test_the_sites_author_is_not_marked_in_the_english_edition(built):
     assert '<p class="cite-chicago">Test editors. “Treaty of Nerchinsk.”' in _page(
         built, "", "events/1689-treaty-of-nerchinsk/index.html")
     assert '<p class="byline">Test editors</p>' in _page(built, "", "print/index.html")
+
+
+@pytest.mark.parametrize("edition, shown", [("2026-11~", "c. November 2026"), ("2026-11-28?", "28 November 2026?")])
+def test_an_approximate_edition_dates_time_holds_a_valid_datetime(tmp_path, edition, shown):
+    # Outside tester: datetime="2026-11~" is no date an HTML <time> reads (the feed's date drops the mark too).
+    import shutil
+
+    from support import GOOD
+    from timeline.cli import main
+    src = tmp_path / "site_src"
+    shutil.copytree(GOOD, src)
+    with open(src / "site.yaml", "a", encoding="utf-8") as f:
+        f.write(f'edition: "{edition}"\n')
+    assert main(["build", "--src", str(src), "--out", str(tmp_path / "out")]) == 0
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert f'edition of <time datetime="{edition.rstrip("~?")}">{shown}</time>' in page
