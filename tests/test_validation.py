@@ -339,6 +339,27 @@ def test_a_relative_link_in_an_events_text_is_a_warning_at_its_line(link, shown,
     assert main(["check", "--strict"]) == 1
 
 
+@pytest.mark.parametrize("link, said", [
+    ("[run](javascript:alert(1))", "the link 'run' has no address the page keeps (javascript:, data:, "
+                                   "vbscript: and file: addresses are emptied"),
+    ("[empty]()", "the link 'empty' has no address the page keeps"),
+    ("[files](ftp://files.example.org/a)", "the link to 'ftp://files.example.org/a' is left out of the page: "
+                                           "only http:, https: and mailto: addresses are kept"),
+])
+def test_a_link_the_page_empties_or_drops_is_not_called_relative(link, said, site_dir, capsys):
+    # Outside tester: these were "the link to '' is relative" (javascript:) and "the link to 'ftp://...'
+    # is relative", which says neither what is wrong nor where.
+    src = site_dir()
+    path = src / "events" / "1864-year-only.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "body: |\n  First line.\n\n  After " + link + " it changed.\n", encoding="utf-8")
+    line = text.count("\n") + 4
+    assert main(["check"]) == 0
+    err = capsys.readouterr().err
+    assert f"site_src/events/1864-year-only.yaml:{line}: body: warning: {said}" in err, err
+    assert "is relative" not in err
+
+
 def test_full_addresses_and_bare_web_addresses_are_no_relative_links(site_dir, capsys):
     src = site_dir()
     path = src / "events" / "1864-year-only.yaml"

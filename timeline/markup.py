@@ -162,14 +162,29 @@ def relative_link(text: str) -> tuple[int, str] | None:
     for match in _HREF.finditer(_gfm(extract_citations(text)[0])):
         href = html.unescape(match[1])
         if not _FULL_ADDRESS.match(href):
-            at = text.find(href)
-            return max(at, 0), (f"the link to '{excerpt(href)}' is relative, so it leads somewhere else from each "
-                                "page that shows this text (lists, theme and era pages, print views): to link an "
-                                "event, name it under related:; otherwise give a full address (https://...)")
+            return _link_problem(text, href, html.unescape(_TAG.sub("", match[2])))
     return None
 
 
-_HREF = re.compile(r'<a href="([^"]*)"')
+def _link_problem(text: str, href: str, name: str) -> tuple[int, str]:
+    # cmark empties javascript:, data:, vbscript: and file: addresses, and the sanitiser drops any other
+    # scheme's: neither is relative, and an emptied one is found by its link's text.
+    if not href:
+        return max(text.find(f"[{name}]"), 0), (f"the link '{excerpt(name)}' has no address the page keeps "
+                                                "(javascript:, data:, vbscript: and file: addresses are emptied): "
+                                                "give a full address (https://...)")
+    at = max(text.find(href), 0)
+    if _SCHEME.match(href):
+        return at, (f"the link to '{excerpt(href)}' is left out of the page: only http:, https: and mailto: "
+                    "addresses are kept")
+    return at, (f"the link to '{excerpt(href)}' is relative, so it leads somewhere else from each page that "
+                "shows this text (lists, theme and era pages, print views): to link an event, name it under "
+                "related:; otherwise give a full address (https://...)")
+
+
+_HREF = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _FULL_ADDRESS = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
 
 
