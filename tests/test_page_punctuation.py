@@ -156,3 +156,5 @@ def test_an_approximate_edition_dates_time_holds_a_valid_datetime(tmp_path, edit
     assert main(["build", "--src", str(src), "--out", str(tmp_path / "out")]) == 0
     page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert f'edition of <time datetime="{edition.rstrip("~?")}">{shown}</time>' in page
+    title_page = (tmp_path / "out" / "print" / "index.html").read_text(encoding="utf-8")
+    assert f'Edition of <time datetime="{edition.rstrip("~?")}">{shown}</time>' in title_page
