@@ -121,6 +121,27 @@ def test_refolding_or_requoting_the_english_leaves_its_translations_current(src)
     assert found.texts["ru"].coverage.stale == 0
 
 
+def test_typed_quotes_dashes_and_composed_letters_leave_its_translations_current(src):
+    # Outside tester: "--" made "–" (or straight quotes made curly), which the page shows the same, made
+    # every translation of the text out of date.
+    path = src / EVENT
+    text = path.read_text(encoding="utf-8")
+    typed = "The \"first\" treaty -- and the Qing's --- Cafe\u0301 [@mancall-1971, p. 150].\n"
+    path.write_text(text.replace("The first treaty between the Qing and Russia [@mancall-1971, p. 150].\n",
+                                 typed), encoding="utf-8")
+    for rel in (RU, ZH):
+        _stamp(src, rel, _english(src)[0])
+    path.write_text(text.replace("The first treaty between the Qing and Russia [@mancall-1971, p. 150].\n",
+                                 "The “first” treaty – and the Qing’s — Caf\u00e9 [@mancall-1971, p. 150].\n"),
+                    encoding="utf-8")
+    found, messages = _check(src)
+    assert messages == [] and found.texts["ru"].coverage.stale == 0
+    path.write_text(text.replace("The first treaty between the Qing and Russia [@mancall-1971, p. 150].\n",
+                                 "The “first” treaty - and the Qing’s — Caf\u00e9 [@mancall-1971, p. 150].\n"),
+                    encoding="utf-8")   # a hyphen is not the dash "--" makes
+    assert _check(src)[0].texts["ru"].coverage.stale == 1
+
+
 @pytest.mark.parametrize("value, expected", [
     ("12ab", "expected the 12 hex digits (0-9, a-f) of the English the translation was made from, got '12ab'"),
     ("ABCDEF123456", "got 'ABCDEF123456'"),

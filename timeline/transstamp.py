@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 
 import yaml
 
@@ -16,12 +17,17 @@ KEY = "english"
 PART = 4                                  # hex digits per field: three fields make the 12 of a digest
 DIGEST = re.compile(r"[0-9a-f]{12}")
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
+# What the page shows the same whichever is typed: the quotes and dashes Markdown's smart punctuation
+# makes of straight ones and of -- and ---, and one character written precomposed or decomposed.
+_TYPED = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u2013": "--", "\u2014": "---"})
 
 
 def _words(text: str) -> str:
     """The text as Markdown reads it: the paragraphs, each with its whitespace made one space, so
-    that refolding a line or moving a block from `>-` to `|` leaves the digest alone."""
-    paragraphs = (" ".join(p.split()) for p in _PARAGRAPHS.split((text or "").replace("\r\n", "\n")))
+    that refolding a line or moving a block from `>-` to `|` leaves the digest alone, and typed quotes
+    and dashes as the straight ones Markdown makes them of (see _TYPED)."""
+    text = unicodedata.normalize("NFC", text or "").translate(_TYPED)
+    paragraphs = (" ".join(p.split()) for p in _PARAGRAPHS.split(text.replace("\r\n", "\n")))
     return "\n\n".join(p for p in paragraphs if p)
 
 
