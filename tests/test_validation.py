@@ -321,6 +321,16 @@ def test_an_event_file_ending_in_yml_is_no_missing_event_to_the_files_that_name_
     assert "event files end in .yaml" in err and "no event '1864-year-only'" not in err, err
 
 
+def _checked_with_link(site_dir, capsys, link: str) -> tuple[int, str]:
+    """check (passing) of the fixture with link in a body's second paragraph: (its line, what check said)."""
+    src = site_dir()
+    path = src / "events" / "1864-year-only.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "body: |\n  First line.\n\n  After " + link + " it changed.\n", encoding="utf-8")
+    assert main(["check"]) == 0
+    return text.count("\n") + 4, capsys.readouterr().err
+
+
 @pytest.mark.parametrize("link, shown", [("[Kyakhta](../1727-treaty-of-kyakhta/)", "../1727-treaty-of-kyakhta/"),
                                          ("[note](#note-1)", "#note-1"),
                                          ("[Kyakhta](</events/1727-treaty-of-kyakhta/> \"K\")",
@@ -328,13 +338,7 @@ def test_an_event_file_ending_in_yml_is_no_missing_event_to_the_files_that_name_
 def test_a_relative_link_in_an_events_text_is_a_warning_at_its_line(link, shown, site_dir, capsys):
     """It worked on the event's own page only: on the lists, theme and era pages and print views that
     show the same text it led nowhere, and nothing said so."""
-    src = site_dir()
-    path = src / "events" / "1864-year-only.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text + "body: |\n  First line.\n\n  After " + link + " it changed.\n", encoding="utf-8")
-    line = text.count("\n") + 4
-    assert main(["check"]) == 0
-    err = capsys.readouterr().err
+    line, err = _checked_with_link(site_dir, capsys, link)
     assert f"site_src/events/1864-year-only.yaml:{line}: body: warning: the link to '{shown}' is relative" in err, err
     assert main(["check", "--strict"]) == 1
 
@@ -349,13 +353,7 @@ def test_a_relative_link_in_an_events_text_is_a_warning_at_its_line(link, shown,
 def test_a_link_the_page_empties_or_drops_is_not_called_relative(link, said, site_dir, capsys):
     # Outside tester: these were "the link to '' is relative" (javascript:) and "the link to 'ftp://...'
     # is relative", which says neither what is wrong nor where.
-    src = site_dir()
-    path = src / "events" / "1864-year-only.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text + "body: |\n  First line.\n\n  After " + link + " it changed.\n", encoding="utf-8")
-    line = text.count("\n") + 4
-    assert main(["check"]) == 0
-    err = capsys.readouterr().err
+    line, err = _checked_with_link(site_dir, capsys, link)
     assert f"site_src/events/1864-year-only.yaml:{line}: body: warning: {said}" in err, err
     assert "is relative" not in err
 
