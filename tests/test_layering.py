@@ -63,7 +63,7 @@ STAGES = [
     {"chartlayout", "chartwords", "index", "localize", "chart", "printview", "maps"},
     {"pretranslate", "escaping", "calls", "compiled", "templating", "templatecheck", "fragments", "pages", "render", "exports", "citestyles",
      "aliases"},
-    {"outfolder", "outlist", "writer", "build", "links", "linkhosts", "linkcheck"},
+    {"outfolder", "outlist", "writer", "build", "links", "linkhosts", "linknames", "linkcheck"},
     {"pdfnotes", "pdfparts", "pdfjoin", "pdf", "serve", "newevent", "cli", "__main__", "__init__"},
 ]
 

@@ -476,15 +476,15 @@ def test_public_addresses_and_redirects_among_them_are_followed():
 
 @pytest.fixture(autouse=True)
 def dns(monkeypatch):
-    """The checker's own look-up of names (linkcheck._Names) as a dict {host: [address, ...]} (a name
+    """The checker's own look-up of names (linknames.Names) as a dict {host: [address, ...]} (a name
     it lacks is unknown), and the names it asked: the scripted transports' names stay on this machine."""
-    from timeline import linkcheck
-    table = {"asked": [], "real": getattr(linkcheck, "_addresses", None)}
+    from timeline import linknames
+    table = {"asked": [], "real": linknames._addresses}
 
     async def addresses(host):
         table["asked"].append(host)
         return table.get(host, [])
-    monkeypatch.setattr(linkcheck, "_addresses", addresses, raising=False)
+    monkeypatch.setattr(linknames, "_addresses", addresses)
     for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "no_proxy", "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
     return table
@@ -527,7 +527,8 @@ def _awaited(coroutine):
 
 def test_the_system_resolver_is_asked_for_every_address_of_a_name(dns):
     assert "127.0.0.1" in _awaited(dns["real"]("localhost"))
-    assert _awaited(dns["real"]("no-such-host.invalid")) == []
+    with pytest.raises(socket.gaierror):
+        _awaited(dns["real"]("no-such-host.invalid"))
 
 
 def test_names_that_resolve_publicly_or_not_at_all_are_asked(dns):
@@ -539,16 +540,16 @@ def test_names_that_resolve_publicly_or_not_at_all_are_asked(dns):
 
 
 def test_the_resolver_is_not_asked_with_the_guard_off_or_through_a_proxy(dns, monkeypatch):
-    from timeline.linkcheck import _Names
+    from timeline.linknames import Names
     dns["intranet.example.org"] = ["10.0.0.5"]
     web = Scripted({"https://intranet.example.org/": (200, None)})
     assert check(["https://intranet.example.org/"], Settings(allow_private=True), web.transport)[
         "https://intranet.example.org/"].kind == "ok"
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.org:3128")
-    assert _awaited(_Names(Settings()).private("https://intranet.example.org/")) is None   # the proxy resolves
-    assert _awaited(_Names(Settings(trust_env=False)).private("https://intranet.example.org/")) is not None
+    assert _awaited(Names(True, False).private("https://intranet.example.org/")) is None   # the proxy resolves
+    assert _awaited(Names(False, False).private("https://intranet.example.org/")) is not None
     monkeypatch.setenv("NO_PROXY", "example.org")
-    assert _awaited(_Names(Settings()).private("https://intranet.example.org/")) is not None
+    assert _awaited(Names(True, False).private("https://intranet.example.org/")) is not None
     assert dns["asked"] == ["intranet.example.org", "intranet.example.org"]
 
 
@@ -1074,3 +1075,64 @@ def test_the_pdf_prints_the_archived_copy_as_a_link(site_dir, tmp_path):
     xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(made.path)], capture_output=True,
                          text=True, check=True).stdout
     assert f'<a href="{copy}">' in xml and "archived copy" in xml
+
+
+def _stand_ins(monkeypatch, port: int, refusing=()) -> list:
+    """Public addresses connected to reach the server at 127.0.0.1:port instead (those in refusing
+    refuse); any other look-up of a name answers the loopback address, as a rebinding resolver would.
+    Returns the (address, port) connected to, and the names the system was asked for after them."""
+    system, guarded, connected = socket.getaddrinfo, socket.socket.connect, []
+
+    def rebinding(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        connected.append(("looked up", name))
+        return system("127.0.0.1", *args, **kwargs)
+
+    def connect(sock, address):
+        connected.append(address[:2])
+        if address[0] in refusing:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return guarded(sock, ("127.0.0.1", port) if address[1] == port else address)
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return connected
+
+
+def test_a_name_is_connected_to_at_the_address_judged_not_at_a_second_look_up(dns, monkeypatch):
+    # Red team: the guard looked a name up and httpx looked it up again to connect, so a resolver that
+    # answers a public address first and a private one next (DNS rebinding) got a private address asked.
+    server = Server()
+    try:
+        dns["moving.example.org"] = ["93.184.215.14"]   # the checker's look-up: a public address
+        connected = _stand_ins(monkeypatch, server.port)
+        url = f"http://moving.example.org:{server.port}/ok"
+        outcome = check([url], Settings(timeout=5, retries=0, trust_env=False))
+    finally:
+        server.close()
+    assert outcome[url].kind == "ok" and server.hits("/ok")
+    assert connected == [("93.184.215.14", server.port)] and dns["asked"] == ["moving.example.org"]
+
+
+def test_a_names_next_address_is_tried_when_one_refuses_ipv4_first(dns, monkeypatch):
+    server = Server()
+    try:
+        dns["two.example.org"] = ["2606:2800:21f:cb07:6820:80da:af6b:8b2c", "93.184.215.15", "93.184.215.14"]
+        connected = _stand_ins(monkeypatch, server.port, refusing={"93.184.215.15"})
+        url = f"http://two.example.org:{server.port}/ok"
+        outcome = check([url], Settings(timeout=5, retries=0, trust_env=False))
+    finally:
+        server.close()
+    assert outcome[url].kind == "ok"
+    assert connected == [("93.184.215.15", server.port), ("93.184.215.14", server.port)]
+
+
+def test_a_name_the_look_up_cannot_resolve_now_is_unreachable_not_broken(monkeypatch):
+    from timeline import linknames
+
+    async def failing(host):
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+    monkeypatch.setattr(linknames, "_addresses", failing)
+    url = "http://busy-resolver.example.org/"
+    outcome = check([url], Settings(timeout=2, retries=0, trust_env=False))
+    assert outcome[url] == Outcome("unreachable", "the host's name could not be looked up "
+                                                  "(Temporary failure in name resolution) after 1 try")

@@ -8,7 +8,7 @@ Each address ends in one kind:
 - ok: it answers 2xx (perhaps through temporary redirects);
 - redirected: it answers 2xx after a permanent redirect (301/308): the file should name the new address;
 - broken: 404, 410 or another 4xx, no such host, a redirect loop, a private address or a redirect to one
-  (never asked: see fields.private), or a name that resolves here to one (_Names);
+  (never asked: see fields.private), or a name that resolves here to one (linknames);
 - blocked: 401/403, or 429 that outlasts the retries or asks for a longer wait than is given: the page
   may be fine, the site refuses robots;
 - unreachable: timeouts, TLS and connection errors (after retries), 5xx (502-504 after retries).
@@ -17,10 +17,8 @@ Each address ends in one kind:
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import socket
 import ssl
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import quote_from_bytes, urljoin, urlsplit
@@ -31,6 +29,7 @@ from . import __version__
 # Asked first: the client's own error for such an address came wrapped (ExceptionGroup), a network failure's look.
 from .fields import private, private_host, unusable as _unusable
 from .linkhosts import Hosts as _Hosts, Refused, retry_after as _retry_after
+from .linknames import Names, transport as pinned
 
 KINDS = ("ok", "redirected", "broken", "blocked", "unreachable")
 USER_AGENT = (f"timeline-links/{__version__} (link checker of a sourced timeline of Sino-Russian relations; "
@@ -85,17 +84,17 @@ def check(urls, settings: Settings = Settings(), transport: httpx.AsyncBaseTrans
 
 async def _check_all(urls: list[str], s: Settings, transport, done: dict) -> None:
     limits = httpx.Limits(max_connections=s.concurrency, max_keepalive_connections=s.concurrency)
+    hosts, names = _Hosts(s), Names(s.trust_env, s.allow_private)
     async with httpx.AsyncClient(headers={"User-Agent": s.user_agent, "Accept": "*/*"}, timeout=s.timeout,
                                  limits=limits, follow_redirects=False, trust_env=s.trust_env,
-                                 transport=transport) as client:
-        hosts, names = _Hosts(s), _Names(s)
+                                 transport=transport or pinned(names, limits, s.trust_env)) as client:
 
         async def one(url):
             done[url] = await _guarded(client, url, s, hosts, names)
         await asyncio.gather(*(one(url) for url in urls))
 
 
-async def _guarded(client, url: str, s: Settings, hosts: _Hosts, names: "_Names") -> Outcome:
+async def _guarded(client, url: str, s: Settings, hosts: _Hosts, names: Names) -> Outcome:
     """One address's trouble, whatever it is, is reported with it and never stops the others."""
     try:
         return await _check_one(client, url, s, hosts, names)
@@ -103,7 +102,7 @@ async def _guarded(client, url: str, s: Settings, hosts: _Hosts, names: "_Names"
         return Outcome("unreachable", f"could not be checked ({type(exc).__name__}: {exc})")
 
 
-async def _check_one(client, url: str, s: Settings, hosts: _Hosts, names: "_Names") -> Outcome:
+async def _check_one(client, url: str, s: Settings, hosts: _Hosts, names: Names) -> Outcome:
     """Follow redirects by hand, to tell permanent from temporary ones and to catch loops."""
     chain, current, moved_to, unbroken = [url], url, None, True
     if (unusable := _unusable(url)) is not None:
@@ -142,54 +141,6 @@ def _private(url: str) -> str | None:
         return private(url) or private_host(httpx.URL(url).host)
     except httpx.InvalidURL:
         return None
-
-
-class _Names:
-    """Each host name's addresses, looked up once a run: a public-looking name that resolves here to a
-    private address (an intranet's, or the cloud's metadata service behind a DNS name) is not asked
-    either. Not where a proxy is used for the address: the proxy resolves the name, not this machine."""
-
-    def __init__(self, s: Settings):
-        self.s, self.found = s, {}
-
-    async def private(self, url: str) -> str | None:
-        try:
-            host = httpx.URL(url).host
-        except httpx.InvalidURL:
-            return None
-        if not host or _is_address(host) or self.s.trust_env and _proxied(url, host):
-            return None   # an address written as one is judged as written (fields.private)
-        if host not in self.found:
-            self.found[host] = asyncio.ensure_future(_addresses(host))
-        for ip in await self.found[host]:
-            ip = ip.split("%")[0]   # an IPv6 address without its zone (fe80::1%eth0)
-            if why := private_host(ip):
-                return f"'{host}' resolves here to {ip}, {why.split(' is ', 1)[-1]}"
-        return None
-
-
-def _is_address(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
-def _proxied(url: str, host: str) -> bool:
-    proxies = urllib.request.getproxies_environment()
-    return bool(proxies.get(urlsplit(url).scheme) or proxies.get("all")) and \
-        not urllib.request.proxy_bypass_environment(host, proxies)
-
-
-async def _addresses(host: str) -> list[str]:
-    """The addresses the system's resolver gives for host; none when it cannot say (the request then
-    reports the name as unknown, or its trouble)."""
-    try:
-        found = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        return []
-    return [info[4][0] for info in found]
 
 
 def _location(headers: httpx.Headers) -> str | None:
