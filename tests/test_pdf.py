@@ -340,3 +340,18 @@ def test_a_dropped_footnote_is_laid_out_again_after_a_page_break(fixture_pdf, mo
     monkeypatch.setattr(pdfparts, "_lost_footnotes", lambda html, document: seen.append(1) or ["2"])
     made = pdf.write_pdf(fixture_pdf.path.parent, tmp_path / "still.pdf")
     assert len(seen) == 2 and any("1 footnote(s) did not print" in w and w.endswith(": 2") for w in made.warnings)
+
+
+def test_no_page_break_is_added_before_an_eras_first_event(fixture_pdf, monkeypatch, tmp_path):
+    """An era begins a page, its heading and introduction kept with its first event: a break before
+    that event, when it holds a dropped note, would leave them alone on a page and print nothing more."""
+    from timeline import pdf, pdfparts
+
+    pages = []
+
+    def lost(html, document):
+        pages.append(len(document.pages))
+        return ["2"] if len(pages) == 1 else []   # note 2 is the fixture's first event's, first of its era
+    monkeypatch.setattr(pdfparts, "_lost_footnotes", lost)
+    pdf.write_pdf(fixture_pdf.path.parent, tmp_path / "again.pdf")
+    assert len(pages) == 2 and pages[1] == pages[0], pages

@@ -270,8 +270,9 @@ def _laid_out(weasyprint, text: str, page: Path, styles: list[str], variant: str
     events = _holding(text, first[1])
     if not events:
         return first[:2]
-    breaks = [", ".join(f"article.print-event[aria-labelledby={_css_string('event-' + e)}]" for e in events)
-              + " { break-before: page !important; }"]
+    # Not before an era's first event: the era begins a page, and its heading would be left alone.
+    breaks = [", ".join(f"article.print-event[aria-labelledby={_css_string('event-' + e)}]:not(:first-of-type)"
+                        for e in events) + " { break-before: page !important; }"]
     second = render(breaks)
     kept = second if len(second[1]) < len(first[1]) else first
     collect.messages = kept[2]
