@@ -59,7 +59,7 @@ STAGES = [
     {"diagnostics", "dates", "model", "urls", "citations", "yamlfile", "parallel", "incremental", "memofile", "memofolders", "memokey", "catalogs", "characters",
      "typography", "geo", "jsonld"},
     {"markup", "fields", "sitefile", "sourcefile", "crosscheck", "content", "places", "treaties", "sources", "schema",
-     "languages", "transcites", "transstamp", "translations", "transfiles", "i18n", "cite"},
+     "languages", "transcites", "transstamp", "transsite", "translations", "transfiles", "i18n", "cite"},
     {"chartlayout", "chartwords", "index", "localize", "chart", "printview", "maps"},
     {"pretranslate", "escaping", "calls", "compiled", "templating", "templatecheck", "fragments", "pages", "render", "exports", "citestyles",
      "aliases"},

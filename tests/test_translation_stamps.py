@@ -60,7 +60,7 @@ def _check(src):
     loaded = content.load(src, report)
     assert loaded is not None, [str(d) for d in report.items]
     found = i18n.load(src, loaded, report)
-    return found, [str(d) for d in report.sorted() if ": english: " in str(d)]
+    return found, [str(d) for d in report.sorted() if re.search(r":\d+: (?:[\w.-]+\.)?english: ", str(d))]
 
 
 def _retitle(src, title: str) -> None:
@@ -176,7 +176,8 @@ def test_a_translation_with_no_record_is_counted_not_warned(src):
     found, messages = _check(src)
     ru = found.texts["ru"]
     assert messages == []
-    assert ru.coverage.unstamped == len(ru.events) - 1 + len(ru.pages)   # all but the Treaty of Nerchinsk
+    # All but the Treaty of Nerchinsk, and site.yaml's title and subtitle, 3 themes and 2 eras.
+    assert ru.coverage.unstamped == len(ru.events) - 1 + len(ru.pages) + 6
     assert ru.coverage_line().endswith(f", {ru.coverage.unstamped} without `english:` (changes to their English "
                                        f"go unnoticed)")
 
@@ -213,3 +214,128 @@ def test_a_stale_translation_says_so_on_its_page_in_that_language_only(src, tmp_
     assert "изменился" not in note("ru/events/1727-treaty-of-kyakhta/index.html").group(0)
     zh_page = note("zh/about/index.html").group(0)
     assert '本页翻译之后，英文原文已有改动：<a href="../../about/index.html" hreflang="en">查看当前英文版</a>。' in zh_page
+
+
+# ----------------------------------------------------------------------------------------------------
+# site.yaml: the site's title and subtitle (a record at the top) and each theme and era (a record in
+# its entry), each a unit a translator updates on its own
+
+RU_SITE = "translations/ru/site.yaml"
+
+
+def _site_stamps(src) -> dict:
+    """The record of the English as it is now: of the title and subtitle (key ""), and of each theme and era."""
+    site = content.load(src, Report()).site
+    out = {"": english_digest((site.title, site.subtitle))}
+    out.update({f"themes.{t.id}": english_digest((t.label, t.description)) for t in site.themes})
+    out.update({f"eras.{e.id}": english_digest((e.label, e.intro)) for e in site.eras})
+    return out
+
+
+def _write_ru_site(src, stamps: dict) -> dict:
+    """The fixture's Russian site.yaml, in blocks, with stamps (key -> value, as _site_stamps) recorded;
+    the line of each record."""
+    ru = content.load(src, Report())   # only for the ids, in their order
+    lines = ["title: Тестовая хронология", "subtitle: Небольшой сайт для тестов"]
+    at = {}
+    if "" in stamps:
+        at[""] = len(lines) + 1
+        lines.append(f"english: {stamps['']}")
+    texts = {"territory": ("Территория", "Границы."), "diplomacy": ("Дипломатия", "Договоры."),
+             "trade": ("Торговля", "Караваны и торговля."), "early": ("Ранний период", "Ранний период."),
+             "late": ("Поздний период", "Поздний период.")}
+    for group, items, second in (("themes", ru.site.themes, "description"), ("eras", ru.site.eras, "intro")):
+        lines.append(f"{group}:")
+        for item in items:
+            label, text = texts[item.id]
+            lines += [f"  {item.id}:", f"    label: {label}", f"    {second}: {text}"]
+            if f"{group}.{item.id}" in stamps:
+                at[f"{group}.{item.id}"] = len(lines) + 1
+                lines.append(f"    english: {stamps[f'{group}.{item.id}']}")
+    (src / RU_SITE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return at
+
+
+def _edit_site(src, old: str, new: str) -> None:
+    path = src / "site.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_site_texts_of_an_unchanged_english_are_current_and_counted_as_recorded(src):
+    _write_ru_site(src, _site_stamps(src))
+    found, messages = _check(src)
+    assert messages == []
+    ru = found.texts["ru"]
+    assert ru.coverage.stale == 0 and ru.site.stale == {}
+    assert ru.coverage.unstamped == len(ru.events) - 1   # its events but the Treaty of Nerchinsk
+    # The Chinese site.yaml records nothing: its title and subtitle, 3 themes and 2 eras are counted.
+    assert found.texts["zh-Hans"].coverage.unstamped == len(found.texts["zh-Hans"].events) - 1 + 6
+
+
+def test_a_changed_theme_description_makes_that_theme_stale_at_its_record_with_the_value_to_set(src):
+    at = _write_ru_site(src, _site_stamps(src))
+    _edit_site(src, "description: Treaties.}", "description: Treaties and embassies.}")
+    new = _site_stamps(src)["themes.diplomacy"]
+    found, messages = _check(src)
+    assert messages == [f"site_src/{RU_SITE}:{at['themes.diplomacy']}: themes.diplomacy.english: warning: the English "
+                        f"of this theme has changed since it was translated (description): update the translation, "
+                        f"then set `english: {new}`"]
+    ru = found.texts["ru"]
+    assert ru.site.stale == {("themes", "diplomacy"): ("description",)}
+    assert ru.coverage.stale == 1 and ", 1 out of date" in ru.coverage_line()
+
+
+def test_a_changed_era_label_and_subtitle_are_named_each_at_its_own_record(src):
+    at = _write_ru_site(src, _site_stamps(src))
+    _edit_site(src, "label: Late,", "label: Later,")
+    _edit_site(src, "subtitle: A small site for the tests", "subtitle: A small site for tests")
+    _, messages = _check(src)
+    assert [m.split(": warning: ")[0] for m in messages] == [f"site_src/{RU_SITE}:{at['']}: english",
+                                                            f"site_src/{RU_SITE}:{at['eras.late']}: eras.late.english"]
+    assert "the English of this site's title and subtitle has changed since it was translated (subtitle)" in messages[0]
+    assert "the English of this era has changed since it was translated (label)" in messages[1]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("12ab", "got '12ab'"),
+    ("0123456789ab", "got '0123456789ab'"),   # an event's length, not a theme's
+    ("{a: 1}", "got a mapping"),
+])
+def test_a_malformed_site_record_is_an_error_at_its_line_giving_the_value_to_set(src, value, expected):
+    stamps = _site_stamps(src)
+    current = stamps["themes.trade"]
+    at = _write_ru_site(src, dict(stamps, **{"themes.trade": value}))
+    found, messages = _check(src)
+    assert messages == [f"site_src/{RU_SITE}:{at['themes.trade']}: themes.trade.english: expected the 8 hex digits "
+                        f"(0-9, a-f) of the English the translation was made from, {expected}; the English of this "
+                        f"theme now has `english: {current}`"]
+
+
+def test_a_blank_site_record_is_a_warning_giving_the_value_to_set(src):
+    stamps = _site_stamps(src)
+    at = _write_ru_site(src, dict(stamps, **{"": ""}))
+    _, messages = _check(src)
+    assert messages == [f"site_src/{RU_SITE}:{at['']}: english: warning: no digest yet: the English of this site's "
+                        f"title and subtitle now has `english: {stamps['']}` (set it once the translation says what "
+                        f"that English says)"]
+
+
+def test_a_site_record_of_a_text_left_in_english_is_not_stale(src):
+    at = _write_ru_site(src, _site_stamps(src))
+    path = src / RU_SITE
+    path.write_text(path.read_text(encoding="utf-8").replace("    intro: Поздний период.\n", ""), encoding="utf-8")
+    _edit_site(src, "intro: The late period.}", "intro: The later period.}")
+    found, messages = _check(src)
+    assert [m for m in messages if "english" in m] == [] and found.texts["ru"].coverage.stale == 0
+    assert at   # the record stays where it was written; the intro shown is the English as it is now
+
+
+def test_every_bundled_translation_records_its_english_and_is_current():
+    from pathlib import Path
+    src = Path(__file__).resolve().parent.parent / "site_src"
+    report = Report()
+    found = i18n.load(src, content.load(src, report), report)
+    for code, texts in found.texts.items():
+        assert (code, texts.coverage.stale, texts.coverage.unstamped) == (code, 0, 0)

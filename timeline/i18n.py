@@ -10,7 +10,9 @@ language other than the default live in site_src/translations/<code>/:
                              belong to the event, whatever the language; places.yaml names each
                              place in every language)
     pages/<slug>.md          front matter (title, description, english) and the Markdown body
-    site.yaml                title, subtitle, themes: {id: {label, description}}, eras: {id: {label, intro}}
+    site.yaml                title, subtitle, themes: {id: {label, description}}, eras: {id: {label, intro}},
+                             each with an english record: at the top (of the title and subtitle) and in
+                             each theme's and era's entry (timeline.transsite)
     glossary/*.yaml          English term: the form every translation of a text using it must contain
 
 A translation says what the English says: the same citation keys in the same groups and order (it may
@@ -33,8 +35,9 @@ from .diagnostics import Report, excerpt
 from .languages import Language, load_languages, parse_yaml, shown_path, suggest  # noqa: F401 - the package's names
 from .places import own_name
 from .transfiles import unread
-from .translations import (EventText, Glossary, PageText, SiteText, load_glossary,  # noqa: F401
-                           list_files, not_a_folder, read_event, read_page, read_site, site_labels)
+from .translations import (EventText, Glossary, PageText, load_glossary,  # noqa: F401
+                           list_files, not_a_folder, read_event, read_page)
+from .transsite import SiteText, read_site, site_labels
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,9 @@ class Coverage:
     of_pages: int
     labels: int
     of_labels: int
-    stale: int = 0          # events and pages translated from an English that has changed since
-    unstamped: int = 0      # events and pages that do not record the English they were made from
+    # events, pages and units of site.yaml (the title and subtitle, a theme, an era; transsite)
+    stale: int = 0          # translated from an English that has changed since
+    unstamped: int = 0      # that do not record the English they were made from
 
 
 @dataclass(frozen=True)
@@ -127,8 +131,8 @@ def load_texts(src, language: Language, content, report: Report, memo: dict | No
         sum(1 for e in english_events.values() if e.body),
         sum(1 for p in pages.values() if p.title), len(english_pages),
         labels, site_labels(content.site),
-        sum(bool(t.stale) for t in (*events.values(), *pages.values())),
-        sum(not t.stamped for t in (*events.values(), *pages.values())))
+        sum(bool(t.stale) for t in (*events.values(), *pages.values())) + len(site.stale),
+        sum(not t.stamped for t in (*events.values(), *pages.values())) + site.unstamped)
     return LanguageTexts(language, site, MappingProxyType(events), MappingProxyType(pages), MappingProxyType(terms),
                          coverage)
 

@@ -1,6 +1,6 @@
-"""The translated texts of one language (events, pages, site labels, glossary), each read and checked
-against the English: the same citations and locators in the same groups (timeline.transcites), glossary
-terms in their agreed form."""
+"""The translated texts of one language (events, pages, glossary; site.yaml's: timeline.transsite), each
+read and checked against the English: the same citations and locators in the same groups
+(timeline.transcites), glossary terms in their agreed form."""
 
 from __future__ import annotations
 
@@ -18,9 +18,6 @@ from .transstamp import KEY as STAMP, check as check_stamp
 
 EVENT_FIELDS = ("title", "summary", "body")
 PAGE_FIELDS = ("title", "description")
-SITE_FIELDS = {"title", "subtitle", "themes", "eras"}
-THEME_FIELDS = {"label", "description"}
-ERA_FIELDS = {"label", "intro"}
 GLOSSARY_FIELDS = ("title", "summary", "body")   # the fields the glossary holds a translation to
 
 
@@ -45,14 +42,6 @@ class PageText:
     body_line: int = 1
     stamped: bool = False
     stale: tuple = ()
-
-
-@dataclass(frozen=True)
-class SiteText:
-    title: str = ""
-    subtitle: str = ""
-    themes: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))   # id -> {label, description}
-    eras: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))     # id -> {label, intro}
 
 
 def load_glossary(folder, report: Report, memo: dict | None = None) -> dict[str, str]:
@@ -251,75 +240,3 @@ def read_page(path: str, english, report: Report, code: str = "en") -> PageText 
     stamped, stale = check_stamp(doc, meta, rel, (doc.line(STAMP) or 0) + 1,
                                  {n: getattr(english, n) for n in mine}, {n for n in mine if mine[n]}, report, "page")
     return PageText(title, body, description, rel, body_line, stamped, stale)
-
-
-def read_site(path: str, site, report: Report) -> tuple[SiteText, int]:
-    """The translated site texts and how many of its labels and descriptions are translated."""
-    rel = shown_path(path)
-    if not os.path.lexists(path):
-        report.warning(rel, None, None, "no translation of the site's title, themes and eras yet (the English is shown)")
-        return SiteText(), 0
-    doc = parse_yaml(path, report)
-    if doc is None:
-        return SiteText(), 0
-    data = doc.data if isinstance(doc.data, dict) else {}
-    if not isinstance(doc.data, dict):
-        report.error(rel, doc.line(), None, f"expected a mapping (title, subtitle, themes, eras), got {kind_of(doc.data)}")
-    for key in data:
-        if key not in SITE_FIELDS:
-            report.error(rel, doc.line(key), str(key), f"unknown field{suggest(key, SITE_FIELDS)}")
-    done = 0
-    values = {}
-    for key in ("title", "subtitle"):
-        values[key] = text_of(data.get(key), report, rel, doc.line(key), key)
-        english = getattr(site, key)
-        if english and not values[key]:
-            report.warning(rel, doc.line(key), key, "not translated yet (the English is shown)")
-        done += bool(values[key] and english)
-    groups = {}
-    for key, items, allowed in (("themes", site.themes, THEME_FIELDS), ("eras", site.eras, ERA_FIELDS)):
-        groups[key], count = _site_group(doc, rel, report, key, items, allowed, data.get(key))
-        done += count
-    return SiteText(values["title"], values["subtitle"], groups["themes"], groups["eras"]), done
-
-
-def _site_group(doc, rel: str, report: Report, key: str, items, allowed: set, raw) -> tuple[MappingProxyType, int]:
-    """The translated texts of the themes or the eras (key) of site.yaml, and how many are translated."""
-    done = 0
-    known = {item.id: item for item in items}
-    raw = raw or {}
-    if not isinstance(raw, dict):
-        report.error(rel, doc.line(key), key, f"expected a mapping of {key[:-1]} ids to texts, got {kind_of(raw)}")
-        raw = {}
-    out = {}
-    for ident, texts in raw.items():
-        if ident not in known:
-            report.error(rel, doc.line(key, ident), f"{key}.{excerpt(ident)}",
-                         f"no {key[:-1]} '{excerpt(ident)}' in site.yaml{suggest(ident, known)}")
-            continue
-        if not isinstance(texts, dict):
-            report.error(rel, doc.line(key, ident), f"{key}.{ident}",
-                         f"expected a mapping ({', '.join(sorted(allowed))}), got {kind_of(texts)}")
-            continue
-        for name in texts:
-            if name not in allowed:
-                report.error(rel, doc.line(key, ident, name), f"{key}.{ident}.{excerpt(name)}",
-                             f"unknown field{suggest(name, allowed)}")
-        out[ident] = MappingProxyType({name: text_of(texts.get(name), report, rel, doc.line(key, ident, name),
-                                                   f"{key}.{ident}.{name}") for name in sorted(allowed)})
-    for ident, item in known.items():
-        for name in sorted(allowed):
-            english = getattr(item, name)
-            if not english:
-                continue
-            if out.get(ident, {}).get(name):
-                done += 1
-            else:
-                report.warning(rel, doc.line(key, ident) if ident in out else doc.line(key), f"{key}.{ident}.{name}",
-                               "not translated yet (the English is shown)")
-    return MappingProxyType(out), done
-
-
-def site_labels(site) -> int:
-    return bool(site.title) + bool(site.subtitle) + sum(
-        bool(t.label) + bool(t.description) for t in site.themes) + sum(bool(e.label) + bool(e.intro) for e in site.eras)

@@ -14,8 +14,7 @@ from .diagnostics import Report, excerpt
 from .languages import kind_of
 
 KEY = "english"
-PART = 4                                  # hex digits per field: three fields make the 12 of a digest
-DIGEST = re.compile(r"[0-9a-f]{12}")
+PART = 4                                  # hex digits per text: an event's three make the 12 of its digest
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 # What the page shows the same whichever is typed: the quotes and dashes Markdown's smart punctuation
 # makes of straight ones and of -- and ---, and one character written precomposed or decomposed.
@@ -43,44 +42,49 @@ def changed(recorded: str, current: str, names) -> list[str]:
             if recorded[i * PART:(i + 1) * PART] != current[i * PART:(i + 1) * PART]]
 
 
-def recorded(doc, data: dict, rel: str, line, current: str, report: Report, kind: str = "event") -> str | None:
+def recorded(doc, data: dict, rel: str, line, current: str, report: Report, kind: str = "event",
+             at: tuple = ()) -> str | None:
     """The digest the translation records, or None (no record, or one that is not a digest: an error,
-    or a warning when it is left blank, each giving the English's digest now to paste)."""
+    or a warning when it is left blank, each giving the English's digest now to paste). data: the
+    mapping that holds the record, at that path in doc (a theme's entry in site.yaml: themes, its id)."""
     if KEY not in data:
         return None
-    node = doc.value_node(KEY)
+    node = doc.value_node(*at, KEY)
     # As written: a digest of digits alone reads as a YAML number, which would lose its leading zeros.
     raw = node.value if isinstance(node, yaml.ScalarNode) else data[KEY]
-    if isinstance(raw, str) and DIGEST.fullmatch(raw.strip()):
+    if isinstance(raw, str) and re.fullmatch(f"[0-9a-f]{{{len(current)}}}", raw.strip()):
         return raw.strip()
+    field = ".".join((*at, KEY))
     if data[KEY] is None:
-        report.warning(rel, line, KEY, f"no digest yet: the English of this {kind} now has `{KEY}: {current}` "
-                                       "(set it once the translation says what that English says)")
+        report.warning(rel, line, field, f"no digest yet: the English of this {kind} now has `{KEY}: {current}` "
+                                         "(set it once the translation says what that English says)")
     else:
         got = f"'{excerpt(raw)}'" if isinstance(raw, str) else kind_of(raw)
-        report.error(rel, line, KEY, f"expected the 12 hex digits (0-9, a-f) of the English the translation was "
-                                     f"made from, got {got}; the English of this {kind} now has `{KEY}: {current}`")
+        report.error(rel, line, field, f"expected the {len(current)} hex digits (0-9, a-f) of the English the "
+                                       f"translation was made from, got {got}; the English of this {kind} now has "
+                                       f"`{KEY}: {current}`")
     return None
 
 
 def stale(record: str | None, current: str, names, translated, rel: str, line, report: Report,
-          kind: str = "event") -> tuple[str, ...]:
+          kind: str = "event", at: tuple = ()) -> tuple[str, ...]:
     """The translated texts whose English has changed since the record, with a warning naming them.
     A text left in English (translated: its names) shows the English as it is, so it cannot be stale."""
     if record is None or record == current:
         return ()
     fields = tuple(name for name in changed(record, current, names) if name in translated)
     if fields:
-        report.warning(rel, line, KEY, f"the English of this {kind} has changed since it was translated "
-                                       f"({', '.join(fields)}): update the translation, then set "
-                                       f"`{KEY}: {current}`")
+        report.warning(rel, line, ".".join((*at, KEY)), f"the English of this {kind} has changed since it was "
+                                                        f"translated ({', '.join(fields)}): update the translation, "
+                                                        f"then set `{KEY}: {current}`")
     return fields
 
 
 def check(doc, data: dict, rel: str, line, english: dict, translated, report: Report,
-          kind: str = "event") -> tuple[bool, tuple[str, ...]]:
+          kind: str = "event", at: tuple = ()) -> tuple[bool, tuple[str, ...]]:
     """(whether the translation records a digest, the texts of it now out of date). english: each
-    text's name -> its English, in the digest's order; translated: the names the translation has."""
+    text's name -> its English, in the digest's order; translated: the names the translation has;
+    at: the path in doc of the mapping data, which holds the record (() for the top)."""
     current = english_digest(english.values())
-    record = recorded(doc, data, rel, line, current, report, kind)
-    return record is not None, stale(record, current, tuple(english), translated, rel, line, report, kind)
+    record = recorded(doc, data, rel, line, current, report, kind, at)
+    return record is not None, stale(record, current, tuple(english), translated, rel, line, report, kind, at)
