@@ -5,9 +5,11 @@ written, stays current."""
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 
+import jsonschema
 import pytest
 
 from support import multilingual
@@ -339,3 +341,65 @@ def test_every_bundled_translation_records_its_english_and_is_current():
     found = i18n.load(src, content.load(src, report), report)
     for code, texts in found.texts.items():
         assert (code, texts.coverage.stale, texts.coverage.unstamped) == (code, 0, 0)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Lists and the data export: where a stale translated title or summary is shown beside others
+
+
+def _stale_item(out, path: str, event: str = "1689-treaty-of-nerchinsk"):
+    """The list item of event on the page at path, and its note of a stale translation (or None)."""
+    page = (out / path).read_text(encoding="utf-8")
+    item = re.search(rf'<li class="event[^"]*" id="e-{event}".*?\n</li>', page, re.S).group(0)
+    found = re.search(r'<p class="event-stale">(.*?)</p>', item)
+    return found and found.group(1)
+
+
+def test_a_stale_translated_title_or_summary_is_marked_in_every_list_in_that_language_only(src, tmp_path):
+    from timeline.build import build_site
+    _retitle(src, "Treaty of Nerchinsk signed")
+    new, _ = _english(src)
+    _stamp(src, ZH, new)   # the Chinese has caught up, the Russian has not
+    result = build_site(src, tmp_path / "out")
+    assert result.ok, [str(d) for d in result.diagnostics]
+    out = tmp_path / "out"
+    for page in ("ru/index.html", "ru/eras/early/index.html", "ru/themes/territory/index.html"):
+        assert _stale_item(out, page) == "Английский текст изменился после перевода.", page
+    for page in ("index.html", "zh/index.html", "zh/eras/early/index.html"):
+        assert _stale_item(out, page) is None, page
+    assert _stale_item(out, "ru/index.html", "1727-treaty-of-kyakhta") is None
+    events = {e["id"]: e for e in json.loads((out / "events.json").read_text(encoding="utf-8"))["events"]}
+    nerchinsk = events["1689-treaty-of-nerchinsk"]["translations"]
+    assert (nerchinsk["ru"]["stale"], nerchinsk["zh-Hans"]["stale"]) == (["title"], [])
+    assert events["1727-treaty-of-kyakhta"]["translations"]["ru"]["stale"] == []
+    schema = json.loads((out / "schema/events.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate({**json.loads((out / "events.json").read_text(encoding="utf-8"))}, schema)
+
+
+def test_a_stale_body_alone_leaves_the_lists_unmarked_but_the_export_says_so(src, tmp_path):
+    from timeline.build import build_site
+    path = src / EVENT
+    path.write_text(path.read_text(encoding="utf-8").replace("The border ran", "The frontier ran"), encoding="utf-8")
+    result = build_site(src, tmp_path / "out")
+    assert result.ok, [str(d) for d in result.diagnostics]
+    out = tmp_path / "out"
+    assert _stale_item(out, "zh/index.html") is None   # a list shows no body
+    events = json.loads((out / "events.json").read_text(encoding="utf-8"))["events"]
+    assert next(e for e in events if e["id"] == "1689-treaty-of-nerchinsk")["translations"]["zh-Hans"]["stale"] == \
+        ["body"]
+
+
+def test_a_translation_falling_behind_between_two_builds_marks_its_lists_as_a_fresh_build_does(src, tmp_path):
+    """The preview keeps list items and entries between builds (incremental.Memo): one whose
+    translation has just fallen behind is made again."""
+    from timeline.build import build_site
+    from timeline.incremental import Memo
+    memo, out, fresh = Memo(), tmp_path / "out", tmp_path / "fresh"
+    assert build_site(src, out, memo=memo).ok
+    assert _stale_item(out, "ru/index.html") is None
+    _retitle(src, "Treaty of Nerchinsk signed")
+    assert build_site(src, out, memo=memo).ok and build_site(src, fresh, use_cache=False).ok
+    assert _stale_item(out, "ru/themes/territory/index.html") == "Английский текст изменился после перевода."
+    for page in ("ru/index.html", "ru/eras/early/index.html", "zh/themes/diplomacy/index.html"):
+        assert (out / page).read_bytes() == (fresh / page).read_bytes(), page
+    assert (out / "events.json").read_bytes() == (fresh / "events.json").read_bytes()

@@ -128,7 +128,7 @@ def _json_with_list(data: dict, key: str, items: list[bytes]) -> bytes:
 def _translation(entry, prefix: str) -> dict:
     return {"title": entry.event.title, "url": prefix + urls.path("event", entry.id), "date_display": entry.date_display,
             "summary_text": entry.summary_text, "summary_html": str(entry.summary_list_html),
-            "body_html": str(entry.body_html), "english": sorted(entry.english)}
+            "body_html": str(entry.body_html), "english": sorted(entry.english), "stale": sorted(entry.stale)}
 
 
 def events_json(tl: Timeline, memo: Memo | None = None, others=(), stretch: int = STRETCH) -> bytes:

@@ -97,6 +97,7 @@ class Entry:
     cited: dict = field(default_factory=dict)  # key -> Source: every source the event cites or lists
     places: list = field(default_factory=list)  # model.Place for each id of event.place
     english: frozenset = frozenset()  # in a translated edition, the texts still in English (localize)
+    stale: frozenset = frozenset()    # and those translated from an English that has changed since (transstamp)
     language: str = "en"        # the edition's language: the note markers' names are in it
     # Read for every event by every build (plain attributes: a cached_property's first read costs
     # microseconds, and a command-line build makes 10,000 entries afresh).
@@ -281,47 +282,47 @@ def _texts(events, sources: dict, cites: dict, renderer: Renderer, memo: Memo, c
 
 
 def _entries(events, texts: list[tuple], site, sources: dict, related: dict, memo: Memo,
-             english: dict | None = None) -> list[Entry]:
+             english: dict | None = None, stale: dict | None = None) -> list[Entry]:
     """Each event's Entry, made again only when its text, its links, the site's eras, themes and
-    places or (a translated edition) which of its texts are still in English changed."""
+    places or (a translated edition) which of its texts are still in English, or stale, changed."""
     themes = {t.id: t for t in site.themes}
     places = {p.id: p for p in site.places}
     ids = [event.id for event in events]
     shared = digest(site.eras, site.themes, site.places, site.language)
 
-    def entry(event, head: EntryHead, text, links, prev, next_, left) -> Entry:
+    def entry(event, head: EntryHead, text, links, prev, next_, left, old) -> Entry:
         shown, key = display_span(event.date, event.end), head.digest
         if left is not None:
-            # A translated edition: dates in its language, and pages show what is still in English.
+            # A translated edition: dates in its language, and pages show what is still in English or stale.
             shown = display_span_in(event.date, event.end, site.language)
-            key = digest(head.digest, site.language, shown, sorted(left))
+            key = digest(head.digest, site.language, shown, sorted(left), sorted(old))
         return Entry(event, era_for(event.date.gregorian[0], site.eras), [themes[t] for t in event.themes], shown,
                      head.summary_text, head.note_count, text, links, prev, next_, key,
                      {k: sources[k] for k in head.cited}, [places[p] for p in event.place],
-                     left or frozenset(), site.language)
+                     left or frozenset(), old, site.language)
 
     entries = []
     for i, (event, (head, text)) in enumerate(zip(events, texts)):
         prev, next_ = ids[i - 1] if i else None, ids[i + 1] if i < len(ids) - 1 else None
-        links, left = related[event.id], english[event.id] if english is not None else None
+        links, left, old = related[event.id], english and english[event.id], frozenset((stale or {}).get(event.id, ()))
         inputs = f"{head.digest} {prev} {next_} {' '.join(links)} {shared}"
-        inputs += f" {sorted(left)}" if left is not None else ""
+        inputs += f" {sorted(left)} {sorted(old)}" if left is not None else ""
         entries.append(memo.get(ENTRIES, event.id, inputs,
-                                lambda: entry(event, head, text, links, prev, next_, left)))
+                                lambda: entry(event, head, text, links, prev, next_, left, old)))
     return entries
 
 
 def build(content: Content, renderer: Renderer | None = None, memo: Memo | None = None,
-          english: dict | None = None) -> Timeline:
+          english: dict | None = None, stale: dict | None = None) -> Timeline:
     """The Timeline of the content. memo: an incremental.Memo, from which an unchanged event (with
     unchanged sources) keeps its rendered text and notes. english: for a translated edition
-    (localize), event id -> which of its texts are still in English."""
+    (localize), event id -> which of its texts are still in English; stale: -> which are out of date."""
     site, sources, events = content.site, content.sources, content.events
     renderer = renderer or Renderer()
     memo = Memo() if memo is None else memo
     related = _related(events)
     texts = _texts(events, sources, content.cites, renderer, memo, site.language)
-    entries = _entries(events, texts, site, sources, related, memo, english)
+    entries = _entries(events, texts, site, sources, related, memo, english, stale)
     ids = [event.id for event in events]
     cited_by = {key: [] for key in sources}
     for event, (head, _) in zip(events, texts):
