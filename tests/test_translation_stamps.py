@@ -403,3 +403,24 @@ def test_a_translation_falling_behind_between_two_builds_marks_its_lists_as_a_fr
     for page in ("ru/index.html", "ru/eras/early/index.html", "zh/themes/diplomacy/index.html"):
         assert (out / page).read_bytes() == (fresh / page).read_bytes(), page
     assert (out / "events.json").read_bytes() == (fresh / "events.json").read_bytes()
+
+
+def test_a_stale_theme_or_era_says_so_on_its_own_page_in_that_language_only(src, tmp_path):
+    from timeline.build import build_site
+    _write_ru_site(src, _site_stamps(src))
+    _edit_site(src, "description: Treaties.}", "description: Treaties and embassies.}")
+    _edit_site(src, "intro: The late period.}", "intro: The later period.}")
+    result = build_site(src, tmp_path / "out")
+    assert result.ok, [str(d) for d in result.diagnostics]
+    out = tmp_path / "out"
+
+    def note(path):
+        found = re.search(r'<p class="translation-note">.*?</p>', (out / path).read_text(encoding="utf-8"))
+        return found and found.group(0)
+
+    for page in ("ru/themes/diplomacy/index.html", "ru/eras/late/index.html"):
+        assert '<br>Английский текст изменился после перевода этой страницы: <a href="../../../' in note(page), page
+    for page in ("ru/themes/trade/index.html", "ru/eras/early/index.html", "ru/index.html"):
+        assert "изменился" not in note(page), page
+    assert note("themes/diplomacy/index.html") is None
+    assert "英文原文已有改动" not in note("zh/themes/diplomacy/index.html")   # the Chinese records nothing
