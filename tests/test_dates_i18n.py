@@ -7,7 +7,10 @@ import pytest
 
 from support import ROOT
 from timeline import catalogs, content
-from timeline.dates import (century_label, decade_label, display_in, display_span, display_span_in, parse)
+from timeline.cite import EDITION
+from timeline.dateforms import Forms, declared
+from timeline.dates import (century_label, decade_label, display_in, display_span, display_span_in, parse,
+                            phrase_in)
 from timeline.diagnostics import Report
 
 
@@ -24,7 +27,7 @@ def d(text, calendar="gregorian"):
     ("1725-01", "julian", "January 1725 (O.S.)", "儒略历1725年1月", "январь 1725\u202fг. (ст.\u00a0ст.)"),
     ("1900-07", "gregorian", "July 1900", "1900年7月", "июль 1900\u202fг."),
     ("1727", "gregorian", "1727", "1727年", "1727"),
-    ("1650~", "gregorian", "c. 1650", "约1650年", "ок.\u00a01650"),
+    ("1650~", "gregorian", "c. 1650", "约1650年", "ок.\u00a01650\u202fг."),
     ("1858-05?", "gregorian", "May 1858?", "1858年5月？", "май 1858\u202fг. (?)"),
     ("1689-08-27~", "julian", "c. 27 August (6 September N.S.) 1689", "约儒略历1689年8月27日（公历9月6日）",
      "ок.\u00a027 августа (6 сентября н.\u00a0ст.) 1689\u202fг."),
@@ -43,7 +46,12 @@ def test_a_date_is_written_as_each_languages_readers_write_it(value, calendar, e
     ("1958-07", "1958-09", "July 1958 – September 1958", "1958年7月 – 9月", "июль\u00a0— сентябрь 1958\u202fг."),
     ("1904-02", "1905-09-05", "February 1904 – 5 September 1905", "1904年2月 – 1905年9月5日",
      "февраль 1904\u202fг. — 5 сентября 1905\u202fг."),
-    ("1650~", "1660", "c. 1650 – 1660", "约1650年 – 1660年", "ок.\u00a01650 — 1660"),
+    ("1650~", "1660", "c. 1650 – 1660", "约1650年 – 1660年", "ок.\u00a01650\u202fг. — 1660"),
+    # approximate months: "ок." governs the genitive (CLDR's format context), each end its own
+    ("1967-01~", "1967-02~", "c. January 1967 – c. February 1967", "约1967年1月 – 约1967年2月",
+     "ок.\u00a0января 1967\u202fг. — ок.\u00a0февраля 1967\u202fг."),
+    ("1967-01~", "1967-03", "c. January 1967 – March 1967", "约1967年1月 – 1967年3月",
+     "ок.\u00a0января 1967\u202fг. — март 1967\u202fг."),
 ])
 def test_a_span_is_written_in_each_language(start, end, en, zh, ru):
     s, e = d(start), d(end)
@@ -101,3 +109,63 @@ def test_every_date_phrase_has_a_translation_in_every_shipped_language():
     messages = catalogs.extract_python(str(ROOT / "timeline" / "dates.py"))
     assert {m for _, _, m in messages} >= {"c. {date}", "{old} ({new} N.S.) {year}", "{year}s", "{ordinal} century"}
     assert catalogs.untranslated(messages, catalogs.ENGINE_LOCALE, ("zh-Hans", "ru"), catalogs.ENGINE_DOMAIN) == []
+
+
+# Russian: a phrase whose words govern the date ("ок.", "от") takes CLDR's format-context month, the genitive;
+# a date standing alone, or heading its phrase ("{date} (?)", "{date} (ст. ст.)"), the stand-alone nominative.
+@pytest.mark.parametrize("value, calendar, ru", [
+    ("1967-01", "gregorian", "январь 1967\u202fг."),
+    ("1967-01~", "gregorian", "ок.\u00a0января 1967\u202fг."),
+    ("1967-01?", "gregorian", "январь 1967\u202fг. (?)"),
+    ("1725-01", "julian", "январь 1725\u202fг. (ст.\u00a0ст.)"),
+    ("1725-01~", "julian", "ок.\u00a0января 1725\u202fг. (ст.\u00a0ст.)"),
+    ("1725-01?", "julian", "январь 1725\u202fг. (ст.\u00a0ст.) (?)"),
+    ("1650", "gregorian", "1650"),
+    ("1650~", "julian", "ок.\u00a01650\u202fг."),
+    ("1650?", "gregorian", "1650 (?)"),
+    ("1650-11-03~", "gregorian", "ок.\u00a03 ноября 1650\u202fг."),
+])
+def test_a_russian_month_or_year_takes_the_form_its_phrase_governs(value, calendar, ru):
+    assert display_in(d(value, calendar), "ru") == ru
+
+
+@pytest.mark.parametrize("value, calendar, zh", [
+    ("1967-01", "gregorian", "1967年1月"), ("1967-01~", "gregorian", "约1967年1月"),
+    ("1967-01?", "gregorian", "1967年1月？"), ("1725-01~", "julian", "约儒略历1725年1月"),
+    ("1650~", "gregorian", "约1650年"), ("1650", "julian", "1650年"), ("2026-11-28?", "gregorian", "2026年11月28日？"),
+])
+def test_chinese_dates_are_as_they_were(value, calendar, zh):
+    date = d(value, calendar)
+    assert display_in(date, "zh-Hans") == display_in(date, "zh-Hans", "format") == zh
+
+
+@pytest.mark.parametrize("edition, en, zh, ru", [
+    ("2026-11", "Edition of November 2026", "2026年11月版", "Издание от ноября 2026\u202fг."),
+    ("2026-11~", "Edition of c. November 2026", "约2026年11月版", "Издание от ок.\u00a0ноября 2026\u202fг."),
+    ("2026", "Edition of 2026", "2026年版", "Издание от 2026\u202fг."),
+    ("2026-11-28", "Edition of 28 November 2026", "2026年11月28日版", "Издание от 28 ноября 2026\u202fг."),
+])
+def test_the_edition_phrase_takes_its_date_in_the_form_its_translation_declares(edition, en, zh, ru):
+    date = d(edition)
+    assert (phrase_in(EDITION, date, "en"), phrase_in(EDITION, date, "zh-Hans"), phrase_in(EDITION, date, "ru")) == \
+        (en, zh, ru)
+
+
+def test_a_phrase_declares_its_dates_form_with_a_format_spec():
+    forms = Forms("январь 1967 г.", "января 1967 г.")
+    assert ("ок. {date:format}".format(date=forms), "{date} (?)".format(date=forms)) == \
+        ("ок. января 1967 г.", "январь 1967 г. (?)")
+    # a phrase around a phrase: a date heading the inner one takes the form the outer asks for
+    assert "ок. {date:format}".format(date=forms.through("{date} (ст. ст.)")) == "ок. января 1967 г. (ст. ст.)"
+    assert (declared("Издание от {date:format}"), declared("{date}版"), declared("no date")) == ("format", "", "")
+    with pytest.raises(ValueError, match=r"\{date\} or \{date:format\}, not \{date:genitive\}"):
+        "{date:genitive}".format(date=forms)
+
+
+def test_every_shipped_date_phrase_asks_for_a_form_the_dates_have():
+    forms = Forms("alone", "within")
+    for code in ("zh-Hans", "ru"):
+        for message in ("c. {date}", "{date}?", "{date} (O.S.)", EDITION):
+            text = catalogs.engine(code).gettext(message)
+            assert text != message and declared(text) in ("", "format"), (code, message)
+            assert "alone" in text.format(date=forms) or "within" in text.format(date=forms)

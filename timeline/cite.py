@@ -81,8 +81,7 @@ class _Shared(NamedTuple):
         lang = ' lang="en"' if "title" in site.english else ""   # a translated edition's title not yet translated
         after_title = [f"<cite{lang}>{escape(site.title)}</cite>"]
         if shown:
-            date = dates.display_in(edition_date, site.language or "en")
-            after_title.append(str(escape(_(EDITION).format(date=date))))
+            after_title.append(str(escape(dates.phrase_in(EDITION, edition_date, site.language or "en"))))
         # BibTeX: one @misc entry; editors as authors (braced whole: a name of an organisation is not
         # split into given and family names).
         authors = [("author", "{" + " and ".join(_bibtex(p) for p in people) + "}")] if people else []

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from .dateforms import Forms, locale as _locale, own_forms, skeleton as _skeleton
 from .diagnostics import excerpt
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -178,7 +179,8 @@ def N_(message: str) -> str:  # marks a message for Babel's extraction (timeline
     return message
 
 
-# Formatted with str.format; the placeholders are dates already written in the language.
+# Formatted with str.format; the placeholders are dates already written in the language. A translation
+# writes "{date:format}" where its words govern the date's case ("ок. {date:format}"): timeline/dateforms.py.
 APPROXIMATE = N_("c. {date}")
 UNCERTAIN = N_("{date}?")
 OLD_STYLE_MONTH = N_("{date} (O.S.)")
@@ -194,54 +196,54 @@ def _english(code: str) -> bool:
     return code == "en" or code.startswith("en-")
 
 
-def _phrase(message: str, code: str, **parts) -> str:
+def _translated(message: str, code: str) -> str:
     from .catalogs import engine
-    return engine(code).gettext(message).format(**parts)
+    return engine(code).gettext(message)
 
 
-def _locale(code: str):
-    from babel import Locale
-    return Locale.parse(code, sep="-")
+def _phrase(message: str, code: str, **parts) -> str:
+    return _translated(message, code).format(**parts)
 
 
-def _skeleton(skeleton: str, y: int, m: int | None, d: int | None, code: str) -> str:
-    from babel.dates import format_skeleton
-    return format_skeleton(skeleton, _dt.date(y, m or 1, d or 1), locale=_locale(code))
+def display_in(date: HistDate, code: str, form: str = "") -> str:
+    """A date as a reader of the language writes it, with its qualifier and the Old Style note:
+    `27 августа (6 сентября н. ст.) 1689 г.`, `约1650年`; stand-alone, or in the form a phrase's
+    translation asks for ("format": `ок. января 1967 г.`). English is HistDate.display()."""
+    if _english(code):
+        return date.display()
+    return format(_forms_in(date, code), form)
 
 
-def _own_form(date: HistDate, code: str) -> str:
-    """The date at its precision in the language: 1689年8月27日, август 1689 г., 1689年."""
-    skeleton = {"day": "yMMMMd", "month": "yMMMM", "year": "y"}[date.precision]
-    return _skeleton(skeleton, date.year, date.month, date.day, code)
+def phrase_in(message: str, date: HistDate, code: str) -> str:
+    """An engine phrase around a date ("Edition of {date}"), the date in the form its translation asks for."""
+    if _english(code):
+        return message.format(date=date.display())
+    return _phrase(message, code, date=_forms_in(date, code))
 
 
 @lru_cache(maxsize=8192)   # Babel takes ~150 µs a date; notes and lists ask for the same ones again
-def display_in(date: HistDate, code: str) -> str:
-    """A date as a reader of the language writes it, with its qualifier and the Old Style note:
-    `27 августа (6 сентября н. ст.) 1689 г.`, `约1650年`. English is HistDate.display()."""
-    if _english(code):
-        return date.display()
+def _forms_in(date: HistDate, code: str) -> Forms:
     return _qualify_in(_plain_in(date, code), date.qualifier, code)
 
 
-def _plain_in(date: HistDate, code: str) -> str:
+def _plain_in(date: HistDate, code: str) -> Forms:
+    own = own_forms(date.precision, date.year, date.month, date.day, code)
     if date.calendar != "julian" or date.precision == "year":
-        return _own_form(date, code)
+        return own
     if date.precision == "month":
-        return _phrase(OLD_STYLE_MONTH, code, date=_own_form(date, code))
+        return own.through(_translated(OLD_STYLE_MONTH, code))
     gy, gm, gd = date.gregorian
     if gy == date.year:
-        return _phrase(OLD_STYLE_SAME_YEAR, code, old=_skeleton("MMMMd", date.year, date.month, date.day, code),
+        text = _phrase(OLD_STYLE_SAME_YEAR, code, old=_skeleton("MMMMd", date.year, date.month, date.day, code),
                        new=_skeleton("MMMMd", gy, gm, gd, code), year=_skeleton("y", date.year, None, None, code))
-    return _phrase(OLD_STYLE_OTHER_YEAR, code, old=_own_form(date, code), new=_skeleton("yMMMMd", gy, gm, gd, code))
+    else:
+        text = _phrase(OLD_STYLE_OTHER_YEAR, code, old=own.alone, new=_skeleton("yMMMMd", gy, gm, gd, code))
+    return Forms(text, text)
 
 
-def _qualify_in(text: str, qualifier: str, code: str) -> str:
-    if qualifier == "~":
-        return _phrase(APPROXIMATE, code, date=text)
-    if qualifier == "?":
-        return _phrase(UNCERTAIN, code, date=text)
-    return text
+def _qualify_in(forms: Forms, qualifier: str, code: str) -> Forms:
+    phrase = {"~": APPROXIMATE, "?": UNCERTAIN}.get(qualifier)
+    return forms.through(_translated(phrase, code)) if phrase else forms
 
 
 # CLDR's interval patterns abbreviate months ("31 июл. — 3 авг."); spans here spell them out as the

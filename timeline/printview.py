@@ -20,6 +20,8 @@ from markupsafe import Markup, escape
 from . import sources as fmt
 from . import urls
 from .catalogs import N_, engine
+from .cite import EDITION
+from .dateforms import declared
 from .dates import display_in, parse as parse_date
 from .index import noteref
 
@@ -158,11 +160,17 @@ def bibliography_order(sources) -> list:
     return sorted(sources, key=fmt.sort_key)
 
 
-def long_date(iso: str, code: str = "en") -> str:
+# The engine's phrases a template may write a date within, the same words as the template's own:
+# "Издание от {date:format}" asks for "ноября 2026 г." in "издание от <time>…</time>" too.
+_WITHIN = {"edition": EDITION}
+
+
+def long_date(iso: str, code: str = "en", within: str = "") -> str:
     """'2026-11-28' as a reader of the language writes it, '28 November 2026', '2026年11月28日';
-    anything else unchanged."""
+    anything else unchanged. Within a phrase of _WITHIN, in the form the phrase's translation asks for."""
+    form = declared(engine(code).gettext(_WITHIN[within])) if within else ""
     try:
-        return display_in(parse_date(iso), code)
+        return display_in(parse_date(iso), code, form)
     except (ValueError, TypeError):
         return iso
 

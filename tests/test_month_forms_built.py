@@ -1,0 +1,61 @@
+"""A translated edition's pages write a month or a year in the form its phrase governs: the Russian
+"ок. января 1967 г." and "издание от ноября 2026 г." (CLDR's format-context month, the genitive) where the
+date stands after "ок." or "от", "январь 1967 г." where it stands alone; Chinese and English as they were."""
+
+from __future__ import annotations
+
+import pytest
+
+from support import multilingual
+from timeline.build import build_site
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+EVENT = """title: Siege of the embassy
+date: 1967-01~
+end: 1967-02~
+themes: [diplomacy]
+significance: minor
+summary: A siege [@mancall-1971, p. 1].
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("monthforms")
+    src = multilingual(root / "site_src")
+    (src / "events" / "1967-siege.yaml").write_text(EVENT, encoding="utf-8")
+    with open(src / "site.yaml", "a", encoding="utf-8") as f:
+        f.write('edition: "2026-11~"\n')
+    result = build_site(src, root / "out")
+    assert result.ok, "\n".join(map(str, result.diagnostics))
+    return root / "out"
+
+
+def _page(out, path):
+    return (out / path).read_text(encoding="utf-8")
+
+
+SPAN = {"": "c. January 1967 – c. February 1967", "zh/": "约1967年1月 – 约1967年2月",
+        "ru/": f"ок.{NBSP}января 1967{NNBSP}г. — ок.{NBSP}февраля 1967{NNBSP}г."}
+
+
+@pytest.mark.parametrize("prefix", SPAN)
+def test_an_approximate_months_span_is_written_in_its_governed_form_on_the_event_page_and_lists(built, prefix):
+    shown = f'<time datetime="1967-01">{SPAN[prefix]}</time>'
+    assert shown in _page(built, prefix + "events/1967-siege/index.html")
+    assert shown in _page(built, prefix + "themes/diplomacy/index.html")
+
+
+EDITION = {"": ("edition of", "Edition of", "c. November 2026"), "zh/": ("", "", "约2026年11月"),
+           "ru/": ("издание от", "Издание от", f"ок.{NBSP}ноября 2026{NNBSP}г.")}
+
+
+@pytest.mark.parametrize("prefix", EDITION)
+def test_the_edition_date_after_its_words_is_in_their_form_in_the_footer_and_on_the_title_page(built, prefix):
+    footer, title, date = EDITION[prefix]
+    shown = f'<time datetime="2026-11">{date}</time>'
+    assert f"{footer} {shown}".strip() in _page(built, prefix + "index.html")
+    assert f"{title} {shown}".strip() in _page(built, prefix + "print/index.html")
+    assert "ноябрь" not in _page(built, prefix + "index.html")
+    if prefix == "ru/":   # the citation's edition, in the engine's own phrase
+        assert f"Издание от {date}." in _page(built, prefix + "events/1967-siege/index.html")
