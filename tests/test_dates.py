@@ -46,6 +46,22 @@ def test_the_datetime_attribute_is_the_iso_form_without_its_qualifier():
     assert parse("0988-01-02").datetime == "0988-01-02"
 
 
+@pytest.mark.parametrize("value, datetime, shown", [
+    # January 1725 O.S. is 12 January - 11 February N.S.: "1725-01" named a Gregorian month it is not. Its
+    # year is the year as an Old Style year's is (December O.S. runs 11 or 12 days into the next one).
+    ("1725-01", "1725", "January 1725 (O.S.)"),
+    ("1725-12~", "1725", "c. December 1725 (O.S.)"),
+    # A year is numbered alike in both calendars, each beginning on 1 January: no "(O.S.)" to add.
+    ("1700", "1700", "1700"),
+    ("1689-08-27", "1689-09-06", "27 August (6 September N.S.) 1689"),
+])
+def test_an_old_style_month_or_year_gives_its_time_the_gregorian_it_is(value, datetime, shown):
+    date = parse(value, "julian")
+    assert (date.datetime, date.iso(), date.display()) == (datetime, datetime + date.qualifier, shown)
+    if not date.day:   # still sorted in its month, as written
+        assert date.sort_key == parse(value.rstrip("~")).sort_key
+
+
 @pytest.mark.parametrize("value, message", [
     ("1858-02-30", "February 1858 has 28 days in the Gregorian calendar, not 30"),
     ("1700-02-29", "February 1700 has 28 days in the Gregorian calendar, not 29"),

@@ -17,6 +17,13 @@ themes: [diplomacy]
 significance: minor
 summary: A siege [@mancall-1971, p. 1].
 """
+OLD_STYLE = """title: An embassy sets out
+date: 1725-01~
+calendar: julian
+themes: [diplomacy]
+significance: minor
+summary: An embassy [@mancall-1971, p. 2].
+"""
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +31,7 @@ def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("monthforms")
     src = multilingual(root / "site_src")
     (src / "events" / "1967-siege.yaml").write_text(EVENT, encoding="utf-8")
+    (src / "events" / "1725-embassy.yaml").write_text(OLD_STYLE, encoding="utf-8")
     with open(src / "site.yaml", "a", encoding="utf-8") as f:
         f.write('edition: "2026-11~"\n')
     result = build_site(src, root / "out")
@@ -58,4 +66,12 @@ def test_the_edition_date_after_its_words_is_in_their_form_in_the_footer_and_on_
     assert f"{title} {shown}".strip() in _page(built, prefix + "print/index.html")
     assert "ноябрь" not in _page(built, prefix + "index.html")
     if prefix == "ru/":   # the citation's edition, in the engine's own phrase
-        assert f"Издание от {date}." in _page(built, prefix + "events/1967-siege/index.html")
+        assert f"Издание от {date}" in _page(built, prefix + "events/1967-siege/index.html")
+
+
+OLD = {"": "c. January 1725 (O.S.)", "zh/": "约儒略历1725年1月", "ru/": f"ок.{NBSP}января 1725{NNBSP}г. (ст.{NBSP}ст.)"}
+
+
+@pytest.mark.parametrize("prefix", OLD)
+def test_an_old_style_month_is_governed_too_and_its_time_names_its_year_not_a_gregorian_month(built, prefix):
+    assert f'<time datetime="1725">{OLD[prefix]}</time>' in _page(built, prefix + "events/1725-embassy/index.html")

@@ -89,9 +89,10 @@ class HistDate:
 
     @property
     def datetime(self) -> str:
-        """The Gregorian ISO 8601 form without the qualifier, as HTML's <time datetime> takes it."""
+        """The Gregorian ISO 8601 form without the qualifier, as HTML's <time datetime> takes it. An Old Style
+        month is its year: no Gregorian month is it (January 1725 O.S. is 12 January - 11 February N.S.)."""
         y, m, d = self.gregorian
-        return f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{d:02d}" if d else "")
+        return f"{y:04d}" + (f"-{m:02d}" if m and (d or self.calendar != "julian") else "") + (f"-{d:02d}" if d else "")
 
     def source_text(self) -> str:
         """The date as the editor wrote it."""
@@ -206,9 +207,8 @@ def _phrase(message: str, code: str, **parts) -> str:
 
 
 def display_in(date: HistDate, code: str, form: str = "") -> str:
-    """A date as a reader of the language writes it, with its qualifier and the Old Style note:
-    `27 августа (6 сентября н. ст.) 1689 г.`, `约1650年`; stand-alone, or in the form a phrase's
-    translation asks for ("format": `ок. января 1967 г.`). English is HistDate.display()."""
+    """A date as a reader of the language writes it, with its qualifier and the Old Style note: `约1650年`,
+    stand-alone, or in the form a phrase asks for ("format": `ок. января 1967 г.`). English is display()."""
     if _english(code):
         return date.display()
     return format(_forms_in(date, code), form)

@@ -92,7 +92,8 @@ def _export_date(string: dict) -> dict:
     return {
         "type": "object",
         "description": "A date at its own precision. iso is proleptic Gregorian (converted from Old Style "
-                       "when calendar is julian), with an EDTF ~ or ? when approximate or uncertain.",
+                       "when calendar is julian; an Old Style month, which no Gregorian month is, as its "
+                       "year), with an EDTF ~ or ? when approximate or uncertain.",
         "properties": {
             "iso": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?[~?]?$"},
             "precision": {"enum": ["year", "month", "day"]},
