@@ -220,7 +220,11 @@ def test_engine_translations_keep_their_placeholders_and_plural_forms(code, form
         if message.pluralizable and (len(strings) != forms or not all(strings)):
             problems.append(f"{message.lineno}: {len(strings)} forms for {ids[0]!r}")
         for string in strings:
-            # "{ordinal} century" is given the century as an ordinal, a Roman and an Arabic number.
-            if ids[0] != "{ordinal} century" and set(re.findall(r"{\w+}", string)) != set(re.findall(r"{\w+}", ids[-1])):
+            # "{ordinal} century" is given the century as an ordinal, a Roman and an Arabic number; a date may
+            # be asked for in CLDR's format context ("ок. {date:format}", timeline/dateforms.py).
+            names = set(re.findall(r"{(\w+)(?::format)?}", string))
+            if ids[0] != "{ordinal} century" and names != set(re.findall(r"{(\w+)}", ids[-1])):
                 problems.append(f"{message.lineno}: {string!r} for {ids[-1]!r}")
+            if re.search(r"{\w*:(?!format})", string) or ":format}" in string and "{date:format}" not in string:
+                problems.append(f"{message.lineno}: {string!r}: only a date takes a form, {{date:format}}")
     assert problems == [], "\n".join(problems)

@@ -202,10 +202,7 @@ def _translated(message: str, code: str) -> str:
     return engine(code).gettext(message)
 
 
-def _phrase(message: str, code: str, **parts) -> str:
-    return _translated(message, code).format(**parts)
-
-
+@lru_cache(maxsize=8192)   # Babel takes ~150 µs a date; notes and lists ask for the same ones again
 def display_in(date: HistDate, code: str, form: str = "") -> str:
     """A date as a reader of the language writes it, with its qualifier and the Old Style note: `约1650年`,
     stand-alone, or in the form a phrase asks for ("format": `ок. января 1967 г.`). English is display()."""
@@ -218,10 +215,10 @@ def phrase_in(message: str, date: HistDate, code: str) -> str:
     """An engine phrase around a date ("Edition of {date}"), the date in the form its translation asks for."""
     if _english(code):
         return message.format(date=date.display())
-    return _phrase(message, code, date=_forms_in(date, code))
+    return _translated(message, code).format(date=_forms_in(date, code))
 
 
-@lru_cache(maxsize=8192)   # Babel takes ~150 µs a date; notes and lists ask for the same ones again
+@lru_cache(maxsize=8192)
 def _forms_in(date: HistDate, code: str) -> Forms:
     return _qualify_in(_plain_in(date, code), date.qualifier, code)
 
@@ -234,10 +231,11 @@ def _plain_in(date: HistDate, code: str) -> Forms:
         return own.through(_translated(OLD_STYLE_MONTH, code))
     gy, gm, gd = date.gregorian
     if gy == date.year:
-        text = _phrase(OLD_STYLE_SAME_YEAR, code, old=_skeleton("MMMMd", date.year, date.month, date.day, code),
-                       new=_skeleton("MMMMd", gy, gm, gd, code), year=_skeleton("y", date.year, None, None, code))
+        text = _translated(OLD_STYLE_SAME_YEAR, code).format(
+            old=_skeleton("MMMMd", date.year, date.month, date.day, code), new=_skeleton("MMMMd", gy, gm, gd, code),
+            year=_skeleton("y", date.year, None, None, code))
     else:
-        text = _phrase(OLD_STYLE_OTHER_YEAR, code, old=own.alone, new=_skeleton("yMMMMd", gy, gm, gd, code))
+        text = _translated(OLD_STYLE_OTHER_YEAR, code).format(old=own.alone, new=_skeleton("yMMMMd", gy, gm, gd, code))
     return Forms(text, text)
 
 
@@ -285,7 +283,7 @@ def decade_label(year: int, code: str = "en") -> str:
     decade = year // 10 * 10
     if _english(code):
         return DECADE.format(year=decade)
-    return _phrase(DECADE, code, year=decade)
+    return _translated(DECADE, code).format(year=decade)
 
 
 _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
@@ -313,7 +311,7 @@ def century_label(year: int, code: str = "en") -> str:
     parts = {"ordinal": _ordinal(number), "number": number, "roman": _roman(number)}
     if _english(code):
         return CENTURY.format(**parts)
-    return _phrase(CENTURY, code, **parts)
+    return _translated(CENTURY, code).format(**parts)
 
 
 # Russia's first New Style day: 1 February 1918 (O.S.) was followed by 14 February.
