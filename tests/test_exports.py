@@ -555,3 +555,18 @@ def test_records_are_kept_in_stretches_and_an_edit_makes_its_own_stretch_again(e
         assert made == ([] if edit == "deleted" else [entries[500].id])
     else:
         assert 0 < len(made) <= 3 * exports.STRETCH and len(made) < len(entries) / 5
+
+
+def test_an_old_style_month_is_given_to_timelinejs_and_csl_as_its_year(tmp_path):
+    # January 1725 O.S. runs from 12 January to 11 February N.S.: month 1 named a Gregorian month it is not.
+    from timeline.dates import parse
+    from timeline.exports import _date_parts
+    src = make_site(tmp_path)
+    event = src / "events" / "1689-treaty-of-nerchinsk.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("date: 1689-08-27", "date: 1689-08"), encoding="utf-8")
+    result = render_site(src)
+    assert result.ok, result.diagnostics
+    slide = next(s for s in load(result, "timelinejs.json")["events"] if s["unique_id"] == "1689-treaty-of-nerchinsk")
+    assert slide["start_date"] == {"year": 1689} and slide["display_date"] == "August 1689 (O.S.)"
+    assert _date_parts(parse("1725-01", "julian")) == [1725] and _date_parts(parse("1725-01")) == [1725, 1]
+    assert _date_parts(parse("1689-08-27", "julian")) == [1689, 9, 6]

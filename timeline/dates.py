@@ -88,11 +88,18 @@ class HistDate:
         return self.datetime + self.qualifier
 
     @property
-    def datetime(self) -> str:
-        """The Gregorian ISO 8601 form without the qualifier, as HTML's <time datetime> takes it. An Old Style
-        month is its year: no Gregorian month is it (January 1725 O.S. is 12 January - 11 February N.S.)."""
+    def known(self) -> tuple[int, ...]:
+        """(year[, month[, day]]) as far as the Gregorian calendar knows the date: an Old Style month is
+        its year, no Gregorian month being it (January 1725 O.S. is 12 January - 11 February N.S.)."""
         y, m, d = self.gregorian
-        return f"{y:04d}" + (f"-{m:02d}" if m and (d or self.calendar != "julian") else "") + (f"-{d:02d}" if d else "")
+        if self.calendar == "julian" and not d:
+            return (y,)
+        return tuple(p for p in (y, m, d) if p)
+
+    @property
+    def datetime(self) -> str:
+        """The Gregorian ISO 8601 form without the qualifier, as HTML's <time datetime> takes it (see known)."""
+        return "-".join(f"{p:0{4 if i == 0 else 2}d}" for i, p in enumerate(self.known))
 
     def source_text(self) -> str:
         """The date as the editor wrote it."""

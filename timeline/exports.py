@@ -54,8 +54,7 @@ def quoteattr(text: str) -> str:
 
 
 def _date_parts(date) -> list[int]:
-    y, m, d = date.gregorian
-    return [p for p in (y, m, d) if p]
+    return list(date.known)
 
 
 def csl_item(source) -> dict:
@@ -214,13 +213,7 @@ def timelinejs(tl: Timeline, memo: Memo | None = None, prefix: str = "", more: s
     HTML, so those plain-text fields are escaped here; text.text is the already sanitised summary.
     prefix: the folder of the timeline's language ("" the default); more: its link's text, translated."""
     def parts(d):
-        y, m, day = d.gregorian
-        out = {"year": y}
-        if m:
-            out["month"] = m
-        if day:
-            out["day"] = day
-        return out
+        return dict(zip(("year", "month", "day"), d.known))
 
     base = tl.site.base_url
 
