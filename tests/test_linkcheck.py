@@ -1136,3 +1136,25 @@ def test_a_name_the_look_up_cannot_resolve_now_is_unreachable_not_broken(monkeyp
     outcome = check([url], Settings(timeout=2, retries=0, trust_env=False))
     assert outcome[url] == Outcome("unreachable", "the host's name could not be looked up "
                                                   "(Temporary failure in name resolution) after 1 try")
+
+
+def test_a_name_whose_look_up_failed_for_now_is_looked_up_again_when_retried(monkeypatch):
+    # Red team: a failed look-up was kept for the run, so every retry (and every other address on the
+    # host) failed at once with it, and the backoff that was to give the resolver time gave it none.
+    from timeline import linknames
+    server, asked = Server(), []
+
+    async def flaky(host):
+        asked.append(host)
+        if len(asked) == 1:
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return ["93.184.215.14"]
+    monkeypatch.setattr(linknames, "_addresses", flaky)
+    try:
+        _stand_ins(monkeypatch, server.port)
+        url = f"http://flaky.example.org:{server.port}/ok"
+        outcome = check([url], Settings(timeout=5, retries=2, backoff=0.05, trust_env=False))
+    finally:
+        server.close()
+    assert outcome[url].kind == "ok" and server.hits("/ok")
+    assert asked == ["flaky.example.org", "flaky.example.org"]

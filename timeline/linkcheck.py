@@ -29,7 +29,7 @@ from . import __version__
 # Asked first: the client's own error for such an address came wrapped (ExceptionGroup), a network failure's look.
 from .fields import private, private_host, unusable as _unusable
 from .linkhosts import Hosts as _Hosts, Refused, retry_after as _retry_after
-from .linknames import Names, transport as pinned
+from .linknames import NO_SUCH_HOST, Names, transport as pinned
 
 KINDS = ("ok", "redirected", "broken", "blocked", "unreachable")
 USER_AGENT = (f"timeline-links/{__version__} (link checker of a sourced timeline of Sino-Russian relations; "
@@ -37,7 +37,6 @@ USER_AGENT = (f"timeline-links/{__version__} (link checker of a sourced timeline
 RETRY = {429, 502, 503, 504}
 PERMANENT = {301, 308}
 REDIRECTS = {301, 302, 303, 307, 308}
-NO_SUCH_HOST = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 
 
 @dataclass(frozen=True)

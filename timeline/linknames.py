@@ -27,10 +27,13 @@ class Names:
         self.trust_env, self.allow_private, self.found = trust_env, allow_private, {}
 
     def addresses(self, host: str) -> asyncio.Future:
-        """The addresses of host (its ASCII form, as the connection names it), looked up at the first ask."""
-        if host not in self.found:
-            self.found[host] = asyncio.ensure_future(_addresses(host))
-        return self.found[host]
+        """The addresses of host (its ASCII form, as the connection names it), looked up at the first ask.
+        A look-up that failed but for a name that does not exist is asked again: the resolver's trouble
+        may be over by the retry, which would otherwise fail at once with the same."""
+        known = self.found.get(host)
+        if known is None or known.done() and not known.cancelled() and _passing(known.exception()):
+            self.found[host] = known = asyncio.ensure_future(_addresses(host))
+        return known
 
     async def private(self, url: str) -> str | None:
         """Why url's host name is private here, or None (also when it cannot be looked up: the
@@ -47,6 +50,14 @@ class Names:
         except (OSError, UnicodeError):
             return None
         return _private_among(parsed.host, found)
+
+
+# The resolver's answers that a name does not exist: final for the run, not a passing trouble.
+NO_SUCH_HOST = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+
+
+def _passing(failure: BaseException | None) -> bool:
+    return failure is not None and not (isinstance(failure, socket.gaierror) and failure.errno in NO_SUCH_HOST)
 
 
 def _private_among(host: str, found) -> str | None:
