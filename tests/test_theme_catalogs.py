@@ -228,3 +228,73 @@ def test_engine_translations_keep_their_placeholders_and_plural_forms(code, form
             if re.search(r"{\w*:(?!format})", string) or ":format}" in string and "{date:format}" not in string:
                 problems.append(f"{message.lineno}: {string!r}: only a date takes a form, {{date:format}}")
     assert problems == [], "\n".join(problems)
+
+
+def _engine_po(folder: Path, msgid: str, msgstr: str) -> Path:
+    po = folder / "ru" / "LC_MESSAGES" / f"{catalogs.ENGINE_DOMAIN}.po"
+    po.parent.mkdir(parents=True, exist_ok=True)
+    quoted = msgstr.replace('"', '\\"')
+    po.write_text(f'msgid ""\nmsgstr "Language: ru\\n"\n\nmsgid "{msgid}"\nmsgstr "{quoted}"\n', encoding="utf-8")
+    return po
+
+
+@pytest.mark.parametrize("msgid, msgstr, says", [
+    ("c. {date}", "ок. {date:foo}", "writes {date:foo}: it may write {date} or {date:format}"),
+    ("c. {date}", "ок. {dat}", "writes {dat}: it may write {date} or {date:format}"),
+    ("c. {date}", "ок. {date!r}", "writes {date!r}"),
+    ("c. {date}", "ок. {date.year}", "writes {date.year}"),
+    ("c. {date}", "ок. {0}", "writes {0}"),
+    ("c. {date}", "ок. {date", "expected '}' before end of string (a brace in the text is written {{ or }})"),
+    ("{old} ({new} N.S.)", "{old:format} ({new} н. ст.)", "writes {old:format}: it may write {new}, {old}"),
+])
+def test_an_engine_translation_with_a_name_or_form_the_engine_does_not_give_is_an_error_at_its_line(
+        tmp_path, msgid, msgstr, says):
+    # Red team: the engine formats these with str.format, so "{date:foo}" or "{dat}" stopped the build with
+    # a traceback from wherever the phrase was first written (or, in the footer, printed "2026-11~" as is).
+    po = _engine_po(tmp_path, msgid, msgstr)
+    with pytest.raises(catalogs.CatalogError) as failed:
+        catalogs.load(str(tmp_path), "ru", catalogs.ENGINE_DOMAIN)
+    assert failed.value.line == 4 and says in failed.value.message
+
+
+@pytest.mark.parametrize("msgid, msgstr", [("c. {date}", "ок. {date:format}"), ("accessed {date}", "от {date:format}"),
+                                           ("{ordinal} century", "{roman} век"), ("{year}s", "{{{year}}}-е")])
+def test_an_engine_translation_may_write_its_names_a_dates_form_and_braces_doubled(tmp_path, msgid, msgstr):
+    _engine_po(tmp_path, msgid, msgstr)
+    assert catalogs.load(str(tmp_path), "ru", catalogs.ENGINE_DOMAIN).gettext(msgid) == msgstr
+
+
+def test_a_build_with_a_broken_engine_catalog_fails_with_its_line_not_a_traceback(tmp_path, monkeypatch):
+    from support import multilingual
+    locale = tmp_path / "locale"
+    shutil.copytree(catalogs.ENGINE_LOCALE, locale)
+    po = locale / "ru" / "LC_MESSAGES" / "timeline.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('msgstr "ок.\u00a0{date:format}"', 'msgstr "ок.\u00a0{date:foo}"'), encoding="utf-8")
+    line = po.read_text(encoding="utf-8").split("\n").index('msgid "c. {date}"') + 1
+    monkeypatch.setattr(catalogs, "ENGINE_LOCALE", str(locale))
+    catalogs.engine.cache_clear()
+    try:
+        result = render_site(multilingual(tmp_path / "site_src"))
+    finally:
+        catalogs.engine.cache_clear()
+    assert not result.ok
+    assert [(d.path.endswith("ru/LC_MESSAGES/timeline.po"), d.line) for d in result.diagnostics if "{date:foo}" in d.message] \
+        == [(True, line)]
+
+
+def test_an_access_date_and_a_charts_date_take_a_translations_format_form_too(monkeypatch):
+    # The check above lets a translator ask for the format context wherever a date is written; these two
+    # were given plain text, on which "{date:format}" raised.
+    from types import SimpleNamespace
+    from timeline import chartwords, sources
+    from timeline.dates import HistDate
+    from timeline.model import Source
+    w = sources.words("ru")._replace(accessed="дата обращения: {date:format}")
+    source = Source("k", "webpage", "T", {"URL": "https://example.org/"}, accessed=HistDate(2020, 3))
+    assert "дата обращения: марта 2020\u202fг." in "".join(map(str, sources._access(source, w)))
+    monkeypatch.setattr(chartwords, "texts", lambda code: SimpleNamespace(
+        gettext=lambda m: "{title}, {date:format}" if m == chartwords.MARK else m))
+    entry = SimpleNamespace(event=SimpleNamespace(title="Осада", significance="minor"), date_display="январь 1967 г.",
+                            themes=[])
+    assert chartwords.mark_label(entry, "ru") == "Осада, январь 1967 г."

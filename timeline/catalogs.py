@@ -17,9 +17,11 @@ import gettext
 import io
 import os
 import re
+import string
 from functools import lru_cache
 
 from . import incremental
+from .dateforms import FORMAT
 
 ENGINE_LOCALE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locale")
 ENGINE_DOMAIN = "timeline"
@@ -128,8 +130,51 @@ def load(folder: str, code: str, domain: str = THEME_DOMAIN) -> gettext.NullTran
     for candidate in (code, code.split("-")[0]):
         path = po_path(folder, candidate, domain)
         if os.path.isfile(path):
-            return compile_catalog(read_catalog(path, candidate), path)
+            catalog = read_catalog(path, candidate)
+            if domain == ENGINE_DOMAIN:
+                _check_fields(catalog, path)
+            return compile_catalog(catalog, path)
     return gettext.NullTranslations()
+
+
+# The names an engine phrase is given beside those its English writes: a century as a number too.
+GIVEN_TOO = {"{ordinal} century": {"number", "roman"}}
+
+
+def _check_fields(catalog, path: str) -> None:
+    """The engine formats its phrases with str.format: a translation may write only the names its English
+    does, bare or (a date) in the format context, "{date:format}"; anything else would stop the build
+    where the phrase is first written, far from its line here."""
+    for message in catalog:
+        ids = (message.id,) if isinstance(message.id, str) else message.id
+        strings = (message.string,) if isinstance(message.string, str) else message.string
+        if not message.id or "{" not in "".join(ids) or message.fuzzy:
+            continue
+        given = {name for text in ids for name in _fields(text)} | GIVEN_TOO.get(ids[0], set())
+        for text in filter(None, strings):
+            try:
+                fields = list(string.Formatter().parse(text))
+            except ValueError as exc:
+                raise CatalogError(path, message.lineno, f'the translation of "{ids[0][:50]}": {exc} '
+                                                         '(a brace in the text is written {{ or }})') from None
+            for _text, name, spec, conversion in fields:
+                if name is None:
+                    continue
+                if name not in given or conversion or spec and (name, spec) != ("date", FORMAT):
+                    said = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+                    raise CatalogError(path, message.lineno, f'the translation of "{ids[0][:50]}" writes {said}: '
+                                       f'it may write {_allowed(given)}')
+
+
+def _fields(text: str) -> set:
+    try:
+        return {name for _text, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return set()
+
+
+def _allowed(given: set) -> str:
+    return ", ".join("{" + name + "}" + (" or {date:format}" if name == "date" else "") for name in sorted(given))
 
 
 def digest(translations: gettext.NullTranslations) -> str:

@@ -4,6 +4,7 @@ language, from the engine's catalog (timeline/locale/<locale>/LC_MESSAGES/timeli
 from __future__ import annotations
 
 from .catalogs import N_, NP_, engine
+from .dateforms import Forms
 from .dates import decade_label
 from .printview import joined
 
@@ -31,7 +32,8 @@ def mark_label(entry, code: str = "en") -> str:
     """An event's name for screen readers: title, date, themes and significance, in the language."""
     _ = texts(code).gettext
     significance = entry.event.significance
-    return _(MARK).format(title=entry.event.title, date=entry.date_display,
+    # The date is written as the list writes it, in one form: a translation's {date:format} gets it too.
+    return _(MARK).format(title=entry.event.title, date=Forms(entry.date_display, entry.date_display),
                           themes=joined([t.label for t in entry.themes], code),
                           significance=_(SIGNIFICANCE[significance]) if significance in SIGNIFICANCE else significance)
 

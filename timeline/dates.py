@@ -215,19 +215,21 @@ def display_in(date: HistDate, code: str, form: str = "") -> str:
     stand-alone, or in the form a phrase asks for ("format": `ок. января 1967 г.`). English is display()."""
     if _english(code):
         return date.display()
-    return format(_forms_in(date, code), form)
+    return format(forms_in(date, code), form)
 
 
 def phrase_in(message: str, date: HistDate, code: str) -> str:
     """An engine phrase around a date ("Edition of {date}"), the date in the form its translation asks for."""
     if _english(code):
         return message.format(date=date.display())
-    return _translated(message, code).format(date=_forms_in(date, code))
+    return _translated(message, code).format(date=forms_in(date, code))
 
 
 @lru_cache(maxsize=8192)
-def _forms_in(date: HistDate, code: str) -> Forms:
-    return _qualify_in(_plain_in(date, code), date.qualifier, code)
+def forms_in(date: HistDate, code: str) -> Forms:
+    """A date's two forms in the language, for a phrase whose translation may ask for either; English's one."""
+    english = _english(code) and Forms(date.display(), date.display())
+    return english or _qualify_in(_plain_in(date, code), date.qualifier, code)
 
 
 def _plain_in(date: HistDate, code: str) -> Forms:

@@ -31,6 +31,7 @@ import os
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from . import catalogs
 from .diagnostics import Report, excerpt
 from .languages import Language, load_languages, parse_yaml, shown_path, suggest  # noqa: F401 - the package's names
 from .places import own_name
@@ -172,10 +173,25 @@ def _unnamed_places(src, language: Language, content, report: Report, memo) -> N
                        f"not named in '{language.code}' yet (the English '{excerpt(place.name)}' is shown)")
 
 
+def _engine_catalogs(languages, report: Report) -> bool:
+    """Whether the engine's catalog of every language reads (its dates and words are written from the
+    translations on); its trouble is an error at its line."""
+    fine = True
+    for lang in languages:
+        try:
+            catalogs.engine(lang.code)
+        except catalogs.CatalogError as exc:
+            report.error(shown_path(exc.path), exc.line, None, exc.message)
+            fine = False
+    return fine
+
+
 def load(src, content, report: Report, memo: dict | None = None) -> Languages:
     """The site's languages and every translation, checked: the build's entry point.
     memo: a dict of parsed files kept between builds by the caller (see _parse), or None."""
     languages = load_languages(src, report, content.site.language, [p.slug for p in content.pages])
+    if not _engine_catalogs(languages, report):
+        return Languages(languages, MappingProxyType({}))
     texts = {lang.code: load_texts(src, lang, content, report, memo) for lang in languages if not lang.default}
     for lang in languages:
         if not lang.default:

@@ -20,7 +20,7 @@ from typing import NamedTuple
 from markupsafe import Markup, escape
 
 from .catalogs import N_, engine
-from .dates import HistDate, display_in
+from .dates import HistDate, display_in, forms_in
 from .model import Name, Source
 from .typography import nested, quotes
 
@@ -179,7 +179,7 @@ def _access(source: Source, w: Words = ENGLISH) -> list:
     archived = Markup(f'<a href="{escape(f["archived"])}">{escape(w.archived)}</a>') if f.get("archived") else None
     if f.get("URL"):
         link = _link(f["URL"])
-        aside = [escape(w.accessed.format(date=_date(source.accessed, w)))] if source.accessed else []
+        aside = [escape(w.accessed.format(date=forms_in(source.accessed, w.code)))] if source.accessed else []
         aside += [archived] if archived else []
         if aside:
             link += Markup(" (") + Markup("; ").join(aside) + Markup(")")
