@@ -1158,3 +1158,24 @@ def test_a_name_whose_look_up_failed_for_now_is_looked_up_again_when_retried(mon
         server.close()
     assert outcome[url].kind == "ok" and server.hits("/ok")
     assert asked == ["flaky.example.org", "flaky.example.org"]
+
+
+@pytest.mark.parametrize("no_proxy, url, proxied", [
+    (".example.org", "https://example.org/", True),             # urllib reads it as example.org too; httpx not
+    (".example.org", "https://intranet.example.org/", False),
+    ("http://intranet.example.org", "http://intranet.example.org/", False),   # httpx takes a scheme, urllib not
+    ("example.org", "https://intranet.example.org/", False),
+])
+def test_a_name_is_judged_here_exactly_when_the_client_connects_to_it_itself(dns, monkeypatch, no_proxy, url, proxied):
+    # Red team: the guard read NO_PROXY with urllib, the client with httpx, and they differ: a name httpx
+    # sends through the proxy (which resolves it) was judged by this machine's resolver, and one it
+    # connects to itself was left unjudged until the connection refused it as a network error.
+    import httpx
+    from timeline.linknames import Names, routed
+    dns["example.org"] = dns["intranet.example.org"] = ["10.0.0.5"]
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.org:3128")
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.example.org:3128")
+    monkeypatch.setenv("NO_PROXY", no_proxy)
+    names = Names(True, False)
+    names.proxied = routed(httpx.AsyncClient(trust_env=True))
+    assert (_awaited(names.private(url)) is None) == proxied

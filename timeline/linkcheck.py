@@ -29,7 +29,7 @@ from . import __version__
 # Asked first: the client's own error for such an address came wrapped (ExceptionGroup), a network failure's look.
 from .fields import private, private_host, unusable as _unusable
 from .linkhosts import Hosts as _Hosts, Refused, retry_after as _retry_after
-from .linknames import NO_SUCH_HOST, Names, transport as pinned
+from .linknames import NO_SUCH_HOST, Names, routed, transport as pinned
 
 KINDS = ("ok", "redirected", "broken", "blocked", "unreachable")
 USER_AGENT = (f"timeline-links/{__version__} (link checker of a sourced timeline of Sino-Russian relations; "
@@ -87,6 +87,7 @@ async def _check_all(urls: list[str], s: Settings, transport, done: dict) -> Non
     async with httpx.AsyncClient(headers={"User-Agent": s.user_agent, "Accept": "*/*"}, timeout=s.timeout,
                                  limits=limits, follow_redirects=False, trust_env=s.trust_env,
                                  transport=transport or pinned(names, limits, s.trust_env)) as client:
+        names.proxied = routed(client)
 
         async def one(url):
             done[url] = await _guarded(client, url, s, hosts, names)

@@ -25,6 +25,9 @@ from .fields import private_host
 class Names:
     def __init__(self, trust_env: bool, allow_private: bool):
         self.trust_env, self.allow_private, self.found = trust_env, allow_private, {}
+        # Whether a proxy takes url: the client's own choice where it is known (routed), else the
+        # environment's as urllib reads it.
+        self.proxied = _proxied
 
     def addresses(self, host: str) -> asyncio.Future:
         """The addresses of host (its ASCII form, as the connection names it), looked up at the first ask.
@@ -43,7 +46,7 @@ class Names:
             host = parsed.raw_host.decode("ascii")
         except (httpx.InvalidURL, UnicodeError):
             return None
-        if not host or _is_address(host) or self.trust_env and _proxied(url, host):
+        if not host or _is_address(host) or self.trust_env and self.proxied(url):
             return None   # an address written as one is judged as written (fields.private)
         try:
             found = await self.addresses(host)
@@ -132,10 +135,19 @@ def _is_address(host: str) -> bool:
     return True
 
 
-def _proxied(url: str, host: str) -> bool:
+def _proxied(url: str) -> bool:
     proxies = urllib.request.getproxies_environment()
     return bool(proxies.get(urlsplit(url).scheme) or proxies.get("all")) and \
-        not urllib.request.proxy_bypass_environment(host, proxies)
+        not urllib.request.proxy_bypass_environment(urlsplit(url).hostname or "", proxies)
+
+
+def routed(client: httpx.AsyncClient):
+    """Whether the client sends a url through a proxy, as it decides: httpx reads NO_PROXY otherwise
+    than urllib (".example.org" leaves example.org proxied; "http://host" is one scheme's)."""
+    pick = getattr(client, "_transport_for_url", None)
+    if pick is None:
+        raise RuntimeError(f"httpx {httpx.__version__} chooses its proxies otherwise: links cannot tell which it uses")
+    return lambda url: pick(httpx.URL(url)) is not client._transport
 
 
 async def _addresses(host: str) -> list[str]:
