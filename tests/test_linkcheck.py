@@ -1179,3 +1179,49 @@ def test_a_name_is_judged_here_exactly_when_the_client_connects_to_it_itself(dns
     names = Names(True, False)
     names.proxied = routed(httpx.AsyncClient(trust_env=True))
     assert (_awaited(names.private(url)) is None) == proxied
+
+
+def _tls_server(tmp_path, name: str):
+    """An HTTPS server on 127.0.0.1 whose certificate (self-signed, the trust anchor) is for name alone."""
+    import ssl
+    import subprocess
+    key, cert = tmp_path / f"{name}.key", tmp_path / f"{name}.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", f"/CN={name}", "-addext", f"subjectAltName=DNS:{name}"],
+                   check=True, capture_output=True)
+
+    class Ok(BaseHTTPRequestHandler):
+        def do_HEAD(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Ok)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, cert
+
+
+@pytest.mark.parametrize("certified, kind", [("secure.example.org", "ok"), ("other.example.org", "unreachable")])
+def test_a_pinned_https_connection_checks_the_certificate_against_the_name_not_the_address(
+        dns, monkeypatch, tmp_path, certified, kind):
+    # Red team: the connection goes to the address the look-up judged; the certificate must still be the
+    # name's (an address in its place would pass any certificate for that address, or none at all).
+    httpd, cert = _tls_server(tmp_path, certified)
+    try:
+        dns["secure.example.org"] = ["93.184.215.14"]
+        connected = _stand_ins(monkeypatch, httpd.server_address[1])
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        url = f"https://secure.example.org:{httpd.server_address[1]}/"
+        outcome = check([url], Settings(timeout=5, retries=0, trust_env=True))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert outcome[url].kind == kind, outcome[url]
+    assert connected[0] == ("93.184.215.14", httpd.server_address[1])
+    if kind != "ok":
+        assert "certificate" in outcome[url].message.lower() or "hostname" in outcome[url].message.lower()
