@@ -144,10 +144,10 @@ def _proxied(url: str) -> bool:
 def routed(client: httpx.AsyncClient):
     """Whether the client sends a url through a proxy, as it decides: httpx reads NO_PROXY otherwise
     than urllib (".example.org" leaves example.org proxied; "http://host" is one scheme's)."""
-    pick = getattr(client, "_transport_for_url", None)
-    if pick is None:
+    pick, own = getattr(client, "_transport_for_url", None), getattr(client, "_transport", None)
+    if pick is None or own is None:
         raise RuntimeError(f"httpx {httpx.__version__} chooses its proxies otherwise: links cannot tell which it uses")
-    return lambda url: pick(httpx.URL(url)) is not client._transport
+    return lambda url: pick(httpx.URL(url)) is not own
 
 
 async def _addresses(host: str) -> list[str]:
