@@ -1225,3 +1225,20 @@ def test_a_pinned_https_connection_checks_the_certificate_against_the_name_not_t
     assert connected[0] == ("93.184.215.14", httpd.server_address[1])
     if kind != "ok":
         assert "certificate" in outcome[url].message.lower() or "hostname" in outcome[url].message.lower()
+
+
+def test_an_idn_name_is_looked_up_once_by_its_ascii_form_and_connected_to_as_judged(dns, monkeypatch):
+    # Red team: the guard and the connection must name the host alike (its punycode), or the name is looked
+    # up twice, judged under one form and connected to under another.
+    server = Server()
+    try:
+        dns["xn--bcher-kva.example.org"] = ["93.184.215.14"]
+        connected = _stand_ins(monkeypatch, server.port)
+        urls = [f"http://bücher.example.org:{server.port}/ok", f"http://xn--bcher-kva.example.org:{server.port}/ok?2",
+                f"http://BÜCHER.example.org:{server.port}/ok?3"]
+        outcome = check(urls, Settings(timeout=5, retries=0, trust_env=False))
+    finally:
+        server.close()
+    assert [outcome[url].kind for url in urls] == ["ok", "ok", "ok"]
+    assert dns["asked"] == ["xn--bcher-kva.example.org"]
+    assert {address for address in connected if address[0] != "looked up"} == {("93.184.215.14", server.port)}
