@@ -138,7 +138,7 @@ def _is_address(host: str) -> bool:
 def _proxied(url: str) -> bool:
     proxies = urllib.request.getproxies_environment()
     return bool(proxies.get(urlsplit(url).scheme) or proxies.get("all")) and \
-        not urllib.request.proxy_bypass_environment(urlsplit(url).hostname or "", proxies)
+        not urllib.request.proxy_bypass_environment(httpx.URL(url).raw_host.decode("ascii"), proxies)
 
 
 def routed(client: httpx.AsyncClient):
