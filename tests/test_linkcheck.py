@@ -427,6 +427,7 @@ PRIVATE = [
     ("http://[2002:7f00:1::]/", "127.0.0.1 is a loopback address"),
     ("http://[64:ff9b:1::a00:1]/", "64:ff9b:1::a00:1 is not a public address"),   # local-use NAT64 (RFC 8215)
     ("http://[fec0::1]/", "fec0::1 is not a public address"),      # site-local, deprecated but still routed
+    ("http://[::127.0.0.1]/", "::7f00:1 is not a public address"),   # IPv4-compatible (deprecated): some stacks send it on as IPv4
 ]
 
 

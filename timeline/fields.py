@@ -74,8 +74,9 @@ def private_host(host: str) -> str | None:
 _NUMERIC = re.compile(r"[0-9a-fx.]+")
 _PRIVATE_NETWORKS = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")]
 # Not public though Python 3.11 calls them global: local-use NAT64 (RFC 8215), whose IPv4 side is the
-# operator's choice, and site-local (deprecated, still routed where configured).
-_NOT_PUBLIC = [ipaddress.ip_network(n) for n in ("64:ff9b:1::/48", "fec0::/10")]
+# operator's choice, site-local (deprecated, still routed where configured) and IPv4-compatible
+# (::a.b.c.d, deprecated: some stacks send it on as the IPv4 address).
+_NOT_PUBLIC = [ipaddress.ip_network(n) for n in ("64:ff9b:1::/48", "fec0::/10", "::/96")]
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
