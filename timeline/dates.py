@@ -92,9 +92,7 @@ class HistDate:
         """(year[, month[, day]]) as far as the Gregorian calendar knows the date: an Old Style month is
         its year, no Gregorian month being it (January 1725 O.S. is 12 January - 11 February N.S.)."""
         y, m, d = self.gregorian
-        if self.calendar == "julian" and not d:
-            return (y,)
-        return tuple(p for p in (y, m, d) if p)
+        return (y,) if self.calendar == "julian" and not d else tuple(p for p in (y, m, d) if p)
 
     @property
     def datetime(self) -> str:
@@ -289,10 +287,7 @@ def display_span_in(start: HistDate, end: HistDate | None, code: str) -> str:
 
 def decade_label(year: int, code: str = "en") -> str:
     """The decade a year falls in: 1860s, 1860年代, 1860-е годы."""
-    decade = year // 10 * 10
-    if _english(code):
-        return DECADE.format(year=decade)
-    return _translated(DECADE, code).format(year=decade)
+    return (DECADE if _english(code) else _translated(DECADE, code)).format(year=year // 10 * 10)
 
 
 _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
@@ -300,12 +295,11 @@ _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "X
 
 
 def _roman(n: int) -> str:
-    out = []
+    out = ""
     for value, letters in _ROMAN:
-        while n >= value:
-            out.append(letters)
-            n -= value
-    return "".join(out)
+        count, n = divmod(n, value)
+        out += letters * count
+    return out
 
 
 def _ordinal(n: int) -> str:
@@ -318,9 +312,7 @@ def century_label(year: int, code: str = "en") -> str:
     catalog's phrase may use {ordinal} (19th), {number} (19) or {roman} (XIX)."""
     number = year // 100 + 1
     parts = {"ordinal": _ordinal(number), "number": number, "roman": _roman(number)}
-    if _english(code):
-        return CENTURY.format(**parts)
-    return _translated(CENTURY, code).format(**parts)
+    return (CENTURY if _english(code) else _translated(CENTURY, code)).format(**parts)
 
 
 # Russia's first New Style day: 1 February 1918 (O.S.) was followed by 14 February.
