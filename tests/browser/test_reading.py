@@ -380,3 +380,23 @@ def test_screenshots_of_the_bundled_site_for_a_person_to_look_at(chromium_browse
     page.locator(".overview").screenshot(path=str(SCREENSHOTS / f"real-chart-{width}-{scheme}.png"))
     context.close()
     assert errors == []
+
+
+@pytest.mark.parametrize("edition", ["", "ru/"])
+def test_a_link_focused_going_up_the_list_is_never_under_the_era_marker(chromium_browser, real_url, edition):
+    # WCAG 2.4.11: Shift+Tab scrolls each link in the list to the top of the screen, where the marker
+    # pinned there (two lines of Russian on a phone) once hid it whole
+    context, page, errors = new_page(chromium_browser, 360, 740)
+    page.goto(real_url + edition + "index.html")
+    page.evaluate("document.querySelectorAll('#timeline .event-title a')[60].focus()")
+    hidden = []
+    for _ in range(40):
+        page.keyboard.press("Shift+Tab")
+        focus, marker = page.evaluate("""() => [document.activeElement.getBoundingClientRect().toJSON(),
+            document.getElementById('where').hidden ? null : document.getElementById('where').getBoundingClientRect().toJSON()]""")
+        if marker and focus["bottom"] <= marker["bottom"] + 1:
+            hidden.append(page.evaluate("document.activeElement.textContent.trim()"))
+    assert hidden == [], f"focused links wholly under the marker: {hidden}"
+    context.close()
+    assert errors == []
+
