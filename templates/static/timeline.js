@@ -153,8 +153,14 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     update();
-    // Enter in the search box: go to what it found.
-    if (document.activeElement === query) timeline.scrollIntoView();
+    // Enter in the search box: go to what it found, the keyboard with the eyes (the next Tab goes on
+    // through the events found, not back up to the header); with nothing found it stays in the box.
+    if (document.activeElement === query) {
+      var li = visible.length ? visible[0].li : null;
+      var first = li && (li.querySelector(".event-title a") || li.querySelector("a"));
+      timeline.scrollIntoView();
+      if (first) first.focus({ preventScroll: true });
+    }
   });
   form.addEventListener("reset", function () {
     // The reset event fires before the fields are cleared.

@@ -400,3 +400,22 @@ def test_a_link_focused_going_up_the_list_is_never_under_the_era_marker(chromium
     context.close()
     assert errors == []
 
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_enter_in_the_search_box_takes_the_keyboard_to_the_first_event_found(chromium_browser, site_url, width):
+    context, page, errors = new_page(chromium_browser, width)
+    page.goto(site_url + "index.html")
+    page.locator("#filter-q").fill("treaty")
+    page.locator("#filter-q").press("Enter")
+    first = page.locator("#timeline li.event:visible .event-title a").first
+    assert page.evaluate("document.activeElement.textContent.trim()") == first.inner_text()
+    assert in_view(page, "#timeline li.event:not([hidden]) .event-title a")
+    # the next Tab goes on through what was found, not back up to the header
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#timeline li.event:not([hidden])') !== null")
+    # a search that finds nothing leaves the keyboard in the box, to change it
+    page.locator("#filter-q").fill("zzzz")
+    page.locator("#filter-q").press("Enter")
+    assert page.evaluate("document.activeElement.id") == "filter-q"
+    context.close()
+    assert errors == []
