@@ -79,3 +79,13 @@ def test_a_source_only_listed_is_in_the_bibliography_of_the_documents_that_hold_
     for path in ("print/eras/late/index.html", "print/themes/territory/index.html", "print/index.html"):
         assert "Damansky Island" in bibliography(path), path
     assert "Damansky Island" not in bibliography("print/eras/early/index.html")
+
+
+@pytest.mark.parametrize("prefix", LABELS)
+def test_each_events_further_sources_are_a_region_named_with_its_event(built, prefix):
+    # Named by the heading alone, every event's "Further sources" region was called the same, and a
+    # screen reader's list of landmarks could not tell them apart (axe: landmark-unique).
+    page = (built / prefix / "print/index.html").read_text(encoding="utf-8")
+    for event_id in ("1969-zhenbao-island", "1864-year-only"):
+        section = re.search(r'<section class="print-further"[^>]*>', _article(page, event_id))[0]
+        assert f'aria-labelledby="further-{event_id} event-{event_id}"' in section

@@ -18,6 +18,7 @@ PAGES = [
     "eras/early/index.html",
     "sources/index.html",
     "print/index.html",
+    "print/eras/early/index.html",              # an era's title page and its one era: two names alike
     "about/index.html",
     "map/index.html",
     "map/index.html?theme=trade",               # marks hidden by the filters
