@@ -211,3 +211,16 @@ def test_the_answers_kept_from_the_parsed_styles_change_no_entry():
     assert json.loads(plain.stdout) == kept
     from citeproc import model
     assert getattr(model.CitationStylesElement, "_remembered", False)   # the kept answers were in use here
+
+
+def test_a_chinese_entry_on_a_russian_page_and_a_russian_one_on_a_chinese_page_are_marked(gbt, gost):
+    # Each page's own script is left as it is; the other is in a span of its language (WCAG 3.1.2),
+    # after the address became a link (the build hands _shown each entry as a str, as here).
+    from timeline.render import _shown
+
+    assert _shown(GAO, gost[GAO.key], "ru") == ('<span lang="zh">高强</span>. <span lang="zh">中苏东段边界问题——以20世纪'
+                                                '20年代为中心</span> // <span lang="zh">史学集刊</span>. 2019. № 4. С. 79–88.')
+    assert _shown(ZHIRNOV, gbt[ZHIRNOV.key], "zh-Hans") == ('<span lang="ru">ЖИРНОВ Е. «Взять в свои руки КВЖД». '
+                                                          'Коммерсантъ Власть</span>, 2015.')
+    assert _shown(SAMOYLOV, str(gbt[SAMOYLOV.key]), "zh-Hans").count('<a href="https://www.dirittoestoria.it/') == 1
+    assert "<span" not in _shown(GAO, gbt[GAO.key], "zh-Hans") + _shown(ZHIRNOV, gost[ZHIRNOV.key], "ru")

@@ -55,3 +55,21 @@ def test_a_short_note_made_from_its_kept_head_is_the_short_note(site):
             for locator, prefix in (("", ""), ("p. 12", ""), ("", "see"), ("ch. 3", "cf.")):
                 assert short_note(source, locator, prefix, w, short_head(source, w)) == \
                     short_note(source, locator, prefix, w)
+
+
+def test_chinese_and_russian_in_a_source_are_marked_with_their_language():
+    # A screen reader reads a page in its language's voice: a Chinese or Russian title in an English
+    # note, unmarked, is read as nonsense or skipped (WCAG 3.1.2). The English around it stays unmarked,
+    # and so does the script of the edition's own language in its notes.
+    s = src(type="entry-encyclopedia", title="尼布楚條約 (Treaty of Nerchinsk)",
+            authors=(Name(literal="樊明方 (Fan Mingfang)"),),
+            fields={"container-title": "Большая российская энциклопедия (электронная версия)",
+                    "note": "Cited for the <figure> of 1689"})
+    zh = '<span lang="zh">尼布楚條約</span> (Treaty of Nerchinsk)'
+    ru = '<cite><span lang="ru">Большая российская энциклопедия</span> (<span lang="ru">электронная версия</span>)</cite>'
+    for text in (note(s), bibliography(s)):
+        assert zh in text and ru in text and '<span lang="zh">樊明方</span> (Fan Mingfang)' in text
+        assert "Cited for the &lt;figure&gt; of 1689" in text
+    assert zh in note(s, code="ru") and "<cite>Большая российская энциклопедия (электронная версия)</cite>" in note(s, code="ru")
+    assert ru in bibliography(s, "zh-Hans") and "尼布楚條約 (Treaty" in bibliography(s, "zh-Hans")
+    assert "<span" not in note(BOOK) + bibliography(BOOK)

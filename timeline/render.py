@@ -15,6 +15,7 @@ from .incremental import Memo, Stage, digest
 from .index import Timeline
 from .pages import Limits, PageSpec, Planner, edition  # noqa: F401 - edition: the exports' date too
 from .templating import TemplateProblem, static_files  # noqa: F401 - what build uses of the theme
+from .typography import scripts_marked
 
 PAGES = Stage("render.page", saved=False)   # page path -> its bytes (kept in memory by the preview)
 STYLED = Stage("render.csl")     # (language, source key) -> its bibliography entry in the language's CSL style
@@ -146,10 +147,16 @@ def styled(editions: list, memo: Memo) -> dict:
         made = run(jobs)
     for (code, style, todo), entries in zip(jobs, made):
         for key, entry in entries.items():
-            entry = _linked(todo[key], entry)
+            entry = _shown(todo[key], entry, code)
             memo.put(STYLED, (code, key), digest(style, todo[key].digest, LINKED), entry)
             found[code][key] = entry
     return {code: {key: entry for key, entry in sorted(entries.items()) if entry} for code, entries in found.items()}
+
+
+def _shown(source, entry: str, code: str) -> str:
+    """A CSL entry as the page of language code shows it: linked (_linked), and its runs of another
+    script marked with their language (after linking, which finds the address as the style wrote it)."""
+    return scripts_marked(_linked(source, entry), code)
 
 
 def _linked(source, entry: str) -> str:

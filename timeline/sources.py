@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from .catalogs import N_, engine
 from .dates import HistDate, display_in, forms_in
 from .model import Name, Source
-from .typography import nested, quotes
+from .typography import nested, quotes, scripts_marked
 
 QUOTED = ("article-journal", "article-newspaper", "article-magazine", "webpage", "chapter", "entry-encyclopedia")
 # A short title ends before one of these once it has two words of substance ("The Treaty of Nerchinsk
@@ -65,9 +65,15 @@ def words(code: str = "en") -> Words:
     return Words(*(_(w) for w in ENGLISH[:-1]), code=code)
 
 
-def _t(value: str) -> Markup:
-    """A field as shown: typographic quotes, then escaped."""
-    return escape(quotes(value))
+def _e(text: str, own: str) -> Markup:
+    """Text of a source's own (a name, a title), escaped, its Chinese or Russian marked as such where
+    the edition (own, a language code) is in another language."""
+    return Markup(scripts_marked(str(escape(text)), own))
+
+
+def _t(value: str, own: str) -> Markup:
+    """A field as shown: typographic quotes, then escaped (and marked, as _e)."""
+    return _e(quotes(value), own)
 
 
 def _name(name: Name, inverted: bool = False) -> str:
@@ -125,15 +131,15 @@ def locator_in(locator: str, code: str) -> str:
     return _locator(locator, words(code))
 
 
-def _title(source: Source, title: str | None = None):
+def _title(source: Source, title: str | None = None, own: str = "en"):
     """The title as Chicago sets it: quoted for a part of a larger work, italic for a whole work, and
     plain for a description that stands in for a title (descriptive-title: true)."""
     title = quotes(source.title if title is None else title)
     if source.fields.get("descriptive-title"):
-        return escape(title)
+        return _e(title, own)
     if source.type in QUOTED:
-        return Markup(f"“{escape(nested(title))}”")
-    return Markup(f"<cite>{escape(title)}</cite>")
+        return Markup(f"“{_e(nested(title), own)}”")
+    return Markup(f"<cite>{_e(title, own)}</cite>")
 
 
 def _link(url: str) -> Markup:
@@ -146,28 +152,29 @@ def _tail(source: Source, w: Words = ENGLISH) -> list:
     f = source.fields
     parts: list = []
     if source.type == "chapter" and f.get("container-title"):
-        inner = Markup(str(escape(w.within)).replace("{title}", f"<cite>{_t(f['container-title'])}</cite>"))
+        inner = Markup(str(escape(w.within)).replace("{title}", f"<cite>{_t(f['container-title'], w.code)}</cite>"))
         if source.editors:
-            inner += Markup(", ") + escape(w.editors.format(names=join_names([_name(n) for n in source.editors], w)))
+            inner += Markup(", ") + _e(w.editors.format(names=join_names([_name(n) for n in source.editors], w)), w.code)
         parts.append(inner)
     elif source.type in ("article-journal",) and f.get("container-title"):
-        journal = Markup(f"<cite>{_t(f['container-title'])}</cite>")
+        journal = Markup(f"<cite>{_t(f['container-title'], w.code)}</cite>")
         if f.get("volume"):
-            journal += Markup(f" {_t(f['volume'])}")
+            journal += Markup(f" {_t(f['volume'], w.code)}")
         if f.get("issue"):
             journal += Markup(", ") + escape(w.issue.format(issue=quotes(f["issue"])))
         journal += Markup(f" ({escape(_date(source.issued, w))})")
         parts.append(journal)
         return parts
     elif f.get("container-title"):
-        parts.append(Markup(f"<cite>{_t(f['container-title'])}</cite>"))
+        parts.append(Markup(f"<cite>{_t(f['container-title'], w.code)}</cite>"))
     if source.type in ("book", "chapter", "report", "thesis"):
         place, publisher = f.get("publisher-place", ""), f.get("publisher", "")
-        pub = quotes(": ".join(p for p in (place, publisher) if p))
-        parts.append(escape(", ".join(p for p in (pub, _date(source.issued, w) if source.issued else "") if p)))
+        pub = _e(quotes(": ".join(p for p in (place, publisher) if p)), w.code)
+        issued = escape(_date(source.issued, w)) if source.issued else ""
+        parts.append(Markup(", ").join(p for p in (pub, issued) if p))
     else:
         if f.get("publisher"):
-            parts.append(_t(f["publisher"]))
+            parts.append(_t(f["publisher"], w.code))
         if source.issued:
             parts.append(escape(_date(source.issued, w)))
     return [p for p in parts if p]
@@ -195,8 +202,8 @@ def note_parts(source: Source, w: Words = ENGLISH) -> tuple[str, list[str], list
     source and reused for every citation of it."""
     head = []
     if source.authors:
-        head.append(escape(authors_note(source.authors, w)))
-    head.append(_title(source))
+        head.append(_e(authors_note(source.authors, w), w.code))
+    head.append(_title(source, own=w.code))
     tail = _tail(source, w)
     text = Markup(", ").join(head)
     facts: list[str] = []
@@ -205,7 +212,7 @@ def note_parts(source: Source, w: Words = ENGLISH) -> tuple[str, list[str], list
             text += Markup(f" ({Markup(', ').join(tail)})")
     else:
         facts = [str(t) for t in tail]
-    trailing = str(_t(source.fields["note"].rstrip("."))) if source.fields.get("note") else ""
+    trailing = str(_t(source.fields["note"].rstrip("."), w.code)) if source.fields.get("note") else ""
     return str(text), facts, [str(a) for a in _access(source, w)], trailing
 
 
@@ -221,7 +228,7 @@ def note_from_parts(parts: tuple[str, list[str], list[str], str], locator: str =
     if trailing:
         text += ". " + trailing
     if prefix:
-        text = str(_t(prefix)) + " " + text
+        text = str(_t(prefix, w.code)) + " " + text
     return Markup(_stop(text))
 
 
@@ -266,9 +273,9 @@ def _surnames(names: tuple[Name, ...], w: Words = ENGLISH) -> str:
 
 def short_head(source: Source, w: Words = ENGLISH) -> str:
     """A short note's words before its locator: Family, Short Title."""
-    text = str(_title(source, short_title(source)))
+    text = str(_title(source, short_title(source), w.code))
     if source.authors:
-        text = str(escape(_surnames(source.authors, w))) + ", " + text
+        text = str(_e(_surnames(source.authors, w), w.code)) + ", " + text
     return text
 
 
@@ -280,7 +287,7 @@ def short_note(source: Source, locator: str = "", prefix: str = "", w: Words = E
     if locator:
         text = (text[:-1] + ",” " if text.endswith("”") else text + ", ") + str(escape(_locator(locator, w)))
     if prefix:
-        text = str(_t(prefix)) + " " + text
+        text = str(_t(prefix, w.code)) + " " + text
     return Markup(_stop(text))
 
 
@@ -302,14 +309,14 @@ def bibliography(source: Source, code: str = "en") -> Markup:
     w = words(code)
     parts = []
     if source.authors:
-        parts.append(escape(authors_bibliography(source.authors, w)))
-    parts.append(_title(source))
+        parts.append(_e(authors_bibliography(source.authors, w), w.code))
+    parts.append(_title(source, own=w.code))
     tail = _tail(source, w)
     if tail:
         parts.append(Markup(", ").join(tail))
     parts.extend(_access(source, w))
     if source.fields.get("note"):
-        parts.append(_t(source.fields["note"].rstrip(".")))
+        parts.append(_t(source.fields["note"].rstrip("."), w.code))
     text = ""
     for part in parts:
         part = str(part).rstrip(".")

@@ -50,3 +50,29 @@ def quotes(text: str) -> str:
 def nested(title: str) -> str:
     """A title about to be set in double quotes: its own double quotes become single (CMOS 6.11)."""
     return title.replace("“", "‘").replace("”", "’")
+
+
+# A run of Chinese characters (with the CJK punctuation, dashes and digits between them), and one of Cyrillic words (with
+# the spaces, digits and punctuation between them), each from a letter of its script to another.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CYRILLIC = "\u0400-\u04ff"
+_RUNS = re.compile(f"(?P<zh>[{_HAN}](?:[{_HAN}\u3000-\u303f\uff01-\uff5e0-9·—–…]*[{_HAN}])?)"
+                   f"|(?P<ru>[{_CYRILLIC}](?:[{_CYRILLIC}0-9 .,:;!?«»„“”’–—-]*[{_CYRILLIC}])?)")
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def scripts_marked(html: str, own: str = "") -> str:
+    """Escaped text or HTML with each run of Chinese or Russian outside its tags in a span of its
+    language: a screen reader reads a page in its language's voice, and reads a run of another script
+    in it as nonsense or not at all (WCAG 3.1.2). For sources, whose titles keep their own languages;
+    runs in the page's own language (own: "zh-Hans", "ru") are left as they are."""
+    if html.isascii():
+        return html
+    own = own.split("-")[0]
+
+    def mark(m: re.Match) -> str:
+        return m[0] if m.lastgroup == own else f'<span lang="{m.lastgroup}">{m[0]}</span>'
+    parts = _TAG.split(html)
+    return "".join(part if i % 2 else _RUNS.sub(mark, part) for i, part in enumerate(parts))
