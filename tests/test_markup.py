@@ -71,6 +71,20 @@ def test_plain_text_strips_tags_and_placeholders():
     assert plain_text("<p>A &amp; <em>B</em>\ue0000\ue001.</p>") == "A & B."
 
 
+@pytest.mark.parametrize("source, plain", [
+    ("по 14 сентября 2026 г. [@a; @b].", "по 14 сентября 2026 г."),
+    ("held in the U.S. [@a] [@b].", "held in the U.S."),
+    ("Was it signed? [@a].", "Was it signed?"),
+    ("It was signed [@a].", "It was signed."),          # the sentence's own full stop stays
+    ("It ended… [@a].", "It ended…"),
+    ("In 1727 [@a]. Then 1728 [@b].", "In 1727. Then 1728."),
+    ("See p. 5 [@a], then more.", "See p. 5, then more."),
+    ("An ellipsis... [@a] and on.", "An ellipsis… and on."),   # smart punctuation makes the ellipsis
+])
+def test_plain_text_gives_a_sentence_one_full_stop_where_a_citation_went(source, plain):
+    assert plain_text(Renderer().render(source)[0]) == plain
+
+
 def test_markdown_features_editors_use():
     html, _ = Renderer().render('"Quoted" -- dash\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n1. one\n2. two')
     assert "<p>“Quoted” – dash</p>" in html

@@ -273,12 +273,15 @@ def fill(html: str, marker) -> str:
 
 _TAG = re.compile(r"<[^>]+>")
 _DELETED = re.compile(r"<del>(?:(?!<del>).)*?</del>", re.S)   # struck-through text (~~x~~), innermost first
+# A sentence that ends in an abbreviation ("2026 г.", "U.S.") or a question takes no second full stop
+# when the citation between them goes: "по 14 сентября 2026 г. [@k]." is "... 2026 г." in plain text.
+_ENDED = re.compile("([.?!\u2026])(?:\\s*\ue000\\d+\ue001)+\\.")
 
 
 def plain_text(html: str) -> str:
     """Text of an HTML fragment, entities decoded, placeholders dropped, whitespace collapsed."""
     import html as _html
-    html = PLACEHOLDER.sub("", html)
+    html = PLACEHOLDER.sub("", _ENDED.sub(r"\1", html))
     while "<del>" in html:   # struck through inside struck through: the inner first, then the outer
         html, removed = _DELETED.subn("", html)
         if not removed:
