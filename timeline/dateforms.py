@@ -59,26 +59,43 @@ def own_forms(precision: str, y: int, m: int | None, d: int | None, code: str) -
     if precision == "day":   # a day's month is in the format context already: 27 августа 1689 г.
         return Forms(alone, alone)
     from babel.dates import format_date
-    return Forms(alone, format_date(_dt.date(y, m or 1, 1), format=_within(precision, code), locale=locale(code)))
+    return Forms(alone, format_date(_dt.date(y, m or 1, 1), format=within_pattern(precision, code), locale=locale(code)))
 
 
 @lru_cache(maxsize=None)
-def _within(precision: str, code: str) -> str:
+def within_pattern(precision: str, code: str) -> str:
     """CLDR's pattern for a month or a year inside a date: its month-and-year pattern with the month in the
     format context (LLLL y 'г'. -> MMMM y 'г'.), or its pattern for a year with an era, the era left out
     (y 'г'. G -> y 'г'.; Gy年 -> y年; y G -> y)."""
-    from babel.dates import match_skeleton, tokenize_pattern
+    from babel.dates import match_skeleton
 
     skeletons = locale(code).datetime_skeletons
     wanted = "yMMMM" if precision == "month" else "Gy"
-    tokens = tokenize_pattern(skeletons[match_skeleton(wanted, skeletons) or "y"].pattern)
-    if precision == "month":
-        tokens = [("field", ("M", value[1])) if kind == "field" and value[0] == "L" else (kind, value)
-                  for kind, value in tokens]
-    else:   # the era and the spaces that set it off go; "y 'г'. G" keeps "y 'г'."
-        tokens = [(kind, value) for kind, value in tokens if not (kind == "field" and value[0] == "G")]
-        tokens = _trimmed(tokens)
-    return _pattern(tokens)
+    pattern = skeletons[match_skeleton(wanted, skeletons) or "y"].pattern
+    return format_context(pattern) if precision == "month" else era_dropped(pattern)
+
+
+def format_context(pattern: str) -> str:
+    """A pattern with its stand-alone months in the format context: LLLL y 'г'. -> MMMM y 'г'."""
+    from babel.dates import tokenize_pattern
+    return _pattern([("field", ("M", value[1])) if kind == "field" and value[0] == "L" else (kind, value)
+                     for kind, value in tokenize_pattern(pattern)])
+
+
+def era_dropped(pattern: str) -> str:
+    """A pattern without its era and the spaces that set it off: y 'г'. G -> y 'г'.; y—y гг. G's second half,
+    'y гг. G', -> 'y гг.'; Gy年 -> y年."""
+    from babel.dates import tokenize_pattern
+
+    tokens, out = tokenize_pattern(pattern), []
+    for i, (kind, value) in enumerate(tokens):
+        if kind != "field" or value[0] != "G":
+            out.append((kind, value))
+        elif out and out[-1][0] == "chars":
+            out[-1] = ("chars", out[-1][1].rstrip())
+        elif i + 1 < len(tokens) and tokens[i + 1][0] == "chars":
+            tokens[i + 1] = ("chars", tokens[i + 1][1].lstrip())
+    return _pattern([(kind, value) for kind, value in out if value])
 
 
 def _pattern(tokens: list) -> str:
@@ -94,12 +111,3 @@ def _pattern(tokens: list) -> str:
         out.append(value[0] * value[1])
         text = ""
     return "".join(out)
-
-
-def _trimmed(tokens: list) -> list:
-    """Pattern tokens without the spaces at their two ends."""
-    if tokens and tokens[0][0] == "chars":
-        tokens[0] = ("chars", tokens[0][1].lstrip())
-    if tokens and tokens[-1][0] == "chars":
-        tokens[-1] = ("chars", tokens[-1][1].rstrip())
-    return [(kind, value) for kind, value in tokens if value]

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from .dateforms import Forms, locale as _locale, own_forms, skeleton as _skeleton
+from .dateforms import Forms, own_forms, skeleton as _skeleton
 from .diagnostics import excerpt
+from .intervals import alike, interval, joined
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -251,38 +252,36 @@ def _qualify_in(forms: Forms, qualifier: str, code: str) -> Forms:
     return forms.through(_translated(phrase, code)) if phrase else forms
 
 
-# CLDR's interval patterns abbreviate months ("31 июл. — 3 авг."); spans here spell them out as the
-# single dates do.
-_ABBREVIATED_MONTH = re.compile(r"(?<![ML])([ML])\1\1(?![ML])")
+@lru_cache(maxsize=4096)
+def span_forms_in(start: HistDate, end: HistDate, code: str) -> Forms:
+    """A span's two forms in the language (for a phrase that governs it, as forms_in). Ends alike in precision,
+    qualifier and the calendar they show are one CLDR interval, the qualifier and the Old Style note said once
+    (`ок. 1650—1660 гг.`, `январь — март 1725 г. (ст. ст.)`); others are two whole dates (`1967 г. — март
+    1968 г.`, `ок. 1650 г. — 1660 г.`: "ок. 1650—1660 гг." would make the end approximate too)."""
+    if _english(code):
+        return Forms(display_span(start, end), display_span(start, end))
+    written = (start.year, start.month, start.day), (end.year, end.month, end.day)
+    forms = alike(start, end) and interval(start.precision, *written, code)
+    if not forms:
+        return joined(_whole(start, code), _whole(end, code), code)
+    if start.calendar == "julian" and start.precision == "month":
+        forms = forms.through(_translated(OLD_STYLE_MONTH, code))
+    return _qualify_in(forms, start.qualifier, code)
 
 
-def _interval(start: HistDate, end: HistDate, code: str) -> str:
-    from babel.dates import parse_pattern
-
-    locale = _locale(code)
-    skeleton = {"day": "yMMMd", "month": "yMMMM", "year": "y"}[start.precision]
-    s = _dt.date(start.year, start.month or 1, start.day or 1)
-    e = _dt.date(end.year, end.month or 1, end.day or 1)
-    field = "y" if s.year != e.year else "M" if s.month != e.month else "d"
-    patterns = locale.interval_formats.get(skeleton, {}).get(field)
-    if not patterns or s == e:
-        return display_in(start, code) if s == e else locale.interval_formats[None].format(
-            display_in(start, code), display_in(end, code))
-    if "MMMM" in locale.date_formats["long"].pattern:  # where single dates spell months out (not 8月)
-        patterns = [_ABBREVIATED_MONTH.sub(r"\1\1\1\1", pattern) for pattern in patterns]
-    return "".join(parse_pattern(pattern).apply(instant, locale) for pattern, instant in zip(patterns, (s, e)))
+def _whole(date: HistDate, code: str) -> Forms:
+    """One end of a span as a whole date: a year as it stands in a date (`1967 г.`, as CLDR writes each end of
+    `январь 1967 г. — март 1968 г.`), not bare as a heading writes it."""
+    plain = _plain_in(date, code)
+    plain = Forms(plain.within, plain.within) if date.precision == "year" else plain
+    return _qualify_in(plain, date.qualifier, code)
 
 
 def display_span_in(start: HistDate, end: HistDate | None, code: str) -> str:
-    """A span in the language: `15–18 мая 1989 г.`, `1958年7月31日 – 8月3日`; English is display_span()."""
+    """A span in the language: `15—18 мая 1989 г.`, `1650—1660 гг.`, `1650–1660年`; English is display_span()."""
     if _english(code):
         return display_span(start, end)
-    if end is None:
-        return display_in(start, code)
-    plain = start.calendar == end.calendar == "gregorian" and not start.qualifier and not end.qualifier
-    if plain and start.precision == end.precision:
-        return _interval(start, end, code)
-    return _locale(code).interval_formats[None].format(display_in(start, code), display_in(end, code))
+    return display_in(start, code) if end is None else span_forms_in(start, end, code).alone
 
 
 def decade_label(year: int, code: str = "en") -> str:

@@ -1,0 +1,77 @@
+"""Two dates of one precision as one span, by CLDR's interval patterns: `1650—1660 гг.`, `январь — март 1968 г.`.
+
+CLDR writes a span once, the parts the two dates share (the year, the month) after the second: `15—18 мая
+1989 г.`, `1958年7月31日 – 8月3日`. Each pattern is CLDR's own; what is chosen here is which skeleton's:
+- a year span is written as years stand in a date: the era-year skeleton's interval with the era left out
+  (`y—`, `y гг. G` -> `1650—1660 гг.`, the one plural "гг." after the pair), unless the language writes a bare
+  year as it writes it in a date already (`1650年`), where the plain year's interval is that same thing
+  without an era to drop (`1650–1660年`);
+- months and days are spelt out as single dates spell them (CLDR's intervals abbreviate: `31 июл. — 3 авг.`);
+- a month span has both forms of dateforms: stand-alone (`январь — март`) and in the format context
+  (`января — марта`, after a word that governs it: "ок.", "от").
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from functools import lru_cache
+
+from .dateforms import Forms, era_dropped, format_context, locale, own_forms
+
+_SKELETONS = {"day": "yMMMd", "month": "yMMMM"}
+_ABBREVIATED_MONTH = re.compile(r"(?<![ML])([ML])\1\1(?![ML])")
+
+
+def interval(precision: str, start: tuple, end: tuple, code: str) -> Forms | None:
+    """The span from start to end ((year, month, day) as written, both of this precision) as CLDR writes it in
+    the language; a span of one date is that date; None where CLDR has no interval for them (the caller then
+    writes the two dates whole)."""
+    s, e = (_dt.date(y, m or 1, d or 1) for y, m, d in (start, end))
+    if s == e:
+        return own_forms(precision, *start, code)
+    field = "y" if s.year != e.year else "M" if s.month != e.month else "d"
+    patterns = _patterns(precision, field, code)
+    if not patterns:
+        return None
+    from babel.dates import parse_pattern
+
+    loc = locale(code)
+
+    def written(pair: tuple[str, str]) -> str:
+        return "".join(parse_pattern(pattern).apply(instant, loc) for pattern, instant in zip(pair, (s, e)))
+    alone = written(patterns)
+    return Forms(alone, written(tuple(map(format_context, patterns))) if precision == "month" else alone)
+
+
+def alike(start, end) -> bool:
+    """Whether a span's two dates (dates.HistDate) can share one interval, their qualifier and calendar said once:
+    the same precision, qualifier and shown calendar (a year is the same year in either, and says neither), and
+    not Old Style days, each of which is written as two dates already (its New Style one)."""
+    def shown(date) -> tuple:
+        return date.precision, date.qualifier, "" if date.precision == "year" else date.calendar
+    return shown(start) == shown(end) and not (start.calendar == "julian" and start.precision == "day")
+
+
+def joined(start: Forms, end: Forms, code: str) -> Forms:
+    """Two whole dates as one span, by CLDR's pattern for dates it has no interval for: `{0} — {1}`."""
+    fallback = locale(code).interval_formats[None]
+    return Forms(fallback.format(start.alone, end.alone), fallback.format(start.within, end.within))
+
+
+@lru_cache(maxsize=None)
+def _patterns(precision: str, field: str, code: str) -> tuple[str, str] | None:
+    formats = locale(code).interval_formats
+    if precision == "year":
+        plain = own_forms("year", 1650, None, None, code)
+        if plain.alone == plain.within:
+            return _pair(formats.get("y", {}).get(field))
+        return _pair([era_dropped(pattern) for pattern in formats.get("Gy", {}).get(field) or ()])
+    patterns = formats.get(_SKELETONS[precision], {}).get(field)
+    if patterns and "MMMM" in locale(code).date_formats["long"].pattern:   # where dates spell months out (not 8月)
+        patterns = [_ABBREVIATED_MONTH.sub(r"\1\1\1\1", pattern) for pattern in patterns]
+    return _pair(patterns)
+
+
+def _pair(patterns) -> tuple[str, str] | None:
+    return tuple(patterns) if patterns and len(patterns) == 2 else None
