@@ -1,0 +1,119 @@
+"""A translated edition says "the English has changed since this was translated" wherever it shows a
+translated text whose English changed since (transstamp): besides an event's own page and the lists
+(tests/test_translation_stamps.py), the home page's title and era intros, the map's list, the Atom
+feed, timelinejs.json and the print views (so the PDFs). Never for a current translation, nor in the
+English edition."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import feedparser
+import pytest
+
+import test_translation_stamps as stamps
+from support import multilingual
+from timeline.build import build_site
+
+NOTE = {"ru": "Английский текст изменился после перевода.", "zh": "翻译之后，英文原文已有改动。"}
+NERCHINSK, KYAKHTA = "1689-treaty-of-nerchinsk", "1727-treaty-of-kyakhta"
+
+
+def _build(root, *, stale: bool):
+    """The three-language fixture with every translation of the Treaty of Nerchinsk and the Russian
+    site.yaml recording its English. stale: then the English title, the subtitle and the late era's
+    intro change; the Russian is left behind, the Chinese catches up with the title and summary but
+    not with the body (its record's last four digits, the body's, are not the body's digest)."""
+    src = multilingual(root / "site_src")
+    event, _ = stamps._english(src)
+    for rel in (stamps.RU, stamps.ZH):
+        stamps._stamp(src, rel, event)
+    stamps._write_ru_site(src, stamps._site_stamps(src))
+    if stale:
+        stamps._retitle(src, "Treaty of Nerchinsk signed")
+        stamps._edit_site(src, "subtitle: A small site for the tests", "subtitle: A small site for tests")
+        stamps._edit_site(src, "intro: The late period.}", "intro: The later period.}")
+        new, _ = stamps._english(src)
+        stamps._stamp(src, stamps.ZH, new[:8] + ("0000" if new[8:] != "0000" else "ffff"))
+    result = build_site(src, root / "out", base_url="https://example.org/tl/")
+    assert result.ok, [str(d) for d in result.diagnostics]
+    return root / "out"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("stale"), stale=True)
+
+
+@pytest.fixture(scope="module")
+def current(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("current"), stale=False)
+
+
+def _read(out, path: str) -> str:
+    return (out / path).read_text(encoding="utf-8")
+
+
+def _notes(text: str) -> int:
+    return sum(text.count(note) for note in NOTE.values()) + text.count("The English has changed since")
+
+
+# What each place shows, the mark or not, read from the page as a reader meets it.
+
+def _home(out, folder: str) -> dict:
+    """On the home page in folder: whether the title and subtitle, and each era's intro, are marked."""
+    page = _read(out, f"{folder}index.html")
+    marks = {"title": bool(re.search(r'<p class="lede"[^>]*>[^<]*</p>\n<p class="event-stale">', page))}
+    for era in ("early", "late"):
+        section = re.search(rf'<section class="era" id="era-{era}".*?<ol class="events">', page, re.S).group(0)
+        marks[era] = bool(re.search(r'<p class="era-intro"[^>]*>[^<]*</p>\s*<p class="event-stale">', section))
+    return marks
+
+
+def _map_item(out, folder: str, event: str) -> str:
+    page = _read(out, f"{folder}map/index.html")
+    return re.search(rf'<li class="event" data-event="{event}".*?</li>', page).group(0)
+
+
+def _feed_summaries(out, folder: str) -> dict:
+    parsed = feedparser.parse((out / folder / "feed.xml").read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    return {e.id.rstrip("/").rsplit("/", 1)[-1]: e.summary for e in parsed.entries}
+
+
+def _slides(out, folder: str) -> dict:
+    data = json.loads(_read(out, f"{folder}timelinejs.json"))
+    return {e["unique_id"]: e["text"]["text"] for e in data["events"]}
+
+
+def _print_event(out, path: str, event: str) -> str | None:
+    page = _read(out, path)
+    found = re.search(rf'<article class="print-event" aria-labelledby="event-{event}">.*?</article>', page, re.S)
+    return found and found.group(0)
+
+
+# ----------------------------------------------------------------------------------------------------
+
+def test_the_home_page_marks_a_stale_title_and_subtitle_and_a_stale_era_intro_in_that_language_only(out, current):
+    assert _home(out, "ru/") == {"title": True, "early": False, "late": True}
+    assert '<p class="event-stale">Английский текст изменился после перевода.</p>' in _read(out, "ru/index.html")
+    for built, folder in ((out, "zh/"), (out, ""), (current, "ru/"), (current, "zh/"), (current, "")):
+        assert _home(built, folder) == {"title": False, "early": False, "late": False}, (built, folder)
+
+
+def test_a_site_text_falling_behind_between_two_builds_marks_the_home_page_as_a_fresh_build_does(tmp_path):
+    """The preview keeps pages' inputs between builds (incremental.Memo): the translated title and
+    intros are the same before and after, only the English they were made from has changed."""
+    from timeline.incremental import Memo
+    src = multilingual(tmp_path / "site_src")
+    stamps._write_ru_site(src, stamps._site_stamps(src))
+    memo, kept, fresh = Memo(), tmp_path / "kept", tmp_path / "fresh"
+    assert build_site(src, kept, memo=memo).ok
+    assert _home(kept, "ru/") == {"title": False, "early": False, "late": False}
+    stamps._edit_site(src, "intro: The late period.}", "intro: The later period.}")
+    stamps._edit_site(src, "subtitle: A small site for the tests", "subtitle: A small site for tests")
+    assert build_site(src, kept, memo=memo).ok and build_site(src, fresh, use_cache=False).ok
+    assert _home(kept, "ru/") == {"title": True, "early": False, "late": True}
+    assert (kept / "ru/index.html").read_bytes() == (fresh / "ru/index.html").read_bytes()
