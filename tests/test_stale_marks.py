@@ -103,6 +103,14 @@ def test_the_home_page_marks_a_stale_title_and_subtitle_and_a_stale_era_intro_in
         assert _home(built, folder) == {"title": False, "early": False, "late": False}, (built, folder)
 
 
+def test_the_map_list_marks_an_event_whose_translated_title_is_stale(out, current):
+    item = _map_item(out, "ru/", NERCHINSK)
+    assert item.endswith(f'</span> <small class="event-stale-inline">{NOTE["ru"]}</small></li>'), item
+    for built, folder in ((out, "zh/"), (out, ""), (current, "ru/"), (current, "zh/")):
+        assert _notes(_map_item(built, folder, NERCHINSK)) == 0, (built, folder)   # zh: only its body is stale
+    assert _notes(_read(out, "map/index.html")) == 0
+
+
 def test_a_site_text_falling_behind_between_two_builds_marks_the_home_page_as_a_fresh_build_does(tmp_path):
     """The preview keeps pages' inputs between builds (incremental.Memo): the translated title and
     intros are the same before and after, only the English they were made from has changed."""
