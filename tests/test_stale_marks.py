@@ -111,6 +111,18 @@ def test_the_map_list_marks_an_event_whose_translated_title_is_stale(out, curren
     assert _notes(_read(out, "map/index.html")) == 0
 
 
+def test_a_print_entry_of_a_stale_translation_carries_the_lists_line_its_body_too(out, current):
+    line = '<p class="event-stale">{}</p>\n</header>'
+    for path in ("ru/print/index.html", "ru/print/eras/early/index.html", "ru/print/themes/territory/index.html"):
+        assert line.format(NOTE["ru"]) in _print_event(out, path, NERCHINSK), path
+        assert _notes(_print_event(out, path, KYAKHTA) or "") == 0, path
+    # The Chinese has a stale body alone: the lists show no body, the print view does.
+    assert line.format(NOTE["zh"]) in _print_event(out, "zh/print/index.html", NERCHINSK)
+    assert _notes(_read(out, "zh/index.html")) == 0
+    for built, path in ((out, "print/index.html"), (current, "ru/print/index.html"), (current, "zh/print/index.html")):
+        assert _notes(_read(built, path)) == 0, (built, path)
+
+
 def test_a_site_text_falling_behind_between_two_builds_marks_the_home_page_as_a_fresh_build_does(tmp_path):
     """The preview keeps pages' inputs between builds (incremental.Memo): the translated title and
     intros are the same before and after, only the English they were made from has changed."""
