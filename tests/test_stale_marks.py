@@ -111,6 +111,22 @@ def test_the_map_list_marks_an_event_whose_translated_title_is_stale(out, curren
     assert _notes(_read(out, "map/index.html")) == 0
 
 
+def test_a_feed_entry_whose_translated_title_is_stale_says_so_after_its_summary_and_stays_valid_atom(out, current):
+    ru = _feed_summaries(out, "ru/")
+    assert ru[NERCHINSK].endswith(": Первый договор между Цин и Россией. " + NOTE["ru"]), ru[NERCHINSK]
+    assert sum(_notes(s) for s in ru.values()) == 1
+    for built, folder in ((out, "zh/"), (out, ""), (current, "ru/"), (current, "zh/"), (current, "")):
+        assert sum(_notes(s) for s in _feed_summaries(built, folder).values()) == 0, (built, folder)
+
+
+def test_a_timelinejs_slide_whose_translated_title_is_stale_carries_the_note_before_its_link(out, current):
+    ru = _slides(out, "ru/")
+    assert ru[NERCHINSK].startswith(f'Первый договор между Цин и Россией. <em class="stale">{NOTE["ru"]}</em> <a ')
+    assert _notes(ru[KYAKHTA]) == 0
+    for built, folder in ((out, "zh/"), (out, ""), (current, "ru/"), (current, "zh/"), (current, "")):
+        assert sum(_notes(t) for t in _slides(built, folder).values()) == 0, (built, folder)
+
+
 def test_a_print_entry_of_a_stale_translation_carries_the_lists_line_its_body_too(out, current):
     line = '<p class="event-stale">{}</p>\n</header>'
     for path in ("ru/print/index.html", "ru/print/eras/early/index.html", "ru/print/themes/territory/index.html"):
