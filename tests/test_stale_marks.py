@@ -1,8 +1,8 @@
 """A translated edition says "the English has changed since this was translated" wherever it shows a
 translated text whose English changed since (transstamp): besides an event's own page and the lists
-(tests/test_translation_stamps.py), the home page's title and era intros, the map's list, the Atom
-feed, timelinejs.json and the print views (so the PDFs). Never for a current translation, nor in the
-English edition."""
+(tests/test_translation_stamps.py), the home page's title and era intros, the lists of themes and
+eras, the map's list, the Atom feed, timelinejs.json and the print views (so the PDFs): their events,
+title pages and era intros. Never for a current translation, nor in the English edition."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ NERCHINSK, KYAKHTA = "1689-treaty-of-nerchinsk", "1727-treaty-of-kyakhta"
 
 def _build(root, *, stale: bool):
     """The three-language fixture with every translation of the Treaty of Nerchinsk and the Russian
-    site.yaml recording its English. stale: then the English title, the subtitle and the late era's
-    intro change; the Russian is left behind, the Chinese catches up with the title and summary but
+    site.yaml recording its English. stale: then the English title, the subtitle, the late era's
+    intro and the diplomacy theme's description change; the Russian is left behind, the Chinese catches up with the title and summary but
     not with the body (its record's last four digits, the body's, are not the body's digest)."""
     src = multilingual(root / "site_src")
     event, _ = stamps._english(src)
@@ -34,6 +34,7 @@ def _build(root, *, stale: bool):
         stamps._retitle(src, "Treaty of Nerchinsk signed")
         stamps._edit_site(src, "subtitle: A small site for the tests", "subtitle: A small site for tests")
         stamps._edit_site(src, "intro: The late period.}", "intro: The later period.}")
+        stamps._edit_site(src, "description: Treaties.}", "description: Treaties and embassies.}")
         new, _ = stamps._english(src)
         stamps._stamp(src, stamps.ZH, new[:8] + ("0000" if new[8:] != "0000" else "ffff"))
     result = build_site(src, root / "out", base_url="https://example.org/tl/")
@@ -153,3 +154,41 @@ def test_a_site_text_falling_behind_between_two_builds_marks_the_home_page_as_a_
     assert build_site(src, kept, memo=memo).ok and build_site(src, fresh, use_cache=False).ok
     assert _home(kept, "ru/") == {"title": True, "early": False, "late": True}
     assert (kept / "ru/index.html").read_bytes() == (fresh / "ru/index.html").read_bytes()
+
+
+def _print_title_page(out, path: str) -> bool:
+    page = _read(out, path)
+    return bool(re.search(r'<section class="title-page">((?!</section>).)*<p class="event-stale">', page, re.S))
+
+
+def _print_era_intro(out, path: str, era: str) -> bool:
+    page = _read(out, path)
+    return bool(re.search(rf'<h2 class="era-heading" id="era-{era}"[^>]*>.*?</h2>\n<p class="era-intro"[^>]*>'
+                          rf'[^<]*</p>\s*<p class="event-stale">', page))
+
+
+def test_a_print_views_title_page_and_era_intro_carry_the_line_where_the_site_text_they_show_is_stale(out, current):
+    stale = {"ru/print/index.html": True, "ru/print/eras/late/index.html": True,
+             "ru/print/eras/early/index.html": False, "ru/print/themes/diplomacy/index.html": True,
+             "ru/print/themes/trade/index.html": False}
+    assert {path: _print_title_page(out, path) for path in stale} == stale
+    assert _print_era_intro(out, "ru/print/index.html", "late") and _print_era_intro(out, "ru/print/eras/late/index.html", "late")
+    assert not _print_era_intro(out, "ru/print/index.html", "early")
+    for built, folder in ((out, "zh/"), (out, ""), (current, "ru/")):
+        for path in ("print/index.html", "print/eras/late/index.html", "print/themes/diplomacy/index.html"):
+            assert not _print_title_page(built, folder + path), (built, folder + path)
+        assert not _print_era_intro(built, folder + "print/index.html", "late"), (built, folder)
+
+
+def _card(out, path: str, link: str) -> str:
+    page = _read(out, path)
+    return re.search(rf'<li><h2>[^\n]*href="[^"]*/{link}/index.html".*?</li>', page, re.S).group(0)
+
+
+def test_the_lists_of_themes_and_eras_mark_a_stale_description_or_intro(out, current):
+    assert _card(out, "ru/themes/index.html", "diplomacy").endswith(f'<p class="event-stale">{NOTE["ru"]}</p></li>')
+    assert _card(out, "ru/eras/index.html", "late").endswith(f'<p class="event-stale">{NOTE["ru"]}</p></li>')
+    assert _notes(_card(out, "ru/themes/index.html", "trade") + _card(out, "ru/eras/index.html", "early")) == 0
+    for built, folder in ((out, "zh/"), (out, ""), (current, "ru/")):
+        for page in ("themes/index.html", "eras/index.html"):
+            assert _notes(_read(built, folder + page)) == 0, (built, folder + page)

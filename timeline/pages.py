@@ -122,7 +122,7 @@ class Planner:
         content = tl.content
         self.base = digest(base, ed.code, sorted(ed.styled.items()), repr((tl.site, content.pages)), *(html for html, _ in tl.pages_html.values()),
                            edition(tl), limits, pdf_url, sorted((k, sorted(v)) for k, v in ed.english_pages.items()),
-                           sorted(ed.stale_pages.items()), sorted(ed.stale_site.items()))
+                           sorted(ed.stale_pages.items()))
         # Not the order of the events: a page or fragment that shows an event adds its key (its place
         # in the order: previous, next, related), a page that shows them all adds every key, in order.
         self.with_sources = digest(self.base, *(s.digest for _, s in sorted(content.sources.items())))
@@ -173,10 +173,7 @@ class Planner:
         return self.spec("index.html", "index.html", {
             "title": tl.site.title, "kind": "home", "charts": charts, "home_by_era": home, "entries": shown,
             "home_items": {era_id: self.frag.event_items(entries, "") for era_id, entries in home.items()},
-            "search_data": self.frag.search_data(shown), "untranslated": _untranslated(shown),
-            # The title and subtitle, and each era's label and intro, translated from an English changed since.
-            "stale_title": bool(self.ed.stale_site.get(("", ""))),
-            "stale_eras": tuple(era.id for era in tl.site.eras if ("eras", era.id) in self.ed.stale_site)})
+            "search_data": self.frag.search_data(shown), "untranslated": _untranslated(shown)})
 
     def event(self, entry) -> PageSpec:
         """An event page sees its own entry, its neighbours and the sources it cites; its inputs
