@@ -192,3 +192,25 @@ def test_the_lists_of_themes_and_eras_mark_a_stale_description_or_intro(out, cur
     for built, folder in ((out, "zh/"), (out, ""), (current, "ru/")):
         for page in ("themes/index.html", "eras/index.html"):
             assert _notes(_read(built, folder + page)) == 0, (built, folder + page)
+
+
+def test_the_pdf_of_a_stale_translation_prints_the_line_under_its_event_and_a_current_ones_does_not(tmp_path):
+    import shutil
+    import subprocess
+    from support import require_tool
+    from timeline.cli import main
+    require_tool(shutil.which("pdftotext") is not None, "poppler-utils (pdftotext) is not installed")
+    pytest.importorskip("weasyprint")
+    src = multilingual(tmp_path / "site_src")
+    stamps._retitle(src, "Treaty of Nerchinsk signed")
+    new, _ = stamps._english(src)
+    stamps._stamp(src, stamps.RU, new[:4] + "0000" + new[8:])   # the Russian summary is behind
+    stamps._stamp(src, stamps.ZH, new)                           # the Chinese is current
+    assert main(["build", "--src", str(src), "--out", str(tmp_path / "out"), "--pdf"]) == 0
+
+    def text(name: str) -> str:
+        return subprocess.run(["pdftotext", "-layout", str(tmp_path / "out" / name), "-"], capture_output=True,
+                              text=True, check=True).stdout
+    ru = text("timeline-ru.pdf")
+    assert ru.count(NOTE["ru"]) == 1 and re.search(rf"Темы: Территория, Дипломатия\n{NOTE['ru']}\n", ru), ru
+    assert _notes(text("timeline-zh.pdf")) == 0 and _notes(text("timeline.pdf")) == 0
