@@ -31,6 +31,8 @@ STRETCH = Limits().export_stretch   # events in a stretch of records, on average
 
 FEED_SIZE = 50
 MORE = N_("More, with sources")   # a TimelineJS slide's link to the event page
+# After a translated title or summary whose English changed since (transstamp), as the lists say it.
+STALE = N_("The English has changed since this was translated.")
 EVENTS_SCHEMA = "schema/events.schema.json"
 EVENT_FILE_SCHEMA = "schema/event.schema.json"
 
@@ -208,10 +210,11 @@ def geojson(tl: Timeline) -> bytes:
 
 
 def timelinejs(tl: Timeline, memo: Memo | None = None, prefix: str = "", more: str = MORE,
-               stretch: int = STRETCH) -> bytes:
+               stretch: int = STRETCH, stale: str = STALE) -> bytes:
     """TimelineJS3's JSON format. TimelineJS puts headline, display_date and group into the page as
-    HTML, so those plain-text fields are escaped here; text.text is the already sanitised summary.
-    prefix: the folder of the timeline's language ("" the default); more: its link's text, translated."""
+    HTML, so those plain-text fields are escaped here; text.text is the already sanitised summary,
+    with stale (the note, translated) after a stale headline or summary. prefix: the folder of the
+    timeline's language ("" the default); more: its link's text, translated."""
     def parts(d):
         return dict(zip(("year", "month", "day"), d.known))
 
@@ -220,6 +223,8 @@ def timelinejs(tl: Timeline, memo: Memo | None = None, prefix: str = "", more: s
     def item(e):
         ev = e.event
         text = str(e.summary_list_html)
+        if {"title", "summary"} & e.stale:
+            text += f' <em class="stale">{html.escape(stale)}</em>'
         if base:
             link = base + urls.folder_url(prefix + urls.path("event", ev.id))
             text += f' <a href="{html.escape(link)}">{html.escape(more)}</a>'
@@ -230,7 +235,7 @@ def timelinejs(tl: Timeline, memo: Memo | None = None, prefix: str = "", more: s
             item["end_date"] = parts(ev.end)
         return item
 
-    site = digest(repr(tl.site), more)
+    site = digest(repr(tl.site), more, stale)
     events = _stretches(memo, prefix + "timelinejs.json", tl.entries, lambda e: site + e.key, item, stretch)
     eras = [{"start_date": {"year": r.start}, "end_date": {"year": r.end},
              "text": {"headline": html.escape(r.label)}} for r in tl.site.eras]
@@ -249,10 +254,11 @@ def updated_date(tl: Timeline, environ=None) -> str:
     return moment.date().isoformat() if moment else "1970-01-01"
 
 
-def feed(tl: Timeline, environ=None, prefix: str = "") -> bytes:
+def feed(tl: Timeline, environ=None, prefix: str = "", stale: str = STALE) -> bytes:
     """Atom. No build knows when an event was added (git is not part of a build), so "newest first"
     means latest in history first: the FEED_SIZE latest events of the timeline, latest at the top.
-    prefix: the folder of the timeline's language, where its feed lives ("" the default)."""
+    prefix: the folder of the timeline's language, where its feed lives ("" the default); stale: the
+    sentence after the summary of an entry whose translated title or summary is stale, translated."""
     site, base = tl.site, tl.site.base_url and tl.site.base_url + prefix
     updated = updated_date(tl, environ) + "T00:00:00Z"
     # Without base_url there is no URL to use as an id; a name-based UUID is stable across builds.
@@ -269,7 +275,8 @@ def feed(tl: Timeline, environ=None, prefix: str = "") -> bytes:
         entries.append(
             f"<entry><title>{xml_escape(e.event.title)}</title><id>{xml_escape(ident)}</id>"
             f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(link)}/><updated>{updated}</updated>"
-            f"{cats}<summary type=\"text\">{xml_escape(e.date_display + ': ' + e.summary_text)}</summary></entry>\n")
+            f"{cats}<summary type=\"text\">{xml_escape(e.date_display + ': ' + e.summary_text)}"
+            f"{xml_escape(' ' + stale) if {'title', 'summary'} & e.stale else ''}</summary></entry>\n")
     head = (f"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
             f"<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang={quoteattr(site.language)}>\n"
             f"<title>{xml_escape(site.title)}</title>"
@@ -329,10 +336,10 @@ def export_makers(editions, memo: Memo | None = None, stretch: int = STRETCH) ->
         makers[urls.path("geojson")] = lambda: geojson(tl)
         makers[urls.path("basemap")] = lambda: maps.basemap().data
     for ed in others:
-        prefix = ed.language.prefix
-        makers[prefix + "timelinejs.json"] = lambda ed=ed, prefix=prefix: timelinejs(
-            ed.timeline, memo, prefix, ed.gettext.gettext(MORE), stretch)
-        makers[prefix + "feed.xml"] = lambda ed=ed, prefix=prefix: feed(ed.timeline, prefix=prefix)
+        prefix, stale = ed.language.prefix, ed.gettext.gettext(STALE)
+        makers[prefix + "timelinejs.json"] = lambda ed=ed, prefix=prefix, stale=stale: timelinejs(
+            ed.timeline, memo, prefix, ed.gettext.gettext(MORE), stretch, stale)
+        makers[prefix + "feed.xml"] = lambda ed=ed, prefix=prefix, stale=stale: feed(ed.timeline, None, prefix, stale)
     return makers
 
 

@@ -100,10 +100,16 @@ def _edition(tl: index.Timeline, language: Language, texts, memo: Memo, translat
 
 def _site(site, text, code: str):
     """The site's title, subtitle, themes and eras in the language: the English where not translated,
-    named in each one's `english` (shown marked lang="en")."""
-    themes = tuple(replace(t, **_texts(t, text.themes.get(t.id, {}), ("label", "description"))) for t in site.themes)
-    eras = tuple(replace(e, **_texts(e, text.eras.get(e.id, {}), ("label", "intro"))) for e in site.eras)
+    named in each one's `english` (shown marked lang="en"), and in its `stale` those translated from an
+    English that has changed since (transsite; shown with a note wherever they are)."""
+    def stale(group: str, ident: str) -> frozenset:
+        return frozenset(text.stale.get((group, ident), ()))
+    themes = tuple(replace(t, **_texts(t, text.themes.get(t.id, {}), ("label", "description")),
+                           stale=stale("themes", t.id)) for t in site.themes)
+    eras = tuple(replace(e, **_texts(e, text.eras.get(e.id, {}), ("label", "intro")), stale=stale("eras", e.id))
+                 for e in site.eras)
     own = _texts(site, {"title": text.title, "subtitle": text.subtitle}, ("title", "subtitle"))
+    own["stale"] = stale("", "")
     if site.author:   # a name no translation gives: shown as written, marked as English
         own["english"] = own["english"] | {"author"}
     return replace(site, **own, language=code, themes=themes, eras=eras)

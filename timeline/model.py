@@ -22,6 +22,7 @@ class Theme:
     description: str = ""
     colour_dark: str = ""     # for the dark scheme; empty: the same as colour
     english: frozenset = frozenset()   # in a translated edition, its texts still in English (localize)
+    stale: frozenset = frozenset()     # and those translated from an English that has changed since (transsite)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Era:
     end: int
     intro: str = ""
     english: frozenset = frozenset()   # in a translated edition, its texts still in English (localize)
+    stale: frozenset = frozenset()     # and those translated from an English that has changed since (transsite)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class Site:
     licence: Licence | None = None
     editors: tuple[Editor, ...] = ()
     english: frozenset = frozenset()     # in a translated edition, its title, subtitle or author still in English
+    stale: frozenset = frozenset()       # and its title or subtitle translated from an English changed since
 
 
 @dataclass(frozen=True)
