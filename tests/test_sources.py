@@ -73,3 +73,12 @@ def test_chinese_and_russian_in_a_source_are_marked_with_their_language():
     assert zh in note(s, code="ru") and "<cite>Большая российская энциклопедия (электронная версия)</cite>" in note(s, code="ru")
     assert ru in bibliography(s, "zh-Hans") and "尼布楚條約 (Treaty" in bibliography(s, "zh-Hans")
     assert "<span" not in note(BOOK) + bibliography(BOOK)
+
+
+def test_an_address_in_a_sources_fields_is_never_cut_by_a_span():
+    # A span inside an address would show it cut in two and read its halves in two voices.
+    s = src(type="book", title="Title", fields={"note": "At https://ru.wikipedia.org/wiki/Нерчинский_договор "
+                                                        "(Нерчинский договор), or mail редактор@пример.рф."})
+    expected = ("<cite>Title</cite>. At https://ru.wikipedia.org/wiki/Нерчинский_договор "
+                '(<span lang="ru">Нерчинский договор</span>), or mail редактор@пример.рф.')
+    assert note(s) == expected and bibliography(s, "zh-Hans") == expected
