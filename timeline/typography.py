@@ -60,6 +60,11 @@ _RUNS = re.compile(f"(?P<zh>[{_HAN}](?:[{_HAN}\u3000-\u303f\uff01-\uff5e0-9·—
                    f"|(?P<ru>[{_CYRILLIC}](?:[{_CYRILLIC}0-9 .,:;!?«»„“”’–—-]*[{_CYRILLIC}])?)")
 
 
+def has_runs(text: str) -> bool:
+    """Whether text holds Chinese or Russian (which scripts_marked marks)."""
+    return not text.isascii() and _RUNS.search(text) is not None
+
+
 _TAG = re.compile(r"(<[^>]*>)")
 # Text a span must not go into: code, kept as typed, and an address, a span in which would cut it in two
 # for the reader (a link's text is often its address; autolinks always are).
