@@ -236,3 +236,14 @@ def test_without_a_language_nothing_is_marked_and_each_language_is_cached_apart(
     assert renderer.render("中国 [@k]", "en")[0] == '<p><span lang="zh">中国</span>\ue0000\ue001</p>'
     assert renderer.render_inline("中国 [@k]", "zh-Hans")[0] == "中国\ue0000\ue001"
     assert len(renderer.cache) == 3
+
+
+def test_marking_a_long_text_without_spaces_takes_time_in_proportion_to_its_length():
+    # Chinese has no spaces between words: a mail address looked for at every character of such a text
+    # took time growing with the square of its length (minutes for this one).
+    import time
+    text = "中" * 100_000 + " Россия" + "文" * 100_000
+    started = time.perf_counter()
+    html = Renderer().render(text, "zh-Hans")[0]
+    assert html == f'<p>{"中" * 100_000} <span lang="ru">Россия</span>{"文" * 100_000}</p>'
+    assert time.perf_counter() - started < 5
