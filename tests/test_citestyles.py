@@ -224,3 +224,23 @@ def test_a_chinese_entry_on_a_russian_page_and_a_russian_one_on_a_chinese_page_a
                                                           'Коммерсантъ Власть</span>, 2015.')
     assert _shown(SAMOYLOV, str(gbt[SAMOYLOV.key]), "zh-Hans").count('<a href="https://www.dirittoestoria.it/') == 1
     assert "<span" not in _shown(GAO, gbt[GAO.key], "zh-Hans") + _shown(ZHIRNOV, gost[ZHIRNOV.key], "ru")
+
+
+ELPAIS = Source("elpais-1990-04-24", "article-newspaper", "Primera visita a Moscú de un líder chino en 26 años",
+                {"container-title": "El País", "language": "es"}, issued=dates.parse("1990-04-24"))
+ZEIT = Source("zeit-1982", "article-newspaper", "Report on Brezhnev's offer to China",
+              {"container-title": "Die Zeit", "language": "de", "descriptive-title": True}, issued=dates.parse(1982))
+
+
+def test_a_title_in_latin_letters_is_marked_with_its_language_where_the_engine_knows_it():
+    # A Spanish title is Spanish by its source's `language:`; a description standing in for a title is
+    # in the editors' English whatever the source's language; a title with neither (Mancall's) may be
+    # in any language written in Latin letters, so it is left unmarked rather than guessed.
+    from timeline.render import _shown
+
+    gbt = citestyles.bibliography({s.key: s for s in (ELPAIS, ZEIT, MANCALL)}, GBT, "zh-Hans")
+    assert _shown(ELPAIS, gbt[ELPAIS.key], "zh-Hans") == (
+        '<span lang="es">Primera visita a Moscú de un líder chino en 26 años</span>. El País, 1990-04-24.')
+    assert _shown(ZEIT, gbt[ZEIT.key], "zh-Hans") == (
+        '<span lang="en">Report on Brezhnev&#39;s offer to China</span>. Die Zeit, 1982.')
+    assert "<span" not in _shown(MANCALL, gbt[MANCALL.key], "zh-Hans")

@@ -214,3 +214,50 @@ def test_a_citation_keeps_the_blocks_and_emphasis_around_it(text, html):
 
 def test_struck_through_text_inside_struck_through_text_is_left_out_of_plain_text():
     assert plain_text(to_html("Kept ~~a ~b~ c~~ end")) == "Kept end"
+
+
+@pytest.mark.parametrize("text, language, html", [
+    # Chinese in an English text, and Russian: each in a span of its language (WCAG 3.1.2).
+    ("The PRC (中华人民共和国) was proclaimed.", "en", '<p>The PRC (<span lang="zh">中华人民共和国</span>) was proclaimed.</p>'),
+    ("The Soviet Union (Советский Союз).", "en", '<p>The Soviet Union (<span lang="ru">Советский Союз</span>).</p>'),
+    # In a Chinese text the Chinese is the text's own language, the Russian is not; in a Russian one the reverse.
+    ("苏联（Советский Союз）与中国", "zh-Hans", '<p>苏联（<span lang="ru">Советский Союз</span>）与中国</p>'),
+    ("中华人民共和国成立。", "zh-Hans", "<p>中华人民共和国成立。</p>"),
+    ("КНР (中华人民共和国) и СССР", "ru", '<p>КНР (<span lang="zh">中华人民共和国</span>) и СССР</p>'),
+    # Code, a link's address and an address shown as the link's text are left whole; a link's words are not.
+    ("`中国` and <https://zh.wikipedia.org/wiki/中国> or [中国](https://example.org/中国)", "en",
+     '<p><code>中国</code> and <a href="https://zh.wikipedia.org/wiki/%E4%B8%AD%E5%9B%BD" rel="noopener noreferrer">'
+     'https://zh.wikipedia.org/wiki/中国</a> or <a href="https://example.org/%E4%B8%AD%E5%9B%BD" '
+     'rel="noopener noreferrer"><span lang="zh">中国</span></a></p>'),
+    ("```\nРоссия 中国\n```\n\nsee www.example.org/Россия", "en",
+     '<pre><code>Россия 中国\n</code></pre>\n<p>see <a href="http://www.example.org/%D0%A0%D0%BE%D1%81%D1%81%D0%B8%D1%8F" '
+     'rel="noopener noreferrer">www.example.org/Россия</a></p>'),
+    # Punctuation: a span holds a run of words with what stands between them, and both of a pair of quotes
+    # or brackets or neither; emphasis and escaped text are not split.
+    ("中国（“中华”）— Россия, 1949 г.: «КНР»!", "en",
+     '<p><span lang="zh">中国（“中华”）</span>— <span lang="ru">Россия, 1949 г.: «КНР»</span>!</p>'),
+    ("the terms “中国” and «Россия» *中国* & <b>", "en",
+     '<p>the terms “<span lang="zh">中国</span>” and «<span lang="ru">Россия</span>» '
+     '<em><span lang="zh">中国</span></em> &amp; </p>'),
+])
+def test_chinese_and_russian_runs_are_marked_with_their_language_unless_it_is_the_texts(text, language, html):
+    assert Renderer().render(text, language)[0] == html
+
+
+def test_without_a_language_nothing_is_marked_and_each_language_is_cached_apart():
+    renderer = Renderer()
+    assert renderer.render("中国 [@k]")[0] == "<p>中国\ue0000\ue001</p>"
+    assert renderer.render("中国 [@k]", "en")[0] == '<p><span lang="zh">中国</span>\ue0000\ue001</p>'
+    assert renderer.render_inline("中国 [@k]", "zh-Hans")[0] == "中国\ue0000\ue001"
+    assert len(renderer.cache) == 3
+
+
+def test_marking_a_long_text_without_spaces_takes_time_in_proportion_to_its_length():
+    # Chinese has no spaces between words: a mail address looked for at every character of such a text
+    # took time growing with the square of its length (minutes for this one).
+    import time
+    text = "中" * 100_000 + " Россия" + "文" * 100_000
+    started = time.perf_counter()
+    html = Renderer().render(text, "zh-Hans")[0]
+    assert html == f'<p>{"中" * 100_000} <span lang="ru">Россия</span>{"文" * 100_000}</p>'
+    assert time.perf_counter() - started < 5

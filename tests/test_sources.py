@@ -73,3 +73,28 @@ def test_chinese_and_russian_in_a_source_are_marked_with_their_language():
     assert zh in note(s, code="ru") and "<cite>Большая российская энциклопедия (электронная версия)</cite>" in note(s, code="ru")
     assert ru in bibliography(s, "zh-Hans") and "尼布楚條約 (Treaty" in bibliography(s, "zh-Hans")
     assert "<span" not in note(BOOK) + bibliography(BOOK)
+
+
+def test_an_address_in_a_sources_fields_is_never_cut_by_a_span():
+    # A span inside an address would show it cut in two and read its halves in two voices.
+    s = src(type="book", title="Title", fields={"note": "At https://ru.wikipedia.org/wiki/Нерчинский_договор "
+                                                        "(Нерчинский договор), or mail редактор@пример.рф."})
+    expected = ("<cite>Title</cite>. At https://ru.wikipedia.org/wiki/Нерчинский_договор "
+                '(<span lang="ru">Нерчинский договор</span>), or mail редактор@пример.рф.')
+    assert note(s) == expected and bibliography(s, "zh-Hans") == expected
+
+
+def test_a_title_in_latin_letters_is_marked_with_its_language_where_the_engine_knows_it():
+    # The source's `language:` says a title as published is Spanish; a description that stands in for a
+    # title is the editors' English (the English edition leaves it plain). Nothing says what language a
+    # title without `language:` is in, so it is left unmarked; and a value that is no language tag is no attribute.
+    spanish = src(type="article-newspaper", title="Primera visita a Moscú",
+                  fields={"container-title": "El País", "language": "es"})
+    described = src(type="webpage", title="Report on the talks.", fields={"language": "de", "descriptive-title": True})
+    for code in ("en", "zh-Hans", "ru"):
+        assert note(spanish, code=code) == '“<span lang="es">Primera visita a Moscú</span>,” <cite>El País</cite>.'
+    assert bibliography(described) == "Report on the talks."
+    # The entry's full stop stays outside the span (it is not doubled).
+    assert bibliography(described, "ru") == bibliography(described, "zh-Hans") == '<span lang="en">Report on the talks</span>.'
+    bad = src(type="book", title="Title", fields={"language": 'es" onclick="x'})
+    assert "<span" not in note(BOOK, code="zh-Hans") + note(bad, code="ru")

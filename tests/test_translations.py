@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from support import ROOT
-from timeline import content, i18n
+from timeline import content, i18n, index, localize
+from timeline.incremental import Memo
 from timeline.cli import main
 from timeline.diagnostics import Report
 
@@ -553,3 +554,30 @@ def test_a_relative_link_in_a_translated_events_text_is_a_warning_at_its_line(si
     full = NERCHINSK_ZH.replace("第三项[@example-web]", "第三项[@example-web]，见[条约](https://example.org/x)")
     _, messages = _site(site_dir, {"translations/zh-Hans/events/1689-treaty-of-nerchinsk.yaml": full})
     assert [m for m in messages if "relative" in m] == []
+
+
+def test_chinese_and_russian_in_a_text_are_marked_unless_the_text_is_in_that_language(site_dir):
+    # WCAG 3.1.2: a screen reader reads a run of another script in the voice of the text around it. The
+    # language that counts is the text's own: the edition's where it is translated, English where it is
+    # not (its page marks it lang="en"), so Chinese in it is marked even in the Chinese edition.
+    found, messages = _site(site_dir, {
+        "events/1950-treaty-of-alliance.yaml": (site_dir() / "events/1950-treaty-of-alliance.yaml").read_text(
+            encoding="utf-8").replace("The People's Republic and the Soviet Union",
+                                      "The People's Republic (中华人民共和国) and the Soviet Union (Советский Союз)"),
+        "translations/zh-Hans/events/1950-treaty-of-alliance.yaml":
+            "title: 中苏友好同盟互助条约\nsummary: 中华人民共和国与苏联（Советский Союз）签订为期三十年的同盟条约 [@example-web]。\n",
+        "pages/about.md": "---\ntitle: About\n---\nThis page quotes 中文 and «русский», and cites [@mancall-1971].\n",
+    })
+    assert _errors(messages) == []
+    loaded = content.load(site_dir(), Report())
+    editions = {e.code: e.timeline for e in localize.editions(index.build(loaded), found, Memo())}
+    english = ('The People’s Republic (<span lang="zh">中华人民共和国</span>) and the Soviet Union '
+               '(<span lang="ru">Советский Союз</span>) sign a thirty-year alliance.')
+    page = ('<p>This page quotes <span lang="zh">中文</span> and «<span lang="ru">русский</span>», and cites'
+            '<sup class="noteref">')
+    assert editions["en"].by_id["1950-treaty-of-alliance"].summary_list_html == english
+    assert editions["ru"].by_id["1950-treaty-of-alliance"].summary_list_html == english   # not translated
+    assert editions["zh-Hans"].by_id["1950-treaty-of-alliance"].summary_list_html == \
+        "中华人民共和国与苏联（<span lang=\"ru\">Советский Союз</span>）签订为期三十年的同盟条约。"
+    for code in ("en", "zh-Hans", "ru"):   # the page is English in every edition
+        assert editions[code].pages_html["about"][0].startswith(page), code

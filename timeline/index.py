@@ -222,12 +222,11 @@ class EntryHead(NamedTuple):
     digest: str
 
 
-def _entry_text(event: Event, sources: dict, renderer: Renderer, note_html) -> tuple[EntryHead, EntryText]:
-    notes: list[Note] = []
-    by_group: dict = {}
-    seen: set = set()
-    s_html, s_groups = renderer.render_inline(event.summary)
-    b_html, b_groups = renderer.render(event.body) if event.body else ("", [])
+def _entry_text(event: Event, sources: dict, renderer: Renderer, note_html, code: str = "en",
+                left=()) -> tuple[EntryHead, EntryText]:
+    notes, by_group, seen = [], {}, set()
+    s_html, s_groups = renderer.render_inline(event.summary, "en" if "summary" in left else code)
+    b_html, b_groups = renderer.render(event.body, "en" if "body" in left else code) if event.body else ("", [])
     summary = _with_notes(s_html, s_groups, notes, by_group, note_html, seen)
     body = _with_notes(b_html, b_groups, notes, by_group, note_html, seen)
     cited = [c.key for note in notes for c in note.citations]
@@ -254,25 +253,25 @@ def _related(events) -> dict:
     return related
 
 
-def _texts(events, sources: dict, cites: dict, renderer: Renderer, memo: Memo, code: str = "en") -> list[tuple]:
-    """Each event's (EntryHead, a function giving its EntryText), made again only when the event or a
-    source it cites changed (notes in the language of code); cites: Content.cites (a translation
-    cites what the English cites, in the same order: the loader refuses it otherwise)."""
-    inputs = []
-    for event in events:
-        # The event's digest and its sources' side by side ("-": no such source), not hashed again.
-        inputs.append(" ".join([event.digest, *(sources[k].digest if k in sources else "-" for k in cites[event.id])]))
+def _texts(events, sources: dict, cites: dict, renderer: Renderer, memo: Memo, code="en", english=None) -> list:
+    """Each event's (EntryHead, a function giving its EntryText) in the language of code, made again only
+    when the event, a source it cites or which of its texts are still in English (english: as build's) changed;
+    cites: Content.cites (a translation cites what the English cites, in order: the loader refuses it otherwise)."""
+    left = [sorted(english[e.id]) if english else [] for e in events]
+    # The event's digest and its sources' side by side ("-": no such source), not hashed again.
+    inputs = [" ".join([e.digest, *(sources[k].digest if k in sources else "-" for k in cites[e.id]), *still])
+              for e, still in zip(events, left)]
     texts: list = []
-    for e, key in zip(events, inputs):
+    for e, key, still in zip(events, inputs, left):
         head = memo.peek(ENTRY_HEADS, e.id, key)
-        text = head and memo.later(ENTRY_TEXTS, e.id, key,
-                                   lambda e=e: _entry_text(e, sources, renderer, _Notes(sources, code))[1])
+        text = head and memo.later(ENTRY_TEXTS, e.id, key, lambda e=e, still=still:
+                                   _entry_text(e, sources, renderer, _Notes(sources, code), code, still)[1])
         texts.append((head, text) if text else None)
     todo = [i for i, text in enumerate(texts) if text is None]
     note_html = _Notes(sources, code)
     # Markdown and notes cost most of a first build's indexing: many texts are made on two cores.
-    for i, (head, text) in zip(todo, map_in_halves(lambda i: _entry_text(events[i], sources, renderer, note_html),
-                                                   todo)):
+    for i, (head, text) in zip(todo, map_in_halves(
+            lambda i: _entry_text(events[i], sources, renderer, note_html, code, left[i]), todo)):
         # The build's own sources, not the copies a second process sends back.
         text = text._replace(further=[sources[s.key] for s in text.further])
         memo.put(ENTRY_HEADS, events[i].id, inputs[i], head)
@@ -313,15 +312,15 @@ def _entries(events, texts: list[tuple], site, sources: dict, related: dict, mem
 
 
 def build(content: Content, renderer: Renderer | None = None, memo: Memo | None = None,
-          english: dict | None = None, stale: dict | None = None) -> Timeline:
+          english: dict | None = None, stale: dict | None = None, english_pages: dict | None = None) -> Timeline:
     """The Timeline of the content. memo: an incremental.Memo, from which an unchanged event (with
-    unchanged sources) keeps its rendered text and notes. english: for a translated edition
-    (localize), event id -> which of its texts are still in English; stale: -> which are out of date."""
+    unchanged sources) keeps its rendered text and notes. english: for a translated edition (localize), event
+    id -> which of its texts are still in English (english_pages: page slug -> the same); stale: -> out of date."""
     site, sources, events = content.site, content.sources, content.events
     renderer = renderer or Renderer()
     memo = Memo() if memo is None else memo
     related = _related(events)
-    texts = _texts(events, sources, content.cites, renderer, memo, site.language)
+    texts = _texts(events, sources, content.cites, renderer, memo, site.language, english)
     entries = _entries(events, texts, site, sources, related, memo, english, stale)
     ids = [event.id for event in events]
     cited_by = {key: [] for key in sources}
@@ -338,7 +337,8 @@ def build(content: Content, renderer: Renderer | None = None, memo: Memo | None 
     note_html = _Notes(sources, site.language)
     pages_html = {}
     for page in content.pages:
-        html, groups = renderer.render(page.body)
+        left = english_pages.get(page.slug, ()) if english_pages else ()
+        html, groups = renderer.render(page.body, "en" if "body" in left else site.language)
         notes, by_group = [], {}
         marked = _with_notes(html, groups, notes, by_group, note_html, set())
         pages_html[page.slug] = (marked.html(site.language), notes)

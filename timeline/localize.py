@@ -93,7 +93,7 @@ def _edition(tl: index.Timeline, language: Language, texts, memo: Memo, translat
     site = _site(content.site, texts.site, code)
     stale = {eid: t.stale for eid, t in texts.events.items() if t.stale}
     local = index.build(replace(content, site=site, events=tuple(events), pages=tuple(pages)), Renderer(),
-                        _InLanguage(memo, code), english, stale)
+                        _InLanguage(memo, code), english, stale, english_pages)
     return Edition(language, local, english_pages, translations, {}, stale,
                    {slug: t.stale for slug, t in texts.pages.items() if t.stale}, dict(texts.site.stale))
 

@@ -23,6 +23,7 @@ from .citations import PLACEHOLDER, extract_citations, group_offsets
 from .model import Citation
 from .characters import refused_at, refused_character
 from .diagnostics import excerpt
+from .typography import scripts_marked
 
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "h2", "h3", "h4", "hr", "i",
                 "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td",
@@ -238,29 +239,32 @@ def _cleaned(text: str) -> str:
     return text
 
 
-def _render(text: str) -> tuple[str, list[tuple[Citation, ...]]]:
+def _render(text: str, language: str) -> tuple[str, list[tuple[Citation, ...]]]:
     stripped, groups = extract_citations(text)
-    return to_html(stripped), groups
+    html = to_html(stripped)
+    return (scripts_marked(html, language) if language else html), groups
 
 
 class Renderer:
-    """Markdown to safe HTML with citation placeholders, memoised by the text (for one build: a text
-    the editions share is rendered once)."""
+    """Markdown to safe HTML with citation placeholders, memoised by the text and its language (for one
+    build: a text the editions share is rendered once)."""
 
     def __init__(self, cache: dict | None = None):
         self.cache = cache if cache is not None else {}
 
-    def render(self, text: str) -> tuple[str, list[tuple[Citation, ...]]]:
-        """HTML with citation placeholders, and the citation groups in order of appearance."""
+    def render(self, text: str, language: str = "") -> tuple[str, list[tuple[Citation, ...]]]:
+        """HTML with citation placeholders, and the citation groups in order of appearance. language:
+        the text's own ("en", "zh-Hans", "ru"); runs of Chinese or Russian in it, if it is another, are
+        marked with theirs (typography.scripts_marked). Without it nothing is marked."""
         text = _cleaned(text)
-        hit = self.cache.get(text)
+        hit = self.cache.get((text, language))
         if hit is None:
-            hit = self.cache[text] = _render(text)
+            hit = self.cache[text, language] = _render(text, language)
         return hit[0], list(hit[1])
 
-    def render_inline(self, text: str) -> tuple[str, list[tuple[Citation, ...]]]:
+    def render_inline(self, text: str, language: str = "") -> tuple[str, list[tuple[Citation, ...]]]:
         """As render, without the enclosing paragraph (for one-line summaries and titles)."""
-        html, groups = self.render(text)
+        html, groups = self.render(text, language)
         if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
             html = html[3:-4]
         return html, groups

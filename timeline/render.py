@@ -15,11 +15,11 @@ from .incremental import Memo, Stage, digest
 from .index import Timeline
 from .pages import Limits, PageSpec, Planner, edition  # noqa: F401 - edition: the exports' date too
 from .templating import TemplateProblem, static_files  # noqa: F401 - what build uses of the theme
-from .typography import scripts_marked
+from .titlelang import entry_marked
 
 PAGES = Stage("render.page", saved=False)   # page path -> its bytes (kept in memory by the preview)
 STYLED = Stage("render.csl")     # (language, source key) -> its bibliography entry in the language's CSL style
-LINKED = 2                       # the version of _linked's rules, among the inputs of STYLED
+LINKED = 3                       # the version of _linked's rules, among the inputs of STYLED
 
 # Below this many pages to render, a second process costs more (fork, pipes) than it saves.
 PARALLEL_MIN_PAGES = 600
@@ -156,7 +156,7 @@ def styled(editions: list, memo: Memo) -> dict:
 def _shown(source, entry: str, code: str) -> str:
     """A CSL entry as the page of language code shows it: linked (_linked), and its runs of another
     script marked with their language (after linking, which finds the address as the style wrote it)."""
-    return scripts_marked(_linked(source, entry), code)
+    return entry_marked(source, _linked(source, entry), code)
 
 
 def _linked(source, entry: str) -> str:

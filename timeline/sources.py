@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from .catalogs import N_, engine
 from .dates import HistDate, display_in, forms_in
 from .model import Name, Source
+from .titlelang import title_language
 from .typography import nested, quotes, scripts_marked
 
 QUOTED = ("article-journal", "article-newspaper", "article-magazine", "webpage", "chapter", "entry-encyclopedia")
@@ -133,13 +134,17 @@ def locator_in(locator: str, code: str) -> str:
 
 def _title(source: Source, title: str | None = None, own: str = "en"):
     """The title as Chicago sets it: quoted for a part of a larger work, italic for a whole work, and
-    plain for a description that stands in for a title (descriptive-title: true)."""
+    plain for a description that stands in for a title (descriptive-title: true); marked with its
+    language where the engine knows it and the edition is in another (title_language)."""
     title = quotes(source.title if title is None else title)
+    shown = _e(nested(title) if source.type in QUOTED and not source.fields.get("descriptive-title") else title, own)
+    language = title_language(source)
+    if language and language.split("-")[0] != own.split("-")[0]:   # a full stop of the entry's stays outside
+        bare = shown.rstrip(".")
+        shown = Markup(f'<span lang="{language}">{bare}</span>{shown[len(bare):]}')
     if source.fields.get("descriptive-title"):
-        return _e(title, own)
-    if source.type in QUOTED:
-        return Markup(f"“{_e(nested(title), own)}”")
-    return Markup(f"<cite>{_e(title, own)}</cite>")
+        return shown
+    return Markup(f"“{shown}”") if source.type in QUOTED else Markup(f"<cite>{shown}</cite>")
 
 
 def _link(url: str) -> Markup:

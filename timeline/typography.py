@@ -56,23 +56,82 @@ def nested(title: str) -> str:
 # the spaces, digits and punctuation between them), each from a letter of its script to another.
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CYRILLIC = "\u0400-\u04ff"
-_RUNS = re.compile(f"(?P<zh>[{_HAN}](?:[{_HAN}\u3000-\u303f\uff01-\uff5e0-9·—–…]*[{_HAN}])?)"
+_RUNS = re.compile(f"(?P<zh>[{_HAN}](?:[{_HAN}\u3000-\u303f\uff01-\uff5e0-9·—–…“”‘’]*[{_HAN}])?)"
                    f"|(?P<ru>[{_CYRILLIC}](?:[{_CYRILLIC}0-9 .,:;!?«»„“”’–—-]*[{_CYRILLIC}])?)")
 
 
+_SCRIPTS = re.compile(f"[{_HAN}{_CYRILLIC}]")
+_OTHER = {"zh": re.compile(f"[{_CYRILLIC}]"), "ru": re.compile(f"[{_HAN}]")}
+
+
+def has_runs(text: str) -> bool:
+    """Whether text holds Chinese or Russian (which scripts_marked marks)."""
+    return not text.isascii() and _SCRIPTS.search(text) is not None
+
+
 _TAG = re.compile(r"(<[^>]*>)")
+# Text a span must not go into: code, kept as typed, and an address, a span in which would cut it in two
+# for the reader (a link's text is often its address; autolinks always are).
+_VERBATIM = re.compile(r"<(/?)(?:code|pre)\b", re.IGNORECASE)
+# A mail address only from a word's start: tried at every character, a text with no spaces (Chinese) took
+# time growing with the square of its length.
+_ADDRESS_TEXT = re.compile(r"(?:https?://|www\.|mailto:)\S+|(?<!\S)[^\s@]+@[^\s@]+\.\S+", re.IGNORECASE)
 
 
 def scripts_marked(html: str, own: str = "") -> str:
     """Escaped text or HTML with each run of Chinese or Russian outside its tags in a span of its
     language: a screen reader reads a page in its language's voice, and reads a run of another script
-    in it as nonsense or not at all (WCAG 3.1.2). For sources, whose titles keep their own languages;
-    runs in the page's own language (own: "zh-Hans", "ru") are left as they are."""
-    if html.isascii():
-        return html
+    in it as nonsense or not at all (WCAG 3.1.2). Runs in the language of the text itself (own:
+    "zh-Hans", "ru"), inside <code> or <pre>, or in a web or mail address are left as they are."""
     own = own.split("-")[0]
+    other = _OTHER.get(own, _SCRIPTS)   # a script other than the text's own: most texts have none
+    if html.isascii() or not other.search(html):
+        return html
+    parts, verbatim = _TAG.split(html), 0
+    for i, part in enumerate(parts):
+        if i % 2:
+            tag = _VERBATIM.match(part)
+            verbatim += (-1 if tag[1] else 1) if tag else 0
+        elif not verbatim and other.search(part):
+            parts[i] = _outside_addresses(part, lambda text: _runs_marked(text, own))
+    return "".join(parts)
 
-    def mark(m: re.Match) -> str:
-        return m[0] if m.lastgroup == own else f'<span lang="{m.lastgroup}">{m[0]}</span>'
-    parts = _TAG.split(html)
-    return "".join(part if i % 2 else _RUNS.sub(mark, part) for i, part in enumerate(parts))
+
+# Quotes and brackets a run may hold: a span holds both of a pair or neither («КНР», not «КНР).
+_CLOSERS = {"«": "»", "“": "”", "‘": "’", "„": "“", "(": ")", "（": "）", "《": "》", "「": "」", "『": "』", "【": "】"}
+_PAIRS = re.compile("[" + re.escape("".join(_CLOSERS) + "".join(_CLOSERS.values())) + "]")
+
+
+def _runs_marked(text: str, own: str) -> str:
+    out, end = [], 0
+    for m in _RUNS.finditer(text):
+        if m.lastgroup == own or m.start() < end:
+            continue
+        start, stop = _paired(text, m.start(), m.end(), end)
+        out += [text[end:start], f'<span lang="{m.lastgroup}">{text[start:stop]}</span>']
+        end = stop
+    return "".join(out + [text[end:]])
+
+
+def _paired(text: str, start: int, stop: int, first: int) -> tuple[int, int]:
+    """The run text[start:stop] widened by the quote or bracket after or before it (not before first)
+    that closes or opens one it holds alone, as long as there is one."""
+    widened = _PAIRS.search(text, start, stop) is not None   # most runs hold none
+    while widened:
+        widened, run = False, text[start:stop]
+        for opener, closer in _CLOSERS.items():
+            if run.count(opener) > run.count(closer) and text.startswith(closer, stop):
+                stop, widened = stop + 1, True
+            elif run.count(closer) > run.count(opener) and start > first and text[start - 1] == opener:
+                start, widened = start - 1, True
+            if widened:
+                break
+    return start, stop
+
+
+def _outside_addresses(text: str, change) -> str:
+    out, end = [], 0
+    for match in _ADDRESS_TEXT.finditer(text):
+        out += [change(text[end:match.start()]), match[0]]
+        end = match.end()
+    return "".join(out + [change(text[end:])])
