@@ -77,6 +77,7 @@ def test_plain_text_strips_tags_and_placeholders():
     ("Was it signed? [@a].", "Was it signed?"),
     ("It was signed [@a].", "It was signed."),          # the sentence's own full stop stays
     ("It ended… [@a].", "It ended…"),
+    ("It was *signed in the U.S.* [@a].", "It was signed in the U.S."),
     ("In 1727 [@a]. Then 1728 [@b].", "In 1727. Then 1728."),
     ("See p. 5 [@a], then more.", "See p. 5, then more."),
     ("An ellipsis... [@a] and on.", "An ellipsis… and on."),   # smart punctuation makes the ellipsis
