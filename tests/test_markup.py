@@ -262,3 +262,28 @@ def test_marking_a_long_text_without_spaces_takes_time_in_proportion_to_its_leng
     html = Renderer().render(text, "zh-Hans")[0]
     assert html == f'<p>{"中" * 100_000} <span lang="ru">Россия</span>{"文" * 100_000}</p>'
     assert time.perf_counter() - started < 5
+
+
+@pytest.mark.parametrize("source, html", [
+    ("见https://example.com/a?b=1&c=2。更多", '见<a href="https://example.com/a?b=1&amp;c=2" rel="noopener noreferrer">'
+                                           "https://example.com/a?b=1&amp;c=2</a>。更多"),
+    ("（https://example.com/x）", '（<a href="https://example.com/x" rel="noopener noreferrer">https://example.com/x</a>）'),
+    ("www.example.com/a，b", '<a href="http://www.example.com/a" rel="noopener noreferrer">www.example.com/a</a>，b'),
+    ("“https://example.com/it's”", '“<a href="https://example.com/it\'s" rel="noopener noreferrer">'
+                                   "https://example.com/it's</a>”"),
+    # an address may hold Chinese (a Wikipedia title): only punctuation ends it
+    ("见https://zh.wikipedia.org/wiki/尼布楚条约。", '见<a href="https://zh.wikipedia.org/wiki/'
+     '%E5%B0%BC%E5%B8%83%E6%A5%9A%E6%9D%A1%E7%BA%A6" rel="noopener noreferrer">'
+     "https://zh.wikipedia.org/wiki/尼布楚条约</a>。"),
+    # written in angle brackets, the address is what the editor wrote
+    ("<https://example.com/a。b>", '<a href="https://example.com/a%E3%80%82b" rel="noopener noreferrer">'
+                                  "https://example.com/a。b</a>"),
+    ("[见https://x.com。](https://y.com)", '<a href="https://y.com" rel="noopener noreferrer">见https://x.com。</a>'),
+])
+def test_a_bare_address_ends_at_chinese_punctuation(source, html):
+    assert to_html(source) == f"<p>{html}</p>"
+
+
+def test_a_citation_after_an_address_and_chinese_full_stop_is_in_the_text():
+    assert misplaced_citation("见https://example.com。[@k]") is None
+    assert misplaced_citation("见https://example.com/[@k]")[1].startswith("a citation cannot go inside a link")
