@@ -244,3 +244,11 @@ def test_a_title_in_latin_letters_is_marked_with_its_language_where_the_engine_k
     assert _shown(ZEIT, gbt[ZEIT.key], "zh-Hans") == (
         '<span lang="en">Report on Brezhnev&#39;s offer to China</span>. Die Zeit, 1982.')
     assert "<span" not in _shown(MANCALL, gbt[MANCALL.key], "zh-Hans")
+
+
+def test_a_note_after_an_entry_ending_in_a_question_takes_no_full_stop_between():
+    shen = Source("shen-asked", "article-journal", "1958年炮击金门前中国是否告知苏联?",
+                  {"note": "Read in a web reproduction.", "language": "zh"}, authors=(Name(literal="沈志华"),))
+    for entry in (citestyles.bibliography({shen.key: shen}, GBT, "zh-Hans")[shen.key],
+                  citestyles.bibliography({shen.key: shen}, GOST, "ru")[shen.key]):
+        assert "?. " not in entry and entry.endswith("? Read in a web reproduction."), entry

@@ -98,3 +98,33 @@ def test_a_title_in_latin_letters_is_marked_with_its_language_where_the_engine_k
     assert bibliography(described, "ru") == bibliography(described, "zh-Hans") == '<span lang="en">Report on the talks</span>.'
     bad = src(type="book", title="Title", fields={"language": 'es" onclick="x'})
     assert "<span" not in note(BOOK, code="zh-Hans") + note(bad, code="ru")
+
+
+def test_a_note_ending_in_an_abbreviation_or_a_question_takes_no_second_full_stop():
+    ru = src(type="article-newspaper", title="Заголовок", issued=dates.parse("1996-05-02"),
+             fields={"container-title": "Правда", "note": "Seen in print."})
+    assert note(ru, code="ru").endswith("2 мая 1996\u202fг. Seen in print.")
+    asked = src(type="article-newspaper", title="Who is he?", fields={"container-title": "Pravda"})
+    assert note(asked) == "“Who is he?” <cite>Pravda</cite>."
+    assert note(src(type="webpage", title="Is it over?")) == "“Is it over?”"
+    assert note(src(type="webpage", title="Stop it!", fields={"note": "Headline"})) == "“Stop it!” Headline."
+    assert note(src(type="webpage", title="Over", fields={"note": "Headline"})) == "“Over.” Headline."
+    assert note(src(title="Annual report", fields={"publisher": "Example Inc."})) == \
+        "<cite>Annual report</cite> (Example Inc.)."
+
+
+def test_a_bibliography_entry_keeps_a_titles_question_mark_as_its_full_stop():
+    asked = src(type="article-newspaper", title="Who is he?", fields={"container-title": "Pravda"})
+    assert bibliography(asked) == "“Who is he?” <cite>Pravda</cite>."
+
+
+def test_citations_joined_in_one_note_keep_an_abbreviations_and_a_questions_stop():
+    from timeline.sources import join_notes, note_from_parts, note_parts, words
+    ru = words("ru")
+    dated = src(key="d", type="article-newspaper", title="Final Protocol", issued=dates.parse("1901-09-07"),
+                fields={"container-title": "Правда"})
+    asked = src(key="q", type="article-newspaper", title="Who is he?", fields={"container-title": "Pravda"})
+    made = [note_from_parts(note_parts(s, ru), w=ru, stop=False) for s in (dated, asked, BOOK)]
+    assert join_notes(made) == ("“Final Protocol,” <cite>Правда</cite>, 7 сентября 1901\u202fг.; “Who is he?” <cite>Pravda</cite>; "
+                                "Mark Mancall, <cite>Russia and China</cite> (Cambridge, MA: Harvard University Press, "
+                                "1971).")

@@ -39,6 +39,8 @@ _LABEL = re.compile(r"^(?:\[\d+\]|\d+\.)\s*")
 # The GOST style's delimiters around a field the source lacks: a place without a publisher ("Москва: ,"),
 # a publisher without a place (". : Routledge"), "// " before a year with no host document.
 _EMPTY = ((re.compile(r": (?=[,.])"), ""), (re.compile(r"(?<=\. ): "), ""), (re.compile(r"^(.*?)\.? // (?=\d{4}\.$)"), r"\1. "))
+# The style's full stop after a title that ends in its own question or exclamation ("苏联?." -> "苏联?").
+_DOUBLED = re.compile(r"([?!？！](?:</span>)?)\.(?= |$)")
 _PARTICLE = re.compile(r"^(.*?)\s+((?:(?:von|van|der|den|de|du|la|le|di|da|zu)\s*)+)$")
 
 
@@ -253,6 +255,7 @@ def _complete(entry: str, source, access: str | None) -> str:
     text = _LABEL.sub("", entry).strip()
     for pattern, replacement in _EMPTY:
         text = pattern.sub(replacement, text)
+    text = _DOUBLED.sub(r"\1", text)
     url, note = source.fields.get("URL"), source.fields.get("note")
     extra = []
     if access and url in access:
@@ -262,5 +265,8 @@ def _complete(entry: str, source, access: str | None) -> str:
     if note and note not in text:
         extra.append(note)
     for part in extra:
-        text = (text if text.endswith((".", "。")) else text + ".") + " " + part.strip()
-    return text if not extra or text.endswith((".", "。", "!", "?")) else text + "."
+        text = (text if text.endswith(_STOPPED) else text + ".") + " " + part.strip()
+    return text if not extra or text.endswith(_STOPPED) else text + "."
+
+
+_STOPPED = (".", "。", "!", "?", "！", "？")   # a title's own question ends its sentence too

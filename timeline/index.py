@@ -169,13 +169,13 @@ class _Notes:
                 head = self.heads.get(c.key)
                 if head is None:
                     head = self.heads[c.key] = fmt.short_head(self.sources[c.key], self.words)
-                texts.append(fmt.short_note(self.sources[c.key], c.locator, c.prefix, self.words, head))
+                texts.append(fmt.short_note(self.sources[c.key], c.locator, c.prefix, self.words, head, stop=False))
                 continue
             seen.add(c.key)
             parts = self.parts.get(c.key)
             if parts is None:
                 parts = self.parts[c.key] = fmt.note_parts(self.sources[c.key], self.words)
-            texts.append(fmt.note_from_parts(parts, c.locator, c.prefix, self.words))
+            texts.append(fmt.note_from_parts(parts, c.locator, c.prefix, self.words, stop=False))
         return fmt.join_notes(texts)
 
 

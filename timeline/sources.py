@@ -222,23 +222,31 @@ def note_parts(source: Source, w: Words = ENGLISH) -> tuple[str, list[str], list
 
 
 def note_from_parts(parts: tuple[str, list[str], list[str], str], locator: str = "", prefix: str = "",
-                    w: Words = ENGLISH) -> Markup:
-    """Full note form: Given Family, Title (Place: Publisher, Year), locator."""
+                    w: Words = ENGLISH, stop: bool = True) -> Markup:
+    """Full note form: Given Family, Title (Place: Publisher, Year), locator (and its full stop, if stop)."""
     text, facts, access, trailing = parts
     rest = facts + ([str(escape(_locator(locator, w)))] if locator else []) + access
     if rest:
-        # Chicago puts the comma after a quoted title inside the closing quotation mark.
-        text = text[:-1] + ",” " if text.endswith("”") else text + ", "
+        # Chicago puts the comma after a quoted title inside the closing quotation mark, and none after
+        # a title's own question or exclamation mark.
+        text = text + " " if text.endswith(_ASKED) else text[:-1] + ",” " if text.endswith("”") else text + ", "
         text += ", ".join(rest)
     if trailing:
-        text += ". " + trailing
+        text = _stop(text) + " " + trailing
     if prefix:
         text = str(_t(prefix, w.code)) + " " + text
-    return Markup(_stop(text))
+    return Markup(_stop(text) if stop else text)
+
+
+_ASKED = ("?”", "!”")
+_ENDED = ("?”", "!”", ".”", ".", "?", "!")
 
 
 def _stop(text: str) -> str:
-    """The full stop at the end of a note, inside a closing quotation mark (as Chicago puts it)."""
+    """The full stop at the end of a note, inside a closing quotation mark (as Chicago puts it); none
+    where a question, an exclamation or an abbreviation ("1996 г.", "Inc.") already ends it."""
+    if text.endswith(_ENDED):
+        return text
     return text[:-1] + ".”" if text.endswith("”") else text + "."
 
 
@@ -285,7 +293,7 @@ def short_head(source: Source, w: Words = ENGLISH) -> str:
 
 
 def short_note(source: Source, locator: str = "", prefix: str = "", w: Words = ENGLISH,
-               head: str | None = None) -> Markup:
+               head: str | None = None, stop: bool = True) -> Markup:
     """Short form for a source already cited in full on the page: Family, Short Title, locator;
     head: short_head(source, w), where the caller keeps it."""
     text = short_head(source, w) if head is None else head
@@ -293,14 +301,13 @@ def short_note(source: Source, locator: str = "", prefix: str = "", w: Words = E
         text = (text[:-1] + ",” " if text.endswith("”") else text + ", ") + str(escape(_locator(locator, w)))
     if prefix:
         text = str(_t(prefix, w.code)) + " " + text
-    return Markup(_stop(text))
+    return Markup(_stop(text) if stop else text)
 
 
 def join_notes(texts: list[Markup]) -> Markup:
-    """Several citations in one note, separated by semicolons (outside any quotation mark), with one
-    full stop at the end."""
-    bare = [t[:-2] + "”" if t.endswith(".”") else t[:-1] for t in texts]
-    return Markup(_stop("; ".join(bare)))
+    """Several citations (each made without its full stop) in one note, separated by semicolons
+    (outside any quotation mark), with one full stop at the end."""
+    return Markup(_stop("; ".join(texts)))
 
 
 def note(source: Source, locator: str = "", prefix: str = "", code: str = "en") -> Markup:
@@ -324,9 +331,8 @@ def bibliography(source: Source, code: str = "en") -> Markup:
         parts.append(_t(source.fields["note"].rstrip("."), w.code))
     text = ""
     for part in parts:
-        part = str(part).rstrip(".")
-        # Each element ends with a full stop, inside a closing quotation mark.
-        text += (part[:-1] + ".” " if part.endswith("”") else part + ". ")
+        # Each element ends with a full stop, inside a closing quotation mark, or its own ? or !.
+        text += _stop(str(part).rstrip(".")) + " "
     return Markup(text.rstrip(" "))
 
 
