@@ -80,3 +80,32 @@ def test_no_page_is_wider_than_the_screen_at_200_percent_text(chromium_browser, 
             assert left >= 5 and right <= screen - 5 and top >= 5, f"{edition}{path}: {text!r} at {left}-{right}"
     context.close()
     assert errors == []
+
+
+def active(page) -> str:
+    return page.evaluate("document.activeElement.textContent.trim()")
+
+
+@pytest.mark.parametrize("path, query", [("index.html", "treaty"), ("map/index.html", "treaty"),
+                                         ("zh/index.html", "条约"), ("ru/index.html", "договор"),
+                                         ("ru/map/index.html", "договор")])
+def test_the_found_count_takes_the_keyboard_to_the_first_event_found(chromium_browser, real_url, path, query):
+    context, page, errors = new_page(chromium_browser, 360, 740)
+    page.goto(real_url + path)
+    page.locator("#filter-q").fill(query)
+    count = page.locator("#search-count")
+    assert count.is_visible() and count.get_attribute("href") == "#timeline"
+    count.focus()
+    page.keyboard.press("Enter")
+    first = page.locator("#timeline li.event:not([hidden]) a").first
+    assert active(page) == first.inner_text().strip()
+    box = first.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 740, "the first event found is not in view"
+    # the next Tab goes on through what was found, not back to the filters above the list
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#timeline li.event:not([hidden])') !== null")
+    # with nothing found it leads to the filters, which say so and are what to change
+    page.locator("#filter-q").fill("zzzzqqq")
+    assert count.get_attribute("href") == "#filters"
+    context.close()
+    assert errors == []
