@@ -163,7 +163,9 @@
     var li = visible[0].li;
     var first = li.querySelector(".event-title a") || li.querySelector("a");
     timeline.scrollIntoView();
-    if (first) first.focus({ preventScroll: true });
+    // Scrolled further only if need be: at 200 % text the first era's heading and introduction fill
+    // a phone's screen, and the event found, focused, was below it.
+    if (first) first.focus();
   }
   // The count's link does the same: followed as a plain link to #timeline it would move the view but
   // not the focus, and a screen reader would say nothing of where it went.
@@ -238,6 +240,12 @@
   /* While the list scrolls, a marker at the top of the screen names the era and year in view. */
   var where = document.getElementById("where");
   if (where) {
+    // One line whatever the width and text size: the era's name gives way (…), the year never. Two
+    // lines of Russian on a phone (more at 200 % text) covered the event a decade link had landed on.
+    var whereEra = where.appendChild(document.createElement("span"));
+    var whereYear = where.appendChild(document.createElement("span"));
+    whereEra.className = "where-era";
+    whereYear.className = "where-year";
     var pending = false;
     var place = function () {
       pending = false;
@@ -259,7 +267,8 @@
         }
       }
       var item = visible[found];
-      where.textContent = item.eraLabel + " · " + (isNaN(item.year) ? "" : item.year);
+      whereEra.textContent = item.eraLabel;
+      whereYear.textContent = " · " + (isNaN(item.year) ? "" : item.year);
       where.hidden = false;
     };
     window.addEventListener("scroll", function () {

@@ -109,3 +109,62 @@ def test_the_found_count_takes_the_keyboard_to_the_first_event_found(chromium_br
     assert count.get_attribute("href") == "#filters"
     context.close()
     assert errors == []
+
+
+def zoomed(browser, url, width, size, height=700):
+    context, page, errors = new_page(browser, width, height)
+    page.goto(url)
+    page.add_style_tag(content=f"html {{ font-size: {size} !important; }}")
+    return context, page, errors
+
+
+MARKER_BOTTOM = "document.getElementById('where').hidden ? 0 : document.getElementById('where').getBoundingClientRect().bottom"
+
+
+@pytest.mark.parametrize("edition, query", [("", "treaty"), ("ru/", "договор")])
+def test_at_200_percent_text_the_event_found_is_in_view_and_clear_of_the_marker(chromium_browser, real_url, edition, query):
+    # the first era's heading and introduction fill a phone's screen at 200 %: the event found, focused
+    # below them, was out of sight
+    for go in ("Enter", "count"):
+        context, page, errors = zoomed(chromium_browser, real_url + edition + "index.html", 320, "200%")
+        page.locator("#filter-q").fill(query)
+        page.locator("#filter-q").press("Enter") if go == "Enter" else page.locator("#search-count").click()
+        page.wait_for_timeout(100)   # the marker is placed at the next frame
+        box = page.evaluate("document.activeElement.getBoundingClientRect().toJSON()")
+        assert page.evaluate("document.activeElement.closest('#timeline li.event') !== null"), go
+        assert page.evaluate(MARKER_BOTTOM) <= box["top"] and box["bottom"] <= 700, f"{go}: focused at {box}"
+        context.close()
+        assert errors == []
+
+
+@pytest.mark.parametrize("width, size", [(320, "100%"), (320, "200%")])
+def test_a_decade_link_lands_on_its_event_clear_of_the_marker(chromium_browser, real_url, width, size):
+    # two lines of Russian in the marker (more at 200 %) covered the date of the event landed on
+    for edition in EDITIONS:
+        context, page, errors = zoomed(chromium_browser, real_url + edition + "index.html", width, size)
+        page.locator(".decade-list summary").click()
+        link = page.locator(".decade-list a").nth(20)
+        target = link.get_attribute("href")
+        link.click()
+        page.wait_for_timeout(100)
+        date_top = page.evaluate(f"document.querySelector('{target} .event-date').getBoundingClientRect().top")
+        assert page.evaluate(MARKER_BOTTOM) <= date_top, f"{edition}{target} at {width} px, {size} text"
+        context.close()
+        assert errors == []
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_at_200_percent_text_no_link_focused_going_up_the_list_is_under_the_marker(chromium_browser, real_url, edition):
+    # WCAG 2.4.11 (test_reading.py checks the default text size): not even in part
+    context, page, errors = zoomed(chromium_browser, real_url + edition + "index.html", 320, "200%")
+    page.evaluate("document.querySelectorAll('#timeline .event-title a')[60].focus()")
+    hidden = []
+    for _ in range(25):
+        page.keyboard.press("Shift+Tab")
+        page.wait_for_timeout(20)
+        top = page.evaluate("document.activeElement.getBoundingClientRect().top")
+        if top < page.evaluate(MARKER_BOTTOM) - 0.5:
+            hidden.append(page.evaluate("document.activeElement.textContent.trim()"))
+    assert hidden == [], f"focused links partly under the marker: {hidden}"
+    context.close()
+    assert errors == []
