@@ -114,9 +114,11 @@
     });
     count.textContent = say(count, "count", total, { shown: shown, count: total });
     empty.hidden = shown !== 0;
-    // The header's search box is far from the list: it says how many match, and links to them.
+    // The header's search box is far from the list: it says how many match, and links to them (with
+    // none, to the filters, which say so and are what to change).
     searchCount.textContent = say(searchCount, "found", shown, { count: shown });
     searchCount.hidden = !active;
+    searchCount.setAttribute("href", shown ? "#timeline" : "#filters");
     visible = items.filter(function (item) { return !item.li.hidden; });
     // The map keeps its one Tab stop on a place still shown (below).
     document.dispatchEvent(new Event("timeline-filtered"));
@@ -155,12 +157,22 @@
     update();
     // Enter in the search box: go to what it found, the keyboard with the eyes (the next Tab goes on
     // through the events found, not back up to the header); with nothing found it stays in the box.
-    if (document.activeElement === query) {
-      var li = visible.length ? visible[0].li : null;
-      var first = li && (li.querySelector(".event-title a") || li.querySelector("a"));
-      timeline.scrollIntoView();
-      if (first) first.focus({ preventScroll: true });
-    }
+    if (document.activeElement === query && visible.length) toFound();
+  });
+  function toFound() {
+    var li = visible[0].li;
+    var first = li.querySelector(".event-title a") || li.querySelector("a");
+    timeline.scrollIntoView();
+    // Scrolled further only if need be: at 200 % text the first era's heading and introduction fill
+    // a phone's screen, and the event found, focused, was below it.
+    if (first) first.focus();
+  }
+  // The count's link does the same: followed as a plain link to #timeline it would move the view but
+  // not the focus, and a screen reader would say nothing of where it went.
+  searchCount.addEventListener("click", function (event) {
+    if (!visible.length) return;
+    event.preventDefault();
+    toFound();
   });
   form.addEventListener("reset", function () {
     // The reset event fires before the fields are cleared.
@@ -228,6 +240,12 @@
   /* While the list scrolls, a marker at the top of the screen names the era and year in view. */
   var where = document.getElementById("where");
   if (where) {
+    // One line whatever the width and text size: the era's name gives way (…), the year never. Two
+    // lines of Russian on a phone (more at 200 % text) covered the event a decade link had landed on.
+    var whereEra = where.appendChild(document.createElement("span"));
+    var whereYear = where.appendChild(document.createElement("span"));
+    whereEra.className = "where-era";
+    whereYear.className = "where-year";
     var pending = false;
     var place = function () {
       pending = false;
@@ -249,7 +267,8 @@
         }
       }
       var item = visible[found];
-      where.textContent = item.eraLabel + " · " + (isNaN(item.year) ? "" : item.year);
+      whereEra.textContent = item.eraLabel;
+      whereYear.textContent = " · " + (isNaN(item.year) ? "" : item.year);
       where.hidden = false;
     };
     window.addEventListener("scroll", function () {
