@@ -91,6 +91,12 @@ def _pair(patterns, code: str) -> tuple[str, str] | None:
     return _closed_up(pair, dash) if dash else pair
 
 
+def bare_years(start: int, end: int, code: str) -> str:
+    """Two years bare, as an era's heading has them: in the standard's dash where the language has one
+    (分裂，1960—1981), else in the en dash English and Russian headings have always had (1960–1981)."""
+    return f"{start}{standard_dash(code) or '–'}{end}"
+
+
 def standard_dash(code: str) -> str | None:
     """The dash the language's national standard writes a time span with, closed up; None where CLDR's is kept."""
     loc = locale(code)
