@@ -43,7 +43,7 @@ def _page(out, path):
     return (out / path).read_text(encoding="utf-8")
 
 
-SPAN = {"": "c. January 1967 – c. February 1967", "zh/": "约1967年1月 – 2月",
+SPAN = {"": "c. January 1967 – c. February 1967", "zh/": "约1967年1—2月",
         "ru/": f"ок.{NBSP}января{NBSP}— февраля 1967{NNBSP}г."}
 
 

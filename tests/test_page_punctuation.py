@@ -71,7 +71,7 @@ def test_a_decades_count_in_the_home_pages_list_is_in_the_languages_parentheses(
 
 def test_the_charts_names_for_screen_readers_take_chinese_punctuation(built):
     page = _page(built, "zh/", "index.html")
-    assert "<title>早期，1689–1916</title>" in page                    # an era's band
+    assert "<title>早期，1689—1916</title>" in page                    # an era's band (GB/T 15834—2011's dash)
     assert 'aria-label="尼布楚条约，儒略历1689年8月27日（公历9月6日）（领土、外交；重大）"' in page  # an event's mark
     assert 'aria-label="1860年代：2个事件（领土 1、外交 1）"' in page          # a decade's bar
     english = _page(built, "", "index.html")

@@ -1,5 +1,5 @@
 """The PDFs of the editions in other languages print what their print views show, in the language:
-an era's heading with its own punctuation (早期，1689–1916), an event's further sources under the
+an era's heading with its own punctuation (早期，1689—1916), an event's further sources under the
 page's label, and the bibliography's running head in the language, not "Bibliography"."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def built(tmp_path_factory):
 
 # PDF -> (early era heading, the year-only event's label for its listed sources, bibliography heading)
 EXPECTED = {"timeline.pdf": ("Early, 1689–1916", "Sources", "Bibliography"),
-            "timeline-zh.pdf": ("早期，1689–1916", "来源", "参考文献"),
+            "timeline-zh.pdf": ("早期，1689—1916", "来源", "参考文献"),
             "timeline-ru.pdf": ("Ранний период, 1689–1916", "Источники", "Библиография")}
 
 

@@ -1,7 +1,7 @@
 """The print views punctuate in their language: an era's heading (the title page, the PDF's title,
 the contents, the era's own heading), a name's language label, the list of an event's themes and the
 document's title are messages of the catalogs, so Chinese takes its full-width comma, colon and
-enumeration comma (分裂，1960–1981) where English and Russian keep theirs."""
+enumeration comma (分裂，1960—1981) where English and Russian keep theirs."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 EXPECTED = {
     "": ("Early, 1689–1916", "Themes: Territory, Diplomacy",
          '<span class="lang-label">Russian:</span> <span lang="ru">', "Fixture timeline: Early, 1689–1916"),
-    "zh/": ("早期，1689–1916", "主题：领土、外交",
-            '<span class="lang-label">俄文：</span><span lang="ru">', "测试年表：早期，1689–1916"),
+    "zh/": ("早期，1689—1916", "主题：领土、外交",
+            '<span class="lang-label">俄文：</span><span lang="ru">', "测试年表：早期，1689—1916"),
     "ru/": ("Ранний период, 1689–1916", "Темы: Территория, Дипломатия",
             '<span class="lang-label">Русский:</span> <span lang="ru">', "Тестовая хронология: Ранний период, 1689–1916"),
 }

@@ -1,6 +1,8 @@
 """Pages punctuate what they put together in their language: a related event's date and an era's
 years in the home page's filter are in parentheses, which Chinese writes full-width (（1864年）), and so
-are the positions of a treaty line drawn on the map page."""
+are the positions of a treaty line drawn on the map page. Years from one to another are joined by the
+dash of the edition's spans in Chinese, GB/T 15834—2011's 一字线 closed up (早期（1689—1916）), where
+English and Russian keep their en dash."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ EXPECTED = {
     "": ('<a href="../../events/1864-year-only/index.html">A year-only event</a> (1864)</li>',
          '<option value="early">Early (1689–1916)</option>'),
     "zh/": ('<a href="../../events/1864-year-only/index.html">A year-only event</a>（1864年）</li>',
-            '<option value="early">早期（1689–1916）</option>'),
+            '<option value="early">早期（1689—1916）</option>'),
     "ru/": ('<a href="../../events/1864-year-only/index.html">Событие, известное по году</a> (1864)</li>',
             '<option value="early">Ранний период (1689–1916)</option>'),
 }
@@ -35,6 +37,21 @@ def test_a_related_events_date_is_in_the_languages_parentheses(built, prefix):
 def test_an_eras_years_in_the_filter_are_in_the_languages_parentheses(built, prefix):
     page = (built / prefix / "index.html").read_text(encoding="utf-8")
     assert EXPECTED[prefix][1] in page
+
+
+# prefix -> the overview chart's title, from the site's first year to its last (the era bands' years are
+# tests/test_page_punctuation.py's)
+OVERVIEW = {
+    "": "Overview of 6 events, 1689–2025, in ",
+    "zh/": "1689—2025年概览：",
+    "ru/": "Обзор за 1689–2025 гг.: ",
+}
+
+
+@pytest.mark.parametrize("prefix", OVERVIEW)
+def test_the_overview_charts_years_are_joined_by_the_languages_dash(built, prefix):
+    page = (built / prefix / "index.html").read_text(encoding="utf-8")
+    assert f'<title id="overview-title">{OVERVIEW[prefix]}' in page
 
 
 # A gazetteer entry as the map page writes it: a link, English marked as such, or plain text.

@@ -78,7 +78,7 @@ def within_pattern(precision: str, code: str) -> str:
 def format_context(pattern: str) -> str:
     """A pattern with its stand-alone months in the format context: LLLL y 'г'. -> MMMM y 'г'."""
     from babel.dates import tokenize_pattern
-    return _pattern([("field", ("M", value[1])) if kind == "field" and value[0] == "L" else (kind, value)
+    return pattern_of([("field", ("M", value[1])) if kind == "field" and value[0] == "L" else (kind, value)
                      for kind, value in tokenize_pattern(pattern)])
 
 
@@ -95,10 +95,10 @@ def era_dropped(pattern: str) -> str:
             out[-1] = ("chars", out[-1][1].rstrip())
         elif i + 1 < len(tokens) and tokens[i + 1][0] == "chars":
             tokens[i + 1] = ("chars", tokens[i + 1][1].lstrip())
-    return _pattern([(kind, value) for kind, value in out if value])
+    return pattern_of([(kind, value) for kind, value in out if value])
 
 
-def _pattern(tokens: list) -> str:
+def pattern_of(tokens: list) -> str:
     """Babel's tokens back into a CLDR pattern, each run of text quoted once (untokenize_pattern quotes
     none: a Latin letter in it would be read as a field)."""
     out, text = [], ""

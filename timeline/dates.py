@@ -278,7 +278,7 @@ def _whole(date: HistDate, code: str) -> Forms:
 
 
 def display_span_in(start: HistDate, end: HistDate | None, code: str) -> str:
-    """A span in the language: `15—18 мая 1989 г.`, `1650—1660 гг.`, `1650–1660年`; English is display_span()."""
+    """A span in the language: `15—18 мая 1989 г.`, `1650—1660 гг.`, `1650—1660年`; English is display_span()."""
     if _english(code):
         return display_span(start, end)
     return display_in(start, code) if end is None else span_forms_in(start, end, code).alone

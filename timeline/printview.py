@@ -24,6 +24,7 @@ from .cite import EDITION
 from .dateforms import declared
 from .dates import display_in, parse as parse_date
 from .index import noteref
+from .intervals import bare_years
 
 # Punctuation is the language's: Chinese writes 分裂，1960–1981 and 领土、外交.
 ERA_HEADING = N_("{label}, {span}")   # an era and its years: its print heading, contents line and PDF title
@@ -132,8 +133,8 @@ def short_source(source, code: str = "en") -> Markup:
 
 
 def era_heading(era, code: str = "en") -> str:
-    """'The split, 1960–1981' as the language of code punctuates it ('分裂，1960–1981')."""
-    return engine(code).gettext(ERA_HEADING).format(label=era.label, span=f"{era.start}–{era.end}")
+    """'The split, 1960–1981' as the language of code punctuates it ('分裂，1960—1981')."""
+    return engine(code).gettext(ERA_HEADING).format(label=era.label, span=bare_years(era.start, era.end, code))
 
 
 def listed(items, code: str = "en", text: str | None = None, by: str = "comma") -> Markup:
