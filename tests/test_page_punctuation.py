@@ -69,6 +69,13 @@ def test_a_decades_count_in_the_home_pages_list_is_in_the_languages_parentheses(
     assert CITED_BY[prefix][1] in _page(built, prefix, "index.html")
 
 
+@pytest.mark.parametrize("prefix, dash", [("", "–"), ("zh/", "—"), ("ru/", "–")])
+def test_an_eras_years_on_its_page_the_list_of_eras_and_the_home_page_take_the_languages_dash(built, prefix, dash):
+    years = f'<span class="era-years">1689{dash}1916</span>'
+    for path in ("index.html", "eras/index.html", "eras/early/index.html"):
+        assert years in _page(built, prefix, path), path
+
+
 def test_the_charts_names_for_screen_readers_take_chinese_punctuation(built):
     page = _page(built, "zh/", "index.html")
     assert "<title>早期，1689—1916</title>" in page                    # an era's band (GB/T 15834—2011's dash)

@@ -182,6 +182,7 @@ def long_date(iso: str, code: str = "en", within: str = "") -> str:
 def register(env, code: str = "en") -> None:
     """The print views' filters, for an environment of the language of code."""
     env.filters["era_heading"] = lambda era: era_heading(era, code)
+    env.filters["years"] = lambda start, end: bare_years(start, end, code)   # 1960–1981, 1960—1981 in Chinese
     env.filters["listed"] = lambda items, text=None, by="comma": listed(items, code, text, by)
     env.filters["long_date"] = long_date
     env.filters["print_notes"] = print_notes
