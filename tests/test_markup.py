@@ -279,6 +279,12 @@ def test_marking_a_long_text_without_spaces_takes_time_in_proportion_to_its_leng
     ("<https://example.com/a。b>", '<a href="https://example.com/a%E3%80%82b" rel="noopener noreferrer">'
                                   "https://example.com/a。b</a>"),
     ("[见https://x.com。](https://y.com)", '<a href="https://y.com" rel="noopener noreferrer">见https://x.com。</a>'),
+    # an explicit link whose words are its address is what the editor wrote, full-width brackets and all
+    # (red team: its href lost '（1689）', leading elsewhere)
+    ("[https://x.org/条约（1689）](https://x.org/条约（1689）)", '<a href="https://x.org/%E6%9D%A1%E7%BA%A6%EF%BC%881689'
+     '%EF%BC%89" rel="noopener noreferrer">https://x.org/条约（1689）</a>'),
+    ("[https://x.org/a。b][r]\n\n[r]: https://x.org/a。b", '<a href="https://x.org/a%E3%80%82b" rel="noopener noreferrer">'
+     "https://x.org/a。b</a>"),
 ])
 def test_a_bare_address_ends_at_chinese_punctuation(source, html):
     assert to_html(source) == f"<p>{html}</p>"

@@ -239,7 +239,9 @@ def _address_ended(link: re.Match, text: str) -> str:
     import html as _html
     href, shown = link[1], link[2]
     stop = _WIDE_STOP.search(shown)
-    if not stop or f"<{_html.unescape(shown)}>" in text:   # <written so> the editor said where it ends
+    written = _html.unescape(shown)
+    # <written so> or as a link's [words], the editor said where it ends (cmark links no address inside [ ])
+    if not stop or f"<{written}>" in text or f"[{written}]" in text:
         return link[0]
     from urllib.parse import quote
     rest = shown[stop.start():]
