@@ -81,6 +81,11 @@ def test_plain_text_strips_tags_and_placeholders():
     ("In 1727 [@a]. Then 1728 [@b].", "In 1727. Then 1728."),
     ("See p. 5 [@a], then more.", "See p. 5, then more."),
     ("An ellipsis... [@a] and on.", "An ellipsis… and on."),   # smart punctuation makes the ellipsis
+    # red team: a quotation's own stop inside its closing quote ended the sentence too ('?”.')
+    ("He asked “Who is he?” [@a].", "He asked “Who is he?”"),
+    ("Он спросил: «Кто он?» [@a].", "Он спросил: «Кто он?»"),
+    ("He said “no.” [@a].", "He said “no.”"),
+    ("the Ministers’ [@a].", "the Ministers’."),
 ])
 def test_plain_text_gives_a_sentence_one_full_stop_where_a_citation_went(source, plain):
     assert plain_text(Renderer().render(source)[0]) == plain

@@ -307,8 +307,9 @@ def fill(html: str, marker) -> str:
 _TAG = re.compile(r"<[^>]+>")
 _DELETED = re.compile(r"<del>(?:(?!<del>).)*?</del>", re.S)   # struck-through text (~~x~~), innermost first
 # A sentence that ends in an abbreviation ("2026 г.", "U.S.") or a question takes no second full stop
-# when the citation between them goes: "по 14 сентября 2026 г. [@k]." is "... 2026 г." in plain text.
-_ENDED = re.compile("([.?!\u2026](?:</[a-z]+>)*)(?:\\s*\ue000\\d+\ue001)+\\.")
+# when the citation between them goes: "по 14 сентября 2026 г. [@k]." is "... 2026 г." in plain text; nor
+# one that ends in a quotation's own ("“Who is he?” [@k]." is "... he?”").
+_ENDED = re.compile("([.?!\u2026](?:</[a-z]+>|[\u201d\u2019\u00bb])*)(?:\\s*\ue000\\d+\ue001)+\\.")
 
 
 def plain_text(html: str) -> str:
