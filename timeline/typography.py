@@ -116,14 +116,19 @@ def _runs_marked(text: str, own: str) -> str:
 def _paired(text: str, start: int, stop: int, first: int) -> tuple[int, int]:
     """The run text[start:stop] widened by the quote or bracket after or before it (not before first)
     that closes or opens one it holds alone, as long as there is one."""
-    widened = _PAIRS.search(text, start, stop) is not None   # most runs hold none
+    from collections import Counter
+
+    # Counted once and kept up as the run grows: counted again at each step, a run holding many quotes
+    # alone took time growing with the square of its length.
+    held = Counter(_PAIRS.findall(text, start, stop))
+    widened = bool(held)   # most runs hold none
     while widened:
-        widened, run = False, text[start:stop]
+        widened = False
         for opener, closer in _CLOSERS.items():
-            if run.count(opener) > run.count(closer) and text.startswith(closer, stop):
-                stop, widened = stop + 1, True
-            elif run.count(closer) > run.count(opener) and start > first and text[start - 1] == opener:
-                start, widened = start - 1, True
+            if held[opener] > held[closer] and text.startswith(closer, stop):
+                held[closer], stop, widened = held[closer] + 1, stop + 1, True
+            elif held[closer] > held[opener] and start > first and text[start - 1] == opener:
+                held[opener], start, widened = held[opener] + 1, start - 1, True
             if widened:
                 break
     return start, stop
