@@ -245,6 +245,9 @@ def test_struck_through_text_inside_struck_through_text_is_left_out_of_plain_tex
     ("the terms “中国” and «Россия» *中国* & <b>", "en",
      '<p>the terms “<span lang="zh">中国</span>” and «<span lang="ru">Россия</span>» '
      '<em><span lang="zh">中国</span></em> &amp; </p>'),
+    # Red team: kanji next to kana are Japanese, not Chinese: left unmarked rather than read in a Chinese voice
+    ("Tokyo (東京へ行く、『東京物語』は) and 北京.", "en", '<p>Tokyo (東京へ行く、『東京物語』は) and <span lang="zh">北京</span>.</p>'),
+    ("Токио (とうきょう東京)", "ru", "<p>Токио (とうきょう東京)</p>"),
 ])
 def test_chinese_and_russian_runs_are_marked_with_their_language_unless_it_is_the_texts(text, language, html):
     assert Renderer().render(text, language)[0] == html

@@ -105,12 +105,26 @@ _PAIRS = re.compile("[" + re.escape("".join(_CLOSERS) + "".join(_CLOSERS.values(
 def _runs_marked(text: str, own: str) -> str:
     out, end = [], 0
     for m in _RUNS.finditer(text):
-        if m.lastgroup == own or m.start() < end:
+        if m.lastgroup == own or m.start() < end or m.lastgroup == "zh" and _japanese(text, m.start(), m.end()):
             continue
         start, stop = _paired(text, m.start(), m.end(), end)
         out += [text[end:start], f'<span lang="{m.lastgroup}">{text[start:stop]}</span>']
         end = stop
     return "".join(out + [text[end:]])
+
+
+_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_CJK_PUNCTUATION = re.compile("[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]")
+
+
+def _japanese(text: str, start: int, stop: int) -> bool:
+    """Whether kana stand next to the run of Chinese characters text[start:stop], or past the CJK punctuation
+    around it (東京へ, 『東京物語』は): the run is then Japanese, which no language is better for than Chinese."""
+    while start > 0 and _CJK_PUNCTUATION.match(text, start - 1):
+        start -= 1
+    while stop < len(text) and _CJK_PUNCTUATION.match(text, stop):
+        stop += 1
+    return start > 0 and _KANA.match(text, start - 1) is not None or _KANA.match(text, stop) is not None
 
 
 def _paired(text: str, start: int, stop: int, first: int) -> tuple[int, int]:
