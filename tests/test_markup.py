@@ -309,6 +309,33 @@ def test_a_bare_address_ends_at_chinese_punctuation(source, html):
     assert to_html(source) == f"<p>{html}</p>"
 
 
+@pytest.mark.parametrize("source, html", [
+    ("见https://a.org。**要**", '见<a href="https://a.org" rel="noopener noreferrer">https://a.org</a>。<strong>要</strong>'),
+    ("见https://a.org。\\_x &amp; y", '见<a href="https://a.org" rel="noopener noreferrer">https://a.org</a>。_x &amp; y'),
+    ("见https://a.org，另见https://b.org。", '见<a href="https://a.org" rel="noopener noreferrer">https://a.org</a>，另见'
+                                        '<a href="https://b.org" rel="noopener noreferrer">https://b.org</a>。'),
+    # the same address as an explicit link's, before it, is left whole
+    ("[x](https://a.org/a。b)、https://a.org/a。b", '<a href="https://a.org/a%E3%80%82b" rel="noopener noreferrer">x</a>、'
+                                             '<a href="https://a.org/a" rel="noopener noreferrer">https://a.org/a</a>。b'),
+    ("[r]: https://a.org/a。b\n\n[x][r]、https://a.org/a。b", '<a href="https://a.org/a%E3%80%82b" rel="noopener noreferrer">'
+     'x</a>、<a href="https://a.org/a" rel="noopener noreferrer">https://a.org/a</a>。b'),
+])
+def test_what_follows_an_address_ended_at_chinese_punctuation_is_markdown(source, html):
+    # Red team: the words cmark had taken into the address were put back as typed: '**要**' and '\\_x'
+    # showed their marks, '&amp;' showed as typed, and a second address was not linked.
+    assert to_html(source) == f"<p>{html}</p>"
+
+
+def test_many_addresses_in_a_row_take_a_few_renders_at_most():
+    import time
+    text = "见" + "、".join(f"https://a{i}.org" for i in range(20_000)) + "。"
+    started = time.perf_counter()
+    html = to_html(text)
+    assert time.perf_counter() - started < 5
+    assert html.count("<a ") == 20_000 and html.startswith('<p>见<a href="https://a0.org" ')
+    assert '<a href="https://a3.org" rel="noopener noreferrer">https://a3.org</a>、<a ' in html
+
+
 def test_a_citation_after_an_address_and_chinese_full_stop_is_in_the_text():
     assert misplaced_citation("见https://example.com。[@k]") is None
     assert misplaced_citation("见https://example.com/[@k]")[1].startswith("a citation cannot go inside a link")
