@@ -119,7 +119,7 @@ _CJK_PUNCTUATION = re.compile("[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]")
 
 def _japanese(text: str, start: int, stop: int) -> bool:
     """Whether kana stand next to the run of Chinese characters text[start:stop], or past the CJK punctuation
-    around it (東京へ, 『東京物語』は): the run is then Japanese, which no language is better for than Chinese."""
+    around it (東京へ, 『東京物語』は): the run is then Japanese, left unmarked rather than read in a Chinese voice."""
     while start > 0 and _CJK_PUNCTUATION.match(text, start - 1):
         start -= 1
     while stop < len(text) and _CJK_PUNCTUATION.match(text, stop):
