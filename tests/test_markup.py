@@ -81,6 +81,11 @@ def test_plain_text_strips_tags_and_placeholders():
     ("In 1727 [@a]. Then 1728 [@b].", "In 1727. Then 1728."),
     ("See p. 5 [@a], then more.", "See p. 5, then more."),
     ("An ellipsis... [@a] and on.", "An ellipsis… and on."),   # smart punctuation makes the ellipsis
+    # red team: a quotation's own stop inside its closing quote ended the sentence too ('?”.')
+    ("He asked “Who is he?” [@a].", "He asked “Who is he?”"),
+    ("Он спросил: «Кто он?» [@a].", "Он спросил: «Кто он?»"),
+    ("He said “no.” [@a].", "He said “no.”"),
+    ("the Ministers’ [@a].", "the Ministers’."),
 ])
 def test_plain_text_gives_a_sentence_one_full_stop_where_a_citation_went(source, plain):
     assert plain_text(Renderer().render(source)[0]) == plain
@@ -240,6 +245,9 @@ def test_struck_through_text_inside_struck_through_text_is_left_out_of_plain_tex
     ("the terms “中国” and «Россия» *中国* & <b>", "en",
      '<p>the terms “<span lang="zh">中国</span>” and «<span lang="ru">Россия</span>» '
      '<em><span lang="zh">中国</span></em> &amp; </p>'),
+    # Red team: kanji next to kana are Japanese, not Chinese: left unmarked rather than read in a Chinese voice
+    ("Tokyo (東京へ行く、『東京物語』は) and 北京.", "en", '<p>Tokyo (東京へ行く、『東京物語』は) and <span lang="zh">北京</span>.</p>'),
+    ("Токио (とうきょう東京)", "ru", "<p>Токио (とうきょう東京)</p>"),
 ])
 def test_chinese_and_russian_runs_are_marked_with_their_language_unless_it_is_the_texts(text, language, html):
     assert Renderer().render(text, language)[0] == html
@@ -251,6 +259,17 @@ def test_without_a_language_nothing_is_marked_and_each_language_is_cached_apart(
     assert renderer.render("中国 [@k]", "en")[0] == '<p><span lang="zh">中国</span>\ue0000\ue001</p>'
     assert renderer.render_inline("中国 [@k]", "zh-Hans")[0] == "中国\ue0000\ue001"
     assert len(renderer.cache) == 3
+
+
+def test_a_run_holding_many_quotes_alone_is_widened_in_time_in_proportion_to_its_length():
+    # Red team: each quote the run took in recounted the quotes of the whole run (9 s for a text of
+    # 200,000 characters, the most validation lets through).
+    import time
+    text = "Text " + "Р«" * 50_000 + "Р" + "»" * 50_000 + " end."
+    started = time.perf_counter()
+    html = Renderer().render(text, "en")[0]
+    assert html == f'<p>Text <span lang="ru">{"Р«" * 50_000}Р{"»" * 50_000}</span> end.</p>'
+    assert time.perf_counter() - started < 2
 
 
 def test_marking_a_long_text_without_spaces_takes_time_in_proportion_to_its_length():
@@ -279,9 +298,42 @@ def test_marking_a_long_text_without_spaces_takes_time_in_proportion_to_its_leng
     ("<https://example.com/a。b>", '<a href="https://example.com/a%E3%80%82b" rel="noopener noreferrer">'
                                   "https://example.com/a。b</a>"),
     ("[见https://x.com。](https://y.com)", '<a href="https://y.com" rel="noopener noreferrer">见https://x.com。</a>'),
+    # an explicit link whose words are its address is what the editor wrote, full-width brackets and all
+    # (red team: its href lost '（1689）', leading elsewhere)
+    ("[https://x.org/条约（1689）](https://x.org/条约（1689）)", '<a href="https://x.org/%E6%9D%A1%E7%BA%A6%EF%BC%881689'
+     '%EF%BC%89" rel="noopener noreferrer">https://x.org/条约（1689）</a>'),
+    ("[https://x.org/a。b][r]\n\n[r]: https://x.org/a。b", '<a href="https://x.org/a%E3%80%82b" rel="noopener noreferrer">'
+     "https://x.org/a。b</a>"),
 ])
 def test_a_bare_address_ends_at_chinese_punctuation(source, html):
     assert to_html(source) == f"<p>{html}</p>"
+
+
+@pytest.mark.parametrize("source, html", [
+    ("见https://a.org。**要**", '见<a href="https://a.org" rel="noopener noreferrer">https://a.org</a>。<strong>要</strong>'),
+    ("见https://a.org。\\_x &amp; y", '见<a href="https://a.org" rel="noopener noreferrer">https://a.org</a>。_x &amp; y'),
+    ("见https://a.org，另见https://b.org。", '见<a href="https://a.org" rel="noopener noreferrer">https://a.org</a>，另见'
+                                        '<a href="https://b.org" rel="noopener noreferrer">https://b.org</a>。'),
+    # the same address as an explicit link's, before it, is left whole
+    ("[x](https://a.org/a。b)、https://a.org/a。b", '<a href="https://a.org/a%E3%80%82b" rel="noopener noreferrer">x</a>、'
+                                             '<a href="https://a.org/a" rel="noopener noreferrer">https://a.org/a</a>。b'),
+    ("[r]: https://a.org/a。b\n\n[x][r]、https://a.org/a。b", '<a href="https://a.org/a%E3%80%82b" rel="noopener noreferrer">'
+     'x</a>、<a href="https://a.org/a" rel="noopener noreferrer">https://a.org/a</a>。b'),
+])
+def test_what_follows_an_address_ended_at_chinese_punctuation_is_markdown(source, html):
+    # Red team: the words cmark had taken into the address were put back as typed: '**要**' and '\\_x'
+    # showed their marks, '&amp;' showed as typed, and a second address was not linked.
+    assert to_html(source) == f"<p>{html}</p>"
+
+
+def test_many_addresses_in_a_row_take_a_few_renders_at_most():
+    import time
+    text = "见" + "、".join(f"https://a{i}.org" for i in range(20_000)) + "。"
+    started = time.perf_counter()
+    html = to_html(text)
+    assert time.perf_counter() - started < 5
+    assert html.count("<a ") == 20_000 and html.startswith('<p>见<a href="https://a0.org" ')
+    assert '<a href="https://a3.org" rel="noopener noreferrer">https://a3.org</a>、<a ' in html
 
 
 def test_a_citation_after_an_address_and_chinese_full_stop_is_in_the_text():

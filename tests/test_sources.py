@@ -128,3 +128,20 @@ def test_citations_joined_in_one_note_keep_an_abbreviations_and_a_questions_stop
     assert join_notes(made) == ("“Final Protocol,” <cite>Правда</cite>, 7 сентября 1901\u202fг.; “Who is he?” <cite>Pravda</cite>; "
                                 "Mark Mancall, <cite>Russia and China</cite> (Cambridge, MA: Harvard University Press, "
                                 "1971).")
+
+
+def test_a_titles_question_mark_is_seen_through_its_language_span_and_italics():
+    """Red team: the fixes for '?,”' and '?.”' looked at the text's last characters only, so a title marked
+    with its language (“<span lang="de">Wer ist er?</span>,”), an italic title (<cite>Who is he?</cite>.)
+    and a short note (Doe, “Who is he?,” 7) still doubled the question's stop."""
+    from timeline.sources import short_note
+    german = src(type="article-journal", title="Wer ist er?", issued=dates.parse(1990),
+                 fields={"container-title": "Zeitschrift", "language": "de"})
+    assert note(german) == '“<span lang="de">Wer ist er?</span>” <cite>Zeitschrift</cite> (1990).'
+    assert bibliography(german) == '“<span lang="de">Wer ist er?</span>” <cite>Zeitschrift</cite> (1990).'
+    assert note(src(type="webpage", title="Wer ist er?", fields={"language": "de"})) == \
+        '“<span lang="de">Wer ist er?</span>”'
+    assert bibliography(src(title="Who is he?", fields={"publisher": "Pub"})) == "<cite>Who is he?</cite> Pub."
+    asked = src(type="article-newspaper", title="Who is he?", authors=(Name("Doe", "Jane"),),
+                fields={"container-title": "Pravda"})
+    assert short_note(asked, "7") == "Doe, “Who is he?” 7."

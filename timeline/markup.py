@@ -23,6 +23,7 @@ from .citations import PLACEHOLDER, extract_citations, group_offsets
 from .model import Citation
 from .characters import refused_at, refused_character
 from .diagnostics import excerpt
+from .addresses import addresses_ended
 from .typography import scripts_marked
 
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "h2", "h3", "h4", "hr", "i",
@@ -141,7 +142,7 @@ def misplaced_citation(text: str) -> tuple[int, str] | None:
     if not groups:
         return None
     placed, inside, depth = set(), set(), 0
-    for match in _TAG_OR_MARKER.finditer(_addresses_ended(_gfm(stripped), stripped)):
+    for match in _TAG_OR_MARKER.finditer(addresses_ended(_gfm(stripped), stripped, _gfm)):
         if match[3] is not None:
             (placed if depth == 0 else inside).add(int(match[3]))
         else:   # a tag: markers in its attributes, and a link's depth
@@ -215,39 +216,12 @@ def to_html(text: str) -> str:
     if _refused_reference(text):   # validation reports it; should any reach here, it shows as U+FFFD
         text = _REFERENCE.sub(lambda m: "&#xFFFD;" if refused_character(_char(m)) else m[0], text)
     # cmark empties unsafe link targets; an empty href would link to the page itself, so drop it.
-    html = _addresses_ended(_gfm(text), text).replace(' href=""', "")
+    html = addresses_ended(_gfm(text), text, _gfm).replace(' href=""', "")
     if html.count("<blockquote>") + html.count("<ul>") + html.count("<ol") > MAX_NESTING and _depth(html) > MAX_NESTING:
         # Validation reports such text; should any reach here, it is shown flat rather than slowly.
         import html as _html
         return f"<p>{_html.escape(plain_text(html))}</p>"
     return _CLEANER.clean(html).strip()
-
-
-# A bare address ends at the first of these, as it ends at a space: Chinese writes an address right
-# before its full stop or bracket ("见https://example.com。"), which cmark took into the address.
-_WIDE_STOP = re.compile("[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u201c\u201d]")
-_BARE_LINK = re.compile(r'<a href="([^"]*)">([^<]*)</a>')
-
-
-def _addresses_ended(html: str, text: str) -> str:
-    if "</a>" in html and _WIDE_STOP.search(html):
-        return _BARE_LINK.sub(lambda link: _address_ended(link, text), html)
-    return html
-
-
-def _address_ended(link: re.Match, text: str) -> str:
-    import html as _html
-    href, shown = link[1], link[2]
-    stop = _WIDE_STOP.search(shown)
-    if not stop or f"<{_html.unescape(shown)}>" in text:   # <written so> the editor said where it ends
-        return link[0]
-    from urllib.parse import quote
-    rest = shown[stop.start():]
-    # The part of the address cmark made of the rest, as its href escaping writes it.
-    tail = quote(_html.unescape(rest), safe="-_.+!*(),%#@?=;:/$~&'").replace("&", "&amp;").replace("'", "&#x27;")
-    if not href.endswith(tail) or len(href) == len(tail) or not shown[:stop.start()].strip():
-        return link[0]     # not an address cmark made from its text: leave it as written
-    return f'<a href="{href[:-len(tail)]}">{shown[:stop.start()]}</a>{rest}'
 
 
 def _cleaned(text: str) -> str:
@@ -305,8 +279,9 @@ def fill(html: str, marker) -> str:
 _TAG = re.compile(r"<[^>]+>")
 _DELETED = re.compile(r"<del>(?:(?!<del>).)*?</del>", re.S)   # struck-through text (~~x~~), innermost first
 # A sentence that ends in an abbreviation ("2026 г.", "U.S.") or a question takes no second full stop
-# when the citation between them goes: "по 14 сентября 2026 г. [@k]." is "... 2026 г." in plain text.
-_ENDED = re.compile("([.?!\u2026](?:</[a-z]+>)*)(?:\\s*\ue000\\d+\ue001)+\\.")
+# when the citation between them goes: "по 14 сентября 2026 г. [@k]." is "... 2026 г." in plain text; nor
+# one that ends in a quotation's own ("“Who is he?” [@k]." is "... he?”").
+_ENDED = re.compile("([.?!\u2026](?:</[a-z]+>|[\u201d\u2019\u00bb])*)(?:\\s*\ue000\\d+\ue001)+\\.")
 
 
 def plain_text(html: str) -> str:

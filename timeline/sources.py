@@ -227,10 +227,7 @@ def note_from_parts(parts: tuple[str, list[str], list[str], str], locator: str =
     text, facts, access, trailing = parts
     rest = facts + ([str(escape(_locator(locator, w)))] if locator else []) + access
     if rest:
-        # Chicago puts the comma after a quoted title inside the closing quotation mark, and none after
-        # a title's own question or exclamation mark.
-        text = text + " " if text.endswith(_ASKED) else text[:-1] + ",” " if text.endswith("”") else text + ", "
-        text += ", ".join(rest)
+        text = _comma(text) + ", ".join(rest)
     if trailing:
         text = _stop(text) + " " + trailing
     if prefix:
@@ -238,14 +235,25 @@ def note_from_parts(parts: tuple[str, list[str], list[str], str], locator: str =
     return Markup(_stop(text) if stop else text)
 
 
-_ASKED = ("?”", "!”")
-_ENDED = ("?”", "!”", ".”", ".", "?", "!")
+_ASKED, _ENDED = ("?”", "!”"), ("?”", "!”", ".”", ".", "?", "!")
+_CLOSED = re.compile(r"(?:</(?:span|cite)>)+(”?)$")
+
+
+def _shown_end(text: str) -> str:
+    """The end of a text as read, without the tags that close a title's language span and italics after its
+    last character (“<span lang="de">Wer ist er?</span>” ends in ?”)."""
+    return _CLOSED.sub(r"\1", text[-80:])
+
+
+def _comma(text: str) -> str:
+    """The text and its comma, inside a closing quotation mark; none after a quoted title's own ? or !."""
+    return text + " " if _shown_end(text).endswith(_ASKED) else text[:-1] + ",” " if text.endswith("”") else text + ", "
 
 
 def _stop(text: str) -> str:
     """The full stop at the end of a note, inside a closing quotation mark (as Chicago puts it); none
     where a question, an exclamation or an abbreviation ("1996 г.", "Inc.") already ends it."""
-    if text.endswith(_ENDED):
+    if _shown_end(text).endswith(_ENDED):
         return text
     return text[:-1] + ".”" if text.endswith("”") else text + "."
 
@@ -298,7 +306,7 @@ def short_note(source: Source, locator: str = "", prefix: str = "", w: Words = E
     head: short_head(source, w), where the caller keeps it."""
     text = short_head(source, w) if head is None else head
     if locator:
-        text = (text[:-1] + ",” " if text.endswith("”") else text + ", ") + str(escape(_locator(locator, w)))
+        text = _comma(text) + str(escape(_locator(locator, w)))
     if prefix:
         text = str(_t(prefix, w.code)) + " " + text
     return Markup(_stop(text) if stop else text)

@@ -105,7 +105,7 @@ _PAIRS = re.compile("[" + re.escape("".join(_CLOSERS) + "".join(_CLOSERS.values(
 def _runs_marked(text: str, own: str) -> str:
     out, end = [], 0
     for m in _RUNS.finditer(text):
-        if m.lastgroup == own or m.start() < end:
+        if m.lastgroup == own or m.start() < end or m.lastgroup == "zh" and _japanese(text, m.start(), m.end()):
             continue
         start, stop = _paired(text, m.start(), m.end(), end)
         out += [text[end:start], f'<span lang="{m.lastgroup}">{text[start:stop]}</span>']
@@ -113,17 +113,36 @@ def _runs_marked(text: str, own: str) -> str:
     return "".join(out + [text[end:]])
 
 
+_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_CJK_PUNCTUATION = re.compile("[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]")
+
+
+def _japanese(text: str, start: int, stop: int) -> bool:
+    """Whether kana stand next to the run of Chinese characters text[start:stop], or past the CJK punctuation
+    around it (東京へ, 『東京物語』は): the run is then Japanese, left unmarked rather than read in a Chinese voice."""
+    while start > 0 and _CJK_PUNCTUATION.match(text, start - 1):
+        start -= 1
+    while stop < len(text) and _CJK_PUNCTUATION.match(text, stop):
+        stop += 1
+    return start > 0 and _KANA.match(text, start - 1) is not None or _KANA.match(text, stop) is not None
+
+
 def _paired(text: str, start: int, stop: int, first: int) -> tuple[int, int]:
     """The run text[start:stop] widened by the quote or bracket after or before it (not before first)
     that closes or opens one it holds alone, as long as there is one."""
-    widened = _PAIRS.search(text, start, stop) is not None   # most runs hold none
+    from collections import Counter
+
+    # Counted once and kept up as the run grows: counted again at each step, a run holding many quotes
+    # alone took time growing with the square of its length.
+    held = Counter(_PAIRS.findall(text, start, stop))
+    widened = bool(held)   # most runs hold none
     while widened:
-        widened, run = False, text[start:stop]
+        widened = False
         for opener, closer in _CLOSERS.items():
-            if run.count(opener) > run.count(closer) and text.startswith(closer, stop):
-                stop, widened = stop + 1, True
-            elif run.count(closer) > run.count(opener) and start > first and text[start - 1] == opener:
-                start, widened = start - 1, True
+            if held[opener] > held[closer] and text.startswith(closer, stop):
+                held[closer], stop, widened = held[closer] + 1, stop + 1, True
+            elif held[closer] > held[opener] and start > first and text[start - 1] == opener:
+                held[opener], start, widened = held[opener] + 1, start - 1, True
             if widened:
                 break
     return start, stop
