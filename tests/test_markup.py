@@ -339,3 +339,13 @@ def test_many_addresses_in_a_row_take_a_few_renders_at_most():
 def test_a_citation_after_an_address_and_chinese_full_stop_is_in_the_text():
     assert misplaced_citation("见https://example.com。[@k]") is None
     assert misplaced_citation("见https://example.com/[@k]")[1].startswith("a citation cannot go inside a link")
+
+
+@pytest.mark.parametrize("source, html", [
+    ('He said "Who is he?" [@k].', "<p>He said “Who is he?”\ue0000\ue001.</p>"),
+    ('It read "Stop!" [@k]', "<p>It read “Stop!”\ue0000\ue001</p>"),
+    ('He said "yesterday" [@k].', "<p>He said “yesterday”\ue0000\ue001.</p>"),
+    ("It was 'odd' [@k].", "<p>It was ‘odd’\ue0000\ue001.</p>"),
+])
+def test_a_quotation_mark_before_a_citation_closes_its_quotation(source, html):
+    assert Renderer().render(source)[0] == html

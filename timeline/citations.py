@@ -125,6 +125,18 @@ def _ends_in_address(text: str, lo: int, hi: int) -> bool:
     return _ADDRESS_START.search(text, word, end) is not None
 
 
+def _closed(before: str) -> str:
+    """A straight quotation mark right before a citation closes its quotation: written curly here, as
+    Markdown's typography took one after "?" or "!" for an opening mark (the placeholder reads to it as
+    a letter: 'he said "Who?" [@k]' showed “Who?“). (Not a single mark: Markdown reads one left without
+    its pair as an apostrophe, so 'odd' [@k] would lose its opening ‘.)"""
+    return before[:-1] + "\u201d" if _CLOSING.search(before) else before
+
+
+# After a word or its punctuation: not an attribute's (title="[@k]") nor a link title's opening mark.
+_CLOSING = re.compile(r'[\w.?!,;:\u2026)\]]"\Z')
+
+
 def extract_citations(text: str) -> tuple[str, list[tuple[Citation, ...]]]:
     """Replace each [@key, locator; @key2] group with a numbered placeholder; return the groups."""
     groups: list[tuple[Citation, ...]] = []
@@ -133,7 +145,7 @@ def extract_citations(text: str) -> tuple[str, list[tuple[Citation, ...]]]:
     for match, items in _groups(text):
         start = _space_start(text, match.start(), end)
         groups.append(tuple(items))
-        out.append(text[end:start])
+        out.append(_closed(text[end:start]))
         out.append(f"\ue000{len(groups) - 1}\ue001")
         end = match.end()
     out.append(text[end:])
