@@ -135,6 +135,19 @@ def test_bibtex_escapes_what_would_break_an_entry():
     assert text.count("{") - text.count("\\{") == text.count("}") - text.count("\\}")
 
 
+@pytest.mark.parametrize("title, quoted", [
+    ("Clashes in the Ussuri region (“Manza War”)", "“Clashes in the Ussuri region (‘Manza War’).”"),
+    ("A declaration on a “multipolar world”", "“A declaration on a ‘multipolar world.’”"),
+    ("Who is he?", "“Who is he?”"),
+    ("Plain & simple", "“Plain &amp; simple.”"),
+])
+def test_a_pages_title_in_its_chicago_citation_nests_its_quotes_and_keeps_one_stop(title, quoted):
+    from timeline.cite import citation
+    from timeline.model import Site
+    site = Site("Site", "", "en", "Author", None, 1689, 2025, (), ())
+    assert f"Author. {quoted} <cite>Site</cite>." in citation(site, title, None, "", "e")["chicago"]
+
+
 def test_the_templates_cite_gives_each_site_and_edition_its_own_citation():
     """cite() in the templates makes what a site's pages share once: a second site, or another
     edition, must not be cited with the first one's editors, title or date."""

@@ -19,6 +19,7 @@ from . import dates
 from .catalogs import N_, engine
 from .model import Site
 from .sources import join_names, words
+from .typography import nested
 
 EDITOR, EDITORS, EDITION = N_("ed."), N_("eds."), N_("Edition of {date}")
 _BIBTEX_SPECIAL = re.compile(r"([\\{}%&$#_^~])")
@@ -101,11 +102,21 @@ def _stop(part: str) -> str:
     return part if part.endswith((".", ".”")) else part + "."
 
 
+def _quoted_title(title: str) -> str:
+    """A page's title inside Chicago's double quotes, with its full stop: its own double quotes become
+    single, the stop goes inside them too (‘multipolar world.’), and a title's own ? or ! is its stop."""
+    title = nested(title)
+    closing = "’" if title.endswith("’") else ""
+    inner = title[:len(title) - len(closing)]
+    stop = "" if inner.endswith((".", "?", "!", "…")) else "."
+    return str(escape(inner + stop + closing))
+
+
 def _page(shared: _Shared, title: str | None, url: str | None, key: str) -> dict:
     site = shared.site
     parts = list(shared.byline)
     if title is not None:
-        parts.append(f"“{escape(title)}.”")
+        parts.append(f"“{_quoted_title(title)}”")
     parts += shared.after_title
     if url:
         parts.append(f'<a href="{escape(url)}">{escape(url)}</a>.')
