@@ -26,7 +26,6 @@ class Edition(NamedTuple):
     styled: dict = {}          # source key -> its bibliography entry in the language's standard (build)
     stale_events: dict = {}    # event id -> its translated texts whose English changed since (transstamp)
     stale_pages: dict = {}     # page slug -> the same
-    stale_site: dict = {}      # ("themes" or "eras", id) -> the same of a theme's or an era's texts (transsite)
 
     @property
     def code(self) -> str:
@@ -95,7 +94,7 @@ def _edition(tl: index.Timeline, language: Language, texts, memo: Memo, translat
     local = index.build(replace(content, site=site, events=tuple(events), pages=tuple(pages)), Renderer(),
                         _InLanguage(memo, code), english, stale, english_pages)
     return Edition(language, local, english_pages, translations, {}, stale,
-                   {slug: t.stale for slug, t in texts.pages.items() if t.stale}, dict(texts.site.stale))
+                   {slug: t.stale for slug, t in texts.pages.items() if t.stale})
 
 
 def _site(site, text, code: str):

@@ -143,13 +143,13 @@ class Planner:
             specs += self.paginate("themes", theme.id, tl.by_theme[theme.id], {
                 "title": theme.label, "theme": theme, "kind": "theme", "description": theme.description,
                 "print_view": printview.printed(tl.by_theme[theme.id]),
-                "stale": self.ed.stale_site.get(("themes", theme.id), ())})
+                "stale": theme.stale})
         specs.append(self.spec(urls.path("eras"), "eras.html", {"title": self._(ERAS), "kind": "eras"}))
         for era in site.eras:
             specs += self.paginate("eras", era.id, tl.by_era[era.id], {
                 "title": era.label, "era": era, "kind": "era", "description": era.intro,
                 "print_view": printview.printed(tl.by_era[era.id]),
-                "stale": self.ed.stale_site.get(("eras", era.id), ())})
+                "stale": era.stale})
         specs.append(self.sources())
         specs.append(self.spec(urls.path("data"), "data.html", {"title": self._(DATA), "kind": "data",
                                                              "pdf_url": self.pdf_url}))
