@@ -346,6 +346,8 @@ def test_a_citation_after_an_address_and_chinese_full_stop_is_in_the_text():
     ('It read "Stop!" [@k]', "<p>It read “Stop!”\ue0000\ue001</p>"),
     ('He said "yesterday" [@k].', "<p>He said “yesterday”\ue0000\ue001.</p>"),
     ("It was 'odd' [@k].", "<p>It was ‘odd’\ue0000\ue001.</p>"),
+    ("It was 'odd!' [@k].", "<p>It was ‘odd!’\ue0000\ue001.</p>"),
+    ("Don't say 'why?' [@k]", "<p>Don’t say ‘why?’\ue0000\ue001</p>"),
 ])
 def test_a_quotation_mark_before_a_citation_closes_its_quotation(source, html):
     assert Renderer().render(source)[0] == html

@@ -128,13 +128,18 @@ def _ends_in_address(text: str, lo: int, hi: int) -> bool:
 def _closed(before: str) -> str:
     """A straight quotation mark right before a citation closes its quotation: written curly here, as
     Markdown's typography took one after "?" or "!" for an opening mark (the placeholder reads to it as
-    a letter: 'he said "Who?" [@k]' showed “Who?“). (Not a single mark: Markdown reads one left without
-    its pair as an apostrophe, so 'odd' [@k] would lose its opening ‘.)"""
-    return before[:-1] + "\u201d" if _CLOSING.search(before) else before
+    a letter: 'he said "Who?" [@k]' showed “Who?“). A single one is curled with its opening mark, after
+    ? ! . or … only ('odd!' showed ’odd!’): Markdown reads a single mark left without its pair as an
+    apostrophe, and one after a letter it pairs right already."""
+    if before.endswith('"'):
+        return before[:-1] + "\u201d" if _CLOSING.search(before) else before
+    return _SINGLE.sub("\\1\u2018\\2\u2019", before) if before.endswith("'") else before
 
 
 # After a word or its punctuation: not an attribute's (title="[@k]") nor a link title's opening mark.
 _CLOSING = re.compile(r'[\w.?!,;:\u2026)\]]"\Z')
+# A single quotation ending in its own punctuation, whole (an apostrophe inside: left to Markdown).
+_SINGLE = re.compile(r"(^|[\s(\[])'(?=[^\s'])([^']*[?!.,\u2026])'\Z")
 
 
 def extract_citations(text: str) -> tuple[str, list[tuple[Citation, ...]]]:
