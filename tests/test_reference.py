@@ -137,7 +137,7 @@ def test_bibtex_escapes_what_would_break_an_entry():
 
 @pytest.mark.parametrize("title, quoted", [
     ("Clashes in the Ussuri region (“Manza War”)", "“Clashes in the Ussuri region (‘Manza War’).”"),
-    ("A declaration on a “multipolar world”", "“A declaration on a ‘multipolar world.’”"),
+    ("A declaration on a “multipolar world”", "“A declaration on a ‘multipolar world’.”"),   # as sources sets it
     ("Who is he?", "“Who is he?”"),
     ("Plain & simple", "“Plain &amp; simple.”"),
 ])

@@ -103,13 +103,10 @@ def _stop(part: str) -> str:
 
 
 def _quoted_title(title: str) -> str:
-    """A page's title inside Chicago's double quotes, with its full stop: its own double quotes become
-    single, the stop goes inside them too (‘multipolar world.’), and a title's own ? or ! is its stop."""
+    """A page's title inside Chicago's double quotes, with its full stop as the bibliography sets one
+    (sources): its own double quotes become single (‘Manza War’).”), and its own ? or ! is its stop."""
     title = nested(title)
-    closing = "’" if title.endswith("’") else ""
-    inner = title[:len(title) - len(closing)]
-    stop = "" if inner.endswith((".", "?", "!", "…")) else "."
-    return str(escape(inner + stop + closing))
+    return str(escape(title if title.endswith((".", "?", "!", "…")) else title + "."))
 
 
 def _page(shared: _Shared, title: str | None, url: str | None, key: str) -> dict:
