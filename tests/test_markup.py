@@ -310,6 +310,22 @@ def test_a_bare_address_ends_at_chinese_punctuation(source, html):
 
 
 @pytest.mark.parametrize("source, html", [
+    ("см. «https://example.com».", 'см. «<a href="https://example.com" rel="noopener noreferrer">https://example.com</a>».'),
+    ("см. „https://example.com/a“ и", 'см. „<a href="https://example.com/a" rel="noopener noreferrer">'
+                                     "https://example.com/a</a>“ и"),
+    ("见https://example.com——这", '见<a href="https://example.com" rel="noopener noreferrer">https://example.com</a>——这'),
+    ("见https://example.com……", '见<a href="https://example.com" rel="noopener noreferrer">https://example.com</a>……'),
+    ("a ‘https://x.org’ b", 'a ‘<a href="https://x.org" rel="noopener noreferrer">https://x.org</a>’ b'),
+    # a straight quote before a letter was kept in the address (cmark drops it only before a space)
+    ('见"https://example.com"后', '见”<a href="https://example.com" rel="noopener noreferrer">https://example.com</a>”后'),
+    ('see "https://example.com" and', 'see “<a href="https://example.com" rel="noopener noreferrer">'
+                                      "https://example.com</a>” and"),
+])
+def test_a_bare_address_ends_at_guillemets_dashes_and_quotes(source, html):
+    assert to_html(source) == f"<p>{html}</p>"
+
+
+@pytest.mark.parametrize("source, html", [
     ("见https://a.org。**要**", '见<a href="https://a.org" rel="noopener noreferrer">https://a.org</a>。<strong>要</strong>'),
     ("见https://a.org。\\_x &amp; y", '见<a href="https://a.org" rel="noopener noreferrer">https://a.org</a>。_x &amp; y'),
     ("见https://a.org，另见https://b.org。", '见<a href="https://a.org" rel="noopener noreferrer">https://a.org</a>，另见'

@@ -1,4 +1,4 @@
-"""Bare addresses in cmark's HTML ended at Chinese punctuation, as at a space: '见https://example.com。'."""
+"""Bare addresses in cmark's HTML ended at punctuation no address holds, as at a space: '见https://example.com。'."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ import html as _html
 import re
 
 # A bare address ends at the first of these, as it ends at a space: Chinese writes an address right
-# before its full stop or bracket ("见https://example.com。"), which cmark took into the address.
-_WIDE_STOP = re.compile("[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u201c\u201d]")
+# before its full stop or bracket ("见https://example.com。"), Russian before its closing guillemet
+# («https://example.com»), which cmark took into the address; curly quotes, dashes and the ellipsis
+# likewise, and a straight double quote, which no address holds unescaped (RFC 3986), where cmark keeps
+# it because a letter follows ('见"https://example.com"后'); in cmark's HTML it is '&quot;'.
+_WIDE_STOP = re.compile('[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65'
+                        '\u2013\u2014\u2018\u2019\u201c\u201d\u201e\u2026\u00ab\u00bb"]|&quot;')
 _BARE_LINK = re.compile(r'<a href="([^"]*)">([^<]*)</a>')
 # Before an address that is an explicit link's: its destination or reference, or in angle brackets.
 _WRITTEN = re.compile(r"(?:\]\(\s*|\]:\s*|<)\Z")
