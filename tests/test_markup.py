@@ -354,6 +354,7 @@ def test_many_addresses_in_a_row_take_a_few_renders_at_most():
 
 def test_a_citation_after_an_address_and_chinese_full_stop_is_in_the_text():
     assert misplaced_citation("见https://example.com。[@k]") is None
+    assert misplaced_citation("см. «https://example.com»[@k]") is None
     assert misplaced_citation("见https://example.com/[@k]")[1].startswith("a citation cannot go inside a link")
 
 
