@@ -53,3 +53,20 @@ class FakeResult:
 def cited_keys(entry) -> set[str]:
     """Every source an event names: the keys cited in its notes and its `sources:` list."""
     return {c.key for n in entry.notes for c in n.citations} | set(entry.event.sources)
+
+
+def growth(run, n: int, factor: int = 4) -> float:
+    """How many times longer run(n * factor) takes than run(n), each the best of two runs: about `factor` for
+    work linear in n, its square for work quadratic in n. A guard against blow-ups that a loaded machine
+    does not fail, as it slows both alike (a limit in seconds failed on a busy CI machine): not a speed figure,
+    which is scripts/bench.py's."""
+    import time
+
+    def best(size: int) -> float:
+        times = []
+        for _ in range(2):
+            started = time.perf_counter()
+            run(size)
+            times.append(time.perf_counter() - started)
+        return min(times)
+    return best(n * factor) / max(best(n), 1e-4)

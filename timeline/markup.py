@@ -24,7 +24,7 @@ from .model import Citation
 from .characters import refused_at, refused_character
 from .diagnostics import excerpt
 from .addresses import addresses_ended
-from .typography import scripts_marked
+from .typography import language_quotes, scripts_marked
 
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "h2", "h3", "h4", "hr", "i",
                 "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td",
@@ -242,7 +242,7 @@ def _cleaned(text: str) -> str:
 
 def _render(text: str, language: str) -> tuple[str, list[tuple[Citation, ...]]]:
     stripped, groups = extract_citations(text)
-    html = to_html(stripped)
+    html = language_quotes(to_html(stripped), text, language)   # the text as typed: citations curl a quote before them
     return (scripts_marked(html, language) if language else html), groups
 
 

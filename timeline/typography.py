@@ -1,4 +1,5 @@
-"""Typographic quotes for plain text that does not go through Markdown (titles, bibliography fields).
+"""Typographic quotes: for plain text that does not go through Markdown (titles, bibliography fields), and
+in each language's own form for Markdown in Russian or Chinese; runs of another script marked with their language.
 
 Markdown gets them from cmark's smart option; titles and sources are plain strings, so they get them
 here, by the same rules: a quote after a letter or digit closes (or is an apostrophe: O'Neill, the
@@ -154,3 +155,56 @@ def _outside_addresses(text: str, change) -> str:
         out += [change(text[end:match.start()]), match[0]]
         end = match.end()
     return "".join(out + [change(text[end:])])
+
+
+# The double quotes each language sets: Russian «ёлочки» (Мильчин и Чельцова, «Справочник издателя и
+# автора»), Chinese “” (GB/T 15834—2011, 引号).
+_DOUBLE = {"ru": "«»", "zh": "“”"}
+_TYPED = ("“", "”", "«", "»", "„")
+_BLOCK = re.compile(r"<(?:p|li|h[1-6]|td|th|blockquote|dd|dt)\b", re.IGNORECASE)
+_BLOCK_EDGE = re.compile(r"</?(?:p|li|h[1-6]|td|th|tr|blockquote|dd|dt|ul|ol|pre|table)\b|<br\b", re.IGNORECASE)
+
+
+def language_quotes(html: str, source: str, own: str) -> str:
+    """cmark's typographic double quotes, made from straight ones typed in a Russian or Chinese text, in
+    that language's form. cmark closes a quote that has a letter on each side (他说"你好" came out 他说”你好”,
+    as Chinese puts no space before a quote): such a quote opens when none is open in its paragraph.
+    A text that also holds typed quotes is left as cmark made it (which were the editor's is not known)."""
+    pair = _DOUBLE.get(own.split("-")[0])
+    if not pair or '"' not in source or any(q in source for q in _TYPED):
+        return html
+    parts, verbatim, opened = _TAG.split(html), 0, False
+    for i, part in enumerate(parts):
+        if i % 2:
+            tag = _VERBATIM.match(part)
+            verbatim += (-1 if tag[1] else 1) if tag else 0
+            opened = opened and not _BLOCK.match(part)
+        elif not verbatim and ("“" in part or "”" in part):
+            chars = list(part)
+            for at, char in enumerate(chars):
+                if char in "“”":
+                    opened = _opens(char, opened, parts, i, at)
+                    chars[at] = pair[0] if opened else pair[1]
+            parts[i] = "".join(chars)
+    return "".join(parts)
+
+
+def _opens(made: str, opened: bool, parts: list, i: int, at: int) -> bool:
+    """Whether the quote cmark made as `made` at parts[i][at] opens: one that closes while none is open and
+    has a letter after it opens (他说"你好"); one that opens while one is open and stands against the text
+    before it closes (你好。"[@k], which cmark opened after the full stop)."""
+    if made == "”":
+        return not opened and _shown(parts, i, at + 1, 2).isalnum()
+    before = _shown(parts, i, at - 1, -2)
+    return not opened or not before or before.isspace()
+
+
+def _shown(parts: list, i: int, at: int, step: int) -> str:
+    """The character shown at parts[i][at], else the nearest one shown past the end of the part in the direction
+    of step (2: after it, past inline tags; -2: before it); "" at the end of the text or of its block."""
+    while not 0 <= at < len(parts[i]):
+        i += step
+        if not 0 <= i < len(parts) or _BLOCK_EDGE.match(parts[i - step // 2]):
+            return ""
+        at = 0 if step > 0 else len(parts[i]) - 1
+    return parts[i][at]
