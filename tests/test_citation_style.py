@@ -48,6 +48,19 @@ def test_straight_quotes_become_typographic_ones(written, shown):
     assert quotes(written) == shown
 
 
+@pytest.mark.parametrize("written, language, shown", [
+    ('Договор "О дружбе"', "ru", "Договор «О дружбе»"),
+    ('газета"Правда"', "ru", "газета«Правда»"),
+    ('他说"你好"', "zh-Hans", "他说“你好”"),          # by the spaces alone: 他说”你好”
+    ('"你好。"再见', "zh-Hans", "“你好。”再见"),
+    ("O'Neill", "ru", "O’Neill"),
+    ('«a» и "b"', "ru", "«a» и “b”"),                  # quotes typed as such: the straight ones as in English
+    ('he said "hi" then "bye"', "en", "he said “hi” then “bye”"),
+])
+def test_straight_double_quotes_in_a_title_take_its_languages_form(written, language, shown):
+    assert quotes(written, language) == shown
+
+
 def test_web_addresses_keep_their_straight_quotes():
     text = "seen at https://example.org/a'b\"c and www.example.org/x'y, not 'elsewhere'"
     assert quotes(text) == "seen at https://example.org/a'b\"c and www.example.org/x'y, not ‘elsewhere’"

@@ -17,8 +17,8 @@ _ADDRESS = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _OPENS_AFTER = set(" \t\n([{“‘«—–-/")
 
 
-def _quotes(text: str) -> str:
-    out = []
+def _quotes(text: str, pair: str = "") -> str:
+    out, opened = [], False
     for i, ch in enumerate(text):
         if ch not in "'\"":
             out.append(ch)
@@ -27,7 +27,9 @@ def _quotes(text: str) -> str:
         after = text[i + 1] if i + 1 < len(text) else ""
         opening = (not before or before in _OPENS_AFTER) and after and not after.isspace()
         if ch == '"':
-            out.append("“" if opening else "”")
+            if pair:   # a language's own form, the quotes opened and closed in turn (language_quotes)
+                opened = opening = _turned(opening, opened, before, after)
+            out.append((pair or "“”")[0 if opening else 1])
         elif opening and after.isdigit():
             out.append("’")   # an elision: '90s
         else:
@@ -35,16 +37,18 @@ def _quotes(text: str) -> str:
     return "".join(out)
 
 
-def quotes(text: str) -> str:
-    """text with straight quotes made typographic, except inside web addresses."""
+def quotes(text: str, language: str = "") -> str:
+    """text with straight quotes made typographic, except inside web addresses; double ones in the form
+    of the text's language where it has its own (as language_quotes: not where quotes are also typed)."""
     if "'" not in text and '"' not in text:
         return text
+    pair = "" if any(q in text for q in _TYPED) else _DOUBLE.get(language.split("-")[0], "")
     out, end = [], 0
     for match in _ADDRESS.finditer(text):
-        out.append(_quotes(text[end:match.start()]))
+        out.append(_quotes(text[end:match.start()], pair))
         out.append(match[0])
         end = match.end()
-    out.append(_quotes(text[end:]))
+    out.append(_quotes(text[end:], pair))
     return "".join(out)
 
 
@@ -190,12 +194,17 @@ def language_quotes(html: str, source: str, own: str) -> str:
 
 
 def _opens(made: str, opened: bool, parts: list, i: int, at: int) -> bool:
-    """Whether the quote cmark made as `made` at parts[i][at] opens: one that closes while none is open and
-    has a letter after it opens (他说"你好"); one that opens while one is open and stands against the text
-    before it closes (你好。"[@k], which cmark opened after the full stop)."""
-    if made == "”":
-        return not opened and _shown(parts, i, at + 1, 2).isalnum()
-    before = _shown(parts, i, at - 1, -2)
+    """Whether the quote cmark made as `made` at parts[i][at] opens (_turned)."""
+    return _turned(made == "“", opened, _shown(parts, i, at - 1, -2), _shown(parts, i, at + 1, 2))
+
+
+def _turned(opening: bool, opened: bool, before: str, after: str) -> bool:
+    """Whether a quote opens, where `opening` is what the spaces around it say (cmark's rule, made for
+    English): one that would close while none is open and has a letter after it opens (他说"你好", no space
+    in Chinese); one that would open while one is open and stands against the text before it closes
+    (你好。"[@k], which cmark opened after the full stop)."""
+    if not opening:
+        return not opened and after[:1].isalnum()
     return not opened or not before or before.isspace()
 
 
