@@ -25,6 +25,7 @@ import pytest
 from timeline import catalogs
 from timeline.cite import EDITION
 from timeline.dates import display_span, display_span_in, parse, span_forms_in
+from timeline.intervals import bare_years
 
 G, GG, OK, NB = "\u202fг.", "\u202fгг.", "ок.\u00a0", "\u00a0"
 NS, OS = "н.\u00a0ст.", " (ст.\u00a0ст.)"
@@ -147,3 +148,11 @@ def test_simplified_chinese_by_any_code_takes_the_standards_dash(code):
 @pytest.mark.parametrize("code, written", [("zh-Hant", "1968年1月至3月"), ("ja", "1968年1月～3月")])
 def test_other_languages_keep_cldrs_dash(code, written):
     assert display_span_in(d("1968-01"), d("1968-03"), code) == written
+
+
+# An era's years, bare as its heading, the chart's band and the filter write them: in the dash of the language's
+# spans, closed up as between numbers (Russian's em dash, as in 1650—1660 гг.; GB/T 15834—2011's 一字线), and
+# English's en dash without the thin spaces CLDR sets it off with.
+@pytest.mark.parametrize("code, written", [("en", "1960–1981"), ("ru", "1960—1981"), ("zh-Hans", "1960—1981")])
+def test_an_eras_bare_years_take_the_languages_dash_closed_up(code, written):
+    assert bare_years(1960, 1981, code) == written
