@@ -73,6 +73,10 @@ class HistDate:
         """The Gregorian ISO 8601 form without the qualifier, as HTML's <time datetime> takes it (see known)."""
         return "-".join(f"{p:0{4 if i == 0 else 2}d}" for i, p in enumerate(self.known))
 
+    def span_ends(self, end: HistDate | None, code: str) -> tuple[str, str, str] | None:
+        """For a template: this date's span to end, cut into (start, dash, end) where it writes each end whole."""
+        return span_ends(self, end, code) if end is not None else None
+
     def source_text(self) -> str:
         """The date as the editor wrote it."""
         text = f"{self.year:04d}" + (f"-{self.month:02d}" if self.month else "")
@@ -255,6 +259,22 @@ def display_span_in(start: HistDate, end: HistDate | None, code: str) -> str:
     if _english(code):
         return display_span(start, end)
     return display_in(start, code) if end is None else span_forms_in(start, end, code).alone
+
+
+# What joins a span's two whole dates: a dash, spaced or not ("1685–1687", "1967 г. — март 1968 г.").
+_JOIN = re.compile(r"\s*[\u2010-\u2015]\s*")
+
+
+@lru_cache(maxsize=4096)
+def span_ends(start: HistDate, end: HistDate, code: str) -> tuple[str, str, str] | None:
+    """A span's text (display_span_in) as (start, dash, end) where it is each date written whole and the dash between
+    (`1685`, `–`, `1687`; `1967 г.`, ` — `, `март 1968 г.`), so that each end can be a <time> of its own; None where
+    the two share what they have in common (`15—18 мая 1989 г.`, `1650—1660 гг.`: no part of it is the start)."""
+    text = display_span_in(start, end, code)
+    first, last = (date.display() if _english(code) else _whole(date, code).alone for date in (start, end))
+    between = text[len(first):len(text) - len(last)]
+    whole = len(first) + len(last) < len(text) and text.startswith(first) and text.endswith(last)
+    return (first, between, last) if whole and _JOIN.fullmatch(between) else None
 
 
 def decade_label(year: int, code: str = "en") -> str:
