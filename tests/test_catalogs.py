@@ -215,3 +215,17 @@ def test_a_translation_whose_placeholders_differ_from_the_english_is_an_error_at
         catalogs.load(str(tmp_path), "ru")
     assert failed.value.line == 6
     assert failed.value.message == 'the translation of "edition of %(edition)s": unknown named placeholder \'editon\''
+
+
+@pytest.mark.parametrize("po", ["timeline/locale/ru/LC_MESSAGES/timeline.po", "templates/locale/ru/LC_MESSAGES/messages.po"])
+def test_the_russian_catalogs_write_a_range_of_numbers_with_the_em_dash_closed_up(po):
+    # The chart's title (Обзор за 1689—2025 гг.), the era filter (Ранний период (1689—1916)), the pages of a
+    # list (События 1—50 из 191) and a caption's years, as the Russian spans are (1650—1660 гг.).
+    from babel.messages.pofile import read_po
+    import re
+    with open(ROOT / po, "rb") as f:
+        texts = [m.string for m in read_po(f) if m.id and isinstance(m.string, str)]
+    ends = r"(?:[0-9]|%\([a-z]+\)s|\{[a-z]+\})"
+    ranges = [t for t in texts if re.search(f"{ends}\\s*[\u2013-]\\s*{ends}", t)]
+    assert ranges == []
+    assert any(re.search(f"{ends}\u2014{ends}", t) for t in texts)

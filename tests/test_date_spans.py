@@ -24,7 +24,8 @@ import pytest
 
 from timeline import catalogs
 from timeline.cite import EDITION
-from timeline.dates import display_span, display_span_in, parse, span_forms_in
+from timeline.dates import display_span, display_span_in, parse, span_ends, span_forms_in
+from timeline.intervals import alike, bare_years
 
 G, GG, OK, NB = "\u202fг.", "\u202fгг.", "ок.\u00a0", "\u00a0"
 NS, OS = "н.\u00a0ст.", " (ст.\u00a0ст.)"
@@ -147,3 +148,40 @@ def test_simplified_chinese_by_any_code_takes_the_standards_dash(code):
 @pytest.mark.parametrize("code, written", [("zh-Hant", "1968年1月至3月"), ("ja", "1968年1月～3月")])
 def test_other_languages_keep_cldrs_dash(code, written):
     assert display_span_in(d("1968-01"), d("1968-03"), code) == written
+
+
+# An era's years, bare as its heading, the chart's band and the filter write them: in the dash of the language's
+# spans, closed up as between numbers (Russian's em dash, as in 1650—1660 гг.; GB/T 15834—2011's 一字线), and
+# English's en dash without the thin spaces CLDR sets it off with.
+@pytest.mark.parametrize("code, written", [("en", "1960–1981"), ("ru", "1960—1981"), ("zh-Hans", "1960—1981")])
+def test_an_eras_bare_years_take_the_languages_dash_closed_up(code, written):
+    assert bare_years(1960, 1981, code) == written
+
+
+# A span's <time datetime> (templates/partials/macros.html's date_tag): where its text writes each end whole, each
+# end is a <time> of its own; where the ends share a part written once, no part of the text is the end alone,
+# and the span stays one <time> of its start. The text is the same either way.
+@pytest.mark.parametrize("start, end, ru, zh", SPANS)
+@pytest.mark.parametrize("code", ["en", "ru", "zh-Hans"])
+def test_a_span_is_cut_into_its_ends_only_where_it_writes_each_whole(start, end, ru, zh, code):
+    s, e = d(start), d(end)
+    text, ends = display_span_in(s, e, code), span_ends(s, e, code)
+    if ends is None:   # one interval: the ends share a year, a month, a qualifier or the Old Style note
+        shared = (s.precision, s.qualifier, s.calendar) == (e.precision, e.qualifier, e.calendar) if code == "en" \
+            else alike(s, e)
+        assert shared and not (code == "en" and s.precision == "month"), text
+        return
+    assert "".join(ends) == text and ends[1].strip() in ("–", "—")
+    assert str(s.year) in ends[0] and str(e.year) in ends[2]
+
+
+@pytest.mark.parametrize("start, end, code, ends", [
+    ("1685", "1687", "en", ("1685", "–", "1687")),
+    ("1967", "1968-03", "ru", (f"1967{G}", " — ", f"март 1968{G}")),
+    ("1967-01", "1968-03", "zh-Hans", ("1967年1月", "—", "1968年3月")),
+    ("1689-08-27 OS", "1689-09", "ru", (f"27 августа (6 сентября {NS}) 1689{G}", " — ", f"сентябрь 1689{G}")),
+    ("1989-05-15", "1989-05-18", "en", None), ("1650", "1660", "ru", None), ("1968-01", "1968-03", "zh-Hans", None),
+    ("1725-01 OS", "1726-03 OS", "ru", None),   # the Old Style note is said once, after the end
+])
+def test_a_spans_ends_are_its_two_whole_dates_and_the_dash(start, end, code, ends):
+    assert span_ends(d(start), d(end), code) == ends

@@ -118,3 +118,56 @@ def test_histdate_precision():
     assert HistDate(1689).precision == "year"
     assert HistDate(1689, 8).precision == "month"
     assert HistDate(1689, 8, 27).precision == "day"
+
+
+# An Old Style day is also shown as its New Style day, which a date (Babel, <time datetime>) can hold only in the
+# years 1 to 9999: 1-01-01 O.S. is 30 December of year 0 N.S., 9999-12-31 O.S. is in year 10000. These broke
+# dates.display_in in Chinese and Russian (Babel: "year 0 is out of range"), and check said "date: 0 is outside
+# the timeline's span" of a date written 0001-01-01.
+ALLOWED = "Old Style days run from 0001-01-03 to 9999-10-19"
+
+
+@pytest.mark.parametrize("text, year", [("0001-01-01", 0), ("0001-01-02", 0), ("9999-10-20", 10000),
+                                        ("9999-12-31", 10000)])
+def test_an_old_style_day_whose_new_style_day_no_date_can_hold_is_refused_clearly(text, year):
+    with pytest.raises(ValueError) as refused:
+        parse(text, "julian")
+    assert str(refused.value) == (f"{text} is an Old Style (Julian) day whose New Style day falls in year {year}, "
+                                  f"outside the years 1 to 9999 a date can have: {ALLOWED}")
+    with pytest.raises(ValueError, match=ALLOWED):   # made directly, as a program using the engine may
+        HistDate(*map(int, text.split("-")), calendar="julian")
+
+
+@pytest.mark.parametrize("text, ru, zh, datetime", [
+    ("0001-01-03", "3 января (1 января н.\u00a0ст.) 1\u202fг.", "儒略历1年1月3日（公历1月1日）", "0001-01-01"),
+    ("9999-10-19", "19 октября (31 декабря н.\u00a0ст.) 9999\u202fг.", "儒略历9999年10月19日（公历12月31日）", "9999-12-31"),
+])
+def test_the_first_and_last_old_style_days_are_written_in_every_language(text, ru, zh, datetime):
+    from timeline.dates import display_in
+    date = parse(text, "julian")
+    assert (display_in(date, "ru"), display_in(date, "zh-Hans"), date.datetime) == (ru, zh, datetime)
+    assert parse(text[:4], "julian").display() == str(int(text[:4]))   # a year alone is the same year in both
+
+
+def test_check_names_the_old_style_day_it_refuses_at_its_line(tmp_path, capsys):
+    import shutil
+    from support import multilingual
+    from timeline.cli import main
+    src = multilingual(tmp_path / "site_src")
+    site = src / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("span: {start: 1689, end: 2025}", "span: {start: 1, end: 9999}")
+                    .replace("start: 1689, end: 1916", "start: 1, end: 1916").replace("start: 1917, end: 2025", "start: 1917, end: 9999"),
+                    encoding="utf-8")
+    nerchinsk = (src / "events" / "1689-treaty-of-nerchinsk.yaml").read_text(encoding="utf-8")
+    assert "date: 1689-08-27\ncalendar: julian\n" in nerchinsk
+    for name, date in (("0001-first", "0001-01-01"), ("9999-last", "9999-12-31")):
+        (src / "events" / f"{name}.yaml").write_text(nerchinsk.replace("1689-08-27", date), encoding="utf-8")
+        shutil.copy(src / "translations" / "ru" / "events" / "1689-treaty-of-nerchinsk.yaml",
+                    src / "translations" / "ru" / "events" / f"{name}.yaml")
+    assert main(["check", "--src", str(src)]) == 1
+    err = capsys.readouterr().err
+    line = nerchinsk.splitlines().index("date: 1689-08-27") + 1
+    for name, date, year in (("0001-first", "0001-01-01", 0), ("9999-last", "9999-12-31", 10000)):
+        assert (f"events/{name}.yaml:{line}: date: {date} is an Old Style (Julian) day whose New Style day falls in "
+                f"year {year}, outside the years 1 to 9999 a date can have: {ALLOWED}") in err
+    assert "Traceback" not in err and "is outside the timeline's span" not in err

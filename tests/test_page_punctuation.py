@@ -69,7 +69,7 @@ def test_a_decades_count_in_the_home_pages_list_is_in_the_languages_parentheses(
     assert CITED_BY[prefix][1] in _page(built, prefix, "index.html")
 
 
-@pytest.mark.parametrize("prefix, dash", [("", "–"), ("zh/", "—"), ("ru/", "–")])
+@pytest.mark.parametrize("prefix, dash", [("", "–"), ("zh/", "—"), ("ru/", "—")])
 def test_an_eras_years_on_its_page_the_list_of_eras_and_the_home_page_take_the_languages_dash(built, prefix, dash):
     years = f'<span class="era-years">1689{dash}1916</span>'
     for path in ("index.html", "eras/index.html", "eras/early/index.html"):
@@ -83,6 +83,11 @@ def test_the_charts_names_for_screen_readers_take_chinese_punctuation(built):
     assert 'aria-label="1860年代：2个事件（领土 1、外交 1）"' in page          # a decade's bar
     english = _page(built, "", "index.html")
     assert "<title>Early, 1689–1916</title>" in english and "(Territory 1, Diplomacy 1)" in english
+
+
+def test_the_charts_era_bands_take_the_russian_dash_of_its_spans(built):
+    # Russian writes a range of years with the em dash closed up, as its spans do (1650—1660 гг.)
+    assert "<title>Ранний период, 1689—1916</title>" in _page(built, "ru/", "index.html")
 
 
 def test_the_author_line_of_the_credits_ends_with_the_languages_full_stop(built):

@@ -33,7 +33,7 @@ def built(tmp_path_factory):
 # PDF -> (early era heading, the year-only event's label for its listed sources, bibliography heading)
 EXPECTED = {"timeline.pdf": ("Early, 1689–1916", "Sources", "Bibliography"),
             "timeline-zh.pdf": ("早期，1689—1916", "来源", "参考文献"),
-            "timeline-ru.pdf": ("Ранний период, 1689–1916", "Источники", "Библиография")}
+            "timeline-ru.pdf": ("Ранний период, 1689—1916", "Источники", "Библиография")}
 
 
 @pytest.mark.parametrize("name", EXPECTED)

@@ -15,8 +15,8 @@ EXPECTED = {
          '<span class="lang-label">Russian:</span> <span lang="ru">', "Fixture timeline: Early, 1689–1916"),
     "zh/": ("早期，1689—1916", "主题：领土、外交",
             '<span class="lang-label">俄文：</span><span lang="ru">', "测试年表：早期，1689—1916"),
-    "ru/": ("Ранний период, 1689–1916", "Темы: Территория, Дипломатия",
-            '<span class="lang-label">Русский:</span> <span lang="ru">', "Тестовая хронология: Ранний период, 1689–1916"),
+    "ru/": ("Ранний период, 1689—1916", "Темы: Территория, Дипломатия",
+            '<span class="lang-label">Русский:</span> <span lang="ru">', "Тестовая хронология: Ранний период, 1689—1916"),
 }
 
 

@@ -1,8 +1,8 @@
 """Pages punctuate what they put together in their language: a related event's date and an era's
 years in the home page's filter are in parentheses, which Chinese writes full-width (（1864年）), and so
 are the positions of a treaty line drawn on the map page. Years from one to another are joined by the
-dash of the edition's spans in Chinese, GB/T 15834—2011's 一字线 closed up (早期（1689—1916）), where
-English and Russian keep their en dash."""
+dash of the edition's spans: in Chinese GB/T 15834—2011's 一字线 closed up (早期（1689—1916）), in Russian
+the em dash closed up (Ранний период (1689—1916)), as its spans (1650—1660 гг.); English keeps its en dash."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ EXPECTED = {
     "zh/": ('<a href="../../events/1864-year-only/index.html">A year-only event</a>（1864年）</li>',
             '<option value="early">早期（1689—1916）</option>'),
     "ru/": ('<a href="../../events/1864-year-only/index.html">Событие, известное по году</a> (1864)</li>',
-            '<option value="early">Ранний период (1689–1916)</option>'),
+            '<option value="early">Ранний период (1689—1916)</option>'),
 }
 
 
@@ -44,7 +44,7 @@ def test_an_eras_years_in_the_filter_are_in_the_languages_parentheses(built, pre
 OVERVIEW = {
     "": "Overview of 6 events, 1689–2025, in ",
     "zh/": "1689—2025年概览：",
-    "ru/": "Обзор за 1689–2025 гг.: ",
+    "ru/": "Обзор за 1689—2025 гг.: ",
 }
 
 

@@ -581,3 +581,25 @@ def test_chinese_and_russian_in_a_text_are_marked_unless_the_text_is_in_that_lan
         "中华人民共和国与苏联（<span lang=\"ru\">Советский Союз</span>）签订为期三十年的同盟条约。"
     for code in ("en", "zh-Hans", "ru"):   # the page is English in every edition
         assert editions[code].pages_html["about"][0].startswith(page), code
+
+
+# A range of numbers (1858–1860, 350–390) with an en dash or a hyphen between digits, or spaced.
+_EN_DASH_RANGE = re.compile(r"[0-9]\s*[\u2013-]\s*[0-9]")
+_CITATION = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
+
+
+def test_the_russian_translations_write_a_range_of_numbers_with_the_em_dash_closed_up():
+    # As Russian books do (Мильчин, Чельцова, Справочник издателя и автора) and the edition's own spans
+    # (1650—1660 гг.). Left as they are: a citation's locator, which keeps the English's, and the site's
+    # title, from which the Russian feed's ids are named when there is no base URL (exports).
+    found = []
+    for path in sorted((SRC / "translations" / "ru").rglob("*")):
+        if path.suffix not in (".yaml", ".md"):
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        skipped = ("english:", "#") if path.suffix == ".yaml" else ("english:",)   # a YAML comment; a Markdown heading is text
+        skipped += ("title:",) if path.name == "site.yaml" else ()
+        text = _CITATION.sub("", "\n".join(line for line in lines if not line.startswith(skipped)))
+        found += [f"{path.relative_to(SRC)}: {m.group()}" for m in _EN_DASH_RANGE.finditer(text)]
+    assert found == []
+    assert "title: Россия и Китай, 1689\u20132025\n" in (SRC / "translations" / "ru" / "site.yaml").read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from .calendars import days_in_month as _days_in_month, julian_to_gregorian, new_style_in_range
 from .dateforms import Forms, own_forms, skeleton as _skeleton
 from .diagnostics import excerpt
 from .intervals import alike, interval, joined
@@ -23,38 +24,6 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 DATE_PATTERN = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[~?])?$", re.ASCII)
 
 
-def _julian_to_jdn(y: int, m: int, d: int) -> int:
-    a = (14 - m) // 12
-    yy = y + 4800 - a
-    mm = m + 12 * a - 3
-    return d + (153 * mm + 2) // 5 + 365 * yy + yy // 4 - 32083
-
-
-def _jdn_to_gregorian(jdn: int) -> tuple[int, int, int]:
-    a = jdn + 32044
-    b = (4 * a + 3) // 146097
-    c = a - 146097 * b // 4
-    d = (4 * c + 3) // 1461
-    e = c - 1461 * d // 4
-    m = (5 * e + 2) // 153
-    day = e - (153 * m + 2) // 5 + 1
-    month = m + 3 - 12 * (m // 10)
-    year = 100 * b + d - 4800 + m // 10
-    return year, month, day
-
-
-def julian_to_gregorian(y: int, m: int, d: int) -> tuple[int, int, int]:
-    """Convert a Julian (Old Style) calendar date to the proleptic Gregorian one, exactly."""
-    return _jdn_to_gregorian(_julian_to_jdn(y, m, d))
-
-
-def _days_in_month(y: int, m: int, calendar: str) -> int:
-    if m == 2:
-        leap = y % 4 == 0 if calendar == "julian" else (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0))
-        return 29 if leap else 28
-    return 30 if m in (4, 6, 9, 11) else 31
-
-
 @dataclass(frozen=True)
 class HistDate:
     """A date as a historian writes it: to the year, month or day, perhaps approximate."""
@@ -64,6 +33,10 @@ class HistDate:
     day: int | None = None
     qualifier: str = ""          # "" | "~" (approximate) | "?" (uncertain)
     calendar: str = "gregorian"  # the calendar the date was written in
+
+    def __post_init__(self):
+        if self.calendar == "julian" and self.day:   # its New Style day must be a date too (display_in, datetime)
+            new_style_in_range(self.year, self.month, self.day)
 
     @property
     def precision(self) -> str:
@@ -99,6 +72,10 @@ class HistDate:
     def datetime(self) -> str:
         """The Gregorian ISO 8601 form without the qualifier, as HTML's <time datetime> takes it (see known)."""
         return "-".join(f"{p:0{4 if i == 0 else 2}d}" for i, p in enumerate(self.known))
+
+    def span_ends(self, end: HistDate | None, code: str) -> tuple[str, str, str] | None:
+        """For a template: this date's span to end, cut into (start, dash, end) where it writes each end whole."""
+        return span_ends(self, end, code) if end is not None else None
 
     def source_text(self) -> str:
         """The date as the editor wrote it."""
@@ -282,6 +259,22 @@ def display_span_in(start: HistDate, end: HistDate | None, code: str) -> str:
     if _english(code):
         return display_span(start, end)
     return display_in(start, code) if end is None else span_forms_in(start, end, code).alone
+
+
+# What joins a span's two whole dates: a dash, spaced or not ("1685–1687", "1967 г. — март 1968 г.").
+_JOIN = re.compile(r"\s*[\u2010-\u2015]\s*")
+
+
+@lru_cache(maxsize=4096)
+def span_ends(start: HistDate, end: HistDate, code: str) -> tuple[str, str, str] | None:
+    """A span's text (display_span_in) as (start, dash, end) where it is each date written whole and the dash between
+    (`1685`, `–`, `1687`; `1967 г.`, ` — `, `март 1968 г.`), so that each end can be a <time> of its own; None where
+    the two share what they have in common (`15—18 мая 1989 г.`, `1650—1660 гг.`: no part of it is the start)."""
+    text = display_span_in(start, end, code)
+    first, last = (date.display() if _english(code) else _whole(date, code).alone for date in (start, end))
+    between = text[len(first):len(text) - len(last)]
+    whole = len(first) + len(last) < len(text) and text.startswith(first) and text.endswith(last)
+    return (first, between, last) if whole and _JOIN.fullmatch(between) else None
 
 
 def decade_label(year: int, code: str = "en") -> str:

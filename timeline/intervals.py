@@ -93,8 +93,19 @@ def _pair(patterns, code: str) -> tuple[str, str] | None:
 
 def bare_years(start: int, end: int, code: str) -> str:
     """Two years bare, as an era's heading has them: in the standard's dash where the language has one
-    (分裂，1960—1981), else in the en dash English and Russian headings have always had (1960–1981)."""
-    return f"{start}{standard_dash(code) or '–'}{end}"
+    (分裂，1960—1981), else in the dash of the language's own interval of years, closed up as a range of
+    numbers is: Russian's em dash (Раскол, 1960—1981, as its spans: 1650—1660 гг.), English's en dash
+    (1960–1981: CLDR sets it off with thin spaces, which English headings have never had)."""
+    return f"{start}{standard_dash(code) or year_dash(code)}{end}"
+
+
+@lru_cache(maxsize=None)
+def year_dash(code: str) -> str:
+    """The dash of CLDR's interval of two years in the language, without its spaces ('y—' -> '—',
+    'y\u2009–\u2009' -> '–'); the en dash where CLDR gives none."""
+    first = (locale(code).interval_formats.get("y", {}).get("y") or ("",))[0]
+    match = _SEPARATOR.search(first)
+    return "".join(match.group().split()) if match and match.group().strip() else "\u2013"
 
 
 def standard_dash(code: str) -> str | None:
