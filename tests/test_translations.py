@@ -601,5 +601,10 @@ def test_the_russian_translations_write_a_range_of_numbers_with_the_em_dash_clos
         skipped += ("title:",) if path.name == "site.yaml" else ()
         text = _CITATION.sub("", "\n".join(line for line in lines if not line.startswith(skipped)))
         found += [f"{path.relative_to(SRC)}: {m.group()}" for m in _EN_DASH_RANGE.finditer(text)]
+    # and an event's Russian name, in its English file (shown on Russian pages and in the JSON-LD)
+    import yaml
+    for path in sorted((SRC / "events").glob("*.yaml")):
+        name = (yaml.safe_load(path.read_text(encoding="utf-8")).get("names") or {}).get("ru", "")
+        found += [f"{path.relative_to(SRC)}: names: ru: {m.group()}" for m in _EN_DASH_RANGE.finditer(name)]
     assert found == []
     assert "title: Россия и Китай, 1689\u20132025\n" in (SRC / "translations" / "ru" / "site.yaml").read_text(encoding="utf-8")
