@@ -191,18 +191,19 @@ def timelinejs(tl: Timeline, memo: Memo | None = None, prefix: str = "", more: s
                stretch: int = STRETCH, stale: str = STALE) -> bytes:
     """TimelineJS3's JSON format. TimelineJS puts headline, display_date and group into the page as
     HTML, so those plain-text fields are escaped here; text.text is the already sanitised summary,
-    with stale (the note, translated) after a stale headline or summary. prefix: the folder of the
+    with stale (the note, translated) after a stale headline or summary, as the title slide's text
+    (the subtitle) after a stale site title or subtitle and an era's headline after its stale label. prefix: the folder of the
     timeline's language ("" the default); more: its link's text, translated."""
     def parts(d):
         return dict(zip(("year", "month", "day"), d.known))
 
     base = tl.site.base_url
 
+    mark = f' <em class="stale">{html.escape(stale)}</em>'
+
     def item(e):
         ev = e.event
-        text = str(e.summary_list_html)
-        if {"title", "summary"} & e.stale:
-            text += f' <em class="stale">{html.escape(stale)}</em>'
+        text = str(e.summary_list_html) + (mark if {"title", "summary"} & e.stale else "")
         if base:
             link = base + urls.folder_url(prefix + urls.path("event", ev.id))
             text += f' <a href="{html.escape(link)}">{html.escape(more)}</a>'
@@ -215,9 +216,13 @@ def timelinejs(tl: Timeline, memo: Memo | None = None, prefix: str = "", more: s
 
     site = digest(repr(tl.site), more, stale)
     events = _stretches(memo, prefix + "timelinejs.json", tl.entries, lambda e: site + e.key, item, stretch)
+    # An era's band shows its headline alone: the note of a stale label goes there, as a slide's in its text.
     eras = [{"start_date": {"year": r.start}, "end_date": {"year": r.end},
-             "text": {"headline": html.escape(r.label)}} for r in tl.site.eras]
-    title = {"text": {"headline": html.escape(tl.site.title), "text": html.escape(tl.site.subtitle)}}
+             "text": {"headline": html.escape(r.label) + (mark if "label" in r.stale else "")}} for r in tl.site.eras]
+    subtitle = html.escape(tl.site.subtitle)
+    if tl.site.stale:   # the title slide shows the title and the subtitle together: the note follows both
+        subtitle = subtitle + mark if subtitle else mark.lstrip()
+    title = {"text": {"headline": html.escape(tl.site.title), "text": subtitle}}
     return _json_with_list({"title": title, "eras": eras, "scale": "human"}, "events", events)
 
 

@@ -51,12 +51,15 @@ def feed(tl: Timeline, environ=None, prefix: str = "", stale: str = STALE) -> by
     """Atom. No build knows when an event was added (git is not part of a build), so "newest first"
     means latest in history first: the FEED_SIZE latest events of the timeline, latest at the top.
     prefix: the folder of the timeline's language, where its feed lives ("" the default); stale: the
-    sentence after the summary of an entry whose translated title or summary is stale, translated."""
+    sentence after the summary of an entry whose translated title or summary is stale, translated (and
+    after the subtitle when the site's translated title or subtitle is)."""
     site, base = tl.site, tl.site.base_url and tl.site.base_url + prefix
     updated = updated_date(tl, environ) + "T00:00:00Z"
     # Without base_url there is no URL to use as an id; a name-based UUID is stable across builds.
     namespace = uuid.uuid5(uuid.NAMESPACE_URL, "timeline:" + site.title)
     themes = {t.id: t for t in site.themes}
+    # A reader shows the feed's title and subtitle together: the note of either's stale translation follows both.
+    subtitle = (f"{site.subtitle} {stale}" if site.subtitle else stale) if site.stale else site.subtitle
     entries = []
     for e in reversed(tl.entries[-FEED_SIZE:]):
         path = urls.path("event", e.id)
@@ -73,7 +76,7 @@ def feed(tl: Timeline, environ=None, prefix: str = "", stale: str = STALE) -> by
     head = (f"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
             f"<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang={quoteattr(site.language)}>\n"
             f"<title>{xml_escape(site.title)}</title>"
-            + (f"<subtitle>{xml_escape(site.subtitle)}</subtitle>" if site.subtitle else "")
+            + (f"<subtitle>{xml_escape(subtitle)}</subtitle>" if subtitle else "")
             + f"<id>{xml_escape(base or namespace.urn)}</id><updated>{updated}</updated>"
             f"<author><name>{xml_escape(site.author or site.title)}</name></author>"
             f"<generator>timeline</generator>")
