@@ -261,3 +261,18 @@ def test_a_feeds_subtitle_says_so_when_the_site_title_or_subtitle_it_shows_is_st
     for built, folder in ((out, "zh/"), (out, ""), (current, "ru/"), (current, "zh/"), (current, "")):
         feed = feedparser.parse((built / folder / "feed.xml").read_bytes()).feed
         assert _notes(feed.title + feed.get("subtitle", "")) == 0, (built, folder)
+
+
+def test_a_stale_site_title_alone_marks_where_it_is_shown_with_the_subtitle_and_on_each_print_title_page(tmp_path):
+    """The site's title is shown on every print view's title page (an era's or a theme's names the
+    timeline it is part of), and with the subtitle on TimelineJS's title slide and in a feed's head."""
+    src = multilingual(tmp_path / "site_src")
+    stamps._write_ru_site(src, stamps._site_stamps(src))
+    stamps._edit_site(src, "title: Fixture timeline", "title: The fixture timeline")
+    assert build_site(src, tmp_path / "out").ok
+    out = tmp_path / "out"
+    for path in ("print/index.html", "print/eras/early/index.html", "print/themes/trade/index.html"):
+        assert _print_title_page(out, "ru/" + path) and not _print_title_page(out, "zh/" + path), path
+    assert not _print_era_intro(out, "ru/print/eras/early/index.html", "early")   # the era's own texts are current
+    assert _timelinejs(out, "ru/")["title"]["text"]["text"] == f'Небольшой сайт для тестов <em class="stale">{NOTE["ru"]}</em>'
+    assert feedparser.parse((out / "ru/feed.xml").read_bytes()).feed.subtitle == "Небольшой сайт для тестов " + NOTE["ru"]
