@@ -192,14 +192,12 @@ def timelinejs(tl: Timeline, memo: Memo | None = None, prefix: str = "", more: s
     """TimelineJS3's JSON format. TimelineJS puts headline, display_date and group into the page as
     HTML, so those plain-text fields are escaped here; text.text is the already sanitised summary,
     with stale (the note, translated) after a stale headline or summary, as the title slide's text
-    (the subtitle) after a stale site title or subtitle and an era's headline after its stale label. prefix: the folder of the
-    timeline's language ("" the default); more: its link's text, translated."""
+    (the subtitle) after a stale site title or subtitle and an era's headline after its stale label.
+    prefix: the folder of the timeline's language ("" the default); more: its link's text, translated."""
     def parts(d):
         return dict(zip(("year", "month", "day"), d.known))
 
-    base = tl.site.base_url
-
-    mark = f' <em class="stale">{html.escape(stale)}</em>'
+    base, mark = tl.site.base_url, f' <em class="stale">{html.escape(stale)}</em>'
 
     def item(e):
         ev = e.event
