@@ -25,7 +25,7 @@ import jsonschema
 import pytest
 import yaml
 
-from timeline import content, exports, schema
+from timeline import content, exports, feeds, schema
 from timeline.build import build_site, render_site
 from timeline.diagnostics import Report
 from timeline.incremental import Memo
@@ -260,8 +260,8 @@ def test_feed_without_base_url_has_stable_ids_and_relative_links(built_local, tm
 
 
 def test_feed_keeps_only_the_latest_events(built, monkeypatch):
-    monkeypatch.setattr(exports, "FEED_SIZE", 2)
-    parsed = feedparser.parse(exports.feed(built.timeline))
+    monkeypatch.setattr(feeds, "FEED_SIZE", 2)
+    parsed = feedparser.parse(feeds.feed(built.timeline))
     assert [e.title for e in parsed.entries] == [e.event.title for e in built.timeline.entries[:-3:-1]]
 
 
@@ -409,19 +409,19 @@ def test_same_input_gives_identical_bytes_whatever_the_clock_or_source_date_epoc
 
 
 def test_source_date_epoch_dates_the_feed_only_when_the_content_has_no_date(built, monkeypatch):
-    assert exports.updated_date(built.timeline, {"SOURCE_DATE_EPOCH": "0"}) == "2026-11-28"
-    monkeypatch.setattr(exports, "edition", lambda tl: "")
-    assert exports.updated_date(built.timeline, {"SOURCE_DATE_EPOCH": "1700000000"}) == "2023-11-14"
-    assert exports.updated_date(built.timeline, {}) == "1970-01-01"
+    assert feeds.updated_date(built.timeline, {"SOURCE_DATE_EPOCH": "0"}) == "2026-11-28"
+    monkeypatch.setattr(feeds, "edition", lambda tl: "")
+    assert feeds.updated_date(built.timeline, {"SOURCE_DATE_EPOCH": "1700000000"}) == "2023-11-14"
+    assert feeds.updated_date(built.timeline, {}) == "1970-01-01"
     # Past any year a date holds: a traceback before (fourth red team, through the PDF's date).
-    assert exports.updated_date(built.timeline, {"SOURCE_DATE_EPOCH": "99999999999999999"}) == "1970-01-01"
-    parsed = feedparser.parse(exports.feed(built.timeline, {"SOURCE_DATE_EPOCH": "1700000000"}))
+    assert feeds.updated_date(built.timeline, {"SOURCE_DATE_EPOCH": "99999999999999999"}) == "1970-01-01"
+    parsed = feedparser.parse(feeds.feed(built.timeline, {"SOURCE_DATE_EPOCH": "1700000000"}))
     assert parsed.feed.updated == "2023-11-14T00:00:00Z"
 
 
 def test_a_year_or_month_edition_still_gives_a_full_atom_date(built, monkeypatch):
-    monkeypatch.setattr(exports, "edition", lambda tl: "2025-03~")
-    assert exports.updated_date(built.timeline, {}) == "2025-03-01"
+    monkeypatch.setattr(feeds, "edition", lambda tl: "2025-03~")
+    assert feeds.updated_date(built.timeline, {}) == "2025-03-01"
 
 
 # deploy under a sub-path ------------------------------------------------------------------------
@@ -513,8 +513,8 @@ def test_xml_escaping_matches_the_standard_library():
     from xml.sax.saxutils import escape, quoteattr
     from timeline import exports
     for text in ("a&b<c>d", 'say "hi"', "it's", "both ' and \"", "tab\tnl\ncr\r", "", "条约 & договор"):
-        assert exports.xml_escape(text) == escape(text)
-        assert exports.quoteattr(text) == quoteattr(text)
+        assert feeds.xml_escape(text) == escape(text)
+        assert feeds.quoteattr(text) == quoteattr(text)
 
 
 class _Entry(NamedTuple):

@@ -2,7 +2,8 @@
 translated text whose English changed since (transstamp): besides an event's own page and the lists
 (tests/test_translation_stamps.py), the home page's title and era intros, the lists of themes and
 eras, the map's list, the Atom feed, timelinejs.json and the print views (so the PDFs): their events,
-title pages and era intros. Never for a current translation, nor in the English edition."""
+title pages and era intros, their contents lists; the title slide and era bands of timelinejs.json,
+and the feed's subtitle. Never for a current translation, nor in the English edition."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ def _build(root, *, stale: bool):
         stamps._retitle(src, "Treaty of Nerchinsk signed")
         stamps._edit_site(src, "subtitle: A small site for the tests", "subtitle: A small site for tests")
         stamps._edit_site(src, "intro: The late period.}", "intro: The later period.}")
+        stamps._edit_site(src, "label: Late,", "label: Later,")
         stamps._edit_site(src, "description: Treaties.}", "description: Treaties and embassies.}")
         new, _ = stamps._english(src)
         stamps._stamp(src, stamps.ZH, new[:8] + ("0000" if new[8:] != "0000" else "ffff"))
@@ -194,7 +196,7 @@ def test_the_lists_of_themes_and_eras_mark_a_stale_description_or_intro(out, cur
             assert _notes(_read(built, folder + page)) == 0, (built, folder + page)
 
 
-def test_the_pdf_of_a_stale_translation_prints_the_line_under_its_event_and_a_current_ones_does_not(tmp_path):
+def test_the_pdf_of_a_stale_translation_prints_the_line_under_its_event_and_its_contents_line_and_a_current_ones_does_not(tmp_path):
     import shutil
     import subprocess
     from support import require_tool
@@ -204,7 +206,7 @@ def test_the_pdf_of_a_stale_translation_prints_the_line_under_its_event_and_a_cu
     src = multilingual(tmp_path / "site_src")
     stamps._retitle(src, "Treaty of Nerchinsk signed")
     new, _ = stamps._english(src)
-    stamps._stamp(src, stamps.RU, new[:4] + "0000" + new[8:])   # the Russian summary is behind
+    stamps._stamp(src, stamps.RU, "00000000" + new[8:])          # the Russian title and summary are behind
     stamps._stamp(src, stamps.ZH, new)                           # the Chinese is current
     assert main(["build", "--src", str(src), "--out", str(tmp_path / "out"), "--pdf"]) == 0
 
@@ -212,5 +214,65 @@ def test_the_pdf_of_a_stale_translation_prints_the_line_under_its_event_and_a_cu
         return subprocess.run(["pdftotext", "-layout", str(tmp_path / "out" / name), "-"], capture_output=True,
                               text=True, check=True).stdout
     ru = text("timeline-ru.pdf")
-    assert ru.count(NOTE["ru"]) == 1 and re.search(rf"Темы: Территория, Дипломатия\n{NOTE['ru']}\n", ru), ru
+    assert ru.count(NOTE["ru"]) == 2 and re.search(rf"Темы: Территория, Дипломатия\n{NOTE['ru']}\n", ru), ru
+    # In the contents, on the line after the title's, whose leader and page number stay in line with the others.
+    assert re.search(rf"\n +1689 Нерчинский договор \.+ (\d+)\n +{NOTE['ru']}\n +1727 Кяхтинский договор \.+ \1\n", ru), ru
     assert _notes(text("timeline-zh.pdf")) == 0 and _notes(text("timeline.pdf")) == 0
+
+
+def _contents(out, path: str) -> dict:
+    """Each line of a print view's contents (an era's or an event's, by its anchor) and whether it is marked."""
+    toc = re.search(r'<nav class="toc".*?</nav>', _read(out, path), re.S).group(0)
+    lines = re.findall(r'<a href="#([^"]+)"[^>]*>.*?</a>(<br><small class="event-stale-inline">[^<]*</small>)?', toc, re.S)
+    return {anchor: bool(mark) for anchor, mark in lines if anchor != "bibliography"}
+
+
+def test_a_print_views_contents_mark_a_stale_event_title_and_a_stale_era_label(out, current):
+    ru = _contents(out, "ru/print/index.html")
+    assert ru == {"era-early": False, f"event-{NERCHINSK}": True, f"event-{KYAKHTA}": False, "era-late": True,
+                  **{k: False for k in ru if k not in ("era-early", f"event-{NERCHINSK}", f"event-{KYAKHTA}", "era-late")}}
+    assert f'<small class="event-stale-inline">{NOTE["ru"]}</small>' in _read(out, "ru/print/index.html")
+    assert _contents(out, "ru/print/eras/early/index.html")[f"event-{NERCHINSK}"]
+    assert _contents(out, "ru/print/themes/diplomacy/index.html")["era-late"]
+    # The Chinese's stale body is not in the contents; the English and current translations are never marked.
+    for built, folder in ((out, "zh/"), (out, ""), (current, "ru/"), (current, "zh/")):
+        for path in ("print/index.html", "print/eras/late/index.html", "print/themes/diplomacy/index.html"):
+            assert not any(_contents(built, folder + path).values()), (built, folder + path)
+
+
+def _timelinejs(out, folder: str) -> dict:
+    return json.loads(_read(out, f"{folder}timelinejs.json"))
+
+
+def test_timelinejs_marks_a_stale_title_slide_and_era_band_as_it_marks_a_slide(out, current):
+    ru = _timelinejs(out, "ru/")
+    mark = f' <em class="stale">{NOTE["ru"]}</em>'
+    assert ru["title"]["text"] == {"headline": "Тестовая хронология", "text": "Небольшой сайт для тестов" + mark}
+    assert [era["text"]["headline"] for era in ru["eras"]] == ["Ранний период", "Поздний период" + mark]
+    for built, folder in ((out, "zh/"), (out, ""), (current, "ru/"), (current, "zh/"), (current, "")):
+        data = _timelinejs(built, folder)
+        assert _notes(json.dumps([data["title"], data["eras"]], ensure_ascii=False)) == 0, (built, folder)
+
+
+def test_a_feeds_subtitle_says_so_when_the_site_title_or_subtitle_it_shows_is_stale(out, current):
+    parsed = feedparser.parse((out / "ru/feed.xml").read_bytes())
+    assert not parsed.bozo and parsed.feed.title == "Тестовая хронология"
+    assert parsed.feed.subtitle == "Небольшой сайт для тестов " + NOTE["ru"]
+    for built, folder in ((out, "zh/"), (out, ""), (current, "ru/"), (current, "zh/"), (current, "")):
+        feed = feedparser.parse((built / folder / "feed.xml").read_bytes()).feed
+        assert _notes(feed.title + feed.get("subtitle", "")) == 0, (built, folder)
+
+
+def test_a_stale_site_title_alone_marks_where_it_is_shown_with_the_subtitle_and_on_each_print_title_page(tmp_path):
+    """The site's title is shown on every print view's title page (an era's or a theme's names the
+    timeline it is part of), and with the subtitle on TimelineJS's title slide and in a feed's head."""
+    src = multilingual(tmp_path / "site_src")
+    stamps._write_ru_site(src, stamps._site_stamps(src))
+    stamps._edit_site(src, "title: Fixture timeline", "title: The fixture timeline")
+    assert build_site(src, tmp_path / "out").ok
+    out = tmp_path / "out"
+    for path in ("print/index.html", "print/eras/early/index.html", "print/themes/trade/index.html"):
+        assert _print_title_page(out, "ru/" + path) and not _print_title_page(out, "zh/" + path), path
+    assert not _print_era_intro(out, "ru/print/eras/early/index.html", "early")   # the era's own texts are current
+    assert _timelinejs(out, "ru/")["title"]["text"]["text"] == f'Небольшой сайт для тестов <em class="stale">{NOTE["ru"]}</em>'
+    assert feedparser.parse((out / "ru/feed.xml").read_bytes()).feed.subtitle == "Небольшой сайт для тестов " + NOTE["ru"]

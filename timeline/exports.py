@@ -1,18 +1,12 @@
-"""Machine-readable outputs: events.json (with its JSON Schema), sources.json (CSL-JSON), timelinejs.json,
-places.geojson (GeoJSON, RFC 7946), feed.xml (Atom), sitemap.xml, robots.txt; and the map's drawing.
-Built from the Timeline; deterministic (sorted keys, no clock).
-
-Dates: the only date these files need that the content may not give is the Atom `updated`. It is the
-edition date (pages.edition: site.yaml's edition, else the latest date in the content); with no date
-in the content at all, SOURCE_DATE_EPOCH; else 1970-01-01. The clock is never read.
+"""The data exports: events.json (with its JSON Schema), sources.json (CSL-JSON), timelinejs.json,
+places.geojson (GeoJSON, RFC 7946), and the map's drawing; and the makers of every export, the XML
+ones of feeds.py included. Built from the Timeline; deterministic (sorted keys, no clock).
 """
 
 from __future__ import annotations
 
 import html
 import json
-import os
-import uuid
 import zlib
 from typing import Callable
 
@@ -21,7 +15,7 @@ from .places import names as place_text
 from .index import Timeline
 from .incremental import Memo, Stage, digest
 from .catalogs import N_
-from .dates import epoch_moment
+from .feeds import STALE, feed, robots, sitemap
 from .pages import Limits, edition
 
 RECORDS = Stage("exports.record")   # (export's path, first event id) -> a stretch of records, as JSON
@@ -29,10 +23,7 @@ RECORDS = Stage("exports.record")   # (export's path, first event id) -> a stret
 EVENT_RECORDS = Stage("exports.event", saved=False)   # (export's path, event id) -> its record
 STRETCH = Limits().export_stretch   # events in a stretch of records, on average (_stretches)
 
-FEED_SIZE = 50
 MORE = N_("More, with sources")   # a TimelineJS slide's link to the event page
-# After a translated title or summary whose English changed since (transstamp), as the lists say it.
-STALE = N_("The English has changed since this was translated.")
 EVENTS_SCHEMA = "schema/events.schema.json"
 EVENT_FILE_SCHEMA = "schema/event.schema.json"
 
@@ -40,19 +31,6 @@ EVENT_FILE_SCHEMA = "schema/event.schema.json"
 def _json(data) -> bytes:
     # Compact separators keep json on its C encoder: about ten times faster than indent= at 10,000 events.
     return (_dumps(data) + "\n").encode("utf-8")
-
-
-# As xml.sax.saxutils has them, which is not imported for two functions: it pulls in urllib and
-# http.client, 17 ms of a build's start.
-def xml_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-
-
-def quoteattr(text: str) -> str:
-    text = xml_escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
-    if '"' in text:
-        return "'%s'" % text if "'" not in text else '"%s"' % text.replace('"', "&quot;")
-    return '"%s"' % text
 
 
 def _date_parts(date) -> list[int]:
@@ -213,18 +191,17 @@ def timelinejs(tl: Timeline, memo: Memo | None = None, prefix: str = "", more: s
                stretch: int = STRETCH, stale: str = STALE) -> bytes:
     """TimelineJS3's JSON format. TimelineJS puts headline, display_date and group into the page as
     HTML, so those plain-text fields are escaped here; text.text is the already sanitised summary,
-    with stale (the note, translated) after a stale headline or summary. prefix: the folder of the
-    timeline's language ("" the default); more: its link's text, translated."""
+    with stale (the note, translated) after a stale headline or summary, as the title slide's text
+    (the subtitle) after a stale site title or subtitle and an era's headline after its stale label.
+    prefix: the folder of the timeline's language ("" the default); more: its link's text, translated."""
     def parts(d):
         return dict(zip(("year", "month", "day"), d.known))
 
-    base = tl.site.base_url
+    base, mark = tl.site.base_url, f' <em class="stale">{html.escape(stale)}</em>'
 
     def item(e):
         ev = e.event
-        text = str(e.summary_list_html)
-        if {"title", "summary"} & e.stale:
-            text += f' <em class="stale">{html.escape(stale)}</em>'
+        text = str(e.summary_list_html) + (mark if {"title", "summary"} & e.stale else "")
         if base:
             link = base + urls.folder_url(prefix + urls.path("event", ev.id))
             text += f' <a href="{html.escape(link)}">{html.escape(more)}</a>'
@@ -237,83 +214,14 @@ def timelinejs(tl: Timeline, memo: Memo | None = None, prefix: str = "", more: s
 
     site = digest(repr(tl.site), more, stale)
     events = _stretches(memo, prefix + "timelinejs.json", tl.entries, lambda e: site + e.key, item, stretch)
+    # An era's band shows its headline alone: the note of a stale label goes there, as a slide's in its text.
     eras = [{"start_date": {"year": r.start}, "end_date": {"year": r.end},
-             "text": {"headline": html.escape(r.label)}} for r in tl.site.eras]
-    title = {"text": {"headline": html.escape(tl.site.title), "text": html.escape(tl.site.subtitle)}}
+             "text": {"headline": html.escape(r.label) + (mark if "label" in r.stale else "")}} for r in tl.site.eras]
+    subtitle = html.escape(tl.site.subtitle)
+    if tl.site.stale:   # the title slide shows the title and the subtitle together: the note follows both
+        subtitle = subtitle + mark if subtitle else mark.lstrip()
+    title = {"text": {"headline": html.escape(tl.site.title), "text": subtitle}}
     return _json_with_list({"title": title, "eras": eras, "scale": "human"}, "events", events)
-
-
-def updated_date(tl: Timeline, environ=None) -> str:
-    """YYYY-MM-DD for Atom's required `updated`: from the content, else SOURCE_DATE_EPOCH, never the clock."""
-    text = edition(tl).rstrip("~?")
-    if text:
-        y, _, rest = text.partition("-")
-        m, _, d = rest.partition("-")
-        return f"{int(y):04d}-{int(m or 1):02d}-{int(d or 1):02d}"
-    moment = epoch_moment((os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH"))
-    return moment.date().isoformat() if moment else "1970-01-01"
-
-
-def feed(tl: Timeline, environ=None, prefix: str = "", stale: str = STALE) -> bytes:
-    """Atom. No build knows when an event was added (git is not part of a build), so "newest first"
-    means latest in history first: the FEED_SIZE latest events of the timeline, latest at the top.
-    prefix: the folder of the timeline's language, where its feed lives ("" the default); stale: the
-    sentence after the summary of an entry whose translated title or summary is stale, translated."""
-    site, base = tl.site, tl.site.base_url and tl.site.base_url + prefix
-    updated = updated_date(tl, environ) + "T00:00:00Z"
-    # Without base_url there is no URL to use as an id; a name-based UUID is stable across builds.
-    namespace = uuid.uuid5(uuid.NAMESPACE_URL, "timeline:" + site.title)
-    themes = {t.id: t for t in site.themes}
-    entries = []
-    for e in reversed(tl.entries[-FEED_SIZE:]):
-        path = urls.path("event", e.id)
-        link = base + urls.folder_url(path) if base else path
-        # An entry's id never changes (RFC 4287): that of its first address, the first former id listed.
-        first = e.event.aliases[0] if e.event.aliases else e.id
-        ident = (base + urls.folder_url(urls.path("event", first)) if base else uuid.uuid5(namespace, first).urn)
-        cats = "".join(f"<category term={quoteattr(t)} label={quoteattr(themes[t].label)}/>" for t in e.event.themes)
-        entries.append(
-            f"<entry><title>{xml_escape(e.event.title)}</title><id>{xml_escape(ident)}</id>"
-            f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(link)}/><updated>{updated}</updated>"
-            f"{cats}<summary type=\"text\">{xml_escape(e.date_display + ': ' + e.summary_text)}"
-            f"{xml_escape(' ' + stale) if {'title', 'summary'} & e.stale else ''}</summary></entry>\n")
-    head = (f"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-            f"<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang={quoteattr(site.language)}>\n"
-            f"<title>{xml_escape(site.title)}</title>"
-            + (f"<subtitle>{xml_escape(site.subtitle)}</subtitle>" if site.subtitle else "")
-            + f"<id>{xml_escape(base or namespace.urn)}</id><updated>{updated}</updated>"
-            f"<author><name>{xml_escape(site.author or site.title)}</name></author>"
-            f"<generator>timeline</generator>")
-    if base:
-        head += f"<link rel=\"self\" href={quoteattr(base + 'feed.xml')}/><link href={quoteattr(base)}/>"
-    else:
-        head += "<link href=\"index.html\"/>"
-    return (head + "\n" + "".join(entries) + "</feed>\n").encode("utf-8")
-
-
-def sitemap(base: str, paths, languages=()) -> bytes:
-    """Every page; with several languages (languages.Language, the default first), each page's
-    alternates in every language and x-default, as xhtml:link (Google's form of hreflang)."""
-    pages = sorted({p.removesuffix("index.html") for p in paths
-                    if p.endswith(".html") and not p.endswith("404.html")})
-    if len(languages) < 2:
-        body = "".join(f"<url><loc>{xml_escape(base + u)}</loc></url>\n" for u in pages)
-        return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-                "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n" + body + "</urlset>\n").encode("utf-8")
-    folders = tuple(lang.prefix for lang in languages if lang.prefix)
-    body = []
-    for u in pages:
-        own = u[len(u.split("/")[0]) + 1:] if u.startswith(folders) else u
-        links = [(lang.code, base + lang.prefix + own) for lang in languages] + [("x-default", base + own)]
-        alternates = "".join(f"<xhtml:link rel=\"alternate\" hreflang={quoteattr(code)} href={quoteattr(href)}/>"
-                             for code, href in links)
-        body.append(f"<url><loc>{xml_escape(base + u)}</loc>{alternates}</url>\n")
-    return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
-            "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n" + "".join(body) + "</urlset>\n").encode("utf-8")
-
-
-def robots(base: str | None) -> bytes:
-    return ("User-agent: *\nAllow: /\n" + (f"Sitemap: {base}sitemap.xml\n" if base else "")).encode("utf-8")
 
 
 def export_makers(editions, memo: Memo | None = None, stretch: int = STRETCH) -> dict[str, Callable]:

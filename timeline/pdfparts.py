@@ -42,7 +42,7 @@ def _weasyprint():
 
 def _pdf_date(edition: str | None) -> str | None:
     """The PDF's date: the content's edition date; only for content with no date at all,
-    SOURCE_DATE_EPOCH, as for the feed (exports.updated_date). Never the clock, so the same content
+    SOURCE_DATE_EPOCH, as for the feed (feeds.updated_date). Never the clock, so the same content
     gives the same bytes."""
     if edition:
         return edition

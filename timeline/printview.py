@@ -60,7 +60,7 @@ class PrintDoc:
     language: str = ""          # the folder of its language ("" the default), for its PDF's name
     every_source: tuple | None = None   # the whole's bibliography (every source); None: those cited
     english: frozenset = frozenset()    # in a translated edition, its heading or subtitle still in English
-    stale: bool = False         # and whether they are translated from an English that has changed since
+    stale: bool = False         # whether its title page shows a text translated from an English changed since
 
     @cached_property
     def sources(self) -> tuple:
@@ -107,17 +107,18 @@ def documents(tl, language: str = "") -> list[PrintDoc]:
     whole = tuple((era, list(tl.by_era[era.id])) for era in site.eras if tl.by_era[era.id])
     docs = [PrintDoc("print", "", site.title, site.subtitle, whole, language, tuple(tl.content.sources.values()),
                      _english(site, "title", "subtitle"), bool(site.stale))]
+    part_of_stale = "title" in site.stale   # an era's or a theme's title page names the timeline it is part of
     for era in site.eras:
         if printed(tl.by_era[era.id]):
             docs.append(PrintDoc("print-era", era.id, era_heading(era, site.language), era.intro or "",
                                  ((era, list(tl.by_era[era.id])),), language, english=_english(era, "label", "intro"),
-                                 stale=bool(era.stale)))
+                                 stale=bool(era.stale) or part_of_stale))
     for theme in site.themes:
         entries = tl.by_theme[theme.id]
         if printed(entries):
             docs.append(PrintDoc("print-theme", theme.id, theme.label, theme.description or "",
                                  by_era(entries), language, english=_english(theme, "label", "description"),
-                                 stale=bool(theme.stale)))
+                                 stale=bool(theme.stale) or part_of_stale))
     return docs
 
 

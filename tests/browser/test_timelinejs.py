@@ -90,3 +90,37 @@ def test_timelinejs_renders_a_slide_and_a_marker_for_every_event(chromium_browse
         assert errors == []
     finally:
         page.close()
+
+
+def test_timelinejs_shows_the_note_of_a_stale_title_slide_and_era_band_in_a_translated_edition(
+        chromium_browser, unavailable, tmp_path):
+    """The note is HTML in fields TimelineJS puts into the page as HTML: shown as text, no markup."""
+    import sys
+    sys.path.insert(0, str(ROOT / "tests"))
+    import test_stale_marks as marks
+    if not (DIST / "js" / "timeline.js").is_file():
+        unavailable(f"{DIST} missing: (cd tests/browser && npm install --no-audit --no-fund)")
+    out = marks._build(tmp_path, stale=True)
+    (out / "ru" / "index.html").write_text(PAGE.replace('language: "en"', 'language: "ru"'), encoding="utf-8")
+    shutil.copytree(DIST, out / "ru" / "tljs")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out / "ru")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    page = chromium_browser.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url) else route.abort())
+    try:
+        page.goto(url)
+        page.wait_for_function("window.tlLoaded === true || window.tlError !== undefined", timeout=20000)
+        assert page.evaluate("window.tlError") is None
+        eras = page.eval_on_selector_all(".tl-timeera .tl-headline", "els => els.map(e => e.textContent)")
+        assert sorted(eras) == ["Поздний период " + marks.NOTE["ru"], "Ранний период"]
+        assert page.locator(".tl-timeera .tl-headline em.stale").count() == 1
+        title = page.locator(".tl-slide-titleslide .tl-text-content").first.text_content()
+        assert title.strip() == "Небольшой сайт для тестов " + marks.NOTE["ru"]
+        assert errors == []
+    finally:
+        page.close()
+        server.shutdown()
+        server.server_close()
