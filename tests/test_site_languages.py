@@ -796,3 +796,24 @@ def test_the_bundled_method_page_describes_itself_in_the_pages_language(bundled_
     parser = _EnglishWords(set())
     parser.feed(f"<p>{html.escape(description)}</p>")
     assert description and parser.found == [], description
+
+
+def test_straight_quotes_in_translated_titles_and_labels_take_the_languages_form(tmp_path):
+    # They were shown straight ("Даманский"), where an English title's are made typographic.
+    from timeline.build import render_site
+    src = multilingual(tmp_path / "site_src")
+    ru = src / "translations" / "ru"
+    event = ru / "events" / "1969-zhenbao-island.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace(
+        "title: Бои на острове Даманский", "title: 'Бои на острове \"Даманский\"'"), encoding="utf-8")
+    site = ru / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("{label: Торговля,", "{label: 'Торговля \"чай\"',"),
+                    encoding="utf-8")
+    zh = src / "translations" / "zh-Hans" / "events" / "1727-treaty-of-kyakhta.yaml"
+    zh.write_text(zh.read_text(encoding="utf-8").replace("title: 恰克图条约", "title: '签订\"恰克图条约\"'"), encoding="utf-8")
+    result = render_site(src, templates=TEMPLATES)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    page = result.files["ru/events/1969-zhenbao-island/index.html"].decode("utf-8")
+    assert "Бои на острове «Даманский»" in page and "Торговля «чай»" in result.files["ru/index.html"].decode("utf-8")
+    assert "签订“恰克图条约”" in result.files["zh/events/1727-treaty-of-kyakhta/index.html"].decode("utf-8")
+    assert '"' not in re.sub(r"<[^>]*>", "", page.split("<body", 1)[1].split(">", 1)[1]).replace("&quot;", "")

@@ -13,9 +13,13 @@ from . import catalogs, index
 from .incremental import Memo
 from .languages import Language
 from .markup import Renderer
+from .typography import quotes
 
 EVENT_TEXTS = ("title", "summary", "body")
 PAGE_TEXTS = ("title", "body")
+# Texts shown as written, not through Markdown: their straight quotes made typographic here, in the
+# language's form, as the English ones are where they are read (sitefile, content).
+_PLAIN = {"title", "subtitle", "label", "description", "intro"}
 
 
 class Edition(NamedTuple):
@@ -65,12 +69,12 @@ def editions(tl: index.Timeline, languages, memo: Memo, translations=None) -> li
     return found
 
 
-def _translated(english, text, fields) -> tuple[dict, frozenset]:
+def _translated(english, text, fields, code: str) -> tuple[dict, frozenset]:
     """The fields with their translation where there is one, and the names of those left in English."""
     values, left = {}, []
     for name in fields:
         mine = getattr(text, name, "") if text is not None else ""
-        values[name] = mine or getattr(english, name)
+        values[name] = (quotes(mine, code) if name in _PLAIN else mine) or getattr(english, name)
         if getattr(english, name) and not mine:
             left.append(name)
     return values, frozenset(left)
@@ -80,12 +84,12 @@ def _edition(tl: index.Timeline, language: Language, texts, memo: Memo, translat
     content, code = tl.content, language.code
     events, english = [], {}
     for event in content.events:
-        values, english[event.id] = _translated(event, texts.events.get(event.id), EVENT_TEXTS)
+        values, english[event.id] = _translated(event, texts.events.get(event.id), EVENT_TEXTS, code)
         events.append(replace(event, **values))
     pages, english_pages = [], {}
     for page in content.pages:
         text = texts.pages.get(page.slug)
-        values, english_pages[page.slug] = _translated(page, text, PAGE_TEXTS)
+        values, english_pages[page.slug] = _translated(page, text, PAGE_TEXTS, code)
         if text is not None and text.description:
             values["description"] = text.description
         pages.append(replace(page, **values))
@@ -103,18 +107,18 @@ def _site(site, text, code: str):
     English that has changed since (transsite; shown with a note wherever they are)."""
     def stale(group: str, ident: str) -> frozenset:
         return frozenset(text.stale.get((group, ident), ()))
-    themes = tuple(replace(t, **_texts(t, text.themes.get(t.id, {}), ("label", "description")),
+    themes = tuple(replace(t, **_texts(t, text.themes.get(t.id, {}), ("label", "description"), code),
                            stale=stale("themes", t.id)) for t in site.themes)
-    eras = tuple(replace(e, **_texts(e, text.eras.get(e.id, {}), ("label", "intro")), stale=stale("eras", e.id))
+    eras = tuple(replace(e, **_texts(e, text.eras.get(e.id, {}), ("label", "intro"), code), stale=stale("eras", e.id))
                  for e in site.eras)
-    own = _texts(site, {"title": text.title, "subtitle": text.subtitle}, ("title", "subtitle"))
+    own = _texts(site, {"title": text.title, "subtitle": text.subtitle}, ("title", "subtitle"), code)
     own["stale"] = stale("", "")
     if site.author:   # a name no translation gives: shown as written, marked as English
         own["english"] = own["english"] | {"author"}
     return replace(site, **own, language=code, themes=themes, eras=eras)
 
 
-def _texts(english, mine: dict, fields) -> dict:
+def _texts(english, mine: dict, fields, code: str) -> dict:
     """The fields, translated where mine has them, and `english`: those that are not."""
     left = frozenset(name for name in fields if getattr(english, name) and not mine.get(name))
-    return {**{name: mine.get(name) or getattr(english, name) for name in fields}, "english": left}
+    return {**{name: quotes(mine.get(name) or "", code) or getattr(english, name) for name in fields}, "english": left}
