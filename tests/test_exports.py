@@ -259,6 +259,20 @@ def test_feed_without_base_url_has_stable_ids_and_relative_links(built_local, tm
     assert again.files["feed.xml"] == built_local.files["feed.xml"]
 
 
+def test_a_feeds_ids_without_base_url_survive_a_change_of_dash_in_its_title_not_of_words(built_local):
+    # The Chinese and Russian titles' years took their language's dash (1689—2025): that must not show
+    # every entry to feed readers again; another title is another feed.
+    from dataclasses import replace
+    tl = built_local.timeline
+
+    def ids(title):
+        retitled = replace(tl, content=replace(tl.content, site=replace(tl.site, title=title)))
+        parsed = feedparser.parse(feeds.feed(retitled))
+        return [parsed.feed.id] + [e.id for e in parsed.entries]
+    assert ids("Russia and China, 1689\u20132025") == ids("Russia and China, 1689\u20142025")
+    assert ids("Russia and China, 1689\u20132025") != ids("Russia and China, 1689\u20132024")
+
+
 def test_feed_keeps_only_the_latest_events(built, monkeypatch):
     monkeypatch.setattr(feeds, "FEED_SIZE", 2)
     parsed = feedparser.parse(feeds.feed(built.timeline))

@@ -590,15 +590,13 @@ _CITATION = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
 
 def test_the_russian_translations_write_a_range_of_numbers_with_the_em_dash_closed_up():
     # As Russian books do (Мильчин, Чельцова, Справочник издателя и автора) and the edition's own spans
-    # (1650—1660 гг.). Left as they are: a citation's locator, which keeps the English's, and the site's
-    # title, from which the Russian feed's ids are named when there is no base URL (exports).
+    # (1650—1660 гг.). Left as it is: a citation's locator, which keeps the English's.
     found = []
     for path in sorted((SRC / "translations" / "ru").rglob("*")):
         if path.suffix not in (".yaml", ".md"):
             continue
         lines = path.read_text(encoding="utf-8").splitlines()
         skipped = ("english:", "#") if path.suffix == ".yaml" else ("english:",)   # a YAML comment; a Markdown heading is text
-        skipped += ("title:",) if path.name == "site.yaml" else ()
         text = _CITATION.sub("", "\n".join(line for line in lines if not line.startswith(skipped)))
         found += [f"{path.relative_to(SRC)}: {m.group()}" for m in _EN_DASH_RANGE.finditer(text)]
     # and an event's Russian name, in its English file (shown on Russian pages and in the JSON-LD)
@@ -607,4 +605,3 @@ def test_the_russian_translations_write_a_range_of_numbers_with_the_em_dash_clos
         name = (yaml.safe_load(path.read_text(encoding="utf-8")).get("names") or {}).get("ru", "")
         found += [f"{path.relative_to(SRC)}: names: ru: {m.group()}" for m in _EN_DASH_RANGE.finditer(name)]
     assert found == []
-    assert "title: Россия и Китай, 1689\u20132025\n" in (SRC / "translations" / "ru" / "site.yaml").read_text(encoding="utf-8")

@@ -47,6 +47,9 @@ def updated_date(tl: Timeline, environ=None) -> str:
     return moment.date().isoformat() if moment else "1970-01-01"
 
 
+_DASHES = str.maketrans(dict.fromkeys("\u2012\u2014\u2015\u2e3a\u2e3b", "\u2013"))
+
+
 def feed(tl: Timeline, environ=None, prefix: str = "", stale: str = STALE) -> bytes:
     """Atom. No build knows when an event was added (git is not part of a build), so "newest first"
     means latest in history first: the FEED_SIZE latest events of the timeline, latest at the top.
@@ -55,8 +58,10 @@ def feed(tl: Timeline, environ=None, prefix: str = "", stale: str = STALE) -> by
     after the subtitle when the site's translated title or subtitle is)."""
     site, base = tl.site, tl.site.base_url and tl.site.base_url + prefix
     updated = updated_date(tl, environ) + "T00:00:00Z"
-    # Without base_url there is no URL to use as an id; a name-based UUID is stable across builds.
-    namespace = uuid.uuid5(uuid.NAMESPACE_URL, "timeline:" + site.title)
+    # Without base_url there is no URL to use as an id; a name-based UUID is stable across builds, and
+    # across a title's typography: which dash joins its years (1689–2025, 1689—2025) is not a new title,
+    # and a new id would show every entry to feed readers again.
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, "timeline:" + site.title.translate(_DASHES))
     themes = {t.id: t for t in site.themes}
     # A reader shows the feed's title and subtitle together: the note of either's stale translation follows both.
     subtitle = (f"{site.subtitle} {stale}" if site.subtitle else stale) if site.stale else site.subtitle
