@@ -1,0 +1,36 @@
+"""Findings of the sixth red team (4 December 2026): the commands other than build, and mistaken input."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from support import ROOT
+from timeline.cli import main
+
+
+@pytest.fixture
+def bundled(tmp_path, monkeypatch):
+    """A copy of the bundled content (its translations record the English they were made from)."""
+    src = tmp_path / "site_src"
+    shutil.copytree(ROOT / "site_src", src)
+    monkeypatch.chdir(tmp_path)
+    return src
+
+
+@pytest.mark.parametrize("mistake", ["colour", "base-url"])
+def test_an_error_in_site_yaml_does_not_make_its_translations_stale(bundled, capsys, mistake):
+    # The site read despite the error is the one whose title and subtitle the translations were made
+    # from: they are not told that its English changed, which no one edited.
+    args = ["check", "--src", str(bundled)]
+    if mistake == "colour":
+        site = bundled / "site.yaml"
+        site.write_text(site.read_text(encoding="utf-8").replace('colour: "#8c510a"', 'colour: "#8c510"'),
+                        encoding="utf-8")
+    else:
+        args += ["--base-url", "ftp://example.org/"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "has changed since it was translated" not in err
+    assert err.splitlines()[-1] == "check failed: 1 error, 0 warnings"
