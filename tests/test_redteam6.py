@@ -34,3 +34,12 @@ def test_an_error_in_site_yaml_does_not_make_its_translations_stale(bundled, cap
     err = capsys.readouterr().err
     assert "has changed since it was translated" not in err
     assert err.splitlines()[-1] == "check failed: 1 error, 0 warnings"
+
+
+@pytest.mark.parametrize("host", ["", " "])
+def test_serve_refuses_an_empty_host(capsys, host):
+    # `--host "$HOST"` with HOST unset: an empty address listens on every interface.
+    with pytest.raises(SystemExit) as stop:
+        main(["serve", "--host", host])
+    assert stop.value.code == 2
+    assert "--host: an empty address" in capsys.readouterr().err
