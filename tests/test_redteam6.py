@@ -43,3 +43,16 @@ def test_serve_refuses_an_empty_host(capsys, host):
         main(["serve", "--host", host])
     assert stop.value.code == 2
     assert "--host: an empty address" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("folder, name, read", [
+    ("sources", "more.yml", ".yaml"), ("sources", "more.YAML", ".yaml"),
+    ("pages", "history.markdown", ".md"), ("pages", "history.MD", ".md"),
+])
+def test_a_content_file_under_a_near_name_is_an_error_not_ignored(site_dir, capsys, folder, name, read):
+    # A page or a sources file saved as .markdown or .yml was left out of the site without a word.
+    text = "---\ntitle: History\n---\nText.\n" if read == ".md" else "extra-1990:\n  type: book\n  title: T\n"
+    src = site_dir({f"{folder}/{name}": text})
+    assert main(["check", "--src", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert f"site_src/{folder}/{name}: files in {folder}/ end in {read} (this one is ignored)" in err
