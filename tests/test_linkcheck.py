@@ -1243,3 +1243,18 @@ def test_an_idn_name_is_looked_up_once_by_its_ascii_form_and_connected_to_as_jud
     assert [outcome[url].kind for url in urls] == ["ok", "ok", "ok"]
     assert dns["asked"] == ["xn--bcher-kva.example.org"]
     assert {address for address in connected if address[0] != "looked up"} == {("93.184.215.14", server.port)}
+
+
+def test_when_no_name_at_all_can_be_looked_up_the_addresses_are_unreachable_not_broken(monkeypatch):
+    # A machine offline behind a resolver that answers "no such name" for every name (a sandbox, a
+    # captive network) reported each of the bundled site's 243 addresses broken, with a Wayback hint.
+    from timeline import linknames
+
+    async def no_name(host):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    monkeypatch.setattr(linknames, "_addresses", no_name)
+    urls = [f"https://site-{i}.invalid/page" for i in range(3)] + ["https://site-0.invalid/other"]
+    outcomes = check(urls, FAST)
+    assert {o.kind for o in outcomes.values()} == {"unreachable"}
+    assert "every one of the 3 hosts" in outcomes[urls[0]].message
+    # one name that does not exist among names that do is still broken (see the test above)

@@ -110,7 +110,7 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--templates", type=Path, default=None, metavar="DIR",
                         help="theme folder (default: templates/ beside the content folder, else the theme "
                              "that comes with the tool), as for build")
-    parser.add_argument("--host", default="127.0.0.1",
+    parser.add_argument("--host", type=_host, default="127.0.0.1",
                         help="address to listen on (default: 127.0.0.1, this machine only); the preview "
                              "answers only requests addressed to this machine's loopback names or to HOST")
     parser.add_argument("--port", type=_port, default=8000, help="port, 0-65535 (default: 8000; 0: any free port)")
@@ -123,6 +123,15 @@ def _port(text: str) -> int:
     if not re.fullmatch(r"[0-9]{1,5}", text.strip()) or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0-65535)")
     return int(text)
+
+
+def _host(text: str) -> str:
+    """An address to listen on: an empty one (`--host "$HOST"` with HOST unset) would be every
+    interface, the preview open to the network."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty address would listen on every interface; give one, "
+                                         "e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)")
+    return text.strip()
 
 
 def _print_diagnostics(result) -> None:

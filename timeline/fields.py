@@ -278,7 +278,16 @@ def listed(folder: Path, suffix: str, src: Path, report: Report) -> list[Path]:
     except OSError as exc:
         report.error(relative(folder, src), None, None, f"cannot read the folder: {exc.strerror}")
         return []
+    # Another spelling of the suffix (history.markdown, more.yml, MORE.YAML) is a file meant to be read:
+    # skipped in silence, its page or its sources were missing from the site without a word.
+    for name in sorted(n for n in names if not n.endswith(suffix) and not n.startswith(".")
+                       and n.lower().endswith(_NEAR_SUFFIXES.get(suffix, (suffix,)))):
+        report.error(relative(folder / name, src), None, None,
+                     f"files in {folder.name}/ end in {suffix} (this one is ignored)")
     return sorted(folder / name for name in names if name.endswith(suffix))
+
+
+_NEAR_SUFFIXES = {".yaml": (".yaml", ".yml"), ".md": (".md", ".markdown")}   # compared in lower case
 
 
 def raw_html(match) -> str:

@@ -92,6 +92,22 @@ async def _check_all(urls: list[str], s: Settings, transport, done: dict) -> Non
         async def one(url):
             done[url] = await _guarded(client, url, s, hosts, names)
         await asyncio.gather(*(one(url) for url in urls))
+    _unless_no_name_resolves(done)
+
+
+NO_NAME_RESOLVES = 3   # hosts, each "no such host", that make the lookups themselves the suspect
+
+
+def _unless_no_name_resolves(done: dict) -> None:
+    """Every one of several hosts "does not exist": this machine's name lookups fail (offline behind a
+    resolver that answers no name, as in a sandbox), not the sites; said so, not counted as broken."""
+    hosts = {urlsplit(url).hostname for url in done}
+    if len(hosts) < NO_NAME_RESOLVES or any(o.message != "no such host" for o in done.values()):
+        return
+    why = (f"no such host, as for every one of the {len(hosts)} hosts asked: this machine's name lookups fail "
+           "(offline?); not counted as broken")
+    for url in done:
+        done[url] = Outcome("unreachable", why)
 
 
 async def _guarded(client, url: str, s: Settings, hosts: _Hosts, names: Names) -> Outcome:

@@ -104,11 +104,13 @@ def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:
         parsed = f.date(data["edition"], ("edition",))
         edition = parsed.iso() if parsed else None
     licence, editors = _credits(f, data)
+    # Read whatever else is wrong: the translations compare their title and subtitle with these, and
+    # an empty subtitle told each of them its English had changed.
+    title, subtitle = quotes(f.text(data.get("title"), ("title",))), _plain(f, data.get("subtitle"), ("subtitle",))
     if report.errors:
         return None if not themes or not eras else Site(
-            f.text(data.get("title"), ("title",)), "", language, "", base, start, end, tuple(themes), tuple(eras))
-    return Site(quotes(f.text(data.get("title"), ("title",))), _plain(f, data.get("subtitle"), ("subtitle",)),
-                language,
+            title, subtitle, language, "", base, start, end, tuple(themes), tuple(eras))
+    return Site(title, subtitle, language,
                 f.text(data.get("author"), ("author",)), base, start, end, tuple(themes), tuple(eras), edition,
                 licence=licence, editors=editors)
 

@@ -211,7 +211,12 @@
     yearForm.addEventListener("submit", function (event) {
       event.preventDefault();
       var wanted = parseInt(yearInput.value, 10);
-      var pool = visible.length ? visible : items;
+      // Only among the events shown: the jump once landed on an event the filters hide, and said so.
+      var pool = visible;
+      if (items.length && !pool.length) {
+        yearResult.textContent = empty.textContent;
+        return;
+      }
       if (isNaN(wanted) || !pool.length) {
         yearResult.textContent = say(yearResult, "prompt", 0, { year: pool.length ? pool[0].year : "" });
         return;

@@ -261,6 +261,26 @@ def test_a_year_is_two_actions_from_the_first_screen_with_javascript(chromium_br
     assert errors == []
 
 
+def test_a_year_jump_never_lands_on_an_event_the_filters_hide(chromium_browser, site_url):
+    # With a search that finds nothing, the jump said "1864: 2 events." of two hidden events and
+    # focused neither: it now says what the filters say, and the focus stays in the year box.
+    context, page, errors = new_page(chromium_browser, 320, 640)
+    page.goto(site_url + "index.html?q=nosuchword")
+    year = page.get_by_label("Go to a year")
+    year.fill("1864")
+    year.press("Enter")
+    assert page.locator("#year-result").inner_text() == page.locator("#filter-empty").inner_text()
+    assert page.evaluate("document.activeElement.id") == "year-input"
+    # a filter that leaves some events: the jump goes among those only (1864 -> the one of 1950)
+    page.goto(site_url + "index.html?q=alliance")
+    year.fill("1864")
+    year.press("Enter")
+    assert page.evaluate("document.activeElement.closest('li').id") == "e-1950-treaty-of-alliance"
+    assert page.locator("#year-result").inner_text() == "Nothing listed in 1864; the nearest is 1950: 1 event."
+    context.close()
+    assert errors == []
+
+
 @pytest.mark.parametrize("width", [360, 1280])
 def test_a_decade_is_two_actions_from_the_first_screen_without_javascript(chromium_browser, site_url, width):
     context, page, _ = new_page(chromium_browser, width, java_script_enabled=False)
