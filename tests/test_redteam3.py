@@ -198,10 +198,16 @@ def copy(tmp_path, monkeypatch):
 def test_a_language_code_listed_twice_in_another_case_is_an_error(copy, capsys):
     """BCP 47 tags are case-insensitive (zh-hans is zh-Hans), and translations/zh-hans/ is
     translations/zh-Hans/ on macOS and Windows: the second entry was published as a fourth language."""
+    original = (copy / "site.yaml").read_text(encoding="utf-8")
     _languages(copy, "  - {code: zh-hans, path: zs, name: 中文, timelinejs: zh-cn}\n")
     status, out = _check(copy, capsys)
     assert status == 1
-    assert "site_src/site.yaml:7: languages[2].code: language 'zh-hans' listed twice (first at line 6" in out
+    assert "site_src/site.yaml:7: languages[2].code: 'zh-hans' is written 'zh-Hans'" in out
+    (copy / "site.yaml").write_text(original, encoding="utf-8")
+    _languages(copy, "  - {code: zh-Hans, path: zs, name: 中文, timelinejs: zh-cn}\n")
+    status, out = _check(copy, capsys)
+    assert status == 1
+    assert "site_src/site.yaml:7: languages[2].code: language 'zh-Hans' listed twice (first at line 6" in out
 
 
 def test_a_language_path_too_long_for_a_folder_name_is_an_error_at_its_line_not_a_failed_write(copy, capsys):

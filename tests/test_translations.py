@@ -151,6 +151,13 @@ def test_a_fourth_language_is_configuration_plus_translations_only(site_dir):
 @pytest.mark.parametrize("languages, expected", [
     ("languages:\n  - {code: en, name: English}\n  - {code: xx-Qqqq, path: xx, name: X}\n",
      "site_src/site.yaml:15: languages[1].code: unknown language code 'xx-Qqqq'"),
+    # red team: zh-hans published a second, untranslated edition beside the translations in zh-Hans/
+    ("languages:\n  - {code: en, name: English}\n  - {code: zh-hans, path: zh, name: 中文}\n",
+     "site_src/site.yaml:15: languages[1].code: 'zh-hans' is written 'zh-Hans' (a language code's letters in "
+     "BCP 47's case: zh-Hans, pt-BR, sr-Latn)"),
+    ("languages:\n  - {code: en, name: English}\n  - {code: pt-br, path: pt, name: Português}\n",
+     "site_src/site.yaml:15: languages[1].code: 'pt-br' is written 'pt-BR' (a language code's letters in "
+     "BCP 47's case: zh-Hans, pt-BR, sr-Latn)"),
     ("languages:\n  - {code: en, name: English}\n  - {code: zh-Hans, path: zh, name: 中文}\n"
      "  - {code: ru, path: zh, name: Русский}\n",
      "site_src/site.yaml:16: languages[2].path: path 'zh' is already 'zh-Hans''s (line 15)"),

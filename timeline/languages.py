@@ -109,6 +109,13 @@ def _known_locale(code: str) -> bool:
     return True
 
 
+def _cased(code: str) -> str:
+    """A language code in BCP 47's case (RFC 5646, 2.1.1): language lower case, script title case, region upper."""
+    first, *rest = code.split("-")
+    return "-".join([first.lower()] + [p.title() if len(p) == 4 and p.isalpha() else
+                                       p.upper() if len(p) == 2 and p.isalpha() else p.lower() for p in rest])
+
+
 def _unknown_style(name: str) -> bool:
     """True if the `cite` extra is installed and has no such style (without it, no style is used)."""
     try:
@@ -174,6 +181,10 @@ def _language(doc, rel: str, i: int, item, report: Report, default_code: str, co
         report.error(rel, at["code"], f"{where}.code",
                      f"unknown language code '{excerpt(code)}' (a BCP 47 code that Babel knows, such as "
                      "en, zh-Hans or ru)")
+        return None
+    if code != _cased(code):   # its folder, catalogs and pages' lang are named by the code as written
+        report.error(rel, at["code"], f"{where}.code", f"'{code}' is written '{_cased(code)}' (a language code's "
+                                                       "letters in BCP 47's case: zh-Hans, pt-BR, sr-Latn)")
         return None
     if code.lower() in codes:  # BCP 47 ignores case: zh-hans is zh-Hans (and so is its folder on some systems)
         report.error(rel, at["code"], f"{where}.code",
