@@ -56,3 +56,13 @@ def test_a_content_file_under_a_near_name_is_an_error_not_ignored(site_dir, caps
     assert main(["check", "--src", str(src)]) == 1
     err = capsys.readouterr().err
     assert f"site_src/{folder}/{name}: files in {folder}/ end in {read} (this one is ignored)" in err
+
+
+def test_a_translated_site_yaml_that_is_not_a_mapping_is_one_error(bundled, capsys):
+    # It was one error and a 'not translated yet' warning for each of its 36 texts, all at line 1.
+    (bundled / "translations" / "zh-Hans" / "site.yaml").write_text("- a\n- b\n", encoding="utf-8")
+    assert main(["check", "--src", str(bundled)]) == 1
+    err = capsys.readouterr().err
+    assert "site_src/translations/zh-Hans/site.yaml:1: expected a mapping (title, subtitle, themes, eras), got a list" \
+           in err
+    assert err.splitlines()[-1] == "check failed: 1 error, 0 warnings", err.splitlines()[-3:]

@@ -58,9 +58,10 @@ def read_site(path: str, site, report: Report) -> tuple[SiteText, int]:
     doc = parse_yaml(path, report)
     if doc is None:
         return SiteText(), 0
-    data = doc.data if isinstance(doc.data, dict) else {}
-    if not isinstance(doc.data, dict):
+    if not isinstance(doc.data, dict):   # one error: not also a warning for each text it could not give
         report.error(rel, doc.line(), None, f"expected a mapping (title, subtitle, themes, eras), got {kind_of(doc.data)}")
+        return SiteText(), 0
+    data = doc.data
     for key in data:
         if key not in SITE_FIELDS and key != STAMP:
             report.error(rel, doc.line(key), str(key), f"unknown field{suggest(key, SITE_FIELDS | {STAMP})}")
