@@ -66,3 +66,11 @@ def test_a_translated_site_yaml_that_is_not_a_mapping_is_one_error(bundled, caps
     assert "site_src/translations/zh-Hans/site.yaml:1: expected a mapping (title, subtitle, themes, eras), got a list" \
            in err
     assert err.splitlines()[-1] == "check failed: 1 error, 0 warnings", err.splitlines()[-3:]
+
+
+@pytest.mark.parametrize("name", ["1701-test-event.YAML", "1701-test-event.YML", "1701-test-event.Yaml"])
+def test_an_event_file_with_its_suffix_in_capitals_is_an_error_not_ignored(site_dir, capsys, name):
+    # check said 'ok: ... events' and the event was not published.
+    src = site_dir({f"events/{name}": "title: T\ndate: 1701\nsummary: S [@x].\n"})
+    assert main(["check", "--src", str(src)]) == 1
+    assert f"site_src/events/{name}: event files end in .yaml (this one is ignored)" in capsys.readouterr().err
