@@ -6,16 +6,19 @@ from __future__ import annotations
 import os
 from typing import NamedTuple
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import templating, urls
 from . import sources as fmt
 from .incremental import Memo, Stage, digest
+from .marks import OFFSET, ROOT, Numbered, Root, numbered
 from .index import Timeline
 
 # Every key starts with the language's code: the editions' fragments are kept side by side; then the
 # event's id or the source's key, what the fragment is about (kept while the site has it, see Stage).
-ITEMS = Stage("fragments.item", subject=1)         # (language, event id, root, heading) -> an event's list item
+# (language, event id, heading) -> an event's list item in pieces around its root (None: see Root);
+# (language, event id, root, heading) -> the item, for a template that cannot be rendered so
+ITEMS = Stage("fragments.item", subject=1)
 SEARCH = Stage("fragments.search", subject=1)      # (language, event id) -> its line of the search data
 # An event's part of the print views: read only when its era's part is made again (lazy, see PRINT_AT).
 PRINT_EVENTS = Stage("fragments.print", subject=1, lazy=True)  # (language, event id) -> Numbered
@@ -126,77 +129,16 @@ def with_holes(render, parts: list, path: str, page_inputs: str) -> bytes:
     return b"".join(out)
 
 
-# Where a print part shows a note number or its root: the notes before it and the root differ from one
-# document to another, so the part is rendered once with these marks and numbered when a document
-# is joined. Random, so that no text can hold one (and the loader refuses control characters anyway).
-_MARK = f"\0{os.urandom(8).hex()}:"
-_ROOT = f"{_MARK}r{_MARK}"
-
-
-class _Number:
-    """A note's number in the document while a part is rendered (offset + n), written as a mark. What
-    a mark cannot stand for (a comparison, a truth value) is a TypeError: the part is then rendered
-    for each document with its real numbers."""
-
-    __slots__ = ("n",)
-
-    def __init__(self, n: int):
-        self.n = n
-
-    def __add__(self, k: int) -> _Number:
-        return _Number(self.n + k) if type(k) is int else NotImplemented
-
-    __radd__ = __add__
-
-    def __str__(self) -> str:
-        return f"{_MARK}{self.n}{_MARK}"
-
-    def __html__(self) -> Markup:
-        return Markup(str(self))
-
-    def __format__(self, spec: str) -> str:
-        if spec:
-            raise TypeError("a note number in a print part cannot be formatted")
-        return str(self)
-
-    def __bool__(self):
-        raise TypeError("a note number in a print part has no truth value")
-
-    def __eq__(self, other):
-        raise TypeError("a note number in a print part cannot be compared")
-
-    __hash__ = None
-
-
-_OFFSET = _Number(0)    # the offset itself: the notes before the part
 _HOLE = f"\0{os.urandom(8).hex()}:hole\0"  # where _render_around puts a template's argument in after
 
 
-class Numbered(NamedTuple):
-    """A print part without its document's numbers: text between the places where a note number
-    (offset + parts[i]) or the root (parts[i] None) goes, at the odd indices of parts."""
-    parts: tuple
-
-    def text(self, offset: int, root: str) -> str:
-        parts = list(self.parts)
-        parts[1::2] = [root if n is None else str(offset + n) for n in parts[1::2]]
-        return "".join(parts)
-
-
-def _numbered(text: str) -> Numbered | None:
-    """The marks of a part rendered with _OFFSET and _ROOT as data; None if they are not as made."""
-    parts: list = text.split(_MARK)
-    if len(parts) % 2 == 0:
+def _marked(render) -> tuple | None:
+    """The text render() makes with a mark where the root goes (Root), in pieces around each place (the
+    mark is this process's: the memo keeps the pieces); None where the template cannot be rendered so."""
+    try:
+        return tuple(render().split(ROOT))
+    except templating.TemplateProblem:
         return None
-    for i in range(1, len(parts), 2):
-        mark = parts[i]
-        if mark == "r":
-            parts[i] = None
-        elif mark.isdigit() and mark.isascii():
-            parts[i] = int(mark)
-        else:
-            return None
-    return Numbered(tuple(parts))
 
 
 class Fragments:
@@ -225,13 +167,18 @@ class Fragments:
         return self.memo.get(BIBLIOGRAPHY, (self.code, source.key), source.digest, lambda: fmt.bibliography(source, self.code))
 
     def event_items(self, entries, root: str, heading: str = "h3") -> Later:
-        """The list items of entries (partials/event_item.html), one a line."""
-        def make() -> str:
-            return "".join(self.memo.get(
+        """The list items of entries (partials/event_item.html), one a line. An event's is rendered once
+        for the list pages at every depth (its era's, its themes', their later pages), its root put in
+        after: rendered for each root, 10,000 events' items were half as many again."""
+        marks = str(escape(root)) == root    # as a template shows it (never otherwise: lists' roots are ../)
+
+        def item(e) -> str:
+            made = marks and self.memo.get(ITEMS, (self.code, e.id, heading), self.base + e.key, lambda: _marked(
+                lambda: self._render("partials/event_item.html", entry=e, root=Root(ROOT), heading=heading)))
+            return root.join(made) if made else self.memo.get(
                 ITEMS, (self.code, e.id, root, heading), self.base + e.key,
-                lambda: self._render("partials/event_item.html", entry=e, root=root, heading=heading)) + "\n"
-                for e in entries)
-        return Later(make)
+                lambda: self._render("partials/event_item.html", entry=e, root=root, heading=heading))
+        return Later(lambda: "".join(item(e) + "\n" for e in entries))
 
     def search_data(self, entries) -> Later:
         """The search records of entries (partials/search_item.html), separated by commas."""
@@ -332,10 +279,10 @@ class Fragments:
         """An event's part of the print views, rendered once for every document it is in (None: its
         template uses the offset in a way that cannot be marked; each document renders it then)."""
         try:
-            text = self._render("partials/print_event.html", entry=entry, offset=_OFFSET, root=_ROOT)
+            text = self._render("partials/print_event.html", entry=entry, offset=OFFSET, root=ROOT)
         except templating.TemplateProblem:
             return None
-        return _numbered(text)
+        return numbered(text)
 
     def source_items(self, root: str) -> dict:
         """Source key -> its entry on the sources page, with the events that cite it."""
