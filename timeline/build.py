@@ -145,7 +145,7 @@ def inputs_digest(src: Path, templates: Path, options: dict) -> str:
     build, so an edit in it must be seen); every folder's name counts too (a folder where an event
     file is expected is an error the build must report, not an unchanged site); an entry that cannot
     be read counts as such, for the build to report."""
-    # SOURCE_DATE_EPOCH: the feed's and the PDFs' date when the content has none (exports.updated_date).
+    # SOURCE_DATE_EPOCH: the feed's and the PDFs' date when the content has none (feeds.updated_date).
     h = hashlib.sha256(json.dumps([__version__, options, os.environ.get("SOURCE_DATE_EPOCH")], sort_keys=True).encode())
     seen: set = set()
     for folder, tag in ((ENGINE_DIR, "engine"), (Path(src), "src"), (Path(templates), "templates")):

@@ -95,6 +95,15 @@ def load(src: Path, report: Report, base_url: str | None = None, memo: Memo | No
     return Content(site, tuple(events), sources, tuple(sorted(pages, key=lambda p: (p.order, p.slug))), cites)
 
 
+def _near_names(folder: Path, listed: list, src: Path, report: Report) -> list:
+    """Files named as events but for their suffix's spelling (x.yml, x.YAML: red team, x.YAML was left out
+    without a word), each an error."""
+    near = [name for name in listed if not name.endswith(".yaml") and name.lower().endswith((".yml", ".yaml"))]
+    for odd in sorted(near):
+        report.error(relative(folder / odd, src), None, None, "event files end in .yaml (this one is ignored)")
+    return near
+
+
 def _load_events(src: Path, report: Report, site: Site | None, memo: Memo) -> tuple[list[Event], frozenset]:
     """The events that could be read, and the ids of event files that could not (reported), which
     other files may name without a second error."""
@@ -110,9 +119,7 @@ def _load_events(src: Path, report: Report, site: Site | None, memo: Memo) -> tu
     # Paths as strings: at 2,000 events pathlib's joins and hashing cost more than the stat calls.
     prefix = os.path.join(folder, "")
     paths = [prefix + name for name in names]
-    near = [name for name in listed if not name.endswith(".yaml") and name.lower().endswith((".yml", ".yaml"))]
-    for odd in sorted(near):   # x.yml, x.YAML: meant to be read (red team: x.YAML left out without a word)
-        report.error(relative(folder / odd, src), None, None, "event files end in .yaml (this one is ignored)")
+    near = _near_names(folder, listed, src, report)
     # Messages name files relative to the working folder: it is an input too.
     shared = digest((site.span_start, site.span_end) if site is not None else None, os.getcwd())
     texts = {}
