@@ -62,16 +62,23 @@ def served(tmp_path_factory, unavailable):
     server.server_close()
 
 
-def test_timelinejs_renders_a_slide_and_a_marker_for_every_event(chromium_browser, served):
-    url, data = served
-    page = chromium_browser.new_page()
+def _loaded(browser, url: str):
+    """A page with TimelineJS loaded from url (nothing fetched from elsewhere), and the list its script
+    errors go to."""
+    page = browser.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url) else route.abort())
+    page.goto(url)
+    page.wait_for_function("window.tlLoaded === true || window.tlError !== undefined", timeout=20000)
+    assert page.evaluate("window.tlError") is None
+    return page, errors
+
+
+def test_timelinejs_renders_a_slide_and_a_marker_for_every_event(chromium_browser, served):
+    url, data = served
+    page, errors = _loaded(chromium_browser, url)
     try:
-        page.goto(url)
-        page.wait_for_function("window.tlLoaded === true || window.tlError !== undefined", timeout=20000)
-        assert page.evaluate("window.tlError") is None
         ids = [e["unique_id"] for e in data["events"]]
         assert len(ids) >= 3
         page.wait_for_function(f"document.querySelectorAll('.tl-timemarker').length >= {len(ids)}", timeout=10000)
@@ -106,14 +113,8 @@ def test_timelinejs_shows_the_note_of_a_stale_title_slide_and_era_band_in_a_tran
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out / "ru")))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    page = chromium_browser.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url) else route.abort())
+    page, errors = _loaded(chromium_browser, url)
     try:
-        page.goto(url)
-        page.wait_for_function("window.tlLoaded === true || window.tlError !== undefined", timeout=20000)
-        assert page.evaluate("window.tlError") is None
         eras = page.eval_on_selector_all(".tl-timeera .tl-headline", "els => els.map(e => e.textContent)")
         assert sorted(eras) == ["Поздний период " + marks.NOTE["ru"], "Ранний период"]
         assert page.locator(".tl-timeera .tl-headline em.stale").count() == 1
