@@ -65,3 +65,31 @@ def test_an_item_that_tests_its_root_is_rendered_for_each_root(site_dir, tmp_pat
     assert "<!-- deep -->" in second and "<!-- shallow -->" not in second
     assert "\0" not in first + second
     assert max(made.values()) > 1   # each root its own
+
+
+def test_an_item_that_changes_its_root_as_text_is_rendered_for_each_root(site_dir, tmp_path):
+    # A method of str (upper, replace) made the mark into other text: the item was kept with it, and every
+    # list showed it, control character and all, where the root should be.
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    item = templates / "partials" / "event_item.html"
+    item.write_text(item.read_text() + '<!-- {{ root|upper }}|{{ root.replace(".", "x") }} -->\n')
+    result = render_site(site_dir(), templates=templates, limits=SMALL)
+    assert result.ok, result.errors
+    second = result.files["themes/territory/page/2/index.html"].decode()
+    assert "<!-- ../../../../|xx/xx/xx/xx/ -->" in second and "\0" not in second
+
+
+def test_a_print_part_that_changes_its_root_as_text_is_rendered_for_each_document(site_dir, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    part = templates / "partials" / "print_event.html"
+    part.write_text(part.read_text() + '<!-- root:{{ root|upper }} -->\n')
+    result = render_site(site_dir(), templates=templates)
+    assert result.ok, result.errors
+    views = {path: page.decode() if isinstance(page, bytes) else page for path, page in result.files.items()
+             if path.endswith(".html") and "print" in path}
+    assert views and all("\0" not in page for page in views.values())
+    import re
+    roots = {root for page in views.values() for root in re.findall(r"<!-- root:(.*?) -->", page)}
+    assert roots and all(re.fullmatch(r"(\.\./)+", root) for root in roots), roots

@@ -136,9 +136,10 @@ def _marked(render) -> tuple | None:
     """The text render() makes with a mark where the root goes (Root), in pieces around each place (the
     mark is this process's: the memo keeps the pieces); None where the template cannot be rendered so."""
     try:
-        return tuple(render().split(ROOT))
+        pieces = tuple(render().split(ROOT))
     except templating.TemplateProblem:
         return None
+    return None if any("\0" in piece for piece in pieces) else pieces   # a mark changed as text (root|upper)
 
 
 class Fragments:

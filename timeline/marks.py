@@ -82,7 +82,8 @@ class Numbered(NamedTuple):
 def numbered(text: str) -> Numbered | None:
     """The marks of a part rendered with OFFSET and ROOT as data; None if they are not as made."""
     parts: list = text.split(MARK)
-    if len(parts) % 2 == 0:
+    # A mark made into other text (root|upper) leaves its NUL, which no content holds (the loader refuses it).
+    if len(parts) % 2 == 0 or any("\0" in part for part in parts[0::2]):
         return None
     for i in range(1, len(parts), 2):
         mark = parts[i]
