@@ -187,15 +187,10 @@ def language_quotes(html: str, source: str, own: str) -> str:
             chars = list(part)
             for at, char in enumerate(chars):
                 if char in "“”":
-                    opened = _opens(char, opened, parts, i, at)
+                    opened = _turned(char == "“", opened, _shown(parts, i, at - 1, -2), _shown(parts, i, at + 1, 2))
                     chars[at] = pair[0] if opened else pair[1]
             parts[i] = "".join(chars)
     return "".join(parts)
-
-
-def _opens(made: str, opened: bool, parts: list, i: int, at: int) -> bool:
-    """Whether the quote cmark made as `made` at parts[i][at] opens (_turned)."""
-    return _turned(made == "“", opened, _shown(parts, i, at - 1, -2), _shown(parts, i, at + 1, 2))
 
 
 def _turned(opening: bool, opened: bool, before: str, after: str) -> bool:
