@@ -16,11 +16,42 @@ def _pid_and_square(n: int) -> tuple[int, int]:
     return os.getpid(), n * n
 
 
-def test_both_halves_come_back_in_order_and_the_second_from_another_process():
+def test_both_parts_come_back_in_order_the_first_from_here_the_last_from_another_process():
     results = parallel.map_in_halves(_pid_and_square, list(range(10)), min_items=2)
     assert [square for _, square in results] == [n * n for n in range(10)]
-    assert {pid for pid, _ in results[:5]} == {os.getpid()}
-    assert os.getpid() not in {pid for pid, _ in results[5:]}
+    assert results[0][0] == os.getpid() and results[-1][0] != os.getpid()
+
+
+def _slow_below_fifty(n: int) -> tuple[int, int]:
+    if n < 50:
+        time.sleep(0.05)
+    return os.getpid(), n
+
+
+def test_uneven_work_is_shared_the_other_process_takes_slow_items_when_done_with_its_own():
+    """Fixed halves gave this process all fifty slow items and the other none: it waited."""
+    results = parallel.map_in_halves(_slow_below_fifty, list(range(100)), min_items=2)
+    assert [n for _, n in results] == list(range(100))
+    slow_elsewhere = [n for pid, n in results if n < 50 and pid != os.getpid()]
+    assert slow_elsewhere and all(pid != os.getpid() for pid, n in results if n > slow_elsewhere[-1])
+
+
+def _parts():
+    yield 1
+    yield [2, 3]
+    yield {"four": 4}
+
+
+def _parts_then_failure():
+    yield 1
+    raise ValueError("after the first part")
+
+
+def test_a_child_that_yields_sends_its_parts_one_by_one_and_they_arrive_as_a_list():
+    assert parallel.in_two(lambda: 0, _parts) == (0, [1, [2, 3], {"four": 4}])
+    assert parallel.in_two(lambda: 0, lambda: (part for part in ())) == (0, [])
+    with pytest.raises(ValueError, match="after the first part"):
+        parallel.in_two(lambda: 0, _parts_then_failure)
 
 
 def test_small_inputs_stay_in_this_process():

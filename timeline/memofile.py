@@ -194,9 +194,9 @@ def _forget(path: str) -> None:
 def save(memo: Memo, folder: Path, apart: int | None = None, keep: int | None = None) -> None:
     """Write the saved stages' changed files into folder, which this makes (or made before); each
     file atomically (a temporary file renamed), so a reader finds the old one or the new one. From
-    `apart` records on (SAVE_APART; a first build), two processes write them, each half of every
-    stage's files. Then the memo folders beside it but the `keep` saved to last (memofolders.KEEP)
-    are removed."""
+    `apart` records on (SAVE_APART; a first build), two processes write them, each taking the next
+    of the stages' files when done with the last. Then the memo folders beside it but the `keep`
+    saved to last (memofolders.KEEP) are removed."""
     if not memo.dirty or memokey.key() is None or \
             not (memofolders.make(folder.parent) and memofolders.make(folder)):
         return   # without a key nothing is saved, and no folder is made
@@ -213,7 +213,7 @@ def save(memo: Memo, folder: Path, apart: int | None = None, keep: int | None = 
                     table[key] = r
         jobs = list(parts.items())
         if sum(map(len, parts.values())) >= (SAVE_APART if apart is None else apart) and parallel.can_fork():
-            parallel.in_two(lambda: _write_parts(folder, jobs[0::2]), lambda: _write_parts(folder, jobs[1::2]))
+            parallel.map_in_halves(lambda job: _write_parts(folder, [job]), jobs, min_items=0)
         else:
             _write_parts(folder, jobs)
     memo.dirty = set()

@@ -12,6 +12,7 @@ where a fork costs more than it saves. A one-off build runs with the cycle colle
 from __future__ import annotations
 
 import gc
+import inspect
 import os
 import pickle
 import signal
@@ -66,11 +67,7 @@ class Forked:
             self.child.join()
             with self.spool:
                 self.spool.seek(0)
-                try:
-                    self.outcome = pickle.load(self.spool)
-                except (EOFError, pickle.UnpicklingError):
-                    self.outcome = ("crash", "the second process stopped unexpectedly "
-                                             f"(exit status {self.child.exitcode})")
+                self.outcome = _outcome(self.spool, self.child.exitcode)
         kind, payload = self.outcome
         if kind == "raise":
             raise payload
@@ -79,10 +76,35 @@ class Forked:
         return payload
 
 
+def _outcome(spool, exitcode) -> tuple:
+    """What the child sent: ("ok", its result), with the parts it sent one by one as a list (a
+    generator's), or ("raise" | "crash", why)."""
+    parts = []
+    try:
+        while True:
+            kind, payload = pickle.load(spool)
+            if kind != "part":
+                break
+            parts.append(payload)
+    except (EOFError, pickle.UnpicklingError):
+        return "crash", f"the second process stopped unexpectedly (exit status {exitcode})"
+    if kind == "parts" and payload == len(parts):
+        return "ok", parts
+    return kind, payload
+
+
 def _child(there, spool, parent: int) -> None:
     _die_with(parent)
     try:
-        result = ("ok", there())
+        result = there()
+        if inspect.isgenerator(result):   # each part sent as it comes: little is left to send at the end
+            count = 0
+            for part in result:
+                pickle.dump(("part", part), spool, protocol=pickle.HIGHEST_PROTOCOL)
+                count += 1
+            result = ("parts", count)
+        else:
+            result = ("ok", result)
     except BaseException as exc:  # noqa: BLE001 - any failure must reach the parent
         result = ("raise", exc)
         try:
@@ -126,13 +148,58 @@ def counter() -> Callable[[], int]:
 
 
 def map_in_halves(func: Callable[[T], R], items: Sequence[T], min_items: int = 1000) -> list[R]:
-    """[func(item) for item in items], the second half computed in a forked child."""
-    if len(items) < min_items or not can_fork():
+    """[func(item) for item in items], shared with a forked child: this process takes chunks from the
+    front, the child from the back, each the next one when done with the last, until they meet; the
+    child sends each chunk's results as it finishes it. (Fixed halves left one process waiting for
+    the other: the parts' costs differ, and the child alone pays for sending its results back.) The
+    first chunk is this process's and the last the child's, whichever is faster."""
+    if len(items) < max(min_items, 2) or not can_fork():
         return [func(item) for item in items]
-    half = len(items) // 2
-    first, second = in_two(lambda: [func(item) for item in items[:half]],
-                           lambda: [func(item) for item in items[half:]])
-    return first + second
+    size = max(1, len(items) // CHUNKS)
+    starts = range(0, len(items), size)
+    last = len(starts) - 1
+    take = _two_ends(1, last - 1)
+
+    def chunk(k: int) -> list[R]:
+        return [func(item) for item in items[starts[k]:starts[k] + size]]
+
+    def mine() -> list:
+        done = [(0, chunk(0))]
+        while (k := take(front=True)) is not None:
+            done.append((k, chunk(k)))
+        return done
+
+    def theirs():
+        yield last, chunk(last)
+        while (k := take(front=False)) is not None:
+            yield k, chunk(k)
+
+    here, there = in_two(mine, theirs)
+    return [result for _, results in sorted(here + there, key=lambda part: part[0]) for result in results]
+
+
+# Chunks a list is cut into for map_in_halves: small enough that the two processes end close together,
+# few enough that taking one costs nothing next to its work.
+CHUNKS = 64
+
+
+def _two_ends(first: int, last: int) -> Callable[..., int | None]:
+    """take(front): the lowest (front) or the highest number of first .. last not yet taken by either
+    of two processes (this one and a child forked after), or None when all are."""
+    import multiprocessing
+    ends = multiprocessing.get_context("fork").Array("q", [first, last])
+
+    def take(front: bool) -> int | None:
+        with ends.get_lock():
+            low, high = ends[0], ends[1]
+            if low > high:
+                return None
+            if front:
+                ends[0] = low + 1
+                return low
+            ends[1] = high - 1
+            return high
+    return take
 
 
 @contextmanager
