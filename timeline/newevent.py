@@ -40,15 +40,26 @@ def _yaml_str(key: str, value) -> str:
 
 
 def _site(src: Path):
-    """site.yaml as the build reads it, for the span and theme ids; None when it has errors (then
-    `new` checks only the form of what it writes and `check` reports site.yaml)."""
+    """site.yaml as the build reads it, for the span and theme ids; None when it has errors, which are
+    said as warnings (then `new` checks only the form of what it writes; `check` reports site.yaml)."""
     from .content import load_site
     from .diagnostics import Report
 
+    report = Report()
     try:
-        return load_site(src, Report(), None)
-    except Exception:  # noqa: BLE001 - whatever is wrong with site.yaml is for `check` to say
+        site = load_site(src, report, None)
+    except Exception as exc:  # noqa: BLE001 - whatever is wrong with site.yaml is for `check` to say
+        site = None
+        print(f"timeline new: warning: {src}/site.yaml could not be read ({type(exc).__name__})", file=sys.stderr)
+    errors = [d for d in report.sorted() if d.severity == "error"]
+    for d in errors:
+        print(f"{d}", file=sys.stderr)
+    if site is None or errors:
+        # Said, not silent: the event is written all the same, but nothing vouches for its date or themes.
+        print(f"timeline new: warning: {src}/site.yaml has errors (timeline check lists them): the span and theme "
+              "ids were not checked", file=sys.stderr)
         return None
+    return site
 
 
 def _new_problems(args, date, site) -> list[str]:
