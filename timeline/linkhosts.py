@@ -55,9 +55,9 @@ class Hosts:
         host, now = self.key(url), time.monotonic()
         longer = max(0.0, now + seconds - max(self.resume.get(host, 0), now))   # pauses overlap
         if seconds > self.max_wait:
-            why = f"asked to wait {seconds:.0f} s, longer than the {self.max_wait:g} s this check waits"
+            why = f"asked to wait {_said(seconds)}, longer than the {self.max_wait:g} s this check waits"
         elif self.spent.get(host, 0) + longer > self.budget:
-            why = (f"asked to wait {seconds:.0f} s more, past the {self.budget:g} s one host may "
+            why = (f"asked to wait {_said(seconds)} more, past the {self.budget:g} s one host may "
                    "keep this check waiting")
         else:
             self.spent[host] = self.spent.get(host, 0) + longer
@@ -73,6 +73,11 @@ class Hosts:
             return False
         self.spent[host] = self.spent.get(host, 0) + seconds
         return True
+
+
+def _said(seconds: float) -> str:
+    """A wait as a reader takes it in: a Retry-After of 400 nines was 'inf s', one of 30 a number of 28 digits."""
+    return f"{seconds:.0f} s" if seconds < 86400 else "more than a day"
 
 
 def retry_after(value: str | None) -> float | None:

@@ -143,9 +143,16 @@ def read_cache(path: Path) -> tuple[dict[str, Result], str | None]:
             datetime.fromisoformat(result.checked)
         except (TypeError, ValueError):
             continue
-        if result.kind in KINDS and isinstance(result.message, str):
+        if result.kind in KINDS and isinstance(result.message, str) and _typed(result):
             results[url] = Result(**{**asdict(result), "cached": False})
     return results, None
+
+
+def _typed(result: Result) -> bool:
+    """Whether a remembered result's status and new address are what a run writes (an entry damaged
+    into '200' or {"a": 1} was kept, and --json passed it on)."""
+    status_ok = result.status is None or type(result.status) is int
+    return status_ok and (result.new_url is None or isinstance(result.new_url, str))
 
 
 def write_cache(path: Path, results: dict[str, Result]) -> str | None:
