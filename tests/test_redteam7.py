@@ -203,3 +203,46 @@ def test_an_old_style_leap_day_the_gregorian_calendar_lacks_is_written_in_every_
 def test_a_span_of_one_date_is_that_date_in_english(text):
     date = dates.parse(text)
     assert dates.display_span(date, date) == date.display()
+
+
+# ----------------------------------------------------------------------------------------------------
+# timeline links: a host that never answers
+
+
+class _Silent(BaseHTTPRequestHandler):
+    """Takes every request and answers none (a host that drops robots' requests on the floor)."""
+    hits = 0
+    release = threading.Event()
+
+    def log_message(self, *args):
+        pass
+
+    def do_HEAD(self):
+        type(self).hits += 1
+        self.release.wait(30)
+
+    do_GET = do_HEAD
+
+
+def test_a_host_that_answers_nothing_is_not_asked_for_each_of_its_addresses_in_turn():
+    """24 addresses on a host that never answers took 3 minutes (each 3 requests of 15 s, 6 at a time),
+    and 240 would take half an hour: after a run of requests left unanswered, its other addresses are
+    not asked, and say why."""
+    _Silent.hits, _Silent.release = 0, threading.Event()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Silent)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        urls = [f"http://127.0.0.1:{server.server_address[1]}/page-{i}" for i in range(30)]
+        outcomes = check(urls, Settings(timeout=0.3, retries=2, backoff=0.01, per_host=3, trust_env=False,
+                                        allow_private=True))
+    finally:
+        _Silent.release.set()
+        server.shutdown()
+        server.server_close()
+    assert {o.kind for o in outcomes.values()} == {"unreachable"}
+    assert _Silent.hits <= 12                  # 30 addresses x 3 requests before
+    unasked = [o for o in outcomes.values() if o.message.startswith("not asked")]
+    assert len(unasked) >= 20
+    assert unasked[0].message == ("not asked: the host left 6 requests in a row without an answer within 0.3 s; "
+                                  "check again later")

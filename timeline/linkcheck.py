@@ -208,6 +208,8 @@ async def _ask(client, url: str, s: Settings, hosts: _Hosts):
             return _refused(exc.status, exc.reason, exc.why, failure, tries)
         except (httpx.TimeoutException, TimeoutError, httpx.HTTPError, httpx.InvalidURL) as exc:
             failure = _failure(exc, s)
+            if isinstance(exc, httpx.TimeoutException | TimeoutError):
+                hosts.unanswered(url)
             if failure.kind == "broken":
                 return failure
             if method == "HEAD" and _mishandled_head(exc):
@@ -215,6 +217,7 @@ async def _ask(client, url: str, s: Settings, hosts: _Hosts):
                 method, owed, tries = "GET", True, tries + 1
                 continue
         else:
+            hosts.answered(url)
             if method == "HEAD" and status >= 400 and status not in RETRY:
                 method = "GET"   # not counted as a retry: it is a different question
                 continue
@@ -234,9 +237,12 @@ async def _ask(client, url: str, s: Settings, hosts: _Hosts):
                                     "waiting are spent)" if spent else "")
 
 
-def _refused(status: int, reason: str, why: str, failure=None, tries: int = 0, own: bool = False) -> Outcome:
+def _refused(status: int | None, reason: str, why: str, failure=None, tries: int = 0, own: bool = False) -> Outcome:
     """The host asked for a longer wait than it is given: in this answer (own), or in another
     address's, after this one had failed so many tries (or before it was asked)."""
+    if status is None:   # the host answers nothing (linkhosts.Hosts.unanswered)
+        return _gave_up(failure, tries, f" (not asked again: {why})") if failure is not None else \
+            Outcome("unreachable", f"not asked: {why}; check again later")
     said = f"{status} {reason}".strip()
     if failure is not None:
         return _gave_up(failure, tries, f" (not asked again: the server answered {said} to another address "
