@@ -246,3 +246,27 @@ def test_a_host_that_answers_nothing_is_not_asked_for_each_of_its_addresses_in_t
     assert len(unasked) >= 20
     assert unasked[0].message == ("not asked: the host left 6 requests in a row without an answer within 0.3 s; "
                                   "check again later")
+
+
+def test_a_link_in_a_translation_is_checked_at_its_line(tmp_path, answers, capsys, monkeypatch):
+    """A translator's link (to a Russian archive's page, say) is published in the Russian edition, and
+    `timeline links` never asked it: only the English texts were read."""
+    from support import multilingual
+    from timeline.cli import make_parser
+    from timeline.links import cmd_links
+    _Answers.routes = {"/fine": (200, {})}
+    src = multilingual(tmp_path / "site_src")
+    monkeypatch.chdir(tmp_path)
+    path = src / "translations/ru/events/1689-treaty-of-nerchinsk.yaml"
+    text = path.read_text(encoding="utf-8")
+    gone, fine = answers("/gone"), answers("/fine")
+    sources = (src / "sources.yaml").read_text(encoding="utf-8")
+    (src / "sources.yaml").write_text(sources.replace("https://example.org/page", fine), encoding="utf-8")
+    text = text.replace("  Граница прошла по Аргуни", f"  См. [архив]({gone}) и [текст]({fine}).\n\n  Граница прошла по Аргуни")
+    path.write_text(text, encoding="utf-8")
+    line = text[:text.index("См. [архив]")].count("\n") + 1
+    status = cmd_links(make_parser().parse_args(["links", "--src", "site_src"]), FAST)
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert f"site_src/translations/ru/events/1689-treaty-of-nerchinsk.yaml:{line}: body: {gone}: 404 Not Found" in err
+    assert "1 broken" in out
