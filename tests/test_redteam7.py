@@ -270,3 +270,16 @@ def test_a_link_in_a_translation_is_checked_at_its_line(tmp_path, answers, capsy
     assert status == 1
     assert f"site_src/translations/ru/events/1689-treaty-of-nerchinsk.yaml:{line}: body: {gone}: 404 Not Found" in err
     assert "1 broken" in out
+
+
+def test_new_refuses_a_date_no_era_covers_as_check_would_refuse_the_file(site_dir, capsys):
+    """The span held it, so the file was written, and check then said 'no era in site.yaml covers 1695'."""
+    src = site_dir()
+    text = (src / "site.yaml").read_text(encoding="utf-8")
+    (src / "site.yaml").write_text(text.replace("label: Early, start: 1689", "label: Early, start: 1700"),
+                                   encoding="utf-8")
+    (src / "events/1689-treaty-of-nerchinsk.yaml").unlink()
+    assert main(["new", "Embassy", "1695"]) == 1
+    assert "date: no era in site.yaml covers 1695 (early: 1700–1916, late: 1917–2025)" in capsys.readouterr().err
+    assert not (src / "events/1695-embassy.yaml").exists()
+    assert main(["new", "Embassy", "1700"]) == 0

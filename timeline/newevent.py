@@ -89,9 +89,14 @@ def _new_problems(args, date, site) -> list[str]:
             problems.append(f"theme: '{theme}' is not a theme of site.yaml ({', '.join(t.id for t in site.themes)})")
     if julian_too_late(date):
         problems.append(f"date: {JULIAN_ENDED} (leave out --julian)")
-    if site is not None and not site.span_start <= date.gregorian[0] <= site.span_end:
+    year = date.gregorian[0]
+    if site is not None and not site.span_start <= year <= site.span_end:
         problems.append(f"date: {date.source_text()} is outside the timeline's span "
                         f"({site.span_start}–{site.span_end}, site.yaml)")
+    elif site is not None and site.eras and not any(era.start <= year <= era.end for era in site.eras):
+        # as check says of the file (crosscheck): an event belongs to an era
+        problems.append(f"date: no era in site.yaml covers {year} ("
+                        + ", ".join(f"{era.id}: {era.start}–{era.end}" for era in site.eras) + ")")
     return problems
 
 
