@@ -283,3 +283,17 @@ def test_new_refuses_a_date_no_era_covers_as_check_would_refuse_the_file(site_di
     assert "date: no era in site.yaml covers 1695 (early: 1700–1916, late: 1917–2025)" in capsys.readouterr().err
     assert not (src / "events/1695-embassy.yaml").exists()
     assert main(["new", "Embassy", "1700"]) == 0
+
+
+@pytest.mark.parametrize("title_line", ["title: yes", "title: [a, b]", ""])
+def test_an_english_title_that_is_wrong_or_missing_is_one_error_not_one_more_per_translation(title_line, tmp_path,
+                                                                                            capsys):
+    """Each translation also said 'the English event has no title to translate' of an English title
+    that check had already refused (`title: yes`) or found missing."""
+    from support import multilingual
+    src = multilingual(tmp_path / "site_src")
+    path = src / "events/1689-treaty-of-nerchinsk.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Treaty of Nerchinsk", title_line), encoding="utf-8")
+    assert main(["check", "--src", str(src)]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if "warning" not in line and "failed" not in line]
+    assert len(errors) == 1 and "events/1689-treaty-of-nerchinsk.yaml" in errors[0] and "title" in errors[0]

@@ -19,7 +19,8 @@ from .transstamp import KEY as STAMP, check as check_stamp
 
 EVENT_FIELDS = ("title", "summary", "body")
 PAGE_FIELDS = ("title", "description")
-GLOSSARY_FIELDS = ("title", "summary", "body")   # the fields the glossary holds a translation to
+GLOSSARY_FIELDS = ("title", "summary", "body")
+REQUIRED = ("title", "summary")   # of an English event: content.EVENT_REQUIRED   # the fields the glossary holds a translation to
 
 
 @dataclass(frozen=True)
@@ -191,8 +192,9 @@ def read_event(path: str, english, glossary: Glossary, report: Report, memo, cod
                 report.warning(rel, lines.get(name, 1), name, f"not translated yet (the English {name} is shown)")
             continue
         if not theirs:
-            report.error(rel, lines.get(name), name, f"the English event has no {name} to translate "
-                                                     f"({english.path})")
+            if name not in REQUIRED:   # a required one missing or refused is the English file's error, said there
+                report.error(rel, lines.get(name), name, f"the English event has no {name} to translate "
+                                                         f"({english.path})")
             continue
         if name == "title":
             plain_checks(report, rel, lines.get(name), name, mine)
