@@ -40,8 +40,9 @@ def _yaml_str(key: str, value) -> str:
 
 
 def _site(src: Path):
-    """site.yaml as the build reads it, for the span and theme ids; None when it has errors, which are
-    said as warnings (then `new` checks only the form of what it writes; `check` reports site.yaml)."""
+    """site.yaml as the build reads it, for the span, eras and theme ids; None when it has errors, which
+    are printed with a warning that these went unchecked (`new` then checks only the form of what it
+    writes; `check` reports site.yaml)."""
     from .content import load_site
     from .diagnostics import Report
 

@@ -72,7 +72,7 @@ def _plain(f: YamlFile, value, path: tuple) -> str:
     return quotes(text)
 
 
-MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")   # also translations.title_checks
+MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")   # also translations.plain_checks
 
 
 def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:

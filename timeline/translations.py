@@ -10,17 +10,17 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from . import yamlfile
+from .citations import iter_citations
 from .diagnostics import Report, excerpt
 from .languages import kind_of, parse_yaml, shown_path, suggest, text_of
-from .citations import iter_citations
 from .markup import RAW_HTML, SHOWS_NO_TEXT, relative_link, shows_no_text, unshowable
 from .transcites import compare_citations
 from .transstamp import KEY as STAMP, check as check_stamp
 
 EVENT_FIELDS = ("title", "summary", "body")
 PAGE_FIELDS = ("title", "description")
-GLOSSARY_FIELDS = ("title", "summary", "body")
-REQUIRED = ("title", "summary")   # of an English event: content.EVENT_REQUIRED   # the fields the glossary holds a translation to
+GLOSSARY_FIELDS = ("title", "summary", "body")   # the fields the glossary holds a translation to
+REQUIRED = ("title", "summary")   # of an English event's fields, those content.EVENT_REQUIRED names
 
 
 @dataclass(frozen=True)
