@@ -86,6 +86,7 @@ async def _check_all(urls: list[str], s: Settings, transport, done: dict) -> Non
     hosts, names = _Hosts(s), Names(s.trust_env, s.allow_private)
     async with httpx.AsyncClient(headers={"User-Agent": s.user_agent, "Accept": "*/*"}, timeout=s.timeout,
                                  limits=limits, follow_redirects=False, trust_env=s.trust_env,
+                                 event_hooks={"response": [_keep_answer]},
                                  transport=transport or pinned(names, limits, s.trust_env)) as client:
         names.proxied = routed(client)
 
@@ -189,7 +190,8 @@ def _classify(status: int, reason: str, moved_to: str | None, url: str) -> Outco
                        status)
     if 400 <= status < 500:
         return Outcome("broken", said, status)
-    return Outcome("unreachable", said if status >= 500 else f"unexpected answer {said}", status)
+    # A status HTTP does not define (LinkedIn's 999 to robots) is unexpected, as a 1xx or 3xx here is.
+    return Outcome("unreachable", said if 500 <= status < 600 else f"unexpected answer {said}", status)
 
 
 async def _ask(client, url: str, s: Settings, hosts: _Hosts):
@@ -206,6 +208,8 @@ async def _ask(client, url: str, s: Settings, hosts: _Hosts):
             return _refused(exc.status, exc.reason, exc.why, failure, tries)
         except (httpx.TimeoutException, TimeoutError, httpx.HTTPError, httpx.InvalidURL) as exc:
             failure = _failure(exc, s)
+            if isinstance(exc, httpx.TimeoutException | TimeoutError):
+                hosts.unanswered(url)
             if failure.kind == "broken":
                 return failure
             if method == "HEAD" and _mishandled_head(exc):
@@ -213,6 +217,7 @@ async def _ask(client, url: str, s: Settings, hosts: _Hosts):
                 method, owed, tries = "GET", True, tries + 1
                 continue
         else:
+            hosts.answered(url)
             if method == "HEAD" and status >= 400 and status not in RETRY:
                 method = "GET"   # not counted as a retry: it is a different question
                 continue
@@ -232,9 +237,12 @@ async def _ask(client, url: str, s: Settings, hosts: _Hosts):
                                     "waiting are spent)" if spent else "")
 
 
-def _refused(status: int, reason: str, why: str, failure=None, tries: int = 0, own: bool = False) -> Outcome:
+def _refused(status: int | None, reason: str, why: str, failure=None, tries: int = 0, own: bool = False) -> Outcome:
     """The host asked for a longer wait than it is given: in this answer (own), or in another
     address's, after this one had failed so many tries (or before it was asked)."""
+    if status is None:   # the host answers nothing (linkhosts.Hosts.unanswered)
+        return _gave_up(failure, tries, f" (not asked again: {why})") if failure is not None else \
+            Outcome("unreachable", f"not asked: {why}; check again later")
     said = f"{status} {reason}".strip()
     if failure is not None:
         return _gave_up(failure, tries, f" (not asked again: the server answered {said} to another address "
@@ -273,8 +281,18 @@ def _mishandled_head(exc: Exception) -> bool:
 
 
 async def _fetch(client, method: str, url: str, s: Settings):
+    request = client.build_request(method, url)
     async with asyncio.timeout(s.timeout):   # the whole exchange, not each read: a trickle ends too
-        async with client.stream(method, url) as response:
+        try:
+            response = await client.send(request, stream=True)
+        except httpx.InvalidURL:
+            # httpx makes a redirect's next request even when it follows none, and fails on a Location it
+            # cannot ask (javascript:, mailto:): the answer was that redirect, for _check_one to judge (it
+            # blamed the address cited, 'not a usable address', in httpx's words).
+            if (answer := request.extensions.get(_ANSWER)) is None:
+                raise
+            return answer
+        try:
             # Read to the end (HEAD has nothing to read), so that the connection is kept for the next
             # request to the host; but no more than body_cap: closing a stream unread drops the connection
             # and the rest is never sent.
@@ -284,6 +302,15 @@ async def _fetch(client, method: str, url: str, s: Settings):
                 if read >= s.body_cap:
                     break
             return response.status_code, response.reason_phrase, response.headers
+        finally:
+            await response.aclose()
+
+
+_ANSWER = "timeline.answer"   # the request's extensions keep its answer's status line and headers (_fetch)
+
+
+async def _keep_answer(response: httpx.Response) -> None:
+    response.request.extensions[_ANSWER] = response.status_code, response.reason_phrase, response.headers
 
 
 def _network_error(exc: Exception) -> Outcome:

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 class Refused(Exception):
     """Not asked: the host asked another address for a wait longer than it is given (status, reason
-    and why, as its answer said)."""
+    and why, as its answer said), or left a run of requests unanswered (status None)."""
 
-    def __init__(self, status: int, reason: str, why: str):
+    def __init__(self, status: int | None, reason: str, why: str):
         super().__init__(why)
         self.status, self.reason, self.why = status, reason, why
 
@@ -31,6 +31,9 @@ class Hosts:
         self.all = asyncio.Semaphore(s.concurrency)
         self.per_host, self.max_wait, self.budget = s.per_host, s.max_wait, s.host_budget
         self.each, self.resume, self.spent, self.refused = {}, {}, {}, {}
+        # Requests in a row a host may leave unanswered before the rest are not sent: two for each it
+        # is asked at once (its first round and, as HEAD is followed by GET, the second).
+        self.timeout, self.silence, self.silent = s.timeout, 2 * s.per_host, {}
 
     def key(self, url: str) -> str:
         parts = urlsplit(url)
@@ -55,9 +58,9 @@ class Hosts:
         host, now = self.key(url), time.monotonic()
         longer = max(0.0, now + seconds - max(self.resume.get(host, 0), now))   # pauses overlap
         if seconds > self.max_wait:
-            why = f"asked to wait {seconds:.0f} s, longer than the {self.max_wait:g} s this check waits"
+            why = f"asked to wait {_said(seconds)}, longer than the {self.max_wait:g} s this check waits"
         elif self.spent.get(host, 0) + longer > self.budget:
-            why = (f"asked to wait {seconds:.0f} s more, past the {self.budget:g} s one host may "
+            why = (f"asked to wait {_said(seconds)} more, past the {self.budget:g} s one host may "
                    "keep this check waiting")
         else:
             self.spent[host] = self.spent.get(host, 0) + longer
@@ -66,6 +69,19 @@ class Hosts:
         self.refused[host] = (status, reason, why)
         return why
 
+    def answered(self, url: str) -> None:
+        self.silent[self.key(url)] = 0
+
+    def unanswered(self, url: str) -> None:
+        """A request timed out. A host that leaves a run of them unanswered (one that drops robots'
+        requests) is not asked again: each of its addresses cost three requests of the whole timeout,
+        so many at a time (24 addresses on one host: 3 minutes; 240: half an hour)."""
+        host = self.key(url)
+        self.silent[host] = self.silent.get(host, 0) + 1
+        if self.silent[host] >= self.silence and host not in self.refused:
+            self.refused[host] = (None, "", f"the host left {self.silence} requests in a row without an answer "
+                                            f"within {self.timeout:g} s")
+
     def backoff(self, url: str, seconds: float) -> bool:
         """Whether the host's budget allows waiting `seconds` before asking it again (then spent)."""
         host = self.key(url)
@@ -73,6 +89,11 @@ class Hosts:
             return False
         self.spent[host] = self.spent.get(host, 0) + seconds
         return True
+
+
+def _said(seconds: float) -> str:
+    """A wait as a reader takes it in: a Retry-After of 400 nines was 'inf s', one of 30 a number of 28 digits."""
+    return f"{seconds:.0f} s" if seconds < 86400 else "more than a day"
 
 
 def retry_after(value: str | None) -> float | None:

@@ -84,26 +84,36 @@ def markdown_links(text: str) -> list[tuple[int | None, str]]:
     return found
 
 
-def gather(content) -> dict[str, list[Place]]:
-    """{address: the places that cite it}, in the order of the files."""
+def gather(content, src=None) -> dict[str, list[Place]]:
+    """{address: the places that cite it}, in the order of the files; with src, the translations' too."""
     places: dict[str, list[Place]] = {}
     for s in sorted(content.sources.values(), key=lambda s: (s.path, s.line)):
         if s.fields.get("URL"):
             stamp = "".join(f"{p:02d}" for p in s.accessed.gregorian if p) if s.accessed else ""
             places.setdefault(s.fields["URL"], []).append(Place(
                 s.path, s.lines.get("URL", s.line), s.key, True, stamp, bool(s.fields.get("archived"))))
-    for e in content.events:
-        for field in ("summary", "body"):
-            text, block = getattr(e, field), e.lines.get(f"{field}:text")
-            for offset, url in markdown_links(text):
-                line = block + text.count("\n", 0, offset) if block and offset is not None else \
-                    (block or e.lines.get(field))
-                places.setdefault(url, []).append(Place(e.path, line, field))
-    for p in content.pages:
+    translated = _translations(src, content)
+    texts = [(e.path, e.lines, field, getattr(e, field)) for e in content.events for field in ("summary", "body")]
+    for path, lines, field, text in texts + [(t.path, t.lines, field, getattr(t, field)) for language in translated
+                                             for t in language.events.values() for field in ("summary", "body")]:
+        for offset, url in markdown_links(text):
+            block = lines.get(f"{field}:text")
+            line = block + text.count("\n", 0, offset) if block and offset is not None else (block or lines.get(field))
+            places.setdefault(url, []).append(Place(path, line, field))
+    for p in [*content.pages, *(p for language in translated for p in language.pages.values())]:
         for offset, url in markdown_links(p.body):
             line = p.body_line + p.body.count("\n", 0, offset) if offset is not None else p.body_line
             places.setdefault(url, []).append(Place(p.path, line, None))
     return places
+
+
+def _translations(src, content) -> list:
+    """Each language's translated texts (i18n.load; their problems are check's to report, no reason to
+    leave their links unasked): a translator's link is published in that edition as an English one is."""
+    if src is None:
+        return []
+    from .i18n import load as load_translations
+    return list(load_translations(src, content, Report()).texts.values())
 
 
 def cache_path(src: Path) -> Path:
@@ -143,9 +153,16 @@ def read_cache(path: Path) -> tuple[dict[str, Result], str | None]:
             datetime.fromisoformat(result.checked)
         except (TypeError, ValueError):
             continue
-        if result.kind in KINDS and isinstance(result.message, str):
+        if result.kind in KINDS and isinstance(result.message, str) and _typed(result):
             results[url] = Result(**{**asdict(result), "cached": False})
     return results, None
+
+
+def _typed(result: Result) -> bool:
+    """Whether a remembered result's status and new address are what a run writes (an entry damaged
+    into '200' or {"a": 1} was kept, and --json passed it on)."""
+    status_ok = result.status is None or type(result.status) is int
+    return status_ok and (result.new_url is None or isinstance(result.new_url, str))
 
 
 def write_cache(path: Path, results: dict[str, Result]) -> str | None:
@@ -215,7 +232,7 @@ def run(src: Path, max_age: timedelta, check_all: bool, settings=None, transport
     content = load(Path(src), report)
     if content is None:
         return {}, {}, report, notes
-    places = gather(content)
+    places = gather(content, src)
     now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
     path = cache_path(src)
     cached, note = read_cache(path)

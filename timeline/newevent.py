@@ -40,15 +40,27 @@ def _yaml_str(key: str, value) -> str:
 
 
 def _site(src: Path):
-    """site.yaml as the build reads it, for the span and theme ids; None when it has errors (then
-    `new` checks only the form of what it writes and `check` reports site.yaml)."""
+    """site.yaml as the build reads it, for the span, eras and theme ids; None when it has errors, which
+    are printed with a warning that these went unchecked (`new` then checks only the form of what it
+    writes; `check` reports site.yaml)."""
     from .content import load_site
     from .diagnostics import Report
 
+    report = Report()
     try:
-        return load_site(src, Report(), None)
-    except Exception:  # noqa: BLE001 - whatever is wrong with site.yaml is for `check` to say
+        site = load_site(src, report, None)
+    except Exception as exc:  # noqa: BLE001 - whatever is wrong with site.yaml is for `check` to say
+        site = None
+        print(f"timeline new: warning: {src}/site.yaml could not be read ({type(exc).__name__})", file=sys.stderr)
+    errors = [d for d in report.sorted() if d.severity == "error"]
+    for d in errors:
+        print(f"{d}", file=sys.stderr)
+    if site is None or errors:
+        # Said, not silent: the event is written all the same, but nothing vouches for its date or themes.
+        print(f"timeline new: warning: {src}/site.yaml has errors (timeline check lists them): the span and theme "
+              "ids were not checked", file=sys.stderr)
         return None
+    return site
 
 
 def _new_problems(args, date, site) -> list[str]:
@@ -78,9 +90,14 @@ def _new_problems(args, date, site) -> list[str]:
             problems.append(f"theme: '{theme}' is not a theme of site.yaml ({', '.join(t.id for t in site.themes)})")
     if julian_too_late(date):
         problems.append(f"date: {JULIAN_ENDED} (leave out --julian)")
-    if site is not None and not site.span_start <= date.gregorian[0] <= site.span_end:
+    year = date.gregorian[0]
+    if site is not None and not site.span_start <= year <= site.span_end:
         problems.append(f"date: {date.source_text()} is outside the timeline's span "
                         f"({site.span_start}–{site.span_end}, site.yaml)")
+    elif site is not None and site.eras and not any(era.start <= year <= era.end for era in site.eras):
+        # as check says of the file (crosscheck): an event belongs to an era
+        problems.append(f"date: no era in site.yaml covers {year} ("
+                        + ", ".join(f"{era.id}: {era.start}–{era.end}" for era in site.eras) + ")")
     return problems
 
 

@@ -66,13 +66,13 @@ def _plain(f: YamlFile, value, path: tuple) -> str:
     if citation is not None:
         f.warning(path, f"site.yaml's texts are plain text: the citation of '{excerpt(citation[1].key)}' "
                         "would be shown as typed; cite sources in an event's text or a page")
-    elif _MARKDOWN_LINK.search(text):
+    elif MARKDOWN_LINK.search(text):
         f.warning(path, "site.yaml's texts are plain text: a Markdown link would be shown as typed; give the "
                         "address alone, or put the link in a page")
     return quotes(text)
 
 
-_MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
+MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")   # also translations.plain_checks
 
 
 def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:

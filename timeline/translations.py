@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from . import yamlfile
+from .citations import iter_citations
 from .diagnostics import Report, excerpt
 from .languages import kind_of, parse_yaml, shown_path, suggest, text_of
 from .markup import RAW_HTML, SHOWS_NO_TEXT, relative_link, shows_no_text, unshowable
@@ -19,6 +20,7 @@ from .transstamp import KEY as STAMP, check as check_stamp
 EVENT_FIELDS = ("title", "summary", "body")
 PAGE_FIELDS = ("title", "description")
 GLOSSARY_FIELDS = ("title", "summary", "body")   # the fields the glossary holds a translation to
+REQUIRED = ("title", "summary")   # of an English event's fields, those content.EVENT_REQUIRED names
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,20 @@ def _markdown_checks(report: Report, rel: str, lines: dict, name: str, text: str
         report.warning(rel, _line_at(lines, name, text, relative[0]), name, relative[1])
 
 
+def plain_checks(report: Report, rel: str, line, name: str, text: str) -> None:
+    """A title or a label of site.yaml is plain text, shown as typed everywhere (lists, feeds, the tab): a
+    citation or a Markdown link in it is a warning at its line, as in the English site.yaml (sitefile._plain)."""
+    from .sitefile import MARKDOWN_LINK
+
+    citation = next(iter_citations(text), None)
+    if citation is not None:
+        report.warning(rel, line, name, f"plain text: the citation of '{excerpt(citation[1].key)}' would be shown "
+                                        "as typed; cite sources in an event's summary or body, or in a page")
+    elif MARKDOWN_LINK.search(text):
+        report.warning(rel, line, name, "plain text: a Markdown link would be shown as typed; give the address "
+                                        "alone, or put the link in a summary, body or page")
+
+
 def read_event(path: str, english, glossary: Glossary, report: Report, memo, code: str = "en") -> EventText | None:
     rel = shown_path(path)
     doc = parse_yaml(path, report, memo)
@@ -176,9 +192,12 @@ def read_event(path: str, english, glossary: Glossary, report: Report, memo, cod
                 report.warning(rel, lines.get(name, 1), name, f"not translated yet (the English {name} is shown)")
             continue
         if not theirs:
-            report.error(rel, lines.get(name), name, f"the English event has no {name} to translate "
-                                                     f"({english.path})")
+            if name not in REQUIRED:   # a required one missing or refused is the English file's error, said there
+                report.error(rel, lines.get(name), name, f"the English event has no {name} to translate "
+                                                         f"({english.path})")
             continue
+        if name == "title":
+            plain_checks(report, rel, lines.get(name), name, mine)
         if name in ("summary", "body"):
             for offset, problem in compare_citations(theirs, mine, code):
                 report.error(rel, _line_at(lines, name, mine, offset), name, problem)
@@ -232,6 +251,7 @@ def read_page(path: str, english, report: Report, code: str = "en") -> PageText 
     title = text_of(meta.get("title"), report, rel, (doc.line("title") or 0) + 1, "title")
     if not title:
         report.warning(rel, 2, "title", "not translated yet (the English title is shown)")
+    plain_checks(report, rel, (doc.line("title") or 0) + 1, "title", title)
     for offset, problem in compare_citations(english.body, body, code):
         report.error(rel, body_line + body.count("\n", 0, offset) if offset is not None else body_line, None, problem)
     _markdown_checks(report, rel, {"body": body_line}, "body", body)

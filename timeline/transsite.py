@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 from .diagnostics import Report, excerpt
 from .languages import kind_of, parse_yaml, shown_path, suggest, text_of
+from .translations import plain_checks
 from .transstamp import KEY as STAMP, check as check_stamp
 
 SITE_FIELDS = {"title", "subtitle", "themes", "eras"}
@@ -69,6 +70,7 @@ def read_site(path: str, site, report: Report) -> tuple[SiteText, int]:
     values = {}
     for key in ("title", "subtitle"):
         values[key] = text_of(data.get(key), report, rel, doc.line(key), key)
+        plain_checks(report, rel, doc.line(key), key, values[key])
         english = getattr(site, key)
         if english and not values[key]:
             report.warning(rel, doc.line(key), key, "not translated yet (the English is shown)")
@@ -109,6 +111,8 @@ def _site_group(doc, rel: str, report: Report, key: str, items, allowed: set, ra
                              f"unknown field{suggest(name, allowed | {STAMP})}")
         out[ident] = MappingProxyType({name: text_of(texts.get(name), report, rel, doc.line(key, ident, name),
                                                    f"{key}.{ident}.{name}") for name in sorted(allowed)})
+        for name, text in out[ident].items():
+            plain_checks(report, rel, doc.line(key, ident, name), f"{key}.{ident}.{name}", text)
         stamps.check(key, ident, texts, {n: getattr(known[ident], n) for n in order}, out[ident])
     for ident, item in known.items():
         for name in sorted(allowed):
