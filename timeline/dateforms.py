@@ -50,7 +50,21 @@ def locale(code: str):
 def skeleton(pattern: str, y: int, m: int | None, d: int | None, code: str) -> str:
     """A date by a CLDR skeleton ("yMMMMd", "MMMMd", "y"), in the pattern the language has for it."""
     from babel.dates import format_skeleton
-    return format_skeleton(pattern, _dt.date(y, m or 1, d or 1), locale=locale(code))
+    return _written(lambda day: format_skeleton(pattern, day, locale=locale(code)), y, m, d)
+
+
+def _written(write, y: int, m: int | None, d: int | None) -> str:
+    """write(the date y-m-d), which Babel takes as a Gregorian date: 29 February of an Old Style leap year the
+    Gregorian calendar lacks (1700, 1800, 1900) is written as in a year that has it, its own year put back (it
+    raised ValueError, a traceback from every build of a site with a Chinese or Russian edition)."""
+    try:
+        day = _dt.date(y, m or 1, d or 1)
+    except ValueError:
+        return write(_dt.date(_LEAP_YEAR, m, d)).replace(str(_LEAP_YEAR), str(y))
+    return write(day)
+
+
+_LEAP_YEAR = 2000   # a Gregorian leap year, written with four digits that no day or month has
 
 
 def own_forms(precision: str, y: int, m: int | None, d: int | None, code: str) -> Forms:
