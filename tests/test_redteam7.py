@@ -198,9 +198,6 @@ def test_an_old_style_leap_day_the_gregorian_calendar_lacks_is_written_in_every_
     assert "2000" not in shown
 
 
-@pytest.mark.xfail(strict=True, reason="dates.display_span (the lead's): a span whose ends are the same date "
-                                      "is written twice in English ('1700–1700', '1–1 January 1700'); Chinese "
-                                      "and Russian write the date once")
 @pytest.mark.parametrize("text", ["1700", "1700-01-01"])
 def test_a_span_of_one_date_is_that_date_in_english(text):
     date = dates.parse(text)
@@ -301,10 +298,13 @@ def test_an_english_title_that_is_wrong_or_missing_is_one_error_not_one_more_per
     assert len(errors) == 1 and "events/1689-treaty-of-nerchinsk.yaml" in errors[0] and "title" in errors[0]
 
 
-@pytest.mark.xfail(strict=True, reason="dates.julian_too_late (the lead's): an Old Style month is compared by its "
-                                      "sort key (1918, 2, 0), before 14 February 1918, so 'February 1918 (O.S.)' "
-                                      "passes new and check though no day of it was Old Style (31 January was "
-                                      "followed by 14 February); 1918-02-01 --julian is refused")
 def test_february_1918_old_style_is_refused_as_each_of_its_days_is():
     assert dates.julian_too_late(dates.parse("1918-02-01", "julian"))
     assert dates.julian_too_late(dates.parse("1918-02", "julian"))
+
+
+def test_old_style_january_1918_and_the_year_1918_are_still_old_style():
+    """January 1918 O.S. (1-31 January, 14 January - 13 February N.S.) and the year, which began Old Style, stay
+    allowed; so does 31 January 1918 O.S., the last Old Style day."""
+    for text in ("1918-01", "1918", "1918-01-31"):
+        assert not dates.julian_too_late(dates.parse(text, "julian")), text

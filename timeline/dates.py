@@ -142,7 +142,7 @@ def parse(value, calendar: str = "gregorian") -> HistDate:
 
 def display_span(start: HistDate, end: HistDate | None) -> str:
     """'15–18 May 1989', '31 July – 3 August 1958', '1685–1687', or the start date alone."""
-    if end is None:
+    if end is None or end.display() == start.display():   # a span of one date: that date ('1700–1700')
         return start.display()
     same_cal = start.calendar == end.calendar == "gregorian" and not start.qualifier and not end.qualifier
     if same_cal and start.precision == end.precision == "day" and start.year == end.year:
@@ -313,8 +313,9 @@ JULIAN_ENDED = "Russia adopted the Gregorian calendar in February 1918; later da
 
 
 def julian_too_late(date: HistDate) -> bool:
-    """An Old Style date on or after Russia's change of calendar, which no source writes."""
-    return date.calendar == "julian" and date.sort_key >= NEW_STYLE_FROM
+    """An Old Style date on or after Russia's change of calendar, which no source writes: one whose first day
+    is (February 1918 O.S. began on 14 February N.S.; its sort key, (1918, 2, 0), passed it)."""
+    return date.calendar == "julian" and julian_to_gregorian(date.year, date.month or 1, date.day or 1) >= NEW_STYLE_FROM
 
 
 def ends_before(end: HistDate, start: HistDate) -> bool:
