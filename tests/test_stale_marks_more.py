@@ -1,0 +1,122 @@
+"""The note of a stale translation (transstamp) where tests/test_stale_marks.py does not look: the
+bibliography's "Cited for" links, the home page's charts (tooltips and legend) and filters, the Atom
+feed's categories and TimelineJS's groups. In a page's HTML it is the map list's
+<small class="event-stale-inline"> after the text; where only plain text can go (an SVG <title>, an
+aria-label, an <option>, an Atom category's label, a TimelineJS group, which TimelineJS strips of
+markup) the sentence follows the text after a space, as in the feed's subtitle. Only for a stale
+text that the place shows: a theme's stale description does not mark its label, nor an event's
+stale body its title. Never for a current translation, nor in the English edition.
+
+A PDF's bookmarks note what its printed contents note; its metadata title is the title page's
+heading as it is (test_the_pdfs_bookmarks_note_what_its_contents_note_and_its_title_is_the_title_pages)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import feedparser
+import pytest
+
+import test_translation_stamps as stamps
+from support import multilingual
+from timeline.build import build_site
+
+NOTE = {"ru": "Английский текст изменился после перевода.", "zh": "翻译之后，英文原文已有改动。"}
+INLINE = '<small class="event-stale-inline">{}</small>'
+NERCHINSK, KYAKHTA = "1689-treaty-of-nerchinsk", "1727-treaty-of-kyakhta"
+TERRITORY, DIPLOMACY, EARLY, LATE = "Территория", "Дипломатия", "Ранний период", "Поздний период"
+
+
+def _edit(src) -> None:
+    """The English changes under the Russian: the Treaty of Nerchinsk's title, the territory theme's
+    label, the late era's label; the diplomacy theme's description and the early era's intro alone
+    (their labels are current). The Chinese event catches up with all of it."""
+    stamps._retitle(src, "Treaty of Nerchinsk signed")
+    stamps._edit_site(src, "label: Territory,", "label: Territories,")
+    stamps._edit_site(src, "label: Late,", "label: Later,")
+    stamps._edit_site(src, "description: Treaties.}", "description: Treaties and embassies.}")
+    stamps._edit_site(src, "intro: The early period.}", "intro: The earliest period.}")
+    new, _ = stamps._english(src)
+    stamps._stamp(src, stamps.ZH, new)
+
+
+def _source(root, *, stale: bool):
+    src = multilingual(root / "site_src")
+    event, _ = stamps._english(src)
+    for rel in (stamps.RU, stamps.ZH):
+        stamps._stamp(src, rel, event)
+    stamps._write_ru_site(src, stamps._site_stamps(src))
+    if stale:
+        _edit(src)
+    return src
+
+
+def _build(root, *, stale: bool):
+    result = build_site(_source(root, stale=stale), root / "out", base_url="https://example.org/tl/")
+    assert result.ok, [str(d) for d in result.diagnostics]
+    return root / "out"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("stale"), stale=True)
+
+
+@pytest.fixture(scope="module")
+def current(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("current"), stale=False)
+
+
+UNMARKED = (("out", "zh/"), ("out", ""), ("current", "ru/"), ("current", "zh/"))
+
+
+def _others(out, current):
+    return [({"out": out, "current": current}[which], folder) for which, folder in UNMARKED]
+
+
+def _read(out, path: str) -> str:
+    return (out / path).read_text(encoding="utf-8")
+
+
+def _notes(text: str) -> int:
+    return sum(text.count(note) for note in NOTE.values()) + text.count("The English has changed since")
+
+
+# ----------------------------------------------------------------------------------------------------
+
+def _cited_for(out, folder: str, key: str) -> str:
+    page = _read(out, f"{folder}sources/index.html")
+    return re.search(rf'<li id="src-{key}">.*?<span class="cited-by">(.*?)</span></li>', page, re.S).group(1)
+
+
+def _categories(out, folder: str) -> dict:
+    parsed = feedparser.parse((out / folder / "feed.xml").read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    return {e.id.rstrip("/").rsplit("/", 1)[-1]: [(t.term, t.label) for t in e.tags] for e in parsed.entries}
+
+
+def test_a_feeds_category_labels_a_stale_theme_label_in_plain_text_and_stays_valid_atom(out, current):
+    ru = _categories(out, "ru/")
+    assert ru[NERCHINSK] == [("territory", f"{TERRITORY} {NOTE['ru']}"), ("diplomacy", DIPLOMACY)]
+    assert all(term != "territory" or label.endswith(NOTE["ru"]) for cats in ru.values() for term, label in cats)
+    # The term stays the theme's id: a reader that groups entries by it groups them as before.
+    for built, folder in _others(out, current):
+        labels = [label for cats in _categories(built, folder).values() for _, label in cats]
+        assert sum(_notes(label) for label in labels) == 0, (built, folder)
+
+
+def _groups(out, folder: str) -> dict:
+    data = json.loads(_read(out, f"{folder}timelinejs.json"))
+    return {e["unique_id"]: e["group"] for e in data["events"]}
+
+
+def test_a_timelinejs_group_names_a_stale_theme_label_in_plain_text(out, current):
+    ru = _groups(out, "ru/")
+    assert ru[NERCHINSK] == f"{TERRITORY} {NOTE['ru']}"   # TimelineJS strips a group of markup
+    # Every event of the theme is in the one group, as before.
+    assert {g for g in ru.values() if g.startswith(TERRITORY)} == {ru[NERCHINSK]}
+    assert _notes(ru[KYAKHTA]) == 0
+    for built, folder in _others(out, current):
+        assert sum(_notes(g) for g in _groups(built, folder).values()) == 0, (built, folder)
