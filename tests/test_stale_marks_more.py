@@ -90,6 +90,16 @@ def _cited_for(out, folder: str, key: str) -> str:
     return re.search(rf'<li id="src-{key}">.*?<span class="cited-by">(.*?)</span></li>', page, re.S).group(1)
 
 
+def test_the_bibliographys_cited_for_marks_an_event_whose_translated_title_is_stale(out, current):
+    cited = _cited_for(out, "ru/", "mancall-1971")
+    link = re.search(rf'<a href="[^"]*/{NERCHINSK}/index.html">[^<]*</a>( {INLINE.format("[^<]*")})?', cited)
+    assert link and link.group(1) == " " + INLINE.format(NOTE["ru"]), cited
+    assert _notes(cited) == 1   # the Treaty of Kyakhta and the 1864 event are current
+    assert _notes(_cited_for(out, "ru/", "nerchinsk-treaty")) == 1
+    for built, folder in _others(out, current):
+        assert _notes(_read(built, f"{folder}sources/index.html")) == 0, (built, folder)
+
+
 def _categories(out, folder: str) -> dict:
     parsed = feedparser.parse((out / folder / "feed.xml").read_bytes())
     assert not parsed.bozo, parsed.get("bozo_exception")
