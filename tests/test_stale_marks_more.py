@@ -100,6 +100,52 @@ def test_the_bibliographys_cited_for_marks_an_event_whose_translated_title_is_st
         assert _notes(_read(built, f"{folder}sources/index.html")) == 0, (built, folder)
 
 
+def _overview(out, folder: str) -> str:
+    return re.search(r'<svg class="chart overview-chart".*?</svg>', _read(out, f"{folder}index.html"), re.S).group(0)
+
+
+def _mark_names(out, folder: str, event: str) -> tuple[str, str]:
+    """An event's mark: its aria-label and its tooltip (<title>)."""
+    found = re.search(rf'<a class="mark [^>]*data-event="{event}"[^>]*aria-label="([^"]*)"><title>([^<]*)</title>',
+                      _overview(out, folder))
+    return found.group(1), found.group(2)
+
+
+def _era_tooltips(out, folder: str) -> list[str]:
+    return re.findall(r'<g class="era-band"[^>]*><title>([^<]*)</title>', _overview(out, folder))
+
+
+def test_the_overviews_mark_and_era_band_name_a_stale_title_or_label_in_plain_text(out, current):
+    label, tooltip = _mark_names(out, "ru/", NERCHINSK)
+    assert label == tooltip and label.endswith(") " + NOTE["ru"]) and label.count(NOTE["ru"]) == 1, label
+    assert _notes("".join(_mark_names(out, "ru/", KYAKHTA))) == 0   # its themes' labels are not what is noted
+    early, late = _era_tooltips(out, "ru/")
+    assert late == f"{LATE}, 1917—2025 {NOTE['ru']}", late
+    assert _notes(early) == 0, early   # only its intro is stale, which the chart does not show
+    for built, folder in _others(out, current):
+        assert _notes(_overview(built, folder)) == 0, (built, folder)
+
+
+def _decade_bars(out, folder: str) -> dict:
+    chart = re.search(r'<svg class="chart decades-chart".*?</svg>', _read(out, f"{folder}index.html"), re.S).group(0)
+    return dict(re.findall(r'<a class="mark decade" href="#e-([^"]+)"[^>]*><title>([^<]*)</title>', chart))
+
+
+def _legend(out, folder: str) -> str:
+    return re.search(r'<ul class="legend-themes".*?</ul>', _read(out, f"{folder}index.html"), re.S).group(0)
+
+
+def test_the_decades_bars_and_the_legend_mark_a_stale_theme_label(out, current):
+    bars = _decade_bars(out, "ru/")
+    assert bars[NERCHINSK].endswith(f"{TERRITORY} 1) {NOTE['ru']}"), bars   # its first theme
+    assert _notes(bars[KYAKHTA]) == 0, bars   # trade: current
+    legend = _legend(out, "ru/")
+    assert f">{TERRITORY}</a> {INLINE.format(NOTE['ru'])}</li>" in legend, legend
+    assert _notes(legend) == 1   # diplomacy's description alone is stale
+    for built, folder in _others(out, current):
+        assert _notes("".join(_decade_bars(built, folder).values()) + _legend(built, folder)) == 0, (built, folder)
+
+
 def _categories(out, folder: str) -> dict:
     parsed = feedparser.parse((out / folder / "feed.xml").read_bytes())
     assert not parsed.bozo, parsed.get("bozo_exception")
