@@ -146,6 +146,22 @@ def test_the_decades_bars_and_the_legend_mark_a_stale_theme_label(out, current):
         assert _notes("".join(_decade_bars(built, folder).values()) + _legend(built, folder)) == 0, (built, folder)
 
 
+def _filters(out, folder: str) -> str:
+    return re.search(r'<form id="filters".*?</form>', _read(out, f"{folder}index.html"), re.S).group(0)
+
+
+def test_the_filters_mark_a_stale_theme_label_and_a_stale_era_label(out, current):
+    form = _filters(out, "ru/")
+    themes = dict(re.findall(r'<input type="checkbox" name="theme" value="(\w+)">(.*?)</label>', form))
+    assert themes["territory"].endswith(f"{TERRITORY} {INLINE.format(NOTE['ru'])}"), themes
+    assert _notes(themes["diplomacy"] + themes["trade"]) == 0, themes
+    eras = dict(re.findall(r'<option value="(\w+)"[^>]*>([^<]*)</option>', form))
+    assert eras["late"].startswith(LATE) and eras["late"].endswith(") " + NOTE["ru"]), eras
+    assert _notes(eras["early"]) == 0, eras
+    for built, folder in _others(out, current):
+        assert _notes(_filters(built, folder)) == 0, (built, folder)
+
+
 def _categories(out, folder: str) -> dict:
     parsed = feedparser.parse((out / folder / "feed.xml").read_bytes())
     assert not parsed.bozo, parsed.get("bozo_exception")
@@ -176,3 +192,18 @@ def test_a_timelinejs_group_names_a_stale_theme_label_in_plain_text(out, current
     assert _notes(ru[KYAKHTA]) == 0
     for built, folder in _others(out, current):
         assert sum(_notes(g) for g in _groups(built, folder).values()) == 0, (built, folder)
+
+
+def test_a_label_falling_behind_between_two_builds_marks_the_charts_and_filters_as_a_fresh_build_does(tmp_path):
+    """The preview keeps the charts between builds (chart.OVERVIEW, chart.DECADES): the translated
+    labels are the same before and after, only the English they were made from has changed."""
+    from timeline.incremental import Memo
+    src = _source(tmp_path, stale=False)
+    memo, kept, fresh = Memo(), tmp_path / "kept", tmp_path / "fresh"
+    assert build_site(src, kept, memo=memo).ok
+    assert _notes(_read(kept, "ru/index.html")) == 0
+    _edit(src)
+    assert build_site(src, kept, memo=memo).ok and build_site(src, fresh, use_cache=False).ok
+    assert _notes(_overview(kept, "ru/")) == 3 and _notes(_legend(kept, "ru/") + _filters(kept, "ru/")) == 3
+    for path in ("ru/index.html", "ru/sources/index.html", "ru/feed.xml", "ru/timelinejs.json"):
+        assert (kept / path).read_bytes() == (fresh / path).read_bytes(), path
