@@ -207,3 +207,39 @@ def test_a_label_falling_behind_between_two_builds_marks_the_charts_and_filters_
     assert _notes(_overview(kept, "ru/")) == 3 and _notes(_legend(kept, "ru/") + _filters(kept, "ru/")) == 3
     for path in ("ru/index.html", "ru/sources/index.html", "ru/feed.xml", "ru/timelinejs.json"):
         assert (kept / path).read_bytes() == (fresh / path).read_bytes(), path
+
+
+def _outline(path) -> list[str]:
+    import pikepdf
+    titles = []
+    with pikepdf.open(path) as doc, doc.open_outline() as outline:
+        def walk(items):
+            for item in items:
+                titles.append(item.title)
+                walk(item.children)
+        walk(outline.root)
+    return titles
+
+
+@pytest.mark.parametrize("cut", [False, True], ids=["whole", "in-parts"])
+def test_the_pdfs_bookmarks_note_what_its_contents_note_and_its_title_is_the_title_pages(tmp_path, monkeypatch, cut):
+    """A bookmark is a contents line in the viewer's panel: a stale era label or event title is noted
+    there too, in plain text. The document's title (the viewer's title bar, a library's catalogue)
+    is the title page's heading as it is: the note is printed under it, and a title is a name."""
+    pikepdf = pytest.importorskip("pikepdf")
+    pytest.importorskip("weasyprint")
+    from timeline import pdf, pdfparts
+    src = _source(tmp_path, stale=True)
+    stamps._edit_site(src, "title: Fixture timeline", "title: The fixture timeline")
+    assert build_site(src, tmp_path / "out").ok
+    if cut:   # as a long document is: typeset in parts (front matter, each event, bibliography) and joined
+        monkeypatch.setattr(pdf, "WHOLE_CHARS", 0)
+        monkeypatch.setattr(pdfparts, "PART_CHARS", 1)
+    docs = [("ru/print/index.html", tmp_path / "ru.pdf"), ("zh/print/index.html", tmp_path / "zh.pdf")]
+    pdf.write_pdfs(tmp_path / "out", docs=docs)
+    ru = _outline(tmp_path / "ru.pdf")
+    assert [t for t in ru if _notes(t)] == [f"Нерчинский договор {NOTE['ru']}", f"{LATE}, 1917—2025 {NOTE['ru']}"]
+    assert f"{EARLY}, 1689—1916" in ru   # only its intro is stale
+    assert _notes("".join(_outline(tmp_path / "zh.pdf"))) == 0
+    with pikepdf.open(tmp_path / "ru.pdf") as doc:
+        assert str(doc.open_metadata()["dc:title"]) == "Тестовая хронология"

@@ -142,6 +142,10 @@ _BODY_PART = re.compile(r'<section class="(?:print-era|print-bibliography)"')
 _EVENT = re.compile(r'<article class="print-event\b')
 _ERA_HEADING = re.compile(r'<h2 class="era-heading"[^>]*>(.*?)</h2>', re.DOTALL)
 _TOC_LINK = re.compile(r'(<a href="#([^"]+)")(>)')
+# A contents line noted as translated from an English that has changed since (partials/print_toc_*.html):
+# the heading it links to, and the note.
+_TOC_NOTED = re.compile(r'<a href="#([^"]+)"[^>]*>(?:(?!<a ).)*?</a>'
+                        r'<br><small class="event-stale-inline">([^<]*)</small>', re.DOTALL)
 
 
 @dataclass
@@ -151,6 +155,23 @@ class _Split:
     parts: list[str]            # the front matter (title page, contents), then the body's parts
     carried: dict = field(default_factory=dict)  # part index -> the era heading it continues
     whole: bool = False         # one part, the page as it is (no joining)
+    bookmarks: str | None = None  # the style of the noted headings' bookmarks (_noted_bookmarks), once made
+
+
+def _noted_bookmarks(front: str) -> str:
+    """A bookmark is its heading's words (print.css: content(text)); that of a heading whose contents
+    line is noted as a stale translation has the note too, after a space, as plain text has it
+    (transstamp.noted): the outline says what the printed contents say."""
+    return "".join(f"{_css_id(html_unescape(anchor))} {{ bookmark-label: content(text) "
+                   f"{_css_string(' ' + html_unescape(note))} !important; }}"
+                   for anchor, note in _TOC_NOTED.findall(front))
+
+
+def _css_id(name: str) -> str:
+    # An id selector (which WeasyPrint looks up, where it would try [id=...] on every element): each
+    # character but an ASCII letter, digit, - or _ escaped, and a first digit.
+    return "#" + "".join(c if c.isascii() and (c.isalpha() or c in "-_" or c.isdigit() and i) else f"\\{ord(c):x} "
+                         for i, c in enumerate(name))
 
 
 def _split(text: str) -> _Split:
@@ -210,7 +231,9 @@ def _typeset(split: _Split, index: int, page: Path, paper: str, variant: str,
     matter, each contents entry's page (anchor -> number); without, a placeholder of three digits."""
     weasyprint = _weasyprint()
     body = split.parts[index]
-    styles = [f"@page {{ size: {PAPER[paper]}; }}"]
+    if split.bookmarks is None:
+        split.bookmarks = _noted_bookmarks(split.parts[0])
+    styles = [f"@page {{ size: {PAPER[paper]}; }}"] + ([split.bookmarks] if split.bookmarks else [])
     if not split.whole and index == 0:
         styles.append(_FRONT_CSS)
         body = _TOC_LINK.sub(lambda m: f'{m[1]} data-page="{(numbers or {}).get(m[2], 999)}"{m[3]}', body)
