@@ -202,6 +202,10 @@ def test_a_label_falling_behind_between_two_builds_marks_the_charts_and_filters_
     memo, kept, fresh = Memo(), tmp_path / "kept", tmp_path / "fresh"
     assert build_site(src, kept, memo=memo).ok
     assert _notes(_read(kept, "ru/index.html")) == 0
+    stamps._retitle(src, "Treaty of Nerchinsk signed")   # an event's title alone: the eras and themes are as they were
+    assert build_site(src, kept, memo=memo).ok and build_site(src, fresh, use_cache=False).ok
+    assert _notes(_overview(kept, "ru/")) == 2   # the mark's name and tooltip
+    assert (kept / "ru/index.html").read_bytes() == (fresh / "ru/index.html").read_bytes()
     _edit(src)
     assert build_site(src, kept, memo=memo).ok and build_site(src, fresh, use_cache=False).ok
     assert _notes(_overview(kept, "ru/")) == 3 and _notes(_legend(kept, "ru/") + _filters(kept, "ru/")) == 3
