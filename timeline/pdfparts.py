@@ -50,6 +50,21 @@ def _pdf_date(edition: str | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
+@contextlib.contextmanager
+def _fonts_undated():
+    """fontTools dates each font WeasyPrint subsets into the PDF (its head table's `modified`) by the
+    clock, unless SOURCE_DATE_EPOCH is set: the same content gave other bytes a second later. Unset, it
+    is 0 (1970) while a PDF is written."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = "0"
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -266,7 +281,7 @@ def _typeset(split: _Split, index: int, page: Path, paper: str, variant: str,
         meta.authors = list(dict.fromkeys(meta.authors))
         meta.created = meta.modified = _pdf_date(meta.created)
         meta.custom = {}
-        with _richer_tags():
+        with _richer_tags(), _fonts_undated():
             data = document.write_pdf(pdf_identifier=True, pdf_variant=variant, pdf_tags=True)
     finally:
         logger.removeHandler(collect)
@@ -329,4 +344,5 @@ def _stamps(split: _Split, page: Path, paper: str, first: int, count: int) -> by
     css = (f"@page {{ size: {PAPER[paper]}; background: none !important; }}"
            f"@page :first {{ counter-reset: page {first}; @bottom-center {{ content: counter(page) !important; }} }}"
            "html, body, main { background: none !important; }")
-    return html.write_pdf(stylesheets=[weasyprint.CSS(string=css)])
+    with _fonts_undated():
+        return html.write_pdf(stylesheets=[weasyprint.CSS(string=css)])
