@@ -296,5 +296,5 @@ def test_an_access_date_and_a_charts_date_take_a_translations_format_form_too(mo
     monkeypatch.setattr(chartwords, "texts", lambda code: SimpleNamespace(
         gettext=lambda m: "{title}, {date:format}" if m == chartwords.MARK else m))
     entry = SimpleNamespace(event=SimpleNamespace(title="Осада", significance="minor"), date_display="январь 1967 г.",
-                            themes=[])
+                            themes=[], stale=frozenset())
     assert chartwords.mark_label(entry, "ru") == "Осада, январь 1967 г."

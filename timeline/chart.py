@@ -19,12 +19,11 @@ from markupsafe import Markup, escape
 
 from . import urls
 from .chartwords import (DECADES_TITLE, EVENTS, ERAS, OVERVIEW_TITLE, count as _count, decade_bar, decades_desc,
-                         mark_label, texts as _texts)
+                         era_band, mark_label, texts as _texts)
 from .chartlayout import PAD_X, Rows, Scale, pack, short_title, year_position
 from .dates import decade_label
 from .incremental import Memo, Stage, digest
 from .index import Timeline
-from .printview import era_heading
 
 # Sizes in viewBox units. The overview is drawn 1000 units wide and never shown narrower than 1000 px
 # (narrow screens scroll it sideways), so a unit is at least a pixel: text stays readable and every
@@ -96,10 +95,11 @@ def overview(tl: Timeline, root: str = "", entries: list | None = None) -> str:
 
 
 def _era_band(i: int, era, label_y: float, left: float, x, band_top: float, axis_y: float, code: str) -> str:
-    """One era's band, with its label at label_y (marked lang="en" where it is not yet translated)."""
+    """One era's band, with its label at label_y (marked lang="en" where it is not yet translated) and
+    its heading as its tooltip (chartwords.era_band)."""
     x0, x1 = x(era.start), x(era.end + 1)
     lang = ' lang="en"' if "label" in era.english else ""
-    return (f'<g class="era-band"{lang}><title>{escape(era_heading(era, code))}</title>'
+    return (f'<g class="era-band"{lang}><title>{escape(era_band(era, code))}</title>'
             f'<rect class="band band-{i % 2}" x="{_n(x0)}" y="{_n(band_top)}" width="{_n(x1 - x0)}" '
             f'height="{_n(axis_y - band_top)}" fill="currentColor" fill-opacity="{0.04 if i % 2 else 0.1}"/>'
             f'<line class="era-tick" x1="{_n(x0)}" x2="{_n(x0)}" y1="{_n(label_y + 3)}" y2="{_n(axis_y)}" '
@@ -327,10 +327,11 @@ def home(tl: Timeline, root: str = "", entries: list | None = None, memo: Memo |
     entries = list(tl.entries if entries is None else entries)
     rows = decade_counts(tl)
     anchors = decade_anchors(entries)
-    # What the overview reads: the span, the eras, and of each mark its event, date and themes.
+    # What the overview reads: the span, the eras, and of each mark its event, date and themes (and
+    # whether its title is stale: the same words then carry a note).
     shown = digest(site.span_start, site.span_end, site.eras, root, *(
         (e.id, e.event.title, e.event.date, e.event.end, e.event.significance, e.date_display,
-         tuple((t.label, t.colour) for t in e.themes)) for e in entries))
+         "title" in e.stale, tuple((t.label, t.colour) for t in e.themes)) for e in entries))
     marks = memo.get(OVERVIEW, (site.language, root), shown, lambda: Markup(overview(tl, root, entries)))
     bars = memo.get(DECADES, site.language, digest(site.themes, rows, anchors), lambda: Markup(decades(tl, rows, anchors)))
     listed: dict[int, int] = {}

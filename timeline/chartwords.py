@@ -1,12 +1,15 @@
 """The charts' words for screen readers (titles, descriptions, each mark's and bar's name) in the page's
-language, from the engine's catalog (timeline/locale/<locale>/LC_MESSAGES/timeline.po)."""
+language, from the engine's catalog (timeline/locale/<locale>/LC_MESSAGES/timeline.po). A name that
+shows a translated title or label whose English changed since is followed by the lists' note (plain
+text: it is an aria-label and a tooltip)."""
 
 from __future__ import annotations
 
 from .catalogs import N_, NP_, engine
 from .dateforms import Forms
 from .dates import decade_label
-from .printview import joined
+from .printview import era_heading, joined
+from .transstamp import STALE, noted
 
 OVERVIEW_TITLE = N_("Overview of {events}, {start}–{end}, in {eras}")
 EVENTS, ERAS, DECADE_COUNT = NP_("{count} event", "{count} events"), NP_("{count} era", "{count} eras"), \
@@ -33,9 +36,16 @@ def mark_label(entry, code: str = "en") -> str:
     _ = texts(code).gettext
     significance = entry.event.significance
     # The date is written as the list writes it, in one form: a translation's {date:format} gets it too.
-    return _(MARK).format(title=entry.event.title, date=Forms(entry.date_display, entry.date_display),
+    name = _(MARK).format(title=entry.event.title, date=Forms(entry.date_display, entry.date_display),
                           themes=joined([t.label for t in entry.themes], code),
                           significance=_(SIGNIFICANCE[significance]) if significance in SIGNIFICANCE else significance)
+    # A stale title is noted as the lists note it; its themes' labels are not, as no list notes them.
+    return noted(name, "title" in entry.stale, _(STALE))
+
+
+def era_band(era, code: str = "en") -> str:
+    """An era's band's tooltip: its heading (label and years), noted where the label is stale."""
+    return noted(era_heading(era, code), "label" in era.stale, texts(code).gettext(STALE))
 
 
 def decades_desc(rows, code: str) -> str:
@@ -49,6 +59,8 @@ def decades_desc(rows, code: str) -> str:
 
 def decade_bar(row, themes, code: str) -> str:
     """A decade's bar: its events, and how many under each theme ("1850s: 3 events (Trade 2, Diplomacy 1)")."""
-    detail = joined([f"{t.label} {c}" for t, c in zip(themes, row.counts) if c], code)
-    return texts(code).gettext(DECADE_BAR).format(decade=decade_label(row.decade, code),
-                                                  events=count(code, EVENTS, row.total), detail=detail)
+    named = [(t, c) for t, c in zip(themes, row.counts) if c]
+    detail = joined([f"{t.label} {c}" for t, c in named], code)
+    return noted(texts(code).gettext(DECADE_BAR).format(decade=decade_label(row.decade, code),
+                                                        events=count(code, EVENTS, row.total), detail=detail),
+                 any("label" in t.stale for t, _ in named), texts(code).gettext(STALE))

@@ -16,6 +16,7 @@ from .index import Timeline
 from .incremental import Memo, Stage, digest
 from .catalogs import N_
 from .feeds import STALE, feed, robots, sitemap
+from .transstamp import noted
 from .pages import Limits, edition
 
 RECORDS = Stage("exports.record")   # (export's path, first event id) -> a stretch of records, as JSON
@@ -192,7 +193,8 @@ def timelinejs(tl: Timeline, memo: Memo | None = None, prefix: str = "", more: s
     """TimelineJS3's JSON format. TimelineJS puts headline, display_date and group into the page as
     HTML, so those plain-text fields are escaped here; text.text is the already sanitised summary,
     with stale (the note, translated) after a stale headline or summary, as the title slide's text
-    (the subtitle) after a stale site title or subtitle and an era's headline after its stale label.
+    (the subtitle) after a stale site title or subtitle and an era's headline after its stale label;
+    a group (plain text) is noted after a stale theme label.
     prefix: the folder of the timeline's language ("" the default); more: its link's text, translated."""
     def parts(d):
         return dict(zip(("year", "month", "day"), d.known))
@@ -205,9 +207,12 @@ def timelinejs(tl: Timeline, memo: Memo | None = None, prefix: str = "", more: s
         if base:
             link = base + urls.folder_url(prefix + urls.path("event", ev.id))
             text += f' <a href="{html.escape(link)}">{html.escape(more)}</a>'
+        # TimelineJS strips a group of markup: a stale theme label is noted in plain text, the same for
+        # each of the theme's events, which stay one group.
+        group = e.themes[0]
         item = {"unique_id": ev.id, "start_date": parts(ev.date), "display_date": html.escape(e.date_display),
                 "text": {"headline": html.escape(ev.title), "text": text},
-                "group": html.escape(e.themes[0].label)}
+                "group": html.escape(noted(group.label, "label" in group.stale, stale))}
         if ev.end:
             item["end_date"] = parts(ev.end)
         return item

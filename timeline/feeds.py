@@ -12,15 +12,12 @@ import os
 import uuid
 
 from . import urls
-from .catalogs import N_
 from .dates import epoch_moment
 from .index import Timeline
 from .pages import edition
+from .transstamp import STALE, noted
 
 FEED_SIZE = 50
-# After a translated text whose English changed since (transstamp), as the lists say it: the feeds',
-# timelinejs.json's and the other exports' note of a stale translation.
-STALE = N_("The English has changed since this was translated.")
 
 
 # As xml.sax.saxutils has them, which is not imported for two functions: it pulls in urllib and
@@ -55,16 +52,19 @@ def feed(tl: Timeline, environ=None, prefix: str = "", stale: str = STALE) -> by
     means latest in history first: the FEED_SIZE latest events of the timeline, latest at the top.
     prefix: the folder of the timeline's language, where its feed lives ("" the default); stale: the
     sentence after the summary of an entry whose translated title or summary is stale, translated (and
-    after the subtitle when the site's translated title or subtitle is)."""
+    after the subtitle when the site's translated title or subtitle is, and after a category's label
+    when the theme's translated label is)."""
     site, base = tl.site, tl.site.base_url and tl.site.base_url + prefix
     updated = updated_date(tl, environ) + "T00:00:00Z"
     # Without base_url there is no URL to use as an id; a name-based UUID is stable across builds, and
     # across a title's typography: which dash joins its years (1689–2025, 1689—2025) is not a new title,
     # and a new id would show every entry to feed readers again.
     namespace = uuid.uuid5(uuid.NAMESPACE_URL, "timeline:" + site.title.translate(_DASHES))
-    themes = {t.id: t for t in site.themes}
+    # A category's label is plain text (RFC 4287 4.2.2.3): a stale theme label is noted after a space, as
+    # the subtitle is; its term, the theme's id, stays as it is, so a reader groups the entries as before.
+    labels = {t.id: noted(t.label, "label" in t.stale, stale) for t in site.themes}
     # A reader shows the feed's title and subtitle together: the note of either's stale translation follows both.
-    subtitle = (f"{site.subtitle} {stale}" if site.subtitle else stale) if site.stale else site.subtitle
+    subtitle = noted(site.subtitle, site.stale, stale)
     entries = []
     for e in reversed(tl.entries[-FEED_SIZE:]):
         path = urls.path("event", e.id)
@@ -72,7 +72,7 @@ def feed(tl: Timeline, environ=None, prefix: str = "", stale: str = STALE) -> by
         # An entry's id never changes (RFC 4287): that of its first address, the first former id listed.
         first = e.event.aliases[0] if e.event.aliases else e.id
         ident = (base + urls.folder_url(urls.path("event", first)) if base else uuid.uuid5(namespace, first).urn)
-        cats = "".join(f"<category term={quoteattr(t)} label={quoteattr(themes[t].label)}/>" for t in e.event.themes)
+        cats = "".join(f"<category term={quoteattr(t)} label={quoteattr(labels[t])}/>" for t in e.event.themes)
         entries.append(
             f"<entry><title>{xml_escape(e.event.title)}</title><id>{xml_escape(ident)}</id>"
             f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(link)}/><updated>{updated}</updated>"

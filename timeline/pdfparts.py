@@ -50,6 +50,21 @@ def _pdf_date(edition: str | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
+@contextlib.contextmanager
+def _fonts_undated():
+    """fontTools dates each font WeasyPrint subsets into the PDF (its head table's `modified`) by the
+    clock, unless SOURCE_DATE_EPOCH is set: the same content gave other bytes a second later. Unset, it
+    is 0 (1970) while a PDF is written."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = "0"
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -142,6 +157,10 @@ _BODY_PART = re.compile(r'<section class="(?:print-era|print-bibliography)"')
 _EVENT = re.compile(r'<article class="print-event\b')
 _ERA_HEADING = re.compile(r'<h2 class="era-heading"[^>]*>(.*?)</h2>', re.DOTALL)
 _TOC_LINK = re.compile(r'(<a href="#([^"]+)")(>)')
+# A contents line noted as translated from an English that has changed since (partials/print_toc_*.html):
+# the heading it links to, and the note.
+_TOC_NOTED = re.compile(r'<a href="#([^"]+)"[^>]*>(?:(?!<a ).)*?</a>'
+                        r'<br><small class="event-stale-inline">([^<]*)</small>', re.DOTALL)
 
 
 @dataclass
@@ -151,6 +170,23 @@ class _Split:
     parts: list[str]            # the front matter (title page, contents), then the body's parts
     carried: dict = field(default_factory=dict)  # part index -> the era heading it continues
     whole: bool = False         # one part, the page as it is (no joining)
+    bookmarks: str | None = None  # the style of the noted headings' bookmarks (_noted_bookmarks), once made
+
+
+def _noted_bookmarks(front: str) -> str:
+    """A bookmark is its heading's words (print.css: content(text)); that of a heading whose contents
+    line is noted as a stale translation has the note too, after a space, as plain text has it
+    (transstamp.noted): the outline says what the printed contents say."""
+    return "".join(f"{_css_id(html_unescape(anchor))} {{ bookmark-label: content(text) "
+                   f"{_css_string(' ' + html_unescape(note))} !important; }}"
+                   for anchor, note in _TOC_NOTED.findall(front))
+
+
+def _css_id(name: str) -> str:
+    # An id selector (which WeasyPrint looks up, where it would try [id=...] on every element): each
+    # character but an ASCII letter, digit, - or _ escaped, and a first digit.
+    return "#" + "".join(c if c.isascii() and (c.isalpha() or c in "-_" or c.isdigit() and i) else f"\\{ord(c):x} "
+                         for i, c in enumerate(name))
 
 
 def _split(text: str) -> _Split:
@@ -210,7 +246,9 @@ def _typeset(split: _Split, index: int, page: Path, paper: str, variant: str,
     matter, each contents entry's page (anchor -> number); without, a placeholder of three digits."""
     weasyprint = _weasyprint()
     body = split.parts[index]
-    styles = [f"@page {{ size: {PAPER[paper]}; }}"]
+    if split.bookmarks is None:
+        split.bookmarks = _noted_bookmarks(split.parts[0])
+    styles = [f"@page {{ size: {PAPER[paper]}; }}"] + ([split.bookmarks] if split.bookmarks else [])
     if not split.whole and index == 0:
         styles.append(_FRONT_CSS)
         body = _TOC_LINK.sub(lambda m: f'{m[1]} data-page="{(numbers or {}).get(m[2], 999)}"{m[3]}', body)
@@ -243,7 +281,7 @@ def _typeset(split: _Split, index: int, page: Path, paper: str, variant: str,
         meta.authors = list(dict.fromkeys(meta.authors))
         meta.created = meta.modified = _pdf_date(meta.created)
         meta.custom = {}
-        with _richer_tags():
+        with _richer_tags(), _fonts_undated():
             data = document.write_pdf(pdf_identifier=True, pdf_variant=variant, pdf_tags=True)
     finally:
         logger.removeHandler(collect)
@@ -306,4 +344,5 @@ def _stamps(split: _Split, page: Path, paper: str, first: int, count: int) -> by
     css = (f"@page {{ size: {PAPER[paper]}; background: none !important; }}"
            f"@page :first {{ counter-reset: page {first}; @bottom-center {{ content: counter(page) !important; }} }}"
            "html, body, main { background: none !important; }")
-    return html.write_pdf(stylesheets=[weasyprint.CSS(string=css)])
+    with _fonts_undated():
+        return html.write_pdf(stylesheets=[weasyprint.CSS(string=css)])

@@ -10,10 +10,14 @@ import unicodedata
 
 import yaml
 
+from .catalogs import N_
 from .diagnostics import Report, excerpt
 from .languages import kind_of
 
 KEY = "english"
+# After a translated text whose English changed since, as the lists say it (partials/macros.html): the
+# note the exports, the feeds and the charts give, translated.
+STALE = N_("The English has changed since this was translated.")
 PART = 4                                  # hex digits per text: an event's three make the 12 of its digest
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 # What the page shows the same whichever is typed: the quotes and dashes Markdown's smart punctuation
@@ -88,3 +92,12 @@ def check(doc, data: dict, rel: str, line, english: dict, translated, report: Re
     current = english_digest(english.values())
     record = recorded(doc, data, rel, line, current, report, kind, at)
     return record is not None, stale(record, current, tuple(english), translated, rel, line, report, kind, at)
+
+
+def noted(text: str, stale, note: str) -> str:
+    """Plain text where no markup can go (a tooltip, an aria-label, an <option>, a feed's category,
+    a TimelineJS group): when stale (a text it shows is translated from an English changed since),
+    the note (STALE, translated) follows it after a space, as it follows the feed's subtitle."""
+    if not stale:
+        return text
+    return f"{text} {note}" if text else note
