@@ -327,6 +327,39 @@ def test_moderate_aliases_are_allowed():
     assert doc.data["author"] == [{"family": "Mancall", "given": "Mark"}] * 2
 
 
+@pytest.mark.parametrize("text", [
+    "title: T\ndate: '1700'\nthemes: [a, b]\nnames: {zh: 条约}\nsummary: >\n  folded\n  text\n",
+    "a: 1\nb: -2\nc: 1.5\nd: yes\ne: ~\nf: ''\n1: one\nfalse: no\n~: n\ng: [1, [2, {h: i}]]\n",
+    "a: 1\na: 2\nb: {c: 3, c: 4}\n",                                       # repeated keys: the last wins
+    "base: &b {x: 1}\nuse: {<<: *b, y: 2}\nboth: [*b, *b]\n",              # aliases and a merge key
+    "a: {<<: {x: 1}, x: 2}\nb: {<<: [{y: 1}, {y: 2, z: 3}]}\n=: v\n",
+    "a: !!str 5\nb: !!int 7\nc: !!float 1.5\nd: !!null ''\ne: !!bool true\n",
+])
+def test_yaml_data_is_as_pyyamls_own_constructor_makes_it(text):
+    loader = yamlfile._Loader(text)
+    try:
+        expected = loader.get_single_data()
+    finally:
+        loader.dispose()
+    data = yamlfile.parse(text).data
+    assert data == expected and repr(data) == repr(expected)
+    if "both" in data:   # an alias is one object wherever it is used, as PyYAML makes it
+        assert data["both"][0] is data["both"][1]
+
+
+@pytest.mark.parametrize("text, says", [
+    ("a: !!int 0x1A\n", "!!int of a number not written plainly"),
+    ("a: !!binary aGk=\n", "YAML tag !!binary is not allowed"),
+    ("a: {<<: 5}\n", "expected a mapping or list of mappings for merging"),
+    ("? [a]\n: b\n", "found unhashable key"),
+    ("a: !!str [1]\n", "expected a scalar node"),
+])
+def test_yaml_a_plain_reader_refuses_is_refused_with_its_line(text, says):
+    with pytest.raises(yamlfile.YamlSyntaxError) as caught:
+        yamlfile.parse(text)
+    assert says in caught.value.message and caught.value.line is not None
+
+
 def test_an_unreadable_file_is_reported_in_check_and_build(site_dir, monkeypatch, capsys, tmp_path):
     from timeline.cli import main
     src = site_dir({EVENT: VALID})

@@ -403,3 +403,21 @@ def test_quotes_in_a_long_chinese_text_take_time_in_proportion_to_its_length():
         html = Renderer().render('他说"**你**"' * n + '""' * n, "zh-Hans")[0]
         assert html.startswith("<p>他说“<strong>你</strong>”他说“") and html.count("“") >= n
     assert growth(run, 2_000) < 8
+
+
+@pytest.mark.parametrize("text, at", [
+    ("intro\n\nmore [see [@a]](https://x.org/[@b])", 17),     # the link syntax after a line break
+    ('One.\n\nA <span title="[@a]">b</span>', 21),
+    ("One.\n\nTwo: ![map [@a]](https://example.org/m.png)", 17),
+    ("One.\n\nat www.example.org[@a] more.", 24),
+])
+def test_link_syntax_anywhere_in_a_text_has_its_citations_checked(text, at):
+    assert misplaced_citation(text)[0] == at
+
+
+@pytest.mark.parametrize("lead", ["", "A first line.\n", "One.\n\nTwo,\nthree.\n"])
+def test_markdown_nested_too_deep_is_found_on_whichever_line_it_starts(lead):
+    for deep in ("> " * 33 + "x", "- " * 33 + "x", "1. " * 33 + "x", "  " + "> - " * 17 + "x"):
+        found = unshowable(lead + deep + "\nthe end")
+        assert found is not None and found[0] == len(lead) and "nested more than 32" in found[1], (lead, deep)
+    assert unshowable(lead + "> " * 32 + "x\n" + "- " * 32 + "x") is None

@@ -241,8 +241,8 @@ _CLOSED = re.compile(r"(?:</(?:span|cite)>)+(”?)$")
 
 def _shown_end(text: str) -> str:
     """The end of a text as read, without the tags that close a title's language span and italics after its
-    last character (“<span lang="de">Wer ist er?</span>” ends in ?”)."""
-    return _CLOSED.sub(r"\1", text[-80:])
+    last character (“<span lang="de">Wer ist er?</span>” ends in ?”). Most end in no tag, and are not searched."""
+    return _CLOSED.sub(r"\1", text[-80:]) if text.endswith((">", ">”", ">\n", ">”\n")) else text[-80:]
 
 
 def _comma(text: str) -> str:

@@ -16,6 +16,7 @@ import yaml
 
 from .characters import bidi_at, refused_character
 from .diagnostics import excerpt
+from .yamldata import built
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: about 8 times faster
 
@@ -212,15 +213,16 @@ class Located:
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:])&[^\s\[\]{},]", re.M)
 
 
-def _check_size(root, text: str) -> None:
+def _check_size(root, text: str) -> bool:
     """Refuse nesting deeper than MAX_DEPTH and aliases that expand beyond MAX_VALUES values, before
-    anything walks the data (a dozen lines of aliases can stand for billions of values)."""
+    anything walks the data (a dozen lines of aliases can stand for billions of values). True: the
+    text has anchors, so perhaps aliases."""
     if root is None:
-        return
+        return False
     # An anchor needs an "&": most files have none, and the pattern tries every character (40 µs a file).
     if "&" in text and _ANCHOR.search(text):  # anchors, so perhaps aliases: count what they expand to
         _check_expansion(root)
-        return
+        return True
     # A tree: no more values than the text has characters; only its depth is left to check, level
     # by level (quick: this runs on every file).
     level, depth = [root], 1
@@ -234,6 +236,7 @@ def _check_size(root, text: str) -> None:
             elif type(node) is yaml.SequenceNode:
                 below.extend(child for child in node.value if type(child.value) is list)
         level, depth = below, depth + 1
+    return False
 
 
 def _check_bidi(text: str) -> None:
@@ -312,10 +315,10 @@ def parse(text: str) -> Located:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        _check_size(node, text)
+        aliased = _check_size(node, text)
         if node is not None and '"' in text and "\\" in text:   # escapes are only in double-quoted values
             _check_escapes(node)
-        data = loader.construct_document(node) if node is not None else None
+        data = built(loader, node, aliased) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise YamlSyntaxError(_explain(exc, mark, text),
