@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import re
 
-import cmarkgfm
 import nh3
 from cmarkgfm import cmark
 from cmarkgfm.cmark import Options
