@@ -170,8 +170,6 @@ def test_a_translated_label_of_site_yaml_written_as_markdown_is_a_warning_at_its
            "'mancall-1971' would be shown as typed" in err
 
 
-@pytest.mark.xfail(strict=True, reason="content/crosscheck (the lead's): an English event title is not checked "
-                                      "for a citation or Markdown link, which would be shown as typed")
 def test_an_english_title_written_as_markdown_is_a_warning_at_its_line(site_dir, capsys):
     src = site_dir()
     path = src / "events/1689-treaty-of-nerchinsk.yaml"
@@ -308,3 +306,20 @@ def test_old_style_january_1918_and_the_year_1918_are_still_old_style():
     allowed; so does 31 January 1918 O.S., the last Old Style day."""
     for text in ("1918-01", "1918", "1918-01-31"):
         assert not dates.julian_too_late(dates.parse(text, "julian")), text
+
+
+def test_an_english_title_with_a_markdown_link_and_a_page_description_with_a_citation_are_warnings(site_dir, capsys):
+    """Both were published as typed without a word; a title without either is not warned about."""
+    src = site_dir()
+    path = src / "events/1689-treaty-of-nerchinsk.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: Treaty of Nerchinsk", "title: '[Treaty](https://example.org) of Nerchinsk'"),
+                    encoding="utf-8")
+    about = src / "pages/about.md"
+    about.write_text(about.read_text(encoding="utf-8").replace("description: What this fixture is.",
+                                                               "description: 'See [@mancall-1971]'"), encoding="utf-8")
+    main(["check"])
+    err = capsys.readouterr().err
+    assert "1689-treaty-of-nerchinsk.yaml:1: title: warning: plain text: a Markdown link" in err
+    assert "pages/about.md:3: description: warning: plain text: the citation of 'mancall-1971'" in err
+    assert err.count("plain text") == 2

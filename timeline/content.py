@@ -24,7 +24,7 @@ from .incremental import Memo, Stage, digest
 from .markup import RAW_HTML, unshowable
 from .model import SIGNIFICANCE, Content, Event, Page, Site
 from .parallel import map_in_halves
-from .sitefile import load_places, load_site  # noqa: F401 - schema reads the site through content
+from .sitefile import load_places, load_site, plain_checks  # noqa: F401 - schema reads the site through content
 from .sourcefile import load_sources
 from .typography import quotes
 
@@ -243,7 +243,9 @@ def _event(f: YamlFile, eid: str, site: Site | None) -> Event | None:
         if node is not None and getattr(node, "style", None) == "|":
             lines[f"{key}:text"] = node.start_mark.line + 2
     # Titles are plain text, shown everywhere: typographic quotes here, as Markdown gets them from cmark.
-    return Event(eid, quotes(f.text(data.get("title"), ("title",))), start, end, tuple(themes), significance,
+    title = f.text(data.get("title"), ("title",))
+    plain_checks(f.report, f.rel, f.line(("title",)), "title", title)
+    return Event(eid, quotes(title), start, end, tuple(themes), significance,
                  f.text(data.get("summary"), ("summary",)), f.text(data.get("body"), ("body",)), names,
                  tuple(f.str_list(data.get("place"), ("place",))), tuple(f.str_list(data.get("sources"), ("sources",))),
                  tuple(f.str_list(data.get("related"), ("related",))), f.rel, lines, _aliases(f, eid, data.get("aliases")))
@@ -296,13 +298,7 @@ def _load_pages(src: Path, report: Report) -> list[Page]:
         f = YamlFile(rel, report, parsed, offset=1)
         if f.doc is None:
             continue
-        meta = f.mapping(f.doc.data or {}, (), PAGE_FIELDS, ("title",), what="front matter") or {}
-        order = meta.get("order", 100)
-        if type(order) is not int:
-            odd = isinstance(order, str) and re.fullmatch(r"[-+]?[0-9][0-9_]*", order.strip())
-            f.error(("order",), "expected a whole number" + (", written plainly (no leading zero, '+' or '_')"
-                                                              if odd else ""))
-            order = 100
+        title, description, order = _front_matter(f, rel, report)
         body_line = head.count("\n") + 4
         bad = unshowable(body)
         if bad is not None:
@@ -311,6 +307,20 @@ def _load_pages(src: Path, report: Report) -> list[Page]:
         raw = RAW_HTML.search(body)
         if raw:
             report.warning(rel, body_line + body.count("\n", 0, raw.start()), None, raw_html(raw))
-        pages.append(Page(slug, quotes(f.text(meta.get("title"), ("title",))), body,
-                          f.text(meta.get("description"), ("description",)), order, rel, body_line))
+        pages.append(Page(slug, quotes(title), body, description, order, rel, body_line))
     return pages
+
+
+def _front_matter(f: YamlFile, rel: str, report: Report) -> tuple[str, str, int]:
+    """A page's title, description (plain texts) and order."""
+    meta = f.mapping(f.doc.data or {}, (), PAGE_FIELDS, ("title",), what="front matter") or {}
+    order = meta.get("order", 100)
+    if type(order) is not int:
+        odd = isinstance(order, str) and re.fullmatch(r"[-+]?[0-9][0-9_]*", order.strip())
+        f.error(("order",), "expected a whole number" + (", written plainly (no leading zero, '+' or '_')"
+                                                          if odd else ""))
+        order = 100
+    title, description = f.text(meta.get("title"), ("title",)), f.text(meta.get("description"), ("description",))
+    for name, text in (("title", title), ("description", description)):
+        plain_checks(report, rel, f.line((name,)), name, text)
+    return title, description, order

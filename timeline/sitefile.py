@@ -72,7 +72,20 @@ def _plain(f: YamlFile, value, path: tuple) -> str:
     return quotes(text)
 
 
-MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")   # also translations.plain_checks
+MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
+
+
+def plain_checks(report: Report, rel: str, line, name: str, text: str) -> None:
+    """A title (an event's, a page's, their translations'), a description or a label of a translated
+    site.yaml is plain text, shown as typed everywhere (lists, feeds, the tab): a citation or a Markdown
+    link in it is a warning at its line, as in the English site.yaml (_plain)."""
+    citation = next(iter_citations(text), None)
+    if citation is not None:
+        report.warning(rel, line, name, f"plain text: the citation of '{excerpt(citation[1].key)}' would be shown "
+                                        "as typed; cite sources in an event's summary or body, or in a page")
+    elif MARKDOWN_LINK.search(text):
+        report.warning(rel, line, name, "plain text: a Markdown link would be shown as typed; give the address "
+                                        "alone, or put the link in a summary, body or page")
 
 
 def load_site(src: Path, report: Report, base_url: str | None) -> Site | None:

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from . import yamlfile
-from .citations import iter_citations
 from .diagnostics import Report, excerpt
 from .languages import kind_of, parse_yaml, shown_path, suggest, text_of
 from .markup import RAW_HTML, SHOWS_NO_TEXT, relative_link, shows_no_text, unshowable
+from .sitefile import plain_checks
 from .transcites import compare_citations
 from .transstamp import KEY as STAMP, check as check_stamp
 
@@ -152,20 +152,6 @@ def _markdown_checks(report: Report, rel: str, lines: dict, name: str, text: str
     relative = relative_link(text) if event else None
     if relative is not None:
         report.warning(rel, _line_at(lines, name, text, relative[0]), name, relative[1])
-
-
-def plain_checks(report: Report, rel: str, line, name: str, text: str) -> None:
-    """A title or a label of site.yaml is plain text, shown as typed everywhere (lists, feeds, the tab): a
-    citation or a Markdown link in it is a warning at its line, as in the English site.yaml (sitefile._plain)."""
-    from .sitefile import MARKDOWN_LINK
-
-    citation = next(iter_citations(text), None)
-    if citation is not None:
-        report.warning(rel, line, name, f"plain text: the citation of '{excerpt(citation[1].key)}' would be shown "
-                                        "as typed; cite sources in an event's summary or body, or in a page")
-    elif MARKDOWN_LINK.search(text):
-        report.warning(rel, line, name, "plain text: a Markdown link would be shown as typed; give the address "
-                                        "alone, or put the link in a summary, body or page")
 
 
 def read_event(path: str, english, glossary: Glossary, report: Report, memo, code: str = "en") -> EventText | None:

@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 from .diagnostics import Report, excerpt
 from .languages import kind_of, parse_yaml, shown_path, suggest, text_of
-from .translations import plain_checks
+from .sitefile import plain_checks
 from .transstamp import KEY as STAMP, check as check_stamp
 
 SITE_FIELDS = {"title", "subtitle", "themes", "eras"}
