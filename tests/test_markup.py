@@ -372,7 +372,9 @@ def test_a_quotation_mark_before_a_citation_closes_its_quotation(source, html):
 @pytest.mark.parametrize("source, language, html", [
     ('Он сказал "привет".', "ru", "Он сказал «привет»."),
     ('газета"Правда"', "ru", "газета«Правда»"),
-    ('"Он читал "Правду""', "ru", "«Он читал «Правду»»"),
+    ('"Он читал "Правду""', "ru", "«Он читал „Правду“»"),     # a quote inside a quote: „лапки“ (was «…«Правду»»)
+    ('Договор "о "Дружбе" и союзе".', "ru", "Договор «о „Дружбе“ и союзе»."),
+    ('"Он читал "Правду"". И "ещё".', "ru", "«Он читал „Правду“». И «ещё»."),
     ('Он сказал "привет" [@k].', "ru", "Он сказал «привет»\ue0000\ue001."),
     ('他说"你好"。', "zh-Hans", "他说“你好”。"),          # cmark: 他说”你好”。
     ('他说"**你好**"。', "zh-Hans", "他说“<strong>你好</strong>”。"),
@@ -421,3 +423,12 @@ def test_markdown_nested_too_deep_is_found_on_whichever_line_it_starts(lead):
         found = unshowable(lead + deep + "\nthe end")
         assert found is not None and found[0] == len(lead) and "nested more than 32" in found[1], (lead, deep)
     assert unshowable(lead + "> " * 32 + "x\n" + "- " * 32 + "x") is None
+
+
+def test_a_titles_quote_inside_a_quote_takes_the_languages_inner_form():
+    """Titles and labels (typography.quotes, plain text): «…„…“…» in Russian, “…‘…’…” in Chinese, where
+    the outer marks were written twice."""
+    from timeline.typography import quotes
+    assert quotes('Договор "о "Дружбе" и союзе"', "ru") == "Договор «о „Дружбе“ и союзе»"
+    assert quotes('关于 "他说 "你好" 的报道"', "zh-Hans") == "关于 “他说 ‘你好’ 的报道”"
+    assert quotes('"Дружба"', "ru") == "«Дружба»"

@@ -18,7 +18,7 @@ _OPENS_AFTER = set(" \t\n([{“‘«—–-/")
 
 
 def _quotes(text: str, pair: str = "") -> str:
-    out, opened = [], False
+    out, depth = [], 0
     for i, ch in enumerate(text):
         if ch not in "'\"":
             out.append(ch)
@@ -26,10 +26,11 @@ def _quotes(text: str, pair: str = "") -> str:
         before = out[-1] if out else ""
         after = text[i + 1] if i + 1 < len(text) else ""
         opening = (not before or before in _OPENS_AFTER) and after and not after.isspace()
-        if ch == '"':
-            if pair:   # a language's own form, the quotes opened and closed in turn (language_quotes)
-                opened = opening = _turned(opening, opened, before, after)
-            out.append((pair or "“”")[0 if opening else 1])
+        if ch == '"' and pair:   # a language's own form, the quotes opened and closed in turn (language_quotes)
+            mark, depth = _mark(_turned(opening, depth > 0, before, after), depth, pair)
+            out.append(mark)
+        elif ch == '"':
+            out.append("“" if opening else "”")
         elif opening and after.isdigit():
             out.append("’")   # an elision: '90s
         else:
@@ -163,7 +164,8 @@ def _outside_addresses(text: str, change) -> str:
 
 # The double quotes each language sets: Russian «ёлочки» (Мильчин и Чельцова, «Справочник издателя и
 # автора»), Chinese “” (GB/T 15834—2011, 引号).
-_DOUBLE = {"ru": "«»", "zh": "“”"}
+# A language's double quotes, then those inside them: Russian «…„…“…», Chinese “…‘…’…” (GB/T 15834—2011).
+_DOUBLE = {"ru": "«»„“", "zh": "“”‘’"}
 _TYPED = ("“", "”", "«", "»", "„")
 _BLOCK = re.compile(r"<(?:p|li|h[1-6]|td|th|blockquote|dd|dt)\b", re.IGNORECASE)
 _BLOCK_EDGE = re.compile(r"</?(?:p|li|h[1-6]|td|th|tr|blockquote|dd|dt|ul|ol|pre|table)\b|<br\b", re.IGNORECASE)
@@ -177,20 +179,30 @@ def language_quotes(html: str, source: str, own: str) -> str:
     pair = _DOUBLE.get(own.split("-")[0])
     if not pair or '"' not in source or any(q in source for q in _TYPED):
         return html
-    parts, verbatim, opened = _TAG.split(html), 0, False
+    parts, verbatim, depth = _TAG.split(html), 0, 0
     for i, part in enumerate(parts):
         if i % 2:
             tag = _VERBATIM.match(part)
             verbatim += (-1 if tag[1] else 1) if tag else 0
-            opened = opened and not _BLOCK.match(part)
+            depth = 0 if _BLOCK.match(part) else depth
         elif not verbatim and ("“" in part or "”" in part):
             chars = list(part)
             for at, char in enumerate(chars):
                 if char in "“”":
-                    opened = _turned(char == "“", opened, _shown(parts, i, at - 1, -2), _shown(parts, i, at + 1, 2))
-                    chars[at] = pair[0] if opened else pair[1]
+                    opens = _turned(char == "“", depth > 0, _shown(parts, i, at - 1, -2), _shown(parts, i, at + 1, 2))
+                    chars[at], depth = _mark(opens, depth, pair)
             parts[i] = "".join(chars)
     return "".join(parts)
+
+
+def _mark(opens: bool, depth: int, pair: str) -> tuple[str, int]:
+    """The mark of a double quote that opens or closes where `depth` quotes are open, and the depth after
+    it: a quote inside a quote in the language's inner form (pair: _DOUBLE's; «о «Дружбе» и союзе» was
+    written with the outer marks twice)."""
+    if opens:
+        return pair[2 if depth else 0], depth + 1
+    depth = max(depth - 1, 0)
+    return pair[3 if depth else 1], depth
 
 
 def _turned(opening: bool, opened: bool, before: str, after: str) -> bool:
