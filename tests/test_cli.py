@@ -63,7 +63,7 @@ def test_new_scaffolds_an_event_that_check_then_explains(site_dir, capsys):
     # The scaffold is not yet valid: it has no summary and no source, and check says so.
     assert main(["check"]) == 1
     err = capsys.readouterr().err
-    assert "1727-treaty-of-bura.yaml" in err and "missing required field 'summary'" in err
+    assert "1727-treaty-of-bura.yaml" in err and "required field 'summary' is empty" in err   # summary: "" (was 'missing')
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -50,7 +50,7 @@ EXPECTED = [
     "F:23: lines[0].segments[1].why: a stretch not drawn says why ('why'), or gives follows, from and to",
     "F:25: lines[0].segments[2].to: missing required field 'to' (a drawn stretch gives follows, from and to)",
     "F:32: lines[1].colour: unknown field",
-    "F:33: lines[1].segments: missing required field 'segments'",
+    "F:33: lines[1].segments: required field 'segments' is empty",   # segments: [] (was 'missing')
 ]
 
 

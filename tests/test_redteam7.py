@@ -323,3 +323,16 @@ def test_an_english_title_with_a_markdown_link_and_a_page_description_with_a_cit
     assert "1689-treaty-of-nerchinsk.yaml:1: title: warning: plain text: a Markdown link" in err
     assert "pages/about.md:3: description: warning: plain text: the citation of 'mancall-1971'" in err
     assert err.count("plain text") == 2
+
+
+def test_an_empty_required_field_is_called_empty_and_a_yes_no_value_is_named_as_one(site_dir, capsys):
+    """A scaffold's `themes: []` was 'missing required field' though the field is there; `title: yes` was
+    'got 'True'', which YAML made of what was typed."""
+    src = site_dir()
+    path = src / "events/1689-treaty-of-nerchinsk.yaml"
+    text = path.read_text(encoding="utf-8").replace("title: Treaty of Nerchinsk", "title: yes")
+    path.write_text(text.replace("themes: [territory, diplomacy]", "themes: []"), encoding="utf-8")
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert "themes: required field 'themes' is empty" in err and "missing required field 'themes'" not in err
+    assert "title: expected text, got true (YAML reads an unquoted yes, no, on, off, true or false so" in err

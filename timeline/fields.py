@@ -157,9 +157,9 @@ class YamlFile:
             if key not in allowed:
                 self.error(path + (key,), f"unknown field{suggest(key, allowed)}")
         for key in required:
-            if value.get(key) in (None, "", []):  # an empty one is named at its own line
-                self.error(path + (key,) if key in value else path, f"missing required field '{key}'",
-                           field=dotted(path + (key,)))
+            if value.get(key) in (None, "", []):  # an empty one is named at its own line, as empty
+                self.error(path + (key,) if key in value else path, f"missing required field '{key}'" if key not in value
+                           else f"required field '{key}' is empty", field=dotted(path + (key,)))
         return value
 
     def text(self, value, path: tuple, required=False) -> str:
@@ -209,6 +209,8 @@ def kind_of(value) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, bool):   # what was typed is gone: yes, on and true all read as True ('True' said nothing of it)
+        return f"{str(value).lower()} (YAML reads an unquoted yes, no, on, off, true or false so: put text in quotes)"
     return f"text '{excerpt(value)}'" if isinstance(value, str) else f"'{excerpt(value)}'"
 
 
