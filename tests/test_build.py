@@ -113,8 +113,8 @@ def test_template_error_is_a_diagnostic_not_a_traceback(site_dir, tmp_path, caps
     ("base.html", "</main>", "{{ nosuchvar }}</main>", "UndefinedError: 'nosuchvar' is undefined"),
     ("base.html", "</main>", "{{ 1 // 0 }}</main>", "ZeroDivisionError"),
     ("404.html", "{% block main %}", "{% block main %}{% include '404.html' %}", "includes itself"),
-    ("partials/macros.html", "</time>{% endif %}{% endmacro %}", "</time>{{ date_tag(entry) }}{% endif %}{% endmacro %}",
-     "macro calls itself without end"),
+    ("partials/macros.html", "{% macro significance_label(value) %}",
+     "{% macro significance_label(value) %}{{ significance_label(value) }}", "macro calls itself without end"),
 ])
 def test_a_template_that_fails_as_it_renders_is_named_with_its_line(site_dir, tmp_path, capsys, name, before, wrong,
                                                                      says):

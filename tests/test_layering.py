@@ -61,7 +61,7 @@ STAGES = [
     {"markup", "fields", "sitefile", "sourcefile", "crosscheck", "content", "places", "treaties", "sources", "schema",
      "languages", "transcites", "transstamp", "transsite", "translations", "transfiles", "i18n", "cite"},
     {"chartlayout", "chartwords", "index", "localize", "chart", "printview", "maps"},
-    {"pretranslate", "escaping", "calls", "compiled", "templating", "templatecheck", "marks", "fragments", "pages", "render", "feeds", "exports", "citestyles",
+    {"pretranslate", "escaping", "calls", "macros", "compiled", "templating", "templatecheck", "marks", "fragments", "pages", "render", "feeds", "exports", "citestyles",
      "aliases"},
     {"outfolder", "outlist", "writer", "build", "links", "linkhosts", "linknames", "linkcheck"},
     {"pdfnotes", "pdfparts", "pdfjoin", "pdf", "serve", "newevent", "cli", "__main__", "__init__"},

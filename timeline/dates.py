@@ -68,10 +68,12 @@ class HistDate:
         y, m, d = self.gregorian
         return (y,) if self.calendar == "julian" and not d else tuple(p for p in (y, m, d) if p)
 
-    @property
+    @cached_property
     def datetime(self) -> str:
         """The Gregorian ISO 8601 form without the qualifier, as HTML's <time datetime> takes it (see known)."""
-        return "-".join(f"{p:0{4 if i == 0 else 2}d}" for i, p in enumerate(self.known))
+        # Cached: an event's page and its list items and print part read it half a dozen times.
+        known = self.known
+        return f"{known[0]:04d}" + "".join(f"-{p:02d}" for p in known[1:]) if known else ""
 
     def span_ends(self, end: HistDate | None, code: str) -> tuple[str, str, str] | None:
         """For a template: this date's span to end, cut into (start, dash, end) where it writes each end whole."""

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from . import calls, catalogs, compiled, escaping, jsonld, maps, places, pretranslate, printview, yamlfile
+from . import calls, catalogs, compiled, escaping, jsonld, macros, maps, places, pretranslate, printview, yamlfile
 from .catalogs import N_
 from .incremental import Memo, Stage, digest
 from .index import language_name
@@ -167,6 +167,10 @@ def _make(templates: Path, keep_compiled: bool, code: str, how: str) -> jinja2.E
     env.filters["place_names"] = lambda found: places.names(found, code)
     env.filters["place_parts"] = lambda found: places.parts(found, code)
     env.filters["language_name"] = lambda name: texts.gettext(language_name(name))
+    env.filters["long_date"] = macros.long_date
+    # partials/macros.html exports these under its macros' names (see macros).
+    env.globals.update(theme_list=macros.theme_list, date_tag=macros.date_tag, english=macros.english,
+                       marked=macros.marked(env.getitem), place_names=macros.placed(code))
     return env
 
 
