@@ -206,6 +206,8 @@ def test_a_label_falling_behind_between_two_builds_marks_the_charts_and_filters_
     assert build_site(src, kept, memo=memo).ok and build_site(src, fresh, use_cache=False).ok
     assert _notes(_overview(kept, "ru/")) == 2   # the mark's name and tooltip
     assert (kept / "ru/index.html").read_bytes() == (fresh / "ru/index.html").read_bytes()
+    kyakhta = f"ru/events/{KYAKHTA}/index.html"   # its previous event's title fell behind: its link says so
+    assert NOTE["ru"] in _read(kept, kyakhta) and (kept / kyakhta).read_bytes() == (fresh / kyakhta).read_bytes()
     _edit(src)
     assert build_site(src, kept, memo=memo).ok and build_site(src, fresh, use_cache=False).ok
     assert _notes(_overview(kept, "ru/")) == 3 and _notes(_legend(kept, "ru/") + _filters(kept, "ru/")) == 3
@@ -247,3 +249,30 @@ def test_the_pdfs_bookmarks_note_what_its_contents_note_and_its_title_is_the_tit
     assert _notes("".join(_outline(tmp_path / "zh.pdf"))) == 0
     with pikepdf.open(tmp_path / "ru.pdf") as doc:
         assert str(doc.open_metadata()["dc:title"]) == "Тестовая хронология"
+
+
+def _neighbours(out, folder: str, event: str) -> tuple[str, str]:
+    page = _read(out, f"{folder}events/{event}/index.html")
+    related = re.search(r'<section class="related".*?</section>', page, re.S)
+    return re.search(r'<nav class="prev-next".*?</nav>', page, re.S).group(0), related.group(0) if related else ""
+
+
+def test_an_event_pages_previous_next_and_related_links_mark_a_stale_title(tmp_path):
+    """Kyakhta's page links back to Nerchinsk (previous, and related here), whose Russian title is stale:
+    its list entries were marked, its links on other event pages were not."""
+    src = _source(tmp_path, stale=True)
+    kyakhta = src / "events" / f"{KYAKHTA}.yaml"
+    kyakhta.write_text(kyakhta.read_text(encoding="utf-8") + f"related: [{NERCHINSK}]\n", encoding="utf-8")
+    assert build_site(src, tmp_path / "out").ok
+    nav, related = _neighbours(tmp_path / "out", "ru/", KYAKHTA)
+    assert INLINE.format(NOTE["ru"]) + "</a>" in nav and nav.count(NOTE["ru"]) == 1
+    assert related.count(INLINE.format(NOTE["ru"])) == 1
+    for folder in ("zh/", ""):   # the Chinese caught up; English has nothing to be behind
+        nav, related = _neighbours(tmp_path / "out", folder, KYAKHTA)
+        assert _notes(nav + related) == 0
+
+
+def test_current_translations_put_no_note_by_previous_and_next_links(out, current):
+    for root, folder in _others(out, current):
+        nav, related = _neighbours(root, folder, KYAKHTA)
+        assert _notes(nav + related) == 0
