@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from support import ROOT
-from timeline import build, parallel, writer
+from timeline import build, exchange, parallel, writer
 from timeline.build import build_site, inputs_digest
 from timeline.cli import main
 
@@ -403,14 +403,14 @@ def test_a_write_that_fails_part_way_says_the_output_is_incomplete(site_dir, tmp
     assert build_site(src, out).ok
     _retitle(src, "A new title")  # every page changes
     assert build_site(src, fresh).ok
-    replace = os.replace
+    replace = exchange.replace   # what moves each changed file in
 
     def denied_in_one_folder(source, target, *args, **kwargs):
         if f"{os.sep}events{os.sep}1689-treaty-of-nerchinsk{os.sep}" in str(target):
             raise PermissionError(errno.EACCES, "Permission denied", str(target))
         return replace(source, target, *args, **kwargs)
 
-    monkeypatch.setattr(os, "replace", denied_in_one_folder)
+    monkeypatch.setattr(exchange, "replace", denied_in_one_folder)
     assert main(["build", "--src", str(src), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert "left unchanged" not in err
@@ -419,7 +419,7 @@ def test_a_write_that_fails_part_way_says_the_output_is_incomplete(site_dir, tmp
     # The diagnostic names the file that failed, once (it read 'out: out/events/…: Permission denied').
     first = err.splitlines()[0]
     assert first.startswith(f"{out}/events/1689-treaty-of-nerchinsk/") and first.count(str(out)) == 1, first
-    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(exchange, "replace", replace)
     again = build_site(src, out)
     assert again.ok and not again.reused
     assert _tree(out) == _tree(fresh)

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
-from . import __version__, memofolders, memokey, parallel
+from . import __version__, exchange, memofolders, memokey, parallel
 from .incremental import Memo, Record, Stage, RecordUnpickler
 
 
@@ -262,7 +262,7 @@ def _write(folder: Path, name: str, value, values: bytes = b"") -> None:
         with open(fd, "wb") as handle:
             handle.write(b"".join([_header(), memokey.signature(key, _named(name), body), b"%d\n" % len(body), body,
                                    values]))
-        os.replace(tmp, os.path.join(folder, name))
+        exchange.replace(tmp, os.path.join(folder, name))
     except OSError:
         try:
             os.unlink(tmp)

@@ -17,6 +17,8 @@ import stat
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import exchange
+
 MARKER = ".timeline-build"
 LOCK = ".timeline-build.lock"
 STAGING = ".timeline-staging-"  # prefix of a build's staging folder inside the output
@@ -191,7 +193,7 @@ def write_record(out: Path, record: dict) -> None:
     remove(tmp)
     with open(tmp, "x", encoding="utf-8") as handle:  # "x": never through a link planted there
         handle.write(json.dumps(record, sort_keys=True) + "\n")
-    os.replace(tmp, os.path.join(out, MARKER))
+    exchange.replace(tmp, os.path.join(out, MARKER))
 
 
 def stat_tree(out: Path, paths) -> dict[str, list[int]]:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from . import outlist, parallel
+from . import exchange, outlist, parallel
 from .outfolder import (LOCK, MARKER, NOTE, STAGING, OutputRefused, check_apart,  # noqa: F401
                         check_target, locked, own, record_extra, remove, stat_tree, write_record)
 from .outlist import unchanged  # noqa: F401
@@ -264,7 +264,7 @@ class Writer:
                 name = self._stage(self.held[path])  # not the file written last time: the careful way
             _make_folders(self.base, os.path.dirname(target), made)
             _remove_folder(target)
-            os.replace(os.path.join(self.staging, name), target)  # replaces a link itself
+            exchange.replace(os.path.join(self.staging, name), target)  # replaces a link itself
             stats.written += 1
 
     def abort(self) -> None:
