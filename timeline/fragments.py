@@ -67,21 +67,22 @@ class Part(Later):
     def __html__(self) -> str:
         return self.hole if self.hole is not None else super().__html__()
 
-    def data(self) -> bytes:
-        """Its text's bytes: as the output's page held them (not decoded and encoded again), or made,
-        by chunks where it can be (those unchanged read back: an edit makes a hundred events' text
-        again, not the five thousand of its era)."""
+    def data(self) -> list:
+        """Its text's bytes, in pieces that follow one another: as the output's page held them (not
+        decoded and encoded again), or made, by chunks where it can be (those unchanged read back: an
+        edit makes a hundred events' text again, not the five thousand of its era). Pieces, as the
+        page joins them once: joined here too, a print view's megabytes were copied twice."""
         if self.value is None and self.earlier is not None:
             at = self.memo.peek(PRINT_AT, self.key, self.inputs)
             found = self.earlier(*at[:4]) if at is not None else None
             if found is not None:
                 self.chunks = at[4]
-                return found
+                return [found]
             made = self.chunked(self._chunk) if self.chunked is not None else None
             if made is not None:
-                data, self.chunks = made
-                return data
-        return super().__html__().encode("utf-8")
+                pieces, self.chunks = made
+                return pieces
+        return [super().__html__().encode("utf-8")]
 
     def _chunk(self, j: int, inputs: str):
         """Chunk j of the part as the page the output holds showed it, if it was made from inputs."""
@@ -122,10 +123,12 @@ def with_holes(render, parts: list, path: str, page_inputs: str) -> bytes:
     for piece in pieces[1:]:
         i, _, rest = piece.partition("\0")
         if i not in shown:    # a part shown twice is read or made once, and placed where first shown
-            shown[i] = parts[int(i)].data()
-            parts[int(i)].placed(path, page_inputs, size, size + len(shown[i]))
-        out += (shown[i], rest.encode("utf-8"))
-        size += len(shown[i]) + len(out[-1])
+            data = parts[int(i)].data()
+            shown[i] = (data, sum(map(len, data)))
+            parts[int(i)].placed(path, page_inputs, size, size + shown[i][1])
+        out += shown[i][0]
+        out.append(rest.encode("utf-8"))
+        size += shown[i][1] + len(out[-1])
     return b"".join(out)
 
 
@@ -232,8 +235,8 @@ class Fragments:
     def _chunked(self, name: str, entries: list, offset: int, texts, inputs, context: dict):
         """chunked(read) of a Part (see Part.data): template `name` around its entries' texts, made
         by chunks of self.chunk events, texts(chunk, n) and inputs(chunk, n) with n the notes before
-        the chunk, each read(j, its inputs) back where the page has it: the part's bytes and each
-        chunk's (inputs, start, end) in them; None if the template shows the events otherwise."""
+        the chunk, each read(j, its inputs) back where the page has it: the part's bytes (in pieces)
+        and each chunk's (inputs, start, end) in them; None if the template shows the events otherwise."""
         def chunked(read):
             around = self._around(name, "events", **context)
             if around is None or len(around) != 2:
@@ -249,7 +252,7 @@ class Fragments:
                 size += len(out[-1])
                 n += sum(e.note_count for e in chunk)
             out.append(around[1].encode("utf-8"))
-            return b"".join(out), tuple(chunks)
+            return out, tuple(chunks)
         return chunked
 
     def _part(self, key: tuple, inputs: str, make, chunked=None) -> Part:
