@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from support import ROOT
-from timeline import build as build_mod
+from timeline import inputsdigest
 from timeline.build import build_site
 from timeline.incremental import Memo
 from timeline.pages import Limits
@@ -69,15 +69,15 @@ def test_source_change_rebuilds(setup):
 
 def test_engine_version_change_rebuilds(setup, monkeypatch):
     src, templates, out, tmp_path = setup
-    monkeypatch.setattr(build_mod, "__version__", "999.0")
+    monkeypatch.setattr(inputsdigest, "__version__", "999.0")
     _same_as_uncached(src, templates, out, tmp_path)
 
 
 def test_engine_code_change_rebuilds(setup, monkeypatch):
     src, templates, out, tmp_path = setup
     engine = tmp_path / "engine"
-    shutil.copytree(build_mod.ENGINE_DIR, engine, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(build_mod, "ENGINE_DIR", engine)
+    shutil.copytree(inputsdigest.ENGINE_DIR, engine, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(inputsdigest, "ENGINE_DIR", engine)
     assert build_site(src, out, templates=templates).reused  # an identical copy of the engine
     _touch_later(engine / "dates.py", (engine / "dates.py").read_text() + "\n# changed\n")
     assert not build_site(src, out, templates=templates).reused

@@ -63,7 +63,7 @@ STAGES = [
     {"chartlayout", "chartwords", "index", "localize", "chart", "printview", "maps"},
     {"pretranslate", "escaping", "calls", "macros", "compiled", "templating", "templatecheck", "marks", "fragments", "pages", "render", "feeds", "exports", "citestyles",
      "aliases"},
-    {"outfolder", "outlist", "writer", "build", "links", "linkhosts", "linknames", "linkcheck"},
+    {"outfolder", "outlist", "writer", "inputsdigest", "build", "links", "linkhosts", "linknames", "linkcheck"},
     {"pdfnotes", "pdfparts", "pdfjoin", "pdf", "serve", "newevent", "cli", "__main__", "__init__"},
 ]
 

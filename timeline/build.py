@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from . import (__version__, aliases, catalogs, content, exports, i18n, index, localize, memofile, memofolders, outlist,
+from . import (aliases, catalogs, content, exports, i18n, index, localize, memofile, memofolders, outlist,
                parallel, render, templatecheck, templating, urls, writer)
 from .diagnostics import Diagnostic, Report
 from .incremental import Memo, Stage
+from .inputsdigest import inputs_digest
 from .markup import Renderer
 from .pages import Limits
 
@@ -62,19 +60,21 @@ def default_templates(src: Path) -> Path:
 def render_site(src: Path, *, templates: Path | None = None, base_url: str | None = None,
                 strict: bool = False, memo: Memo | None = None, pdf: bool = False, sink=None,
                 limits: Limits = Limits(), parallel_min: int = render.PARALLEL_MIN_PAGES,
-                kept=None, on_demand: bool = False, earlier=None, served_at: str | None = None) -> BuildResult:
+                kept=None, on_demand: bool = False, earlier=None, served_at: str | None = None,
+                stats: dict | None = None) -> BuildResult:
     """Everything but the write: the whole site in memory, or the diagnostics that prevent it.
     memo: an incremental.Memo (the preview's, or one saved by the last build); none: an empty one.
     With a sink (a writer.Output), pages are put to it as they are rendered instead (files then maps
     each page's path to None); kept, earlier: see render.render_pages. on_demand: the print views and the
     exports are not made but left in result.deferred, to make when asked for (the preview); served_at:
-    the path the output is served from when no base URL says (the preview's "/"), for the 404 pages."""
+    the path the output is served from when no base URL says (the preview's "/"), for the 404 pages.
+    stats: what the build's inputs digest found of the content's files (see inputsdigest)."""
     src = Path(src)
     templates = Path(templates) if templates else default_templates(src)
     memo = Memo(in_memory=False) if memo is None else memo  # as a command-line build: pages are not kept
     report = Report()
     # As far as it can be read, errors and all: its translations and templates are checked in this run too.
-    loaded = content.load(src, report, base_url, memo, partial=True)
+    loaded = content.load(src, report, base_url, memo, partial=True, stats=stats)
     languages = None if loaded is None else \
         i18n.load(src, loaded, report, memo.get(TRANSLATIONS, "parsed", "", dict))
     # `check` writes nothing anywhere, not even compiled templates (a build keeps them).
@@ -132,55 +132,6 @@ def _templates(templates: Path, languages, memo: Memo, keep_compiled: bool, repo
     return loaded
 
 
-ENGINE_DIR = Path(__file__).resolve().parent
-
-
-def inputs_digest(src: Path, templates: Path, options: dict) -> str:
-    """What a build's output depends on: the engine's code, the options, and the size and
-    modification time of every content and template file (as make and Hugo judge freshness), and its
-    change time: a write that keeps the size and puts the old mtime back (`touch -r`, a restored
-    backup, a clock set back) still changes the ctime, which no user can set.
-
-    Linked files and folders count as what they point to (a linked events/ folder is read by the
-    build, so an edit in it must be seen); every folder's name counts too (a folder where an event
-    file is expected is an error the build must report, not an unchanged site); an entry that cannot
-    be read counts as such, for the build to report."""
-    # SOURCE_DATE_EPOCH: the feed's and the PDFs' date when the content has none (feeds.updated_date).
-    h = hashlib.sha256(json.dumps([__version__, options, os.environ.get("SOURCE_DATE_EPOCH")], sort_keys=True).encode())
-    seen: set = set()
-    for folder, tag in ((ENGINE_DIR, "engine"), (Path(src), "src"), (Path(templates), "templates")):
-        _digest_folder(h, tag, str(folder), seen, tag == "engine")
-    return h.hexdigest()
-
-
-def _digest_folder(h, rel: str, folder: str, seen: set, code_only: bool) -> None:
-    # Names are encoded with surrogateescape: a file name need not be UTF-8 (the loader reports it).
-    try:
-        st = os.stat(folder)
-        if (st.st_dev, st.st_ino) in seen:  # walked already: a loop, or links that fan out (2**n paths)
-            h.update(f"{rel}/\0seen\n".encode(errors="surrogateescape"))
-            return
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda e: e.name)
-    except OSError as exc:
-        h.update(f"{rel}/\0unreadable {exc.errno}\n".encode(errors="surrogateescape"))
-        return
-    seen.add((st.st_dev, st.st_ino))
-    for entry in entries:
-        name = f"{rel}/{entry.name}"
-        try:
-            st = entry.stat()  # follows a link
-        except OSError as exc:
-            h.update(f"{name}\0unreadable {exc.errno}\n".encode(errors="surrogateescape"))
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            if entry.name != "__pycache__":
-                h.update(f"{name}/\n".encode(errors="surrogateescape"))
-                _digest_folder(h, name, entry.path, seen, code_only)
-        elif not code_only or entry.name.endswith(memofile.ENGINE_FILES):  # the code and its data
-            changed = "" if code_only else f"\0{st.st_ctime_ns}"  # the engine: a copy of the same code is the same
-            line = f"{name}\0{st.st_mode >> 12}\0{st.st_size}\0{st.st_mtime_ns}{changed}\n"
-            h.update(line.encode(errors="surrogateescape"))
 
 
 def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url: str | None = None,
@@ -249,12 +200,12 @@ def _build_in_memory(src, out: Path, memo: Memo, options: dict) -> BuildResult:
 
 def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict,
                   pdf_inputs: dict | None = None) -> BuildResult:
-    digest = None
+    digest, stats = None, {}
     templates = options["templates"]
     if os.path.isfile(Path(src, "site.yaml")) and templates.is_dir():  # isfile: False, never raises
         given = {**{name: options[name] for name in ("base_url", "strict", "parallel_min", "served_at")},
                  "pdf": options["pdf"] and paper, "pdf_inputs": pdf_inputs, "limits": list(options["limits"])}
-        digest = inputs_digest(src, templates, given)
+        digest = inputs_digest(src, templates, given, stats)
         if use_cache:
             record = writer.unchanged(out, digest)
             if record is not None:
@@ -272,7 +223,7 @@ def _build_locked(src, out: Path, use_cache: bool, paper: str, options: dict,
         memo = memofile.load(memo_folder) if use_cache else Memo(in_memory=False)
         memo.begin()
         result = render_site(src, memo=memo, sink=output, kept=_kept(memo, output), earlier=_earlier(memo, output),
-                             **options)
+                             stats=stats, **options)
         if not result.ok:
             output.abort()
             return result

@@ -46,10 +46,12 @@ MAX_ID = 255 - len(".yaml")   # an event's id is its file's name, which a file s
 
 
 def load(src: Path, report: Report, base_url: str | None = None, memo: Memo | None = None,
-         partial: bool = False) -> Content | None:
+         partial: bool = False, stats: dict | None = None) -> Content | None:
     """The validated content, or None when there are errors (all of them in report).
     memo: an incremental.Memo; an unchanged file is not parsed or checked again. partial: with
-    errors, what could be read all the same (for checking the translations); None only without a site."""
+    errors, what could be read all the same (for checking the translations); None only without a site.
+    stats: event files' stat results taken earlier in this build, path -> (os.stat_result, the clock
+    before it was taken) (the build's inputs digest: see inputsdigest); others are stat'ed here."""
     memo = Memo() if memo is None else memo
     src = Path(src)
     site_yaml = src / "site.yaml"
@@ -81,7 +83,7 @@ def load(src: Path, report: Report, base_url: str | None = None, memo: Memo | No
     if site is not None:
         site = replace(site, places=known or ())
     sources, whole = load_sources(src, report, memo)
-    events, unread = _load_events(src, report, site, memo)
+    events, unread = _load_events(src, report, site, memo, stats or {})
     pages = _load_pages(src, report)
     cites = {}
     if site is not None:
@@ -104,7 +106,8 @@ def _near_names(folder: Path, listed: list, src: Path, report: Report) -> list:
     return near
 
 
-def _load_events(src: Path, report: Report, site: Site | None, memo: Memo) -> tuple[list[Event], frozenset]:
+def _load_events(src: Path, report: Report, site: Site | None, memo: Memo,
+                 stats: dict) -> tuple[list[Event], frozenset]:
     """The events that could be read, and the ids of event files that could not (reported), which
     other files may name without a second error."""
     folder = src / "events"
@@ -126,7 +129,7 @@ def _load_events(src: Path, report: Report, site: Site | None, memo: Memo) -> tu
 
     def text_of(path: str) -> str:
         """The digest of the file's text: known by its signature (the preview), or read now."""
-        signature = _signature(path)
+        signature = _signature(path, stats.get(path))
         known = memo.peek(READ, path, signature) if signature else None
         if known is None:
             texts[path] = read(path)
@@ -155,14 +158,17 @@ def _load_events(src: Path, report: Report, site: Site | None, memo: Memo) -> tu
     return events, frozenset(unread)
 
 
-def _signature(path: str) -> str | None:
+def _signature(path: str, taken: tuple | None = None) -> str | None:
     """What stat says of a file, which any write, rename or touch changes; None if the file cannot
-    be stat'ed or changed too recently for its time to tell a later change apart."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    if max(st.st_mtime_ns, st.st_ctime_ns) >= time.time_ns() - SETTLED_NS:
+    be stat'ed or changed too recently for its time to tell a later change apart. taken: (its
+    os.stat_result, the clock before it was taken), if the build has stat'ed it already."""
+    if taken is None:
+        try:
+            taken = os.stat(path), time.time_ns()
+        except OSError:
+            return None
+    st, now = taken
+    if max(st.st_mtime_ns, st.st_ctime_ns) >= now - SETTLED_NS:
         return None
     return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}"
 
