@@ -181,6 +181,28 @@ def test_a_site_written_from_memory_replaces_links_too(tmp_path):
     assert _tree(out) == changed and not any(p.is_symlink() for p in out.rglob("*"))
 
 
+def test_a_file_put_in_pieces_is_written_whole_and_known_unchanged_as_one_put_whole(tmp_path):
+    """A print view is put as pieces (never joined: megabytes): written one after the other, in a
+    first build and in a later one; the same bytes in other pieces are an unchanged file; the same
+    size with other bytes is not; the preview's writer holds them as bytes."""
+    out = tmp_path / "out"
+    pieces = [b"<html>", memoryview(b"..part one..")[2:-2], b"", b"part two</html>"]
+    whole = b"<html>part onepart two</html>"
+    assert writer.write_files(writer.Writer(out), {"print/index.html": pieces}).written == 1
+    assert (out / "print" / "index.html").read_bytes() == whole
+    again = writer.write_files(writer.Writer(out), {"print/index.html": [whole[:3], whole[3:]]})
+    assert again == writer.WriteStats(unchanged=1)
+    other = [b"<html>", b"part onepart TWO</html>"]   # the same size
+    assert writer.write_files(writer.Writer(out), {"print/index.html": other}).written == 1
+    assert (out / "print" / "index.html").read_bytes() == b"".join(other)
+    longer = [whole, b"<!-- more -->"]
+    assert writer.write_files(writer.Writer(out), {"print/index.html": longer}).written == 1
+    assert (out / "print" / "index.html").read_bytes() == b"".join(longer)
+    known: dict = {}
+    writer.write_files(writer.Writer(out, known), {"print/index.html": pieces})
+    assert known == {"print/index.html": whole} and (out / "print" / "index.html").read_bytes() == whole
+
+
 @pytest.mark.skipif(not parallel.can_fork(), reason="needs fork")
 def test_files_put_by_a_forked_process_are_committed_with_the_parents(tmp_path):
     """The output protocol holds across a fork (pages rendered on two cores): commit writes what

@@ -71,7 +71,7 @@ class Part(Later):
         """Its text's bytes, in pieces that follow one another: as the output's page held them (not
         decoded and encoded again), or made, by chunks where it can be (those unchanged read back: an
         edit makes a hundred events' text again, not the five thousand of its era). Pieces, as the
-        page joins them once: joined here too, a print view's megabytes were copied twice."""
+        page's are: joined here, a print view's megabytes were copied once more."""
         if self.value is None and self.earlier is not None:
             at = self.memo.peek(PRINT_AT, self.key, self.inputs)
             found = self.earlier(*at[:4]) if at is not None else None
@@ -106,10 +106,11 @@ class Part(Later):
 _PLACE = f"\0{os.urandom(8).hex()}:part:"   # + its index + NUL: where a page shows a part (with_holes)
 
 
-def with_holes(render, parts: list, path: str, page_inputs: str) -> bytes:
-    """The page render() makes, as bytes, each part's bytes where it shows the part: the caller knows
-    that the template shows them only as they are (templating.shows_items_as_is). A print view is
-    megabytes: its unchanged parts are copied as bytes, never decoded, escaped and encoded again."""
+def with_holes(render, parts: list, path: str, page_inputs: str) -> list:
+    """The page render() makes, as pieces of bytes that follow one another, each part's bytes where it
+    shows the part: the caller knows that the template shows them only as they are
+    (templating.shows_items_as_is). A print view is megabytes: its unchanged parts are copied as
+    bytes, never decoded, escaped and encoded again, and written as pieces (writer.Output)."""
     for i, part in enumerate(parts):
         part.hole = f"{_PLACE}{i}\0"
     try:
@@ -129,7 +130,7 @@ def with_holes(render, parts: list, path: str, page_inputs: str) -> bytes:
         out += shown[i][0]
         out.append(rest.encode("utf-8"))
         size += shown[i][1] + len(out[-1])
-    return b"".join(out)
+    return out
 
 
 _HOLE = f"\0{os.urandom(8).hex()}:hole\0"  # where _render_around puts a template's argument in after

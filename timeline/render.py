@@ -67,7 +67,8 @@ class _PageRenderer:
                                                                        {"themes": tl.site.themes})),
         }
 
-    def __call__(self, spec: PageSpec) -> bytes:
+    def __call__(self, spec: PageSpec) -> bytes | list:
+        """The page's bytes; a page with print parts (see fragments.with_holes) as pieces of bytes."""
         site, versions = self.site, self.versions
         own = spec.path[len(self.language.prefix):]      # the page's path within its language
         site_root, root = urls.root_of(spec.path), urls.root_of(own)  # assets and shared exports: the site's
@@ -184,7 +185,7 @@ def render_pages(editions: list, envs: dict, static: dict[str, bytes], memo: Mem
     editions: a localize.Edition per language, the default's first; envs: code -> its Jinja environment.
     theme: the digest of the templates; pdf_url (site-relative) when the build also writes the PDF.
     sink: a writer.Output; each page is put to it as soon as it is rendered, by whichever process
-    renders it, and is not kept (its value in the result is None).
+    renders it, and is not kept (its value in the result is None; nor in the memo).
     kept(path, inputs): True when the output already holds that page as made from those inputs.
     earlier(path, inputs, start, end): those bytes of such a page, or None (see fragments.Part).
     defer: the print views (several megabytes each, rarely looked at while editing) are neither
@@ -282,13 +283,15 @@ def _tried(renderer: _Dispatch, spec: PageSpec, memo: Memo, sink) -> tuple:
 
 
 def _deliver(renderer: _Dispatch, spec: PageSpec, memo: Memo, sink):
+    """The page's bytes (kept in the memo), or None when it went to the sink (a print view's pieces, unjoined)."""
     page = renderer(spec)
+    if sink is not None:
+        sink.put(spec.path, page)
+        return None
+    page = b"".join(page) if type(page) is list else page
     if type(spec) is not Made:
         memo.put(PAGES, spec.path, spec.inputs, page)
-    if sink is None:
-        return page
-    sink.put(spec.path, page)
-    return None
+    return page
 
 
 def _cost(spec: PageSpec) -> float:

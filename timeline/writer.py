@@ -1,6 +1,7 @@
 """Writes the output folder: one protocol, `Output`, and one implementation of it, `Writer`.
 
-The protocol. A build hands over every file of the site with `put(path, bytes)` as it is rendered, in
+The protocol. A build hands over every file of the site with `put(path, bytes)` (or a list of pieces
+of bytes, written one after the other: a print view's megabytes, never joined) as it is rendered, in
 any order, from this process or a forked one (see parallel.py); then it calls exactly one of
 `commit(record)`, after which the folder holds exactly the files put (and `record`, the build record
 MARKER, if given), or `abort()`, after which it is as it was. Nothing in the output changes before
@@ -59,7 +60,7 @@ class WriteStats:
 class Output(Protocol):
     """Where a build's files go: put each, then commit all or abort (see the module docstring)."""
 
-    def put(self, path: str, data: bytes) -> None: ...
+    def put(self, path: str, data: bytes | list) -> None: ...
 
     def commit(self, record: dict | None = None) -> WriteStats: ...
 
@@ -69,7 +70,7 @@ class Output(Protocol):
 class Discard:
     """The Output of `check`: pages are rendered (so every template error is found) and dropped."""
 
-    def put(self, path: str, data: bytes) -> None:
+    def put(self, path: str, data: bytes | list) -> None:
         pass
 
     def commit(self, record: dict | None = None) -> WriteStats:
@@ -128,8 +129,10 @@ class Writer:
             outlist.recorded(self.base) >= list_apart
         self._lister = parallel.Forked(lambda: outlist.walk(self.base)) if apart else None
 
-    def put(self, path: str, data: bytes) -> None:
-        last = self.known.get(path) if self.known is not None else None
+    def put(self, path: str, data: bytes | list) -> None:
+        if type(data) is list and self.known is not None:
+            data = b"".join(data)   # held, as bytes, for the next build (the preview's)
+        pieces, last = data if type(data) is list else (data,), None if self.known is None else self.known.get(path)
         if last is not None and (last is data or last == data):
             name = ""
         elif last is not None and not self.fresh and os.getpid() == self.pid:
@@ -137,16 +140,15 @@ class Writer:
         elif self.fresh:
             name = path
             target = os.path.join(self.tree, path)
-            folder = os.path.dirname(target)
-            if folder not in self.folders:
+            if (folder := os.path.dirname(target)) not in self.folders:
                 os.makedirs(folder, exist_ok=True)
                 self.folders.add(folder)
             with open(target, "wb") as handle:
-                handle.write(data)
-        elif last is None and _same_file(self.base, os.path.join(self.base, path), data, self.folders):
+                handle.writelines(pieces)
+        elif last is None and _same_file(self.base, os.path.join(self.base, path), pieces, self.folders):
             name = ""
         else:
-            name = self._stage(data)
+            name = self._stage(pieces)
         self._note(path, name, data)
 
     def keep(self, path: str, stamp: list) -> bool:
@@ -178,7 +180,7 @@ class Writer:
             self._listing = outlist.walk(self.base)
         return self._listing
 
-    def _stage(self, data: bytes) -> str:
+    def _stage(self, pieces) -> str:
         """Write data to the staging folder under a new flat name (unique per process: making every
         page's folder twice, once here and once in out, cost seconds at 10,000 pages)."""
         if not os.path.isdir(self.staging):
@@ -186,7 +188,7 @@ class Writer:
         self.count += 1
         name = f"{os.getpid()}-{self.count}"
         with open(os.path.join(self.staging, name), "xb") as handle:
-            handle.write(data)
+            handle.writelines(pieces)
         return name
 
     def _note(self, path: str, name: str, data: bytes) -> None:
@@ -261,7 +263,7 @@ class Writer:
                         _overwrite(target, self.held[path]):
                     stats.written += 1
                     continue
-                name = self._stage(self.held[path])  # not the file written last time: the careful way
+                name = self._stage((self.held[path],))  # not the file written last time: the careful way
             _make_folders(self.base, os.path.dirname(target), made)
             _remove_folder(target)
             exchange.replace(os.path.join(self.staging, name), target)  # replaces a link itself
@@ -294,16 +296,16 @@ def _overwrite(path: str, data: bytes) -> bool:
     return True
 
 
-def _same_file(base: str, path: str, data: bytes, folders: set[str]) -> bool:
-    """True if path is a regular file holding data, reached through real folders only."""
+def _same_file(base: str, path: str, pieces, folders: set[str]) -> bool:
+    """True if path is a regular file holding the pieces one after the other, through real folders only."""
     try:
         st = os.lstat(path)
-        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+        if not stat.S_ISREG(st.st_mode) or st.st_size != sum(map(len, pieces)):
             return False
         if not _real_folder(base, os.path.dirname(path), folders):
             return False
         with open(path, "rb") as handle:
-            return handle.read() == data
+            return all(handle.read(len(piece)) == piece for piece in pieces) and not handle.read(1)
     except OSError:
         return False
 
