@@ -132,8 +132,6 @@ def _templates(templates: Path, languages, memo: Memo, keep_compiled: bool, repo
     return loaded
 
 
-
-
 def build_site(src: Path, out: Path, *, templates: Path | None = None, base_url: str | None = None,
                strict: bool = False, use_cache: bool = True, memo: Memo | None = None,
                pdf: bool = False, paper: str = "a4", pdf_inputs: dict | None = None, after=None,
